@@ -1,0 +1,87 @@
+// The connector contract: I/O only. A connector runs SQL it is given; it never
+// builds SQL from user input (that is the semantic compiler's job) and never
+// decides what is allowed (that is the SQL guard's job), but it does enforce
+// read-only sessions, timeouts and row caps at the database as a second layer.
+import type { DialectName } from '../semantic/types'
+
+export type ConnectionType = DialectName | 'pglite'
+export const CONNECTION_TYPES = ['postgres', 'mysql', 'snowflake', 'bigquery', 'redshift', 'mssql', 'clickhouse', 'pglite'] as const satisfies readonly ConnectionType[]
+
+/** Normalized column type, the same across engines. */
+export type ColumnType = 'string' | 'integer' | 'bigint' | 'decimal' | 'float' | 'boolean' | 'date' | 'timestamp' | 'json' | 'binary' | 'unknown'
+
+export interface Column {
+  name: string
+  type: ColumnType
+  /** The engine's own type name, e.g. `numeric(12,2)`, `Nullable(UInt64)`. */
+  db_type?: string
+  /**
+   * How values travel in JSON: integers within 2^53 as numbers; bigint and
+   * decimal as strings; date/timestamp as ISO 8601 strings.
+   */
+  json_type: 'number' | 'string' | 'boolean' | 'object' | 'null'
+}
+
+export interface TableInfo {
+  schema: string
+  name: string
+  kind: 'table' | 'view'
+  columns: Array<{ name: string; type: ColumnType; db_type: string; nullable: boolean }>
+  primary_key: string[]
+  foreign_keys: Array<{ columns: string[]; references: { schema: string; table: string; columns: string[] } }>
+}
+export interface SchemaInfo {
+  schemas: string[]
+  tables: TableInfo[]
+}
+
+export interface StreamOptions {
+  signal: AbortSignal
+  /** Stop after this many rows and report `truncated: true` on the last batch. */
+  maxRows: number
+  timeoutMs: number
+  batchSize?: number
+}
+export interface RowBatch {
+  /** Present on the first batch (also when the result is empty). */
+  columns?: Column[]
+  rows: unknown[][]
+  /** Set on the last batch when maxRows cut the result short. */
+  truncated?: boolean
+}
+
+export interface Connector {
+  readonly type: ConnectionType
+  readonly dialect: DialectName
+  test(): Promise<{ ok: true; version: string; latency_ms: number }>
+  introspect(opts?: { schemas?: string[] }): Promise<SchemaInfo>
+  /** Rows in batches; pulling lazily gives backpressure down to the database. */
+  stream(q: { sql: string; params: unknown[] }, o: StreamOptions): AsyncIterable<RowBatch>
+  close(): Promise<void>
+}
+
+export type ConnectorErrorCode = 'auth_failed' | 'unreachable' | 'timeout' | 'cancelled' | 'query_failed' | 'permission_denied' | 'pool_exhausted' | 'invalid_config'
+
+/**
+ * The one error connectors throw. `message` is safe to show a user: it never
+ * contains credentials, hosts with passwords, or connection strings.
+ */
+export class ConnectorError extends Error {
+  constructor(
+    readonly code: ConnectorErrorCode,
+    readonly dialect: ConnectionType,
+    message: string,
+    readonly cause?: unknown,
+  ) {
+    super(message)
+    this.name = 'ConnectorError'
+  }
+}
+
+/** What a connector factory receives: decrypted config + credentials + options. */
+export interface ConnectorConfig {
+  type: ConnectionType
+  config: Record<string, unknown>
+  credentials: Record<string, unknown>
+  options?: { max_rows?: number; timeout_ms?: number; pool_max?: number; idle_ms?: number }
+}

@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config'
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    // PGlite instances are large; keep parallelism modest on small machines.
+    pool: 'forks',
+    maxWorkers: 2,
+    reporters: ['default'],
+  },
+})
