@@ -1,0 +1,46 @@
+// createApp(services): every route and middleware; no I/O at import time.
+import { OpenAPIHono } from '@hono/zod-openapi'
+import { swaggerUI } from '@hono/swagger-ui'
+import type { AppEnv } from './http/app-env'
+import type { Services } from './services'
+import { requestId } from './http/middleware/request-id'
+import { onError, onNotFound } from './http/middleware/error-handler'
+import { bodyGuard } from './http/middleware/body-guard'
+import { authenticate } from './http/middleware/auth'
+import { rateLimit } from './http/middleware/rate-limit'
+import { validationError } from './http/validation'
+import { registerHealth } from './http/routes/system/health'
+import { registerApiKeyRoutes } from './http/routes/api-keys'
+
+const UNMETERED = new Set(['/health', '/openapi.json', '/docs'])
+
+export function createApp(services: Services) {
+  const app = new OpenAPIHono<AppEnv>({
+    defaultHook: (result, _c) => {
+      if (!result.success) throw validationError(result.error, result.target)
+    },
+  })
+  app.use('*', requestId())
+  app.use('*', async (c, next) => { c.set('services', services); await next() })
+  app.onError(onError)
+  app.notFound(onNotFound)
+  app.use('*', authenticate())
+  app.use('*', rateLimit({ exempt: (p) => UNMETERED.has(p) }))
+  app.use('*', bodyGuard({ maxBytes: services.config.maxBodyBytes }))
+
+  registerHealth(app)
+  registerApiKeyRoutes(app)
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http', scheme: 'bearer', description: 'An API key (nxa_...) or an access token from /api/v1/auth/login',
+  })
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: 'Nexatron API', version: '0.1.0', description: 'Natural-language-to-SQL over a semantic layer.' },
+    servers: [{ url: '/' }],
+  })
+  app.get('/docs', swaggerUI({ url: '/openapi.json', title: 'Nexatron API' }))
+  return app
+}
+
+export type App = ReturnType<typeof createApp>

@@ -1,0 +1,153 @@
+// The one place that reads process.env. Everything else receives a typed Config.
+import { z } from 'zod'
+
+const bool = (def: boolean) =>
+  z.enum(['true', 'false', '1', '0', 'yes', 'no']).optional().transform((v) => (v === undefined ? def : ['true', '1', 'yes'].includes(v)))
+const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def)
+
+const EnvSchema = z.object({
+  PORT: int(3000, 0),
+  HOST: z.string().default('127.0.0.1'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  NEXATRON_DATA_DIR: z.string().default('./.nexatron'),
+  DATABASE_URL: z.string().url().optional(),
+  NEXATRON_SECRET_KEY: z.string().optional(),
+  NEXATRON_SECRET_KEY_PREVIOUS: z.string().default(''),
+  NEXATRON_BOOTSTRAP_API_KEY: z.string().regex(/^nxa_[A-Za-z0-9]{32,}$/, 'must look like nxa_ followed by at least 32 letters/digits').optional(),
+  NEXATRON_BOOTSTRAP_ADMIN_EMAIL: z.string().email().optional(),
+  NEXATRON_BOOTSTRAP_ADMIN_PASSWORD: z.string().min(12).optional(),
+  NEXATRON_DEMO: bool(true),
+  NEXATRON_TIMEZONE: z.string().default('UTC'),
+  NEXATRON_MAX_BODY_BYTES: int(1024 * 1024, 1024),
+  NEXATRON_SHUTDOWN_TIMEOUT_MS: int(10_000),
+  NEXATRON_DEFAULT_MAX_ROWS: int(10_000, 1),
+  NEXATRON_MAX_ROWS_LIMIT: int(1_000_000, 1),
+  NEXATRON_DEFAULT_TIMEOUT_MS: int(30_000, 100),
+  NEXATRON_HISTORY_ROWS: int(1000, 0),
+  NEXATRON_ALLOWED_NETWORKS: z.enum(['all', 'private', 'external']).default('all'),
+  NEXATRON_ALLOW_SOCKET_HOSTS: bool(false),
+  NEXATRON_SQL_ALLOW_FUNCTIONS: z.string().default(''),
+  NEXATRON_PLANNER: z.enum(['offline', 'llm', 'hybrid']).optional(),
+  NEXATRON_PLANNER_MIN_CONFIDENCE: z.coerce.number().min(0).max(1).default(0.75),
+  OPENAI_API_KEY: z.string().optional(),
+  OPENAI_BASE_URL: z.string().url().optional(),
+  NEXATRON_LLM_MODEL: z.string().default('gpt-4o-mini'),
+  NEXATRON_LLM_TIMEOUT_MS: int(30_000, 100),
+  NEXATRON_LLM_SUMMARY: bool(false),
+  NEXATRON_JWT_SECRET: z.string().optional(),
+  NEXATRON_JWT_KID: z.string().default('k1'),
+  NEXATRON_ACCESS_TOKEN_TTL_S: int(900, 30),
+  NEXATRON_REFRESH_TOKEN_TTL_S: int(30 * 86400, 60),
+  REDIS_URL: z.string().optional(),
+  NEXATRON_RATE_LIMIT_PER_HOUR: int(1000, 1),
+  NEXATRON_TENANT_RATE_LIMIT_PER_HOUR: int(10_000, 1),
+  NEXATRON_LOGIN_RATE_LIMIT_PER_15MIN: int(10, 1),
+  NEXATRON_MAX_CONCURRENT_QUERIES_PER_KEY: int(4, 1),
+  NEXATRON_MAX_CONCURRENT_QUERIES_PER_TENANT: int(16, 1),
+  NEXATRON_TRUST_PROXY: bool(false),
+  NEXATRON_WEBHOOK_MAX_ATTEMPTS: int(6, 1),
+  NEXATRON_WORKER_CONCURRENCY: int(2, 1),
+})
+
+export type Env = z.infer<typeof EnvSchema>
+
+export interface Config {
+  port: number
+  host: string
+  logLevel: Env['LOG_LEVEL']
+  dataDir: string
+  databaseUrl?: string
+  secretKey?: string
+  previousSecretKeys: string[]
+  bootstrapApiKey?: string
+  bootstrapAdmin?: { email: string; password: string }
+  demo: boolean
+  timezone: string
+  maxBodyBytes: number
+  shutdownTimeoutMs: number
+  query: { defaultMaxRows: number; maxRowsLimit: number; defaultTimeoutMs: number; historyRows: number; allowFunctions: string[] }
+  network: { allowed: 'all' | 'private' | 'external'; allowSocketHosts: boolean }
+  planner: {
+    mode: 'offline' | 'llm' | 'hybrid'
+    minConfidence: number
+    openai?: { apiKey: string; baseURL?: string; model: string; timeoutMs: number }
+    llmSummary: boolean
+  }
+  auth: { jwtSecret?: string; jwtKid: string; accessTtlS: number; refreshTtlS: number }
+  limits: {
+    redisUrl?: string
+    perKeyPerHour: number
+    perTenantPerHour: number
+    loginPer15Min: number
+    concurrentPerKey: number
+    concurrentPerTenant: number
+    trustProxy: boolean
+  }
+  webhooks: { maxAttempts: number }
+  worker: { concurrency: number }
+}
+
+export class ConfigError extends Error {}
+
+/** Parses the environment; throws ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env)
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`)
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`)
+  }
+  const e = parsed.data
+  if (!!e.NEXATRON_BOOTSTRAP_ADMIN_EMAIL !== !!e.NEXATRON_BOOTSTRAP_ADMIN_PASSWORD) {
+    throw new ConfigError('invalid configuration:\n  NEXATRON_BOOTSTRAP_ADMIN_EMAIL and NEXATRON_BOOTSTRAP_ADMIN_PASSWORD must be set together')
+  }
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: e.NEXATRON_TIMEZONE })
+  } catch {
+    throw new ConfigError(`invalid configuration:\n  NEXATRON_TIMEZONE: unknown time zone "${e.NEXATRON_TIMEZONE}"`)
+  }
+  const openai = e.OPENAI_API_KEY
+    ? { apiKey: e.OPENAI_API_KEY, baseURL: e.OPENAI_BASE_URL, model: e.NEXATRON_LLM_MODEL, timeoutMs: e.NEXATRON_LLM_TIMEOUT_MS }
+    : undefined
+  const mode = e.NEXATRON_PLANNER ?? (openai ? 'hybrid' : 'offline')
+  if (mode !== 'offline' && !openai) {
+    throw new ConfigError(`invalid configuration:\n  NEXATRON_PLANNER=${mode} needs OPENAI_API_KEY`)
+  }
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    logLevel: e.LOG_LEVEL,
+    dataDir: e.NEXATRON_DATA_DIR,
+    databaseUrl: e.DATABASE_URL,
+    secretKey: e.NEXATRON_SECRET_KEY,
+    previousSecretKeys: e.NEXATRON_SECRET_KEY_PREVIOUS.split(',').map((s) => s.trim()).filter(Boolean),
+    bootstrapApiKey: e.NEXATRON_BOOTSTRAP_API_KEY,
+    bootstrapAdmin: e.NEXATRON_BOOTSTRAP_ADMIN_EMAIL
+      ? { email: e.NEXATRON_BOOTSTRAP_ADMIN_EMAIL, password: e.NEXATRON_BOOTSTRAP_ADMIN_PASSWORD! }
+      : undefined,
+    demo: e.NEXATRON_DEMO,
+    timezone: e.NEXATRON_TIMEZONE,
+    maxBodyBytes: e.NEXATRON_MAX_BODY_BYTES,
+    shutdownTimeoutMs: e.NEXATRON_SHUTDOWN_TIMEOUT_MS,
+    query: {
+      defaultMaxRows: e.NEXATRON_DEFAULT_MAX_ROWS,
+      maxRowsLimit: e.NEXATRON_MAX_ROWS_LIMIT,
+      defaultTimeoutMs: e.NEXATRON_DEFAULT_TIMEOUT_MS,
+      historyRows: e.NEXATRON_HISTORY_ROWS,
+      allowFunctions: e.NEXATRON_SQL_ALLOW_FUNCTIONS.split(',').map((s) => s.trim()).filter(Boolean),
+    },
+    network: { allowed: e.NEXATRON_ALLOWED_NETWORKS, allowSocketHosts: e.NEXATRON_ALLOW_SOCKET_HOSTS },
+    planner: { mode, minConfidence: e.NEXATRON_PLANNER_MIN_CONFIDENCE, openai, llmSummary: e.NEXATRON_LLM_SUMMARY },
+    auth: { jwtSecret: e.NEXATRON_JWT_SECRET, jwtKid: e.NEXATRON_JWT_KID, accessTtlS: e.NEXATRON_ACCESS_TOKEN_TTL_S, refreshTtlS: e.NEXATRON_REFRESH_TOKEN_TTL_S },
+    limits: {
+      redisUrl: e.REDIS_URL,
+      perKeyPerHour: e.NEXATRON_RATE_LIMIT_PER_HOUR,
+      perTenantPerHour: e.NEXATRON_TENANT_RATE_LIMIT_PER_HOUR,
+      loginPer15Min: e.NEXATRON_LOGIN_RATE_LIMIT_PER_15MIN,
+      concurrentPerKey: e.NEXATRON_MAX_CONCURRENT_QUERIES_PER_KEY,
+      concurrentPerTenant: e.NEXATRON_MAX_CONCURRENT_QUERIES_PER_TENANT,
+      trustProxy: e.NEXATRON_TRUST_PROXY,
+    },
+    webhooks: { maxAttempts: e.NEXATRON_WEBHOOK_MAX_ATTEMPTS },
+    worker: { concurrency: e.NEXATRON_WORKER_CONCURRENCY },
+  }
+}

@@ -1,0 +1,39 @@
+// Rate-limit headers on every response; 429 with Retry-After when spent.
+// Keyed on the credential (or the client address for anonymous calls).
+import type { MiddlewareHandler } from 'hono'
+import { getConnInfo } from '@hono/node-server/conninfo'
+import { AppError } from '../errors'
+import type { AppEnv } from '../app-env'
+
+function clientAddress(c: Parameters<MiddlewareHandler<AppEnv>>[0], trustProxy: boolean): string {
+  if (trustProxy) {
+    const fwd = c.req.header('x-forwarded-for')?.split(',')[0]?.trim()
+    if (fwd) return fwd
+  }
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown'
+  } catch {
+    return 'unknown' // app.request() in tests has no socket
+  }
+}
+
+export const rateLimit = (opts: { exempt?: (path: string) => boolean } = {}): MiddlewareHandler<AppEnv> =>
+  async function rateLimitMiddleware(c, next) {
+    const { limiter, config } = c.get('services')
+    const principal = c.get('principal')
+    const path = c.req.path
+    const subject = principal
+      ? { key: `${principal.kind}:${principal.id}`, tenant: principal.tenantId }
+      : { key: `ip:${clientAddress(c, config.limits.trustProxy)}`, tenant: undefined }
+    const consume = !opts.exempt?.(path)
+    const result = await limiter.hit(subject, { consume, login: path.endsWith('/auth/login') })
+    c.header('X-RateLimit-Limit', String(result.limit))
+    c.header('X-RateLimit-Remaining', String(result.remaining))
+    c.header('X-RateLimit-Reset', String(result.reset))
+    if (!result.allowed) {
+      throw new AppError('rate_limited', result.message ?? 'rate limit exceeded; retry later', [{ issue: result.scope ?? 'credential' }], {
+        'Retry-After': String(result.retryAfter),
+      })
+    }
+    await next()
+  }

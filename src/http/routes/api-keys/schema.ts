@@ -1,0 +1,28 @@
+import { z } from '@hono/zod-openapi'
+import { SCOPES } from '../../../identity/scopes'
+
+export const ApiKeySchema = z.object({
+  id: z.string().openapi({ example: 'key_8fK2mQ9xLp3RtV7wYz1A' }),
+  name: z.string(),
+  prefix: z.string().openapi({ example: 'nxa_3kT9' }),
+  last4: z.string().openapi({ example: 'x0aQ' }),
+  scopes: z.array(z.string()),
+  owner: z.object({ type: z.string(), user_id: z.string().nullable() }),
+  created_at: z.string(),
+  expires_at: z.string().nullable(),
+  last_used_at: z.string().nullable(),
+  revoked_at: z.string().nullable(),
+}).openapi('ApiKey')
+
+export const CreatedApiKeySchema = ApiKeySchema.extend({
+  key: z.string().openapi({ description: 'The full key. Shown once; store it now.', example: 'nxa_3kT9x0aQ1bZ7yW2eR4uIoP5sD6fG8hJ9kL0zXcVbNm' }),
+}).openapi('CreatedApiKey')
+
+export const CreateApiKeySchema = z.object({
+  name: z.string().trim().min(1).max(100).openapi({ example: 'BI dashboard' }),
+  scopes: z.array(z.enum(SCOPES)).min(1).max(SCOPES.length).default(['query:run', 'query:read'])
+    .openapi({ example: ['query:run', 'query:read'] }),
+  expires_in_days: z.number().int().min(1).max(3650).nullable().optional().openapi({ example: 90 }),
+}).strict().openapi('CreateApiKey')
+
+export const ApiKeyListSchema = z.object({ data: z.array(ApiKeySchema), next_cursor: z.string().nullable() }).openapi('ApiKeyList')

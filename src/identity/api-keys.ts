@@ -1,0 +1,106 @@
+// API keys: `nxa_` + 43 base62 characters (~256 bits). Only the SHA-256 of the
+// key is stored, looked up through a unique index; a listing shows the prefix
+// and the last four characters. Revocation and expiry are checked on every
+// request, so they take effect on the very next one.
+import { createHash } from 'node:crypto'
+import { and, desc, eq, isNull, lt, sql } from 'drizzle-orm'
+import type { Db } from '../store/db'
+import { apiKeys } from '../store/schema'
+import { newId, randomBase62 } from '../ids'
+import type { Principal } from './principal'
+import { AppError, notFound } from '../http/errors'
+import { decodeCursor, encodeCursor, type Page } from '../store/pagination'
+
+export const API_KEY_PATTERN = /^nxa_[A-Za-z0-9]{32,}$/
+
+export const hashApiKey = (key: string) => createHash('sha256').update(key, 'utf8').digest('hex')
+export const generateApiKey = () => `nxa_${randomBase62(43)}`
+
+export interface ApiKeyView {
+  id: string
+  name: string
+  prefix: string
+  last4: string
+  scopes: string[]
+  owner: { type: string; user_id: string | null }
+  created_at: string
+  expires_at: string | null
+  last_used_at: string | null
+  revoked_at: string | null
+}
+
+type Row = typeof apiKeys.$inferSelect
+const iso = (d: Date | null) => (d ? d.toISOString() : null)
+
+export function viewApiKey(r: Row): ApiKeyView {
+  return {
+    id: r.id, name: r.name, prefix: r.prefix, last4: r.last4, scopes: r.scopes,
+    owner: { type: r.ownerType, user_id: r.ownerUserId },
+    created_at: r.createdAt.toISOString(), expires_at: iso(r.expiresAt), last_used_at: iso(r.lastUsedAt), revoked_at: iso(r.revokedAt),
+  }
+}
+
+// last_used_at is advisory: write it at most once a minute per key, not on every request.
+const LAST_USED_RESOLUTION_MS = 60_000
+
+export class ApiKeyService {
+  constructor(private readonly db: Db, private readonly now: () => Date = () => new Date()) {}
+
+  async create(tenantId: string, input: {
+    name: string; scopes: string[]; expiresInDays?: number | null; key?: string
+    ownerType?: 'service' | 'user'; ownerUserId?: string | null; createdBy?: string | null
+  }): Promise<{ key: string; view: ApiKeyView }> {
+    const key = input.key ?? generateApiKey()
+    const now = this.now()
+    const [row] = await this.db.insert(apiKeys).values({
+      id: newId('key'), tenantId, name: input.name, keyHash: hashApiKey(key),
+      prefix: key.slice(0, 8), last4: key.slice(-4), scopes: input.scopes,
+      ownerType: input.ownerType ?? 'service', ownerUserId: input.ownerUserId ?? null, createdBy: input.createdBy ?? null,
+      expiresAt: input.expiresInDays ? new Date(now.getTime() + input.expiresInDays * 86_400_000) : null,
+      createdAt: now,
+    }).returning()
+    return { key, view: viewApiKey(row) }
+  }
+
+  async list(tenantId: string, opts: { limit: number; cursor?: string }): Promise<Page<ApiKeyView>> {
+    const c = opts.cursor ? decodeCursor(opts.cursor) : undefined
+    const rows = await this.db.select().from(apiKeys)
+      .where(and(eq(apiKeys.tenantId, tenantId), isNull(apiKeys.revokedAt),
+        c ? sql`(${apiKeys.createdAt}, ${apiKeys.id}) < (${c.t}, ${c.id})` : undefined))
+      .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id))
+      .limit(opts.limit + 1)
+    const page = rows.slice(0, opts.limit)
+    const last = page[page.length - 1]
+    return { data: page.map(viewApiKey), next_cursor: rows.length > opts.limit && last ? encodeCursor(last.createdAt, last.id) : null }
+  }
+
+  async count(tenantId: string): Promise<number> {
+    const [r] = await this.db.select({ n: sql<number>`count(*)::int` }).from(apiKeys).where(eq(apiKeys.tenantId, tenantId))
+    return r.n
+  }
+
+  async revoke(tenantId: string, id: string): Promise<void> {
+    const res = await this.db.update(apiKeys).set({ revokedAt: this.now() })
+      .where(and(eq(apiKeys.tenantId, tenantId), eq(apiKeys.id, id), isNull(apiKeys.revokedAt))).returning({ id: apiKeys.id })
+    if (res.length === 0) throw notFound('API key')
+  }
+
+  /** The principal behind a presented key, or null when unknown, revoked or expired. */
+  async authenticate(key: string): Promise<Principal | null> {
+    if (!API_KEY_PATTERN.test(key)) return null
+    const [row] = await this.db.select().from(apiKeys).where(eq(apiKeys.keyHash, hashApiKey(key))).limit(1)
+    const now = this.now()
+    if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= now)) return null
+    if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+      await this.db.update(apiKeys).set({ lastUsedAt: now })
+        .where(and(eq(apiKeys.id, row.id), row.lastUsedAt ? lt(apiKeys.lastUsedAt, new Date(now.getTime() - LAST_USED_RESOLUTION_MS)) : isNull(apiKeys.lastUsedAt)))
+    }
+    return { tenantId: row.tenantId, kind: 'api_key', id: row.id, scopes: row.scopes, ownerUserId: row.ownerUserId }
+  }
+
+  assertGrantable(requested: string[], granted: string[]): void {
+    if (granted.includes('*')) return
+    const extra = requested.filter((s) => s === '*' || !granted.includes(s))
+    if (extra.length) throw new AppError('forbidden', `cannot grant scopes you do not hold: ${extra.join(', ')}`, extra.map((s) => ({ path: 'scopes', issue: 'not_held', scope: s })))
+  }
+}

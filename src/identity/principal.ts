@@ -1,0 +1,13 @@
+/** Who is calling: resolved by the auth middleware, read by every route. */
+export interface Principal {
+  tenantId: string
+  kind: 'api_key' | 'user'
+  /** The key id (key_...) or user id (usr_...). Owns history and conversations. */
+  id: string
+  scopes: string[]
+  role?: string
+  /** For users: the session behind the access token. */
+  sessionId?: string
+  /** For API keys: the user who owns the key, if any. */
+  ownerUserId?: string | null
+}

@@ -1,0 +1,37 @@
+import { eq } from 'drizzle-orm'
+import type { Db } from '../store/db'
+import { tenants } from '../store/schema'
+import { newId } from '../ids'
+import { AppError } from '../http/errors'
+
+export type Tenant = typeof tenants.$inferSelect
+
+export class TenantService {
+  constructor(private readonly db: Db) {}
+
+  async create(name: string, timezone = 'UTC'): Promise<Tenant> {
+    const existing = await this.byName(name)
+    if (existing) throw new AppError('conflict', `a tenant named "${name}" already exists`, [{ path: 'name', issue: 'duplicate' }])
+    const [row] = await this.db.insert(tenants).values({ id: newId('ten'), name, timezone }).returning()
+    return row
+  }
+
+  async byName(name: string): Promise<Tenant | undefined> {
+    const [row] = await this.db.select().from(tenants).where(eq(tenants.name, name)).limit(1)
+    return row
+  }
+
+  async get(id: string): Promise<Tenant | undefined> {
+    const [row] = await this.db.select().from(tenants).where(eq(tenants.id, id)).limit(1)
+    return row
+  }
+
+  /** The tenant named `name`, created on first use (the embedded default tenant). */
+  async ensure(name: string, timezone: string): Promise<Tenant> {
+    return (await this.byName(name)) ?? this.create(name, timezone)
+  }
+
+  async update(id: string, patch: { timezone?: string; webhookSecretEnc?: string }): Promise<void> {
+    await this.db.update(tenants).set(patch).where(eq(tenants.id, id))
+  }
+}

@@ -1,0 +1,79 @@
+// Opens the metadata store: embedded PGlite (default) or PostgreSQL
+// (DATABASE_URL), and applies the drizzle-kit migrations in ./migrations.
+import { mkdirSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
+import { sql } from 'drizzle-orm'
+import * as schema from './schema'
+
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>
+
+export interface Store {
+  db: Db
+  kind: 'pglite' | 'postgres'
+  /** Cheap liveness check for /health. */
+  ping(): Promise<void>
+  close(): Promise<void>
+}
+
+export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../migrations')
+// Arbitrary constant shared by every Nexatron instance migrating the same database.
+const MIGRATION_LOCK_KEY = 72_110_521
+
+export interface OpenStoreOptions {
+  databaseUrl?: string
+  /** Directory for PGlite files; omit (or 'memory://') for an in-memory store (tests). */
+  dataDir?: string
+  poolMax?: number
+}
+
+export async function openStore(opts: OpenStoreOptions): Promise<Store> {
+  return opts.databaseUrl ? openPostgresStore(opts.databaseUrl, opts.poolMax) : openPgliteStore(opts.dataDir)
+}
+
+async function openPgliteStore(dataDir?: string): Promise<Store> {
+  const { PGlite } = await import('@electric-sql/pglite')
+  const { drizzle } = await import('drizzle-orm/pglite')
+  const { migrate } = await import('drizzle-orm/pglite/migrator')
+  let dir: string | undefined
+  if (dataDir && dataDir !== 'memory://') {
+    dir = path.resolve(dataDir, 'store')
+    mkdirSync(dir, { recursive: true })
+  }
+  const client = dir ? await PGlite.create(dir) : await PGlite.create()
+  const db = drizzle({ client, schema })
+  // PGlite is single-process; the data dir lock is PGlite's own.
+  await migrate(db, { migrationsFolder: MIGRATIONS_DIR })
+  return {
+    db: db as unknown as Db,
+    kind: 'pglite',
+    ping: async () => { await client.query('SELECT 1') },
+    close: async () => { await client.close() },
+  }
+}
+
+async function openPostgresStore(url: string, poolMax = 10): Promise<Store> {
+  const pg = (await import('pg')).default
+  const { drizzle } = await import('drizzle-orm/node-postgres')
+  const { migrate } = await import('drizzle-orm/node-postgres/migrator')
+  const pool = new pg.Pool({ connectionString: url, max: poolMax, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000 })
+  // A pool error on an idle client must not crash the process.
+  pool.on('error', () => {})
+  const db = drizzle({ client: pool, schema })
+  const lockClient = await pool.connect()
+  try {
+    // Two instances starting at once: the second waits here, then finds nothing to do.
+    await lockClient.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY])
+    await migrate(drizzle({ client: lockClient, schema }), { migrationsFolder: MIGRATIONS_DIR })
+  } finally {
+    await lockClient.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => {})
+    lockClient.release()
+  }
+  return {
+    db: db as unknown as Db,
+    kind: 'postgres',
+    ping: async () => { await db.execute(sql`SELECT 1`) },
+    close: async () => { await pool.end() },
+  }
+}

@@ -1,0 +1,183 @@
+// The metadata store's schema (drizzle). The same schema and the same
+// drizzle-kit migrations serve PGlite (embedded) and PostgreSQL.
+// Every table but `tenants` carries tenant_id, and every repository query
+// filters on it: an object of another tenant is simply not found.
+import { sql } from 'drizzle-orm'
+import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' })
+const createdAt = () => ts('created_at').notNull().defaultNow()
+
+export const tenants = pgTable('tenants', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  timezone: text('timezone').notNull().default('UTC'),
+  /** Webhook signing secret, encrypted with the secret box. */
+  webhookSecretEnc: text('webhook_secret_enc'),
+  createdAt: createdAt(),
+}, (t) => [uniqueIndex('tenants_name_uq').on(t.name)])
+
+export const users = pgTable('users', {
+  id: text('id').primaryKey(),
+  tenantId: text('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+  email: text('email').notNull(),
+  name: text('name'),
+  passwordHash: text('password_hash').notNull(),
+  role: text('role').notNull(),
+  disabled: boolean('disabled').notNull().default(false),
+  createdAt: createdAt(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+}, (t) => [uniqueIndex('users_email_uq').on(sql`lower(${t.email})`), index('users_tenant_idx').on(t.tenantId)])
+
+export const apiKeys = pgTable('api_keys', {
+  id: text('id').primaryKey(),
+  tenantId: text('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+  name: text('name').notNull(),
+  /** SHA-256 of the full key, hex. The key itself is never stored. */
+  keyHash: text('key_hash').notNull(),
+  prefix: text('prefix').notNull(),
+  last4: text('last4').notNull(),
+  scopes: jsonb('scopes').$type<string[]>().notNull(),
+  ownerType: text('owner_type').notNull().default('service'),
+  ownerUserId: text('owner_user_id'),
+  createdBy: text('created_by'),
+  expiresAt: ts('expires_at'),
+  revokedAt: ts('revoked_at'),
+  lastUsedAt: ts('last_used_at'),
+  createdAt: createdAt(),
+}, (t) => [uniqueIndex('api_keys_hash_uq').on(t.keyHash), index('api_keys_tenant_idx').on(t.tenantId)])
+
+export const sessions = pgTable('sessions', {
+  id: text('id').primaryKey(),
+  tenantId: text('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+  userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  /** All refresh tokens descending from one login share a family. */
+  familyId: text('family_id').notNull(),
+  refreshHash: text('refresh_hash').notNull(),
+  expiresAt: ts('expires_at').notNull(),
+  spentAt: ts('spent_at'),
+  revokedAt: ts('revoked_at'),
+  createdAt: createdAt(),
+}, (t) => [uniqueIndex('sessions_refresh_uq').on(t.refreshHash), index('sessions_family_idx').on(t.familyId)])
+
+export const connections = pgTable('connections', {
+  id: text('id').primaryKey(),
+  tenantId: text('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+  name: text('name').notNull(),
+  type: text('type').notNull(),
+  config: jsonb('config').$type<Record<string, unknown>>().notNull(),
+  /** AES-256-GCM sealed credentials (see security/secret-box). */
+  credentialsEnc: text('credentials_enc'),
+  options: jsonb('options').$type<Record<string, unknown>>().notNull().default({}),
+  isDefault: boolean('is_default').notNull().default(false),
+  schemaCache: jsonb('schema_cache'),
+  schemaCachedAt: ts('schema_cached_at'),
+  createdAt: createdAt(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+}, (t) => [uniqueIndex('connections_tenant_name_uq').on(t.tenantId, t.name), index('connections_tenant_idx').on(t.tenantId)])
+
+/** Semantic models: relation, entities, measures (dimensions live in their own table). */
+export const semanticModels = pgTable('semantic_models', {
+  id: text('id').primaryKey(),
+  tenantId: text('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+  connectionId: text('connection_id').notNull().references(() => connections.id, { onDelete: 'cascade' }),
+  name: text('name').notNull(),
+  definition: jsonb('definition').$type<Record<string, unknown>>().notNull(),
+  createdAt: createdAt(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+}, (t) => [uniqueIndex('semantic_models_uq').on(t.tenantId, t.connectionId, t.name)])
+
+export const semanticDimensions = pgTable('semantic_dimensions', {
+  id: text('id').primaryKey(),
+  tenantId: text('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+  connectionId: text('connection_id').notNull().references(() => connections.id, { onDelete: 'cascade' }),
+  modelId: text('model_id').notNull().references(() => semanticModels.id, { onDelete: 'cascade' }),
+  name: text('name').notNull(),
+  definition: jsonb('definition').$type<Record<string, unknown>>().notNull(),
+  sampleValues: jsonb('sample_values').$type<unknown[]>(),
+  sampleValuesAt: ts('sample_values_at'),
+  createdAt: createdAt(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+}, (t) => [uniqueIndex('semantic_dimensions_uq').on(t.tenantId, t.modelId, t.name), index('semantic_dimensions_conn_idx').on(t.tenantId, t.connectionId)])
+
+export const semanticMetrics = pgTable('semantic_metrics', {
+  id: text('id').primaryKey(),
+  tenantId: text('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+  connectionId: text('connection_id').notNull().references(() => connections.id, { onDelete: 'cascade' }),
+  name: text('name').notNull(),
+  definition: jsonb('definition').$type<Record<string, unknown>>().notNull(),
+  createdAt: createdAt(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+}, (t) => [uniqueIndex('semantic_metrics_uq').on(t.tenantId, t.connectionId, t.name)])
+
+/** Per-connection project settings: time spines and saved queries. */
+export const semanticProjects = pgTable('semantic_projects', {
+  connectionId: text('connection_id').primaryKey().references(() => connections.id, { onDelete: 'cascade' }),
+  tenantId: text('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+  timeSpines: jsonb('time_spines').$type<unknown[]>().notNull().default([]),
+  savedQueries: jsonb('saved_queries').$type<unknown[]>().notNull().default([]),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+})
+
+export const conversations = pgTable('conversations', {
+  id: text('id').primaryKey(),
+  tenantId: text('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+  /** The API key or user that owns the conversation. */
+  principalId: text('principal_id').notNull(),
+  connectionId: text('connection_id'),
+  createdAt: createdAt(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+}, (t) => [index('conversations_tenant_idx').on(t.tenantId, t.principalId)])
+
+export const queries = pgTable('queries', {
+  id: text('id').primaryKey(),
+  tenantId: text('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+  principalId: text('principal_id').notNull(),
+  conversationId: text('conversation_id'),
+  connectionId: text('connection_id').notNull(),
+  question: text('question'),
+  /** 'question' (natural language) or 'semantic' (structured /semantic/query). */
+  source: text('source').notNull().default('question'),
+  request: jsonb('request').$type<Record<string, unknown>>(),
+  plan: jsonb('plan'),
+  sql: text('sql'),
+  status: text('status').notNull(),
+  rowCount: integer('row_count'),
+  truncated: boolean('truncated').notNull().default(false),
+  durationMs: integer('duration_ms'),
+  error: jsonb('error'),
+  planner: text('planner'),
+  usage: jsonb('usage'),
+  summary: text('summary'),
+  explanation: text('explanation'),
+  resultColumns: jsonb('result_columns'),
+  resultRows: jsonb('result_rows'),
+  /** Async job bookkeeping. */
+  async: boolean('async').notNull().default(false),
+  webhookUrl: text('webhook_url'),
+  attempts: integer('attempts').notNull().default(0),
+  lockedBy: text('locked_by'),
+  lockedUntil: ts('locked_until'),
+  cancelRequested: boolean('cancel_requested').notNull().default(false),
+  webhookStatus: text('webhook_status'),
+  webhookAttempts: integer('webhook_attempts').notNull().default(0),
+  webhookNextAt: ts('webhook_next_at'),
+  createdAt: createdAt(),
+  startedAt: ts('started_at'),
+  finishedAt: ts('finished_at'),
+}, (t) => [
+  index('queries_history_idx').on(t.tenantId, t.principalId, t.createdAt),
+  index('queries_status_idx').on(t.status),
+])
+
+export const auditLog = pgTable('audit_log', {
+  id: text('id').primaryKey(),
+  tenantId: text('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+  actorId: text('actor_id'),
+  action: text('action').notNull(),
+  targetId: text('target_id'),
+  outcome: text('outcome').notNull(),
+  ip: text('ip'),
+  requestId: text('request_id'),
+  createdAt: createdAt(),
+}, (t) => [index('audit_tenant_idx').on(t.tenantId, t.createdAt)])
