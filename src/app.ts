@@ -11,6 +11,10 @@ import { rateLimit } from './http/middleware/rate-limit'
 import { validationError } from './http/validation'
 import { registerHealth } from './http/routes/system/health'
 import { registerApiKeyRoutes } from './http/routes/api-keys'
+import { registerQueryRoutes } from './http/routes/query'
+import { registerConnectionRoutes } from './http/routes/connections'
+import { registerSemanticRoutes } from './http/routes/semantic'
+import { registerWebhookSecret } from './http/routes/system/webhook-secret'
 
 const UNMETERED = new Set(['/health', '/openapi.json', '/docs'])
 
@@ -30,6 +34,10 @@ export function createApp(services: Services) {
 
   registerHealth(app)
   registerApiKeyRoutes(app)
+  registerQueryRoutes(app)
+  registerConnectionRoutes(app)
+  registerSemanticRoutes(app)
+  registerWebhookSecret(app)
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http', scheme: 'bearer', description: 'An API key (nxa_...) or an access token from /api/v1/auth/login',

@@ -1,6 +1,8 @@
 // Builds the service container from config: opens the store, the key box, the
-// limiter. Used by the server, the CLI and tests (with `overrides`).
+// limiter, and wires connections, the semantic layer, planners and the query
+// runner. Used by the server, the CLI and tests (with options).
 import { Redis } from 'ioredis'
+import type { PGlite } from '@electric-sql/pglite'
 import type { Config } from './config'
 import { createLogger, type Logger } from './logger'
 import { openStore, type Store } from './store/db'
@@ -9,6 +11,20 @@ import { ApiKeyService } from './identity/api-keys'
 import { AuthService } from './identity/auth-service'
 import { RateLimiter } from './identity/rate-limiter'
 import { TenantService } from './identity/tenants'
+import { ConnectionService, type ConnectorFactory } from './connections/connection-service'
+import { validateConnectionConfig } from './connections/config-validation'
+import { SemanticStore } from './semantic-layer/semantic-store'
+import { SemanticService } from './semantic-layer/semantic-service'
+import { QueryHistory } from './query/history'
+import { QueryRunner } from './query/query-runner'
+import { ConcurrencyGate } from './query/concurrency-gate'
+import { JobService, JobWorker } from './query/job-worker'
+import { WebhookSecrets } from './query/webhook-secrets'
+import { createOfflinePlanner } from './planner/offline/offline-planner'
+import { createPlannerFromConfig } from './planner/hybrid'
+import type { Planner } from './planner/planner'
+import { createConnector } from '../connectors/registry'
+import { createPgliteConnector } from '../connectors/pglite/connector'
 import type { Services } from './services'
 
 export interface ContainerOptions {
@@ -16,9 +32,19 @@ export interface ContainerOptions {
   logger?: Logger
   /** In-memory store and key (tests). */
   inMemory?: boolean
+  /** The embedded demo warehouse, served to connections of type pglite with config.demo. */
+  demoDb?: PGlite
+  /** Replace the configured planner (tests). */
+  planner?: Planner
+  /** Replace how connectors are made (tests). */
+  connectorFactory?: ConnectorFactory
+  now?: () => Date
+  fetch?: typeof fetch
 }
 
-export async function buildServices(config: Config, opts: ContainerOptions = {}): Promise<Services & { dispose(): Promise<void> }> {
+export type Container = Services & { dispose(): Promise<void> }
+
+export async function buildServices(config: Config, opts: ContainerOptions = {}): Promise<Container> {
   const logger = opts.logger ?? createLogger(config.logLevel)
   const { box } = resolveSecretBox({
     secretKey: config.secretKey, previousKeys: config.previousSecretKeys, databaseUrl: config.databaseUrl,
@@ -27,17 +53,48 @@ export async function buildServices(config: Config, opts: ContainerOptions = {})
   const store = opts.store ?? await openStore({ databaseUrl: config.databaseUrl, dataDir: opts.inMemory ? 'memory://' : config.dataDir })
   const redis = config.limits.redisUrl ? new Redis(config.limits.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 }) : undefined
   redis?.on('error', (err) => logger.warn({ err: err.message }, 'redis error'))
-  const apiKeys = new ApiKeyService(store.db)
+  const db = store.db
+  const hostPolicy = { policy: config.network.allowed, allowSocketHosts: config.network.allowSocketHosts }
+
+  const apiKeys = new ApiKeyService(db)
+  const tenants = new TenantService(db)
+  const connectorFactory: ConnectorFactory = opts.connectorFactory ?? ((cfg) => {
+    if (cfg.type === 'pglite' && cfg.config.demo === true) {
+      if (!opts.demoDb) throw new Error('the demo warehouse is not running (NEXATRON_DEMO=false)')
+      return createPgliteConnector({ ...cfg, db: opts.demoDb })
+    }
+    return createConnector(cfg)
+  })
+  const connections = new ConnectionService({ db, box, validate: validateConnectionConfig, createConnector: connectorFactory, hostPolicy })
+  const semanticStore = new SemanticStore(db)
+  const semantic = new SemanticService(semanticStore, db, connections)
+  const history = new QueryHistory(db)
+  const planner = opts.planner ?? createPlannerFromConfig({
+    mode: config.planner.mode, offline: createOfflinePlanner(), minConfidence: config.planner.minConfidence,
+    openai: config.planner.openai ? { apiKey: config.planner.openai.apiKey, baseURL: config.planner.openai.baseURL, model: config.planner.openai.model, timeoutMs: config.planner.openai.timeoutMs } : undefined,
+  })
+  const runner = new QueryRunner({
+    connections, semantic: semanticStore, tenants, history, planner, logger, now: opts.now,
+    gate: new ConcurrencyGate(config.limits.concurrentPerKey, config.limits.concurrentPerTenant),
+    limits: config.query,
+  })
+  const webhookSecrets = new WebhookSecrets(tenants, box)
+  const worker = new JobWorker({
+    db, history, runner, connections, secrets: webhookSecrets, hostPolicy, logger, fetch: opts.fetch,
+    concurrency: config.worker.concurrency, maxWebhookAttempts: config.webhooks.maxAttempts, historyRows: config.query.historyRows,
+  })
   const services: Services = {
-    config, logger, store, secretBox: box,
-    tenants: new TenantService(store.db),
-    apiKeys,
+    config, logger, store, secretBox: box, tenants, apiKeys,
     auth: new AuthService(apiKeys),
     limiter: new RateLimiter({ ...config.limits, redis }),
+    connections, semantic, history, runner, worker, webhookSecrets,
+    jobs: new JobService(history, runner, worker, hostPolicy),
   }
   return {
     ...services,
     async dispose() {
+      await worker.stop()
+      await connections.closeAll()
       redis?.disconnect()
       if (!opts.store) await store.close()
     },

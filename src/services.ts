@@ -8,6 +8,12 @@ import type { ApiKeyService } from './identity/api-keys'
 import type { AuthService } from './identity/auth-service'
 import type { RateLimiter } from './identity/rate-limiter'
 import type { TenantService } from './identity/tenants'
+import type { ConnectionService } from './connections/connection-service'
+import type { SemanticService } from './semantic-layer/semantic-service'
+import type { QueryRunner } from './query/query-runner'
+import type { QueryHistory } from './query/history'
+import type { JobService, JobWorker } from './query/job-worker'
+import type { WebhookSecrets } from './query/webhook-secrets'
 
 export interface Services {
   config: Config
@@ -18,4 +24,11 @@ export interface Services {
   apiKeys: ApiKeyService
   auth: AuthService
   limiter: RateLimiter
+  connections: ConnectionService
+  semantic: SemanticService
+  history: QueryHistory
+  runner: QueryRunner
+  jobs: JobService
+  worker: JobWorker
+  webhookSecrets: WebhookSecrets
 }

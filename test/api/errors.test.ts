@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestApp, type TestApp } from '../support/test-app'
+import { createTestApp, type TestApp, type TestResponse } from '../support/test-app'
 
 let t: TestApp
 beforeAll(async () => { t = await createTestApp({ NEXATRON_MAX_BODY_BYTES: '4096' }) })
 afterAll(async () => { await t?.close() })
 
-const expectEnvelope = async (res: Response, status: number, code: string) => {
+const expectEnvelope = async (res: TestResponse | Response, status: number, code: string) => {
   expect(res.status).toBe(status)
   const body = await res.json()
   expect(body.error.code).toBe(code)

@@ -5,12 +5,16 @@ import { buildServices } from '../../src/container'
 import { createApp } from '../../src/app'
 import { createLogger } from '../../src/logger'
 
+/** Response whose json() is loosely typed: tests assert on shapes at run time. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type TestResponse = Omit<Response, 'json'> & { json(): Promise<any> }
+
 export interface TestApp {
   app: ReturnType<typeof createApp>
   services: Awaited<ReturnType<typeof buildServices>>
   tenantId: string
   adminKey: string
-  request(method: string, path: string, opts?: { body?: unknown; key?: string | null; headers?: Record<string, string> }): Promise<Response>
+  request(method: string, path: string, opts?: { body?: unknown; key?: string | null; headers?: Record<string, string> }): Promise<TestResponse>
   newTenant(name: string): Promise<{ tenantId: string; adminKey: string }>
   close(): Promise<void>
 }

@@ -1,0 +1,26 @@
+// Type-specific connection config, validated by each connector's own zod
+// schemas; errors come back as 422s naming the field.
+import type { z } from 'zod'
+import { connectionConfigSchemas } from '../../connectors/registry'
+import type { ConnectionType } from '../../connectors/connector'
+import { AppError } from '../http/errors'
+
+export function validateConnectionConfig(type: ConnectionType, config: unknown, credentials: unknown) {
+  const schemas = connectionConfigSchemas[type] as { config: z.ZodType; credentials: z.ZodType } | undefined
+  if (!schemas) throw new AppError('invalid_config', `unsupported connection type ${type}`, [{ path: 'type', issue: 'unsupported' }])
+  const details: Array<{ path: string; issue: string; message: string }> = []
+  const parse = (schema: z.ZodType, value: unknown, prefix: string) => {
+    const r = schema.safeParse(value)
+    if (r.success) return r.data as Record<string, unknown>
+    for (const i of r.error.issues) {
+      const path = [prefix, ...i.path.map(String)].join('.')
+      // Never echo credential values back.
+      details.push({ path, issue: i.code, message: prefix === 'credentials' ? i.message.replace(/received .*/i, '') : i.message })
+    }
+    return {}
+  }
+  const c = parse(schemas.config, config, 'config')
+  const k = parse(schemas.credentials, credentials, 'credentials')
+  if (details.length) throw new AppError('invalid_config', `${details[0].path}: ${details[0].message}`, details)
+  return { config: c, credentials: k }
+}

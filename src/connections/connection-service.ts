@@ -1,0 +1,219 @@
+// Connections: CRUD (tenant-scoped), credentials sealed at rest, host policy,
+// and one live connector (with its pool) per connection, reused across queries.
+import { and, desc, eq, ne, sql } from 'drizzle-orm'
+import type { Db } from '../store/db'
+import { connections } from '../store/schema'
+import type { SecretBox } from '../security/secret-box'
+import { newId } from '../ids'
+import { AppError, notFound } from '../http/errors'
+import { decodeCursor, encodeCursor, type Page } from '../store/pagination'
+import type { Connector, ConnectorConfig, ConnectionType, SchemaInfo } from '../../connectors/connector'
+import { assertHostAllowed, type HostPolicyOptions } from '../security/host-policy'
+
+export type ConnectionRow = typeof connections.$inferSelect
+
+export interface ConnectionOptions { max_rows?: number; timeout_ms?: number; allow_raw_sql?: boolean }
+
+export interface ConnectionView {
+  id: string
+  name: string
+  type: string
+  config: Record<string, unknown>
+  options: ConnectionOptions
+  is_default: boolean
+  has_credentials: boolean
+  created_at: string
+  updated_at: string
+}
+
+export function viewConnection(r: ConnectionRow): ConnectionView {
+  return {
+    id: r.id, name: r.name, type: r.type, config: r.config, options: r.options as ConnectionOptions,
+    is_default: r.isDefault, has_credentials: !!r.credentialsEnc,
+    created_at: r.createdAt.toISOString(), updated_at: r.updatedAt.toISOString(),
+  }
+}
+
+/** Validates type-specific config/credentials; throws AppError 422 naming fields. */
+export type ConfigValidator = (type: ConnectionType, config: unknown, credentials: unknown) => { config: Record<string, unknown>; credentials: Record<string, unknown> }
+export type ConnectorFactory = (cfg: ConnectorConfig, row: ConnectionRow) => Connector | Promise<Connector>
+
+export interface ConnectionServiceDeps {
+  db: Db
+  box: SecretBox
+  validate: ConfigValidator
+  createConnector: ConnectorFactory
+  hostPolicy: HostPolicyOptions
+  /** Config keys holding host names that the host policy must check. */
+  hostFields?: string[]
+}
+
+const aad = (tenantId: string, id: string) => `connection:${tenantId}:${id}`
+
+export class ConnectionService {
+  private readonly live = new Map<string, { connector: Connector; version: number }>()
+
+  constructor(private readonly deps: ConnectionServiceDeps) {}
+
+  private get db() { return this.deps.db }
+
+  async list(tenantId: string, opts: { limit: number; cursor?: string }): Promise<Page<ConnectionView>> {
+    const c = opts.cursor ? decodeCursor(opts.cursor) : undefined
+    const rows = await this.db.select().from(connections)
+      .where(and(eq(connections.tenantId, tenantId), c ? sql`(${connections.createdAt}, ${connections.id}) < (${c.t}, ${c.id})` : undefined))
+      .orderBy(desc(connections.createdAt), desc(connections.id)).limit(opts.limit + 1)
+    const page = rows.slice(0, opts.limit)
+    const last = page[page.length - 1]
+    return { data: page.map(viewConnection), next_cursor: rows.length > opts.limit && last ? encodeCursor(last.createdAt, last.id) : null }
+  }
+
+  async get(tenantId: string, id: string): Promise<ConnectionRow> {
+    const [row] = await this.db.select().from(connections).where(and(eq(connections.tenantId, tenantId), eq(connections.id, id))).limit(1)
+    if (!row) throw notFound('connection')
+    return row
+  }
+
+  async byName(tenantId: string, name: string): Promise<ConnectionRow | undefined> {
+    const [row] = await this.db.select().from(connections).where(and(eq(connections.tenantId, tenantId), eq(connections.name, name))).limit(1)
+    return row
+  }
+
+  /** The connection named by id, or the tenant's default one. */
+  async resolve(tenantId: string, id?: string | null): Promise<ConnectionRow> {
+    if (id) return this.get(tenantId, id)
+    const [row] = await this.db.select().from(connections)
+      .where(and(eq(connections.tenantId, tenantId), eq(connections.isDefault, true))).limit(1)
+    if (row) return row
+    const [any] = await this.db.select().from(connections).where(eq(connections.tenantId, tenantId)).orderBy(connections.createdAt).limit(1)
+    if (!any) throw new AppError('unprocessable', 'no connection_id given and the tenant has no connection; create one first', [{ path: 'connection_id', issue: 'required' }])
+    return any
+  }
+
+  private async checkHosts(config: Record<string, unknown>): Promise<void> {
+    for (const f of this.deps.hostFields ?? ['host', 'server', 'url', 'accessUrl', 'apiEndpoint', 'api_endpoint', 'access_url']) {
+      const v = config[f]
+      if (typeof v !== 'string' || !v) continue
+      let host = v
+      if (/^[a-z]+:\/\//i.test(v)) {
+        try { host = new URL(v).hostname } catch { continue }
+      }
+      await assertHostAllowed(host, this.deps.hostPolicy, `config.${f}`)
+    }
+  }
+
+  async create(tenantId: string, input: { name: string; type: ConnectionType; config: unknown; credentials?: unknown; options?: ConnectionOptions; is_default?: boolean }): Promise<ConnectionRow> {
+    const { config, credentials } = this.deps.validate(input.type, input.config ?? {}, input.credentials ?? {})
+    await this.checkHosts(config)
+    if (await this.byName(tenantId, input.name)) {
+      throw new AppError('conflict', `a connection named "${input.name}" already exists`, [{ path: 'name', issue: 'duplicate' }])
+    }
+    const id = newId('conn')
+    const hasDefault = await this.db.select({ id: connections.id }).from(connections)
+      .where(and(eq(connections.tenantId, tenantId), eq(connections.isDefault, true))).limit(1)
+    const isDefault = input.is_default ?? hasDefault.length === 0
+    return this.db.transaction(async (tx) => {
+      if (isDefault) await tx.update(connections).set({ isDefault: false }).where(eq(connections.tenantId, tenantId))
+      const [row] = await tx.insert(connections).values({
+        id, tenantId, name: input.name, type: input.type, config, options: input.options ?? {}, isDefault,
+        credentialsEnc: Object.keys(credentials).length ? this.deps.box.sealJson(credentials, aad(tenantId, id)) : null,
+      }).returning()
+      return row
+    })
+  }
+
+  async update(tenantId: string, id: string, patch: { name?: string; config?: unknown; credentials?: unknown; options?: ConnectionOptions; is_default?: boolean }): Promise<ConnectionRow> {
+    const row = await this.get(tenantId, id)
+    const type = row.type as ConnectionType
+    const currentCreds = this.credentials(row)
+    // Credentials are write-only: an absent field keeps the stored ones.
+    const merged = this.deps.validate(type, patch.config ?? row.config, patch.credentials ?? currentCreds)
+    if (patch.config) await this.checkHosts(merged.config)
+    if (patch.name && patch.name !== row.name) {
+      const clash = await this.db.select({ id: connections.id }).from(connections)
+        .where(and(eq(connections.tenantId, tenantId), eq(connections.name, patch.name), ne(connections.id, id))).limit(1)
+      if (clash.length) throw new AppError('conflict', `a connection named "${patch.name}" already exists`, [{ path: 'name', issue: 'duplicate' }])
+    }
+    const updated = await this.db.transaction(async (tx) => {
+      if (patch.is_default) await tx.update(connections).set({ isDefault: false }).where(eq(connections.tenantId, tenantId))
+      const [u] = await tx.update(connections).set({
+        name: patch.name ?? row.name,
+        config: merged.config,
+        credentialsEnc: Object.keys(merged.credentials).length ? this.deps.box.sealJson(merged.credentials, aad(tenantId, id)) : null,
+        options: patch.options ? { ...(row.options as ConnectionOptions), ...patch.options } : row.options,
+        isDefault: patch.is_default ?? row.isDefault,
+        // A changed target invalidates the cached schema.
+        schemaCache: patch.config || patch.credentials ? null : row.schemaCache,
+        updatedAt: new Date(),
+      }).where(and(eq(connections.tenantId, tenantId), eq(connections.id, id))).returning()
+      return u
+    })
+    await this.evict(id)
+    return updated
+  }
+
+  async delete(tenantId: string, id: string): Promise<void> {
+    const res = await this.db.delete(connections).where(and(eq(connections.tenantId, tenantId), eq(connections.id, id))).returning({ id: connections.id })
+    if (!res.length) throw notFound('connection')
+    await this.evict(id)
+  }
+
+  credentials(row: ConnectionRow): Record<string, unknown> {
+    return row.credentialsEnc ? this.deps.box.openJson(row.credentialsEnc, aad(row.tenantId, row.id)) : {}
+  }
+
+  options(row: ConnectionRow): ConnectionOptions {
+    return row.options as ConnectionOptions
+  }
+
+  /** The live connector for a connection (created on first use, rebuilt after an update). */
+  async connector(row: ConnectionRow): Promise<Connector> {
+    const version = row.updatedAt.getTime()
+    const cached = this.live.get(row.id)
+    if (cached && cached.version === version) return cached.connector
+    if (cached) await cached.connector.close().catch(() => {})
+    await this.checkHosts(row.config)
+    const opts = row.options as ConnectionOptions
+    const connector = await this.deps.createConnector({
+      type: row.type as ConnectionType, config: row.config, credentials: this.credentials(row),
+      options: { max_rows: opts.max_rows, timeout_ms: opts.timeout_ms },
+    }, row)
+    this.live.set(row.id, { connector, version })
+    return connector
+  }
+
+  async schema(row: ConnectionRow, refresh: boolean): Promise<{ schema: SchemaInfo; cached_at: string }> {
+    if (!refresh && row.schemaCache && row.schemaCachedAt) {
+      return { schema: row.schemaCache as SchemaInfo, cached_at: row.schemaCachedAt.toISOString() }
+    }
+    const schema = await (await this.connector(row)).introspect()
+    const now = new Date()
+    await this.db.update(connections).set({ schemaCache: schema, schemaCachedAt: now })
+      .where(and(eq(connections.tenantId, row.tenantId), eq(connections.id, row.id)))
+    return { schema, cached_at: now.toISOString() }
+  }
+
+  /** Re-seals every credential with the current key (after a key rotation). */
+  async rotateSecrets(): Promise<number> {
+    const rows = await this.db.select().from(connections)
+    let n = 0
+    for (const row of rows) {
+      if (!row.credentialsEnc || !this.deps.box.needsRotation(row.credentialsEnc)) continue
+      const creds = this.credentials(row)
+      await this.db.update(connections).set({ credentialsEnc: this.deps.box.sealJson(creds, aad(row.tenantId, row.id)) }).where(eq(connections.id, row.id))
+      n++
+    }
+    return n
+  }
+
+  private async evict(id: string): Promise<void> {
+    const cached = this.live.get(id)
+    this.live.delete(id)
+    if (cached) await cached.connector.close().catch(() => {})
+  }
+
+  async closeAll(): Promise<void> {
+    const all = [...this.live.values()]
+    this.live.clear()
+    await Promise.all(all.map((c) => c.connector.close().catch(() => {})))
+  }
+}

@@ -1,0 +1,53 @@
+import { z } from '@hono/zod-openapi'
+import { CONNECTION_TYPES } from '../../../../connectors/connector'
+
+export const ConnectionOptionsSchema = z.object({
+  max_rows: z.number().int().min(1).max(10_000_000).optional().openapi({ description: 'Row cap for every query on this connection', example: 10000 }),
+  timeout_ms: z.number().int().min(100).max(3_600_000).optional().openapi({ description: 'Statement timeout', example: 30000 }),
+  allow_raw_sql: z.boolean().optional().openapi({ description: 'Allow SQL written by the LLM planner (always guarded)' }),
+}).strict()
+
+export const ConnectionSchema = z.object({
+  id: z.string().openapi({ example: 'conn_xyz789' }),
+  name: z.string(),
+  type: z.string().openapi({ example: 'postgres' }),
+  config: z.record(z.string(), z.any()),
+  options: z.record(z.string(), z.any()),
+  is_default: z.boolean(),
+  has_credentials: z.boolean(),
+  created_at: z.string(),
+  updated_at: z.string(),
+}).openapi('Connection')
+
+export const CreateConnectionSchema = z.object({
+  name: z.string().trim().min(1).max(100).regex(/^[A-Za-z0-9][A-Za-z0-9 _.-]*$/, 'letters, digits, space, _ . - only').openapi({ example: 'warehouse' }),
+  type: z.enum(CONNECTION_TYPES).openapi({ example: 'postgres' }),
+  config: z.record(z.string(), z.any()).default({}).openapi({ example: { host: 'db.internal', port: 5432, database: 'analytics', user: 'nexatron_ro' } }),
+  credentials: z.record(z.string(), z.any()).optional().openapi({ description: 'Write-only; stored encrypted', example: { password: '••••' } }),
+  options: ConnectionOptionsSchema.optional(),
+  is_default: z.boolean().optional(),
+}).strict().openapi('CreateConnection')
+
+export const UpdateConnectionSchema = z.object({
+  name: CreateConnectionSchema.shape.name.optional(),
+  config: z.record(z.string(), z.any()).optional(),
+  credentials: z.record(z.string(), z.any()).optional(),
+  options: ConnectionOptionsSchema.optional(),
+  is_default: z.boolean().optional(),
+}).strict().openapi('UpdateConnection')
+
+export const ConnectionListSchema = z.object({ data: z.array(ConnectionSchema), next_cursor: z.string().nullable() }).openapi('ConnectionList')
+
+export const TestResultSchema = z.object({ ok: z.literal(true), version: z.string(), latency_ms: z.number() }).openapi('ConnectionTest')
+
+export const SchemaInfoSchema = z.object({
+  connection_id: z.string(),
+  cached_at: z.string(),
+  schemas: z.array(z.string()),
+  tables: z.array(z.object({
+    schema: z.string(), name: z.string(), kind: z.string(),
+    columns: z.array(z.object({ name: z.string(), type: z.string(), db_type: z.string(), nullable: z.boolean() })),
+    primary_key: z.array(z.string()),
+    foreign_keys: z.array(z.any()),
+  })),
+}).openapi('ConnectionSchema')

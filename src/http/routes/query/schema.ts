@@ -1,0 +1,79 @@
+import { z } from '@hono/zod-openapi'
+
+export const QueryRequestSchema = z.object({
+  question: z.string().trim().min(1).max(2000).openapi({ example: 'What were total sales last quarter?' }),
+  connection_id: z.string().min(1).max(64).optional().openapi({ example: 'conn_xyz789' }),
+  conversation_id: z.string().min(1).max(64).optional().openapi({ example: 'conv_abc123' }),
+  format: z.enum(['json', 'csv']).default('json'),
+  max_rows: z.number().int().min(1).max(10_000_000).optional().openapi({ description: 'Capped by the connection limit; `truncated` tells when hit' }),
+  async: z.boolean().optional().openapi({ description: 'Queue the query and answer 202 at once' }),
+  webhook_url: z.string().url().max(2048).refine((u) => /^https?:\/\//i.test(u), 'must be an http(s) URL').optional()
+    .openapi({ description: 'POSTed the result when done (implies async); signed with X-Nexatron-Signature' }),
+}).strict().openapi('QueryRequest')
+
+export const ColumnSchema = z.object({
+  name: z.string(),
+  type: z.string().openapi({ example: 'decimal' }),
+  json_type: z.string().openapi({ example: 'number' }),
+  kind: z.string().optional(),
+  label: z.string().optional(),
+  format: z.any().optional(),
+  grain: z.string().optional(),
+}).openapi('Column')
+
+export const QueryResultSchema = z.object({
+  id: z.string().openapi({ example: 'qry_a1b2c3' }),
+  question: z.string().nullable(),
+  status: z.string().openapi({ example: 'succeeded' }),
+  data: z.array(z.record(z.string(), z.any())).openapi({ example: [{ total_sales: 1284350.0 }] }),
+  columns: z.array(ColumnSchema),
+  summary: z.string().nullable().openapi({ example: 'Total sales last quarter were $1,284,350.00.' }),
+  explanation: z.string().nullable(),
+  sql: z.string().nullable(),
+  plan: z.any(),
+  conversation_id: z.string().nullable(),
+  connection_id: z.string(),
+  row_count: z.number().int(),
+  truncated: z.boolean(),
+  execution_time_ms: z.number().int(),
+  created_at: z.string(),
+}).openapi('QueryResult')
+
+export const QueuedSchema = z.object({ id: z.string(), status: z.literal('queued') }).openapi('QueuedQuery')
+
+export const QueryRecordSchema = z.object({
+  id: z.string(),
+  question: z.string().nullable(),
+  status: z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']),
+  connection_id: z.string(),
+  conversation_id: z.string().nullable(),
+  sql: z.string().nullable(),
+  plan: z.any(),
+  planner: z.string().nullable(),
+  row_count: z.number().int().nullable(),
+  truncated: z.boolean(),
+  execution_time_ms: z.number().int().nullable(),
+  error: z.any().nullable(),
+  usage: z.any().nullable(),
+  summary: z.string().nullable(),
+  explanation: z.string().nullable(),
+  created_at: z.string(),
+  started_at: z.string().nullable(),
+  finished_at: z.string().nullable(),
+}).openapi('QueryRecord')
+
+export const QueryDetailSchema = QueryRecordSchema.extend({
+  columns: z.array(ColumnSchema).nullable(),
+  data: z.array(z.record(z.string(), z.any())).nullable(),
+  data_row_limit: z.number().int().openapi({ description: 'History keeps at most this many rows of the result; re-run for all' }),
+}).openapi('QueryDetail')
+
+export const HistoryQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(512).optional(),
+  connection_id: z.string().max(64).optional(),
+  status: z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']).optional(),
+  conversation_id: z.string().max(64).optional(),
+})
+
+export const HistoryListSchema = z.object({ data: z.array(QueryRecordSchema), next_cursor: z.string().nullable() }).openapi('QueryHistory')

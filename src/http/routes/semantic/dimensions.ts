@@ -1,0 +1,64 @@
+import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi'
+import type { AppEnv } from '../../app-env'
+import { requireScope } from '../../middleware/auth'
+import { errorResponses, IdParam, jsonBody, jsonResponse, security } from '../../openapi'
+import { DimensionBodySchema, DimensionPatchSchema, DimensionSchema, ListQuery } from './schema'
+import { dimensionView } from './views'
+import type { Dimension } from '../../../../semantic/types'
+
+const tags = ['Semantic layer']
+const idParam = IdParam('dimension', 'dim_4kT9x0aQ1bZ7yW2eR4uI')
+const read = requireScope('semantic:read')
+const write = requireScope('semantic:write')
+
+const list = createRoute({ method: 'get', path: '/api/v1/semantic/dimensions', operationId: 'listDimensions', tags, security, summary: 'List dimensions of a connection', middleware: read,
+  request: { query: ListQuery }, responses: { 200: jsonResponse(z.object({ data: z.array(DimensionSchema), next_cursor: z.null() }), 'Dimensions'), ...errorResponses(404, 422) } })
+const create = createRoute({ method: 'post', path: '/api/v1/semantic/dimensions', operationId: 'createDimension', tags, security, summary: 'Create a dimension on a semantic model', middleware: write,
+  request: { body: jsonBody(DimensionBodySchema) }, responses: { 201: jsonResponse(DimensionSchema, 'Created'), ...errorResponses(404, 409, 413, 415, 422) } })
+const get = createRoute({ method: 'get', path: '/api/v1/semantic/dimensions/{id}', operationId: 'getDimension', tags, security, summary: 'Get a dimension', middleware: read,
+  request: { params: idParam }, responses: { 200: jsonResponse(DimensionSchema, 'The dimension'), ...errorResponses(404) } })
+const update = createRoute({ method: 'patch', path: '/api/v1/semantic/dimensions/{id}', operationId: 'updateDimension', tags, security, summary: 'Update a dimension', middleware: write,
+  request: { params: idParam, body: jsonBody(DimensionPatchSchema) }, responses: { 200: jsonResponse(DimensionSchema, 'Updated'), ...errorResponses(404, 409, 413, 415, 422) } })
+const remove = createRoute({ method: 'delete', path: '/api/v1/semantic/dimensions/{id}', operationId: 'deleteDimension', tags, security, summary: 'Remove a dimension (409 while referenced)', middleware: write,
+  request: { params: idParam }, responses: { 204: { description: 'Removed' }, ...errorResponses(404, 409) } })
+const refresh = createRoute({ method: 'post', path: '/api/v1/semantic/dimensions/{id}/sample-values/refresh', operationId: 'refreshDimensionValues', tags, security,
+  summary: 'Re-read the sample values of a categorical dimension from the database (the planner matches them)', middleware: write,
+  request: { params: idParam }, responses: { 200: jsonResponse(DimensionSchema, 'Refreshed'), ...errorResponses(404, 422, 503) } })
+
+export function registerDimensionRoutes(app: OpenAPIHono<AppEnv>) {
+  app.openapi(list, async (c) => {
+    const { rows, models } = await c.get('services').semantic.listDimensions(c.get('principal')!.tenantId, c.req.valid('query').connection_id)
+    const byId = new Map(models.map((m) => [m.id, m]))
+    return c.json({ data: rows.map((r) => dimensionView(r, byId.get(r.modelId))), next_cursor: null }, 200)
+  })
+  app.openapi(create, async (c) => {
+    const { connection_id, semantic_model, ...dim } = c.req.valid('json')
+    const { semantic } = c.get('services')
+    const tenantId = c.get('principal')!.tenantId
+    const row = await semantic.createDimension(tenantId, connection_id, semantic_model, dim as Dimension)
+    const { model } = await semantic.getDimension(tenantId, row.id)
+    return c.json(dimensionView(row, model), 201)
+  })
+  app.openapi(get, async (c) => {
+    const { row, model } = await c.get('services').semantic.getDimension(c.get('principal')!.tenantId, c.req.valid('param').id)
+    return c.json(dimensionView(row, model), 200)
+  })
+  app.openapi(update, async (c) => {
+    const { semantic } = c.get('services')
+    const tenantId = c.get('principal')!.tenantId
+    const row = await semantic.updateDimension(tenantId, c.req.valid('param').id, c.req.valid('json') as Partial<Dimension>)
+    const { model } = await semantic.getDimension(tenantId, row.id)
+    return c.json(dimensionView(row, model), 200)
+  })
+  app.openapi(remove, async (c) => {
+    await c.get('services').semantic.deleteDimension(c.get('principal')!.tenantId, c.req.valid('param').id)
+    return c.body(null, 204)
+  })
+  app.openapi(refresh, async (c) => {
+    const { semantic } = c.get('services')
+    const tenantId = c.get('principal')!.tenantId
+    const row = await semantic.refreshSampleValues(tenantId, c.req.valid('param').id)
+    const { model } = await semantic.getDimension(tenantId, row.id)
+    return c.json(dimensionView(row, model), 200)
+  })
+}

@@ -1,0 +1,44 @@
+import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi'
+import type { AppEnv } from '../../app-env'
+import { requireScope } from '../../middleware/auth'
+import { errorResponses, IdParam, jsonBody, jsonResponse, security } from '../../openapi'
+import { ListQuery, MetricBodySchema, MetricPatchSchema, MetricSchema } from './schema'
+import { metricView } from './views'
+import type { Metric } from '../../../../semantic/types'
+
+const tags = ['Semantic layer']
+const idParam = IdParam('metric', 'met_9sK2mQ9xLp3RtV7wYz1A')
+const read = requireScope('semantic:read')
+const write = requireScope('semantic:write')
+
+const list = createRoute({ method: 'get', path: '/api/v1/semantic/metrics', operationId: 'listMetrics', tags, security, summary: 'List metrics of a connection', middleware: read,
+  request: { query: ListQuery }, responses: { 200: jsonResponse(z.object({ data: z.array(MetricSchema), next_cursor: z.null() }), 'Metrics'), ...errorResponses(404, 422) } })
+const create = createRoute({ method: 'post', path: '/api/v1/semantic/metrics', operationId: 'createMetric', tags, security, summary: 'Create a metric', middleware: write,
+  request: { body: jsonBody(MetricBodySchema) }, responses: { 201: jsonResponse(MetricSchema, 'Created'), ...errorResponses(404, 409, 413, 415, 422) } })
+const get = createRoute({ method: 'get', path: '/api/v1/semantic/metrics/{id}', operationId: 'getMetric', tags, security, summary: 'Get a metric', middleware: read,
+  request: { params: idParam }, responses: { 200: jsonResponse(MetricSchema, 'The metric'), ...errorResponses(404) } })
+const update = createRoute({ method: 'patch', path: '/api/v1/semantic/metrics/{id}', operationId: 'updateMetric', tags, security, summary: 'Update a metric', middleware: write,
+  request: { params: idParam, body: jsonBody(MetricPatchSchema) }, responses: { 200: jsonResponse(MetricSchema, 'Updated'), ...errorResponses(404, 409, 413, 415, 422) } })
+const remove = createRoute({ method: 'delete', path: '/api/v1/semantic/metrics/{id}', operationId: 'deleteMetric', tags, security, summary: 'Remove a metric (409 while other metrics use it)', middleware: write,
+  request: { params: idParam }, responses: { 204: { description: 'Removed' }, ...errorResponses(404, 409) } })
+
+export function registerMetricRoutes(app: OpenAPIHono<AppEnv>) {
+  app.openapi(list, async (c) => {
+    const { rows } = await c.get('services').semantic.listMetrics(c.get('principal')!.tenantId, c.req.valid('query').connection_id)
+    return c.json({ data: rows.map(metricView), next_cursor: null }, 200)
+  })
+  app.openapi(create, async (c) => {
+    const { connection_id, ...metric } = c.req.valid('json')
+    const row = await c.get('services').semantic.createMetric(c.get('principal')!.tenantId, connection_id, metric as Metric)
+    return c.json(metricView(row), 201)
+  })
+  app.openapi(get, async (c) => c.json(metricView(await c.get('services').semantic.getMetric(c.get('principal')!.tenantId, c.req.valid('param').id)), 200))
+  app.openapi(update, async (c) => {
+    const row = await c.get('services').semantic.updateMetric(c.get('principal')!.tenantId, c.req.valid('param').id, c.req.valid('json') as Partial<Metric>)
+    return c.json(metricView(row), 200)
+  })
+  app.openapi(remove, async (c) => {
+    await c.get('services').semantic.deleteMetric(c.get('principal')!.tenantId, c.req.valid('param').id)
+    return c.body(null, 204)
+  })
+}

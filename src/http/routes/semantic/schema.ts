@@ -1,0 +1,191 @@
+import { z } from '@hono/zod-openapi'
+import { TIME_GRAINS, DATE_PARTS } from '../../../../semantic/types'
+
+const name = z.string().trim().min(1).max(200).regex(/^[a-z][a-z0-9_]*$/, 'lower snake_case: letters, digits, underscores')
+const plannerFields = {
+  label: z.string().max(200).optional(),
+  description: z.string().max(4000).optional(),
+  synonyms: z.array(z.string().trim().min(1).max(200)).max(50).optional(),
+}
+export const ValueFormatSchema = z.union([
+  z.object({ type: z.literal('number'), decimals: z.number().int().min(0).max(10).optional() }).strict(),
+  z.object({ type: z.literal('currency'), currency: z.string().regex(/^[A-Z]{3}$/, 'ISO 4217 code such as USD'), decimals: z.number().int().min(0).max(10).optional() }).strict(),
+  z.object({ type: z.literal('percent'), decimals: z.number().int().min(0).max(10).optional() }).strict(),
+]).openapi('ValueFormat')
+
+const connectionId = z.string().min(1).max(64).optional().openapi({ description: "Defaults to the tenant's default connection" })
+const filter = z.union([z.string().max(4000), z.array(z.string().max(4000)).max(20)]).optional()
+const inputRef = z.union([z.string(), z.object({ name: z.string(), filter, alias: z.string().optional(), offset_window: z.string().optional(), offset_to_grain: z.enum(TIME_GRAINS).optional(), join_to_timespine: z.boolean().optional(), fill_nulls_with: z.number().optional() }).strict()])
+
+export const MetricBodySchema = z.object({
+  connection_id: connectionId,
+  name,
+  ...plannerFields,
+  format: ValueFormatSchema.optional(),
+  type: z.enum(['simple', 'ratio', 'derived', 'cumulative', 'conversion']),
+  filter,
+  time_granularity: z.enum(TIME_GRAINS).optional(),
+  type_params: z.object({
+    measure: inputRef.optional(),
+    numerator: inputRef.optional(),
+    denominator: inputRef.optional(),
+    expr: z.string().max(4000).optional(),
+    metrics: z.array(z.object({ name: z.string(), filter, alias: z.string().optional(), offset_window: z.string().optional(), offset_to_grain: z.enum(TIME_GRAINS).optional() }).strict()).optional(),
+    window: z.string().optional(),
+    grain_to_date: z.enum(TIME_GRAINS).optional(),
+    cumulative_type_params: z.object({ window: z.string().optional(), grain_to_date: z.enum(TIME_GRAINS).optional(), period_agg: z.enum(['first', 'last', 'average']).optional() }).strict().optional(),
+    conversion_type_params: z.any().optional(),
+    join_to_timespine: z.boolean().optional(),
+    fill_nulls_with: z.number().optional(),
+  }).strict(),
+}).strict().openapi('MetricInput')
+export const MetricPatchSchema = MetricBodySchema.omit({ connection_id: true }).partial().strict().openapi('MetricPatch')
+
+export const MetricSchema = z.object({
+  id: z.string().openapi({ example: 'met_9sK2mQ9xLp3RtV7wYz1A' }),
+  connection_id: z.string(),
+  name: z.string().openapi({ example: 'total_sales' }),
+  label: z.string().nullable(),
+  description: z.string().nullable(),
+  synonyms: z.array(z.string()),
+  format: z.any().nullable(),
+  type: z.string(),
+  type_params: z.any(),
+  filter: z.any().nullable(),
+  time_granularity: z.string().nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+}).openapi('Metric')
+
+export const DimensionBodySchema = z.object({
+  connection_id: connectionId,
+  semantic_model: z.string().min(1).max(200).openapi({ description: 'Name or id of the semantic model the dimension belongs to', example: 'stores' }),
+  name,
+  ...plannerFields,
+  type: z.enum(['categorical', 'time']),
+  expr: z.string().max(4000).optional(),
+  is_partition: z.boolean().optional(),
+  type_params: z.object({ time_granularity: z.enum(TIME_GRAINS).optional(), validity_params: z.object({ is_start: z.boolean().optional(), is_end: z.boolean().optional() }).strict().optional() }).strict().optional(),
+  sample_values: z.array(z.union([z.string(), z.number(), z.boolean()])).max(1000).optional(),
+}).strict().openapi('DimensionInput')
+export const DimensionPatchSchema = DimensionBodySchema.omit({ connection_id: true, semantic_model: true }).partial().strict().openapi('DimensionPatch')
+
+export const DimensionSchema = z.object({
+  id: z.string().openapi({ example: 'dim_4kT9x0aQ1bZ7yW2eR4uI' }),
+  connection_id: z.string(),
+  model_id: z.string(),
+  semantic_model: z.string(),
+  name: z.string().openapi({ example: 'region' }),
+  query_name: z.string().nullable().openapi({ description: 'Name to use in queries, e.g. store__region', example: 'store__region' }),
+  label: z.string().nullable(),
+  description: z.string().nullable(),
+  synonyms: z.array(z.string()),
+  type: z.string(),
+  expr: z.string().nullable(),
+  is_partition: z.boolean(),
+  type_params: z.any().nullable(),
+  sample_values: z.array(z.any()).nullable(),
+  sample_values_refreshed_at: z.string().nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+}).openapi('Dimension')
+
+const EntitySchema = z.object({ name, type: z.enum(['primary', 'unique', 'foreign', 'natural']), expr: z.string().max(4000).optional(), role: z.string().optional(), ...plannerFields }).strict()
+const MeasureSchema = z.object({
+  name, ...plannerFields,
+  agg: z.enum(['sum', 'count', 'count_distinct', 'average', 'min', 'max', 'sum_boolean', 'median', 'percentile']),
+  expr: z.string().max(4000).optional(),
+  create_metric: z.boolean().optional(),
+  agg_time_dimension: z.string().optional(),
+  agg_params: z.object({ percentile: z.number().min(0).max(1).optional(), use_discrete_percentile: z.boolean().optional(), use_approximate_percentile: z.boolean().optional() }).strict().optional(),
+  non_additive_dimension: z.object({ name: z.string(), window_choice: z.enum(['min', 'max']).optional(), window_groupings: z.array(z.string()).optional() }).strict().optional(),
+}).strict()
+const ModelDimensionSchema = DimensionBodySchema.omit({ connection_id: true, semantic_model: true })
+
+export const ModelBodySchema = z.object({
+  connection_id: connectionId,
+  name,
+  ...plannerFields,
+  node_relation: z.object({
+    alias: z.string().min(1).max(255).openapi({ example: 'orders' }),
+    schema_name: z.string().min(1).max(255).optional().openapi({ example: 'analytics' }),
+    database: z.string().min(1).max(255).optional(),
+  }).strict(),
+  defaults: z.object({ agg_time_dimension: z.string().optional() }).strict().optional(),
+  primary_entity: z.string().optional(),
+  entities: z.array(EntitySchema).max(100).default([]),
+  dimensions: z.array(ModelDimensionSchema).max(500).default([]),
+  measures: z.array(MeasureSchema).max(500).default([]),
+}).strict().openapi('SemanticModelInput')
+export const ModelPatchSchema = ModelBodySchema.omit({ connection_id: true }).partial().strict().openapi('SemanticModelPatch')
+
+export const ModelSchema = z.object({
+  id: z.string().openapi({ example: 'sm_2kT9x0aQ1bZ7yW2eR4uI' }),
+  connection_id: z.string(),
+  name: z.string(),
+  label: z.string().nullable(),
+  description: z.string().nullable(),
+  node_relation: z.any(),
+  defaults: z.any().nullable(),
+  primary_entity: z.string().nullable(),
+  entities: z.array(z.any()),
+  measures: z.array(z.any()),
+  dimensions: z.array(z.any()),
+  created_at: z.string(),
+  updated_at: z.string(),
+}).openapi('SemanticModel')
+
+export const ListQuery = z.object({ connection_id: z.string().max(64).optional() })
+
+export const ImportBodySchema = z.object({
+  connection_id: connectionId,
+  format: z.literal('metricflow').default('metricflow'),
+  files: z.array(z.object({ path: z.string().min(1).max(1000), content: z.string().max(2_000_000) }).strict()).min(1).max(2000),
+  mode: z.enum(['merge', 'replace']).default('merge'),
+  source_schema: z.string().max(255).optional().openapi({ description: 'Replaces $source_schema (defaults to the connection schema)' }),
+  relation_map: z.record(z.string(), z.string()).optional().openapi({ description: "dbt ref('x') -> table" }),
+  refresh_sample_values: z.boolean().default(true),
+}).strict().openapi('SemanticImport')
+
+export const ImportResultSchema = z.object({
+  connection_id: z.string(), mode: z.string(), models: z.number(), metrics: z.number(), dimensions: z.number(),
+  saved_queries: z.number(), time_spines: z.number(),
+  sample_values: z.object({ refreshed: z.number(), failed: z.array(z.object({ dimension: z.string(), reason: z.string() })) }).optional(),
+}).openapi('SemanticImportResult')
+
+const GroupBy = z.union([z.string().min(1).max(300), z.object({ name: z.string().min(1).max(300), grain: z.enum(TIME_GRAINS).optional(), date_part: z.enum(DATE_PARTS).optional() }).strict()])
+const FilterValue = z.union([z.string().max(10_000), z.number(), z.boolean(), z.null()])
+export const SemanticQueryBodySchema = z.object({
+  connection_id: connectionId,
+  metrics: z.array(z.string().min(1).max(300)).max(50).default([]),
+  group_by: z.array(GroupBy).max(50).default([]),
+  where: z.union([z.string().max(10_000), z.array(z.string().max(10_000)).max(50)]).optional()
+    .openapi({ description: "MetricFlow where filters, e.g. {{ Dimension('store__region') }} = 'West'" }),
+  filters: z.array(z.object({
+    field: z.string().min(1).max(300),
+    op: z.enum(['=', '!=', '>', '>=', '<', '<=', 'in', 'not_in', 'between', 'like', 'is_null', 'is_not_null']),
+    value: z.union([FilterValue, z.array(z.union([z.string().max(10_000), z.number(), z.boolean()])).max(1000)]).optional(),
+  }).strict()).max(50).optional(),
+  time_constraint: z.object({ start: z.string().max(40).optional(), end: z.string().max(40).optional() }).strict().optional(),
+  order_by: z.array(z.string().min(1).max(301)).max(50).optional(),
+  limit: z.number().int().min(0).max(10_000_000).optional(),
+  max_rows: z.number().int().min(1).max(10_000_000).optional(),
+}).strict().openapi('SemanticQuery')
+
+export const SemanticQueryResultSchema = z.object({
+  id: z.string(),
+  columns: z.array(z.any()),
+  data: z.array(z.record(z.string(), z.any())),
+  sql: z.string(),
+  row_count: z.number().int(),
+  truncated: z.boolean(),
+  execution_time_ms: z.number().int(),
+}).openapi('SemanticQueryResult')
+
+export const ValidateBodySchema = z.object({ connection_id: connectionId }).strict()
+export const ValidationReportSchema = z.object({
+  connection_id: z.string(),
+  valid: z.boolean(),
+  problems: z.array(z.object({ object: z.string(), path: z.string(), issue: z.string(), message: z.string() })),
+  checked: z.object({ models: z.number(), metrics: z.number(), dimensions: z.number() }),
+}).openapi('SemanticValidation')

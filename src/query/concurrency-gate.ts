@@ -1,0 +1,33 @@
+// Caps concurrently running queries per credential and per tenant, so one
+// client cannot occupy every database connection. Per process: with several
+// instances each enforces its own cap.
+import { AppError } from '../http/errors'
+
+export class ConcurrencyGate {
+  private readonly counts = new Map<string, number>()
+
+  constructor(private readonly perKey: number, private readonly perTenant: number) {}
+
+  acquire(principalId: string, tenantId: string): () => void {
+    const k = `p:${principalId}`
+    const t = `t:${tenantId}`
+    if ((this.counts.get(k) ?? 0) >= this.perKey) {
+      throw new AppError('too_many_concurrent_queries', `at most ${this.perKey} queries may run at once per credential`, [{ issue: 'credential', limit: this.perKey }], { 'Retry-After': '1' })
+    }
+    if ((this.counts.get(t) ?? 0) >= this.perTenant) {
+      throw new AppError('too_many_concurrent_queries', `at most ${this.perTenant} queries may run at once per tenant`, [{ issue: 'tenant', limit: this.perTenant }], { 'Retry-After': '1' })
+    }
+    this.counts.set(k, (this.counts.get(k) ?? 0) + 1)
+    this.counts.set(t, (this.counts.get(t) ?? 0) + 1)
+    let released = false
+    return () => {
+      if (released) return
+      released = true
+      for (const x of [k, t]) {
+        const n = (this.counts.get(x) ?? 1) - 1
+        if (n <= 0) this.counts.delete(x)
+        else this.counts.set(x, n)
+      }
+    }
+  }
+}

@@ -1,0 +1,89 @@
+// Query history: one record per run (also the async job record). Reads are
+// scoped to the tenant and, unless the caller is an admin, to the caller.
+import { and, asc, desc, eq, sql } from 'drizzle-orm'
+import type { Db } from '../store/db'
+import { conversations, queries } from '../store/schema'
+import { newId } from '../ids'
+import { notFound } from '../http/errors'
+import { decodeCursor, encodeCursor, type Page } from '../store/pagination'
+import type { Principal } from '../identity/principal'
+import type { Plan, Turn } from '../planner/planner'
+
+export type QueryRow = typeof queries.$inferSelect
+export type QueryStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled'
+
+const canSeeAll = (p: Principal) => p.scopes.includes('*')
+const ownerFilter = (p: Principal) => (canSeeAll(p) ? undefined : eq(queries.principalId, p.id))
+
+export class QueryHistory {
+  constructor(private readonly db: Db) {}
+
+  async create(values: Omit<typeof queries.$inferInsert, 'id'> & { id?: string }): Promise<QueryRow> {
+    const [row] = await this.db.insert(queries).values({ id: values.id ?? newId('qry'), ...values }).returning()
+    return row
+  }
+
+  async update(id: string, patch: Partial<typeof queries.$inferInsert>): Promise<void> {
+    await this.db.update(queries).set(patch).where(eq(queries.id, id))
+  }
+
+  async get(principal: Principal, id: string): Promise<QueryRow> {
+    const [row] = await this.db.select().from(queries)
+      .where(and(eq(queries.tenantId, principal.tenantId), eq(queries.id, id), ownerFilter(principal))).limit(1)
+    if (!row) throw notFound('query')
+    return row
+  }
+
+  async getById(id: string): Promise<QueryRow | undefined> {
+    const [row] = await this.db.select().from(queries).where(eq(queries.id, id)).limit(1)
+    return row
+  }
+
+  async list(principal: Principal, f: { limit: number; cursor?: string; connection_id?: string; status?: string; conversation_id?: string }): Promise<Page<QueryRow>> {
+    const c = f.cursor ? decodeCursor(f.cursor) : undefined
+    const rows = await this.db.select().from(queries).where(and(
+      eq(queries.tenantId, principal.tenantId),
+      // History is the caller's own, admins included: it answers "my recent queries".
+      eq(queries.principalId, principal.id),
+      f.connection_id ? eq(queries.connectionId, f.connection_id) : undefined,
+      f.status ? eq(queries.status, f.status) : undefined,
+      f.conversation_id ? eq(queries.conversationId, f.conversation_id) : undefined,
+      c ? sql`(${queries.createdAt}, ${queries.id}) < (${c.t}, ${c.id})` : undefined,
+    )).orderBy(desc(queries.createdAt), desc(queries.id)).limit(f.limit + 1)
+    const page = rows.slice(0, f.limit)
+    const last = page[page.length - 1]
+    return { data: page, next_cursor: rows.length > f.limit && last ? encodeCursor(last.createdAt, last.id) : null }
+  }
+
+  async delete(principal: Principal, id: string): Promise<void> {
+    const res = await this.db.delete(queries)
+      .where(and(eq(queries.tenantId, principal.tenantId), eq(queries.id, id), ownerFilter(principal))).returning({ id: queries.id })
+    if (!res.length) throw notFound('query')
+  }
+
+  /** The conversation for a follow-up, or a new one. 404 for another tenant's or owner's. */
+  async conversation(principal: Principal, id: string | undefined, connectionId: string): Promise<string> {
+    if (id) {
+      const [row] = await this.db.select().from(conversations)
+        .where(and(eq(conversations.tenantId, principal.tenantId), eq(conversations.id, id), eq(conversations.principalId, principal.id))).limit(1)
+      if (!row) throw notFound('conversation')
+      await this.db.update(conversations).set({ updatedAt: new Date() }).where(eq(conversations.id, id))
+      return id
+    }
+    const [row] = await this.db.insert(conversations).values({ id: newId('conv'), tenantId: principal.tenantId, principalId: principal.id, connectionId }).returning()
+    return row.id
+  }
+
+  /** Earlier successful turns of a conversation, oldest first (at most `max`). */
+  async turns(tenantId: string, conversationId: string, max = 10): Promise<Turn[]> {
+    const rows = await this.db.select({ question: queries.question, plan: queries.plan }).from(queries)
+      .where(and(eq(queries.tenantId, tenantId), eq(queries.conversationId, conversationId), eq(queries.status, 'succeeded')))
+      .orderBy(desc(queries.createdAt)).limit(max)
+    return rows.reverse().filter((r) => r.question && r.plan).map((r) => ({ question: r.question!, plan: r.plan as Plan }))
+  }
+
+  /** Oldest queued job first; used by the worker loop. */
+  async queued(limit: number): Promise<QueryRow[]> {
+    return this.db.select().from(queries).where(eq(queries.status, 'queued')).orderBy(asc(queries.createdAt)).limit(limit)
+  }
+}

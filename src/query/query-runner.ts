@@ -1,0 +1,211 @@
+// The query runner: plan -> compile -> guard -> execute -> stream, and one
+// history record per run. The same event stream feeds the JSON response, the
+// SSE stream and async jobs, so all three behave identically.
+import { buildCatalog, compile, type Catalog, type CompiledQuery, type SemanticQuery } from '../../semantic'
+import type { Principal } from '../identity/principal'
+import type { Plan, Planner } from '../planner/planner'
+import type { ConnectionService, ConnectionRow } from '../connections/connection-service'
+import type { SemanticStore } from '../semantic-layer/semantic-store'
+import type { TenantService } from '../identity/tenants'
+import { AppError, errorBody } from '../http/errors'
+import { toAppError } from '../http/error-mapping'
+import { guardSql } from '../security/sql-guard'
+import { summarize } from '../planner/summary'
+import { explainPlan } from '../planner/explanation'
+import type { QueryHistory, QueryRow } from './history'
+import type { ConcurrencyGate } from './concurrency-gate'
+import { resultColumns, rowShaper, type ResultColumn } from './result-columns'
+import { dialectOf, allowedRelations, defaultSchemaOf } from './connection-dialect'
+import type { Logger } from '../logger'
+
+export interface RunInput {
+  principal: Principal
+  question?: string
+  /** A structured query (POST /semantic/query): no planner involved. */
+  semantic?: SemanticQuery
+  connectionId?: string
+  conversationId?: string
+  maxRows?: number
+  async?: boolean
+  webhookUrl?: string
+}
+
+export type RunEvent =
+  | { type: 'plan'; plan: Plan; explanation: string }
+  | { type: 'sql'; sql: string }
+  | { type: 'columns'; columns: ResultColumn[] }
+  | { type: 'rows'; rows: unknown[][] }
+  | { type: 'summary'; summary: string }
+  | { type: 'done'; id: string; row_count: number; truncated: boolean; execution_time_ms: number }
+
+export interface PreparedRun {
+  id: string
+  record: QueryRow
+  connection: ConnectionRow
+  conversationId: string | null
+  input: RunInput
+}
+
+export interface QueryRunnerDeps {
+  connections: ConnectionService
+  semantic: SemanticStore
+  tenants: TenantService
+  history: QueryHistory
+  planner: Planner
+  gate: ConcurrencyGate
+  logger: Logger
+  limits: { defaultMaxRows: number; maxRowsLimit: number; defaultTimeoutMs: number; historyRows: number; allowFunctions: string[] }
+  now?: () => Date
+}
+
+export class QueryRunner {
+  private readonly running = new Map<string, AbortController>()
+  private readonly catalogs = new Map<string, { fingerprint: string; catalog: Catalog }>()
+
+  constructor(private readonly deps: QueryRunnerDeps) {}
+
+  /** Resolves the connection and conversation and writes the history record. */
+  async prepare(input: RunInput): Promise<PreparedRun> {
+    const { principal } = input
+    const connection = await this.deps.connections.resolve(principal.tenantId, input.connectionId)
+    const conversationId = input.question !== undefined
+      ? await this.deps.history.conversation(principal, input.conversationId, connection.id)
+      : null
+    const queued = !!(input.async || input.webhookUrl)
+    const record = await this.deps.history.create({
+      tenantId: principal.tenantId, principalId: principal.id, conversationId, connectionId: connection.id,
+      question: input.question ?? null, source: input.semantic ? 'semantic' : 'question',
+      request: { question: input.question, semantic: input.semantic, max_rows: input.maxRows, connection_id: connection.id },
+      status: queued ? 'queued' : 'running', async: queued, webhookUrl: input.webhookUrl ?? null,
+      webhookStatus: input.webhookUrl ? 'pending' : null,
+      startedAt: queued ? null : new Date(),
+    })
+    return { id: record.id, record, connection, conversationId, input }
+  }
+
+  /** Cancels a run in this process; returns false when it is not running here. */
+  cancel(id: string): boolean {
+    const c = this.running.get(id)
+    if (!c) return false
+    c.abort(new AppError('query_cancelled', 'the query was cancelled'))
+    return true
+  }
+
+  isRunning(id: string): boolean { return this.running.has(id) }
+
+  private catalogFor(key: string, fingerprint: string, build: () => Catalog): Catalog {
+    const hit = this.catalogs.get(key)
+    if (hit && hit.fingerprint === fingerprint) return hit.catalog
+    const catalog = build()
+    this.catalogs.set(key, { fingerprint, catalog })
+    return catalog
+  }
+
+  /**
+   * Runs a prepared query, yielding events. Errors are recorded in history
+   * and rethrown as AppError. Aborting `signal` cancels in the database.
+   */
+  async *execute(run: PreparedRun, signal: AbortSignal): AsyncGenerator<RunEvent> {
+    const { principal } = run.input
+    const release = this.deps.gate.acquire(principal.id, principal.tenantId)
+    const controller = new AbortController()
+    const onAbort = () => controller.abort(signal.reason ?? new AppError('query_cancelled', 'the client went away'))
+    if (signal.aborted) onAbort()
+    else signal.addEventListener('abort', onAbort, { once: true })
+    this.running.set(run.id, controller)
+    const started = Date.now()
+    let plan: Plan | undefined
+    let sqlText: string | undefined
+    let explanation: string | undefined
+    try {
+      await this.deps.history.update(run.id, { status: 'running', startedAt: new Date(started), attempts: run.record.attempts + 1 })
+      const conn = run.connection
+      const tenant = await this.deps.tenants.get(principal.tenantId)
+      const timezone = tenant?.timezone ?? 'UTC'
+      const layer = await this.deps.semantic.load(principal.tenantId, conn.id)
+      const dialect = dialectOf(conn.type)
+      const options = this.deps.connections.options(conn)
+
+      let compiled: CompiledQuery | undefined
+      const compilePlan = (p: Plan): CompiledQuery | undefined =>
+        p.kind === 'semantic' ? compile(p.query, layer.manifest, dialect, { timezone }) : undefined
+      const guardOptions = {
+        dialect, allowedRelations: allowedRelations(layer.manifest), defaultSchema: defaultSchemaOf(conn),
+        allowFunctions: this.deps.limits.allowFunctions,
+      }
+      if (run.input.semantic) {
+        plan = { kind: 'semantic', query: run.input.semantic, confidence: 1, reasons: ['structured semantic query'], planner: 'offline' }
+      } else {
+        const catalog = this.catalogFor(`${principal.tenantId}/${conn.id}`, layer.fingerprint, () => buildCatalog(layer.manifest))
+        const turns = run.conversationId ? await this.deps.history.turns(principal.tenantId, run.conversationId) : []
+        plan = await this.deps.planner.plan(run.input.question ?? '', catalog, turns, {
+          timezone, now: this.deps.now?.() ?? new Date(), allowRawSql: !!options.allow_raw_sql, dialect,
+          validate: (p) => {
+            if (p.kind === 'sql') guardSql(p.sql, guardOptions)
+            else compilePlan(p)
+          },
+        }, controller.signal)
+      }
+      if (plan.kind === 'sql' && !options.allow_raw_sql) {
+        throw new AppError('sql_refused', 'this connection does not allow raw SQL plans')
+      }
+      compiled = compilePlan(plan)
+      sqlText = compiled ? compiled.sql : (plan as Extract<Plan, { kind: 'sql' }>).sql
+      const params = compiled ? compiled.params : []
+      // Every statement is guarded right before it runs, whoever wrote it.
+      guardSql(sqlText, guardOptions)
+      explanation = explainPlan(plan, layer.manifest, { timezone })
+      yield { type: 'plan', plan, explanation }
+      yield { type: 'sql', sql: sqlText }
+
+      const connectionCap = options.max_rows ?? this.deps.limits.maxRowsLimit
+      const maxRows = Math.min(run.input.maxRows ?? Math.min(this.deps.limits.defaultMaxRows, connectionCap), connectionCap)
+      const timeoutMs = options.timeout_ms ?? this.deps.limits.defaultTimeoutMs
+      const connector = await this.deps.connections.connector(conn)
+
+      let columns: ResultColumn[] = []
+      let shape: (r: unknown[]) => unknown[] = (r) => r
+      const kept: unknown[][] = []
+      let rowCount = 0
+      let truncated = false
+      for await (const batch of connector.stream({ sql: sqlText, params }, { signal: controller.signal, maxRows, timeoutMs })) {
+        if (batch.columns) {
+          columns = resultColumns(batch.columns, compiled?.columns)
+          shape = rowShaper(batch.columns, columns)
+          yield { type: 'columns', columns }
+        }
+        if (batch.truncated) truncated = true
+        if (!batch.rows.length) continue
+        const rows = batch.rows.map(shape)
+        rowCount += rows.length
+        for (const r of rows) if (kept.length < Math.max(this.deps.limits.historyRows, 50)) kept.push(r)
+        yield { type: 'rows', rows }
+      }
+      const summary = summarize(plan, columns, kept, { timezone, rowCount, truncated, question: run.input.question })
+      yield { type: 'summary', summary }
+      const duration = Date.now() - started
+      await this.deps.history.update(run.id, {
+        status: 'succeeded', plan, sql: sqlText, rowCount, truncated, durationMs: duration, planner: plan.planner,
+        usage: plan.usage ?? null, summary, explanation, resultColumns: columns,
+        resultRows: kept.slice(0, this.deps.limits.historyRows), finishedAt: new Date(), error: null,
+      })
+      yield { type: 'done', id: run.id, row_count: rowCount, truncated, execution_time_ms: duration }
+    } catch (err) {
+      const cancelled = controller.signal.aborted
+      const appErr = cancelled
+        ? (toAppError(controller.signal.reason) ?? new AppError('query_cancelled', 'the query was cancelled'))
+        : toAppError(err) ?? new AppError('internal_error', 'internal error')
+      if (!toAppError(err) && !cancelled) this.deps.logger.error({ err, query_id: run.id }, 'query failed unexpectedly')
+      await this.deps.history.update(run.id, {
+        status: cancelled ? 'cancelled' : 'failed', plan: plan ?? null, sql: sqlText ?? null, explanation: explanation ?? null,
+        durationMs: Date.now() - started, planner: plan?.planner ?? null, usage: plan?.usage ?? (err as { usage?: unknown })?.usage ?? null,
+        error: errorBody(appErr, '').error, finishedAt: new Date(),
+      }).catch((e) => this.deps.logger.error({ err: e }, 'could not record query failure'))
+      throw appErr
+    } finally {
+      signal.removeEventListener('abort', onAbort)
+      this.running.delete(run.id)
+      release()
+    }
+  }
+}

@@ -1,0 +1,41 @@
+// Joins what the database says about each column (type) with what the
+// semantic layer says (kind, label, format), and shapes values for JSON.
+import type { Column } from '../../connectors/connector'
+import type { OutputColumn } from '../../semantic/types'
+
+export interface ResultColumn {
+  name: string
+  type: Column['type']
+  json_type: Column['json_type']
+  kind?: OutputColumn['kind']
+  label?: string
+  format?: OutputColumn['format']
+  grain?: OutputColumn['grain']
+}
+
+export function resultColumns(db: Column[], semantic: OutputColumn[] = []): ResultColumn[] {
+  const byName = new Map(semantic.map((c) => [c.name.toLowerCase(), c]))
+  return db.map((c) => {
+    const s = byName.get(c.name.toLowerCase())
+    const numericMetric = s?.kind === 'metric' && (c.type === 'decimal' || c.type === 'bigint')
+    return {
+      name: s?.name ?? c.name,
+      type: c.type,
+      // Metric figures are analytical values: sent as JSON numbers (doubles),
+      // like every BI tool shows them. Ids and dimensions keep exact strings.
+      json_type: numericMetric ? 'number' : c.json_type,
+      ...(s ? { kind: s.kind, label: s.label, format: s.format, grain: s.grain } : {}),
+    }
+  })
+}
+
+/** Per-column converters applied to each row (identity where nothing changes). */
+export function rowShaper(db: Column[], cols: ResultColumn[]): (row: unknown[]) => unknown[] {
+  const convert = cols.map((c, i) => c.json_type === 'number' && db[i].json_type === 'string')
+  if (!convert.some(Boolean)) return (r) => r
+  return (row) => row.map((v, i) => (convert[i] && typeof v === 'string' ? Number(v) : v))
+}
+
+export function rowsToObjects(cols: ResultColumn[], rows: unknown[][]): Array<Record<string, unknown>> {
+  return rows.map((r) => Object.fromEntries(cols.map((c, i) => [c.name, r[i]])))
+}

@@ -1,0 +1,289 @@
+// The semantic layer as the API sees it: metrics, dimensions and models of a
+// connection, each change validated against the whole layer before it is
+// stored, plus MetricFlow import and sample-value refresh.
+import { and, eq } from 'drizzle-orm'
+import type { Db } from '../store/db'
+import { semanticDimensions, semanticMetrics, semanticModels } from '../store/schema'
+import { importMetricFlow, validateManifest, compile, type ManifestProblem } from '../../semantic'
+import type { Dimension, Metric, SemanticManifest, SemanticModel } from '../../semantic/types'
+import { AppError, notFound, type ErrorDetail } from '../http/errors'
+import { SemanticStore, type DimensionRow, type MetricRow, type ModelRow, modelDefinition } from './semantic-store'
+import type { ConnectionService, ConnectionRow } from '../connections/connection-service'
+import { dialectOf } from '../query/connection-dialect'
+import { newId } from '../ids'
+
+const SAMPLE_VALUES_LIMIT = 200
+
+function problemsError(problems: Array<{ path: string; message: string; file?: string; line?: number }>, message: string): AppError {
+  return new AppError('invalid_model', `${message}: ${problems[0].message}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`,
+    problems.map((p) => ({ path: p.path, issue: p.message, ...(p.file ? { file: p.file } : {}), ...(p.line ? { line: p.line } : {}) })))
+}
+
+function assertValid(manifest: SemanticManifest, what: string): void {
+  const problems: ManifestProblem[] = validateManifest(manifest)
+  if (problems.length) throw problemsError(problems, `${what} is not valid`)
+}
+
+/** Names of measures each metric uses, directly or through its inputs' definitions. */
+function measuresUsed(m: Metric): string[] {
+  const tp = m.type_params
+  const name = (x: unknown) => (typeof x === 'string' ? x : (x as { name?: string } | undefined)?.name)
+  return [name(tp.measure), name(tp.conversion_type_params?.base_measure), name(tp.conversion_type_params?.conversion_measure)].filter((x): x is string => !!x)
+}
+function metricsUsed(m: Metric): string[] {
+  const tp = m.type_params
+  const name = (x: unknown) => (typeof x === 'string' ? x : (x as { name?: string } | undefined)?.name)
+  return [name(tp.numerator), name(tp.denominator), ...(tp.metrics ?? []).map((x) => x.name)].filter((x): x is string => !!x)
+}
+
+export class SemanticService {
+  constructor(readonly store: SemanticStore, private readonly db: Db, private readonly connections: ConnectionService) {}
+
+  async connection(tenantId: string, connectionId?: string): Promise<ConnectionRow> {
+    return this.connections.resolve(tenantId, connectionId)
+  }
+
+  // ------------------------------------------------------------ metrics
+
+  async listMetrics(tenantId: string, connectionId?: string): Promise<{ conn: ConnectionRow; rows: MetricRow[] }> {
+    const conn = await this.connection(tenantId, connectionId)
+    return { conn, rows: (await this.store.load(tenantId, conn.id)).metrics }
+  }
+
+  async getMetric(tenantId: string, id: string): Promise<MetricRow> {
+    const [row] = await this.db.select().from(semanticMetrics).where(and(eq(semanticMetrics.tenantId, tenantId), eq(semanticMetrics.id, id)))
+    if (!row) throw notFound('metric')
+    return row
+  }
+
+  async createMetric(tenantId: string, connectionId: string | undefined, metric: Metric): Promise<MetricRow> {
+    const conn = await this.connection(tenantId, connectionId)
+    const { manifest } = await this.store.load(tenantId, conn.id)
+    if (manifest.metrics.some((m) => m.name === metric.name)) {
+      throw new AppError('conflict', `a metric named "${metric.name}" already exists`, [{ path: 'name', issue: 'duplicate' }])
+    }
+    assertValid({ ...manifest, metrics: [...manifest.metrics, metric] }, `metric "${metric.name}"`)
+    const id = await this.store.upsertMetric(this.db, tenantId, conn.id, metric)
+    return this.getMetric(tenantId, id)
+  }
+
+  async updateMetric(tenantId: string, id: string, patch: Partial<Metric>): Promise<MetricRow> {
+    const row = await this.getMetric(tenantId, id)
+    const { manifest } = await this.store.load(tenantId, row.connectionId)
+    const current = manifest.metrics.find((m) => m.name === row.name)!
+    const next: Metric = { ...current, ...patch, type_params: patch.type_params ?? current.type_params }
+    if (next.name !== row.name) {
+      if (manifest.metrics.some((m) => m.name === next.name)) throw new AppError('conflict', `a metric named "${next.name}" already exists`, [{ path: 'name', issue: 'duplicate' }])
+      const users = manifest.metrics.filter((m) => metricsUsed(m).includes(row.name))
+      if (users.length) throw new AppError('in_use', `metric "${row.name}" is used by ${users.map((u) => u.name).join(', ')}; it cannot be renamed`, users.map((u) => ({ issue: 'used_by', metric: u.name })))
+    }
+    assertValid({ ...manifest, metrics: manifest.metrics.map((m) => (m.name === row.name ? next : m)) }, `metric "${next.name}"`)
+    const { name, ...def } = next
+    await this.db.update(semanticMetrics).set({ name, definition: def as Record<string, unknown>, updatedAt: new Date() })
+      .where(and(eq(semanticMetrics.tenantId, tenantId), eq(semanticMetrics.id, id)))
+    return this.getMetric(tenantId, id)
+  }
+
+  async deleteMetric(tenantId: string, id: string): Promise<void> {
+    const row = await this.getMetric(tenantId, id)
+    const { manifest } = await this.store.load(tenantId, row.connectionId)
+    const users = manifest.metrics.filter((m) => m.name !== row.name && metricsUsed(m).includes(row.name))
+    if (users.length) throw new AppError('in_use', `metric "${row.name}" is used by ${users.map((u) => u.name).join(', ')}`, users.map((u) => ({ issue: 'used_by', metric: u.name })))
+    await this.db.delete(semanticMetrics).where(and(eq(semanticMetrics.tenantId, tenantId), eq(semanticMetrics.id, id)))
+  }
+
+  // ------------------------------------------------------------ dimensions
+
+  async listDimensions(tenantId: string, connectionId?: string): Promise<{ conn: ConnectionRow; rows: DimensionRow[]; models: ModelRow[] }> {
+    const conn = await this.connection(tenantId, connectionId)
+    const layer = await this.store.load(tenantId, conn.id)
+    return { conn, rows: layer.dimensions, models: layer.models }
+  }
+
+  async getDimension(tenantId: string, id: string): Promise<{ row: DimensionRow; model: ModelRow }> {
+    const [row] = await this.db.select().from(semanticDimensions).where(and(eq(semanticDimensions.tenantId, tenantId), eq(semanticDimensions.id, id)))
+    if (!row) throw notFound('dimension')
+    const [model] = await this.db.select().from(semanticModels).where(and(eq(semanticModels.tenantId, tenantId), eq(semanticModels.id, row.modelId)))
+    return { row, model }
+  }
+
+  private async modelByRef(tenantId: string, connectionId: string, ref: string): Promise<ModelRow> {
+    const [m] = await this.db.select().from(semanticModels).where(and(eq(semanticModels.tenantId, tenantId), eq(semanticModels.connectionId, connectionId),
+      ref.startsWith('sm_') ? eq(semanticModels.id, ref) : eq(semanticModels.name, ref)))
+    if (!m) throw new AppError('unprocessable', `semantic model "${ref}" does not exist on this connection`, [{ path: 'semantic_model', issue: 'unknown' }])
+    return m
+  }
+
+  async createDimension(tenantId: string, connectionId: string | undefined, modelRef: string, dim: Dimension): Promise<DimensionRow> {
+    const conn = await this.connection(tenantId, connectionId)
+    const model = await this.modelByRef(tenantId, conn.id, modelRef)
+    const { manifest } = await this.store.load(tenantId, conn.id)
+    const sm = manifest.semantic_models.find((m) => m.name === model.name)!
+    if (sm.dimensions.some((d) => d.name === dim.name)) throw new AppError('conflict', `model "${model.name}" already has a dimension "${dim.name}"`, [{ path: 'name', issue: 'duplicate' }])
+    assertValid({ ...manifest, semantic_models: manifest.semantic_models.map((m) => (m === sm ? { ...m, dimensions: [...m.dimensions, dim] } : m)) }, `dimension "${dim.name}"`)
+    const { name, sample_values, ...def } = dim
+    const id = newId('dim')
+    await this.db.insert(semanticDimensions).values({ id, tenantId, connectionId: conn.id, modelId: model.id, name, definition: def, sampleValues: sample_values ?? null })
+    return (await this.getDimension(tenantId, id)).row
+  }
+
+  async updateDimension(tenantId: string, id: string, patch: Partial<Dimension>): Promise<DimensionRow> {
+    const { row, model } = await this.getDimension(tenantId, id)
+    const { manifest } = await this.store.load(tenantId, row.connectionId)
+    const sm = manifest.semantic_models.find((m) => m.name === model.name)!
+    const current = sm.dimensions.find((d) => d.name === row.name)!
+    const next: Dimension = { ...current, ...patch }
+    assertValid({ ...manifest, semantic_models: manifest.semantic_models.map((m) => (m === sm ? { ...m, dimensions: m.dimensions.map((d) => (d.name === row.name ? next : d)) } : m)) }, `dimension "${next.name}"`)
+    const { name, sample_values, ...def } = next
+    await this.db.update(semanticDimensions).set({ name, definition: def, ...(patch.sample_values ? { sampleValues: sample_values } : {}), updatedAt: new Date() })
+      .where(and(eq(semanticDimensions.tenantId, tenantId), eq(semanticDimensions.id, id)))
+    return (await this.getDimension(tenantId, id)).row
+  }
+
+  async deleteDimension(tenantId: string, id: string): Promise<void> {
+    const { row, model } = await this.getDimension(tenantId, id)
+    const { manifest } = await this.store.load(tenantId, row.connectionId)
+    const next = { ...manifest, semantic_models: manifest.semantic_models.map((m) => (m.name === model.name ? { ...m, dimensions: m.dimensions.filter((d) => d.name !== row.name) } : m)) }
+    const problems = validateManifest(next)
+    if (problems.length) throw new AppError('in_use', `dimension "${row.name}" is still referenced: ${problems[0].message}`, problems.map((p) => ({ path: p.path, issue: p.message })))
+    await this.db.delete(semanticDimensions).where(and(eq(semanticDimensions.tenantId, tenantId), eq(semanticDimensions.id, id)))
+  }
+
+  /** Reads up to 200 distinct values of a categorical dimension from the database. */
+  async refreshSampleValues(tenantId: string, id: string): Promise<DimensionRow> {
+    const { row, model } = await this.getDimension(tenantId, id)
+    const conn = await this.connections.get(tenantId, row.connectionId)
+    const values = await this.sampleValues(conn, model.name, row.name)
+    await this.store.setSampleValues(tenantId, id, values)
+    return (await this.getDimension(tenantId, id)).row
+  }
+
+  private async sampleValues(conn: ConnectionRow, modelName: string, dimName: string): Promise<unknown[]> {
+    const { manifest } = await this.store.load(conn.tenantId, conn.id)
+    const model = manifest.semantic_models.find((m) => m.name === modelName)!
+    const entity = model.primary_entity ?? model.entities.find((e) => e.type === 'primary' || e.type === 'unique' || e.type === 'natural')?.name
+    if (!entity) return []
+    // A dimension-only query compiles to SELECT DISTINCT: the compiler builds it, the guard checks it.
+    const compiled = compile({ metrics: [], group_by: [`${entity}__${dimName}`], order_by: [`${entity}__${dimName}`], limit: SAMPLE_VALUES_LIMIT }, manifest, dialectOf(conn.type))
+    const connector = await this.connections.connector(conn)
+    const out: unknown[] = []
+    for await (const b of connector.stream({ sql: compiled.sql, params: compiled.params }, { signal: AbortSignal.timeout(30_000), maxRows: SAMPLE_VALUES_LIMIT, timeoutMs: 30_000 })) {
+      for (const r of b.rows) if (r[0] !== null && r[0] !== undefined && r[0] !== '') out.push(r[0])
+    }
+    return out
+  }
+
+  /** Refreshes every categorical dimension of a connection (after an import). Failures are reported, not thrown. */
+  async refreshAllSampleValues(tenantId: string, connectionId: string): Promise<{ refreshed: number; failed: Array<{ dimension: string; reason: string }> }> {
+    const layer = await this.store.load(tenantId, connectionId)
+    const conn = await this.connections.get(tenantId, connectionId)
+    const modelName = new Map(layer.models.map((m) => [m.id, m.name]))
+    let refreshed = 0
+    const failed: Array<{ dimension: string; reason: string }> = []
+    for (const d of layer.dimensions) {
+      if ((d.definition as { type?: string }).type !== 'categorical') continue
+      try {
+        await this.store.setSampleValues(tenantId, d.id, await this.sampleValues(conn, modelName.get(d.modelId)!, d.name))
+        refreshed++
+      } catch (e) {
+        failed.push({ dimension: `${modelName.get(d.modelId)}.${d.name}`, reason: (e as Error).message })
+      }
+    }
+    return { refreshed, failed }
+  }
+
+  // ------------------------------------------------------------ models
+
+  async listModels(tenantId: string, connectionId?: string): Promise<{ conn: ConnectionRow; rows: ModelRow[]; manifest: SemanticManifest }> {
+    const conn = await this.connection(tenantId, connectionId)
+    const layer = await this.store.load(tenantId, conn.id)
+    return { conn, rows: layer.models, manifest: layer.manifest }
+  }
+
+  async getModel(tenantId: string, id: string): Promise<{ row: ModelRow; model: SemanticModel }> {
+    const [row] = await this.db.select().from(semanticModels).where(and(eq(semanticModels.tenantId, tenantId), eq(semanticModels.id, id)))
+    if (!row) throw notFound('semantic model')
+    const { manifest } = await this.store.load(tenantId, row.connectionId)
+    return { row, model: manifest.semantic_models.find((m) => m.name === row.name)! }
+  }
+
+  async createModel(tenantId: string, connectionId: string | undefined, model: SemanticModel): Promise<string> {
+    const conn = await this.connection(tenantId, connectionId)
+    const { manifest } = await this.store.load(tenantId, conn.id)
+    if (manifest.semantic_models.some((m) => m.name === model.name)) throw new AppError('conflict', `a semantic model named "${model.name}" already exists`, [{ path: 'name', issue: 'duplicate' }])
+    const next = { ...manifest, semantic_models: [...manifest.semantic_models, model] }
+    assertValid(next, `semantic model "${model.name}"`)
+    await this.store.write(tenantId, conn.id, { semantic_models: [model], metrics: [], time_spines: [], saved_queries: [] }, 'merge')
+    const [row] = await this.db.select({ id: semanticModels.id }).from(semanticModels)
+      .where(and(eq(semanticModels.tenantId, tenantId), eq(semanticModels.connectionId, conn.id), eq(semanticModels.name, model.name)))
+    return row.id
+  }
+
+  private assertMeasuresUnused(manifest: SemanticManifest, removed: string[], what: string): void {
+    if (!removed.length) return
+    const users = manifest.metrics.filter((m) => measuresUsed(m).some((x) => removed.includes(x)))
+    if (users.length) {
+      throw new AppError('in_use', `${what}: measure ${removed.filter((r) => users.some((u) => measuresUsed(u).includes(r))).join(', ')} is still used by ${users.map((u) => u.name).join(', ')}`,
+        users.map((u) => ({ issue: 'used_by', metric: u.name })))
+    }
+  }
+
+  async updateModel(tenantId: string, id: string, patch: Partial<SemanticModel>): Promise<void> {
+    const { row, model } = await this.getModel(tenantId, id)
+    const { manifest } = await this.store.load(tenantId, row.connectionId)
+    const next: SemanticModel = { ...model, ...patch, name: patch.name ?? model.name, dimensions: patch.dimensions ?? model.dimensions }
+    const removed = model.measures.map((m) => m.name).filter((n) => !next.measures.some((m) => m.name === n))
+    this.assertMeasuresUnused(manifest, removed, `cannot update semantic model "${model.name}"`)
+    if (next.name !== model.name && manifest.semantic_models.some((m) => m.name === next.name)) {
+      throw new AppError('conflict', `a semantic model named "${next.name}" already exists`, [{ path: 'name', issue: 'duplicate' }])
+    }
+    assertValid({ ...manifest, semantic_models: manifest.semantic_models.map((m) => (m.name === model.name ? next : m)) }, `semantic model "${next.name}"`)
+    await this.db.update(semanticModels).set({ name: next.name, definition: modelDefinition(next), updatedAt: new Date() })
+      .where(and(eq(semanticModels.tenantId, tenantId), eq(semanticModels.id, id)))
+    if (patch.dimensions) {
+      await this.store.write(tenantId, row.connectionId, { semantic_models: [next], metrics: [], time_spines: [], saved_queries: [] }, 'merge')
+    }
+  }
+
+  async deleteModel(tenantId: string, id: string): Promise<void> {
+    const { row, model } = await this.getModel(tenantId, id)
+    const { manifest } = await this.store.load(tenantId, row.connectionId)
+    this.assertMeasuresUnused(manifest, model.measures.map((m) => m.name), `cannot delete semantic model "${model.name}"`)
+    const problems = validateManifest({ ...manifest, semantic_models: manifest.semantic_models.filter((m) => m.name !== model.name) })
+    if (problems.length) throw new AppError('in_use', `semantic model "${model.name}" is still referenced: ${problems[0].message}`, problems.map((p) => ({ path: p.path, issue: p.message })))
+    await this.db.delete(semanticModels).where(and(eq(semanticModels.tenantId, tenantId), eq(semanticModels.id, id)))
+  }
+
+  // ------------------------------------------------------------ import
+
+  async import(tenantId: string, input: {
+    connectionId?: string; files: Array<{ path: string; content: string }>; mode: 'merge' | 'replace'
+    sourceSchema?: string; relationMap?: Record<string, string>; refreshSampleValues?: boolean
+  }): Promise<{ connection_id: string; mode: string; models: number; metrics: number; dimensions: number; saved_queries: number; time_spines: number; sample_values?: { refreshed: number; failed: Array<{ dimension: string; reason: string }> } }> {
+    const conn = await this.connection(tenantId, input.connectionId)
+    const cfg = conn.config as Record<string, unknown>
+    const sourceSchema = input.sourceSchema ?? (typeof cfg.schema === 'string' ? cfg.schema : typeof cfg.dataset === 'string' ? cfg.dataset : undefined)
+    const { manifest, problems } = importMetricFlow(input.files, { source_schema: sourceSchema, relation_map: input.relationMap })
+    if (problems.length) throw problemsError(problems, 'the MetricFlow files have problems')
+    const current = input.mode === 'replace' ? { semantic_models: [], metrics: [], time_spines: [], saved_queries: [] } : (await this.store.load(tenantId, conn.id)).manifest
+    const merged: SemanticManifest = {
+      semantic_models: mergeByName(current.semantic_models, manifest.semantic_models),
+      metrics: mergeByName(current.metrics, manifest.metrics),
+      saved_queries: mergeByName(current.saved_queries, manifest.saved_queries),
+      time_spines: manifest.time_spines.length ? manifest.time_spines : current.time_spines,
+    }
+    assertValid(merged, 'the imported semantic layer')
+    const counts = await this.store.write(tenantId, conn.id, manifest, input.mode)
+    const result = { connection_id: conn.id, mode: input.mode, ...counts, saved_queries: manifest.saved_queries.length, time_spines: manifest.time_spines.length }
+    if (input.refreshSampleValues === false) return result
+    return { ...result, sample_values: await this.refreshAllSampleValues(tenantId, conn.id) }
+  }
+}
+
+function mergeByName<T extends { name: string }>(a: T[], b: T[]): T[] {
+  const m = new Map(a.map((x) => [x.name, x]))
+  for (const x of b) m.set(x.name, x)
+  return [...m.values()]
+}
+
+export type { ErrorDetail }

@@ -1,0 +1,157 @@
+// Persists a connection's semantic layer (models, dimensions, metrics, time
+// spines, saved queries) and assembles it back into a SemanticManifest.
+// Dimensions get their own rows so the /semantic/dimensions API can address
+// them by id and keep a sample-value index each.
+import { createHash } from 'node:crypto'
+import { and, eq, sql } from 'drizzle-orm'
+import type { Db } from '../store/db'
+import { semanticDimensions, semanticMetrics, semanticModels, semanticProjects } from '../store/schema'
+import { newId } from '../ids'
+import type { Dimension, Metric, SavedQuery, SemanticManifest, SemanticModel, TimeSpine } from '../../semantic/types'
+
+export type ModelRow = typeof semanticModels.$inferSelect
+export type DimensionRow = typeof semanticDimensions.$inferSelect
+export type MetricRow = typeof semanticMetrics.$inferSelect
+
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0]
+
+export interface LoadedLayer {
+  manifest: SemanticManifest
+  models: ModelRow[]
+  dimensions: DimensionRow[]
+  metrics: MetricRow[]
+  /** Changes whenever any definition of the connection changes. */
+  fingerprint: string
+}
+
+/** A model definition without its dimensions (those live in their own rows). */
+export function modelDefinition(m: SemanticModel): Record<string, unknown> {
+  const { dimensions: _d, name: _n, ...rest } = m
+  return rest as Record<string, unknown>
+}
+
+export class SemanticStore {
+  private readonly cache = new Map<string, LoadedLayer>()
+
+  constructor(private readonly db: Db) {}
+
+  private async fingerprint(tenantId: string, connectionId: string): Promise<string> {
+    const q = (t: typeof semanticModels | typeof semanticMetrics | typeof semanticDimensions) => this.db
+      .select({ n: sql<number>`count(*)::int`, m: sql<string>`coalesce(max(${t.updatedAt})::text, '')` })
+      .from(t).where(and(eq(t.tenantId, tenantId), eq(t.connectionId, connectionId)))
+    const [[a], [b], [c], p] = await Promise.all([
+      q(semanticModels), q(semanticMetrics), q(semanticDimensions),
+      this.db.select({ u: semanticProjects.updatedAt }).from(semanticProjects)
+        .where(and(eq(semanticProjects.tenantId, tenantId), eq(semanticProjects.connectionId, connectionId))),
+    ])
+    return createHash('sha1').update(JSON.stringify([a, b, c, p[0]?.u?.toISOString() ?? ''])).digest('hex')
+  }
+
+  /** The connection's layer; cached in memory while nothing changed in the store. */
+  async load(tenantId: string, connectionId: string): Promise<LoadedLayer> {
+    const fp = await this.fingerprint(tenantId, connectionId)
+    const key = `${tenantId}/${connectionId}`
+    const hit = this.cache.get(key)
+    if (hit && hit.fingerprint === fp) return hit
+    const [models, dimensions, metrics, projects] = await Promise.all([
+      this.db.select().from(semanticModels).where(and(eq(semanticModels.tenantId, tenantId), eq(semanticModels.connectionId, connectionId))).orderBy(semanticModels.name),
+      this.db.select().from(semanticDimensions).where(and(eq(semanticDimensions.tenantId, tenantId), eq(semanticDimensions.connectionId, connectionId))).orderBy(semanticDimensions.createdAt, semanticDimensions.id),
+      this.db.select().from(semanticMetrics).where(and(eq(semanticMetrics.tenantId, tenantId), eq(semanticMetrics.connectionId, connectionId))).orderBy(semanticMetrics.name),
+      this.db.select().from(semanticProjects).where(and(eq(semanticProjects.tenantId, tenantId), eq(semanticProjects.connectionId, connectionId))),
+    ])
+    const dimsByModel = new Map<string, Dimension[]>()
+    for (const d of dimensions) {
+      const def = { ...(d.definition as unknown as Dimension), name: d.name }
+      if (d.sampleValues) def.sample_values = d.sampleValues as Dimension['sample_values']
+      dimsByModel.set(d.modelId, [...(dimsByModel.get(d.modelId) ?? []), def])
+    }
+    const manifest: SemanticManifest = {
+      semantic_models: models.map((m) => ({ ...(m.definition as unknown as SemanticModel), name: m.name, dimensions: dimsByModel.get(m.id) ?? [] })),
+      metrics: metrics.map((m) => ({ ...(m.definition as unknown as Metric), name: m.name })),
+      time_spines: (projects[0]?.timeSpines ?? []) as TimeSpine[],
+      saved_queries: (projects[0]?.savedQueries ?? []) as SavedQuery[],
+    }
+    const layer = { manifest, models, dimensions, metrics, fingerprint: fp }
+    this.cache.set(key, layer)
+    return layer
+  }
+
+  /**
+   * Writes a manifest. `replace` drops everything of the connection first;
+   * `merge` upserts by name (models, their dimensions, metrics) and keeps the rest.
+   * Sample values of surviving dimensions are kept.
+   */
+  async write(tenantId: string, connectionId: string, manifest: SemanticManifest, mode: 'merge' | 'replace'): Promise<{ models: number; metrics: number; dimensions: number }> {
+    return this.db.transaction(async (tx) => {
+      if (mode === 'replace') {
+        await tx.delete(semanticMetrics).where(and(eq(semanticMetrics.tenantId, tenantId), eq(semanticMetrics.connectionId, connectionId)))
+        await tx.delete(semanticModels).where(and(eq(semanticModels.tenantId, tenantId), eq(semanticModels.connectionId, connectionId)))
+      }
+      let dims = 0
+      for (const m of manifest.semantic_models) {
+        const modelId = await this.upsertModel(tx, tenantId, connectionId, m)
+        dims += m.dimensions.length
+        await this.replaceModelDimensions(tx, tenantId, connectionId, modelId, m.dimensions)
+      }
+      for (const metric of manifest.metrics) await this.upsertMetric(tx, tenantId, connectionId, metric)
+      const [proj] = await tx.select().from(semanticProjects).where(and(eq(semanticProjects.tenantId, tenantId), eq(semanticProjects.connectionId, connectionId)))
+      const timeSpines = mode === 'replace' || manifest.time_spines.length ? manifest.time_spines : proj?.timeSpines ?? []
+      const savedQueries = mode === 'replace' ? manifest.saved_queries : mergeByName((proj?.savedQueries ?? []) as SavedQuery[], manifest.saved_queries)
+      await tx.insert(semanticProjects).values({ connectionId, tenantId, timeSpines, savedQueries, updatedAt: new Date() })
+        .onConflictDoUpdate({ target: semanticProjects.connectionId, set: { timeSpines, savedQueries, updatedAt: new Date() } })
+      return { models: manifest.semantic_models.length, metrics: manifest.metrics.length, dimensions: dims }
+    })
+  }
+
+  async upsertModel(tx: Tx | Db, tenantId: string, connectionId: string, m: SemanticModel): Promise<string> {
+    const [existing] = await tx.select({ id: semanticModels.id }).from(semanticModels)
+      .where(and(eq(semanticModels.tenantId, tenantId), eq(semanticModels.connectionId, connectionId), eq(semanticModels.name, m.name)))
+    if (existing) {
+      await tx.update(semanticModels).set({ definition: modelDefinition(m), updatedAt: new Date() }).where(eq(semanticModels.id, existing.id))
+      return existing.id
+    }
+    const id = newId('sm')
+    await tx.insert(semanticModels).values({ id, tenantId, connectionId, name: m.name, definition: modelDefinition(m) })
+    return id
+  }
+
+  private async replaceModelDimensions(tx: Tx, tenantId: string, connectionId: string, modelId: string, dims: Dimension[]): Promise<void> {
+    const existing = await tx.select().from(semanticDimensions).where(and(eq(semanticDimensions.tenantId, tenantId), eq(semanticDimensions.modelId, modelId)))
+    const byName = new Map(existing.map((d) => [d.name, d]))
+    const keep = new Set(dims.map((d) => d.name))
+    for (const d of existing) if (!keep.has(d.name)) await tx.delete(semanticDimensions).where(eq(semanticDimensions.id, d.id))
+    for (const d of dims) {
+      const { name, sample_values, ...def } = d
+      const prev = byName.get(name)
+      if (prev) {
+        await tx.update(semanticDimensions).set({ definition: def, updatedAt: new Date(), ...(sample_values ? { sampleValues: sample_values } : {}) }).where(eq(semanticDimensions.id, prev.id))
+      } else {
+        await tx.insert(semanticDimensions).values({ id: newId('dim'), tenantId, connectionId, modelId, name, definition: def, sampleValues: sample_values ?? null })
+      }
+    }
+  }
+
+  async upsertMetric(tx: Tx | Db, tenantId: string, connectionId: string, metric: Metric): Promise<string> {
+    const { name, ...def } = metric
+    const [existing] = await tx.select({ id: semanticMetrics.id }).from(semanticMetrics)
+      .where(and(eq(semanticMetrics.tenantId, tenantId), eq(semanticMetrics.connectionId, connectionId), eq(semanticMetrics.name, name)))
+    if (existing) {
+      await tx.update(semanticMetrics).set({ definition: def as Record<string, unknown>, updatedAt: new Date() }).where(eq(semanticMetrics.id, existing.id))
+      return existing.id
+    }
+    const id = newId('met')
+    await tx.insert(semanticMetrics).values({ id, tenantId, connectionId, name, definition: def as Record<string, unknown> })
+    return id
+  }
+
+  async setSampleValues(tenantId: string, dimensionId: string, values: unknown[]): Promise<void> {
+    await this.db.update(semanticDimensions).set({ sampleValues: values, sampleValuesAt: new Date(), updatedAt: new Date() })
+      .where(and(eq(semanticDimensions.tenantId, tenantId), eq(semanticDimensions.id, dimensionId)))
+  }
+}
+
+function mergeByName<T extends { name: string }>(a: T[], b: T[]): T[] {
+  const m = new Map(a.map((x) => [x.name, x]))
+  for (const x of b) m.set(x.name, x)
+  return [...m.values()]
+}
