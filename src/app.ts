@@ -15,6 +15,8 @@ import { registerQueryRoutes } from './http/routes/query'
 import { registerConnectionRoutes } from './http/routes/connections'
 import { registerSemanticRoutes } from './http/routes/semantic'
 import { registerWebhookSecret } from './http/routes/system/webhook-secret'
+import { registerAuthRoutes } from './http/routes/auth/auth-routes'
+import { registerUserRoutes } from './http/routes/users/user-routes'
 
 const UNMETERED = new Set(['/health', '/openapi.json', '/docs'])
 
@@ -38,6 +40,8 @@ export function createApp(services: Services) {
   registerConnectionRoutes(app)
   registerSemanticRoutes(app)
   registerWebhookSecret(app)
+  registerAuthRoutes(app)
+  registerUserRoutes(app)
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http', scheme: 'bearer', description: 'An API key (nxa_...) or an access token from /api/v1/auth/login',

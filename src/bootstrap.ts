@@ -27,6 +27,9 @@ export async function bootstrap(s: Container, opts: { demo: boolean }): Promise<
     const { key } = await s.apiKeys.create(tenant.id, { name: 'bootstrap admin', scopes: ['*'], key: s.config.bootstrapApiKey })
     if (!s.config.bootstrapApiKey) result.generatedKey = key
   }
+  if (s.config.bootstrapAdmin && !(await s.users.byEmail(s.config.bootstrapAdmin.email))) {
+    await s.users.create(tenant.id, { email: s.config.bootstrapAdmin.email, password: s.config.bootstrapAdmin.password, role: 'admin', name: 'Administrator' })
+  }
   if (opts.demo) {
     let conn = await s.connections.byName(tenant.id, 'demo')
     if (!conn) {

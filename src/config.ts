@@ -34,8 +34,9 @@ const EnvSchema = z.object({
   NEXATRON_LLM_MODEL: z.string().default('gpt-4o-mini'),
   NEXATRON_LLM_TIMEOUT_MS: int(30_000, 100),
   NEXATRON_LLM_SUMMARY: bool(false),
-  NEXATRON_JWT_SECRET: z.string().optional(),
-  NEXATRON_JWT_KID: z.string().default('k1'),
+  NEXATRON_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  NEXATRON_JWT_KID: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).default('k1'),
+  NEXATRON_JWT_PREVIOUS: z.string().default(''),
   NEXATRON_ACCESS_TOKEN_TTL_S: int(900, 30),
   NEXATRON_REFRESH_TOKEN_TTL_S: int(30 * 86400, 60),
   REDIS_URL: z.string().optional(),
@@ -73,7 +74,7 @@ export interface Config {
     openai?: { apiKey: string; baseURL?: string; model: string; timeoutMs: number }
     llmSummary: boolean
   }
-  auth: { jwtSecret?: string; jwtKid: string; accessTtlS: number; refreshTtlS: number }
+  auth: { jwtSecret?: string; jwtKid: string; jwtPrevious: Array<{ kid: string; secret: string }>; accessTtlS: number; refreshTtlS: number }
   limits: {
     redisUrl?: string
     perKeyPerHour: number
@@ -137,7 +138,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     network: { allowed: e.NEXATRON_ALLOWED_NETWORKS, allowSocketHosts: e.NEXATRON_ALLOW_SOCKET_HOSTS },
     planner: { mode, minConfidence: e.NEXATRON_PLANNER_MIN_CONFIDENCE, openai, llmSummary: e.NEXATRON_LLM_SUMMARY },
-    auth: { jwtSecret: e.NEXATRON_JWT_SECRET, jwtKid: e.NEXATRON_JWT_KID, accessTtlS: e.NEXATRON_ACCESS_TOKEN_TTL_S, refreshTtlS: e.NEXATRON_REFRESH_TOKEN_TTL_S },
+    auth: {
+      jwtSecret: e.NEXATRON_JWT_SECRET, jwtKid: e.NEXATRON_JWT_KID,
+      jwtPrevious: e.NEXATRON_JWT_PREVIOUS.split(',').map((s) => s.trim()).filter(Boolean).map((p) => {
+        const i = p.indexOf(':')
+        return { kid: p.slice(0, i), secret: p.slice(i + 1) }
+      }), accessTtlS: e.NEXATRON_ACCESS_TOKEN_TTL_S, refreshTtlS: e.NEXATRON_REFRESH_TOKEN_TTL_S },
     limits: {
       redisUrl: e.REDIS_URL,
       perKeyPerHour: e.NEXATRON_RATE_LIMIT_PER_HOUR,

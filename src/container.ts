@@ -26,6 +26,8 @@ import type { Planner } from './planner/planner'
 import { createConnector } from '../connectors/registry'
 import { createPgliteConnector } from '../connectors/pglite/connector'
 import type { Services } from './services'
+import { UserService } from './identity/users'
+import { SessionService, tokenKeys } from './identity/sessions'
 
 export interface ContainerOptions {
   store?: Store
@@ -57,6 +59,10 @@ export async function buildServices(config: Config, opts: ContainerOptions = {})
   const hostPolicy = { policy: config.network.allowed, allowSocketHosts: config.network.allowSocketHosts }
 
   const apiKeys = new ApiKeyService(db)
+  const users = new UserService(db)
+  const sessions = new SessionService(db, users,
+    tokenKeys({ jwtSecret: config.auth.jwtSecret, kid: config.auth.jwtKid, fallbackKey: box.deriveKey('nexatron-jwt-v1'), previous: config.auth.jwtPrevious }),
+    { accessS: config.auth.accessTtlS, refreshS: config.auth.refreshTtlS }, opts.now)
   const tenants = new TenantService(db)
   const connectorFactory: ConnectorFactory = opts.connectorFactory ?? ((cfg) => {
     if (cfg.type === 'pglite' && cfg.config.demo === true) {
@@ -85,7 +91,8 @@ export async function buildServices(config: Config, opts: ContainerOptions = {})
   })
   const services: Services = {
     config, logger, store, secretBox: box, tenants, apiKeys,
-    auth: new AuthService(apiKeys),
+    auth: new AuthService(apiKeys, sessions),
+    users, sessions,
     limiter: new RateLimiter({ ...config.limits, redis }),
     connections, semantic, history, runner, worker, webhookSecrets,
     jobs: new JobService(history, runner, worker, hostPolicy),

@@ -14,6 +14,8 @@ import type { QueryRunner } from './query/query-runner'
 import type { QueryHistory } from './query/history'
 import type { JobService, JobWorker } from './query/job-worker'
 import type { WebhookSecrets } from './query/webhook-secrets'
+import type { UserService } from './identity/users'
+import type { SessionService } from './identity/sessions'
 
 export interface Services {
   config: Config
@@ -31,4 +33,6 @@ export interface Services {
   jobs: JobService
   worker: JobWorker
   webhookSecrets: WebhookSecrets
+  users: UserService
+  sessions: SessionService
 }

@@ -4,7 +4,7 @@
 // key it was sealed with (a short hash of the key), so keys can be rotated:
 // configure the new key as current and the old one as previous, then
 // `npx nexatron secrets rotate` re-seals every record.
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto'
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto'
 
 const FORMAT = 'nxs1'
 
@@ -52,6 +52,11 @@ export class SecretBox {
     } catch {
       throw new SecretBoxError('sealed value failed authentication')
     }
+  }
+
+  /** A purpose-bound key derived from the current key (e.g. the JWT signing key when none is configured). */
+  deriveKey(info: string): Buffer {
+    return Buffer.from(hkdfSync('sha256', this.keys.get(this.currentKeyId)!, Buffer.alloc(0), info, 32))
   }
 
   /** Whether a blob was sealed with an older key and should be re-sealed. */

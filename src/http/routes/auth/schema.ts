@@ -1,0 +1,25 @@
+import { z } from '@hono/zod-openapi'
+
+export const LoginSchema = z.object({
+  email: z.string().trim().email().max(320).openapi({ example: 'ada@example.com' }),
+  password: z.string().min(1).max(1024),
+}).strict().openapi('Login')
+
+export const RefreshSchema = z.object({ refresh_token: z.string().min(1).max(200) }).strict().openapi('Refresh')
+
+export const TokenPairSchema = z.object({
+  access_token: z.string(),
+  refresh_token: z.string(),
+  expires_in: z.number().int().openapi({ example: 900 }),
+  token_type: z.literal('Bearer'),
+}).openapi('TokenPair')
+
+export const MeSchema = z.object({
+  kind: z.enum(['user', 'api_key']),
+  id: z.string(),
+  tenant: z.object({ id: z.string(), name: z.string(), timezone: z.string() }),
+  role: z.string().nullable(),
+  scopes: z.array(z.string()),
+  user: z.object({ id: z.string(), email: z.string(), name: z.string().nullable() }).nullable(),
+  api_key: z.object({ id: z.string(), name: z.string(), prefix: z.string(), expires_at: z.string().nullable() }).nullable(),
+}).openapi('Me')

@@ -1,0 +1,125 @@
+// Login sessions: a short-lived JWT access token plus an opaque refresh token
+// stored hashed. Refreshing spends the token and issues the next one in the
+// same family; presenting a spent token again means it was stolen, so the
+// whole family is revoked. Logout revokes the family and, because access
+// tokens are checked against their session, the access token stops working too.
+import { createHash } from 'node:crypto'
+import { and, eq, isNull, sql } from 'drizzle-orm'
+import { SignJWT, jwtVerify, type JWTPayload } from 'jose'
+import type { Db } from '../store/db'
+import { sessions, users } from '../store/schema'
+import { newId, randomBase62 } from '../ids'
+import { AppError } from '../http/errors'
+import type { Principal } from './principal'
+import { ROLE_SCOPES, type Role } from './scopes'
+import { dummyHash, verifyPassword } from './passwords'
+import type { UserService } from './users'
+import type { AccessTokenVerifier } from './auth-service'
+
+const ISSUER = 'nexatron'
+const AUDIENCE = 'nexatron-api'
+const hashToken = (t: string) => createHash('sha256').update(t).digest('hex')
+
+export interface TokenKeys {
+  /** kid -> HMAC key; `current` signs, all verify (rotation). */
+  keys: Map<string, Uint8Array>
+  current: string
+}
+
+/** Signing keys: NEXATRON_JWT_SECRET, or derived from the credential key so no extra setup is needed. */
+export function tokenKeys(opts: { jwtSecret?: string; kid: string; fallbackKey: Buffer; previous?: Array<{ kid: string; secret: string }> }): TokenKeys {
+  const current = new Uint8Array(opts.jwtSecret ? Buffer.from(opts.jwtSecret, 'utf8') : opts.fallbackKey)
+  const keys = new Map<string, Uint8Array>([[opts.kid, current]])
+  for (const p of opts.previous ?? []) keys.set(p.kid, new Uint8Array(Buffer.from(p.secret, 'utf8')))
+  return { keys, current: opts.kid }
+}
+
+export interface TokenPair { access_token: string; refresh_token: string; expires_in: number; token_type: 'Bearer' }
+
+export class SessionService implements AccessTokenVerifier {
+  constructor(
+    private readonly db: Db,
+    private readonly users: UserService,
+    private readonly keys: TokenKeys,
+    private readonly ttl: { accessS: number; refreshS: number },
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  private async issue(user: typeof users.$inferSelect, familyId: string): Promise<TokenPair> {
+    const refresh = `nxr_${randomBase62(43)}`
+    const sessionId = newId('ses')
+    await this.db.insert(sessions).values({
+      id: sessionId, tenantId: user.tenantId, userId: user.id, familyId, refreshHash: hashToken(refresh),
+      expiresAt: new Date(this.now().getTime() + this.ttl.refreshS * 1000),
+    })
+    const iat = Math.floor(this.now().getTime() / 1000)
+    const access = await new SignJWT({ tid: user.tenantId, sid: familyId, role: user.role })
+      .setProtectedHeader({ alg: 'HS256', kid: this.keys.current, typ: 'JWT' })
+      .setSubject(user.id).setIssuer(ISSUER).setAudience(AUDIENCE).setIssuedAt(iat).setExpirationTime(iat + this.ttl.accessS)
+      .setJti(newId('ses'))
+      .sign(this.keys.keys.get(this.keys.current)!)
+    return { access_token: access, refresh_token: refresh, expires_in: this.ttl.accessS, token_type: 'Bearer' }
+  }
+
+  async login(email: string, password: string): Promise<TokenPair> {
+    const user = await this.users.byEmail(email)
+    // Same work and same answer whether the email exists or not.
+    const ok = user ? await verifyPassword(password, user.passwordHash) : (await verifyPassword(password, await dummyHash()), false)
+    if (!user || !ok || user.disabled) throw new AppError('unauthorized', 'invalid email or password')
+    return this.issue(user, newId('fam'))
+  }
+
+  async refresh(token: string): Promise<TokenPair> {
+    const invalid = () => new AppError('unauthorized', 'invalid or expired refresh token')
+    if (!/^nxr_[A-Za-z0-9]{43}$/.test(token)) throw invalid()
+    const [s] = await this.db.select().from(sessions).where(eq(sessions.refreshHash, hashToken(token))).limit(1)
+    if (!s) throw invalid()
+    if (s.spentAt) {
+      await this.revokeFamily(s.familyId)
+      throw new AppError('unauthorized', 'refresh token reuse detected; the session has been revoked')
+    }
+    if (s.revokedAt || s.expiresAt <= this.now()) throw invalid()
+    // Spend atomically: of two concurrent refreshes with the same token only one wins.
+    const spent = await this.db.update(sessions).set({ spentAt: this.now() })
+      .where(and(eq(sessions.id, s.id), isNull(sessions.spentAt))).returning({ id: sessions.id })
+    if (!spent.length) {
+      await this.revokeFamily(s.familyId)
+      throw new AppError('unauthorized', 'refresh token reuse detected; the session has been revoked')
+    }
+    const [user] = await this.db.select().from(users).where(eq(users.id, s.userId)).limit(1)
+    if (!user || user.disabled) throw invalid()
+    return this.issue(user, s.familyId)
+  }
+
+  async logout(principal: Principal): Promise<void> {
+    if (principal.kind !== 'user' || !principal.sessionId) {
+      throw new AppError('unprocessable', 'logout applies to login sessions; revoke API keys with DELETE /api/v1/api-keys/{id}')
+    }
+    await this.revokeFamily(principal.sessionId)
+  }
+
+  private async revokeFamily(familyId: string): Promise<void> {
+    await this.db.update(sessions).set({ revokedAt: this.now() }).where(and(eq(sessions.familyId, familyId), isNull(sessions.revokedAt)))
+  }
+
+  async verify(token: string): Promise<Principal | null> {
+    let payload: JWTPayload
+    try {
+      const res = await jwtVerify(token, async (header) => {
+        const k = header.kid ? this.keys.keys.get(header.kid) : undefined
+        if (!k) throw new Error('unknown kid')
+        return k
+      }, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'], currentDate: this.now() })
+      payload = res.payload
+    } catch {
+      return null
+    }
+    const familyId = payload.sid as string | undefined
+    if (!payload.sub || !familyId) return null
+    // The family must still be live (logout, reuse detection) and the user active.
+    const [row] = await this.db.select({ role: users.role, disabled: users.disabled, tenantId: users.tenantId }).from(users)
+      .where(and(eq(users.id, payload.sub), sql`EXISTS (SELECT 1 FROM ${sessions} WHERE ${sessions.familyId} = ${familyId} AND ${sessions.revokedAt} IS NULL)`)).limit(1)
+    if (!row || row.disabled || row.tenantId !== payload.tid) return null
+    return { tenantId: row.tenantId, kind: 'user', id: payload.sub, role: row.role, scopes: ROLE_SCOPES[row.role as Role] ?? [], sessionId: familyId }
+  }
+}
