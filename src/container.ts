@@ -67,7 +67,7 @@ export async function buildServices(config: Config, opts: ContainerOptions = {})
   const connectorFactory: ConnectorFactory = opts.connectorFactory ?? ((cfg) => {
     if (cfg.type === 'pglite' && cfg.config.demo === true) {
       if (!opts.demoDb) throw new Error('the demo warehouse is not running (NEXATRON_DEMO=false)')
-      return createPgliteConnector({ ...cfg, db: opts.demoDb })
+      return createPgliteConnector({ db: opts.demoDb, schemas: ['retail'], options: cfg.options })
     }
     return createConnector(cfg)
   })

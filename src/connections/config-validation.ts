@@ -6,8 +6,13 @@ import type { ConnectionType } from '../../connectors/connector'
 import { AppError } from '../http/errors'
 
 export function validateConnectionConfig(type: ConnectionType, config: unknown, credentials: unknown) {
+  if (type === 'pglite') return validatePglite(config, credentials)
   const schemas = connectionConfigSchemas[type] as { config: z.ZodType; credentials: z.ZodType } | undefined
   if (!schemas) throw new AppError('invalid_config', `unsupported connection type ${type}`, [{ path: 'type', issue: 'unsupported' }])
+  return parseWith(schemas, config, credentials)
+}
+
+function parseWith(schemas: { config: z.ZodType; credentials: z.ZodType }, config: unknown, credentials: unknown) {
   const details: Array<{ path: string; issue: string; message: string }> = []
   const parse = (schema: z.ZodType, value: unknown, prefix: string) => {
     const r = schema.safeParse(value)
@@ -23,4 +28,20 @@ export function validateConnectionConfig(type: ConnectionType, config: unknown, 
   const k = parse(schemas.credentials, credentials, 'credentials')
   if (details.length) throw new AppError('invalid_config', `${details[0].path}: ${details[0].message}`, details)
   return { config: c, credentials: k }
+}
+
+/**
+ * An embedded database is a directory on the server itself: through the API a
+ * tenant may only point at the demo warehouse or an in-memory database, never
+ * at a server path (which could be the metadata store).
+ */
+function validatePglite(config: unknown, credentials: unknown) {
+  const c = (config ?? {}) as Record<string, unknown>
+  if (c.demo === true && Object.keys(c).length === 1) return { config: { demo: true }, credentials: {} }
+  const dir = c.data_dir
+  if (dir !== undefined && (typeof dir !== 'string' || !dir.startsWith('memory://'))) {
+    throw new AppError('invalid_config', 'config.data_dir: only in-memory (memory://) embedded databases can be created through the API', [{ path: 'config.data_dir', issue: 'not_allowed' }])
+  }
+  const schemas = connectionConfigSchemas.pglite as { config: z.ZodType; credentials: z.ZodType }
+  return parseWith(schemas, config, credentials)
 }

@@ -31,9 +31,12 @@ export class RateLimiter {
   constructor(private readonly opts: RateLimitOptions) {
     const make = (points: number, duration: number, name: string) => {
       const keyPrefix = `${opts.keyPrefix ?? 'nexatron'}:${name}`
+      const memory = new RateLimiterMemory({ points, duration, keyPrefix })
+      // When Redis is unreachable each instance falls back to its own memory
+      // budget rather than failing every request.
       return opts.redis
-        ? new RateLimiterRedis({ storeClient: opts.redis, useRedisPackage: false, points, duration, keyPrefix, rejectIfRedisNotReady: true })
-        : new RateLimiterMemory({ points, duration, keyPrefix })
+        ? new RateLimiterRedis({ storeClient: opts.redis, points, duration, keyPrefix, rejectIfRedisNotReady: true, insuranceLimiter: memory })
+        : memory
     }
     this.perKey = make(opts.perKeyPerHour, 3600, 'key')
     this.perTenant = make(opts.perTenantPerHour, 3600, 'tenant')

@@ -128,7 +128,7 @@ export class QueryRunner {
 
       let compiled: CompiledQuery | undefined
       const compilePlan = (p: Plan): CompiledQuery | undefined =>
-        p.kind === 'semantic' ? compile(p.query, layer.manifest, dialect, { timezone }) : undefined
+        p.kind === 'semantic' ? compile(p.query, layer.manifest, dialect) : undefined
       const guardOptions = {
         dialect, allowedRelations: allowedRelations(layer.manifest), defaultSchema: defaultSchemaOf(conn),
         allowFunctions: this.deps.limits.allowFunctions,

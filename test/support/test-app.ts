@@ -4,6 +4,9 @@ import { loadConfig } from '../../src/config'
 import { buildServices } from '../../src/container'
 import { createApp } from '../../src/app'
 import { createLogger } from '../../src/logger'
+import { bootstrap } from '../../src/bootstrap'
+import type { ContainerOptions } from '../../src/container'
+import type { PGlite } from '@electric-sql/pglite'
 
 /** Response whose json() is loosely typed: tests assert on shapes at run time. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -19,18 +22,29 @@ export interface TestApp {
   close(): Promise<void>
 }
 
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export interface TestAppOptions extends Omit<ContainerOptions, 'logger' | 'inMemory'> {
+  /** Load the demo warehouse (data ending on `now()`) and bootstrap the demo connection. */
+  demo?: boolean
+}
+
+export async function createTestApp(env: Record<string, string> = {}, opts: TestAppOptions = {}): Promise<TestApp & { demoDb?: PGlite; demoConnectionId?: string }> {
   const config = loadConfig({ NEXATRON_DEMO: 'false', LOG_LEVEL: 'silent', ...env })
-  const services = await buildServices(config, { inMemory: true, logger: createLogger('silent') })
+  let demoDb = opts.demoDb
+  if (opts.demo && !demoDb) demoDb = await (await import('../../src/demo/warehouse')).createDemoWarehouse(opts.now?.() ?? new Date())
+  const services = await buildServices(config, { inMemory: true, logger: createLogger('silent'), ...opts, demoDb })
   const app = createApp(services)
+  const boot = opts.demo ? await bootstrap(services, { demo: true }) : undefined
   const newTenant = async (name: string) => {
     const tenant = await services.tenants.create(name)
     const { key } = await services.apiKeys.create(tenant.id, { name: 'admin', scopes: ['*'] })
     return { tenantId: tenant.id, adminKey: key }
   }
-  const first = await newTenant('default')
+  // With the demo, bootstrap made the default tenant; give it a known admin key.
+  const first = boot
+    ? { tenantId: boot.tenantId, adminKey: (await services.apiKeys.create(boot.tenantId, { name: 'test admin', scopes: ['*'] })).key }
+    : await newTenant('default')
   return {
-    app, services, tenantId: first.tenantId, adminKey: first.adminKey, newTenant,
+    app, services, tenantId: first.tenantId, adminKey: first.adminKey, newTenant, demoDb, demoConnectionId: boot?.demoConnectionId,
     request(method, path, opts = {}) {
       const headers: Record<string, string> = { ...opts.headers }
       const key = opts.key === undefined ? first.adminKey : opts.key
@@ -42,6 +56,9 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
       }
       return Promise.resolve(app.request(path, { method, headers, body }))
     },
-    close: () => services.dispose(),
+    close: async () => {
+      await services.dispose()
+      if (demoDb && !opts.demoDb) await demoDb.close()
+    },
   }
 }
