@@ -90,7 +90,11 @@ export class ConnectionService {
   }
 
   private async checkHosts(config: Record<string, unknown>): Promise<void> {
-    for (const f of this.deps.hostFields ?? ['host', 'server', 'url', 'accessUrl', 'apiEndpoint', 'api_endpoint', 'access_url']) {
+    // A Snowflake account without an explicit URL lives at <account>.snowflakecomputing.com.
+    if (typeof config.account === 'string' && !config.access_url) {
+      await assertHostAllowed(`${config.account}.snowflakecomputing.com`, this.deps.hostPolicy, 'config.account')
+    }
+    for (const f of this.deps.hostFields ?? ['host', 'server', 'url', 'access_url', 'api_endpoint']) {
       const v = config[f]
       if (typeof v !== 'string' || !v) continue
       let host = v

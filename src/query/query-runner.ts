@@ -154,7 +154,8 @@ export class QueryRunner {
       const params = compiled ? compiled.params : []
       // Every statement is guarded right before it runs, whoever wrote it.
       guardSql(sqlText, guardOptions)
-      explanation = explainPlan(plan, layer.manifest, { timezone })
+      const now = this.deps.now?.() ?? new Date()
+      explanation = explainPlan(plan, layer.manifest, { timezone, now })
       yield { type: 'plan', plan, explanation }
       yield { type: 'sql', sql: sqlText }
 
@@ -168,7 +169,9 @@ export class QueryRunner {
       const kept: unknown[][] = []
       let rowCount = 0
       let truncated = false
-      for await (const batch of connector.stream({ sql: sqlText, params }, { signal: controller.signal, maxRows, timeoutMs })) {
+      // Batches of 2,000 rows: large enough to amortise per-event costs, small
+      // enough that the first rows arrive at once and memory stays flat.
+      for await (const batch of connector.stream({ sql: sqlText, params }, { signal: controller.signal, maxRows, timeoutMs, batchSize: 2000 })) {
         if (batch.columns) {
           columns = resultColumns(batch.columns, compiled?.columns)
           shape = rowShaper(batch.columns, columns)
@@ -181,7 +184,7 @@ export class QueryRunner {
         for (const r of rows) if (kept.length < Math.max(this.deps.limits.historyRows, 50)) kept.push(r)
         yield { type: 'rows', rows }
       }
-      const summary = summarize(plan, columns, kept, { timezone, rowCount, truncated, question: run.input.question })
+      const summary = summarize(plan, columns, kept, { timezone, now, rowCount, truncated, question: run.input.question })
       yield { type: 'summary', summary }
       const duration = Date.now() - started
       await this.deps.history.update(run.id, {

@@ -1,0 +1,200 @@
+// npm run bench: streaming throughput and memory on PostgreSQL.
+// Prints each figure next to its baseline measured in the same run:
+//  - rows/s of /query/stream end to end (server + a client parsing every
+//    event) vs the raw driver reading the same SQL with a cursor;
+//  - peak RSS of the server process streaming 100k rows vs 1M rows;
+//  - time to the first `rows` event.
+// Needs PostgreSQL at 127.0.0.1:5432 (BENCH_PG_URL to override).
+import { spawn, type ChildProcess } from 'node:child_process'
+import { readFileSync, mkdtempSync, rmSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { randomBytes } from 'node:crypto'
+import pg from 'pg'
+import Cursor from 'pg-cursor'
+import { createParser } from 'eventsource-parser'
+
+const PG = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000)
+const SMALL = Math.round(ROWS / 10)
+const DB = `nexatron_bench_${randomBytes(3).toString('hex')}`
+const KEY = `nxa_${randomBytes(24).toString('hex')}`
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
+
+const SEMANTIC = `
+semantic_model:
+  name: events
+  node_relation: { schema_name: public, alias: events }
+  defaults: { agg_time_dimension: happened_on }
+  entities: [{ name: event, type: primary, expr: id }]
+  dimensions:
+    - { name: happened_on, type: time, type_params: { time_granularity: day } }
+    - { name: region, type: categorical }
+    - { name: channel, type: categorical }
+  measures: [{ name: amount, agg: sum }]
+---
+metrics:
+  - { name: revenue, type: simple, type_params: { measure: amount } }
+`
+const QUESTION = 'revenue by event, region, channel and day'
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US')
+const mib = (kb: number) => kb / 1024
+
+async function setupDatabase() {
+  const admin = new pg.Client({ connectionString: PG })
+  await admin.connect()
+  await admin.query(`CREATE DATABASE ${DB}`)
+  await admin.end()
+  const c = new pg.Client({ connectionString: PG.replace(/\/[^/]*$/, `/${DB}`) })
+  await c.connect()
+  await c.query(`CREATE TABLE events (id bigint PRIMARY KEY, happened_on date NOT NULL, region text NOT NULL, channel text NOT NULL, amount numeric(12,2) NOT NULL)`)
+  await c.query(`INSERT INTO events SELECT g, date '2024-01-01' + (g % 700), (ARRAY['North','South','East','West'])[1 + g % 4], (ARRAY['web','store','phone'])[1 + g % 3], (g % 997) / 10.0 FROM generate_series(1, $1) g`, [ROWS])
+  await c.query('ANALYZE events')
+  await c.end()
+}
+
+async function dropDatabase() {
+  const admin = new pg.Client({ connectionString: PG })
+  await admin.connect()
+  await admin.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`)
+  await admin.end()
+}
+
+interface Server { url: string; proc: ChildProcess; dataDir: string }
+
+async function startServer(): Promise<Server> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'nexatron-bench-'))
+  const port = 20000 + Math.floor(Math.random() * 20000)
+  // `node --import tsx` keeps the server in this one process (the tsx CLI
+  // would fork a child), so its RSS is what we read.
+  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/server.ts')], {
+    cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, PORT: String(port), NEXATRON_DATA_DIR: dataDir, NEXATRON_DEMO: 'false', NEXATRON_BOOTSTRAP_API_KEY: KEY, LOG_LEVEL: 'warn', NEXATRON_RATE_LIMIT_PER_HOUR: '100000', NEXATRON_MAX_ROWS_LIMIT: String(ROWS * 2) },
+  })
+  let err = ''
+  proc.stderr!.on('data', (d) => { err += d })
+  const url = `http://127.0.0.1:${port}`
+  for (let i = 0; i < 600; i++) {
+    try { if ((await fetch(`${url}/health`)).ok) return { url, proc, dataDir } } catch { /* not yet */ }
+    if (proc.exitCode !== null) throw new Error(`server exited: ${err}`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  throw new Error('server did not start')
+}
+
+async function stopServer(s: Server) {
+  s.proc.kill('SIGTERM')
+  await new Promise((r) => s.proc.once('exit', r))
+  rmSync(s.dataDir, { recursive: true, force: true })
+}
+
+const peakRssKb = (pid: number) => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1])
+
+async function api(s: Server, method: string, p: string, body?: unknown) {
+  const res = await fetch(`${s.url}${p}`, { method, headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined })
+  const json = await res.json()
+  if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${JSON.stringify(json)}`)
+  return json as Record<string, unknown>
+}
+
+async function prepare(s: Server): Promise<string> {
+  const conn = await api(s, 'POST', '/api/v1/connections', {
+    name: 'bench', type: 'postgres', config: { host: '127.0.0.1', port: 5432, database: DB, user: 'postgres', ssl: 'disable' },
+    options: { max_rows: ROWS * 2, timeout_ms: 600_000 },
+  })
+  await api(s, 'POST', '/api/v1/semantic/import', { connection_id: conn.id, files: [{ path: 'bench.yml', content: SEMANTIC }], refresh_sample_values: false })
+  return conn.id as string
+}
+
+/** Streams the question; returns rows/s, time to first rows event and the SQL. */
+async function stream(s: Server, connectionId: string, maxRows: number) {
+  const started = performance.now()
+  const res = await fetch(`${s.url}/api/v1/query/stream`, {
+    method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ question: QUESTION, connection_id: connectionId, max_rows: maxRows }),
+  })
+  let rows = 0
+  let firstRows = 0
+  let sql = ''
+  let error = ''
+  const parser = createParser({
+    onEvent: (e) => {
+      const data = JSON.parse(e.data) // the client parses every event
+      if (e.event === 'rows') {
+        if (!firstRows) firstRows = performance.now() - started
+        rows += (data as unknown[]).length
+      } else if (e.event === 'sql') sql = (data as { sql: string }).sql
+      else if (e.event === 'error') error = JSON.stringify(data)
+    },
+  })
+  const decoder = new TextDecoder()
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) parser.feed(decoder.decode(chunk, { stream: true }))
+  if (error) throw new Error(error)
+  const seconds = (performance.now() - started) / 1000
+  return { rows, rowsPerS: rows / seconds, firstRowsMs: firstRows, sql }
+}
+
+async function rawDriver(sql: string) {
+  const c = new pg.Client({ connectionString: PG.replace(/\/[^/]*$/, `/${DB}`) })
+  await c.connect()
+  const started = performance.now()
+  const cursor = c.query(new Cursor(sql))
+  let rows = 0
+  for (;;) {
+    const batch = await cursor.read(1000)
+    if (!batch.length) break
+    rows += batch.length
+  }
+  await cursor.close()
+  const seconds = (performance.now() - started) / 1000
+  await c.end()
+  return { rows, rowsPerS: rows / seconds }
+}
+
+async function main() {
+  const cpu = os.cpus()
+  console.log(`bench: machine ${cpu.length} x ${cpu[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, node ${process.version}`)
+  console.log(`bench: preparing PostgreSQL database ${DB} with ${fmt(ROWS)} rows x 5 columns ...`)
+  await setupDatabase()
+  try {
+    // Memory: a fresh server per size, so each peak (VmHWM) belongs to one stream.
+    const small = await startServer()
+    let smallPeak: number
+    let connSmall: string
+    try {
+      connSmall = await prepare(small)
+      await stream(small, connSmall, 10)
+      const r = await stream(small, connSmall, SMALL)
+      if (r.rows !== SMALL) throw new Error(`expected ${SMALL} rows, got ${r.rows}`)
+      smallPeak = peakRssKb(small.proc.pid!)
+    } finally { await stopServer(small) }
+
+    const big = await startServer()
+    let end: Awaited<ReturnType<typeof stream>>
+    let bigPeak: number
+    try {
+      const conn = await prepare(big)
+      await stream(big, conn, 10)
+      end = await stream(big, conn, ROWS)
+      if (end.rows !== ROWS) throw new Error(`expected ${ROWS} rows, got ${end.rows}`)
+      bigPeak = peakRssKb(big.proc.pid!)
+    } finally { await stopServer(big) }
+
+    const raw = await rawDriver(end.sql)
+    const ratio = end.rowsPerS / raw.rowsPerS
+    const diff = mib(bigPeak) - mib(smallPeak)
+    const pg15 = new pg.Client({ connectionString: PG }); await pg15.connect()
+    const version = (await pg15.query('SHOW server_version')).rows[0].server_version; await pg15.end()
+    console.log(`bench: PostgreSQL ${version}; query: "${QUESTION}"`)
+    console.log(`throughput  raw driver (pg-cursor, baseline):  ${fmt(raw.rowsPerS)} rows/s`)
+    console.log(`throughput  /query/stream end to end:          ${fmt(end.rowsPerS)} rows/s   ratio ${ratio.toFixed(2)} (target >= 0.50) ${ratio >= 0.5 ? 'met' : 'MISSED'}`)
+    console.log(`memory      peak server RSS, ${fmt(SMALL)} rows (baseline): ${mib(smallPeak).toFixed(1)} MiB`)
+    console.log(`memory      peak server RSS, ${fmt(ROWS)} rows:           ${mib(bigPeak).toFixed(1)} MiB   difference ${diff.toFixed(1)} MiB (target <= 64) ${diff <= 64 ? 'met' : 'MISSED'}`)
+    console.log(`latency     time to first rows event:           ${end.firstRowsMs.toFixed(0)} ms`)
+  } finally {
+    await dropDatabase()
+  }
+}
+
+main().catch((e) => { console.error(e); process.exit(1) })
