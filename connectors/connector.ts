@@ -71,7 +71,7 @@ export class ConnectorError extends Error {
     readonly code: ConnectorErrorCode,
     readonly dialect: ConnectionType,
     message: string,
-    readonly cause?: unknown,
+    override readonly cause?: unknown,
   ) {
     super(message)
     this.name = 'ConnectorError'
@@ -83,5 +83,19 @@ export interface ConnectorConfig {
   type: ConnectionType
   config: Record<string, unknown>
   credentials: Record<string, unknown>
-  options?: { max_rows?: number; timeout_ms?: number; pool_max?: number; idle_ms?: number }
+  options?: ConnectorOptions
+}
+
+/** Per-connection tuning; every field optional, defaults in connectors/shared/options.ts. */
+export interface ConnectorOptions {
+  max_rows?: number
+  timeout_ms?: number
+  /** Most sessions open at once to this database (the pool size). */
+  pool_max?: number
+  /** Idle pooled sessions are closed after this long. */
+  idle_ms?: number
+  /** How long a query may wait for a free session before failing with `pool_exhausted`. */
+  acquire_timeout_ms?: number
+  /** How long opening a new session may take before failing with `unreachable`. */
+  connect_timeout_ms?: number
 }

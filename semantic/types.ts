@@ -144,8 +144,11 @@ export interface SemanticManifest {
 
 // ---------------------------------------------------------------- queries
 
-/** A group-by item: a MetricFlow query name, optionally with grain/date part. */
-export type GroupByItem = string | { name: string; grain?: TimeGrain; date_part?: DatePart }
+/**
+ * A group-by item: a MetricFlow query name, optionally with grain/date part.
+ * `grain` may also name a custom granularity of the time spine (e.g. `fiscal_quarter`).
+ */
+export type GroupByItem = string | { name: string; grain?: TimeGrain | (string & {}); date_part?: DatePart }
 
 /**
  * A structured filter produced by planners. Values always become bind
@@ -171,6 +174,12 @@ export interface SemanticQuery {
   /** Query names; a leading `-` means descending. */
   order_by?: string[]
   limit?: number
+  /** Runs a saved query of the manifest; fields given here override its parameters. */
+  saved_query?: string
+  /** Queries without metrics: return MIN/MAX of each group-by item instead of its values. */
+  min_max_only?: boolean
+  /** Queries without metrics: false returns every row instead of distinct values (default true). */
+  apply_group_by?: boolean
 }
 
 export interface OutputColumn {

@@ -1,5 +1,6 @@
 // The one place that reads process.env. Everything else receives a typed Config.
 import { z } from 'zod'
+import { configurableFunctions, invalidAllowFunctions } from './security/sql-guard/function-policy'
 
 const bool = (def: boolean) =>
   z.enum(['true', 'false', '1', '0', 'yes', 'no']).optional().transform((v) => (v === undefined ? def : ['true', '1', 'yes'].includes(v)))
@@ -106,6 +107,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   } catch {
     throw new ConfigError(`invalid configuration:\n  NEXATRON_TIMEZONE: unknown time zone "${e.NEXATRON_TIMEZONE}"`)
   }
+  const allowFunctions = e.NEXATRON_SQL_ALLOW_FUNCTIONS.split(',').map((s) => s.trim()).filter(Boolean)
+  const badFunctions = invalidAllowFunctions(allowFunctions)
+  if (badFunctions.length) {
+    throw new ConfigError(`invalid configuration:\n  NEXATRON_SQL_ALLOW_FUNCTIONS: ${badFunctions.join('; ')} (only ${configurableFunctions().join(', ')} can be allowed)`)
+  }
   const openai = e.OPENAI_API_KEY
     ? { apiKey: e.OPENAI_API_KEY, baseURL: e.OPENAI_BASE_URL, model: e.NEXATRON_LLM_MODEL, timeoutMs: e.NEXATRON_LLM_TIMEOUT_MS }
     : undefined
@@ -134,7 +140,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       maxRowsLimit: e.NEXATRON_MAX_ROWS_LIMIT,
       defaultTimeoutMs: e.NEXATRON_DEFAULT_TIMEOUT_MS,
       historyRows: e.NEXATRON_HISTORY_ROWS,
-      allowFunctions: e.NEXATRON_SQL_ALLOW_FUNCTIONS.split(',').map((s) => s.trim()).filter(Boolean),
+      allowFunctions,
     },
     network: { allowed: e.NEXATRON_ALLOWED_NETWORKS, allowSocketHosts: e.NEXATRON_ALLOW_SOCKET_HOSTS },
     planner: { mode, minConfidence: e.NEXATRON_PLANNER_MIN_CONFIDENCE, openai, llmSummary: e.NEXATRON_LLM_SUMMARY },

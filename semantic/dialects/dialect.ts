@@ -2,6 +2,14 @@
 // overrides only what differs. Capability flags replace `if (dialect === ...)`.
 import type { DatePart, DialectName, TimeGrain } from '../types'
 
+/** Which percentile aggregates the engine has as plain aggregate functions. */
+export interface PercentileSupport {
+  continuous: boolean
+  discrete: boolean
+  approximateContinuous: boolean
+  approximateDiscrete: boolean
+}
+
 export interface DialectCapabilities {
   /** WITH name AS (...) is supported (ClickHouse 18.16: no). */
   ctes: boolean
@@ -9,8 +17,31 @@ export interface DialectCapabilities {
   fullOuterJoin: boolean
   /** Bind parameters are supported; when false, values are inlined as escaped literals. */
   bindParameters: boolean
-  /** Boolean columns can be used directly as predicates. */
+  /** Boolean columns can be used directly as predicates (SQL Server: no, `x = 1`). */
   booleanPredicates: boolean
+  /** Window functions (OVER (...)) exist (ClickHouse 18.16: no). */
+  windowFunctions: boolean
+  /** More than one JOIN in one SELECT (ClickHouse 18.16: no; joins are nested). */
+  multipleJoins: boolean
+  /** JOIN ... ON accepts non-equality conditions (ClickHouse 18.16: no). */
+  nonEquiJoins: boolean
+  /**
+   * Key joins are written USING (...) and joins are wrapped in a subquery
+   * before aggregating (ClickHouse 18.16, whose ON joins drop right-hand keys).
+   */
+  keyJoinsByUsing: boolean
+  /**
+   * An alias equal to a column name replaces that column everywhere in the
+   * SELECT (ClickHouse 18.16): such aliases are renamed and restored outside.
+   */
+  aliasesShadowColumns: boolean
+  /**
+   * Functions and aggregates may be applied to a join's columns in the same
+   * SELECT (ClickHouse 18.16: no, some give wrong results over join_use_nulls
+   * outputs, so joins are isolated in a subquery that only passes columns).
+   */
+  exprsOverJoins: boolean
+  percentile: PercentileSupport
 }
 
 export interface Dialect {
@@ -18,12 +49,21 @@ export interface Dialect {
   readonly capabilities: DialectCapabilities
   /** Quote an identifier, doubling the quote character inside. */
   quoteIdentifier(name: string): string
+  /**
+   * Reference a physical name taken from the model (table, schema, column).
+   * Same as quoteIdentifier except on engines that fold unquoted names (Snowflake),
+   * where quoting a lower-case name would miss an upper-case stored object.
+   */
+  sourceIdentifier(name: string): string
+  /** A schema-qualified relation from its parts (database, schema, table), each part quoted. */
+  qualifiedRelation(parts: string[]): string
   /** Bind placeholder for the 1-based parameter index: `$1`, `?`, `@p1`. */
   placeholder(index: number): string
   /** Escaped SQL literal for dialects without bind parameters (and for DDL-free rendering). */
   literal(value: string | number | boolean | null | Date): string
   dateTrunc(grain: TimeGrain, expr: string): string
   extract(part: DatePart, expr: string): string
+  /** `expr` plus `n` units of `grain`; `n` may be a number or an SQL integer expression. */
   dateAdd(expr: string, n: number | string, grain: TimeGrain): string
   castToTimestamp(expr: string): string
   percentile(expr: string, p: number, discrete: boolean, approximate?: boolean): string
@@ -32,4 +72,21 @@ export interface Dialect {
   /** Name of the double-precision type (`DOUBLE PRECISION`, `FLOAT64`, `Float64`...). */
   doubleTypeName(): string
   randomUuid(): string
+  /** CAST(expr AS <double>). */
+  castToDouble(expr: string): string
+  /** 1 when the boolean expression is true, else 0 (for sum_boolean). */
+  booleanToInt(expr: string): string
+  /** Turns a boolean-valued column into a predicate (`x` or `x = 1`). */
+  booleanPredicate(expr: string): string
+  /** Equality that treats two NULLs as equal. */
+  nullSafeEquals(left: string, right: string): string
+  /** Keyword(s) introducing a join of the given kind (`LEFT OUTER JOIN`, ClickHouse `ALL LEFT JOIN`). */
+  joinKeyword(kind: 'inner' | 'left' | 'right' | 'full' | 'cross'): string
+  /** A number unique to each row of a SELECT (`ROW_NUMBER() OVER (ORDER BY ...)`). */
+  rowNumber(orderBy: string): string
+  /**
+   * Aggregate returning the value of `value` on the row where `orderBy` is smallest
+   * (`first`) or largest (`last`); only used where window functions are missing.
+   */
+  argExtreme?(which: 'first' | 'last', value: string, orderBy: string): string
 }

@@ -1,3 +1,4 @@
+import { getDialect } from '../../semantic'
 import type { DialectName, SemanticManifest } from '../../semantic/types'
 import type { ConnectionRow } from '../connections/connection-service'
 
@@ -6,19 +7,29 @@ export function dialectOf(type: string): DialectName {
   return (type === 'pglite' ? 'postgres' : type) as DialectName
 }
 
-/** Tables the semantic layer may read: every model's relation and the time spines. */
-export function allowedRelations(manifest: SemanticManifest): string[] {
+/**
+ * Tables the semantic layer may read: every model's relation and the time
+ * spines, written as the dialect quotes them (so case is kept exactly).
+ */
+export function allowedRelations(manifest: SemanticManifest, dialect: DialectName): string[] {
+  const d = getDialect(dialect)
   const names = new Set<string>()
   const add = (r: { alias: string; schema_name?: string; database?: string }) =>
-    names.add([r.database, r.schema_name, r.alias].filter(Boolean).join('.'))
+    names.add(d.qualifiedRelation([r.database, r.schema_name, r.alias].filter((x): x is string => !!x)))
   for (const m of manifest.semantic_models) add(m.node_relation)
   for (const s of manifest.time_spines) add(s.node_relation)
   return [...names].sort()
 }
 
+/** The schema unqualified table names resolve to on this connection, when it is known. */
 export function defaultSchemaOf(conn: ConnectionRow): string | undefined {
   const c = conn.config as Record<string, unknown>
-  const s = c.schema ?? c.default_schema ?? c.dataset ?? c.database
-  if (typeof s === 'string') return s
-  return conn.type === 'postgres' || conn.type === 'pglite' || conn.type === 'redshift' ? 'public' : undefined
+  const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined)
+  switch (conn.type) {
+    case 'postgres': case 'redshift': case 'pglite': return 'public'
+    case 'mysql': case 'clickhouse': return str(c.database)
+    case 'snowflake': return str(c.schema)
+    case 'mssql': return 'dbo'
+    default: return undefined
+  }
 }

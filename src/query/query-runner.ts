@@ -130,7 +130,7 @@ export class QueryRunner {
       const compilePlan = (p: Plan): CompiledQuery | undefined =>
         p.kind === 'semantic' ? compile(p.query, layer.manifest, dialect) : undefined
       const guardOptions = {
-        dialect, allowedRelations: allowedRelations(layer.manifest), defaultSchema: defaultSchemaOf(conn),
+        dialect, allowedRelations: allowedRelations(layer.manifest, dialect), defaultSchema: defaultSchemaOf(conn),
         allowFunctions: this.deps.limits.allowFunctions,
       }
       if (run.input.semantic) {

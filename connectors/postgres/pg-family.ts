@@ -1,0 +1,182 @@
+// The node-postgres engine behind the `postgres` and `redshift` connectors.
+// Each query runs in its own read-only transaction with a server-side
+// statement_timeout, through a pg-cursor portal (extended protocol: one
+// statement only, rows fetched batch by batch as the consumer pulls).
+import pg from 'pg'
+import Cursor from 'pg-cursor'
+import { ConnectorError, type Column, type ConnectionType, type Connector, type RowBatch, type SchemaInfo, type StreamOptions } from '../connector'
+import type { DialectName } from '../../semantic/types'
+import { streamBatches, type RowSource } from '../shared/batches'
+import { Gate } from '../shared/gate'
+import type { QueryLifetime } from '../shared/lifetime'
+import type { ResolvedOptions } from '../shared/options'
+import type { SqlRunner } from '../shared/schema-info'
+import { cancelBackend } from './cancel'
+import { mapPgError } from './errors'
+import { pgColumn, pgParser } from './types'
+
+export interface PgFamilySpec {
+  type: ConnectionType
+  dialect: DialectName
+  /** Connection fields (host, port, database, user, password, ssl). */
+  client: pg.ClientConfig
+  options: ResolvedOptions
+  introspect(run: SqlRunner, schemas: string[] | undefined): Promise<SchemaInfo>
+  /** Default schemas for introspect() when the caller names none. */
+  defaultSchemas?: string[]
+  /** Human version from `SELECT version()`. */
+  version(versionText: string): string
+}
+
+/** Every value reaches us as the server's text: types.ts parses it. */
+const RAW_TYPES = { getTypeParser: () => (value: string) => value }
+/** Time a catalog query may take, whatever the query time limit. */
+const INTROSPECT_TIMEOUT_MS = 120_000
+/** Extra time for statement_timeout to trip before our own timer cancels. */
+const BACKSTOP_MS = 500
+
+interface CursorResult { fields: Array<{ name: string; dataTypeID: number }> }
+
+export function pgVersion(text: string): string {
+  const m = /^(PostgreSQL [\d.]+\w*(?: \([^)]*\))?)/.exec(text)
+  return m ? m[1] : text.split(' on ')[0]
+}
+
+export function createPgFamilyConnector(spec: PgFamilySpec): Connector {
+  const { type, options } = spec
+  const clientConfig: pg.ClientConfig = {
+    ...spec.client,
+    application_name: 'nexatron',
+    connectionTimeoutMillis: options.connectTimeoutMs,
+    keepAlive: true,
+  }
+  const pool = new pg.Pool({
+    ...clientConfig,
+    max: options.poolMax,
+    idleTimeoutMillis: options.idleMs,
+    allowExitOnIdle: true,
+  })
+  // An idle client that loses its connection must not crash the process.
+  pool.on('error', () => {})
+  const gate = new Gate(options.poolMax, type)
+  let closed = false
+
+  const ensureOpen = () => {
+    if (closed) throw new ConnectorError('invalid_config', type, 'this connector has been closed')
+  }
+
+  /** A pooled client for our own (catalog) queries, inside a read-only transaction. */
+  async function withReadOnlyClient<T>(timeoutMs: number, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    ensureOpen()
+    const release = await gate.acquire(options.acquireTimeoutMs)
+    let client: pg.PoolClient | undefined
+    try {
+      client = await pool.connect()
+      await client.query(`BEGIN READ ONLY; SET LOCAL statement_timeout = ${Math.ceil(timeoutMs)}`)
+      const out = await fn(client)
+      await client.query('ROLLBACK')
+      client.release()
+      return out
+    } catch (err) {
+      client?.release(true)
+      throw mapPgError(type, err, timeoutMs)
+    } finally {
+      release()
+    }
+  }
+
+  async function test() {
+    const started = performance.now()
+    const version = await withReadOnlyClient(options.connectTimeoutMs + 5_000, async (c) => {
+      const r = await c.query<{ v: string }>('SELECT version() AS v')
+      return String(r.rows[0]?.v ?? '')
+    })
+    return { ok: true as const, version: spec.version(version), latency_ms: Math.round(performance.now() - started) }
+  }
+
+  async function introspect(opts?: { schemas?: string[] }): Promise<SchemaInfo> {
+    const schemas = opts?.schemas ?? spec.defaultSchemas
+    return withReadOnlyClient(INTROSPECT_TIMEOUT_MS, (c) =>
+      spec.introspect(async (sql, params) => (await c.query(sql, params)).rows as Record<string, unknown>[], schemas))
+  }
+
+  async function open(sql: string, params: unknown[], o: StreamOptions): Promise<RowSource> {
+    ensureOpen()
+    const client = await pool.connect()
+    const key = { processID: (client as unknown as { processID: number }).processID, secretKey: (client as unknown as { secretKey: number }).secretKey }
+    let cursor: Cursor
+    try {
+      await client.query(`BEGIN READ ONLY; SET LOCAL statement_timeout = ${Math.ceil(o.timeoutMs)}`)
+      cursor = client.query(new Cursor(sql, params, { rowMode: 'array', types: RAW_TYPES }))
+    } catch (err) {
+      client.release(true)
+      throw err
+    }
+    let columns: Column[] = []
+    let parsers: Array<(v: unknown) => unknown> = []
+    let described = false
+    let finished = false
+    let failed = false
+    let released = false
+
+    const describe = (result: CursorResult | undefined) => {
+      if (described) return
+      described = true
+      const fields = result?.fields ?? []
+      columns = fields.map((f) => pgColumn(f.name, f.dataTypeID))
+      parsers = fields.map((f) => pgParser(f.dataTypeID))
+    }
+
+    return {
+      columns: () => columns,
+      read: (max) => new Promise<unknown[][] | null>((resolve, reject) => {
+        cursor.read(max, (err: Error | undefined, rows: unknown[][], result?: CursorResult) => {
+          if (err) { failed = true; reject(err); return }
+          describe(result)
+          if (rows.length === 0) { finished = true; resolve(null); return }
+          for (const row of rows) for (let i = 0; i < parsers.length; i++) row[i] = parsers[i](row[i])
+          resolve(rows)
+        })
+      }),
+      cancel: () => cancelBackend(clientConfig, key, Math.min(options.connectTimeoutMs, 5_000)),
+      close: async (discard) => {
+        if (released) return
+        released = true
+        if (discard) { client.release(true); return }
+        try {
+          // Closing the portal stops a statement that still has rows to give.
+          if (!finished && !failed) await cursor.close()
+          await client.query('ROLLBACK')
+          client.release()
+        } catch {
+          client.release(true)
+        }
+      },
+    }
+  }
+
+  function stream(q: { sql: string; params: unknown[] }, o: StreamOptions): AsyncIterable<RowBatch> {
+    return streamBatches({
+      dialect: type,
+      options: o,
+      gate,
+      acquireTimeoutMs: options.acquireTimeoutMs,
+      backstopMs: BACKSTOP_MS,
+      open: () => open(q.sql, q.params ?? [], o),
+      mapError: (err, life: QueryLifetime) => mapPgError(type, err, o.timeoutMs, life),
+    })
+  }
+
+  return {
+    type,
+    dialect: spec.dialect,
+    test,
+    introspect,
+    stream,
+    async close() {
+      if (closed) return
+      closed = true
+      await pool.end().catch(() => {})
+    },
+  }
+}

@@ -1,0 +1,108 @@
+// The planner-facing view of a manifest: each metric with the query names it can
+// be grouped or filtered by (through entity joins, multi-hop), and one entry per
+// query name with labels, synonyms, sample values, grain and value type.
+import type { Catalog, CatalogDimension, CatalogMetric, Dimension, SemanticManifest, TimeGrain } from './types'
+import { SemanticGraph, type LinkableElement } from './graph'
+import { METRIC_TIME, finerGrain, formatQueryName } from './names'
+
+function valueType(d: Dimension): CatalogDimension['value_type'] {
+  const samples = d.sample_values ?? []
+  if (samples.length > 0) {
+    if (samples.every((s) => typeof s === 'boolean')) return 'boolean'
+    if (samples.every((s) => typeof s === 'number')) return 'number'
+    return 'string'
+  }
+  // Without samples, MetricFlow naming conventions are the best hint.
+  if (/^(is|has|was|can|should)_/.test(d.name)) return 'boolean'
+  return undefined
+}
+
+function plannerFields<T extends { label?: string; description?: string; synonyms?: string[] }>(src: T): Pick<T, 'label' | 'description' | 'synonyms'> {
+  const out: Pick<T, 'label' | 'description' | 'synonyms'> = {} as Pick<T, 'label' | 'description' | 'synonyms'>
+  if (src.label !== undefined) out.label = src.label
+  if (src.description !== undefined) out.description = src.description
+  if (src.synonyms !== undefined && src.synonyms.length > 0) out.synonyms = [...src.synonyms]
+  return out
+}
+
+function dimensionEntry(el: LinkableElement, graph: SemanticGraph): CatalogDimension {
+  const name = formatQueryName({ entityPath: el.entityPath, element: el.element })
+  if (el.kind === 'entity' && el.entity) {
+    return { name, type: 'entity', ...plannerFields(el.entity) }
+  }
+  const d = el.dimension!
+  const entry: CatalogDimension = { name, type: d.type === 'time' ? 'time' : 'categorical', ...plannerFields(d) }
+  if (d.type === 'time') entry.grain = graph.dimensionGrain(d)
+  else {
+    const vt = valueType(d)
+    if (vt) entry.value_type = vt
+    if (d.sample_values && d.sample_values.length > 0) entry.sample_values = [...d.sample_values]
+  }
+  return entry
+}
+
+/** Builds the catalog; output order is deterministic (manifest order, then name). */
+export function buildCatalog(manifest: SemanticManifest): Catalog {
+  const graph = new SemanticGraph(manifest)
+  const dimensions = new Map<string, CatalogDimension>()
+  let metricTimeGrain: TimeGrain | undefined
+
+  const namesByModel = new Map<string, string[]>()
+  const namesFor = (model: string): string[] => {
+    let names = namesByModel.get(model)
+    if (!names) {
+      names = []
+      for (const el of graph.linkableElements(model)) {
+        const entry = dimensionEntry(el, graph)
+        if (!dimensions.has(entry.name)) dimensions.set(entry.name, entry)
+        names.push(entry.name)
+      }
+      names = [...new Set(names)]
+      namesByModel.set(model, names)
+    }
+    return names
+  }
+
+  const metrics: CatalogMetric[] = []
+  for (const metric of manifest.metrics) {
+    let available: Set<string> | undefined
+    let ok = true
+    try {
+      for (const measure of graph.metricGroupingMeasures(metric.name)) {
+        const { model } = graph.measure(measure)
+        const names = new Set([METRIC_TIME, ...namesFor(model.name)])
+        available = available ? new Set([...available].filter((n) => names.has(n))) : names
+        const grain = graph.metricMinGrain(metric.name)
+        metricTimeGrain = metricTimeGrain ? finerGrain(metricTimeGrain, grain) : grain
+      }
+    } catch {
+      // A metric whose definition is broken stays listed, with nothing to group by.
+      ok = false
+    }
+    const entry: CatalogMetric = {
+      name: metric.name,
+      type: metric.type,
+      ...plannerFields(metric),
+      dimensions: ok && available ? [...available].sort(sortNames) : [],
+    }
+    if (metric.format) entry.format = metric.format
+    metrics.push(entry)
+  }
+  for (const model of manifest.semantic_models) namesFor(model.name)
+
+  const out: CatalogDimension[] = []
+  if (metrics.length > 0 || manifest.time_spines.length > 0) {
+    out.push({ name: METRIC_TIME, type: 'time', grain: metricTimeGrain ?? 'day', label: 'Metric time', description: 'The time each metric is aggregated over (its agg_time_dimension).' })
+  }
+  out.push(...[...dimensions.values()].sort((a, b) => sortNames(a.name, b.name)))
+  return { metrics, dimensions: out }
+}
+
+/** metric_time first, then shorter entity paths, then alphabetical. */
+function sortNames(a: string, b: string): number {
+  if (a === METRIC_TIME) return -1
+  if (b === METRIC_TIME) return 1
+  const da = a.split('__').length
+  const db = b.split('__').length
+  return da - db || a.localeCompare(b)
+}

@@ -1,0 +1,71 @@
+// Per-compilation state: the model graph, the dialect, parameters and a
+// deterministic alias counter (same query -> same SQL text).
+import type { Dialect } from '../dialects/dialect'
+import type { SemanticGraph } from '../graph'
+import { SemanticError, type TimeGrain, type TimeSpine } from '../types'
+import { Params, type Query, type Source } from './sql'
+
+/** A query with named output columns, usable as a subquery. */
+export interface Dataset {
+  query: Query
+  columns: string[]
+}
+
+export interface CompileOptions {
+  /** Upper bound on the number of rows; applied when the query has no smaller limit. */
+  max_rows?: number
+}
+
+export class CompileContext {
+  readonly params = new Params()
+  private counter = 0
+  /** Physical relations read, as rendered (for the SQL guard's allow list). */
+  readonly relations = new Set<string>()
+
+  /** Grain of metric_time when a query or filter names it without one. */
+  metricTimeGrain: TimeGrain = 'day'
+
+  constructor(readonly graph: SemanticGraph, readonly dialect: Dialect, readonly options: CompileOptions = {}) {}
+
+  alias(prefix = 'subq'): string {
+    this.counter += 1
+    return `${prefix}_${this.counter}`
+  }
+
+  /** Quoted column/alias name. */
+  q(name: string): string {
+    return this.dialect.quoteIdentifier(name)
+  }
+
+  /** `alias."column"` */
+  col(alias: string, name: string): string {
+    return `${alias}.${this.q(name)}`
+  }
+
+  sub(ds: Dataset, alias = this.alias()): Source & { kind: 'query' } {
+    return { kind: 'query', query: ds.query, alias }
+  }
+
+  /** A model's table as a FROM source; records the relation. */
+  table(rel: { alias: string; schema_name?: string; database?: string }, alias = this.alias('src')): Source & { kind: 'table' } {
+    if (!rel.alias) throw new SemanticError('invalid_model', 'a semantic model has no table (node_relation.alias)')
+    const parts = [rel.database ?? '', rel.schema_name ?? '', rel.alias]
+    const sql = this.dialect.qualifiedRelation(parts)
+    this.relations.add(parts.filter((p) => p !== '').join('.'))
+    return { kind: 'table', sql, alias }
+  }
+
+  spineTable(spine: TimeSpine, alias = this.alias('spine')): Source & { kind: 'table' } {
+    return this.table(spine.node_relation, alias)
+  }
+
+  /** A time spine for `grain` with its time column and that column's grain. */
+  spine(grain: TimeGrain): { spine: TimeSpine; column: string; grain: TimeGrain } {
+    const spine = this.graph.timeSpineFor(grain)
+    return { spine, column: spine.primary_column.name, grain: spine.primary_column.time_granularity }
+  }
+
+  param(value: string | number | boolean | null): string {
+    return this.params.marker(value)
+  }
+}

@@ -1,0 +1,238 @@
+// A small SQL AST and its renderer. The compiler builds nested SELECTs whose
+// columns are always referenced by name through a subquery alias, so raw model
+// expressions never see more than their own table. Parameters are symbolic
+// markers until the final render, which numbers them in textual order (needed
+// for positional `?` placeholders) or inlines them as literals (ClickHouse).
+import type { Dialect } from '../dialects/dialect'
+import { SemanticError } from '../types'
+
+export interface SelectItem {
+  expr: string
+  alias: string
+}
+
+export type Source =
+  | { kind: 'table'; sql: string; alias: string }
+  | { kind: 'query'; query: Query; alias: string }
+
+export type JoinKind = 'inner' | 'left' | 'right' | 'full' | 'cross'
+
+export interface Join {
+  kind: JoinKind
+  source: Source
+  /** ANDed conditions; empty for cross joins. */
+  on: string[]
+  /** Left side of the key equality (used to emulate FULL OUTER JOIN where it is missing). */
+  leftKey?: string
+  /** Join USING these column names instead of ON conditions. */
+  using?: string[]
+}
+
+export interface Select {
+  type: 'select'
+  /** Named subqueries rendered as WITH (only used where the dialect has CTEs). */
+  with?: Array<{ name: string; query: Query }>
+  distinct?: boolean
+  items: SelectItem[]
+  from: Source
+  joins: Join[]
+  where: string[]
+  groupBy: string[]
+  orderBy: Array<{ expr: string; desc: boolean }>
+  /** Only honoured on the outermost query (rendered through Dialect.limitOffset). */
+  limit?: number
+}
+
+export interface Union {
+  type: 'union'
+  all: boolean
+  parts: Select[]
+}
+
+export type Query = Select | Union
+
+export function select(partial: Partial<Select> & { items: SelectItem[]; from: Source }): Select {
+  return { type: 'select', joins: [], where: [], groupBy: [], orderBy: [], ...partial }
+}
+
+// ---------------------------------------------------------------- parameters
+
+const MARK = '\u0001'
+
+/** Collects parameter values; `marker()` returns a placeholder token for the SQL text. */
+export class Params {
+  private readonly values: unknown[] = []
+
+  marker(value: string | number | boolean | null): string {
+    this.values.push(value)
+    return `${MARK}P${this.values.length - 1}${MARK}`
+  }
+
+  /**
+   * Replaces markers in textual order. With bind parameters, repeated markers
+   * get their own placeholder each (positional dialects need one value per `?`).
+   */
+  finalize(sql: string, dialect: Dialect): { sql: string; params: unknown[] } {
+    const out: unknown[] = []
+    const re = new RegExp(`${MARK}P(\\d+)${MARK}`, 'g')
+    const text = sql.replace(re, (_m, idx: string) => {
+      const value = this.values[Number(idx)] as string | number | boolean | null
+      if (!dialect.capabilities.bindParameters) return dialect.literal(value)
+      out.push(value)
+      return dialect.placeholder(out.length)
+    })
+    if (text.includes(MARK)) throw new SemanticError('invalid_query', 'internal error: unresolved parameter marker')
+    return { sql: text, params: out }
+  }
+}
+
+// ---------------------------------------------------------------- rendering
+
+function indent(text: string, by = '  '): string {
+  return text.split('\n').map((l) => (l === '' ? l : by + l)).join('\n')
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}
+
+export class SqlRenderer {
+  private counter = 0
+  constructor(private readonly dialect: Dialect) {}
+
+  /** Quoted-identifier token pattern of this dialect (`"x"`, `` `x` ``, `[x]`). */
+  private identPattern(): string {
+    const [open] = this.dialect.quoteIdentifier('x')
+    if (open === '[') return '\\[(?:[^\\]]|\\]\\])*\\]'
+    if (open === '`') return '`(?:[^`\\\\]|\\\\.|``)*`'
+    return '"(?:[^"]|"")*"'
+  }
+
+  private unquote(token: string): string {
+    if (/^[A-Za-z_]/.test(token)) return token
+    const inner = token.slice(1, -1)
+    return inner.replace(/\\(.)/g, '$1').replace(/""/g, '"').replace(/``/g, '`').replace(/]]/g, ']')
+  }
+
+  /**
+   * One join per SELECT (ClickHouse 18.16): the first join moves into a
+   * subquery that exposes every column later parts of the SELECT read from it.
+   */
+  private nestJoins(q: Select, all = false): Select {
+    if (q.joins.length === 0 || (!all && q.joins.length <= 1)) return q
+    const moved = all ? q.joins : [q.joins[0]]
+    const first = q.joins[0]
+    const innerAliases = [q.from.alias, ...moved.map((j) => j.source.alias)]
+    const ref = new RegExp(`\\b(${innerAliases.map(escapeRegExp).join('|')})\\.(${this.identPattern()}|[A-Za-z_][A-Za-z0-9_]*)`, 'g')
+    const texts = [
+      ...q.items.map((i) => i.expr), ...q.where, ...q.groupBy, ...q.orderBy.map((o) => o.expr),
+      ...q.joins.slice(moved.length).flatMap((j) => [...j.on, ...(j.leftKey ? [j.leftKey] : [])]),
+    ]
+    const needed = new Map<string, string>()
+    for (const t of texts) {
+      for (const m of t.matchAll(ref)) needed.set(`${m[1]}.${m[2]}`, `__${m[1]}_${this.unquote(m[2])}`)
+    }
+    const nest = `nest_${++this.counter}`
+    const innerItems: SelectItem[] = [...needed].map(([expr, alias]) => ({ expr, alias }))
+    if (innerItems.length === 0) innerItems.push({ expr: '1', alias: '__one' })
+    const inner = select({ items: innerItems, from: q.from, joins: all ? moved : [first] })
+    const rewrite = (t: string) => t.replace(ref, (m: string) => `${nest}.${this.dialect.quoteIdentifier(needed.get(m)!)}`)
+    const outer: Select = {
+      ...q,
+      items: q.items.map((i) => ({ expr: rewrite(i.expr), alias: i.alias })),
+      from: { kind: 'query', query: inner, alias: nest },
+      joins: q.joins.slice(moved.length).map((j) => ({ ...j, on: j.on.map(rewrite), ...(j.leftKey ? { leftKey: rewrite(j.leftKey) } : {}) })),
+      where: q.where.map(rewrite),
+      groupBy: q.groupBy.map(rewrite),
+      orderBy: q.orderBy.map((o) => ({ expr: rewrite(o.expr), desc: o.desc })),
+    }
+    return all ? outer : this.nestJoins(outer)
+  }
+
+  /** True when every part of the SELECT only passes columns through. */
+  private passesColumnsOnly(q: Select): boolean {
+    const plain = new RegExp(`^([A-Za-z_][A-Za-z0-9_]*\\.)?(${this.identPattern()}|[A-Za-z_][A-Za-z0-9_]*)$`)
+    return q.items.every((i) => plain.test(i.expr)) && q.where.length === 0 && q.groupBy.length === 0 && !q.distinct
+  }
+
+  /**
+   * ClickHouse 18.16 substitutes an alias wherever a column of that name
+   * appears in the SELECT: an alias naming anything but that plain column is
+   * renamed inside and restored by an outer SELECT.
+   */
+  private unshadow(q: Select): Select {
+    const tokens = new RegExp(`${this.identPattern()}|[A-Za-z_][A-Za-z0-9_]*`, 'g')
+    const referenced = new Set<string>()
+    const texts = [...q.items.map((i) => i.expr), ...q.where, ...q.groupBy, ...q.joins.flatMap((j) => j.on)]
+    for (const t of texts) for (const m of t.matchAll(tokens)) referenced.add(this.unquote(m[0]))
+    const plain = (i: SelectItem) => {
+      const last = i.expr.split('.').pop() ?? ''
+      return /^[A-Za-z_][A-Za-z0-9_]*$|^[`"[]/.test(last) && this.unquote(last) === i.alias && !/[()\s]/.test(i.expr.replace(/`[^`]*`/g, 'x'))
+    }
+    const conflicts = q.items.filter((i) => referenced.has(i.alias) && !plain(i))
+    if (conflicts.length === 0) return q
+    const rename = new Map(conflicts.map((i) => [i.alias, `__shadow_${i.alias}`]))
+    const w = `unshadow_${++this.counter}`
+    const inner: Select = { ...q, items: q.items.map((i) => ({ expr: i.expr, alias: rename.get(i.alias) ?? i.alias })), orderBy: [], limit: undefined }
+    return select({
+      items: q.items.map((i) => ({ expr: `${w}.${this.dialect.quoteIdentifier(rename.get(i.alias) ?? i.alias)}`, alias: i.alias })),
+      from: { kind: 'query', query: inner, alias: w },
+      orderBy: q.orderBy,
+      ...(q.limit !== undefined ? { limit: q.limit } : {}),
+    })
+  }
+
+  private prepare(q: Select): Select {
+    let out = q
+    if (!this.dialect.capabilities.multipleJoins) out = this.nestJoins(out)
+    if (!this.dialect.capabilities.exprsOverJoins && out.joins.length > 0 && !out.joins.some((j) => j.using) && !this.passesColumnsOnly(out)) {
+      out = this.nestJoins(out, true)
+    }
+    if (this.dialect.capabilities.aliasesShadowColumns) out = this.unshadow(out)
+    return out
+  }
+
+  private source(s: Source): string {
+    if (s.kind === 'table') return `${s.sql} ${s.alias}`
+    return `(\n${indent(this.query(s.query))}\n) ${s.alias}`
+  }
+
+  private joinLine(j: Join): string {
+    const head = `${this.dialect.joinKeyword(j.kind)} ${this.source(j.source)}`
+    if (j.using && j.using.length > 0) return `${head}\nUSING (${j.using.map((u) => this.dialect.quoteIdentifier(u)).join(', ')})`
+    if (j.kind === 'cross' || j.on.length === 0) return j.kind === 'cross' ? head : `${head}\nON 1 = 1`
+    const on = j.on.length === 1 ? j.on[0] : j.on.map((c) => `(${c})`).join('\n  AND ')
+    return `${head}\nON\n  ${on}`
+  }
+
+  select(input: Select): string {
+    const q = this.prepare(input)
+    const lines: string[] = []
+    if (q.with && q.with.length > 0) {
+      if (!this.dialect.capabilities.ctes) throw new SemanticError('unsupported', `${this.dialect.name} has no common table expressions`)
+      lines.push('WITH ' + q.with.map((w) => `${w.name} AS (\n${indent(this.query(w.query))}\n)`).join('\n, '))
+    }
+    if (q.items.length === 0) throw new SemanticError('invalid_query', 'internal error: SELECT without columns')
+    const items = q.items.map((i) => (i.expr === i.alias ? i.expr : `${i.expr} AS ${this.dialect.quoteIdentifier(i.alias)}`))
+    lines.push(`SELECT${q.distinct ? ' DISTINCT' : ''}`)
+    lines.push(items.map((i, n) => (n === 0 ? `  ${i}` : `  , ${i}`)).join('\n'))
+    lines.push(`FROM ${this.source(q.from)}`)
+    for (const j of q.joins) lines.push(this.joinLine(j))
+    if (q.where.length > 0) lines.push(`WHERE ${q.where.length === 1 ? q.where[0] : q.where.map((w) => `(${w})`).join(' AND ')}`)
+    if (q.groupBy.length > 0) lines.push(`GROUP BY\n${q.groupBy.map((g, n) => (n === 0 ? `  ${g}` : `  , ${g}`)).join('\n')}`)
+    if (q.orderBy.length > 0) lines.push(`ORDER BY ${q.orderBy.map((o) => `${o.expr}${o.desc ? ' DESC' : ''}`).join(', ')}`)
+    return lines.join('\n')
+  }
+
+  query(q: Query): string {
+    if (q.type === 'select') return this.select(q)
+    return q.parts.map((p) => this.select(p)).join(q.all ? '\nUNION ALL\n' : '\nUNION\n')
+  }
+
+  /** The outermost statement, with LIMIT applied by the dialect. */
+  statement(q: Query): string {
+    const sql = this.query(q)
+    if (q.type === 'select' && q.limit !== undefined) return this.dialect.limitOffset(sql, q.limit, undefined, q.orderBy.length > 0)
+    return sql
+  }
+}

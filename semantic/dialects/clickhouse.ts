@@ -1,0 +1,120 @@
+// ClickHouse, down to 18.16: no CTEs, no window functions, one JOIN per SELECT,
+// equality-only join conditions, no server-side parameters (values are inlined
+// as escaped literals), no toStartOfInterval/toStartOfWeek.
+import { SemanticError, type DatePart, type DialectName, type TimeGrain } from '../types'
+import { BaseDialect, DEFAULT_CAPABILITIES } from './base'
+import type { DialectCapabilities } from './dialect'
+
+const ADD_FUNCTION: Partial<Record<TimeGrain, string>> = {
+  second: 'addSeconds', minute: 'addMinutes', hour: 'addHours', day: 'addDays',
+  week: 'addWeeks', month: 'addMonths', quarter: 'addQuarters', year: 'addYears',
+}
+
+export class ClickHouseDialect extends BaseDialect {
+  readonly name: DialectName = 'clickhouse'
+  override readonly capabilities: DialectCapabilities = {
+    ctes: false,
+    fullOuterJoin: true,
+    bindParameters: false,
+    booleanPredicates: true,
+    windowFunctions: false,
+    multipleJoins: false,
+    nonEquiJoins: false,
+    keyJoinsByUsing: true,
+    aliasesShadowColumns: true,
+    exprsOverJoins: false,
+    percentile: { continuous: false, discrete: false, approximateContinuous: true, approximateDiscrete: false },
+  }
+  protected override quoteChars: [string, string] = ['`', '`']
+
+  override quoteIdentifier(name: string): string {
+    if (name.includes('\u0000')) return super.quoteIdentifier(name)
+    return '`' + name.split('\\').join('\\\\').split('`').join('\\`') + '`'
+  }
+
+  override placeholder(_index: number): string {
+    throw new SemanticError('unsupported', 'clickhouse takes no bind parameters: values are inlined as literals')
+  }
+
+  protected override escapeString(value: string): string {
+    if (value.includes('\u0000')) return super.escapeString(value)
+    return value.split('\\').join('\\\\').split("'").join("\\'")
+  }
+
+  protected override booleanLiteral(value: boolean): string {
+    return value ? '1' : '0'
+  }
+
+  // Every truncation returns DateTime so Date and DateTime columns compare and join uniformly.
+  override dateTrunc(grain: TimeGrain, expr: string): string {
+    switch (grain) {
+      case 'year': return `toDateTime(toStartOfYear(${expr}))`
+      case 'quarter': return `toDateTime(toStartOfQuarter(${expr}))`
+      case 'month': return `toDateTime(toStartOfMonth(${expr}))`
+      case 'week': return `toDateTime(toMonday(${expr}))`
+      case 'day': return `toDateTime(toDate(${expr}))`
+      case 'hour': return `toStartOfHour(toDateTime(${expr}))`
+      case 'minute': return `toStartOfMinute(toDateTime(${expr}))`
+      // DateTime has whole seconds: finer grains are the value itself.
+      default: return `toDateTime(${expr})`
+    }
+  }
+
+  override extract(part: DatePart, expr: string): string {
+    switch (part) {
+      case 'year': return `toYear(${expr})`
+      case 'quarter': return `toQuarter(${expr})`
+      case 'month': return `toMonth(${expr})`
+      case 'week': return `toISOWeek(${expr})`
+      case 'day': return `toDayOfMonth(${expr})`
+      case 'dow': return `toDayOfWeek(${expr})`
+      case 'doy': return `toDayOfYear(${expr})`
+    }
+  }
+
+  override dateAdd(expr: string, n: number | string, grain: TimeGrain): string {
+    const fn = ADD_FUNCTION[grain]
+    if (fn) return `${fn}(toDateTime(${expr}), ${this.amount(n)})`
+    const perSecond = grain === 'millisecond' ? 1000 : grain === 'microsecond' ? 1_000_000 : 1_000_000_000
+    return `addSeconds(toDateTime(${expr}), intDiv(${this.amount(n)}, ${perSecond}))`
+  }
+
+  override castToTimestamp(expr: string): string {
+    return `toDateTime(${expr})`
+  }
+
+  override percentile(expr: string, p: number, discrete: boolean, approximate = false): string {
+    const pct = this.checkPercentile(p)
+    if (approximate && !discrete) return `quantile(${pct})(${expr})`
+    return this.unsupportedPercentile(`${approximate ? 'approximate ' : ''}${discrete ? 'discrete' : 'continuous'}`)
+  }
+
+  override doubleTypeName(): string {
+    // Nullable: a plain Float64 cannot hold the NULL of NULLIF(x, 0).
+    return 'Nullable(Float64)'
+  }
+
+  override rowNumber(_orderBy: string): string {
+    // No window functions: a per-query row counter is unique, which is all callers need.
+    return 'rowNumberInAllBlocks()'
+  }
+
+  override randomUuid(): string {
+    return 'generateUUIDv4()'
+  }
+
+  override joinKeyword(kind: 'inner' | 'left' | 'right' | 'full' | 'cross'): string {
+    // Old servers require an explicit strictness (ALL keeps SQL semantics: every match).
+    switch (kind) {
+      case 'inner': return 'ALL INNER JOIN'
+      case 'left': return 'ALL LEFT OUTER JOIN'
+      case 'right': return 'ALL RIGHT OUTER JOIN'
+      case 'full': return 'ALL FULL OUTER JOIN'
+      case 'cross': return 'CROSS JOIN'
+    }
+  }
+
+  argExtreme(which: 'first' | 'last', value: string, orderBy: string): string {
+    return `${which === 'first' ? 'argMin' : 'argMax'}(${value}, ${orderBy})`
+  }
+}

@@ -1,0 +1,46 @@
+// "Did you mean" suggestions: closest valid names by edit distance, with
+// substring and token matches ranked first so `revenue` finds `txn_revenue`.
+
+/** Damerau-Levenshtein distance (optimal string alignment variant). */
+export function editDistance(a: string, b: string): number {
+  const m = a.length
+  const n = b.length
+  if (m === 0) return n
+  if (n === 0) return m
+  let prevPrev = new Array<number>(n + 1).fill(0)
+  let prev = Array.from({ length: n + 1 }, (_, j) => j)
+  for (let i = 1; i <= m; i++) {
+    const cur = new Array<number>(n + 1)
+    cur[0] = i
+    for (let j = 1; j <= n; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) cur[j] = Math.min(cur[j], prevPrev[j - 2] + 1)
+    }
+    prevPrev = prev
+    prev = cur
+  }
+  return prev[n]
+}
+
+/** Up to `limit` candidates closest to `input`; empty when nothing is reasonably close. */
+export function suggest(input: string, candidates: Iterable<string>, limit = 5): string[] {
+  const needle = input.toLowerCase()
+  const scored: Array<{ name: string; score: number }> = []
+  const seen = new Set<string>()
+  for (const c of candidates) {
+    if (seen.has(c)) continue
+    seen.add(c)
+    const hay = c.toLowerCase()
+    const distance = editDistance(needle, hay)
+    // Names are compared on their last segments too: `country` vs `listing__country_latest`.
+    const tail = hay.split('__').pop() ?? hay
+    const tailDistance = editDistance(needle.split('__').pop() ?? needle, tail)
+    let score = Math.min(distance, tailDistance + 1)
+    if (hay.includes(needle) || needle.includes(hay)) score = Math.min(score, 1)
+    const threshold = Math.max(2, Math.floor(Math.max(needle.length, tail.length) * 0.4))
+    if (score <= threshold) scored.push({ name: c, score })
+  }
+  scored.sort((x, y) => x.score - y.score || x.name.length - y.name.length || x.name.localeCompare(y.name))
+  return scored.slice(0, limit).map((s) => s.name)
+}

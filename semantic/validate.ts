@@ -1,0 +1,197 @@
+// Referential checks of a manifest without a database: every reference points
+// at something that exists, names are unique, metric graphs have no cycles.
+import type { Measure, MeasureInput, Metric, MetricInput, SemanticManifest, SemanticModel } from './types'
+import { parseWindow } from './names'
+import { filterList, parseWhereFilter } from './where-filter'
+
+export interface ManifestProblem {
+  /** Path inside the manifest, e.g. `semantic_models[2].measures[0].agg_time_dimension`. */
+  path: string
+  message: string
+  /** The manifest object the problem is about (and its field), for locating it in source files. */
+  at?: { object: object; field?: string }
+}
+
+function inputName(i: string | MeasureInput | MetricInput | undefined): string | undefined {
+  return typeof i === 'string' ? i : i?.name
+}
+
+export function customGranularityNames(manifest: SemanticManifest): Set<string> {
+  const out = new Set<string>()
+  for (const s of manifest.time_spines) for (const c of s.custom_granularities ?? []) out.add(c.name)
+  return out
+}
+
+/** Checks references and uniqueness; returns every problem found (empty when valid). */
+export function validateManifest(manifest: SemanticManifest): ManifestProblem[] {
+  const problems: ManifestProblem[] = []
+  const add = (path: string, message: string, object?: object, field?: string) =>
+    problems.push({ path, message, ...(object ? { at: { object, ...(field ? { field } : {}) } } : {}) })
+
+  const customGrains = customGranularityNames(manifest)
+  const modelsByName = new Map<string, SemanticModel>()
+  const measureOwner = new Map<string, { model: SemanticModel; measure: Measure }>()
+
+  manifest.semantic_models.forEach((sm, i) => {
+    const path = `semantic_models[${i}]`
+    if (modelsByName.has(sm.name)) add(path, `semantic model "${sm.name}" is defined more than once`, sm, 'name')
+    modelsByName.set(sm.name, sm)
+    if (!sm.node_relation.alias) add(`${path}.node_relation`, `semantic model "${sm.name}" has no table (node_relation.alias)`, sm, 'node_relation')
+
+    const elementNames = new Map<string, string>()
+    const checkUnique = (kind: string, name: string, p: string, obj: object) => {
+      const prev = elementNames.get(name)
+      if (prev) add(p, `${kind} "${name}" in semantic model "${sm.name}" has the same name as a ${prev}`, obj, 'name')
+      else elementNames.set(name, kind)
+    }
+    sm.entities.forEach((e, j) => checkUnique('entity', e.name, `${path}.entities[${j}]`, e))
+    sm.dimensions.forEach((d, j) => checkUnique('dimension', d.name, `${path}.dimensions[${j}]`, d))
+
+    const hasPrimary = sm.primary_entity !== undefined || sm.entities.some((e) => e.type === 'primary' || e.type === 'natural')
+    if (sm.dimensions.length > 0 && !hasPrimary) {
+      add(path, `semantic model "${sm.name}" has dimensions but no primary entity (set primary_entity or add an entity of type primary)`, sm)
+    }
+    if (sm.primary_entity !== undefined) {
+      const clash = sm.entities.find((e) => e.name === sm.primary_entity && e.type !== 'primary' && e.type !== 'natural' && e.type !== 'unique')
+      if (clash) add(`${path}.primary_entity`, `primary_entity "${sm.primary_entity}" names a ${clash.type} entity of "${sm.name}"`, sm, 'primary_entity')
+    }
+    const timeDims = new Set(sm.dimensions.filter((d) => d.type === 'time').map((d) => d.name))
+    if (sm.defaults?.agg_time_dimension !== undefined && !timeDims.has(sm.defaults.agg_time_dimension)) {
+      add(`${path}.defaults.agg_time_dimension`, `agg_time_dimension "${sm.defaults.agg_time_dimension}" is not a time dimension of "${sm.name}"`, sm, 'defaults.agg_time_dimension')
+    }
+    const validity = sm.dimensions.filter((d) => d.type_params?.validity_params)
+    const starts = validity.filter((d) => d.type_params?.validity_params?.is_start)
+    const ends = validity.filter((d) => d.type_params?.validity_params?.is_end)
+    if (starts.length > 1 || ends.length > 1 || (validity.length > 0 && (starts.length !== 1 || ends.length !== 1))) {
+      add(path, `semantic model "${sm.name}" needs exactly one validity start and one validity end dimension`, sm)
+    }
+
+    const entityNames = new Set(sm.entities.map((e) => e.name))
+    sm.measures.forEach((m, j) => {
+      const mp = `${path}.measures[${j}]`
+      const prev = measureOwner.get(m.name)
+      if (prev) add(mp, `measure "${m.name}" is defined in both "${prev.model.name}" and "${sm.name}" (measure names must be unique)`, m, 'name')
+      else measureOwner.set(m.name, { model: sm, measure: m })
+      const aggTime = m.agg_time_dimension ?? sm.defaults?.agg_time_dimension
+      if (aggTime === undefined) {
+        add(mp, `measure "${m.name}" has no agg_time_dimension (set it on the measure or in defaults.agg_time_dimension)`, m)
+      } else if (!timeDims.has(aggTime)) {
+        if (m.agg_time_dimension !== undefined) add(`${mp}.agg_time_dimension`, `agg_time_dimension "${aggTime}" is not a time dimension of "${sm.name}"`, m, 'agg_time_dimension')
+      }
+      const nad = m.non_additive_dimension
+      if (nad) {
+        if (!timeDims.has(nad.name)) add(`${mp}.non_additive_dimension.name`, `non_additive_dimension "${nad.name}" is not a time dimension of "${sm.name}"`, m, 'non_additive_dimension.name')
+        nad.window_groupings?.forEach((g, k) => {
+          if (!entityNames.has(g)) add(`${mp}.non_additive_dimension.window_groupings[${k}]`, `window grouping "${g}" is not an entity of "${sm.name}"`, m, `non_additive_dimension.window_groupings[${k}]`)
+        })
+      }
+    })
+  })
+
+  // ---------------------------------------------------------------- metrics
+  const metricsByName = new Map<string, Metric>()
+  manifest.metrics.forEach((m, i) => {
+    if (metricsByName.has(m.name)) add(`metrics[${i}]`, `metric "${m.name}" is defined more than once`, m, 'name')
+    metricsByName.set(m.name, m)
+  })
+
+  let needsTimeSpine = false
+  const checkMeasure = (ref: string | MeasureInput | undefined, path: string, owner: object, field: string) => {
+    const name = inputName(ref)
+    if (name === undefined) return
+    if (!measureOwner.has(name)) add(path, `measure "${name}" does not exist`, owner, field)
+    if (typeof ref === 'object' && ref.join_to_timespine) needsTimeSpine = true
+  }
+  const checkMetricRef = (ref: MetricInput | undefined, path: string, owner: object, field: string) => {
+    if (!ref) return
+    if (!metricsByName.has(ref.name)) add(path, `metric "${ref.name}" does not exist`, owner, field)
+    if (ref.offset_window !== undefined) {
+      needsTimeSpine = true
+      if (!parseWindow(ref.offset_window, customGrains)) add(`${path}.offset_window`, `"${ref.offset_window}" is not a time window like "7 days"`, owner, `${field}.offset_window`)
+    }
+    if (ref.offset_to_grain !== undefined) needsTimeSpine = true
+  }
+  const checkFilters = (f: string | string[] | undefined, path: string, owner: object, field: string) => {
+    filterList(f).forEach((text) => {
+      try { parseWhereFilter(text) } catch (err) { add(path, (err as Error).message, owner, field) }
+    })
+  }
+
+  manifest.metrics.forEach((m, i) => {
+    const path = `metrics[${i}]`
+    const tp = m.type_params
+    checkFilters(m.filter, `${path}.filter`, m, 'filter')
+    switch (m.type) {
+      case 'simple':
+        checkMeasure(tp.measure, `${path}.type_params.measure`, m, 'type_params.measure')
+        if (tp.join_to_timespine) needsTimeSpine = true
+        break
+      case 'cumulative': {
+        checkMeasure(tp.measure, `${path}.type_params.measure`, m, 'type_params.measure')
+        needsTimeSpine = true
+        const w = tp.cumulative_type_params?.window ?? tp.window
+        if (w !== undefined && !parseWindow(w, customGrains)) add(`${path}.type_params.window`, `"${w}" is not a time window like "7 days"`, m, 'type_params.cumulative_type_params.window')
+        break
+      }
+      case 'ratio':
+        checkMetricRef(tp.numerator as MetricInput | undefined, `${path}.type_params.numerator`, m, 'type_params.numerator')
+        checkMetricRef(tp.denominator as MetricInput | undefined, `${path}.type_params.denominator`, m, 'type_params.denominator')
+        break
+      case 'derived': {
+        const seen = new Set<string>()
+        ;(tp.metrics ?? []).forEach((mi, j) => {
+          checkMetricRef(mi, `${path}.type_params.metrics[${j}]`, mi, 'name')
+          const alias = mi.alias ?? mi.name
+          if (seen.has(alias)) add(`${path}.type_params.metrics[${j}]`, `input "${alias}" appears twice in derived metric "${m.name}" (give one an alias)`, mi)
+          seen.add(alias)
+        })
+        if ((tp.metrics ?? []).length === 0) add(`${path}.type_params.metrics`, `derived metric "${m.name}" has no input metrics`, m, 'type_params.metrics')
+        break
+      }
+      case 'conversion': {
+        const c = tp.conversion_type_params
+        if (!c) break
+        checkMeasure(c.base_measure, `${path}.type_params.conversion_type_params.base_measure`, m, 'type_params.conversion_type_params.base_measure')
+        checkMeasure(c.conversion_measure, `${path}.type_params.conversion_type_params.conversion_measure`, m, 'type_params.conversion_type_params.conversion_measure')
+        for (const [which, ref] of [['base_measure', c.base_measure], ['conversion_measure', c.conversion_measure]] as const) {
+          const owner = measureOwner.get(inputName(ref) ?? '')
+          if (owner && !owner.model.entities.some((e) => e.name === c.entity)) {
+            add(`${path}.type_params.conversion_type_params.entity`, `entity "${c.entity}" is not in "${owner.model.name}", the model of the ${which.replace('_', ' ')}`, m, 'type_params.conversion_type_params.entity')
+          }
+        }
+        if (c.window !== undefined && !parseWindow(c.window, customGrains)) add(`${path}.type_params.conversion_type_params.window`, `"${c.window}" is not a time window like "7 days"`, m, 'type_params.conversion_type_params.window')
+        break
+      }
+    }
+  })
+
+  // Cycles through derived/ratio inputs would recurse forever at compile time.
+  const state = new Map<string, 'visiting' | 'done'>()
+  const visit = (name: string, trail: string[]): void => {
+    const m = metricsByName.get(name)
+    if (!m || state.get(name) === 'done') return
+    if (state.get(name) === 'visiting') {
+      const idx = manifest.metrics.indexOf(m)
+      add(`metrics[${idx}]`, `metric "${name}" depends on itself: ${[...trail, name].join(' -> ')}`, m, 'type_params')
+      return
+    }
+    state.set(name, 'visiting')
+    const inputs = m.type === 'derived' ? (m.type_params.metrics ?? []).map((x) => x.name)
+      : m.type === 'ratio' ? [inputName(m.type_params.numerator), inputName(m.type_params.denominator)].filter((x): x is string => !!x)
+        : []
+    for (const i of inputs) visit(i, [...trail, name])
+    state.set(name, 'done')
+  }
+  for (const m of manifest.metrics) visit(m.name, [])
+
+  if (needsTimeSpine && manifest.time_spines.length === 0) {
+    add('time_spines', 'metrics use cumulative windows, offsets or join_to_timespine but no time spine is configured (project_configuration.time_spines)')
+  }
+
+  manifest.saved_queries.forEach((q, i) => {
+    q.query_params.metrics.forEach((name, j) => {
+      if (!metricsByName.has(name)) add(`saved_queries[${i}].query_params.metrics[${j}]`, `metric "${name}" does not exist`, q, `query_params.metrics[${j}]`)
+    })
+  })
+  return problems
+}

@@ -1,0 +1,363 @@
+// A lookup index over one catalog: every way a question may name a metric, a
+// dimension or a dimension value, keyed by normalised word sequences. Built
+// once per catalog object (WeakMap) so planning a question is a few map hits.
+import type { Catalog, CatalogDimension, CatalogMetric } from '../../../semantic/types'
+import { FILLER, RESERVED, WEAK_NAME_TOKENS } from './lexicon'
+import { editDistance, nameStems, tokenize, typoBudget } from './normalize'
+import { valueAliases } from './value-aliases'
+
+export type Target =
+  | { kind: 'metric'; name: string; metric: CatalogMetric }
+  | { kind: 'dimension'; name: string; dim: CatalogDimension }
+  | { kind: 'value'; name: string; dim: CatalogDimension; value: string | number | boolean }
+
+export type HitSource = 'name' | 'label' | 'synonym' | 'path' | 'short name' | 'value' | 'alias' | 'partial value' | 'boolean' | 'description'
+
+export interface Hit {
+  target: Target
+  /** 0..1: how strongly these words name the target. */
+  quality: number
+  source: HitSource
+  /** For "instant bookings" read as a boolean filter: the metric its noun names ("bookings"). */
+  implied?: Hit
+}
+
+export interface CatalogIndex {
+  catalog: Catalog
+  /** Key = stems joined by one space. */
+  terms: Map<string, Hit[]>
+  maxTermLength: number
+  /** Every stem that occurs in a key, bucketed by length for typo search. */
+  vocabulary: Map<number, string[]>
+  vocabularySet: Set<string>
+  /** Stems of metric and dimension names/labels/synonyms (not values). */
+  nameVocabulary: Set<string>
+  /** Description words → metrics/dimensions whose description uses them (weak evidence). */
+  descriptionWords: Map<string, Hit[]>
+  metrics: Map<string, CatalogMetric>
+  dimensions: Map<string, CatalogDimension>
+  /** Time dimensions, `metric_time` first when present. */
+  timeDimensions: CatalogDimension[]
+}
+
+const cache = new WeakMap<Catalog, CatalogIndex>()
+
+/** The index for a catalog; cached by object identity (catalogs are immutable snapshots). */
+export function getCatalogIndex(catalog: Catalog): CatalogIndex {
+  let idx = cache.get(catalog)
+  if (!idx) {
+    idx = buildCatalogIndex(catalog)
+    cache.set(catalog, idx)
+  }
+  return idx
+}
+
+const BOOLEAN_PREFIXES = new Set(['is', 'has', 'was', 'are', 'can', 'did', 'flag', 'with'])
+const MAX_PARTIAL_VALUE_TOKENS = 6
+/** A part of values that matches more values than this is not a useful filter. */
+const MAX_PARTIAL_VALUE_MATCHES = 8
+
+export function buildCatalogIndex(catalog: Catalog): CatalogIndex {
+  valueStemCache = new Map()
+  try {
+    return buildIndex(catalog)
+  } finally {
+    valueStemCache = undefined
+  }
+}
+
+function buildIndex(catalog: Catalog): CatalogIndex {
+  const terms = new Map<string, Hit[]>()
+  const descriptionWords = new Map<string, Hit[]>()
+  let maxTermLength = 1
+
+  // Keys shared by many targets get a side map so adding stays O(1); small lists scan.
+  const byTarget = new Map<string, Map<string, Hit>>()
+  const add = (stems: string[], hit: Hit) => {
+    const clean = stems.filter((s) => s.length > 0)
+    if (clean.length === 0) return
+    const key = clean.join(' ')
+    if (clean.length > maxTermLength) maxTermLength = clean.length
+    const list = terms.get(key)
+    if (!list) {
+      terms.set(key, [hit])
+      return
+    }
+    let same: Hit | undefined
+    const big = byTarget.get(key)
+    if (big) same = big.get(targetId(hit.target))
+    else same = list.find((h) => sameTarget(h.target, hit.target))
+    if (!same) {
+      list.push(hit)
+      if (big) big.set(targetId(hit.target), hit)
+      else if (list.length >= 16) byTarget.set(key, new Map(list.map((h) => [targetId(h.target), h])))
+    } else if (same.quality < hit.quality) {
+      same.quality = hit.quality
+      same.source = hit.source
+    }
+  }
+  /** Adds a name and its variant without weak words ("country_latest" → "country"). */
+  const addWithVariants = (stems: string[], hit: Hit) => {
+    add(stems, hit)
+    const strong = stems.filter((s) => !WEAK_NAME_TOKENS.has(s))
+    if (strong.length > 0 && strong.length < stems.length) add(strong, { ...hit, quality: hit.quality * 0.96, source: hit.source === 'name' ? 'short name' : hit.source })
+    // "home and kitchen" also as "home kitchen"
+    if (stems.includes('and') && stems.length > 2) add(stems.filter((s) => s !== 'and'), { ...hit, quality: hit.quality * 0.97 })
+  }
+  const addDescription = (text: string | undefined, target: Target) => {
+    if (!text) return
+    for (const t of tokenize(text)) {
+      if (t.number !== undefined || t.stem.length < 3 || FILLER.has(t.text) || RESERVED.has(t.text) || FILLER.has(t.stem)) continue
+      const list = descriptionWords.get(t.stem) ?? []
+      if (!list.some((h) => sameTarget(h.target, target))) list.push({ target, quality: 0.55, source: 'description' })
+      descriptionWords.set(t.stem, list)
+    }
+  }
+
+  const metrics = new Map<string, CatalogMetric>()
+  for (const m of catalog.metrics) {
+    metrics.set(m.name, m)
+    const target: Target = { kind: 'metric', name: m.name, metric: m }
+    addWithVariants(nameStems(m.name), { target, quality: 1, source: 'name' })
+    if (m.label) addWithVariants(nameStems(m.label), { target, quality: 1, source: 'label' })
+    for (const s of m.synonyms ?? []) addWithVariants(nameStems(s), { target, quality: 0.98, source: 'synonym' })
+    addDescription(m.description, target)
+    // A very short description is usually a readable name ("p99 booking value").
+    const desc = m.description ? nameStems(m.description) : []
+    if (desc.length > 0 && desc.length <= 5 && !/[.:;]\s*\S/.test(m.description!.trim())) add(desc, { target, quality: 0.9, source: 'description' })
+  }
+
+  const dimensions = new Map<string, CatalogDimension>()
+  const timeDimensions: CatalogDimension[] = []
+  for (const d of catalog.dimensions) {
+    dimensions.set(d.name, d)
+    if (d.type === 'time') timeDimensions.push(d)
+    const target: Target = { kind: 'dimension', name: d.name, dim: d }
+    const path = d.name.split('__')
+    const hops = Math.max(0, path.length - 2)
+    // Entities rank below a readable dimension named the same ("store" → store name, not store id).
+    const base = (d.type === 'entity' ? 0.9 : 1) * Math.pow(0.97, hops)
+    const own = nameStems(path[path.length - 1])
+    addWithVariants(own, { target, quality: base, source: 'name' })
+    // `verification__verification_type` is also just "type" for verifications
+    const entity = path.length > 1 ? nameStems(path[path.length - 2]) : []
+    if (entity.length && own.length > entity.length && entity.every((e, i) => own[i] === e)) {
+      add(own.slice(entity.length), { target, quality: base * 0.9, source: 'short name' })
+    }
+    if (path.length > 1) addWithVariants(nameStems(path.join(' ')), { target, quality: base, source: 'path' })
+    if (d.label) addWithVariants(nameStems(d.label), { target, quality: base * (d.type === 'entity' ? 1.05 : 1), source: 'label' })
+    for (const s of d.synonyms ?? []) addWithVariants(nameStems(s), { target, quality: base * 0.98 * (d.type === 'entity' ? 1.05 : 1), source: 'synonym' })
+    addDescription(d.description, target)
+    indexValues(d, own, add, terms)
+  }
+  // metric_time first, then the rest in catalog order.
+  timeDimensions.sort((a, b) => (a.name === 'metric_time' ? -1 : b.name === 'metric_time' ? 1 : 0))
+
+  addPartialValues(catalog, terms)
+
+  for (const list of terms.values()) list.sort((a, b) => b.quality - a.quality)
+  const vocabularySet = new Set<string>()
+  const nameVocabulary = new Set<string>()
+  for (const [key, hits] of terms) {
+    const isName = hits.some((h) => h.target.kind !== 'value')
+    for (const s of key.split(' ')) {
+      if (!/[a-z]/.test(s)) continue
+      vocabularySet.add(s)
+      if (isName) nameVocabulary.add(s)
+    }
+  }
+  const vocabulary = new Map<number, string[]>()
+  for (const w of [...vocabularySet].sort()) {
+    const list = vocabulary.get(w.length) ?? []
+    list.push(w)
+    vocabulary.set(w.length, list)
+  }
+  return { catalog, terms, maxTermLength, vocabulary, vocabularySet, nameVocabulary, descriptionWords, metrics, dimensions, timeDimensions }
+}
+
+function targetId(t: Target): string {
+  return t.kind === 'value' ? `v\u0000${t.name}\u0000${typeof t.value}\u0000${String(t.value)}` : `${t.kind[0]}\u0000${t.name}`
+}
+
+function sameTarget(a: Target, b: Target): boolean {
+  if (a.kind !== b.kind || a.name !== b.name) return false
+  return a.kind !== 'value' || (b.kind === 'value' && a.value === b.value)
+}
+
+export function isBooleanDimension(d: CatalogDimension): boolean {
+  if (d.type !== 'categorical') return false
+  if (d.value_type === 'boolean') return true
+  const s = d.sample_values
+  return !!s && s.length > 0 && s.every((v) => typeof v === 'boolean' || v === 'true' || v === 'false' || v === 'True' || v === 'False')
+}
+
+export function isNumericDimension(d: CatalogDimension): boolean {
+  if (d.value_type === 'number') return true
+  const s = d.sample_values
+  return !!s && s.length > 0 && s.every((v) => typeof v === 'number' || (typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v)))
+}
+
+function indexValues(d: CatalogDimension, own: string[], add: (stems: string[], hit: Hit) => void, terms: Map<string, Hit[]>): void {
+  if (d.type !== 'categorical') return
+  if (isBooleanDimension(d)) {
+    // `is_instant` → "instant" (true); "instant bookings" → the same, with the entity noun.
+    const words = own.filter((s) => !BOOLEAN_PREFIXES.has(s) && !WEAK_NAME_TOKENS.has(s))
+    if (words.length === 0) return
+    const target: Target = { kind: 'value', name: d.name, dim: d, value: true }
+    add(words, { target, quality: 0.95, source: 'boolean' })
+    const entity = d.name.split('__').slice(-2, -1)[0]
+    if (entity) {
+      // metrics are indexed first, so the noun's metric ("bookings") is known here
+      const noun = nameStems(entity)
+      const implied = terms.get(noun.join(' '))?.find((h) => h.target.kind === 'metric' && h.source === 'name')
+      add([...words, ...noun], { target, quality: 0.95, source: 'boolean', implied })
+    }
+    return
+  }
+  if (isNumericDimension(d)) return // bare numbers are too ambiguous to index; comparisons handle them
+  const dimWords = [...own, ...nameStems(d.label ?? ''), ...(d.synonyms ?? []).flatMap(nameStems)]
+  for (const v of d.sample_values ?? []) {
+    if (typeof v !== 'string' || v.trim() === '') continue
+    const target: Target = { kind: 'value', name: d.name, dim: d, value: v }
+    const stems = nameStemsOfValue(v)
+    if (stems.length === 0) continue
+    add(stems, { target, quality: 1, source: 'value' })
+    if (stems.includes('and') && stems.length > 2) add(stems.filter((s) => s !== 'and'), { target, quality: 0.97, source: 'value' })
+    for (const alias of valueAliases(v, dimWords)) add(nameStemsOfValue(alias), { target, quality: 0.97, source: 'alias' })
+  }
+}
+
+/** Values keep their own words; only case, punctuation and plurals are folded. */
+function nameStemsOfValue(v: string): string[] {
+  let stems = valueStemCache?.get(v)
+  if (!stems) {
+    stems = tokenize(v).filter((t) => /[a-z0-9]/.test(t.stem)).map((t) => t.stem)
+    valueStemCache?.set(v, stems)
+  }
+  return stems
+}
+/** Lives only while one index is built (values are tokenised for whole and partial keys). */
+let valueStemCache: Map<string, string[]> | undefined
+
+/**
+ * "headphones" for "Noise-Cancelling Headphones", "pike place" for "Seattle Pike Place":
+ * contiguous parts of values, only where the words name nothing else.
+ */
+function addPartialValues(catalog: Catalog, terms: Map<string, Hit[]>): void {
+  // Value references are small integers until a part proves discriminative, to keep
+  // large catalogs (tens of thousands of sample values) cheap to index.
+  const refs: Array<{ d: CatalogDimension; v: string; len: number }> = []
+  const partial = new Map<string, number[]>()
+  for (const d of catalog.dimensions) {
+    if (d.type !== 'categorical' || isBooleanDimension(d) || isNumericDimension(d)) continue
+    for (const v of d.sample_values ?? []) {
+      if (typeof v !== 'string') continue
+      const stems = nameStemsOfValue(v)
+      if (stems.length < 2 || stems.length > MAX_PARTIAL_VALUE_TOKENS) continue
+      const ref = refs.push({ d, v, len: stems.length }) - 1
+      for (let i = 0; i < stems.length; i++) {
+        for (let j = i + 1; j <= stems.length && j - i <= 3; j++) {
+          if (j - i === stems.length) continue
+          const first = stems[i]
+          const last = stems[j - 1]
+          if (FILLER.has(first) || RESERVED.has(first) || RESERVED.has(last)) continue
+          let content = false
+          for (let k = i; k < j; k++) if (stems[k].length >= 3 && /[a-z]/.test(stems[k]) && !FILLER.has(stems[k]) && !RESERVED.has(stems[k])) content = true
+          if (!content) continue
+          const key = j - i === 1 ? first : stems.slice(i, j).join(' ')
+          let list = partial.get(key)
+          if (!list) partial.set(key, (list = []))
+          if (list.length <= MAX_PARTIAL_VALUE_MATCHES && list[list.length - 1] !== ref) list.push(ref)
+        }
+      }
+    }
+  }
+  for (const [key, list] of partial) {
+    if (list.length > MAX_PARTIAL_VALUE_MATCHES || terms.has(key)) continue // not discriminative, or a whole name/value wins
+    const n = key.split(' ').length
+    // refs are distinct values, so the hits need no de-duplication
+    terms.set(key, list.map((ref) => {
+      const { d, v, len } = refs[ref]
+      return { target: { kind: 'value', name: d.name, dim: d, value: v }, quality: 0.8 * (n / len) ** 0.25, source: 'partial value' }
+    }))
+  }
+}
+
+/** Closest vocabulary word within the typo budget; deterministic on ties. */
+export function correctTypo(idx: CatalogIndex, word: string): { word: string; distance: number } | undefined {
+  const budget = typoBudget(word)
+  if (budget === 0 || !/^[a-z]+$/.test(word)) return undefined
+  let best: { word: string; distance: number } | undefined
+  for (let len = word.length - budget; len <= word.length + budget; len++) {
+    for (const v of idx.vocabulary.get(len) ?? []) {
+      // short words are only corrected to metric/dimension words: "regoin" → region, never "same" → "game"
+      if (v.length < 4 || (word.length <= 5 && !idx.nameVocabulary.has(v))) continue
+      const d = editDistance(word, v, best ? Math.min(best.distance, budget) : budget)
+      if (d <= budget && (!best || d < best.distance)) best = { word: v, distance: d }
+    }
+  }
+  return best
+}
+
+/** Metric and dimension names closest to some words, for "did you mean" suggestions. */
+export function suggestNames(idx: CatalogIndex, words: string[], limit = 5): string[] {
+  const scored = new Map<string, number>()
+  const consider = (name: string, score: number) => {
+    if (score > (scored.get(name) ?? 0)) scored.set(name, score)
+  }
+  const byWord = wordTargets(idx)
+  for (const raw of words) {
+    const w = raw.toLowerCase()
+    const budget = Math.max(1, typoBudget(w))
+    for (const [part, names] of byWord.names) {
+      if (part.length < 3) continue
+      const d = part === w ? 0 : (part.startsWith(w) || w.startsWith(part)) && Math.min(part.length, w.length) >= 4 ? 1 : editDistance(w, part, budget)
+      if (d > budget) continue
+      for (const [name, q] of names) consider(name, (1 - d / (budget + 1)) * q)
+    }
+    for (const h of idx.descriptionWords.get(w) ?? []) consider(h.target.name, 0.4)
+  }
+  return [...scored.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, limit).map(([n]) => n)
+}
+
+/** Dimension values closest to some words (for a filter that named an unknown value). */
+export function suggestValues(idx: CatalogIndex, words: string[], limit = 5): string[] {
+  const out = new Map<string, number>()
+  const byWord = wordTargets(idx)
+  for (const raw of words) {
+    const w = raw.toLowerCase()
+    const budget = Math.max(1, typoBudget(w))
+    for (const [part, labels] of byWord.values) {
+      const d = editDistance(w, part, budget)
+      if (d > budget) continue
+      for (const label of labels) out.set(label, Math.max(out.get(label) ?? 0, 1 - d / (budget + 1)))
+    }
+  }
+  return [...out.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, limit).map(([n]) => n)
+}
+
+/** word → names (with best quality) and word → value labels; built on first error, then cached. */
+const wordTargetCache = new WeakMap<CatalogIndex, { names: Map<string, Map<string, number>>; values: Map<string, Set<string>> }>()
+function wordTargets(idx: CatalogIndex) {
+  let t = wordTargetCache.get(idx)
+  if (t) return t
+  t = { names: new Map(), values: new Map() }
+  for (const [key, hits] of idx.terms) {
+    for (const part of key.split(' ')) {
+      for (const h of hits) {
+        if (h.target.kind === 'value') {
+          if (h.source === 'partial value') continue
+          const set = t.values.get(part) ?? new Set<string>()
+          set.add(`${String(h.target.value)} (${h.target.name})`)
+          t.values.set(part, set)
+        } else {
+          const m = t.names.get(part) ?? new Map<string, number>()
+          m.set(h.target.name, Math.max(m.get(h.target.name) ?? 0, h.quality))
+          t.names.set(part, m)
+        }
+      }
+    }
+  }
+  wordTargetCache.set(idx, t)
+  return t
+}

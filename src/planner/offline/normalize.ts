@@ -1,0 +1,103 @@
+// Text normalisation shared by the catalog index and the question parser, so
+// both sides reduce "Categories", "category" and "CATEGORY_" to the same key.
+
+export interface Token {
+  /** Lower-case surface form ("stores", "10,000", ">="). */
+  text: string
+  /** Matching key: singular, apostrophes removed ("store"). */
+  stem: string
+  /** Character offsets in the original question. */
+  start: number
+  end: number
+  /** Parsed numeric value when the token is a number ("10k" → 10000). */
+  number?: number
+}
+
+// Numbers (with $, thousands separators, k/m suffixes, %), words, and the few
+// symbols that carry meaning. Everything else (quotes, brackets, dots) is dropped.
+const TOKEN_RE = /\$\s?\d[\d,]*(?:\.\d+)?(?:k|m|mm|bn|b)?(?![a-z0-9])|\d[\d,]*(?:\.\d+)?(?:k|m|mm|bn|b)?%?(?![a-z0-9])|[a-z0-9]+(?:'[a-z]+)?|>=|<=|!=|<>|==|[<>=,&/]/g
+
+/** Irregular forms folded onto one key; `sold`/`selling` meet `sales`. */
+const LEMMAS: Record<string, string> = {
+  sold: 'sale', sell: 'sale', sells: 'sale', selling: 'sale', seller: 'sale',
+  people: 'person', children: 'child', men: 'man', women: 'woman', geese: 'goose',
+  '&': 'and',
+  // common abbreviations
+  avg: 'average', qty: 'quantity', amt: 'amount', pct: 'percent', num: 'number', cnt: 'count', rev: 'revenue',
+  cust: 'customer', custs: 'customer', prod: 'product', prods: 'product', cat: 'category', cats: 'category', dept: 'department', depts: 'department',
+  txn: 'transaction', txns: 'transaction', acct: 'account', accts: 'account',
+}
+
+export function stem(word: string): string {
+  let w = word.toLowerCase().replace(/’/g, "'")
+  w = w.replace(/'s$/, '').replace(/'/g, '')
+  const lemma = LEMMAS[w]
+  if (lemma) return lemma
+  if (w.length <= 3 || /^\d/.test(w)) return w
+  if (w.endsWith('ies') && w.length > 4) return w.slice(0, -3) + 'y'
+  if (/(ss|us|is|ous|ics)$/.test(w)) return w.endsWith('ics') ? w.slice(0, -1) : w
+  if (/(ches|shes|xes|sses)$/.test(w)) return w.slice(0, -2)
+  if (w.endsWith('s')) return w.slice(0, -1)
+  return w
+}
+
+/** Parses "10,000", "$1.5m", "10k", "25%" → number; undefined otherwise. */
+export function parseNumber(text: string): number | undefined {
+  const m = /^\$?\s?(\d[\d,]*(?:\.\d+)?)(k|m|mm|bn|b)?%?$/.exec(text)
+  if (!m) return undefined
+  const base = Number(m[1].replace(/,/g, ''))
+  if (!Number.isFinite(base)) return undefined
+  const mult = m[2] === 'k' ? 1e3 : m[2] === 'm' || m[2] === 'mm' ? 1e6 : m[2] === 'b' || m[2] === 'bn' ? 1e9 : 1
+  return base * mult
+}
+
+/** Tokenises a question (or a catalog text) keeping offsets. */
+export function tokenize(text: string): Token[] {
+  const lower = text.toLowerCase().replace(/[’‘`]/g, "'").replace(/[_]/g, ' ')
+  const out: Token[] = []
+  for (const m of lower.matchAll(TOKEN_RE)) {
+    const raw = m[0]
+    const start = m.index ?? 0
+    const num = /^[$\d]/.test(raw) ? parseNumber(raw.replace(/\s/g, '')) : undefined
+    out.push({ text: raw, stem: num !== undefined ? raw.replace(/[$,\s]/g, '') : stem(raw), start, end: start + raw.length, number: num })
+  }
+  return out
+}
+
+/** Splits an identifier or label into stems: `total_sales` → [total, sale]; `isInstant` → [is, instant]. */
+export function nameStems(name: string): string[] {
+  const spaced = name.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/__/g, ' ')
+  return tokenize(spaced).filter((t) => /[a-z0-9]/.test(t.stem)).map((t) => t.stem)
+}
+
+/** Damerau–Levenshtein (optimal string alignment) with an early exit above `max`. */
+export function editDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1
+  if (a === b) return 0
+  const n = a.length
+  const m = b.length
+  let prev2 = new Array<number>(m + 1).fill(0)
+  let prev = Array.from({ length: m + 1 }, (_, j) => j)
+  let cur = new Array<number>(m + 1).fill(0)
+  for (let i = 1; i <= n; i++) {
+    cur[0] = i
+    let rowMin = cur[0]
+    for (let j = 1; j <= m; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1
+      let v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2] + 1)
+      cur[j] = v
+      if (v < rowMin) rowMin = v
+    }
+    if (rowMin > max) return max + 1
+    ;[prev2, prev, cur] = [prev, cur, prev2]
+  }
+  return prev[m]
+}
+
+/** How many typos a word of this length may carry and still be recognised. */
+export function typoBudget(word: string): number {
+  if (word.length >= 8) return 2
+  if (word.length >= 4) return 1
+  return 0
+}

@@ -1,0 +1,274 @@
+// Turns a Draft's mentions into concrete query parts: picks, for every
+// mention, the catalog object that the chosen metrics can actually be sliced
+// by, merges values into IN lists, and builds order/limit from rankings.
+import type { CatalogDimension, StructuredFilter, TimeGrain } from '../../../semantic/types'
+import { rangeDays, type TimeRange } from '../../../semantic/time-range'
+import type { CatalogIndex, Hit } from './catalog-index'
+import type { Draft, GroupMention, Mention } from './interpret'
+
+export interface Parts {
+  metrics: string[]
+  /** Non-time group-bys (categorical dimensions and entities). */
+  groups: string[]
+  /** Time group-bys with their grain (`metric_time__month`). */
+  timeGroups: string[]
+  filters: StructuredFilter[]
+  /** `null` clears the time range ("all time"). */
+  time?: TimeRange | null
+  order?: string[]
+  limit?: number
+  /** A ranking without its own metric: sorts by the first metric. */
+  rankDir?: 'asc' | 'desc'
+  /** Dimensions whose filters and groupings a follow-up removes. */
+  removed: string[]
+  /** Dimensions whose filters a follow-up removes ("for all regions"). */
+  unfiltered: string[]
+}
+
+export interface Resolution {
+  parts: Parts
+  reasons: string[]
+  /** Multiplied into the plan's confidence. */
+  quality: number
+  problems: Array<{ issue: string; suggestions?: string[] }>
+}
+
+const DEFAULT_TOP = 10
+
+/** Names a draft's metric mentions point to, in order. */
+export function draftMetricNames(draft: Draft): string[] {
+  const out: string[] = []
+  for (const m of draft.metrics) {
+    const name = m.hits[0]?.target.name
+    if (name && !out.includes(name)) out.push(name)
+  }
+  return out
+}
+
+export function resolveDraft(draft: Draft, metrics: string[], idx: CatalogIndex): Resolution {
+  const reasons: string[] = []
+  const problems: Resolution['problems'] = []
+  let quality = 1
+  const parts: Parts = { metrics: [...metrics], groups: [], timeGroups: [], filters: [], removed: [], unfiltered: [] }
+
+  const supports = (dimName: string) => metricsSupport(idx, parts.metrics, dimName)
+
+  for (const m of draft.metrics) {
+    const h = m.hits[0]
+    reasons.push(`"${m.text}" → metric ${h.target.name} (${h.source})`)
+    quality *= clamp(h.quality)
+    if (m.hits.length > 1 && m.hits[1].target.kind === 'metric' && m.hits[1].quality >= h.quality - 0.01 && m.hits[1].target.name !== h.target.name) {
+      quality *= 0.85
+      reasons.push(`"${m.text}" could also mean ${m.hits[1].target.name}`)
+    }
+  }
+
+  /** Picks the best dimension reading that every metric supports. */
+  const pickDim = (mention: Mention, why: string): CatalogDimension | undefined => {
+    const dims = mention.hits.filter((h): h is Hit & { target: { kind: 'dimension' } } => h.target.kind === 'dimension')
+    const ok = dims.find((h) => supports(h.target.name))
+    if (!ok) {
+      if (dims.length) {
+        problems.push({
+          issue: `${describeMetrics(parts.metrics)} cannot be ${why} "${mention.text}" (${dims[0].target.name})`,
+          suggestions: idx.catalog.metrics.filter((m) => dims.some((h) => dimListed(m.dimensions, h.target.name))).slice(0, 5).map((m) => m.name),
+        })
+      }
+      return undefined
+    }
+    quality *= clamp(ok.quality)
+    if (dims.length > 1 && dims[0] !== ok) quality *= 0.97
+    return ok.target.dim
+  }
+
+  // --- time grains
+  const grains: TimeGrain[] = []
+  for (const g of draft.grains) if (!grains.includes(g.grain)) grains.push(g.grain)
+  const timeDimFor = (): string | undefined => idx.timeDimensions.find((t) => supports(t.name))?.name
+
+  // --- groupings
+  for (const g of draft.groups) {
+    if (g.absorbed) continue
+    const dim = pickDim(g, 'grouped by')
+    if (!dim) continue
+    if (dim.type === 'time') {
+      const grain = g.grain ?? grains.shift() ?? coarsest(dim)
+      pushUnique(parts.timeGroups, `${dim.name}__${grain}`)
+      reasons.push(`"${g.text}" → group by ${dim.name} at ${grain} grain`)
+    } else {
+      pushUnique(parts.groups, dim.name)
+      reasons.push(`"${g.text}" → group by ${dim.name}`)
+    }
+  }
+  if (grains.length || (draft.trend && parts.timeGroups.length === 0)) {
+    const t = timeDimFor()
+    if (!t) problems.push({ issue: `${describeMetrics(parts.metrics)} has no time dimension to group by` })
+    else {
+      if (grains.length === 0) {
+        const days = draft.times.length === 1 ? rangeDays(draft.times[0].range) : undefined
+        // about 4 to 30 points: days for a month, weeks for a quarter, months beyond
+        grains.push(days === undefined ? 'month' : days <= 31 ? 'day' : days <= 120 ? 'week' : 'month')
+      }
+      for (const grain of grains) {
+        pushUnique(parts.timeGroups, `${t}__${grain}`)
+        const words = draft.grains.find((x) => x.grain === grain)?.text
+        reasons.push(`${words ? `"${words}"` : 'trend'} → group by ${t}__${grain}`)
+      }
+    }
+  }
+
+  // --- time range
+  if (draft.times.length === 1) {
+    const r = draft.times[0].range
+    parts.time = r.start || r.end ? r : null
+  } else if (draft.times.length > 1) {
+    // "2023 vs 2024", "last month and this month": the span of all, split by their unit
+    const starts = draft.times.map((t) => t.range.start)
+    const ends = draft.times.map((t) => t.range.end)
+    const range: TimeRange = {}
+    if (starts.every(Boolean)) range.start = (starts as string[]).sort()[0]
+    if (ends.every(Boolean)) range.end = (ends as string[]).sort().reverse()[0]
+    parts.time = range.start || range.end ? range : null
+    const units = new Set(draft.times.map((t) => t.unit))
+    const unit = draft.times[0].unit
+    if (units.size === 1 && unit && unit !== 'day' && parts.timeGroups.length === 0) {
+      const t = timeDimFor()
+      if (t) {
+        parts.timeGroups.push(`${t}__${unit}`)
+        reasons.push(`several periods → group by ${t}__${unit}`)
+      }
+    }
+  }
+
+  // --- value filters
+  const valueFilters = new Map<string, { dim: CatalogDimension; negate: boolean; values: Array<string | number | boolean> }>()
+  for (const v of draft.values) {
+    const readings = v.hits.filter((h) => h.target.kind === 'value' && supports(h.target.name))
+    if (readings.length === 0) {
+      const dims = [...new Set(v.hits.map((h) => h.target.name))]
+      problems.push({ issue: `${describeMetrics(parts.metrics)} cannot be filtered by "${v.text}" (${dims.join(', ')})`, suggestions: dims })
+      continue
+    }
+    const best = readings[0]
+    const dimName = best.target.name
+    // all readings of the same dimension with the best quality ("jacket" → two jackets)
+    const same = readings.filter((h) => h.target.name === dimName && h.quality >= best.quality - 0.05)
+    const others = readings.filter((h) => h.target.name !== dimName && h.quality >= best.quality - 0.01)
+    if (others.length) {
+      quality *= 0.9
+      reasons.push(`"${v.text}" also matches ${[...new Set(others.map((o) => o.target.name))].join(', ')}`)
+    }
+    quality *= clamp(best.quality)
+    const dim = (best.target as { dim: CatalogDimension }).dim
+    const isBool = same.every((h) => typeof (h.target as { value: unknown }).value === 'boolean')
+    const negate = isBool ? false : v.negate
+    const values = same.map((h) => (h.target as { value: string | number | boolean }).value).map((x) => (isBool && v.negate ? !x : x))
+    const key = `${dimName}\u0000${negate}`
+    const entry = valueFilters.get(key) ?? { dim, negate, values: [] }
+    for (const x of values) if (!entry.values.includes(x)) entry.values.push(x)
+    valueFilters.set(key, entry)
+    reasons.push(`"${v.text}" → filter ${dimName} ${negate ? 'excludes' : '='} ${values.map(String).join(', ')}`)
+  }
+  for (const { dim, negate, values } of valueFilters.values()) {
+    if (values.length === 1) parts.filters.push({ field: dim.name, op: negate ? '!=' : '=', value: values[0] })
+    else parts.filters.push({ field: dim.name, op: negate ? 'not_in' : 'in', value: values })
+  }
+
+  // --- comparisons on metrics and numeric dimensions
+  for (const f of draft.fieldFilters) {
+    let field: string | undefined
+    if (f.as === 'metric') field = f.mention.hits[0].target.name
+    else field = pickDim(f.mention, 'filtered by')?.name
+    if (!field) continue
+    const filter: StructuredFilter = f.op === 'between'
+      ? { field, op: 'between', value: f.value as [number, number] }
+      : { field, op: f.op, value: f.value as number }
+    parts.filters.push(filter)
+  }
+
+  // --- removals (follow-ups)
+  for (const r of draft.removals) for (const h of r.hits) if (h.target.kind === 'dimension') pushUnique(parts.removed, h.target.name)
+  for (const r of draft.unfilters) for (const h of r.hits) if (h.target.kind === 'dimension') pushUnique(parts.unfiltered, h.target.name)
+  if (draft.removals.length) reasons.push(`removed ${draft.removals.map((r) => `"${r.text}"`).join(', ')}`)
+
+  // --- ranking and order
+  const rank = draft.rank
+  const order: string[] = []
+  if (rank) {
+    const metric = rank.metric?.hits[0]?.target.name
+    if (metric) order.push(`${rank.dir === 'desc' ? '-' : ''}${metric}`)
+    else parts.rankDir = rank.dir
+    const limit = rank.n ?? (rank.singular ? 1 : rank.explicitTop ? DEFAULT_TOP : undefined)
+    if (limit !== undefined) parts.limit = limit
+    reasons.push(`"${rank.text}" → ${rank.dir === 'desc' ? 'highest' : 'lowest'} first${limit !== undefined ? `, limit ${limit}` : ''}`)
+  }
+  for (const o of draft.order) {
+    if (o.as === 'metric') {
+      const name = o.mention.hits[0].target.name
+      order.push(`${(o.dir ?? draft.direction ?? 'desc') === 'desc' ? '-' : ''}${name}`)
+    } else if (o.as === 'time') {
+      const t = parts.timeGroups.find((g) => g.endsWith(`__${o.grain}`)) ?? parts.timeGroups[0]
+      if (t) order.push(`${(o.dir ?? draft.direction) === 'desc' ? '-' : ''}${t}`)
+    } else if (o.mention.hits.length === 0) {
+      // "alphabetically": the first categorical grouping
+      if (parts.groups[0]) order.push(parts.groups[0])
+    } else {
+      const dimName = o.mention.hits.find((h) => h.target.kind === 'dimension' && supports(h.target.name))?.target.name
+      const grouped = [...parts.groups, ...parts.timeGroups].find((g) => g === dimName || g.startsWith(`${dimName}__`))
+      if (grouped) order.push(`${(o.dir ?? draft.direction) === 'desc' ? '-' : ''}${grouped}`)
+    }
+  }
+  if (order.length === 0 && draft.direction && !rank) parts.rankDir = draft.direction
+  if (order.length) parts.order = dedupeOrder(order)
+  if (draft.limit !== undefined) parts.limit = draft.limit
+  return { parts, reasons, quality, problems }
+}
+
+/** Whether every metric can be grouped/filtered by a dimension query name. */
+export function metricsSupport(idx: CatalogIndex, metrics: string[], dimName: string): boolean {
+  for (const name of metrics) {
+    const m = idx.metrics.get(name)
+    if (!m || m.dimensions.length === 0) continue
+    if (!dimListed(m.dimensions, dimName)) return false
+  }
+  return true
+}
+
+/** `metric_time__month` is listed when `metric_time` is. */
+export function dimListed(list: string[], dimName: string): boolean {
+  if (list.includes(dimName)) return true
+  const cut = dimName.lastIndexOf('__')
+  return cut > 0 && list.includes(dimName.slice(0, cut)) && isGrain(dimName.slice(cut + 2))
+}
+
+const GRAINS = new Set(['nanosecond', 'microsecond', 'millisecond', 'second', 'minute', 'hour', 'day', 'week', 'month', 'quarter', 'year'])
+export const isGrain = (s: string) => GRAINS.has(s)
+
+function coarsest(dim: CatalogDimension): TimeGrain {
+  const g = dim.grain
+  return g && ['week', 'month', 'quarter', 'year'].includes(g) ? g : 'day'
+}
+
+function describeMetrics(metrics: string[]): string {
+  return metrics.length === 1 ? `Metric ${metrics[0]}` : `Metrics ${metrics.join(', ')}`
+}
+
+function clamp(q: number): number {
+  return Math.max(0.05, Math.min(1, q))
+}
+
+function pushUnique(list: string[], v: string): void {
+  if (!list.includes(v)) list.push(v)
+}
+
+function dedupeOrder(order: string[]): string[] {
+  const seen = new Set<string>()
+  return order.filter((o) => {
+    const k = o.replace(/^-/, '')
+    if (seen.has(k)) return false
+    seen.add(k)
+    return true
+  })
+}
+
+export type { GroupMention }

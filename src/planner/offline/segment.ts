@@ -1,0 +1,151 @@
+// Splits a question into items: time phrases, catalog mentions and plain
+// words. Catalog mentions are chosen by dynamic programming over all ways the
+// catalog's terms cover the words, preferring few, long, exact matches
+// ("total sales" over "total" + "sales"; "instant bookings" the metric over
+// "instant" + "bookings").
+import { findTimeRanges, type Clock, type TimeRangeMatch } from '../../../semantic/time-range'
+import { correctTypo, type CatalogIndex, type Hit } from './catalog-index'
+import { DIRECTION_PHRASES, FILLER, ORDER_MARKERS, RESERVED, isKnownWord } from './lexicon'
+import { tokenize, type Token } from './normalize'
+
+export type Item =
+  | { kind: 'time'; from: number; to: number; text: string; time: TimeRangeMatch }
+  | { kind: 'match'; from: number; to: number; text: string; hits: Hit[]; corrected: string[]; weak: boolean }
+  | { kind: 'word'; from: number; to: number; text: string; token: Token }
+
+export interface Segmented {
+  tokens: Token[]
+  items: Item[]
+}
+
+/** Reserved words that may still be a value when a preposition introduces them ("in the US"). */
+const PRONOUN_VALUES = new Set(['us'])
+
+/** Nouns that make "order" a thing rather than "order by" a sort instruction. */
+const ORDER_NOUN_BEFORE = new Set(['a', 'an', 'the', 'each', 'every', 'per', 'average', 'avg', 'one', 'first', 'last', 'this', 'that', 'mean', 'typical'])
+
+export function segment(question: string, idx: CatalogIndex, clock: Clock): Segmented {
+  const tokens = tokenize(question)
+  const n = tokens.length
+  // Time phrases are fixed first: they are unambiguous and contain numbers
+  // that must not become "top N" or comparison values.
+  const timeAt = new Map<number, { to: number; time: TimeRangeMatch }>()
+  const inTime = new Array<boolean>(n).fill(false)
+  for (const time of findTimeRanges(question, clock)) {
+    const end = time.index + time.length
+    let from = -1
+    let to = -1
+    for (let k = 0; k < n; k++) {
+      if (tokens[k].start >= time.index && tokens[k].end <= end) {
+        if (from < 0) from = k
+        to = k + 1
+      }
+    }
+    if (from < 0) continue
+    if (coveredByName(tokens, from, to, idx)) continue // "trailing 2 months revenue" is a metric
+    timeAt.set(from, { to, time })
+    for (let k = from; k < to; k++) inTime[k] = true
+  }
+
+  // Sort markers ("order by", "sorted by") must not be read as the catalog's "order".
+  const reserved = new Array<boolean>(n).fill(false)
+  const structural = [...ORDER_MARKERS, ...DIRECTION_PHRASES.map(([p]) => p)].filter((m) => m.length >= 2)
+  for (let k = 0; k < n; k++) {
+    for (const m of structural) {
+      if (m.length < 2 || !m.every((w, j) => tokens[k + j]?.text === w)) continue
+      if (m[0] === 'order' && k > 0 && ORDER_NOUN_BEFORE.has(tokens[k - 1].text)) continue
+      for (let j = 0; j < m.length; j++) reserved[k + j] = true
+    }
+  }
+
+  // Typo corrections for words the catalog does not know.
+  const corrected = tokens.map((t) => {
+    if (t.number !== undefined || idx.vocabularySet.has(t.stem) || isKnownWord(t.text) || isKnownWord(t.stem)) return undefined
+    return correctTypo(idx, t.stem)?.word
+  })
+
+  interface Choice { score: number; len: number; hits?: Hit[]; fixes?: string[] }
+  const best: Choice[] = new Array(n + 1)
+  best[n] = { score: 0, len: 0 }
+  for (let i = n - 1; i >= 0; i--) {
+    const t = timeAt.get(i)
+    if (t) { best[i] = { score: best[t.to].score, len: t.to - i }; continue }
+    if (inTime[i]) { best[i] = { score: -1e9, len: 1 }; continue }
+    let choice: Choice = { score: best[i + 1].score, len: 1 }
+    for (let len = 1; len <= idx.maxTermLength && i + len <= n; len++) {
+      if (inTime[i + len - 1] || reserved[i + len - 1]) break
+      const span = tokens.slice(i, i + len)
+      const exactKey = span.map((t) => t.stem).join(' ')
+      const fixes: string[] = []
+      const fixedKey = span.map((t, j) => { const c = corrected[i + j]; if (c) fixes.push(`${t.text}→${c}`); return c ?? t.stem }).join(' ')
+      const candidates: Array<{ hits: Hit[]; penalty: number; fixes: string[] }> = []
+      const exact = idx.terms.get(exactKey)
+      if (exact) candidates.push({ hits: exact, penalty: 1, fixes: [] })
+      if (fixes.length > 0) {
+        // a typo inside a partial value is too much guessing
+        const fixed = idx.terms.get(fixedKey)?.filter((h) => h.source !== 'partial value')
+        if (fixed?.length) candidates.push({ hits: fixed, penalty: Math.pow(0.85, fixes.length), fixes })
+      }
+      for (const c of candidates) {
+        const hits = usableHits(c.hits, span)
+        if (hits.length === 0) continue
+        const q = hits[0].quality * c.penalty
+        const score = len * q + 0.1 * (len - 1) + best[i + len].score
+        if (score > choice.score + 1e-9) {
+          choice = { score, len, hits: c.penalty === 1 ? hits : hits.map((h) => ({ ...h, quality: h.quality * c.penalty })), fixes: c.fixes }
+        }
+      }
+    }
+    best[i] = choice
+  }
+
+  const items: Item[] = []
+  for (let i = 0; i < n;) {
+    const t = timeAt.get(i)
+    const c = best[i]
+    const text = (from: number, to: number) => question.slice(tokens[from].start, tokens[to - 1].end)
+    if (t) {
+      items.push({ kind: 'time', from: i, to: t.to, text: t.time.text, time: t.time })
+      i = t.to
+    } else if (c.hits) {
+      const span = tokens.slice(i, i + c.len)
+      const weak = span.every((tk) => RESERVED.has(tk.text))
+      items.push({ kind: 'match', from: i, to: i + c.len, text: text(i, i + c.len), hits: c.hits, corrected: c.fixes ?? [], weak })
+      i += c.len
+    } else {
+      items.push({ kind: 'word', from: i, to: i + 1, text: tokens[i].text, token: tokens[i] })
+      i++
+    }
+  }
+  return { tokens, items }
+}
+
+/**
+ * Structure words may only be claimed as part of a longer exact name or value
+ * ("In store"); partial values and shortened names never take them.
+ */
+function usableHits(hits: Hit[], span: Token[]): Hit[] {
+  const first = span[0].text
+  const last = span[span.length - 1].text
+  const boundaryReserved = RESERVED.has(first) || RESERVED.has(last)
+  if (span.length === 1 && RESERVED.has(first)) {
+    // "us" may be a country code; "in"/"or"/"me" as state codes are too risky.
+    if (!PRONOUN_VALUES.has(first)) return []
+    return hits.filter((h) => h.target.kind === 'value' && (h.source === 'value' || h.source === 'alias'))
+  }
+  if (!boundaryReserved) return hits
+  return hits.filter((h) => h.source === 'value' || h.source === 'name' || h.source === 'label' || h.source === 'synonym' || h.source === 'alias')
+}
+
+/** Whether a metric or dimension name spans a time phrase and more ("revenue all time"). */
+function coveredByName(tokens: Token[], from: number, to: number, idx: CatalogIndex): boolean {
+  const max = idx.maxTermLength
+  for (let a = Math.max(0, to - max); a <= from; a++) {
+    for (let b = to; b <= Math.min(tokens.length, a + max); b++) {
+      if (b - a <= to - from) continue
+      const hits = idx.terms.get(tokens.slice(a, b).map((t) => t.stem).join(' '))
+      if (hits?.some((h) => h.target.kind !== 'value' && (h.source === 'name' || h.source === 'label' || h.source === 'synonym'))) return true
+    }
+  }
+  return false
+}

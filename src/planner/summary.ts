@@ -1,0 +1,227 @@
+// A deterministic one-sentence answer from a result: no LLM, same input →
+// same words. Uses each metric's display format and the plan's time range.
+//   "Total sales last quarter were $1,284,350.00."
+//   "Total sales by region last quarter: West $412,300.00 (32%), South ... and 2 more."
+import type { OutputColumn, SemanticQuery, StructuredFilter, TimeGrain, ValueFormat } from '../../semantic/types'
+import { describeTimeRange, formatCivilDate } from '../../semantic/time-range'
+import type { Plan } from './planner'
+
+/** The column facts a summary needs (the runner's ResultColumn fits). */
+export interface SummaryColumn {
+  name: string
+  kind?: OutputColumn['kind']
+  label?: string
+  format?: ValueFormat
+  grain?: TimeGrain
+}
+
+export interface SummaryContext {
+  timezone: string
+  /** The clock for "last quarter"-style wording; default: now. */
+  now?: Date
+  /** Rows the query returned in total (rows may hold only the first ones). */
+  rowCount?: number
+  truncated?: boolean
+  question?: string
+}
+
+const LIST_LIMIT = 5
+const NO_SHARE = /(average|avg|mean|median|rate|ratio|per_|_per|pct|percent|share|max|min|p\d\d|margin|balance|fraction|growth|conversion)/i
+
+export function summarize(plan: Plan, columns: readonly SummaryColumn[], rows: ReadonlyArray<readonly unknown[]>, ctx: SummaryContext): string {
+  const total = ctx.rowCount ?? rows.length
+  if (plan.kind === 'sql') {
+    if (total === 0) return 'The query returned no rows.'
+    if (total === 1 && columns.length === 1) return `The result is ${formatValue(rows[0][0])}.`
+    return `The query returned ${countWords(total, 'row')}${ctx.truncated ? ' (truncated)' : ''}.`
+  }
+  const q = plan.query
+  const metricIdx = columns.map((c, i) => ({ c, i })).filter(({ c }) => c.kind === 'metric' || (c.kind === undefined && q.metrics.includes(c.name)))
+  const dimIdx = columns.map((c, i) => ({ c, i })).filter(({ c }) => !metricIdx.some((m) => m.c === c))
+  const scope = scopeWords(q, ctx)
+  const labels = metricIdx.length ? metricIdx.map(({ c }) => metricLabel(c)) : q.metrics.map((m) => metricLabel({ name: m }))
+  const subject = joinWords(labels.map((l, i) => (i === 0 ? l : lowerFirst(l))))
+  const byWords = dimIdx.length ? ` by ${joinWords(dimIdx.map(({ c }) => dimensionWords(c)))}` : ''
+
+  if (total === 0 || rows.length === 0) {
+    return `No data found for ${lowerFirst(subject || 'this question')}${byWords}${scope}.`
+  }
+  if (metricIdx.length === 0) {
+    return `Found ${countWords(total, 'row')}${scope}${ctx.truncated ? ' (truncated)' : ''}.`
+  }
+
+  // One row without dimensions: a plain statement.
+  if (dimIdx.length === 0) {
+    if (metricIdx.length === 1) {
+      const { c, i } = metricIdx[0]
+      return `${metricLabel(c)}${scope} ${verbFor(c)} ${formatValue(rows[0][i], c.format)}.`
+    }
+    const parts = metricIdx.map(({ c, i }) => `${lowerFirst(metricLabel(c))} ${formatValue(rows[0][i], c.format)}`)
+    return `${capitalize(scope.trim() || 'Overall')}: ${joinWords(parts)}.`
+  }
+
+  // Grouped: the first few rows in the result's order (or largest first when unordered).
+  const ordered = q.order_by?.length ? rows : sortRows(rows, dimIdx, metricIdx)
+  const first = metricIdx[0]
+  const values = rows.map((r) => toNumber(r[first.i]))
+  const sum = values.reduce<number>((a, v) => a + (v ?? 0), 0)
+  const showShare = metricIdx.length === 1 && total === rows.length && rows.length > 1 && sum > 0 &&
+    values.every((v) => v === undefined || v >= 0) && first.c.format?.type !== 'percent' && !NO_SHARE.test(first.c.name) && !NO_SHARE.test(first.c.label ?? '') &&
+    !dimIdx.every(({ c }) => c.kind === 'time_dimension' || c.grain)
+  const shown = ordered.slice(0, LIST_LIMIT)
+  const items = shown.map((r) => {
+    const key = dimIdx.map(({ c, i }) => formatDimensionValue(r[i], c)).join(' / ')
+    if (metricIdx.length === 1) {
+      const v = r[first.i]
+      const n = toNumber(v)
+      const share = showShare && n !== undefined ? ` (${Math.round((n / sum) * 100)}%)` : ''
+      return `${key} ${formatValue(v, first.c.format)}${share}`
+    }
+    return `${key}: ${metricIdx.map(({ c, i }) => `${lowerFirst(metricLabel(c))} ${formatValue(r[i], c.format)}`).join(', ')}`
+  })
+  const more = total - shown.length
+  const tail = more > 0 ? `${metricIdx.length > 1 ? ';' : ','} and ${more}${ctx.truncated ? '+' : ''} more` : ''
+  const sep = metricIdx.length > 1 ? '; ' : ', '
+  return `${subject}${byWords}${scope}: ${items.join(sep)}${tail}.`
+}
+
+/** " in California last quarter" — filters and time range in words. */
+function scopeWords(q: SemanticQuery, ctx: SummaryContext): string {
+  const parts: string[] = []
+  for (const f of q.filters ?? []) {
+    const w = filterWords(f, q)
+    if (w) parts.push(w)
+  }
+  if (q.time_constraint && (q.time_constraint.start || q.time_constraint.end)) {
+    parts.push(describeTimeRange(q.time_constraint, { now: ctx.now ?? new Date(), timezone: ctx.timezone || 'UTC' }))
+  }
+  return parts.length ? ` ${parts.join(' ')}` : ''
+}
+
+function filterWords(f: StructuredFilter, q: SemanticQuery): string | undefined {
+  if (q.metrics.includes(f.field)) return undefined // comparisons on metrics show in the rows
+  const vals = Array.isArray(f.value) ? f.value : [f.value]
+  const list = (v: unknown[], word = 'or') => v.map((x) => String(x)).join(` ${word} `)
+  const dim = humanize(lastSegment(f.field))
+  switch (f.op) {
+    case '=': return typeof f.value === 'boolean' ? `where ${dim} is ${f.value ? 'true' : 'false'}` : `for ${String(f.value)}`
+    case 'in': return `for ${list(vals)}`
+    case '!=': case 'not_in': return `excluding ${list(vals, 'and')}`
+    default: return undefined
+  }
+}
+
+function sortRows(rows: ReadonlyArray<readonly unknown[]>, dims: Array<{ c: SummaryColumn; i: number }>, metrics: Array<{ c: SummaryColumn; i: number }>): Array<readonly unknown[]> {
+  const timeOnly = dims.every(({ c }) => c.kind === 'time_dimension' || c.grain)
+  const copy = [...rows]
+  if (timeOnly) return copy.sort((a, b) => String(a[dims[0].i]).localeCompare(String(b[dims[0].i])))
+  const m = metrics[0].i
+  return copy.sort((a, b) => (toNumber(b[m]) ?? -Infinity) - (toNumber(a[m]) ?? -Infinity))
+}
+
+// ------------------------------------------------------------ formatting
+
+export function formatValue(v: unknown, format?: ValueFormat): string {
+  if (v === null || v === undefined) return 'no value'
+  const n = toNumber(v)
+  if (n === undefined) return v instanceof Date ? formatCivilDate(v.toISOString().slice(0, 10)) : String(v)
+  if (!format) {
+    const decimals = Number.isInteger(n) ? 0 : 2
+    return n.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals })
+  }
+  switch (format.type) {
+    case 'currency': {
+      const decimals = format.decimals ?? 2
+      try {
+        return n.toLocaleString('en-US', { style: 'currency', currency: format.currency, minimumFractionDigits: decimals, maximumFractionDigits: decimals })
+      } catch {
+        return `${n.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals })} ${format.currency}`
+      }
+    }
+    case 'percent': {
+      // Ratios are stored as fractions (0.32); shown as 32.0%.
+      const decimals = format.decimals ?? 1
+      return `${(n * 100).toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals })}%`
+    }
+    case 'number': {
+      const decimals = format.decimals ?? (Number.isInteger(n) ? 0 : 2)
+      return n.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals })
+    }
+  }
+}
+
+function formatDimensionValue(v: unknown, c: SummaryColumn): string {
+  if (v === null || v === undefined) return '(none)'
+  const grain = c.grain ?? grainFromName(c.name)
+  const iso = v instanceof Date ? v.toISOString() : typeof v === 'string' && /^\d{4}-\d{2}-\d{2}/.test(v) ? v : undefined
+  if (iso && (c.kind === 'time_dimension' || grain)) {
+    const day = iso.slice(0, 10)
+    const [y, m] = day.split('-').map(Number)
+    switch (grain) {
+      case 'year': return String(y)
+      case 'quarter': return `Q${Math.floor((m - 1) / 3) + 1} ${y}`
+      case 'month': return `${MONTHS[m - 1]} ${y}`
+      case 'week': return `week of ${formatCivilDate(day)}`
+      case 'day': case undefined: return formatCivilDate(day)
+      default: return iso.replace('T', ' ').replace(/\.000Z$|Z$/, '')
+    }
+  }
+  if (typeof v === 'boolean') return `${humanize(lastSegment(c.name))}: ${v ? 'yes' : 'no'}`
+  return String(v)
+}
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December']
+const GRAIN_SUFFIX = /__(hour|day|week|month|quarter|year)$/
+
+function grainFromName(name: string): TimeGrain | undefined {
+  const m = GRAIN_SUFFIX.exec(name)
+  return m ? (m[1] as TimeGrain) : undefined
+}
+
+function toNumber(v: unknown): number | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined
+  if (typeof v === 'bigint') return Number(v)
+  if (typeof v === 'string' && /^-?\d+(\.\d+)?(e[-+]?\d+)?$/i.test(v.trim())) return Number(v)
+  return undefined
+}
+
+export function metricLabel(c: { name: string; label?: string }): string {
+  return c.label?.trim() || capitalize(humanize(c.name))
+}
+
+function dimensionWords(c: SummaryColumn): string {
+  const grain = grainFromName(c.name)
+  if (grain && /^metric_time__/.test(c.name)) return grain
+  if (c.label && c.kind !== 'metric') return lowerFirst(c.label)
+  const base = c.name.replace(GRAIN_SUFFIX, '')
+  return humanize(lastSegment(base)) + (grain ? ` (${grain})` : '')
+}
+
+/** "Total sales were", "Average order value was". */
+function verbFor(c: SummaryColumn): string {
+  const label = metricLabel(c)
+  const last = label.split(/\s+/).pop() ?? ''
+  return /s$/i.test(last) && !/(ss|us|is)$/i.test(last) ? 'were' : 'was'
+}
+
+export function humanize(name: string): string {
+  return name.replace(/__/g, ' ').replace(/_/g, ' ').replace(/\s+/g, ' ').trim()
+}
+function lastSegment(name: string): string {
+  const parts = name.split('__')
+  return parts[parts.length - 1]
+}
+function capitalize(s: string): string {
+  return s ? s[0].toUpperCase() + s.slice(1) : s
+}
+function lowerFirst(s: string): string {
+  // keep acronyms ("AOV") as written
+  return s && !/^[A-Z]{2}/.test(s) ? s[0].toLowerCase() + s.slice(1) : s
+}
+function joinWords(xs: string[]): string {
+  if (xs.length <= 1) return xs.join('')
+  return `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`
+}
+function countWords(n: number, noun: string): string {
+  return `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`
+}

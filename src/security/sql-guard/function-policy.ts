@@ -1,0 +1,168 @@
+// Functions the guard refuses, per dialect. The lists cover what reaches
+// outside the allowed relations or outside the database: files, the network,
+// other databases, server administration, locks, sequences, and functions
+// that run SQL given as text. Time-wasting functions (sleeps) are refused by
+// default but may be enabled per connection through `allowFunctions`.
+//
+// Matching is case-insensitive on the function's own name (the last name
+// part) and on the dotted full name, so `"pg_catalog"."pg_read_file"` and
+// `PG_READ_FILE` are both caught.
+import type { DialectName } from '../../../semantic/types'
+import { show } from './errors'
+
+type Rule = string | RegExp
+
+interface Policy {
+  denied: Rule[]
+  /** Denied by default; may be enabled with allowFunctions. */
+  configurable: string[]
+  /** Exceptions to broad denied patterns (e.g. `pg_typeof` under `^pg_`). */
+  exceptions?: string[]
+  /** Table functions (in FROM) that are allowed. All others are refused. */
+  tableFunctions: string[]
+}
+
+const POSTGRES: Policy = {
+  denied: [
+    // pg_*: files (pg_read_file, pg_ls_dir, pg_stat_file), locks (pg_advisory_*),
+    // backends (pg_terminate_backend, pg_stat_get_activity), config (pg_reload_conf)...
+    /^pg_/, /^lo_/, 'loread', 'lowrite', /^dblink/, 'set_config', 'current_setting',
+    /^(query|table|cursor|schema|database)_to_xml/, 'copy', 'nextval', 'setval', 'currval', 'lastval',
+    // ts_stat and ts_rewrite accept a query as text and run it.
+    'ts_stat', 'ts_rewrite', /^http(_|$)/, 'txid_current', 'pg_current_xact_id',
+  ],
+  configurable: ['pg_sleep', 'pg_sleep_for', 'pg_sleep_until'],
+  // Harmless pg_* functions (COLLATION FOR (x) parses to pg_collation_for).
+  exceptions: ['pg_typeof', 'pg_size_pretty', 'pg_collation_for'],
+  tableFunctions: ['generate_series', 'unnest', 'jsonb_array_elements', 'jsonb_array_elements_text', 'json_array_elements', 'json_array_elements_text', 'jsonb_each', 'json_each', 'jsonb_each_text', 'json_each_text', 'regexp_split_to_table', 'generate_subscripts'],
+}
+
+const POLICIES: Record<DialectName, Policy> = {
+  postgres: POSTGRES,
+  redshift: { ...POSTGRES, tableFunctions: ['generate_series'] },
+  mysql: {
+    denied: [
+      'load_file', 'get_lock', 'release_lock', 'release_all_locks', 'is_free_lock', 'is_used_lock',
+      'master_pos_wait', 'source_pos_wait', 'wait_for_executed_gtid_set', 'wait_until_sql_thread_after_gtids',
+      'sys_exec', 'sys_eval', 'updatexml', 'extractvalue',
+    ],
+    configurable: ['sleep', 'benchmark'],
+    tableFunctions: [],
+  },
+  bigquery: {
+    denied: ['external_query', 'external_object_transform', /^vector_search$/, 'appends', 'changes'],
+    configurable: [],
+    tableFunctions: ['unnest'],
+  },
+  snowflake: {
+    denied: [
+      /^system\$/, 'result_scan', 'identifier', 'table', 'get_ddl', 'build_scoped_file_url', 'build_stage_file_url',
+      'get_presigned_url', 'get_stage_location', 'get_absolute_path', 'get_relative_path', 'infer_schema',
+      'validate', 'validate_pipe_load', /^fl_/, 'to_file', 'query_history', /^snowflake\.cortex\./,
+    ],
+    configurable: ['system$wait'],
+    tableFunctions: ['flatten'],
+  },
+  mssql: {
+    denied: [
+      'openrowset', 'opendatasource', 'openquery', 'openxml', /^xp_/, /^sp_/, /^fn_/, 'pwdcompare', 'pwdencrypt',
+    ],
+    configurable: [],
+    tableFunctions: [],
+  },
+  clickhouse: {
+    denied: [
+      'url', 'urlcluster', 'file', 'filecluster', /^s3/, 'gcs', /^azureblobstorage/, 'remote', 'remotesecure',
+      'cluster', 'clusterallreplicas', 'mysql', 'postgresql', 'sqlite', 'mongodb', 'redis', 'jdbc', 'odbc',
+      /^hdfs/, 'input', /^executable/, 'dictionary', /^dict/, /^joinget/, 'merge', 'view', 'viewifpermitted',
+      /^iceberg/, /^deltalake/, /^hudi/, 'hascolumnintable', 'trap',
+      // The functional forms of IN accept a table name as their second argument.
+      /^(global)?(not)?(null)?in$/, /^(global)?(not)?(null)?inignoreset$/,
+      'catboostevaluate', 'addresstoline', 'addresstolinewithinlines', 'addresstosymbol', 'demangle',
+    ],
+    configurable: ['sleep', 'sleepeachrow'],
+    tableFunctions: [],
+  },
+}
+
+// Rules that contain a dot are about qualified names (`snowflake.cortex.*`);
+// all others are about the function's own name, whatever its qualifier.
+function matches(rule: Rule, name: string, full: string): boolean {
+  if (typeof rule === 'string') return rule.includes('.') ? rule === full : rule === name
+  return rule.source.includes('\\.') ? rule.test(full) : rule.test(name)
+}
+
+export interface FunctionVerdict {
+  allowed: boolean
+  /** Why it was refused, safe for users. */
+  reason?: string
+}
+
+export class FunctionPolicy {
+  private readonly policy: Policy
+  private readonly enabled: Set<string>
+
+  /**
+   * `allowFunctions` may list functions of several dialects (one setting for
+   * all connections): names this dialect does not know are ignored, but
+   * naming a function this dialect denies for safety is a configuration error.
+   */
+  constructor(private readonly dialect: DialectName, allowFunctions: string[] = []) {
+    this.policy = POLICIES[dialect]
+    this.enabled = new Set()
+    for (const f of allowFunctions) {
+      const name = f.trim().toLowerCase()
+      if (this.policy.configurable.includes(name)) this.enabled.add(name)
+      else if (this.isDenied(name, name)) {
+        throw new Error(`allowFunctions: ${f} cannot be enabled on ${dialect}: it is denied for safety; only ${this.policy.configurable.join(', ') || 'nothing'} can be`)
+      }
+    }
+  }
+
+  private isDenied(name: string, full: string): boolean {
+    return !this.policy.exceptions?.includes(name) && this.policy.denied.some((r) => matches(r, name, full))
+  }
+
+  /** `parts` are the call's name parts as written (qualifier first). */
+  check(parts: string[], position: 'expression' | 'from'): FunctionVerdict {
+    const lower = parts.map((p) => p.toLowerCase())
+    const name = lower[lower.length - 1]
+    const full = lower.join('.')
+    const shown = show(parts.join('.'))
+    if (this.policy.configurable.includes(name) && !this.enabled.has(name)) {
+      return { allowed: false, reason: `the function ${shown} is not allowed on this connection` }
+    }
+    if (!this.enabled.has(name) && this.isDenied(name, full)) {
+      return { allowed: false, reason: `the function ${shown} is not allowed: it reaches outside the allowed relations or changes server state` }
+    }
+    if (position === 'from' && !this.policy.tableFunctions.includes(name)) {
+      return { allowed: false, reason: `the table function ${shown} is not allowed in FROM; read the allowed relations instead` }
+    }
+    return { allowed: true }
+  }
+}
+
+/**
+ * For configuration checks at startup: the entries of an `allowFunctions`
+ * setting that no dialect lets you enable (each with why), so a typo or an
+ * unsafe entry is reported once instead of failing queries later.
+ */
+export function invalidAllowFunctions(names: string[]): string[] {
+  const problems: string[] = []
+  for (const f of names) {
+    const name = f.trim().toLowerCase()
+    const deniedOn = (Object.keys(POLICIES) as DialectName[]).filter((d) => {
+      const p = POLICIES[d]
+      return !p.configurable.includes(name) && !p.exceptions?.includes(name) && p.denied.some((r) => matches(r, name, name))
+    })
+    const configurable = Object.values(POLICIES).some((p) => p.configurable.includes(name))
+    if (deniedOn.length > 0) problems.push(`${f} is denied for safety on ${deniedOn.join(', ')}`)
+    else if (!configurable) problems.push(`${f} is not a function any dialect allows enabling (${configurableFunctions().join(', ')})`)
+  }
+  return problems
+}
+
+/** Every function name `allowFunctions` can enable, across dialects. */
+export function configurableFunctions(): string[] {
+  return [...new Set(Object.values(POLICIES).flatMap((p) => p.configurable))].sort()
+}

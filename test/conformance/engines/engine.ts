@@ -1,0 +1,70 @@
+// One small adapter per database: create a throwaway schema, load fixture
+// tables into it, run a query and return its columns and rows, drop it all.
+// Adapters use the raw drivers on purpose: the conformance run checks the
+// semantic compiler's SQL on the engines, independently of our connectors.
+import type { DialectName } from '../../../semantic/types'
+import type { FixtureTable } from '../fixtures'
+
+export const ENGINE_NAMES = ['pglite', 'postgres', 'mariadb', 'clickhouse'] as const
+export type EngineName = (typeof ENGINE_NAMES)[number]
+
+export function isEngineName(s: string): s is EngineName {
+  return (ENGINE_NAMES as readonly string[]).includes(s)
+}
+
+/** The compiler dialect each engine speaks. */
+export const ENGINE_DIALECT: Record<EngineName, DialectName> = {
+  pglite: 'postgres',
+  postgres: 'postgres',
+  mariadb: 'mysql',
+  clickhouse: 'clickhouse',
+}
+
+export interface QueryResult {
+  columns: string[]
+  rows: unknown[][]
+}
+
+export interface EngineAdapter {
+  readonly name: EngineName
+  readonly dialect: DialectName
+  /** The schema (database on MariaDB/ClickHouse) holding the fixtures: a plain lower-case identifier. */
+  readonly schema: string
+  /** Creates the fixture tables in `schema` and inserts their rows in batches. */
+  load(tables: FixtureTable[]): Promise<void>
+  /** Runs one statement; `params` only for engines with bind parameters. */
+  query(sql: string, params?: unknown[]): Promise<QueryResult>
+  /** Drops the schema and closes connections. Safe to call twice. */
+  close(): Promise<void>
+}
+
+/** A fresh schema name per run, so concurrent runs and leftovers never collide. */
+export function randomSchemaName(prefix = 'mf_conf'): string {
+  return `${prefix}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`
+}
+
+/** Rows per INSERT: bounded by the engine's parameter limit and a sane statement size. */
+export function batchSize(columnCount: number, maxParams = 30_000, maxRows = 1000): number {
+  return Math.max(1, Math.min(maxRows, Math.floor(maxParams / Math.max(1, columnCount))))
+}
+
+export function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = []
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
+  return out
+}
+
+/** Fixture TIME text -> `YYYY-MM-DD HH:MM:SS[.ffffff]`, cut to `fractionDigits` (engines' precision). */
+export function timeLiteral(value: string, fractionDigits: number): string {
+  const [date, time = '00:00:00'] = value.split(' ')
+  const [hms, frac = ''] = time.split('.')
+  const f = frac.slice(0, fractionDigits)
+  return `${date} ${hms}${f ? `.${f}` : ''}`
+}
+
+export class EngineError extends Error {
+  override name = 'EngineError'
+  constructor(readonly engine: EngineName, message: string, options?: { cause?: unknown }) {
+    super(`${engine}: ${message}`, options)
+  }
+}

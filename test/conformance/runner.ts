@@ -1,0 +1,291 @@
+// Runs conformance cases on one engine: render + run the check query,
+// compile + run our query, compare. Every exception becomes a failure with
+// its message; "not applicable" comes only from features.ts.
+import { readFileSync, readdirSync, statSync } from 'node:fs'
+import path from 'node:path'
+import type { Dialect } from '../../semantic/dialects/dialect'
+import type { CompiledQuery, SemanticManifest, SemanticQuery } from '../../semantic/types'
+import type { ConformanceCase } from './cases'
+import { compareTables, type ResultTable } from './compare'
+import type { EngineAdapter, EngineName } from './engines/engine'
+import type { FixtureTable } from './fixtures'
+import { missingFeatures } from './features'
+import { checkColumnOrder, mapCase } from './query-mapping'
+import { renderCheckQuery, renderWhereFilter, type RenderEnv } from './render'
+import type { ImportProblem, MetricFlowFile, SemanticLib } from './semantic-lib'
+import { MODELS, type ModelName } from './suite'
+
+export type CaseStatus = 'passed' | 'failed' | 'not_applicable'
+
+/** Where a failure arose; helps tell harness problems from compiler problems. */
+export type FailureStage = 'manifest' | 'where_filter' | 'check_query' | 'mapping' | 'compile' | 'execute' | 'columns' | 'compare'
+
+export interface CaseOutcome {
+  id: string
+  status: CaseStatus
+  /**
+   * Set when the check query could not run on this engine (an engine
+   * limitation such as FULL OUTER JOIN on MariaDB) and the expected rows
+   * came from the same check query on the reference engine instead.
+   */
+  expectedFrom?: EngineName
+  /** The engine's error for the check query when the reference was used. */
+  checkError?: string
+  stage?: FailureStage
+  /** Failure or not-applicable reason (may span lines; the first line is the summary). */
+  reason?: string
+  query?: SemanticQuery
+  sql?: string
+  params?: unknown[]
+  checkSql?: string
+  ms: number
+}
+
+export interface RunnerOptions {
+  engine: EngineAdapter
+  suiteDir: string
+  semantic: SemanticLib
+  /** Only render and execute the check queries (validates the harness without the compiler). */
+  checkOnly?: boolean
+  /** Where expected rows come from when the check query cannot run on `engine`. */
+  reference?: ReferenceExpectations
+}
+
+/**
+ * Expected rows from a reference engine (PGlite) holding the same fixtures.
+ * Used only when a case's check query fails on the engine under test because
+ * of an engine limitation: the hand-written check queries use FULL OUTER JOIN,
+ * window functions, several JOINs per SELECT, non-equi joins and CASTs to
+ * TIMESTAMP, which MariaDB or ClickHouse 18.16 lack. The data is identical, so
+ * the rows the check query returns there are the right answer here too.
+ */
+export class ReferenceExpectations {
+  private engine?: Promise<{ adapter: EngineAdapter; env: RenderEnv }>
+  private readonly cache = new Map<string, Promise<{ sql: string; result: ResultTable }>>()
+
+  constructor(
+    private readonly opts: {
+      open: () => Promise<EngineAdapter>
+      tables: FixtureTable[]
+      semantic: Pick<SemanticLib, 'getDialect'>
+    },
+  ) {}
+
+  get started(): boolean {
+    return this.engine !== undefined
+  }
+
+  private start(): Promise<{ adapter: EngineAdapter; env: RenderEnv }> {
+    this.engine ??= (async () => {
+      const adapter = await this.opts.open()
+      await adapter.load(this.opts.tables)
+      return { adapter, env: { dialect: this.opts.semantic.getDialect(adapter.dialect), sourceSchema: adapter.schema } }
+    })()
+    return this.engine
+  }
+
+  async name(): Promise<EngineName> {
+    return (await this.start()).adapter.name
+  }
+
+  expected(c: ConformanceCase): Promise<{ sql: string; result: ResultTable }> {
+    let p = this.cache.get(c.id)
+    if (!p) {
+      p = (async () => {
+        const { adapter, env } = await this.start()
+        const sql = renderCheckQuery(c.check_query, env)
+        return { sql, result: await adapter.query(sql) }
+      })()
+      this.cache.set(c.id, p)
+    }
+    return p
+  }
+
+  async close(): Promise<void> {
+    if (!this.engine) return
+    const e = this.engine
+    this.engine = undefined
+    await (await e).adapter.close()
+  }
+}
+
+/** Reads every YAML file of a manifest folder (recursively), paths relative to it. */
+export function loadManifestFiles(suiteDir: string, manifest: string): MetricFlowFile[] {
+  const root = path.join(suiteDir, 'manifests', manifest)
+  const out: MetricFlowFile[] = []
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir).sort()) {
+      const full = path.join(dir, name)
+      if (statSync(full).isDirectory()) walk(full)
+      else if (/\.ya?ml$/.test(name)) out.push({ path: path.relative(root, full), content: readFileSync(full, 'utf8') })
+    }
+  }
+  walk(root)
+  return out
+}
+
+function message(err: unknown): string {
+  if (err instanceof Error) {
+    const code = (err as { code?: unknown }).code
+    return `${err.name !== 'Error' ? `${err.name}: ` : ''}${typeof code === 'string' && !err.message.includes(code) ? `[${code}] ` : ''}${err.message}`
+  }
+  return String(err)
+}
+
+function problemText(p: ImportProblem | string): string {
+  if (typeof p === 'string') return p
+  const where = [p.file, p.line !== undefined ? `line ${p.line}` : undefined, p.path].filter(Boolean).join(' ')
+  return [p.severity, where, p.message].filter(Boolean).join(': ') || JSON.stringify(p)
+}
+
+/** Import problems that make the manifest unusable (errors), as opposed to warnings. */
+function isError(p: ImportProblem | string): boolean {
+  return typeof p === 'string' || p.severity === undefined || p.severity === 'error'
+}
+
+export class ConformanceRunner {
+  readonly dialect: Dialect
+  readonly env: RenderEnv
+  private readonly manifests = new Map<ModelName, { manifest?: SemanticManifest; error?: string; warnings: string[] }>()
+
+  constructor(private readonly opts: RunnerOptions) {
+    this.dialect = opts.semantic.getDialect(opts.engine.dialect)
+    this.env = { dialect: this.dialect, sourceSchema: opts.engine.schema }
+  }
+
+  /** The imported manifest of a model, cached; import errors are kept as a failure reason. */
+  manifestFor(model: ModelName): { manifest?: SemanticManifest; error?: string; warnings: string[] } {
+    let entry = this.manifests.get(model)
+    if (!entry) {
+      try {
+        const files = loadManifestFiles(this.opts.suiteDir, MODELS[model].manifest)
+        const { manifest, problems } = this.opts.semantic.importMetricFlow(files, { source_schema: this.opts.engine.schema })
+        const errors = problems.filter(isError).map(problemText)
+        const warnings = problems.filter((p) => !isError(p)).map(problemText)
+        entry = errors.length
+          ? { manifest, error: `importing ${MODELS[model].manifest} reported ${errors.length} problem(s): ${errors.slice(0, 3).join('; ')}`, warnings }
+          : { manifest, warnings }
+      } catch (err) {
+        entry = { error: `importing ${MODELS[model].manifest} failed: ${message(err)}`, warnings: [] }
+      }
+      this.manifests.set(model, entry)
+    }
+    return entry
+  }
+
+  /** Renders and runs a case's check query. */
+  async runCheckQuery(c: ConformanceCase): Promise<{ sql: string; result: ResultTable }> {
+    const sql = renderCheckQuery(c.check_query, this.env)
+    return { sql, result: await this.opts.engine.query(sql) }
+  }
+
+  async runCase(c: ConformanceCase): Promise<CaseOutcome> {
+    const t0 = performance.now()
+    const out: CaseOutcome = { id: c.id, status: 'failed', ms: 0 }
+    const done = (patch: Partial<CaseOutcome>): CaseOutcome => Object.assign(out, patch, { ms: Math.round(performance.now() - t0) })
+    const fail = (stage: FailureStage, reason: string) => done({ status: 'failed', stage, reason })
+
+    let lacking: string[]
+    try {
+      lacking = missingFeatures(this.opts.engine.name, c.required_features)
+    } catch (err) {
+      return fail('mapping', message(err))
+    }
+    if (lacking.length) return done({ status: 'not_applicable', reason: lacking.join('; ') })
+
+    // 1. Expected rows: the hand-written check query on this engine.
+    let expected: ResultTable
+    try {
+      out.checkSql = renderCheckQuery(c.check_query, this.env)
+    } catch (err) {
+      return fail('check_query', `rendering the check query failed: ${message(err)}`)
+    }
+    try {
+      expected = await this.opts.engine.query(out.checkSql)
+    } catch (err) {
+      const engineError = `the check query failed on ${this.opts.engine.name}: ${message(err)}`
+      if (this.opts.checkOnly || !this.opts.reference) return fail('check_query', engineError)
+      try {
+        const ref = await this.opts.reference.expected(c)
+        expected = ref.result
+        out.checkSql = ref.sql
+        out.expectedFrom = await this.opts.reference.name()
+        out.checkError = engineError
+      } catch (refErr) {
+        return fail('check_query', `${engineError}; on the reference engine too: ${message(refErr)}`)
+      }
+    }
+    if (this.opts.checkOnly) return done({ status: 'passed' })
+
+    // 2. Our query: map, compile, run.
+    const { manifest, error } = this.manifestFor(c.model)
+    if (error || !manifest) return fail('manifest', error ?? 'no manifest')
+    let renderedWhere: string | undefined
+    if (c.where_filter) {
+      try {
+        renderedWhere = renderWhereFilter(c.where_filter, this.env)
+      } catch (err) {
+        return fail('where_filter', `rendering the where_filter failed: ${message(err)}`)
+      }
+    }
+    let mapped: ReturnType<typeof mapCase>
+    try {
+      mapped = mapCase(c, manifest, renderedWhere)
+    } catch (err) {
+      return fail('mapping', message(err))
+    }
+    out.query = mapped.query
+    let compiled: CompiledQuery
+    try {
+      compiled = this.opts.semantic.compile(mapped.query, manifest, this.dialect)
+    } catch (err) {
+      return fail('compile', message(err))
+    }
+    out.sql = compiled.sql
+    out.params = compiled.params
+    let actual: ResultTable
+    try {
+      actual = await this.opts.engine.query(compiled.sql, compiled.params)
+    } catch (err) {
+      return fail('execute', message(err))
+    }
+
+    // 3. The compiler's column metadata must describe what the SQL returns, in order.
+    const declared = (compiled.columns ?? []).map((col) => col.name.toLowerCase())
+    const returned = actual.columns.map((col) => col.toLowerCase())
+    if (declared.join('\u0000') !== returned.join('\u0000')) {
+      return fail('columns', `compiled.columns [${declared.join(', ')}] differ from the SQL's result columns [${returned.join(', ')}]`)
+    }
+    const orderProblem = checkColumnOrder(actual.columns, mapped.columns)
+    if (orderProblem) return fail('columns', orderProblem)
+
+    // 4. Compare.
+    const cmp = compareTables(actual, expected, { checkOrder: c.check_order, allowEmpty: c.allow_empty })
+    if (!cmp.ok) return fail('compare', cmp.reason)
+    return done({ status: 'passed' })
+  }
+
+  async runAll(cases: ConformanceCase[], onCase?: (o: CaseOutcome, c: ConformanceCase) => void): Promise<CaseOutcome[]> {
+    const outcomes: CaseOutcome[] = []
+    for (const c of cases) {
+      const o = await this.runCase(c)
+      outcomes.push(o)
+      onCase?.(o, c)
+    }
+    return outcomes
+  }
+}
+
+export interface Summary {
+  passed: number
+  failed: number
+  notApplicable: number
+}
+
+export function summarize(outcomes: CaseOutcome[]): Summary {
+  return {
+    passed: outcomes.filter((o) => o.status === 'passed').length,
+    failed: outcomes.filter((o) => o.status === 'failed').length,
+    notApplicable: outcomes.filter((o) => o.status === 'not_applicable').length,
+  }
+}

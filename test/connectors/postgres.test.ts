@@ -1,0 +1,113 @@
+// The shared suite against the real PostgreSQL server, plus Postgres-only checks.
+import { describe, expect, it } from 'vitest'
+import { createPostgresConnector } from '../../connectors/postgres/connector'
+import type { ConnectorConfig } from '../../connectors/connector'
+import { SERVICES, serviceAvailable } from '../support/services'
+import { pgAdmin, pgRunning, postgresSuiteSql } from './pg-fixtures'
+import { expectConnectorError, rowsOf, runConnectorSuite, type ConfigChange } from './suite'
+
+const ok = await serviceAvailable('postgres')
+const suffix = Math.random().toString(36).slice(2, 8)
+const schema = `nx_suite_${suffix}`
+const roRole = `nx_ro_${suffix}`
+
+const base: ConnectorConfig = {
+  type: 'postgres',
+  config: { host: SERVICES.postgres.host, port: SERVICES.postgres.port, database: 'postgres', user: 'postgres', ssl: 'disable' },
+  credentials: {},
+  options: { pool_max: 4 },
+}
+const merge = (change: ConfigChange): ConnectorConfig => ({
+  type: base.type,
+  config: { ...base.config, ...change.config },
+  credentials: { ...base.credentials, ...change.credentials },
+  options: { ...base.options, ...change.options },
+})
+
+runConnectorSuite('postgres', async () => ({
+  connector: createPostgresConnector(base),
+  make: (change) => createPostgresConnector(merge(change)),
+  admin: async (sql) => { await pgAdmin(sql) },
+  sql: postgresSuiteSql(schema),
+  running: pgRunning,
+  teardown: async () => { await pgAdmin(`DROP ROLE IF EXISTS "${roRole}"`).catch(() => {}) },
+}), {
+  skip: !ok,
+  version: /^PostgreSQL \d+/,
+  primaryKeys: true,
+  foreignKeys: true,
+  badCredentials: { config: { user: `nx_no_such_role_${suffix}` }, credentials: { password: 'wrong-password-123' } },
+  unreachable: { config: { port: 1 } },
+  serverSideCancel: true,
+  param: { sql: 'SELECT $1::int AS a, $2::text AS b, $3::date AS c', params: [7, "x'; DROP TABLE t; --", '2024-03-01'], row: [7, "x'; DROP TABLE t; --", '2024-03-01'] },
+  extra: (env) => {
+    describe('postgres specifics', () => {
+      it('reverts session settings a query changes, so read-only cannot be switched off', async () => {
+        const c = env().connector
+        await rowsOf(c, `SELECT set_config('default_transaction_read_only', 'off', false)`)
+        await rowsOf(c, `SELECT set_config('statement_timeout', '0', false)`)
+        await expectConnectorError(rowsOf(c, `INSERT INTO ${env().sql.table('suite_customers')} VALUES (9, 'x')`), 'permission_denied')
+      })
+
+      it('maps arrays, json, bytea, uuid, timestamptz and big numerics', async () => {
+        const rows = await rowsOf(env().connector, `SELECT ARRAY[1,2,NULL]::int[] AS a, ARRAY['x,y', 'q"z']::text[] AS t,
+          '{"k": [1, true]}'::jsonb AS j, '\\x0102ff'::bytea AS by, 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'::uuid AS u,
+          TIMESTAMPTZ '2024-02-29 13:45:30.5+00' AS tz, 123456789012345678901234567890.123::numeric AS big,
+          'NaN'::float8 AS nan, ARRAY[9007199254740993]::int8[] AS bigs`)
+        expect(rows[0]).toEqual([[1, 2, null], ['x,y', 'q"z'], { k: [1, true] }, 'AQL/', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11',
+          expect.stringMatching(/^2024-02-29T\d{2}:\d{2}:30\.5(Z|[+-]\d{2}:\d{2})$/), '123456789012345678901234567890.123', null, ['9007199254740993']])
+      })
+
+      it('works with the SELECT-only role documented in connectors/README.md', async () => {
+        await pgAdmin(`CREATE ROLE "${roRole}" LOGIN`)
+        await pgAdmin(`GRANT USAGE ON SCHEMA "${schema}" TO "${roRole}"`)
+        await pgAdmin(`GRANT SELECT ON ALL TABLES IN SCHEMA "${schema}" TO "${roRole}"`)
+        const c = createPostgresConnector(merge({ config: { user: roRole } }))
+        try {
+          const info = await c.introspect({ schemas: [schema] })
+          expect(info.tables.map((t) => t.name)).toEqual(['suite_customers', 'suite_orders'])
+          expect(await rowsOf(c, `SELECT count(*) AS c FROM "${schema}".suite_orders`)).toEqual([['3']])
+          await expectConnectorError(rowsOf(c, `INSERT INTO "${schema}".suite_customers VALUES (9, 'x')`), 'permission_denied')
+          // Tables it has no grant on are not introspected.
+          await pgAdmin(`CREATE TABLE "${schema}".hidden (id int)`)
+          expect((await c.introspect({ schemas: [schema] })).tables.map((t) => t.name)).not.toContain('hidden')
+        } finally {
+          await c.close()
+          await pgAdmin(`DROP OWNED BY "${roRole}"`).catch(() => {})
+        }
+      })
+
+      it('discards the session of a cancelled query instead of reusing it', async () => {
+        const c = env().make({ options: { pool_max: 1 } })
+        const pidOf = async () => (await rowsOf(c, 'SELECT pg_backend_pid() AS p'))[0][0]
+        const before = await pidOf()
+        expect(await pidOf()).toBe(before)
+        const ac = new AbortController()
+        const run = rowsOfWithSignal(c, 'SELECT pg_sleep(30)', ac.signal)
+        await new Promise((r) => setTimeout(r, 300))
+        ac.abort()
+        await expectConnectorError(run, 'cancelled')
+        expect(await pidOf()).not.toBe(before)
+      })
+
+      it('refuses a connection to a missing database as invalid_config', async () => {
+        const c = env().make({ config: { database: `nx_missing_${suffix}` } })
+        await expectConnectorError(c.test(), 'invalid_config')
+      })
+
+      it('rejects invalid settings before connecting, naming the field but not the value', async () => {
+        expect(() => createPostgresConnector({ ...base, config: { ...base.config, port: 'abc' }, credentials: { password: 's3cret-value' } }))
+          .toThrowError(/config\.port/)
+        try {
+          createPostgresConnector({ ...base, config: { ...base.config, port: 'abc' }, credentials: { password: 's3cret-value' } })
+        } catch (e) { expect(String((e as Error).message)).not.toContain('s3cret-value') }
+      })
+    })
+  },
+})
+
+async function rowsOfWithSignal(c: ReturnType<typeof createPostgresConnector>, sql: string, signal: AbortSignal) {
+  const out: unknown[][] = []
+  for await (const b of c.stream({ sql, params: [] }, { signal, maxRows: 100, timeoutMs: 60_000 })) out.push(...b.rows)
+  return out
+}

@@ -1,0 +1,153 @@
+// `npm run eval:planner`: plans every question of test/fixtures/planner-eval.json
+// with the offline planner over catalogs built from the real MetricFlow YAML
+// (demo retail model, MetricFlow's simple_manifest), compares the result with
+// the expected semantic query and prints `planner eval: N/M correct`.
+//
+// Options: --verbose (print passing cases too), --only <id substring>,
+// --min <fraction> (exit 1 below it; default 0, the figure is informational).
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { dirname, join, relative, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { buildCatalog, importMetricFlow, type Catalog, type SemanticManifest, type SemanticQuery, type StructuredFilter } from '../semantic'
+import { getCatalogIndex } from '../src/planner/offline/catalog-index'
+import { planOffline } from '../src/planner/offline/offline-planner'
+import { PlanningError, type Turn } from '../src/planner/planner'
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+const SUITE_DIR = process.env.METRICFLOW_SUITE_DIR ?? '/work/shared/conformance/metricflow'
+
+interface EvalFile {
+  clock: { now: string; timezone: string }
+  catalogs: Record<string, { manifest: string; sample_values?: Record<string, Array<string | number | boolean>> }>
+  cases: EvalCase[]
+}
+type Expected = Partial<Pick<SemanticQuery, 'metrics' | 'group_by' | 'filters' | 'time_constraint' | 'order_by' | 'limit'>> & { error?: string }
+interface EvalCase {
+  id: string
+  catalog: string
+  question: string
+  /** Earlier questions of the same conversation, planned first. */
+  history?: string[]
+  expected: Expected
+}
+
+function yamlFiles(dir: string): Array<{ path: string; content: string }> {
+  const out: Array<{ path: string; content: string }> = []
+  for (const f of readdirSync(dir).sort()) {
+    const p = join(dir, f)
+    if (statSync(p).isDirectory()) out.push(...yamlFiles(p))
+    else if (/\.ya?ml$/.test(f)) out.push({ path: relative(dir, p), content: readFileSync(p, 'utf8') })
+  }
+  return out
+}
+
+/** Loads a manifest and adds the fixture's sample values (`model.dimension` keys), as the value index would. */
+function loadCatalog(spec: EvalFile['catalogs'][string]): Catalog {
+  const dir = spec.manifest.replace('$METRICFLOW_SUITE_DIR', SUITE_DIR)
+  const { manifest } = importMetricFlow(yamlFiles(resolve(ROOT, dir)), { source_schema: 'eval' })
+  for (const [key, values] of Object.entries(spec.sample_values ?? {})) {
+    const [model, dim] = key.split('.')
+    const d = findDimension(manifest, model, dim)
+    if (!d) throw new Error(`planner-eval: sample_values key "${key}" names no dimension`)
+    d.sample_values = values
+  }
+  return buildCatalog(manifest)
+}
+
+function findDimension(m: SemanticManifest, model: string, dim: string) {
+  return m.semantic_models.find((s) => s.name === model)?.dimensions.find((d) => d.name === dim)
+}
+
+// ------------------------------------------------------------ comparison
+
+const groupName = (g: NonNullable<SemanticQuery['group_by']>[number]) => (typeof g === 'string' ? g : [g.name, g.grain ?? g.date_part].filter(Boolean).join('__'))
+const filterKey = (f: StructuredFilter) => JSON.stringify([f.field, f.op, Array.isArray(f.value) ? [...f.value].map(String).sort() : f.value])
+const sortedJson = (xs: string[]) => JSON.stringify([...xs].sort())
+
+function compareQuery(expected: Expected, got: SemanticQuery): string[] {
+  const diffs: string[] = []
+  const cmp = (what: string, a: string, b: string) => { if (a !== b) diffs.push(`${what}: expected ${a}, got ${b}`) }
+  cmp('metrics', sortedJson(expected.metrics ?? []), sortedJson(got.metrics))
+  cmp('group_by', sortedJson((expected.group_by ?? []).map(groupName)), sortedJson((got.group_by ?? []).map(groupName)))
+  cmp('filters', sortedJson((expected.filters ?? []).map(filterKey)), sortedJson((got.filters ?? []).map(filterKey)))
+  const tc = (t?: SemanticQuery['time_constraint']) => JSON.stringify(t && (t.start || t.end) ? { start: t.start ?? null, end: t.end ?? null } : null)
+  cmp('time_constraint', tc(expected.time_constraint), tc(got.time_constraint))
+  cmp('order_by', JSON.stringify(expected.order_by ?? []), JSON.stringify(got.order_by ?? []))
+  cmp('limit', JSON.stringify(expected.limit ?? null), JSON.stringify(got.limit ?? null))
+  return diffs
+}
+
+// ------------------------------------------------------------ run
+
+function main(): void {
+  const args = process.argv.slice(2)
+  const verbose = args.includes('--verbose')
+  const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined
+  const min = args.includes('--min') ? Number(args[args.indexOf('--min') + 1]) : 0
+  const file = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/planner-eval.json'), 'utf8')) as EvalFile
+  const ctx = { now: new Date(file.clock.now), timezone: file.clock.timezone }
+  const catalogs = new Map<string, Catalog>()
+  const unavailable = new Map<string, string>()
+  for (const [name, spec] of Object.entries(file.catalogs)) {
+    let catalog: Catalog
+    try {
+      catalog = loadCatalog(spec)
+    } catch (err) {
+      // e.g. the MetricFlow suite is not on this machine: say so instead of crashing
+      unavailable.set(name, (err as Error).message)
+      continue
+    }
+    // the index is built once per catalog (cached by identity); timed apart from planning
+    const t0 = performance.now()
+    getCatalogIndex(catalog)
+    console.log(`catalog ${name}: ${catalog.metrics.length} metrics, ${catalog.dimensions.length} dimensions, index built in ${(performance.now() - t0).toFixed(1)} ms`)
+    catalogs.set(name, catalog)
+  }
+
+  let correct = 0
+  let total = 0
+  let skipped = 0
+  const timings: number[] = []
+  const failures: string[] = []
+  for (const c of file.cases) {
+    if (only && !c.id.includes(only)) continue
+    if (unavailable.has(c.catalog)) { skipped++; continue }
+    total++
+    const catalog = catalogs.get(c.catalog)
+    if (!catalog) throw new Error(`planner-eval: case ${c.id} names unknown catalog ${c.catalog}`)
+    const history: Turn[] = []
+    let outcome: { query?: SemanticQuery; error?: string; message?: string }
+    try {
+      for (const q of c.history ?? []) history.push({ question: q, plan: planOffline(q, catalog, history, ctx) })
+      const t0 = performance.now()
+      const plan = planOffline(c.question, catalog, history, ctx)
+      timings.push(performance.now() - t0)
+      outcome = { query: plan.query }
+    } catch (err) {
+      if (!(err instanceof PlanningError)) throw err
+      outcome = { error: err.code, message: err.message }
+    }
+    let diffs: string[]
+    if (c.expected.error) diffs = outcome.error === c.expected.error ? [] : [`expected error ${c.expected.error}, got ${outcome.error ? `error ${outcome.error}` : JSON.stringify(outcome.query)}`]
+    else diffs = outcome.query ? compareQuery(c.expected, outcome.query) : [`expected a plan, got ${outcome.error}: ${outcome.message}`]
+    if (diffs.length === 0) {
+      correct++
+      if (verbose) console.log(`ok   ${c.id}: ${c.question}`)
+    } else {
+      const lines = [`FAIL ${c.id} [${c.catalog}] ${c.history?.length ? `(after ${c.history.map((h) => JSON.stringify(h)).join(' → ')}) ` : ''}${JSON.stringify(c.question)}`]
+      lines.push(`     expected: ${JSON.stringify(c.expected)}`)
+      lines.push(`     got:      ${outcome.query ? JSON.stringify(outcome.query) : `${outcome.error}: ${outcome.message}`}`)
+      for (const d of diffs) lines.push(`     - ${d}`)
+      failures.push(lines.join('\n'))
+    }
+  }
+  for (const f of failures) console.log(f)
+  timings.sort((a, b) => a - b)
+  const p = (x: number) => (timings.length ? timings[Math.min(timings.length - 1, Math.floor(x * timings.length))].toFixed(2) : '-')
+  console.log(`planning time per question: median ${p(0.5)} ms, p95 ${p(0.95)} ms, max ${p(1)} ms`)
+  for (const [name, why] of unavailable) console.log(`catalog ${name} unavailable (${why}); its cases were skipped (set METRICFLOW_SUITE_DIR)`)
+  console.log(`planner eval: ${correct}/${total} correct${skipped ? ` (${skipped} skipped)` : ''}`)
+  if (total > 0 && correct / total < min) process.exitCode = 1
+}
+
+main()

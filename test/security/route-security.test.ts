@@ -1,0 +1,172 @@
+// Every authenticated route of the OpenAPI document goes through the shared
+// security checks (test/support/route-security.ts). The table below says, per
+// operationId, which scope the route needs (api.md, and the route's
+// requireScope), what `{id}` names, a body that passes validation, and where
+// the route accepts references to other objects. A route in the document (or
+// served by the app) that is missing from the table fails the suite, so a new
+// route cannot ship without these checks.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestApp, type TestApp } from '../support/test-app'
+import {
+  createSecurityFixture, expectBadCredentialsRefused, expectErrorEnvelope, expectScopeEnforced, expectTenantIsolation, expectUnauthenticated, expectOtherTenantIntact, expectRateLimitHeaders, routesFromOpenApi, routesServed,
+  settableClock, type DocumentedRoute, type RouteSpec, type SecurityFixture,
+} from '../support/route-security'
+
+type Entry = Omit<RouteSpec, 'operationId' | 'method' | 'path'>
+
+const question = () => ({ question: 'total sales last quarter' })
+let n = 0
+const unique = () => `${Date.now().toString(36)}${(n++).toString(36)}`
+
+/** The scope and objects of every authenticated operation. */
+const ROUTES: Record<string, Entry> = {
+  // API keys
+  listApiKeys: { scope: 'keys:manage', query: 'limit=5' },
+  createApiKey: { scope: 'keys:manage', body: () => ({ name: `sec-${unique()}`, scopes: ['keys:manage'] }) },
+  revokeApiKey: { scope: 'keys:manage', object: 'apiKey' },
+  getWebhookSecret: { scope: 'keys:manage' },
+  rotateWebhookSecret: { scope: 'keys:manage' },
+  // Query
+  runQuery: {
+    scope: 'query:run', body: question,
+    refs: [{ kind: 'connection', in: 'body', field: 'connection_id' }, { kind: 'conversation', in: 'body', field: 'conversation_id' }],
+  },
+  streamQuery: {
+    scope: 'query:run', body: question,
+    refs: [{ kind: 'connection', in: 'body', field: 'connection_id' }, { kind: 'conversation', in: 'body', field: 'conversation_id' }],
+  },
+  listQueryHistory: {
+    scope: 'query:read',
+    refs: [
+      { kind: 'connection', in: 'query', field: 'connection_id', expect: 'filtered' },
+      { kind: 'conversation', in: 'query', field: 'conversation_id', expect: 'filtered' },
+    ],
+  },
+  getQuery: { scope: 'query:read', object: 'query' },
+  deleteQuery: { scope: 'query:run', object: 'query' },
+  cancelQuery: { scope: 'query:run', object: 'query' },
+  // Connections
+  listConnections: { scope: 'connections:read' },
+  createConnection: { scope: 'connections:write', body: () => ({ name: `sec ${unique()}`, type: 'pglite', config: { demo: true }, is_default: false }) },
+  getConnection: { scope: 'connections:read', object: 'connection' },
+  updateConnection: { scope: 'connections:write', object: 'connection', body: () => ({ name: 'renamed by attacker' }) },
+  deleteConnection: { scope: 'connections:write', object: 'connection' },
+  testConnection: { scope: 'connections:read', object: 'connection' },
+  getConnectionSchema: { scope: 'connections:read', object: 'connection' },
+  // Semantic layer
+  listMetrics: { scope: 'semantic:read', refs: [{ kind: 'connection', in: 'query', field: 'connection_id' }] },
+  createMetric: {
+    scope: 'semantic:write', body: () => ({ name: `sec_${unique()}`, type: 'simple', type_params: { measure: 'order_total' } }),
+    refs: [{ kind: 'connection', in: 'body', field: 'connection_id' }],
+  },
+  getMetric: { scope: 'semantic:read', object: 'metric' },
+  updateMetric: { scope: 'semantic:write', object: 'metric', body: () => ({ label: 'attacker' }) },
+  deleteMetric: { scope: 'semantic:write', object: 'metric' },
+  listDimensions: { scope: 'semantic:read', refs: [{ kind: 'connection', in: 'query', field: 'connection_id' }] },
+  createDimension: {
+    scope: 'semantic:write', body: () => ({ semantic_model: 'stores', name: `sec_${unique()}`, type: 'categorical', expr: 'region' }),
+    refs: [{ kind: 'connection', in: 'body', field: 'connection_id' }, 
+      // A model name or id is resolved inside the (own) connection: an unknown one is a 422 like any unknown reference.
+      { kind: 'model', in: 'body', field: 'semantic_model', status: 422 }],
+  },
+  getDimension: { scope: 'semantic:read', object: 'dimension' },
+  updateDimension: { scope: 'semantic:write', object: 'dimension', body: () => ({ label: 'attacker' }) },
+  deleteDimension: { scope: 'semantic:write', object: 'dimension' },
+  refreshDimensionValues: { scope: 'semantic:write', object: 'dimension' },
+  listSemanticModels: { scope: 'semantic:read', refs: [{ kind: 'connection', in: 'query', field: 'connection_id' }] },
+  createSemanticModel: {
+    scope: 'semantic:write', body: () => ({ name: `sec_${unique()}`, node_relation: { alias: 'orders', schema_name: 'retail' } }),
+    refs: [{ kind: 'connection', in: 'body', field: 'connection_id' }],
+  },
+  getSemanticModel: { scope: 'semantic:read', object: 'model' },
+  updateSemanticModel: { scope: 'semantic:write', object: 'model', body: () => ({ label: 'attacker' }) },
+  deleteSemanticModel: { scope: 'semantic:write', object: 'model' },
+  importSemanticLayer: {
+    scope: 'semantic:write', body: () => ({ files: [{ path: 'empty.yml', content: 'semantic_models: []\n' }], refresh_sample_values: false }),
+    refs: [{ kind: 'connection', in: 'body', field: 'connection_id' }],
+  },
+  semanticQuery: { scope: 'query:run', body: () => ({ metrics: ['total_sales'] }), refs: [{ kind: 'connection', in: 'body', field: 'connection_id' }] },
+  validateSemanticLayer: { scope: 'semantic:read', body: () => ({}), refs: [{ kind: 'connection', in: 'body', field: 'connection_id' }] },
+  // Identity
+  logout: { scope: null },
+  getMe: { scope: null },
+  listUsers: { scope: 'users:manage' },
+  createUser: { scope: 'users:manage', body: () => ({ email: `sec-${unique()}@example.com`, password: 'a long enough password', role: 'viewer' }) },
+  getUser: { scope: 'users:manage', object: 'user' },
+  updateUser: { scope: 'users:manage', object: 'user', body: () => ({ name: 'attacker' }) },
+  deleteUser: { scope: 'users:manage', object: 'user' },
+}
+
+/** Operations that answer without a credential (api.md, Authentication). */
+const PUBLIC = new Set(['getHealth', 'login', 'refreshToken'])
+/** Served by the app outside the OpenAPI document, all public. */
+const UNDOCUMENTED_PUBLIC = new Set(['get /openapi.json', 'get /docs'])
+
+const clock = settableClock()
+let t: TestApp
+let f: SecurityFixture
+let documented: DocumentedRoute[]
+
+// The table is static, but the document is only known once the app exists:
+// build the app at collection time so `describe.each` can enumerate routes.
+// The demo warehouse gives the main tenant a working default connection, so
+// positive controls (a key holding the scope) run the real handlers.
+t = await createTestApp({ NEXATRON_RATE_LIMIT_PER_HOUR: '100000', NEXATRON_TENANT_RATE_LIMIT_PER_HOUR: '1000000' }, { demo: true, now: clock.now })
+documented = routesFromOpenApi(await (await t.request('GET', '/openapi.json', { key: null })).json())
+const secured = documented.filter((r) => r.secured)
+const specs: RouteSpec[] = secured.filter((r) => ROUTES[r.operationId]).map((r) => ({ ...ROUTES[r.operationId], operationId: r.operationId, method: r.method, path: r.path }))
+
+beforeAll(async () => { f = await createSecurityFixture(t, { clock }) })
+afterAll(async () => { await t?.close() })
+
+describe('the route table', () => {
+  it('covers every authenticated route of the OpenAPI document', () => {
+    const missing = secured.filter((r) => !ROUTES[r.operationId]).map((r) => `${r.operationId} (${r.method.toUpperCase()} ${r.path})`)
+    expect(missing, 'add these operations to ROUTES in test/security/route-security.test.ts').toEqual([])
+    expect(secured.length).toBeGreaterThanOrEqual(40)
+  })
+
+  it('names no operation that the document lacks', () => {
+    const known = new Set(secured.map((r) => r.operationId))
+    expect(Object.keys(ROUTES).filter((id) => !known.has(id))).toEqual([])
+  })
+
+  it('has only the known public operations without security', () => {
+    expect(documented.filter((r) => !r.secured).map((r) => r.operationId).sort()).toEqual([...PUBLIC].sort())
+  })
+
+  it('serves no route that the document does not describe', () => {
+    const inDoc = new Set(documented.map((r) => `${r.method} ${r.path}`))
+    const extra = routesServed(t.app).map((r) => `${r.method} ${r.path}`).filter((k) => !inDoc.has(k) && !UNDOCUMENTED_PUBLIC.has(k))
+    expect(extra, 'routes outside the OpenAPI document escape these checks').toEqual([])
+  })
+
+  it('declares {id} objects for every path with {id}', () => {
+    expect(specs.filter((s) => s.path.includes('{id}') && !s.object).map((s) => s.operationId)).toEqual([])
+  })
+})
+
+describe('public routes', () => {
+  it('answer without a credential and still carry rate-limit headers', async () => {
+    const health = await t.request('GET', '/health', { key: null })
+    expect(health.status).toBe(200)
+    expectRateLimitHeaders(health, 'GET /health')
+    const login = await t.request('POST', '/api/v1/auth/login', { key: null, body: { email: 'nobody@example.com', password: 'not the password' } })
+    await expectErrorEnvelope(login, 401, 'unauthorized', 'login with a wrong password')
+    const refresh = await t.request('POST', '/api/v1/auth/refresh', { key: null, body: { refresh_token: 'nxr_' + 'x'.repeat(43) } })
+    await expectErrorEnvelope(refresh, 401, 'unauthorized', 'refresh with an unknown token')
+  })
+})
+
+describe.each(specs.map((s) => [`${s.method.toUpperCase()} ${s.path} (${s.operationId})`, s] as const))('%s', (_title, spec) => {
+  it('returns 401 without a credential', async () => { await expectUnauthenticated(f, spec) })
+  it('returns 401 for malformed, unknown, expired, revoked and forged credentials', async () => { await expectBadCredentialsRefused(f, spec) })
+  it(spec.scope ? `returns 403 without the ${spec.scope} scope and passes with it` : 'passes with any valid credential', async () => { await expectScopeEnforced(f, spec) })
+  it("answers another tenant's objects like missing ones (404)", async () => { await expectTenantIsolation(f, spec) })
+})
+
+describe('after every route was probed', () => {
+  it("leaves the other tenant's objects untouched", async () => {
+    await expectOtherTenantIntact(f)
+  })
+})
