@@ -23,6 +23,7 @@ import { WebhookSecrets } from './query/webhook-secrets'
 import { createOfflinePlanner } from './planner/offline/offline-planner'
 import { createPlannerFromConfig } from './planner/hybrid'
 import type { Planner } from './planner/planner'
+import { summarizeWithLlm } from './planner/llm/summarize'
 import { createConnector } from '../connectors/registry'
 import { createPgliteConnector } from '../connectors/pglite/connector'
 import type { Services } from './services'
@@ -75,12 +76,15 @@ export async function buildServices(config: Config, opts: ContainerOptions = {})
   const semanticStore = new SemanticStore(db)
   const semantic = new SemanticService(semanticStore, db, connections)
   const history = new QueryHistory(db)
+  const openai = config.planner.openai
+    ? { apiKey: config.planner.openai.apiKey, baseURL: config.planner.openai.baseURL, model: config.planner.openai.model, timeoutMs: config.planner.openai.timeoutMs }
+    : undefined
   const planner = opts.planner ?? createPlannerFromConfig({
-    mode: config.planner.mode, offline: createOfflinePlanner(), minConfidence: config.planner.minConfidence,
-    openai: config.planner.openai ? { apiKey: config.planner.openai.apiKey, baseURL: config.planner.openai.baseURL, model: config.planner.openai.model, timeoutMs: config.planner.openai.timeoutMs } : undefined,
+    mode: config.planner.mode, offline: createOfflinePlanner(), minConfidence: config.planner.minConfidence, openai,
   })
   const runner = new QueryRunner({
     connections, semantic: semanticStore, tenants, history, planner, logger, now: opts.now,
+    llmSummary: config.planner.llmSummary && openai ? (input, signal) => summarizeWithLlm(input, { openai }, signal) : undefined,
     gate: new ConcurrencyGate(config.limits.concurrentPerKey, config.limits.concurrentPerTenant),
     limits: config.query,
   })

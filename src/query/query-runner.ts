@@ -17,6 +17,8 @@ import type { ConcurrencyGate } from './concurrency-gate'
 import { resultColumns, rowShaper, type ResultColumn } from './result-columns'
 import { dialectOf, allowedRelations, defaultSchemaOf } from './connection-dialect'
 import type { Logger } from '../logger'
+import type { LlmSummary, LlmSummaryInput } from '../planner/llm/summarize'
+import type { LlmUsage } from '../planner/planner'
 
 export interface RunInput {
   principal: Principal
@@ -56,6 +58,13 @@ export interface QueryRunnerDeps {
   logger: Logger
   limits: { defaultMaxRows: number; maxRowsLimit: number; defaultTimeoutMs: number; historyRows: number; allowFunctions: string[] }
   now?: () => Date
+  /** An LLM-written summary (NEXATRON_LLM_SUMMARY); the deterministic one stays when it fails. */
+  llmSummary?: (input: LlmSummaryInput, signal: AbortSignal) => Promise<LlmSummary | null>
+}
+
+function addUsage(a: LlmUsage | undefined, b: LlmUsage): LlmUsage {
+  if (!a) return b
+  return { model: a.model, prompt_tokens: a.prompt_tokens + b.prompt_tokens, completion_tokens: a.completion_tokens + b.completion_tokens, total_tokens: a.total_tokens + b.total_tokens }
 }
 
 export class QueryRunner {
@@ -184,12 +193,19 @@ export class QueryRunner {
         for (const r of rows) if (kept.length < Math.max(this.deps.limits.historyRows, 50)) kept.push(r)
         yield { type: 'rows', rows }
       }
-      const summary = summarize(plan, columns, kept, { timezone, now, rowCount, truncated, question: run.input.question })
+      let summary = summarize(plan, columns, kept, { timezone, now, rowCount, truncated, question: run.input.question })
+      let usage = plan.usage
+      if (this.deps.llmSummary && run.input.question) {
+        const llm = await this.deps.llmSummary({
+          question: run.input.question, plan, columns, rows: kept, row_count: rowCount, truncated, deterministic_summary: summary,
+        }, controller.signal).catch(() => null)
+        if (llm) { summary = llm.summary; usage = addUsage(usage, llm.usage) }
+      }
       yield { type: 'summary', summary }
       const duration = Date.now() - started
       await this.deps.history.update(run.id, {
         status: 'succeeded', plan, sql: sqlText, rowCount, truncated, durationMs: duration, planner: plan.planner,
-        usage: plan.usage ?? null, summary, explanation, resultColumns: columns,
+        usage: usage ?? null, summary, explanation, resultColumns: columns,
         resultRows: kept.slice(0, this.deps.limits.historyRows), finishedAt: new Date(), error: null,
       })
       yield { type: 'done', id: run.id, row_count: rowCount, truncated, execution_time_ms: duration }
