@@ -7,12 +7,12 @@ import type { SecretBox } from '../security/secret-box'
 import { newId } from '../ids'
 import { AppError, notFound } from '../http/errors'
 import { decodeCursor, encodeCursor, type Page } from '../store/pagination'
-import type { Connector, ConnectorConfig, ConnectionType, SchemaInfo } from '../../connectors/connector'
+import type { Connector, ConnectorConfig, ConnectorOptions, ConnectionType, SchemaInfo } from '../../connectors/connector'
 import { assertHostAllowed, type HostPolicyOptions } from '../security/host-policy'
 
 export type ConnectionRow = typeof connections.$inferSelect
 
-export interface ConnectionOptions { max_rows?: number; timeout_ms?: number; allow_raw_sql?: boolean }
+export interface ConnectionOptions extends ConnectorOptions { allow_raw_sql?: boolean }
 
 export interface ConnectionView {
   id: string
@@ -176,10 +176,9 @@ export class ConnectionService {
     if (cached && cached.version === version) return cached.connector
     if (cached) await cached.connector.close().catch(() => {})
     await this.checkHosts(row.config)
-    const opts = row.options as ConnectionOptions
+    const { allow_raw_sql: _raw, ...options } = row.options as ConnectionOptions
     const connector = await this.deps.createConnector({
-      type: row.type as ConnectionType, config: row.config, credentials: this.credentials(row),
-      options: { max_rows: opts.max_rows, timeout_ms: opts.timeout_ms },
+      type: row.type as ConnectionType, config: row.config, credentials: this.credentials(row), options,
     }, row)
     this.live.set(row.id, { connector, version })
     return connector

@@ -68,7 +68,7 @@ export const connections = pgTable('connections', {
   config: jsonb('config').$type<Record<string, unknown>>().notNull(),
   /** AES-256-GCM sealed credentials (see security/secret-box). */
   credentialsEnc: text('credentials_enc'),
-  options: jsonb('options').$type<{ max_rows?: number; timeout_ms?: number; allow_raw_sql?: boolean }>().notNull().default({}),
+  options: jsonb('options').$type<{ max_rows?: number; timeout_ms?: number; allow_raw_sql?: boolean; pool_max?: number; idle_ms?: number; acquire_timeout_ms?: number; connect_timeout_ms?: number }>().notNull().default({}),
   isDefault: boolean('is_default').notNull().default(false),
   schemaCache: jsonb('schema_cache'),
   schemaCachedAt: ts('schema_cached_at'),
