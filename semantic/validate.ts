@@ -1,7 +1,9 @@
 // Referential checks of a manifest without a database: every reference points
 // at something that exists, names are unique, metric graphs have no cycles.
 import type { Measure, MeasureInput, Metric, MetricInput, SemanticManifest, SemanticModel } from './types'
-import { parseWindow } from './names'
+import { SemanticGraph } from './graph'
+import { METRIC_TIME, formatQueryName, parseWindow } from './names'
+import { suggest } from './suggest'
 import { filterList, parseWhereFilter } from './where-filter'
 
 export interface ManifestProblem {
@@ -184,6 +186,9 @@ export function validateManifest(manifest: SemanticManifest): ManifestProblem[] 
   }
   for (const m of manifest.metrics) visit(m.name, [])
 
+  // Filter templates must name things the metric can reach (only when the references above hold).
+  if (problems.length === 0) checkFilterReferences(manifest, add)
+
   if (needsTimeSpine && manifest.time_spines.length === 0) {
     add('time_spines', 'metrics use cumulative windows, offsets or join_to_timespine but no time spine is configured (project_configuration.time_spines)')
   }
@@ -194,4 +199,74 @@ export function validateManifest(manifest: SemanticManifest): ManifestProblem[] 
     })
   })
   return problems
+}
+
+type AddProblem = (path: string, message: string, object?: object, field?: string) => void
+
+/** Every Dimension/TimeDimension/Entity/Metric in a metric's filters must resolve from the models it reads. */
+function checkFilterReferences(manifest: SemanticManifest, add: AddProblem): void {
+  const graph = new SemanticGraph(manifest)
+  manifest.metrics.forEach((m, i) => {
+    let sources: string[]
+    try {
+      sources = [...new Set(graph.metricGroupingMeasures(m.name).map((x) => graph.measure(x).model.name))]
+    } catch {
+      return
+    }
+    const check = (texts: string | string[] | undefined, models: string[], path: string, owner: object, field: string) => {
+      for (const text of filterList(texts)) {
+        let parsed
+        try {
+          parsed = parseWhereFilter(text)
+        } catch {
+          continue // reported by checkFilters
+        }
+        for (const ref of parsed.refs) {
+          if (ref.kind === 'metric') {
+            if (!graph.metrics.has(ref.name)) add(path, `filter "${text}" of metric "${m.name}" uses unknown metric "${ref.name}"`, owner, field)
+            continue
+          }
+          const name = graph.parseName(ref.name)
+          name.entityPath = [...ref.entityPath, ...name.entityPath]
+          if (name.element === METRIC_TIME && name.entityPath.length === 0) continue
+          const wantTime = ref.kind === 'time_dimension' || name.grain !== undefined || name.datePart !== undefined
+          for (const model of models) {
+            let found
+            try {
+              found = graph.resolveElement(model, name, wantTime)
+            } catch {
+              found = true // ambiguous names are reported at query time, with the choices
+            }
+            if (found) continue
+            const suggestions = suggest(formatQueryName({ entityPath: name.entityPath, element: name.element }), graph.queryNames(model, true))
+            add(path, `filter "${text}" of metric "${m.name}" uses "${ref.name}", which ${model} cannot reach${suggestions.length ? ` (did you mean ${suggestions.slice(0, 3).join(', ')}?)` : ''}`, owner, field)
+            break
+          }
+        }
+      }
+    }
+    const path = `metrics[${i}]`
+    check(m.filter, sources, `${path}.filter`, m, 'filter')
+    const tp = m.type_params
+    if (tp.measure && typeof tp.measure === 'object') {
+      try {
+        check(tp.measure.filter, [graph.measure(tp.measure.name).model.name], `${path}.type_params.measure.filter`, tp.measure, 'filter')
+      } catch {
+        // unknown measure: reported above
+      }
+    }
+    const inputs: MetricInput[] = [
+      ...(tp.metrics ?? []),
+      ...[tp.numerator, tp.denominator].filter((x): x is MetricInput => typeof x === 'object' && x !== null),
+    ]
+    for (const input of inputs) {
+      if (!input.filter) continue
+      try {
+        const models = [...new Set(graph.metricGroupingMeasures(input.name).map((x) => graph.measure(x).model.name))]
+        check(input.filter, models, `${path}.type_params`, input, 'filter')
+      } catch {
+        // unknown input: reported above
+      }
+    }
+  })
 }

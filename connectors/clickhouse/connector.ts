@@ -50,11 +50,14 @@ const CH_RULES = { doubleQuotes: true, hashComments: false, backslashEscapes: tr
 export type ReadonlyLevel = '0' | '1' | '2'
 
 /**
- * Per-query settings. A user whose profile has readonly=1 may not change any
- * setting, so only our own timer and KILL QUERY bound its queries; readonly=2
- * (the recommended profile) keeps the database read-only and lets us set
- * limits; with readonly=0 we ask for readonly=2 ourselves (it cannot be lifted
- * by the query: changing `readonly` is refused once it is set).
+ * Per-query settings, by the user's profile:
+ * - readonly=0: we send readonly=1 with our limits (the server applies request
+ *   settings together, so the limits still take). readonly=1 refuses writes,
+ *   DDL, SET/SETTINGS (the query cannot lift it) and table functions such as
+ *   url() and file(), which readonly=2 would allow.
+ * - readonly=2: `readonly` cannot be changed any more; we send only limits.
+ * - readonly=1: no setting may be sent; the profile's own max_execution_time,
+ *   our timer and KILL QUERY bound the query, our reader cuts the rows.
  */
 export function chQuerySettings(level: ReadonlyLevel, timeoutMs: number, maxRows?: number): ClickHouseSettings {
   if (level === '1') return {}
@@ -67,7 +70,7 @@ export function chQuerySettings(level: ReadonlyLevel, timeoutMs: number, maxRows
     s.max_result_rows = String(maxRows + 1)
     s.result_overflow_mode = 'break'
   }
-  if (level === '0') s.readonly = '2'
+  if (level === '0') s.readonly = '1'
   return s
 }
 
@@ -130,7 +133,7 @@ export function createClickhouseConnector(cfg: ConnectorConfig, internals: Click
   }
 
   const detectReadonly = (): Promise<ReadonlyLevel> => {
-    readonlyLevel ??= tsv(`SELECT value FROM system.settings WHERE name = 'readonly'`, options.connectTimeoutMs + 5_000)
+    readonlyLevel ??= tsv(`SELECT value FROM system.settings WHERE name = 'readonly'`, options.connectTimeoutMs + 2_000)
       .then((rows) => (['1', '2'].includes(rows[0]?.[0]) ? rows[0][0] : '0') as ReadonlyLevel)
     readonlyLevel.catch(() => { readonlyLevel = undefined })
     return readonlyLevel
@@ -167,7 +170,7 @@ export function createClickhouseConnector(cfg: ConnectorConfig, internals: Click
   async function test() {
     const started = performance.now()
     const version = await withSlot(options.connectTimeoutMs, async () => {
-      const rows = await tsv('SELECT version()', options.connectTimeoutMs + 5_000)
+      const rows = await tsv('SELECT version()', options.connectTimeoutMs + 2_000)
       await detectReadonly()
       return rows[0]?.[0] ?? ''
     }, true)
@@ -263,13 +266,16 @@ export function createClickhouseConnector(cfg: ConnectorConfig, internals: Click
       async close(discard) {
         if (done) return
         done = true
+        // Dropping the response matters as much as KILL: a query blocked on
+        // writing to a paused socket only notices the kill once the socket goes.
+        const drop = () => { ac.abort(); rs.close() }
         if (discard || (!ended && !failed)) {
           // Still running (or unknown): stop it in the server, then drop the HTTP response.
           if (!discard) await kill(queryId)
-          ac.abort()
+          drop()
           return
         }
-        if (failed) ac.abort()
+        if (failed) drop()
       },
     }
   }

@@ -45,6 +45,8 @@ export function mapChError(dialect: ConnectionType, err: unknown, timeoutMs: num
   const net = networkError(dialect, err)
   if (net) return net
   const msg = messageOf(err)
+  // An HTTP error without a ClickHouse exception body: something else answered (a proxy, another service).
+  if (msg.trim() === '') return new ConnectorError('unreachable', dialect, 'the server did not answer like ClickHouse; check host, port, path and ssl', err)
   if (/timeout/i.test(msg)) return new ConnectorError('unreachable', dialect, 'cannot reach the database server (timed out)', err)
   if (/socket hang up|ECONNRESET/i.test(msg)) return new ConnectorError('unreachable', dialect, 'lost the connection to the database server', err)
   return new ConnectorError('query_failed', dialect, `the query failed: ${scrub(msg).slice(0, 2000)}`, err)

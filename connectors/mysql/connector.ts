@@ -104,7 +104,10 @@ export function createMysqlConnector(cfg: ConnectorConfig): Connector {
   }
   const pool = mysql.createPool({
     ...connection,
-    connectionLimit: options.poolMax,
+    // mysql2 runs its idle sweep only when maxIdle < connectionLimit. The gate
+    // below never lets more than poolMax out at once, so the extra slot is never
+    // used; it only switches on eviction after idleTimeout.
+    connectionLimit: options.poolMax + 1,
     maxIdle: options.poolMax,
     idleTimeout: options.idleMs,
     waitForConnections: true,

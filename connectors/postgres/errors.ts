@@ -25,7 +25,10 @@ export function mapPgError(dialect: ConnectionType, err: unknown, timeoutMs: num
       case '3D000':
         return new ConnectorError('invalid_config', dialect, 'the database named in this connection does not exist', err)
       case '57014':
-        return /statement timeout/i.test(msg) ? timeoutError(dialect, timeoutMs, err) : cancelledError(dialect, err)
+        // Postgres says "statement timeout"; Redshift reports its statement_timeout
+        // as "Query (150) canceled on user's request", so also go by the clock.
+        if (/statement timeout/i.test(msg) || (life && life.elapsedMs >= timeoutMs * 0.95)) return timeoutError(dialect, timeoutMs, err)
+        return cancelledError(dialect, err)
       case '25006':
         return new ConnectorError('permission_denied', dialect, `the session is read-only and the database refused the statement: ${msg}`, err)
       case '42501':

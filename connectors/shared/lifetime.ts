@@ -9,6 +9,7 @@ export class QueryLifetime {
   private readonly controller = new AbortController()
   private readonly timer: NodeJS.Timeout
   private readonly onOuterAbort = () => this.stop('cancelled')
+  private readonly startedAt = performance.now()
   reason: StopReason | null = null
 
   /**
@@ -30,6 +31,8 @@ export class QueryLifetime {
   }
 
   get signal(): AbortSignal { return this.controller.signal }
+  /** Milliseconds since the query started. */
+  get elapsedMs(): number { return performance.now() - this.startedAt }
   get stopped(): boolean { return this.reason !== null }
 
   stop(reason: StopReason): void {

@@ -9,7 +9,8 @@ import {
   filterItems, filterMetricRefs, renderResolved, resolveFilter, type FilterSpec, type ResolvedFilter,
 } from './filters'
 import { isStandardGrain, itemBaseGrain, resolveParsed, type QueryItem, type ResolveContext } from './items'
-import { compileMetricSet, metricResolveContext } from './metrics'
+import { compileMetricSet } from './metrics'
+import { metricResolveContext } from './metric-request'
 import { buildRows, type MetricJoin } from './rows'
 import { select, type Join, type SelectItem } from './sql'
 import { rangePredicates, type TimeRange } from './time-constraint'
@@ -85,6 +86,11 @@ export function compileDimensionQuery(ctx: CompileContext, q: DimensionQuery): D
   }
 
   const needsSpine = timeItems.length > 0 || preliminary.some((f) => filterItems(f).some((i) => i.kind === 'metric_time'))
+  if (q.range && !needsSpine) {
+    throw new SemanticError('invalid_query', 'a time_constraint applies to metric_time: add a metric or group by metric_time', [
+      { path: 'time_constraint', issue: 'no_metric_time' },
+    ])
+  }
   const spineGrain = finestTimeGrain(ctx, [...timeItems, ...preliminary.flatMap(filterItems).filter((i) => i.kind === 'metric_time')])
   const customItems = [...timeItems, ...preliminary.flatMap(filterItems)].filter((i) => i.kind === 'metric_time' && i.grain && !isStandardGrain(i.grain))
   const custom = customItems.length > 0 ? ctx.graph.customGrains.get(customItems[0].grain!) : undefined
@@ -127,7 +133,7 @@ export function compileDimensionQuery(ctx: CompileContext, q: DimensionQuery): D
       metricJoins.push({ dataset: ds, keyItem, datasetKey: g.name, valueColumn: ref.metric, as: ref.column })
     }
     const rowItems = [...others, ...resolved.flatMap(filterItems).filter((i) => i.kind !== 'metric_time')]
-    const rows = buildRows(ctx, { model, measures: [], items: rowItems, metricJoins, joinKind: fullJoins ? 'full' : 'left' })
+    const rows = buildRows(ctx, { model, measures: [], items: rowItems, metricJoins, joinKind: fullJoins ? 'full' : 'left', projected: spineDef !== undefined })
     from = rows.from
     joins = [...rows.joins]
     const exprs = new Map(rows.exprs)

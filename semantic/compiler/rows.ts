@@ -6,7 +6,7 @@ import { SemanticError, type Dimension, type Entity, type Measure, type Semantic
 import type { JoinHop } from '../graph'
 import { bindItem, itemBaseGrain, isStandardGrain, type BoundItem, type QueryItem } from './items'
 import type { CompileContext, Dataset } from './context'
-import { select, type Join, type JoinKind, type SelectItem, type Source } from './sql'
+import { select, type Join, type JoinKind, type Select, type SelectItem, type Source } from './sql'
 
 /** FROM + JOINs and the SQL expression of every column they provide. */
 export interface RowSource {
@@ -45,6 +45,8 @@ export interface RowRequest {
   metricJoins?: MetricJoin[]
   /** `full` for dimension-only queries (MetricFlow joins dimension sources with FULL OUTER JOIN). */
   joinKind?: JoinKind
+  /** Always project the model in a subquery (callers that add joins of their own need qualified columns). */
+  projected?: boolean
 }
 
 export function entityExpr(ctx: CompileContext, e: Entity): string {
@@ -118,6 +120,28 @@ interface JoinedNode {
 }
 
 /**
+ * The SELECT projecting one model of a join chain. On engines without range
+ * joins (ClickHouse 18), an SCD model is expanded to one row per spine day of
+ * each validity window (`__day_<i>`), so it joins by equality on that day.
+ */
+function projectionQuery(ctx: CompileContext, p: Projection, index: number): Select {
+  const base = select({ items: p.items, from: ctx.table(p.model.node_relation) })
+  const vw = ctx.graph.validityWindow(p.model)
+  if (!vw || ctx.dialect.capabilities.nonEquiJoins) return base
+  const grain = ctx.graph.dimensionGrain(vw.start)
+  const s = ctx.spine(grain)
+  const x = ctx.alias('scd')
+  const sa = ctx.alias('spine')
+  const day = ctx.dialect.dateTrunc(grain, `${sa}.${ctx.dialect.sourceIdentifier(s.column)}`)
+  return select({
+    items: [...p.items.map((i) => ({ expr: ctx.col(x, i.alias), alias: i.alias })), { expr: day, alias: `__day_${index}` }],
+    from: ctx.sub({ query: base, columns: [] }, x),
+    joins: [{ kind: 'cross', source: ctx.spineTable(s.spine, sa), on: [] }],
+    where: [`${day} >= ${ctx.col(x, `__vs_${index}`)}`, `${day} < ${ctx.col(x, `__ve_${index}`)} OR ${ctx.col(x, `__ve_${index}`)} IS NULL`],
+  })
+}
+
+/**
  * Builds the projection of a join chain (one or two hops) holding `items`.
  * Two hops join the intermediate model to the final one inside the node,
  * so the outer join stays many-to-one.
@@ -152,7 +176,7 @@ function joinedNode(ctx: CompileContext, hops: JoinHop[], items: BoundItem[], jo
     const p = projections[0]
     return {
       alias,
-      source: ctx.sub({ query: select({ items: p.items, from: ctx.table(p.model.node_relation) }), columns: p.items.map((i) => i.alias) }, alias),
+      source: ctx.sub({ query: projectionQuery(ctx, p, 0), columns: [] }, alias),
       partitions: partitionDims(p.model).map((d) => d.name),
       validity: ctx.graph.validityWindow(p.model) ? [0] : [],
     }
@@ -161,8 +185,8 @@ function joinedNode(ctx: CompileContext, hops: JoinHop[], items: BoundItem[], jo
   const [pt, pu] = projections
   const ta = ctx.alias('hop')
   const ua = ctx.alias('hop')
-  const tSrc = ctx.sub({ query: select({ items: pt.items, from: ctx.table(pt.model.node_relation) }), columns: [] }, ta)
-  const uSrc = ctx.sub({ query: select({ items: pu.items, from: ctx.table(pu.model.node_relation) }), columns: [] }, ua)
+  const tSrc = ctx.sub({ query: projectionQuery(ctx, pt, 0), columns: [] }, ta)
+  const uSrc = ctx.sub({ query: projectionQuery(ctx, pu, 1), columns: [] }, ua)
   const on = [`${ctx.col(ta, '__k2')} = ${ctx.col(ua, '__k')}`]
   const tParts = partitionDims(pt.model).map((d) => d.name)
   const uParts = partitionDims(pu.model).map((d) => d.name)
@@ -185,6 +209,7 @@ function joinedNode(ctx: CompileContext, hops: JoinHop[], items: BoundItem[], jo
     if (!ctx.graph.validityWindow(p.model)) return
     const a = i === 0 ? ta : ua
     outItems.push({ expr: ctx.col(a, `__vs_${i}`), alias: `__vs_${i}` }, { expr: ctx.col(a, `__ve_${i}`), alias: `__ve_${i}` })
+    if (!ctx.dialect.capabilities.nonEquiJoins) outItems.push({ expr: ctx.col(a, `__day_${i}`), alias: `__day_${i}` })
     validity.push(i)
   })
   const q = select({ items: outItems, from: tSrc, joins: [{ kind: joinKind === 'full' ? 'full' : 'left', source: uSrc, on }] })
@@ -260,12 +285,16 @@ export function buildRows(ctx: CompileContext, req: RowRequest): RowSource {
   if (needsScdTime && req.measure) {
     const { dimension } = ctx.graph.aggTimeDimension(req.measure)
     p0.add('__scd_t', timeAt(ctx, dimension))
+    const scd = nodes.flatMap((n) => n.hops.map((h) => ctx.graph.validityWindow(ctx.graph.model(h.to)))).find((v) => v)
+    if (scd && !ctx.dialect.capabilities.nonEquiJoins) {
+      p0.add('__scd_day', ctx.dialect.dateTrunc(ctx.graph.dimensionGrain(scd.start), dimensionExpr(ctx, dimension)))
+    }
   }
 
   const exprs = new Map<string, string>()
   const joins: Join[] = []
   let from: Source
-  const simple = nodes.length === 0 && (req.metricJoins ?? []).length === 0 && !bound.some((b) => isCustomGrain(b.item))
+  const simple = !req.projected && nodes.length === 0 && (req.metricJoins ?? []).length === 0 && !bound.some((b) => isCustomGrain(b.item))
   if (simple) {
     // A single table: no projection subquery needed, expressions apply directly.
     from = ctx.table(model.node_relation)
@@ -281,10 +310,12 @@ export function buildRows(ctx: CompileContext, req: RowRequest): RowSource {
     const on = [`${ctx.col(a0, `__k_${hops[0].entity}`)} = ${ctx.col(node.alias, '__k')}`]
     for (const name of modelParts) if (node.partitions.includes(name)) on.push(`${ctx.col(a0, `__p_${name}`)} = ${ctx.col(node.alias, `__p_${name}`)}`)
     if (req.measure && node.validity.length > 0) {
-      if (!ctx.dialect.capabilities.nonEquiJoins) {
-        throw new SemanticError('unsupported', `${ctx.dialect.name} cannot join slowly changing dimensions (${hops.map((h) => h.to).join(', ')}): it has no range joins`)
-      }
       for (const i of node.validity) {
+        if (!ctx.dialect.capabilities.nonEquiJoins) {
+          // The SCD side was expanded to one row per valid day: join on the day.
+          on.push(`${ctx.col(a0, '__scd_day')} = ${ctx.col(node.alias, `__day_${i}`)}`)
+          continue
+        }
         const t = ctx.col(a0, '__scd_t')
         on.push(`${t} >= ${ctx.col(node.alias, `__vs_${i}`)}`)
         on.push(`${t} < ${ctx.col(node.alias, `__ve_${i}`)} OR ${ctx.col(node.alias, `__ve_${i}`)} IS NULL`)

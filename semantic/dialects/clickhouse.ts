@@ -94,6 +94,14 @@ export class ClickHouseDialect extends BaseDialect {
     return 'Nullable(Float64)'
   }
 
+  nullable(expr: string): string {
+    return `toNullable(${expr})`
+  }
+
+  nullSafeKey(expr: string): string {
+    return `ifNull(concat('v', toString(${expr})), 'n')`
+  }
+
   override rowNumber(_orderBy: string): string {
     // No window functions: a per-query row counter is unique, which is all callers need.
     return 'rowNumberInAllBlocks()'
@@ -114,7 +122,8 @@ export class ClickHouseDialect extends BaseDialect {
     }
   }
 
-  argExtreme(which: 'first' | 'last', value: string, orderBy: string): string {
-    return `${which === 'first' ? 'argMin' : 'argMax'}(${value}, ${orderBy})`
+  argExtreme(which: 'first' | 'last', value: string, orderBy: string[]): string {
+    const key = orderBy.length === 1 ? orderBy[0] : `tuple(${orderBy.join(', ')})`
+    return `${which === 'first' ? 'argMin' : 'argMax'}(${value}, ${key})`
   }
 }

@@ -82,11 +82,19 @@ export interface Dialect {
   nullSafeEquals(left: string, right: string): string
   /** Keyword(s) introducing a join of the given kind (`LEFT OUTER JOIN`, ClickHouse `ALL LEFT JOIN`). */
   joinKeyword(kind: 'inner' | 'left' | 'right' | 'full' | 'cross'): string
+  /**
+   * A non-NULL text encoding of a join key, for engines whose joins drop NULL
+   * keys (ClickHouse 18.16): equal values, and NULL with NULL, encode equally.
+   */
+  nullSafeKey?(expr: string): string
+  /** The expression typed so it can hold NULL (ClickHouse `toNullable`), before an outer join. */
+  nullable?(expr: string): string
   /** A number unique to each row of a SELECT (`ROW_NUMBER() OVER (ORDER BY ...)`). */
   rowNumber(orderBy: string): string
   /**
-   * Aggregate returning the value of `value` on the row where `orderBy` is smallest
-   * (`first`) or largest (`last`); only used where window functions are missing.
+   * Aggregate returning the value of `value` on the row where `orderBy` (compared
+   * in order, as a tuple) is smallest (`first`) or largest (`last`); only used
+   * where window functions are missing.
    */
-  argExtreme?(which: 'first' | 'last', value: string, orderBy: string): string
+  argExtreme?(which: 'first' | 'last', value: string, orderBy: string[]): string
 }

@@ -1,12 +1,13 @@
 // The shared suite against a real ClickHouse 18.16 server (started by
 // .ci/clickhouse.sh on HTTP port 18123), plus ClickHouse-only checks.
 import { createClient } from '@clickhouse/client'
+import net from 'node:net'
 import { describe, expect, it } from 'vitest'
 import type { ConnectorConfig } from '../../connectors/connector'
-import { chLiteral, chString, createClickhouseConnector } from '../../connectors/clickhouse/connector'
+import { chLiteral, chQuerySettings, chString, createClickhouseConnector } from '../../connectors/clickhouse/connector'
 import { chColumnType, exceptionLine, parseChLiteral, unwrapType } from '../../connectors/clickhouse/types'
 import { SERVICES, serviceAvailable } from '../support/services'
-import { collect, expectConnectorError, rowsOf, runConnectorSuite, type ConfigChange } from './suite'
+import { collect, expectConnectorError, rowsOf, runConnectorSuite, waitFor, type ConfigChange } from './suite'
 
 const ok = await serviceAvailable('clickhouse')
 const suffix = Math.random().toString(36).slice(2, 8)
@@ -57,8 +58,9 @@ runConnectorSuite('clickhouse', async () => ({
     types: `SELECT toInt32(42) AS i, toInt64('9007199254740993') AS big, toDecimal128('12345678901234567.89', 2) AS dec, toFloat64(1.5) AS f,
       toUInt8(1) AS b, toDate('2024-02-29') AS d, toDateTime('2024-02-29 13:45:30') AS ts, 'O\\'Reilly ✓' AS s, NULL AS n`,
     series: (n) => `SELECT toInt32(number + 1) AS n FROM system.numbers LIMIT ${n}`,
-    // sleep() is capped at 3 s per call; one call per 1-row block keeps it cheap.
-    slow: (marker) => `SELECT sleep(1) AS slept, '${marker}' AS marker FROM numbers(60) SETTINGS max_block_size = 1`,
+    // sleep() is capped at 3 s per call and the session is readonly=1 (no
+    // SETTINGS clause, no numbers()): 24 branches on two threads sleep ~36 s.
+    slow: (marker) => Array.from({ length: 24 }, () => `SELECT sleep(3) AS slept, '${marker}' AS marker`).join(' UNION ALL '),
     writes: [
       `INSERT INTO ${q('suite_customers')} VALUES (4, 'Mallory')`,
       `ALTER TABLE ${q('suite_orders')} DELETE WHERE 1 = 1`,
@@ -68,6 +70,7 @@ runConnectorSuite('clickhouse', async () => ({
       `SELECT 1; DROP TABLE ${q('suite_orders')}`,
       `SELECT 1 SETTINGS readonly = 0`,
       `INSERT INTO FUNCTION file('evil.tsv', 'TSV', 'a String') VALUES ('x')`,
+      `SELECT * FROM url('http://169.254.169.254/latest/meta-data/', CSV, 'a String')`,
     ],
   },
   running: async (marker) => Number((await admin(`SELECT count() FROM system.processes WHERE query LIKE '%${marker}%' AND query NOT LIKE '%system.processes%'`)).trim()),
@@ -114,20 +117,72 @@ runConnectorSuite('clickhouse', async () => ({
         expect(await running()).toBe(0)
       })
 
+      it('works for a user whose profile has readonly=1 (the stock `readonly` user): no settings sent, limits still enforced', async () => {
+        const c = createClickhouseConnector(merge({ config: { user: 'readonly' }, options: { pool_max: 2 } }))
+        try {
+          expect((await c.test()).version).toMatch(/^ClickHouse/)
+          expect(await rowsOf(c, `SELECT id FROM ${q('suite_customers')} ORDER BY id`)).toEqual([[1], [2], [3]])
+          await expectConnectorError(rowsOf(c, `INSERT INTO ${q('suite_customers')} VALUES (9, 'x')`), 'permission_denied')
+          // No max_execution_time can be set: our timer and KILL QUERY must stop it.
+          const marker = `nx_ro1_${suffix}`
+          const started = Date.now()
+          // (No SETTINGS clause either: readonly=1 refuses it. Sleeps of 3 s in a UNION run a while.)
+          const slow = Array.from({ length: 12 }, () => `SELECT sleep(3) AS s, '${marker}' AS m`).join(' UNION ALL ')
+          await expectConnectorError(collect(c.stream({ sql: slow, params: [] },
+            { signal: new AbortController().signal, maxRows: 100, timeoutMs: 1_500 })), 'timeout')
+          expect(Date.now() - started).toBeLessThan(8_000)
+          expect(await waitFor(async () => (await env().running!(marker)) === 0, 5_000)).toBe(true)
+        } finally {
+          await c.close()
+        }
+      })
+
+      it('works for a user whose profile already has readonly=2, without trying to set it again', async () => {
+        const c = createClickhouseConnector(merge({}), { profileSettings: { readonly: '2' } })
+        try {
+          expect((await c.test()).version).toMatch(/^ClickHouse/)
+          const { batches } = await collect(c.stream({ sql: env().sql.series(50), params: [] },
+            { signal: new AbortController().signal, maxRows: 10, timeoutMs: 10_000 }))
+          expect(batches.flatMap((b) => b.rows)).toHaveLength(10)
+          expect(batches.at(-1)!.truncated).toBe(true)
+          await expectConnectorError(rowsOf(c, `INSERT INTO ${q('suite_customers')} VALUES (9, 'x')`), 'permission_denied')
+        } finally {
+          await c.close()
+        }
+      })
+
+      it('gives up on a server that accepts the connection but never answers', async () => {
+        const silent = await silentServer()
+        const c = env().make({ config: { host: '127.0.0.1', port: silent.port }, options: { connect_timeout_ms: 700 } })
+        try {
+          const started = Date.now()
+          await expectConnectorError(c.test(), 'unreachable')
+          expect(Date.now() - started).toBeLessThan(5_000)
+        } finally {
+          await silent.close()
+        }
+      })
+
       it('refuses a missing database as invalid_config on test()', async () => {
         await expectConnectorError(env().make({ config: { database: `nx_missing_${suffix}` } }).test(), 'invalid_config')
       })
 
       it('reports an exception sent in the middle of a result as an error, not as a row', async () => {
-        // 100k rows then a division error on a late block, after the HTTP status line is sent.
+        // ~200k rows (over 1 MB, so the HTTP status line is sent), then a division error in a later block.
         await expectConnectorError(rowsOf(env().connector,
-          `SELECT number, intDiv(1, number - 200000) AS x FROM system.numbers LIMIT 300000 SETTINGS max_block_size = 1000`, [], 1_000_000), 'query_failed')
+          `SELECT number, intDiv(1, number - 200000) AS x FROM system.numbers LIMIT 300000`, [], 1_000_000), 'query_failed')
       })
     })
   },
 })
 
 describe('clickhouse values and literals', () => {
+  it('asks for readonly=1 only when the profile does not fix it, and sends nothing under readonly=1', () => {
+    expect(chQuerySettings('0', 1500, 10)).toEqual({ readonly: '1', max_execution_time: 2, timeout_overflow_mode: 'throw', max_result_rows: '11', result_overflow_mode: 'break' })
+    expect(chQuerySettings('2', 1500)).toEqual({ max_execution_time: 2, timeout_overflow_mode: 'throw' })
+    expect(chQuerySettings('1', 1500, 10)).toEqual({})
+  })
+
   it('unwraps Nullable and LowCardinality and normalizes type names', () => {
     expect(unwrapType('LowCardinality(Nullable(String))')).toEqual({ inner: 'String', nullable: true })
     expect(chColumnType('Nullable(Decimal(38, 2))')).toBe('decimal')
@@ -159,3 +214,12 @@ describe('clickhouse values and literals', () => {
     expect(exceptionLine('Code: 1, e.displayText() = DB::Exception: not really\tsecond', 2)).toBe(false)
   })
 })
+
+/** A TCP server that accepts connections and never says a word. */
+async function silentServer(): Promise<{ port: number; close(): Promise<void> }> {
+  const sockets = new Set<net.Socket>()
+  const server = net.createServer((s) => { sockets.add(s); s.on('error', () => {}) })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  const port = (server.address() as net.AddressInfo).port
+  return { port, close: () => new Promise((r) => { for (const s of sockets) s.destroy(); server.close(() => r()) }) }
+}

@@ -1,11 +1,12 @@
 // The shared suite against the real MariaDB server (MySQL protocol), plus
 // MySQL-family checks. The fixture lives in its own database, dropped after.
 import mysql from 'mysql2/promise'
+import net from 'node:net'
 import { describe, expect, it } from 'vitest'
 import type { ConnectorConfig } from '../../connectors/connector'
 import { createMysqlConnector, mysqlFlavor, mysqlLiteral } from '../../connectors/mysql/connector'
 import { SERVICES, serviceAvailable } from '../support/services'
-import { expectConnectorError, rowsOf, runConnectorSuite, type ConfigChange } from './suite'
+import { collect, expectConnectorError, rowsOf, runConnectorSuite, waitFor, type ConfigChange } from './suite'
 
 const ok = await serviceAvailable('mariadb')
 const suffix = Math.random().toString(36).slice(2, 8)
@@ -99,6 +100,15 @@ runConnectorSuite('mariadb', async () => ({
           await expectConnectorError(rowsOf(c, `INSERT INTO ${q('suite_customers')} VALUES (9, 'x')`), 'permission_denied')
           const e = await expectConnectorError(bad.test(), 'auth_failed')
           expect(e.message).not.toContain('not-it')
+          // It can KILL its own statements without PROCESS or SUPER.
+          const marker = `nx_rocx_${suffix}`
+          const running = async () => Number(((await admin(`SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE COMMAND = 'Query' AND ID <> CONNECTION_ID() AND INSTR(INFO, ?) > 0`, [marker])) as Array<{ n: number }>)[0].n)
+          const ac = new AbortController()
+          const run = collect(c.stream({ sql: `SELECT SLEEP(30), '${marker}'`, params: [] }, { signal: ac.signal, maxRows: 10, timeoutMs: 60_000 }))
+          expect(await waitFor(async () => (await running()) > 0, 5_000)).toBe(true)
+          ac.abort()
+          await expectConnectorError(run, 'cancelled')
+          expect(await waitFor(async () => (await running()) === 0, 5_000)).toBe(true)
         } finally {
           await c.close()
           await bad.close()
@@ -111,7 +121,7 @@ runConnectorSuite('mariadb', async () => ({
         await admin(`SET SESSION sql_mode = ''`)
         await admin(`INSERT INTO ${q('suite_types')} VALUES (18446744073709551615, b'1', b'00000101', '{"a":[1,2]}', 'xy', '2024-01-02 03:04:05.678',
           'y', '10:11:12', 2024, 1.5, 0x0102, '2024-05-06')`)
-        const { batches } = await (await import('./suite')).collect(env().connector.stream(
+        const { batches } = await collect(env().connector.stream(
           { sql: `SELECT * FROM ${q('suite_types')}`, params: [] }, { signal: new AbortController().signal, maxRows: 10, timeoutMs: 10_000 }))
         const cols = batches[0].columns!.map((c) => `${c.name}:${c.type}:${c.json_type}`)
         expect(cols).toEqual(['u:bigint:string', 'b1:boolean:boolean', 'b8:integer:number', 'j:json:object', 'bl:binary:string',
@@ -171,9 +181,46 @@ runConnectorSuite('mariadb', async () => ({
         expect(await kills()).toBeGreaterThan(before)
       })
 
+      it('keeps at most pool_max sessions and closes idle ones after idle_ms', async () => {
+        const user = `nx_idle_${suffix}`
+        await admin(`CREATE USER '${user}'@'%' IDENTIFIED BY 'idle-pw'`)
+        await admin(`GRANT SELECT ON \`${db}\`.* TO '${user}'@'%'`)
+        const sessions = async () => Number(((await admin(`SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE USER = ?`, [user])) as Array<{ n: number }>)[0].n)
+        const c = createMysqlConnector(merge({ config: { user }, credentials: { password: 'idle-pw' }, options: { pool_max: 3, idle_ms: 1_000, acquire_timeout_ms: 5_000 } }))
+        try {
+          await Promise.all(Array.from({ length: 6 }, () => rowsOf(c, 'SELECT SLEEP(0.3)')))
+          expect(await sessions()).toBe(3)
+          expect(await waitFor(async () => (await sessions()) === 0, 6_000)).toBe(true)
+        } finally {
+          await c.close()
+          await admin(`DROP USER IF EXISTS '${user}'@'%'`)
+        }
+      })
+
+      it('gives up on a server that accepts the connection but never answers', async () => {
+        const silent = await silentServer()
+        const c = env().make({ config: { host: '127.0.0.1', port: silent.port }, options: { connect_timeout_ms: 700 } })
+        try {
+          const started = Date.now()
+          await expectConnectorError(c.test(), 'unreachable')
+          expect(Date.now() - started).toBeLessThan(4_000)
+        } finally {
+          await silent.close()
+        }
+      })
+
       it('refuses a missing database as invalid_config', async () => {
         await expectConnectorError(env().make({ config: { database: `nx_missing_${suffix}` } }).test(), 'invalid_config')
       })
     })
   },
 })
+
+/** A TCP server that accepts connections and never says a word. */
+async function silentServer(): Promise<{ port: number; close(): Promise<void> }> {
+  const sockets = new Set<net.Socket>()
+  const server = net.createServer((s) => { sockets.add(s); s.on('error', () => {}) })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  const port = (server.address() as net.AddressInfo).port
+  return { port, close: () => new Promise((r) => { for (const s of sockets) s.destroy(); server.close(() => r()) }) }
+}

@@ -1,10 +1,11 @@
 // The shared suite against the real PostgreSQL server, plus Postgres-only checks.
+import net from 'node:net'
 import { describe, expect, it } from 'vitest'
 import { createPostgresConnector } from '../../connectors/postgres/connector'
 import type { ConnectorConfig } from '../../connectors/connector'
 import { SERVICES, serviceAvailable } from '../support/services'
 import { pgAdmin, pgRunning, postgresSuiteSql } from './pg-fixtures'
-import { expectConnectorError, rowsOf, runConnectorSuite, type ConfigChange } from './suite'
+import { expectConnectorError, rowsOf, runConnectorSuite, waitFor, type ConfigChange } from './suite'
 
 const ok = await serviceAvailable('postgres')
 const suffix = Math.random().toString(36).slice(2, 8)
@@ -60,6 +61,8 @@ runConnectorSuite('postgres', async () => ({
 
       it('works with the SELECT-only role documented in connectors/README.md', async () => {
         await pgAdmin(`CREATE ROLE "${roRole}" LOGIN`)
+        await pgAdmin(`ALTER ROLE "${roRole}" SET default_transaction_read_only = on`)
+        await pgAdmin(`ALTER ROLE "${roRole}" SET statement_timeout = '5min'`)
         await pgAdmin(`GRANT USAGE ON SCHEMA "${schema}" TO "${roRole}"`)
         await pgAdmin(`GRANT SELECT ON ALL TABLES IN SCHEMA "${schema}" TO "${roRole}"`)
         const c = createPostgresConnector(merge({ config: { user: roRole } }))
@@ -71,9 +74,32 @@ runConnectorSuite('postgres', async () => ({
           // Tables it has no grant on are not introspected.
           await pgAdmin(`CREATE TABLE "${schema}".hidden (id int)`)
           expect((await c.introspect({ schemas: [schema] })).tables.map((t) => t.name)).not.toContain('hidden')
+          // It can cancel its own statements without extra privileges.
+          const marker = `nx_rocx_${suffix}`
+          const ac = new AbortController()
+          const run = rowsOfWithSignal(c, `SELECT pg_sleep(30), '${marker}'`, ac.signal)
+          expect(await waitFor(async () => (await pgRunning(marker)) > 0, 5_000)).toBe(true)
+          ac.abort()
+          await expectConnectorError(run, 'cancelled')
+          expect(await waitFor(async () => (await pgRunning(marker)) === 0, 5_000)).toBe(true)
         } finally {
           await c.close()
           await pgAdmin(`DROP OWNED BY "${roRole}"`).catch(() => {})
+        }
+      })
+
+      it('keeps at most pool_max sessions and closes idle ones after idle_ms', async () => {
+        const role = `nx_idle_${suffix}`
+        await pgAdmin(`CREATE ROLE "${role}" LOGIN`)
+        const sessions = async () => Number((await pgAdmin(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE usename = $1`, [role])).rows[0].n)
+        const c = createPostgresConnector(merge({ config: { user: role }, options: { pool_max: 3, idle_ms: 1_000, acquire_timeout_ms: 5_000 } }))
+        try {
+          await Promise.all(Array.from({ length: 6 }, () => rowsOf(c, 'SELECT pg_sleep(0.3)')))
+          expect(await sessions()).toBe(3)
+          expect(await waitFor(async () => (await sessions()) === 0, 5_000)).toBe(true)
+        } finally {
+          await c.close()
+          await pgAdmin(`DROP ROLE IF EXISTS "${role}"`)
         }
       })
 
@@ -88,6 +114,19 @@ runConnectorSuite('postgres', async () => ({
         ac.abort()
         await expectConnectorError(run, 'cancelled')
         expect(await pidOf()).not.toBe(before)
+      })
+
+      it('gives up on a server that accepts the connection but never answers', async () => {
+        const silent = await silentServer()
+        const c = env().make({ config: { host: '127.0.0.1', port: silent.port }, options: { connect_timeout_ms: 700 } })
+        try {
+          const started = Date.now()
+          await expectConnectorError(c.test(), 'unreachable')
+        await expectConnectorError(rowsOf(c, 'SELECT 1'), 'unreachable')
+          expect(Date.now() - started).toBeLessThan(4_000)
+        } finally {
+          await silent.close()
+        }
       })
 
       it('refuses a connection to a missing database as invalid_config', async () => {
@@ -110,4 +149,13 @@ async function rowsOfWithSignal(c: ReturnType<typeof createPostgresConnector>, s
   const out: unknown[][] = []
   for await (const b of c.stream({ sql, params: [] }, { signal, maxRows: 100, timeoutMs: 60_000 })) out.push(...b.rows)
   return out
+}
+
+/** A TCP server that accepts connections and never says a word. */
+async function silentServer(): Promise<{ port: number; close(): Promise<void> }> {
+  const sockets = new Set<net.Socket>()
+  const server = net.createServer((s) => { sockets.add(s); s.on('error', () => {}) })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  const port = (server.address() as net.AddressInfo).port
+  return { port, close: () => new Promise((r) => { for (const s of sockets) s.destroy(); server.close(() => r()) }) }
 }

@@ -102,3 +102,19 @@ describe('redshift specifics', () => {
     expect(pgParser(6551)('0102ff')).toBe('AQL/')
   })
 })
+
+describe('redshift error mapping', () => {
+  it("reads Redshift's statement_timeout cancellation as a timeout when the time limit is up", async () => {
+    const { mapPgError } = await import('../../connectors/postgres/errors')
+    const { QueryLifetime } = await import('../../connectors/shared/lifetime')
+    const err = Object.assign(new Error("Query (150) canceled on user's request"), { code: '57014' })
+    const life = new QueryLifetime('redshift', new AbortController().signal, 50, 10_000)
+    try {
+      expect(mapPgError('redshift', err, 50, life).code).toBe('cancelled')
+      await new Promise((r) => setTimeout(r, 60))
+      expect(mapPgError('redshift', err, 50, life).code).toBe('timeout')
+    } finally {
+      life.dispose()
+    }
+  })
+})

@@ -7,6 +7,8 @@
 // route cannot ship without these checks.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../support/test-app'
+import { createStubConnector } from '../support/route-stub-connector'
+import { demoSemanticFiles } from '../../src/bootstrap'
 import {
   createSecurityFixture, expectBadCredentialsRefused, expectErrorEnvelope, expectScopeEnforced, expectTenantIsolation, expectUnauthenticated, expectOtherTenantIntact, expectRateLimitHeaders, routesFromOpenApi, routesServed,
   settableClock, type DocumentedRoute, type RouteSpec, type SecurityFixture,
@@ -109,9 +111,18 @@ let documented: DocumentedRoute[]
 
 // The table is static, but the document is only known once the app exists:
 // build the app at collection time so `describe.each` can enumerate routes.
-// The demo warehouse gives the main tenant a working default connection, so
-// positive controls (a key holding the scope) run the real handlers.
-t = await createTestApp({ NEXATRON_RATE_LIMIT_PER_HOUR: '100000', NEXATRON_TENANT_RATE_LIMIT_PER_HOUR: '1000000' }, { demo: true, now: clock.now })
+// Every connection is served by an instant stub (no warehouse to start): the
+// positive controls (a key holding the scope) still run the real handlers.
+t = await createTestApp(
+  { NEXATRON_RATE_LIMIT_PER_HOUR: '100000', NEXATRON_TENANT_RATE_LIMIT_PER_HOUR: '1000000' },
+  { now: clock.now, connectorFactory: (cfg) => createStubConnector(cfg) },
+)
+{
+  // The main tenant's default connection with the demo semantic layer.
+  const conn = await (await t.request('POST', '/api/v1/connections', { body: { name: 'main', type: 'pglite', config: { demo: true }, is_default: true } })).json()
+  const imported = await t.request('POST', '/api/v1/semantic/import', { body: { connection_id: conn.id, files: demoSemanticFiles(), mode: 'replace' } })
+  if (imported.status !== 200) throw new Error(`setup: import answered ${imported.status}: ${await imported.text()}`)
+}
 documented = routesFromOpenApi(await (await t.request('GET', '/openapi.json', { key: null })).json())
 const secured = documented.filter((r) => r.secured)
 const specs: RouteSpec[] = secured.filter((r) => ROUTES[r.operationId]).map((r) => ({ ...ROUTES[r.operationId], operationId: r.operationId, method: r.method, path: r.path }))

@@ -298,24 +298,29 @@ GROUP BY
         params: [],
         sql: `
 SELECT
-  SUM(src_3.\`revenue\`) AS \`revenue\`
-  , join_1.\`customer__region\` AS \`customer__region\`
+  SUM(nest_1.\`__src_3_revenue\`) AS \`revenue\`
+  , nest_1.\`__join_1_customer__region\` AS \`customer__region\`
 FROM (
   SELECT
-    amount AS \`revenue\`
-    , customer_id AS \`__k_customer\`
-  FROM \`shop\`.\`orders\` src_4
-) src_3
-ALL LEFT OUTER JOIN (
-  SELECT
-    \`region\` AS \`customer__region\`
-    , customer_id AS \`__k\`
-  FROM \`shop\`.\`customers\` src_2
-) join_1
-ON
-  src_3.\`__k_customer\` = join_1.\`__k\`
+    src_3.\`revenue\` AS \`__src_3_revenue\`
+    , join_1.\`customer__region\` AS \`__join_1_customer__region\`
+  FROM (
+    SELECT
+      amount AS \`revenue\`
+      , customer_id AS \`__k_customer\`
+    FROM \`shop\`.\`orders\` src_4
+  ) src_3
+  ALL LEFT OUTER JOIN (
+    SELECT
+      \`region\` AS \`customer__region\`
+      , customer_id AS \`__k\`
+    FROM \`shop\`.\`customers\` src_2
+  ) join_1
+  ON
+    src_3.\`__k_customer\` = join_1.\`__k\`
+) nest_1
 GROUP BY
-  join_1.\`customer__region\``,
+  nest_1.\`__join_1_customer__region\``,
       },
     },
   },
@@ -506,40 +511,56 @@ GROUP BY
         params: [],
         sql: `
 SELECT
-  subq_6.\`__max_0\` AS \`revenue\`
-  , subq_6.\`__max_1\` AS \`visits\`
-  , subq_6.\`metric_time__day\` AS \`metric_time__day\`
+  unshadow_1.\`revenue\` AS \`revenue\`
+  , unshadow_1.\`visits\` AS \`visits\`
+  , unshadow_1.\`__shadow_metric_time__day\` AS \`metric_time__day\`
 FROM (
   SELECT
-    subq_5.\`metric_time__day\` AS \`metric_time__day\`
-    , MAX(subq_5.\`revenue\`) AS \`__max_0\`
-    , MAX(subq_5.\`visits\`) AS \`__max_1\`
+    subq_3.\`revenue\` AS \`revenue\`
+    , subq_4.\`visits\` AS \`visits\`
+    , COALESCE(subq_3.\`metric_time__day\`, subq_4.\`metric_time__day\`) AS \`__shadow_metric_time__day\`
   FROM (
     SELECT
-      \`metric_time__day\` AS \`metric_time__day\`
-      , subq_3.\`revenue\` AS \`revenue\`
-      , subq_4.\`visits\` AS \`visits\`
+      unshadow_2.\`__shadow_metric_time__day\` AS \`metric_time__day\`
+      , unshadow_2.\`__shadow_revenue\` AS \`revenue\`
+      , unshadow_2.\`__key_0\` AS \`__key_0\`
     FROM (
       SELECT
-        toDateTime(toDate(\`ordered_at\`)) AS \`metric_time__day\`
-        , SUM(amount) AS \`revenue\`
-      FROM \`shop\`.\`orders\` src_1
-      GROUP BY
-        toDateTime(toDate(\`ordered_at\`))
-    ) subq_3
-    ALL FULL OUTER JOIN (
+        toNullable(subq_5.\`metric_time__day\`) AS \`__shadow_metric_time__day\`
+        , toNullable(subq_5.\`revenue\`) AS \`__shadow_revenue\`
+        , ifNull(concat('v', toString(subq_5.\`metric_time__day\`)), 'n') AS \`__key_0\`
+      FROM (
+        SELECT
+          toDateTime(toDate(\`ordered_at\`)) AS \`metric_time__day\`
+          , SUM(amount) AS \`revenue\`
+        FROM \`shop\`.\`orders\` src_1
+        GROUP BY
+          toDateTime(toDate(\`ordered_at\`))
+      ) subq_5
+    ) unshadow_2
+  ) subq_3
+  ALL FULL OUTER JOIN (
+    SELECT
+      unshadow_3.\`__shadow_metric_time__day\` AS \`metric_time__day\`
+      , unshadow_3.\`__shadow_visits\` AS \`visits\`
+      , unshadow_3.\`__key_0\` AS \`__key_0\`
+    FROM (
       SELECT
-        toDateTime(toDate(\`visited_at\`)) AS \`metric_time__day\`
-        , COUNT(visit_id) AS \`visits\`
-      FROM \`shop\`.\`visits\` src_2
-      GROUP BY
-        toDateTime(toDate(\`visited_at\`))
-    ) subq_4
-    USING (\`metric_time__day\`)
-  ) subq_5
-  GROUP BY
-    subq_5.\`metric_time__day\`
-) subq_6`,
+        toNullable(subq_6.\`metric_time__day\`) AS \`__shadow_metric_time__day\`
+        , toNullable(subq_6.\`visits\`) AS \`__shadow_visits\`
+        , ifNull(concat('v', toString(subq_6.\`metric_time__day\`)), 'n') AS \`__key_0\`
+      FROM (
+        SELECT
+          toDateTime(toDate(\`visited_at\`)) AS \`metric_time__day\`
+          , COUNT(visit_id) AS \`visits\`
+        FROM \`shop\`.\`visits\` src_2
+        GROUP BY
+          toDateTime(toDate(\`visited_at\`))
+      ) subq_6
+    ) unshadow_3
+  ) subq_4
+  USING (\`__key_0\`)
+) unshadow_1`,
       },
     },
   },
@@ -647,7 +668,7 @@ FROM (
         params: [],
         sql: `
 SELECT
-  CAST(subq_2.\`__numerator\` AS Float64) / CAST(NULLIF(subq_2.\`__denominator\`, 0) AS Float64) AS \`revenue_per_order\`
+  CAST(subq_2.\`__numerator\` AS Nullable(Float64)) / CAST(NULLIF(subq_2.\`__denominator\`, 0) AS Nullable(Float64)) AS \`revenue_per_order\`
   , subq_2.\`metric_time__week\` AS \`metric_time__week\`
 FROM (
   SELECT
@@ -954,52 +975,73 @@ SELECT
   , subq_10.\`metric_time__day\` AS \`metric_time__day\`
 FROM (
   SELECT
-    subq_9.\`metric_time__day\` AS \`metric_time__day\`
-    , subq_9.\`__max_0\` AS \`__input_0\`
-    , subq_9.\`__max_1\` AS \`__input_1\`
+    unshadow_1.\`__shadow_metric_time__day\` AS \`metric_time__day\`
+    , unshadow_1.\`__input_0\` AS \`__input_0\`
+    , unshadow_1.\`__input_1\` AS \`__input_1\`
   FROM (
     SELECT
-      subq_8.\`metric_time__day\` AS \`metric_time__day\`
-      , MAX(subq_8.\`__input_0\`) AS \`__max_0\`
-      , MAX(subq_8.\`__input_1\`) AS \`__max_1\`
+      COALESCE(subq_6.\`metric_time__day\`, subq_7.\`metric_time__day\`) AS \`__shadow_metric_time__day\`
+      , subq_6.\`__input_0\` AS \`__input_0\`
+      , subq_7.\`__input_1\` AS \`__input_1\`
     FROM (
       SELECT
-        \`metric_time__day\` AS \`metric_time__day\`
-        , subq_6.\`__input_0\` AS \`__input_0\`
-        , subq_7.\`__input_1\` AS \`__input_1\`
+        unshadow_2.\`__shadow_metric_time__day\` AS \`metric_time__day\`
+        , unshadow_2.\`__shadow___input_0\` AS \`__input_0\`
+        , unshadow_2.\`__key_0\` AS \`__key_0\`
       FROM (
         SELECT
-          toDateTime(toDate(\`ordered_at\`)) AS \`metric_time__day\`
-          , SUM(amount) AS \`__input_0\`
-        FROM \`shop\`.\`orders\` src_1
-        GROUP BY
-          toDateTime(toDate(\`ordered_at\`))
-      ) subq_6
-      ALL FULL OUTER JOIN (
-        SELECT
-          toDateTime(toDate(spine_2.\`__t\`)) AS \`metric_time__day\`
-          , SUM(subq_5.\`revenue\`) AS \`__input_1\`
+          toNullable(subq_8.\`metric_time__day\`) AS \`__shadow_metric_time__day\`
+          , toNullable(subq_8.\`__input_0\`) AS \`__shadow___input_0\`
+          , ifNull(concat('v', toString(subq_8.\`metric_time__day\`)), 'n') AS \`__key_0\`
         FROM (
           SELECT
-            spine_3.\`date_day\` AS \`__t\`
-          FROM \`shop\`.\`time_spine\` spine_3
-        ) spine_2
-        ALL INNER JOIN (
+            toDateTime(toDate(\`ordered_at\`)) AS \`metric_time__day\`
+            , SUM(amount) AS \`__input_0\`
+          FROM \`shop\`.\`orders\` src_1
+          GROUP BY
+            toDateTime(toDate(\`ordered_at\`))
+        ) subq_8
+      ) unshadow_2
+    ) subq_6
+    ALL FULL OUTER JOIN (
+      SELECT
+        unshadow_3.\`__shadow_metric_time__day\` AS \`metric_time__day\`
+        , unshadow_3.\`__shadow___input_1\` AS \`__input_1\`
+        , unshadow_3.\`__key_0\` AS \`__key_0\`
+      FROM (
+        SELECT
+          toNullable(subq_9.\`metric_time__day\`) AS \`__shadow_metric_time__day\`
+          , toNullable(subq_9.\`__input_1\`) AS \`__shadow___input_1\`
+          , ifNull(concat('v', toString(subq_9.\`metric_time__day\`)), 'n') AS \`__key_0\`
+        FROM (
           SELECT
-            toDateTime(toDate(\`ordered_at\`)) AS \`__t\`
-            , amount AS \`revenue\`
-          FROM \`shop\`.\`orders\` src_4
-        ) subq_5
-        ON
-          subq_5.\`__t\` = addWeeks(toDateTime(spine_2.\`__t\`), -1)
-        GROUP BY
-          toDateTime(toDate(spine_2.\`__t\`))
-      ) subq_7
-      USING (\`metric_time__day\`)
-    ) subq_8
-    GROUP BY
-      subq_8.\`metric_time__day\`
-  ) subq_9
+            toDateTime(toDate(nest_4.\`__spine_2___t\`)) AS \`metric_time__day\`
+            , SUM(nest_4.\`__subq_5_revenue\`) AS \`__input_1\`
+          FROM (
+            SELECT
+              spine_2.\`__t\` AS \`__spine_2___t\`
+              , subq_5.\`revenue\` AS \`__subq_5_revenue\`
+            FROM (
+              SELECT
+                spine_3.\`date_day\` AS \`__t\`
+              FROM \`shop\`.\`time_spine\` spine_3
+            ) spine_2
+            ALL INNER JOIN (
+              SELECT
+                toDateTime(toDate(\`ordered_at\`)) AS \`__t\`
+                , amount AS \`revenue\`
+              FROM \`shop\`.\`orders\` src_4
+            ) subq_5
+            ON
+              subq_5.\`__t\` = addWeeks(toDateTime(spine_2.\`__t\`), -1)
+          ) nest_4
+          GROUP BY
+            toDateTime(toDate(nest_4.\`__spine_2___t\`))
+        ) subq_9
+      ) unshadow_3
+    ) subq_7
+    USING (\`__key_0\`)
+  ) unshadow_1
 ) subq_10`,
       },
     },
@@ -1158,7 +1200,34 @@ WHERE (spine_4.[__t] >= CAST(@p3 AS DATETIME2)) AND (spine_4.[__t] < CAST(@p4 AS
 GROUP BY
   DATEADD(day, DATEDIFF(day, 0, spine_4.[__t]), 0)`,
       },
-      clickhouse: { error: "unsupported" },
+      clickhouse: {
+        params: [],
+        sql: `
+SELECT
+  SUM(nest_1.\`__subq_2_revenue\`) AS \`revenue_7d\`
+  , toDateTime(toDate(nest_1.\`__spine_4___t\`)) AS \`metric_time__day\`
+FROM (
+  SELECT
+    subq_2.\`revenue\` AS \`__subq_2_revenue\`
+    , spine_4.\`__t\` AS \`__spine_4___t\`
+    , subq_2.\`__t\` AS \`__subq_2___t\`
+  FROM (
+    SELECT
+      spine_3.\`date_day\` AS \`__t\`
+    FROM \`shop\`.\`time_spine\` spine_3
+  ) spine_4
+  CROSS JOIN (
+    SELECT
+      toDateTime(toDate(\`ordered_at\`)) AS \`__t\`
+      , amount AS \`revenue\`
+    FROM \`shop\`.\`orders\` src_1
+    WHERE (toDateTime(toDate(\`ordered_at\`)) >= toDateTime('2023-12-25 00:00:00')) AND (toDateTime(toDate(\`ordered_at\`)) < toDateTime('2024-02-01 00:00:00'))
+  ) subq_2
+) nest_1
+WHERE (nest_1.\`__subq_2___t\` <= nest_1.\`__spine_4___t\`) AND (nest_1.\`__subq_2___t\` > addDays(toDateTime(nest_1.\`__spine_4___t\`), -7)) AND (nest_1.\`__spine_4___t\` >= toDateTime('2024-01-01 00:00:00')) AND (nest_1.\`__spine_4___t\` < toDateTime('2024-02-01 00:00:00'))
+GROUP BY
+  toDateTime(toDate(nest_1.\`__spine_4___t\`))`,
+      },
     },
   },
   {
@@ -1319,26 +1388,32 @@ GROUP BY
         params: [],
         sql: `
 SELECT
-  SUM(src_3.\`revenue\`) AS \`revenue\`
-  , join_1.\`customer__region\` AS \`customer__region\`
+  SUM(nest_1.\`__src_3_revenue\`) AS \`revenue\`
+  , nest_1.\`__join_1_customer__region\` AS \`customer__region\`
 FROM (
   SELECT
-    amount AS \`revenue\`
-    , \`status\` AS \`order__status\`
-    , customer_id AS \`__k_customer\`
-  FROM \`shop\`.\`orders\` src_4
-) src_3
-ALL LEFT OUTER JOIN (
-  SELECT
-    \`region\` AS \`customer__region\`
-    , customer_id AS \`__k\`
-  FROM \`shop\`.\`customers\` src_2
-) join_1
-ON
-  src_3.\`__k_customer\` = join_1.\`__k\`
-WHERE ((src_3.\`order__status\` <> 'cancelled')) AND ((join_1.\`customer__region\` IN ('EU', 'O\\'Brien')))
+    src_3.\`revenue\` AS \`__src_3_revenue\`
+    , join_1.\`customer__region\` AS \`__join_1_customer__region\`
+    , src_3.\`order__status\` AS \`__src_3_order__status\`
+  FROM (
+    SELECT
+      amount AS \`revenue\`
+      , \`status\` AS \`order__status\`
+      , customer_id AS \`__k_customer\`
+    FROM \`shop\`.\`orders\` src_4
+  ) src_3
+  ALL LEFT OUTER JOIN (
+    SELECT
+      \`region\` AS \`customer__region\`
+      , customer_id AS \`__k\`
+    FROM \`shop\`.\`customers\` src_2
+  ) join_1
+  ON
+    src_3.\`__k_customer\` = join_1.\`__k\`
+) nest_1
+WHERE ((nest_1.\`__src_3_order__status\` <> 'cancelled')) AND ((nest_1.\`__join_1_customer__region\` IN ('EU', 'O\\'Brien')))
 GROUP BY
-  join_1.\`customer__region\``,
+  nest_1.\`__join_1_customer__region\``,
       },
     },
   },

@@ -1,0 +1,113 @@
+// Cumulative metrics (window, grain_to_date, all time) over the time spine, and
+// re-aggregation of base-grain values to coarser periods (period_agg).
+import { SemanticError, type Metric, type TimeGrain } from '../types'
+import { parseWindow } from '../names'
+import type { CompileContext } from './context'
+import { isStandardGrain, type QueryItem } from './items'
+import { buildRows } from './rows'
+import { select } from './sql'
+import { rangePredicates, shiftBound, truncateBound, type TimeRange } from './time-constraint'
+import { aggregateMeasure } from './measures'
+import { MetricRequest, MetricValue, aggGrainOf, aggregateExpr, definitionSpecs, isAggTimeItem, measureInputObj, prepareFilters, selectItemsFrom, whereOf } from './metric-request'
+import { finishMeasureMetric } from './metrics'
+import { postTimeFilters, splitTimeFilters } from './offsets'
+import { spineAt, timeFromSpine } from './time-spine'
+
+// ---------------------------------------------------------------- cumulative
+
+/**
+ * Re-aggregates base-grain values (`__t`) to the requested coarser periods with
+ * MetricFlow's period_agg: the first, last or average value within each period.
+ */
+export function periodAggregate(ctx: CompileContext, value: MetricValue, items: QueryItem[], periodAgg: 'first' | 'last' | 'average'): MetricValue {
+  const a = ctx.alias()
+  const col = ctx.col(a, value.column)
+  const t = ctx.col(a, '__t')
+  const parts = items.map((i) => ctx.col(a, i.name))
+  if (!ctx.dialect.capabilities.windowFunctions) {
+    const agg = periodAgg === 'average' ? `AVG(${col})` : ctx.dialect.argExtreme?.(periodAgg, col, [t])
+    if (!agg) throw new SemanticError('unsupported', `${ctx.dialect.name} cannot re-aggregate cumulative metrics to coarser periods`)
+    const sel = select({ items: [...items.map((i) => ({ expr: ctx.col(a, i.name), alias: i.name })), { expr: agg, alias: value.column }], from: ctx.sub(value.dataset, a), groupBy: parts })
+    return { dataset: { query: sel, columns: [...items.map((i) => i.name), value.column] }, column: value.column }
+  }
+  const over = `OVER (PARTITION BY ${parts.join(', ')}${periodAgg === 'average' ? '' : ` ORDER BY ${t} ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING`})`
+  const fn = periodAgg === 'average' ? `AVG(${col})` : periodAgg === 'last' ? `LAST_VALUE(${col})` : `FIRST_VALUE(${col})`
+  const sel = select({
+    distinct: true,
+    items: [...items.map((i) => ({ expr: ctx.col(a, i.name), alias: i.name })), { expr: `${fn} ${over}`, alias: value.column }],
+    from: ctx.sub(value.dataset, a),
+  })
+  return { dataset: { query: sel, columns: [...items.map((i) => i.name), value.column] }, column: value.column, fill: value.fill }
+}
+
+export function compileCumulative(ctx: CompileContext, metric: Metric, req: MetricRequest, column: string): MetricValue {
+  const tp = metric.type_params
+  const mi = measureInputObj(tp.measure)
+  if (!mi) throw new SemanticError('invalid_model', `cumulative metric "${metric.name}" has no measure`)
+  const { model, measure } = ctx.graph.measure(mi.name)
+  const windowText = tp.cumulative_type_params?.window ?? tp.window
+  const grainToDate = tp.cumulative_type_params?.grain_to_date ?? tp.grain_to_date
+  const periodAgg = tp.cumulative_type_params?.period_agg ?? 'first'
+  const fill = mi.fill_nulls_with ?? tp.fill_nulls_with
+  const joinSpine = mi.join_to_timespine ?? tp.join_to_timespine ?? false
+  const filters = [...req.filters, ...definitionSpecs(metric.filter), ...definitionSpecs(mi.filter)]
+  const timeItems = req.items.filter((i) => isAggTimeItem(ctx, measure.name, i))
+  const range = req.range ?? req.cumulativeRange
+  if (timeItems.length === 0) {
+    // Without metric_time the cumulative total is the measure over all rows.
+    const value = aggregateMeasure(ctx, { measure: measure.name, items: req.items, filters, range: req.range, column })
+    return finishMeasureMetric(ctx, value, req, mi.name, fill, false)
+  }
+  const window = windowText !== undefined ? parseWindow(windowText, ctx.graph.customGrainNames) : undefined
+  if (windowText !== undefined && (!window || !isStandardGrain(window.unit))) {
+    throw new SemanticError('unsupported', `cumulative window "${windowText}" of "${metric.name}" must use a standard time unit`)
+  }
+  const baseGrain = aggGrainOf(ctx, measure.name)
+  const others = req.items.filter((i) => !isAggTimeItem(ctx, measure.name, i))
+  const { pre, post } = splitTimeFilters(ctx, measure.name, filters)
+  const pf = prepareFilters(ctx, model, pre)
+  const rows = buildRows(ctx, { model, measure: measure.name, measures: [measure], items: [...others, ...pf.items], aggTimeGrain: baseGrain, metricJoins: pf.joins })
+  const exprOf = (n: string) => rows.exprs.get(n)!
+  // Rows outside the window of the queried range can never count: skip them early.
+  const pushdown: TimeRange = {}
+  if (range?.end) pushdown.end = range.end
+  if (range?.start) {
+    if (window) pushdown.start = shiftBound(range.start, -window.count, window.unit as TimeGrain)
+    else if (grainToDate) pushdown.start = truncateBound(range.start, grainToDate)
+  }
+  const ra = ctx.alias()
+  const rowSel = select({
+    items: [...selectItemsFrom(ctx, others, exprOf), { expr: exprOf('__t'), alias: '__t' }, { expr: exprOf(measure.name), alias: measure.name }],
+    from: rows.from, joins: rows.joins,
+    where: [...whereOf(ctx, rows, pf.resolved), ...rangePredicates(ctx, exprOf('__t'), pushdown)],
+  })
+  const spine = spineAt(ctx, baseGrain, timeItems.filter((i) => i.grain && !isStandardGrain(i.grain)))
+  const sa = ctx.alias('spine')
+  const t = ctx.col(sa, '__t')
+  const rt = ctx.col(ra, '__t')
+  const on = [`${rt} <= ${t}`]
+  if (window) on.push(`${rt} > ${ctx.dialect.dateAdd(t, -window.count, window.unit as TimeGrain)}`)
+  else if (grainToDate) on.push(`${rt} >= ${ctx.dialect.dateTrunc(grainToDate, t)}`)
+  const atBase = timeItems.every((i) => !i.datePart && i.grain === baseGrain)
+  const timeSelect = timeItems.map((i) => ({ expr: timeFromSpine(ctx, sa, i), alias: i.name }))
+  const sel = select({
+    items: [
+      ...(atBase ? [] : [{ expr: t, alias: '__t' }]),
+      ...timeSelect, ...others.map((i) => ({ expr: ctx.col(ra, i.name), alias: i.name })),
+      { expr: aggregateExpr(ctx, measure, ctx.col(ra, measure.name)), alias: column },
+    ],
+    from: { kind: 'query', query: spine.source, alias: sa },
+    // Without range joins (ClickHouse 18) the window becomes a filter on a cross join.
+    joins: [ctx.dialect.capabilities.nonEquiJoins
+      ? { kind: 'inner', source: ctx.sub({ query: rowSel, columns: [] }, ra), on }
+      : { kind: 'cross', source: ctx.sub({ query: rowSel, columns: [] }, ra), on: [] }],
+    where: [
+      ...(ctx.dialect.capabilities.nonEquiJoins ? [] : on),
+      ...rangePredicates(ctx, t, range), ...postTimeFilters(ctx, measure.name, post, (i) => timeFromSpine(ctx, sa, i)),
+    ],
+    groupBy: [...(atBase ? [] : [t]), ...timeSelect.map((s) => s.expr), ...others.map((i) => ctx.col(ra, i.name))],
+  })
+  let value: MetricValue = { dataset: { query: sel, columns: [...(atBase ? [] : ['__t']), ...req.items.map((i) => i.name), column] }, column }
+  if (!atBase) value = periodAggregate(ctx, value, req.items, periodAgg)
+  return finishMeasureMetric(ctx, value, { ...req, filters: [] }, mi.name, fill, joinSpine)
+}

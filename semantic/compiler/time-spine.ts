@@ -1,0 +1,176 @@
+// The time spine: distinct instants at a grain, time items computed from it,
+// join_to_timespine, and the day mapping of custom-granularity offsets.
+import { SemanticError, type TimeGrain } from '../types'
+import { coarserGrain, grainRank, type TimeWindow } from '../names'
+import type { CompileContext, Dataset } from './context'
+import { filterOnlyUses, renderResolved, resolveFilter, type ResolvedFilter } from './filters'
+import { isStandardGrain, itemBaseGrain, type QueryItem, type ResolveContext } from './items'
+import { select, type Select, type SelectItem } from './sql'
+import { rangePredicates } from './time-constraint'
+import { MetricRequest, MetricValue, aggGrainOf, compute, metricResolveContext } from './metric-request'
+
+// ---------------------------------------------------------------- time spine
+
+export interface SpineInfo {
+  source: Select
+  /** Expression of the spine's time at `grain` inside `source` (column `__t`). */
+  grain: TimeGrain
+}
+
+/** Distinct spine instants at `grain`, with every custom granularity column when at the spine's own grain. */
+export function spineAt(ctx: CompileContext, grain: TimeGrain, customItems: QueryItem[] = []): SpineInfo {
+  const wanted = customItems.map((i) => ctx.graph.customGrains.get(i.grain!)!).filter(Boolean)
+  const s = wanted.length > 0 ? { spine: wanted[0].spine, column: wanted[0].spine.primary_column.name, grain: wanted[0].spine.primary_column.time_granularity } : ctx.spine(grain)
+  const a = ctx.alias('spine')
+  const col = `${a}.${ctx.dialect.sourceIdentifier(s.column)}`
+  const sameGrain = s.grain === grain
+  // At the spine's own grain the column is used raw, so joins on it can use an index.
+  const items: SelectItem[] = [{ expr: sameGrain ? col : ctx.dialect.dateTrunc(grain, col), alias: '__t' }]
+  if (wanted.length > 0 && !sameGrain) {
+    throw new SemanticError('unsupported', `custom granularity "${customItems[0].grain}" needs the metric at the ${s.grain} grain of its time spine`)
+  }
+  if (sameGrain) {
+    // Custom granularities may be needed by filters too: the spine carries them all.
+    for (const c of ctx.graph.customGrains.values()) {
+      if (c.spine === s.spine) items.push({ expr: `${a}.${ctx.dialect.sourceIdentifier(c.column)}`, alias: `__cg_${c.name}` })
+    }
+  }
+  return { source: select({ items, from: ctx.spineTable(s.spine, a), distinct: !sameGrain }), grain }
+}
+
+/** A time item's value computed from a spine alias (`__t` at base grain, custom columns). */
+export function timeFromSpine(ctx: CompileContext, spineAlias: string, item: QueryItem): string {
+  const t = ctx.col(spineAlias, '__t')
+  if (item.datePart) return ctx.dialect.extract(item.datePart, t)
+  if (isStandardGrain(item.grain)) return ctx.dialect.dateTrunc(item.grain, t)
+  return ctx.col(spineAlias, `__cg_${item.grain}`)
+}
+
+/** The finest standard grain needed to compute the time items (custom grains: their spine's grain). */
+export function finestGrain(ctx: CompileContext, items: QueryItem[], floor: TimeGrain): TimeGrain {
+  let g: TimeGrain | undefined
+  for (const i of items) {
+    const base = itemBaseGrain(ctx, i) ?? 'day'
+    g = g === undefined || grainRank(base) < grainRank(g) ? base : g
+  }
+  return g === undefined ? floor : coarserGrain(g, floor)
+}
+
+/**
+ * join_to_timespine: every spine period in the queried range appears, with the
+ * metric's value or NULL (then fill_nulls_with). Query filters on the group-by
+ * items are applied again on the result, as MetricFlow does.
+ */
+export function joinToTimeSpine(
+  ctx: CompileContext, value: MetricValue, items: QueryItem[], timeItems: QueryItem[], req: MetricRequest, measure: string,
+): MetricValue {
+  const grain = finestGrain(ctx, timeItems, aggGrainOf(ctx, measure))
+  const spine = spineAt(ctx, grain, timeItems.filter((i) => i.grain && !isStandardGrain(i.grain)))
+  const sa = ctx.alias('spine')
+  const spineItems = timeItems.map((i) => ({ expr: timeFromSpine(ctx, sa, i), alias: i.name }))
+  const spineSel = select({
+    items: spineItems, distinct: true, from: { kind: 'query', query: spine.source, alias: sa },
+    where: rangePredicates(ctx, ctx.col(sa, '__t'), req.range),
+  })
+  const s = ctx.alias()
+  const v = ctx.alias()
+  const timeNames = new Set(timeItems.map((i) => i.name))
+  const fill = value.fill
+  const sel = select({
+    items: [
+      ...items.map((i) => ({ expr: ctx.col(timeNames.has(i.name) ? s : v, i.name), alias: i.name })),
+      { expr: fill !== undefined ? `COALESCE(${ctx.col(v, value.column)}, ${fill})` : ctx.col(v, value.column), alias: value.column },
+    ],
+    from: ctx.sub({ query: spineSel, columns: [] }, s),
+    joins: [{ kind: 'left', source: ctx.sub(value.dataset, v), on: timeItems.map((i) => `${ctx.col(s, i.name)} = ${ctx.col(v, i.name)}`) }],
+  })
+  let ds: Dataset = { query: sel, columns: [...items.map((i) => i.name), value.column] }
+  // Query filters that only use group-by items are applied once more on the joined result.
+  const names = new Set(items.map((i) => i.name))
+  const rc: ResolveContext = { sources: [ctx.graph.measure(measure).model.name], metrics: [], metricTimeGrain: ctx.metricTimeGrain }
+  const post = req.filters.filter((f) => f.origin === 'query')
+    .map((f) => resolveFilter(ctx, f, rc, (m) => metricResolveContext(ctx, m)))
+    .filter((f) => filterOnlyUses(f, names))
+  if (post.length > 0) ds = filterDataset(ctx, ds, post)
+  return { dataset: ds, column: value.column, fill }
+}
+
+/** SELECT * FROM ds WHERE filters, with filters referencing columns by name. */
+export function filterDataset(ctx: CompileContext, ds: Dataset, filters: ResolvedFilter[]): Dataset {
+  const a = ctx.alias()
+  return {
+    query: select({
+      items: ds.columns.map((c) => ({ expr: ctx.col(a, c), alias: c })),
+      from: ctx.sub(ds, a),
+      where: filters.map((f) => renderResolved(ctx, f, (n) => (ds.columns.includes(n) ? ctx.col(a, n) : undefined))),
+    }),
+    columns: ds.columns,
+  }
+}
+
+/**
+ * Offsets in a custom granularity (`1 alien_day`): each spine day moves to the
+ * same position (n-th day) in the period `count` periods later, capped at that
+ * period's last day. Columns: `__base` (original day), `__t` (day it lands on)
+ * and the custom granularity columns of the landing day.
+ */
+export function customOffsetSpine(ctx: CompileContext, w: TimeWindow, baseGrain: TimeGrain): Select {
+  const cg = ctx.graph.customGrains.get(w.unit)
+  if (!cg) throw new SemanticError('invalid_model', `unknown granularity "${w.unit}" in an offset window`)
+  const spineGrain = cg.spine.primary_column.time_granularity
+  if (spineGrain !== baseGrain) {
+    throw new SemanticError('unsupported', `an offset of "${w.count} ${w.unit}" needs the metric at the ${spineGrain} grain of its time spine`)
+  }
+  if (!ctx.dialect.capabilities.windowFunctions) throw new SemanticError('unsupported', `${ctx.dialect.name} lacks the window functions custom offsets need`)
+  const d = ctx.dialect
+  const day = (a: string) => d.dateTrunc(spineGrain, `${a}.${d.sourceIdentifier(cg.spine.primary_column.name)}`)
+  const period = (a: string) => `${a}.${d.sourceIdentifier(cg.column)}`
+  const dayRows = () => {
+    const a = ctx.alias('spine')
+    const over = `OVER (PARTITION BY ${period(a)} ORDER BY ${day(a)} ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)`
+    return select({
+      items: [
+        { expr: day(a), alias: '__day' },
+        { expr: period(a), alias: '__period' },
+        { expr: `FIRST_VALUE(${day(a)}) ${over}`, alias: '__first' },
+        { expr: `LAST_VALUE(${day(a)}) ${over}`, alias: '__last' },
+        { expr: `ROW_NUMBER() OVER (PARTITION BY ${period(a)} ORDER BY ${day(a)})`, alias: '__row' },
+      ],
+      from: ctx.spineTable(cg.spine, a),
+    })
+  }
+  const pd = ctx.alias()
+  const periods = select({ distinct: true, items: ['__period', '__first', '__last'].map((c) => ({ expr: ctx.col(pd, c), alias: c })), from: ctx.sub({ query: dayRows(), columns: [] }, pd) })
+  const pl = ctx.alias()
+  const leads = select({
+    items: [
+      { expr: ctx.col(pl, '__period'), alias: '__period' },
+      { expr: `LEAD(${ctx.col(pl, '__first')}, ${w.count}) OVER (ORDER BY ${ctx.col(pl, '__period')})`, alias: '__first' },
+      { expr: `LEAD(${ctx.col(pl, '__last')}, ${w.count}) OVER (ORDER BY ${ctx.col(pl, '__period')})`, alias: '__last' },
+    ],
+    from: ctx.sub({ query: periods, columns: [] }, pl),
+  })
+  const ds = ctx.alias()
+  const ls = ctx.alias()
+  const candidate = d.dateAdd(ctx.col(ls, '__first'), `${ctx.col(ds, '__row')} - 1`, spineGrain)
+  const mapping = select({
+    items: [
+      { expr: ctx.col(ds, '__day'), alias: '__base' },
+      { expr: `CASE WHEN ${candidate} <= ${ctx.col(ls, '__last')} THEN ${candidate} ELSE ${ctx.col(ls, '__last')} END`, alias: '__lead' },
+    ],
+    from: ctx.sub({ query: dayRows(), columns: [] }, ds),
+    joins: [{ kind: 'inner', source: ctx.sub({ query: leads, columns: [] }, ls), on: [`${ctx.col(ds, '__period')} = ${ctx.col(ls, '__period')}`] }],
+  })
+  const m = ctx.alias()
+  const sp = ctx.alias('spine')
+  const items: SelectItem[] = [
+    { expr: ctx.col(m, '__base'), alias: '__base' },
+    { expr: d.dateTrunc(spineGrain, ctx.col(m, '__lead')), alias: '__t' },
+  ]
+  for (const c of ctx.graph.customGrains.values()) if (c.spine === cg.spine) items.push({ expr: `${sp}.${d.sourceIdentifier(c.column)}`, alias: `__cg_${c.name}` })
+  return select({
+    items,
+    from: ctx.sub({ query: mapping, columns: [] }, m),
+    joins: [{ kind: 'left', source: ctx.spineTable(cg.spine, sp), on: [`${day(sp)} = ${ctx.col(m, '__lead')}`] }],
+  })
+}
