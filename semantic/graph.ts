@@ -9,7 +9,6 @@ import {
   type SemanticModel, type TimeGrain, type TimeSpine,
 } from './types'
 import { METRIC_TIME, coarserGrain, formatQueryName, grainRank, isTimeGrain, parseQueryName, type ParsedName } from './names'
-import { customGranularityNames } from './validate'
 import { suggest } from './suggest'
 
 export const MAX_JOIN_HOPS = 2
@@ -41,6 +40,13 @@ export interface CustomGrain {
 }
 
 const JOINABLE_TARGET = new Set(['primary', 'unique', 'natural'])
+
+/** Names of the custom granularities the manifest's time spines define. */
+export function customGranularityNames(manifest: SemanticManifest): Set<string> {
+  const out = new Set<string>()
+  for (const s of manifest.time_spines) for (const c of s.custom_granularities ?? []) out.add(c.name)
+  return out
+}
 
 export function inputName(i: string | MeasureInput | MetricInput): string {
   return typeof i === 'string' ? i : i.name

@@ -37,7 +37,8 @@ export function suggest(input: string, candidates: Iterable<string>, limit = 5):
     const tail = hay.split('__').pop() ?? hay
     const tailDistance = editDistance(needle.split('__').pop() ?? needle, tail)
     let score = Math.min(distance, tailDistance + 1)
-    if (hay.includes(needle) || needle.includes(hay)) score = Math.min(score, 1)
+    // Containment is a strong hint only when the shorter name is most of the longer one or what was typed.
+    if ((hay.includes(needle) && needle.length >= 3) || (needle.includes(hay) && hay.length >= needle.length * 0.6)) score = Math.min(score, 1)
     const threshold = Math.max(2, Math.floor(Math.max(needle.length, tail.length) * 0.4))
     if (score <= threshold) scored.push({ name: c, score })
   }

@@ -1,7 +1,7 @@
 // Referential checks of a manifest without a database: every reference points
 // at something that exists, names are unique, metric graphs have no cycles.
 import type { Measure, MeasureInput, Metric, MetricInput, SemanticManifest, SemanticModel } from './types'
-import { SemanticGraph } from './graph'
+import { SemanticGraph, customGranularityNames } from './graph'
 import { METRIC_TIME, formatQueryName, parseWindow } from './names'
 import { suggest } from './suggest'
 import { filterList, parseWhereFilter } from './where-filter'
@@ -16,12 +16,6 @@ export interface ManifestProblem {
 
 function inputName(i: string | MeasureInput | MetricInput | undefined): string | undefined {
   return typeof i === 'string' ? i : i?.name
-}
-
-export function customGranularityNames(manifest: SemanticManifest): Set<string> {
-  const out = new Set<string>()
-  for (const s of manifest.time_spines) for (const c of s.custom_granularities ?? []) out.add(c.name)
-  return out
 }
 
 /** Checks references and uniqueness; returns every problem found (empty when valid). */

@@ -5,7 +5,7 @@ import type { AppEnv } from './http/app-env'
 import type { Services } from './services'
 import { requestId } from './http/middleware/request-id'
 import { onError, onNotFound } from './http/middleware/error-handler'
-import { bodyGuard } from './http/middleware/body-guard'
+import { bodyGuard, urlGuard } from './http/middleware/body-guard'
 import { authenticate } from './http/middleware/auth'
 import { rateLimit } from './http/middleware/rate-limit'
 import { validationError } from './http/validation'
@@ -32,6 +32,7 @@ export function createApp(services: Services) {
   app.notFound(onNotFound)
   app.use('*', authenticate())
   app.use('*', rateLimit({ exempt: (p) => UNMETERED.has(p) }))
+  app.use('*', urlGuard())
   app.use('*', bodyGuard({ maxBytes: services.config.maxBodyBytes }))
 
   registerHealth(app)

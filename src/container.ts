@@ -25,6 +25,7 @@ import { createPlannerFromConfig } from './planner/hybrid'
 import type { Planner } from './planner/planner'
 import { summarizeWithLlm } from './planner/llm/summarize'
 import { createConnector } from '../connectors/registry'
+import { ConnectorError } from '../connectors/connector'
 import { createPgliteConnector } from '../connectors/pglite/connector'
 import type { Services } from './services'
 import { UserService } from './identity/users'
@@ -67,7 +68,7 @@ export async function buildServices(config: Config, opts: ContainerOptions = {})
   const tenants = new TenantService(db)
   const connectorFactory: ConnectorFactory = opts.connectorFactory ?? ((cfg) => {
     if (cfg.type === 'pglite' && cfg.config.demo === true) {
-      if (!opts.demoDb) throw new Error('the demo warehouse is not running (NEXATRON_DEMO=false)')
+      if (!opts.demoDb) throw new ConnectorError('unreachable', 'pglite', 'the demo warehouse is not running on this server (NEXATRON_DEMO=false)')
       return createPgliteConnector({ db: opts.demoDb, schemas: ['retail'], options: cfg.options })
     }
     return createConnector(cfg)

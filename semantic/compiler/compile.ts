@@ -74,6 +74,16 @@ function checkShape(q: SemanticQuery): void {
   if (q.where !== undefined && (!Array.isArray(q.where) || q.where.some((w) => typeof w !== 'string'))) throw bad('where', 'invalid_type', 'where must be a list of filter templates')
   if (q.order_by !== undefined && (!Array.isArray(q.order_by) || q.order_by.some((o) => typeof o !== 'string'))) throw bad('order_by', 'invalid_type', 'order_by must be a list of names')
   if (q.limit !== undefined && (!Number.isInteger(q.limit) || q.limit < 0)) throw bad('limit', 'invalid_value', 'limit must be a non-negative integer')
+  if (q.filters !== undefined && (!Array.isArray(q.filters) || q.filters.some((f) => typeof f !== 'object' || f === null))) {
+    throw bad('filters', 'invalid_type', 'filters must be a list of {field, op, value}')
+  }
+  const tc = q.time_constraint
+  if (tc !== undefined && (typeof tc !== 'object' || tc === null || [tc.start, tc.end].some((v) => v !== undefined && typeof v !== 'string'))) {
+    throw bad('time_constraint', 'invalid_type', 'time_constraint must be {start?, end?} with ISO date strings')
+  }
+  if ((q.group_by ?? []).some((g) => typeof g !== 'string' && (typeof g !== 'object' || g === null))) {
+    throw bad('group_by', 'invalid_type', 'group_by items must be names or {name, grain?, date_part?}')
+  }
   if (q.metrics.length === 0 && (q.group_by ?? []).length === 0) throw bad('metrics', 'empty_query', 'a query needs at least one metric or group-by item')
 }
 

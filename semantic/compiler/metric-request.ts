@@ -122,7 +122,7 @@ export function aggregateExpr(ctx: CompileContext, measure: Measure, value: stri
 }
 
 export function unsupportedPercentile(ctx: CompileContext, measure: Measure, kind: string): SemanticError {
-  return new SemanticError('unsupported', `measure "${measure.name}" needs a ${kind} percentile aggregate, which ${ctx.dialect.name} does not have`, [
+  return new SemanticError('unsupported', `measure "${measure.name}" needs ${/^[aeiou]/.test(kind) ? "an" : "a"} ${kind} percentile aggregate, which ${ctx.dialect.name} does not have`, [
     { path: measure.name, issue: 'unsupported_aggregation' },
   ])
 }

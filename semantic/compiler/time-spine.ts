@@ -121,35 +121,123 @@ export function customOffsetSpine(ctx: CompileContext, w: TimeWindow, baseGrain:
   if (spineGrain !== baseGrain) {
     throw new SemanticError('unsupported', `an offset of "${w.count} ${w.unit}" needs the metric at the ${spineGrain} grain of its time spine`)
   }
-  if (!ctx.dialect.capabilities.windowFunctions) throw new SemanticError('unsupported', `${ctx.dialect.name} lacks the window functions custom offsets need`)
   const d = ctx.dialect
   const day = (a: string) => d.dateTrunc(spineGrain, `${a}.${d.sourceIdentifier(cg.spine.primary_column.name)}`)
   const period = (a: string) => `${a}.${d.sourceIdentifier(cg.column)}`
-  const dayRows = () => {
-    const a = ctx.alias('spine')
-    const over = `OVER (PARTITION BY ${period(a)} ORDER BY ${day(a)} ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)`
-    return select({
+  // Per day: its period, the period's first and last day, its position in the period;
+  // per period: the first and last day of the period `count` periods later.
+  const { dayRows, leads } = d.capabilities.windowFunctions ? windowedOffsetParts() : countedOffsetParts()
+
+  function windowedOffsetParts(): { dayRows: () => Select; leads: Select } {
+    const dayRows = () => {
+      const a = ctx.alias('spine')
+      const over = `OVER (PARTITION BY ${period(a)} ORDER BY ${day(a)} ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)`
+      return select({
+        items: [
+          { expr: day(a), alias: '__day' },
+          { expr: period(a), alias: '__period' },
+          { expr: `FIRST_VALUE(${day(a)}) ${over}`, alias: '__first' },
+          { expr: `LAST_VALUE(${day(a)}) ${over}`, alias: '__last' },
+          { expr: `ROW_NUMBER() OVER (PARTITION BY ${period(a)} ORDER BY ${day(a)})`, alias: '__row' },
+        ],
+        from: ctx.spineTable(cg!.spine, a),
+      })
+    }
+    const pd = ctx.alias()
+    const periods = select({ distinct: true, items: ['__period', '__first', '__last'].map((c) => ({ expr: ctx.col(pd, c), alias: c })), from: ctx.sub({ query: dayRows(), columns: [] }, pd) })
+    const pl = ctx.alias()
+    const leads = select({
       items: [
-        { expr: day(a), alias: '__day' },
-        { expr: period(a), alias: '__period' },
-        { expr: `FIRST_VALUE(${day(a)}) ${over}`, alias: '__first' },
-        { expr: `LAST_VALUE(${day(a)}) ${over}`, alias: '__last' },
-        { expr: `ROW_NUMBER() OVER (PARTITION BY ${period(a)} ORDER BY ${day(a)})`, alias: '__row' },
+        { expr: ctx.col(pl, '__period'), alias: '__period' },
+        { expr: `LEAD(${ctx.col(pl, '__first')}, ${w.count}) OVER (ORDER BY ${ctx.col(pl, '__period')})`, alias: '__first' },
+        { expr: `LEAD(${ctx.col(pl, '__last')}, ${w.count}) OVER (ORDER BY ${ctx.col(pl, '__period')})`, alias: '__last' },
       ],
-      from: ctx.spineTable(cg.spine, a),
+      from: ctx.sub({ query: periods, columns: [] }, pl),
     })
+    return { dayRows, leads }
   }
-  const pd = ctx.alias()
-  const periods = select({ distinct: true, items: ['__period', '__first', '__last'].map((c) => ({ expr: ctx.col(pd, c), alias: c })), from: ctx.sub({ query: dayRows(), columns: [] }, pd) })
-  const pl = ctx.alias()
-  const leads = select({
-    items: [
-      { expr: ctx.col(pl, '__period'), alias: '__period' },
-      { expr: `LEAD(${ctx.col(pl, '__first')}, ${w.count}) OVER (ORDER BY ${ctx.col(pl, '__period')})`, alias: '__first' },
-      { expr: `LEAD(${ctx.col(pl, '__last')}, ${w.count}) OVER (ORDER BY ${ctx.col(pl, '__period')})`, alias: '__last' },
-    ],
-    from: ctx.sub({ query: periods, columns: [] }, pl),
-  })
+
+  /** The same without window functions: positions and period ranks counted with self-joins. */
+  function countedOffsetParts(): { dayRows: () => Select; leads: Select } {
+    const days = () => {
+      const a = ctx.alias('spine')
+      return select({ items: [{ expr: day(a), alias: '__day' }, { expr: period(a), alias: '__period' }], from: ctx.spineTable(cg!.spine, a) })
+    }
+    const periods = () => {
+      const a = ctx.alias()
+      return select({
+        items: [
+          { expr: ctx.col(a, '__period'), alias: '__period' },
+          { expr: `MIN(${ctx.col(a, '__day')})`, alias: '__first' },
+          { expr: `MAX(${ctx.col(a, '__day')})`, alias: '__last' },
+        ],
+        from: ctx.sub({ query: days(), columns: [] }, a),
+        groupBy: [ctx.col(a, '__period')],
+      })
+    }
+    const dayRows = () => {
+      const d1 = ctx.alias()
+      const d2 = ctx.alias()
+      const positions = select({
+        items: [
+          { expr: ctx.col(d1, '__day'), alias: '__day' },
+          { expr: ctx.col(d1, '__period'), alias: '__period' },
+          { expr: 'COUNT(*)', alias: '__row' },
+        ],
+        from: ctx.sub({ query: days(), columns: [] }, d1),
+        joins: [{ kind: 'inner', source: ctx.sub({ query: days(), columns: [] }, d2), on: [`${ctx.col(d1, '__period')} = ${ctx.col(d2, '__period')}`] }],
+        where: [`${ctx.col(d2, '__day')} <= ${ctx.col(d1, '__day')}`],
+        groupBy: [ctx.col(d1, '__day'), ctx.col(d1, '__period')],
+      })
+      const r = ctx.alias()
+      const p = ctx.alias()
+      return select({
+        items: [
+          { expr: ctx.col(r, '__day'), alias: '__day' },
+          { expr: ctx.col(r, '__period'), alias: '__period' },
+          { expr: ctx.col(p, '__first'), alias: '__first' },
+          { expr: ctx.col(p, '__last'), alias: '__last' },
+          { expr: ctx.col(r, '__row'), alias: '__row' },
+        ],
+        from: ctx.sub({ query: positions, columns: [] }, r),
+        joins: [{ kind: 'inner', source: ctx.sub({ query: periods(), columns: [] }, p), on: [`${ctx.col(r, '__period')} = ${ctx.col(p, '__period')}`] }],
+      })
+    }
+    const ranked = () => {
+      const p1 = ctx.alias()
+      const p2 = ctx.alias()
+      return select({
+        items: [
+          { expr: ctx.col(p1, '__period'), alias: '__period' },
+          { expr: ctx.col(p1, '__first'), alias: '__first' },
+          { expr: ctx.col(p1, '__last'), alias: '__last' },
+          { expr: 'COUNT(*)', alias: '__rank' },
+        ],
+        from: ctx.sub({ query: periods(), columns: [] }, p1),
+        joins: [{ kind: 'cross', source: ctx.sub({ query: periods(), columns: [] }, p2), on: [] }],
+        where: [`${ctx.col(p2, '__period')} <= ${ctx.col(p1, '__period')}`],
+        groupBy: ['__period', '__first', '__last'].map((c) => ctx.col(p1, c)),
+      })
+    }
+    const a = ctx.alias()
+    const target = select({
+      items: [{ expr: ctx.col(a, '__period'), alias: '__period' }, { expr: `${ctx.col(a, '__rank')} + ${w.count}`, alias: '__target' }],
+      from: ctx.sub({ query: ranked(), columns: [] }, a),
+    })
+    const t = ctx.alias()
+    const b = ctx.alias()
+    const leads = select({
+      items: [
+        { expr: ctx.col(t, '__period'), alias: '__period' },
+        { expr: ctx.col(b, '__first'), alias: '__first' },
+        { expr: ctx.col(b, '__last'), alias: '__last' },
+      ],
+      from: ctx.sub({ query: target, columns: [] }, t),
+      joins: [{ kind: 'inner', source: ctx.sub({ query: ranked(), columns: [] }, b), on: [`${ctx.col(t, '__target')} = ${ctx.col(b, '__rank')}`] }],
+    })
+    return { dayRows, leads }
+  }
+
   const ds = ctx.alias()
   const ls = ctx.alias()
   const candidate = d.dateAdd(ctx.col(ls, '__first'), `${ctx.col(ds, '__row')} - 1`, spineGrain)

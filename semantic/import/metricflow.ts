@@ -12,7 +12,7 @@ import {
 import { parseWindow } from '../names'
 import { parseWhereFilter } from '../where-filter'
 import { validateManifest } from '../validate'
-import { Reader, isObj, type Obj } from './reader'
+import { Reader, isObj, lineFor, type Obj } from './reader'
 import { childPath, readYamlFiles, type ImportProblem, type YamlDocument } from './yaml-source'
 
 export type { ImportProblem } from './yaml-source'
@@ -39,7 +39,7 @@ const IGNORED_TOP_LEVEL = new Set([
   'data_tests', 'tests', 'semantic_layer', 'config', 'vars',
 ])
 
-interface Origin { file: string; path: string }
+interface Origin { file: string; path: string; lines: Map<string, number> }
 
 class ManifestBuilder {
   readonly manifest: SemanticManifest = { semantic_models: [], metrics: [], saved_queries: [], time_spines: [] }
@@ -74,7 +74,7 @@ class ManifestBuilder {
   }
 
   private track<T extends object>(obj: T, r: Reader, path: string): T {
-    this.origins.set(obj, { file: r.file, path })
+    this.origins.set(obj, { file: r.file, path, lines: r.lines })
     return obj
   }
 
@@ -628,7 +628,9 @@ export function importMetricFlow(files: Array<{ path: string; content: string }>
   for (const p of validateManifest(builder.manifest)) {
     const origin = p.at ? builder.origins.get(p.at.object) : undefined
     if (origin) {
-      problems.push({ file: origin.file, path: p.at?.field ? childPath(origin.path, p.at.field) : origin.path, message: p.message })
+      const path = p.at?.field ? childPath(origin.path, p.at.field) : origin.path
+      const line = lineFor(origin.lines, path)
+      problems.push({ file: origin.file, path, message: p.message, ...(line !== undefined ? { line } : {}) })
     } else {
       problems.push({ file: '', path: p.path, message: p.message })
     }

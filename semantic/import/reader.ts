@@ -8,21 +8,28 @@ export function isObj(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v)
 }
 
+/** Line of a YAML path, or of its nearest located ancestor. */
+export function lineFor(lines: Map<string, number>, path: string): number | undefined {
+  let p = path
+  let line = lines.get(p)
+  while (line === undefined && p !== '') {
+    const parent = /[.[]/.test(p) ? p.replace(/(\.[^.[\]]+|\[\d+\])$/, '') : ''
+    if (parent === p) break
+    p = parent
+    line = lines.get(p)
+  }
+  return line
+}
+
 export class Reader {
   constructor(private readonly doc: YamlDocument, private readonly problems: ImportProblem[]) {}
 
   get file(): string { return this.doc.file }
 
+  get lines(): Map<string, number> { return this.doc.lines }
+
   problem(path: string, message: string): void {
-    // Fall back to the nearest located ancestor for the line number.
-    let p = path
-    let line = this.doc.lines.get(p)
-    while (line === undefined && p !== '') {
-      const parent = /[.[]/.test(p) ? p.replace(/(\.[^.[\]]+|\[\d+\])$/, '') : ''
-      if (parent === p) break
-      p = parent
-      line = this.doc.lines.get(p)
-    }
+    const line = lineFor(this.doc.lines, path)
     this.problems.push({ file: this.doc.file, path, message, ...(line !== undefined ? { line } : {}) })
   }
 

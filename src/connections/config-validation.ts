@@ -31,17 +31,14 @@ function parseWith(schemas: { config: z.ZodType; credentials: z.ZodType }, confi
 }
 
 /**
- * An embedded database is a directory on the server itself: through the API a
- * tenant may only point at the demo warehouse or an in-memory database, never
- * at a server path (which could be the metadata store).
+ * An embedded database lives in the server's own memory or disk. Through the
+ * API a tenant may only point at the demo warehouse: an arbitrary data
+ * directory could be the metadata store, and each in-memory instance costs
+ * hundreds of megabytes.
  */
-function validatePglite(config: unknown, credentials: unknown) {
+function validatePglite(config: unknown, _credentials: unknown) {
   const c = (config ?? {}) as Record<string, unknown>
   if (c.demo === true && Object.keys(c).length === 1) return { config: { demo: true }, credentials: {} }
-  const dir = c.data_dir
-  if (dir !== undefined && (typeof dir !== 'string' || !dir.startsWith('memory://'))) {
-    throw new AppError('invalid_config', 'config.data_dir: only in-memory (memory://) embedded databases can be created through the API', [{ path: 'config.data_dir', issue: 'not_allowed' }])
-  }
-  const schemas = connectionConfigSchemas.pglite as { config: z.ZodType; credentials: z.ZodType }
-  return parseWith(schemas, config, credentials)
+  throw new AppError('invalid_config', 'config: embedded (pglite) connections can only be the demo warehouse: {"demo": true}',
+    [{ path: 'config', issue: 'not_allowed' }])
 }

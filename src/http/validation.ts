@@ -22,8 +22,8 @@ export function validationError(error: ZodError, target?: string): AppError {
 }
 
 function friendly(code: string, message: string, issue: unknown): string {
-  const i = issue as { minimum?: number; origin?: string; input?: unknown }
+  const i = issue as { minimum?: number; origin?: string }
   if (code === 'too_small' && i.origin === 'string' && i.minimum === 1) return 'must not be empty'
-  if (code === 'invalid_type' && i.input === undefined) return 'is required'
+  if (code === 'invalid_type' && /received undefined/.test(message)) return 'is required'
   return message
 }

@@ -8,7 +8,8 @@ import { AppError } from '../http/errors'
 export type NetworkPolicy = 'all' | 'private' | 'external'
 
 // Cloud metadata endpoints: refused whatever the policy.
-const ALWAYS_BLOCKED = ['169.254.169.254/32', '169.254.170.2/32', '100.100.100.200/32', 'fd00:ec2::254/128', '0.0.0.0/8']
+// `::` and 0.0.0.0 mean "this host" to most stacks: refused like the metadata addresses.
+const ALWAYS_BLOCKED = ['169.254.169.254/32', '169.254.170.2/32', '100.100.100.200/32', 'fd00:ec2::254/128', '0.0.0.0/8', '::/128']
 const LINK_LOCAL = ['169.254.0.0/16', 'fe80::/10']
 const PRIVATE = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '127.0.0.0/8', '100.64.0.0/10', '::1/128', 'fc00::/7']
 
@@ -25,10 +26,42 @@ const privateNets = blockList(PRIVATE)
 
 function family(ip: string): 'ipv4' | 'ipv6' { return net.isIPv6(ip) ? 'ipv6' : 'ipv4' }
 
-/** Unwraps IPv4-mapped IPv6 (::ffff:169.254.169.254) so it cannot dodge the lists. */
+/** Expands an IPv6 address (with or without an embedded dotted IPv4 tail) to 8 hextets. */
+function ipv6Words(ip: string): number[] | null {
+  let text = ip.split('%')[0]
+  const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text)
+  if (dotted) {
+    const b = dotted[1].split('.').map(Number)
+    text = text.slice(0, -dotted[1].length) + `${((b[0] << 8) | b[1]).toString(16)}:${((b[2] << 8) | b[3]).toString(16)}`
+  }
+  const [head, tail] = text.split('::')
+  const h = head ? head.split(':') : []
+  const t = tail !== undefined && tail !== '' ? tail.split(':') : []
+  const fill = text.includes('::') ? 8 - h.length - t.length : 0
+  const words = [...h, ...Array(Math.max(0, fill)).fill('0'), ...t].map((w) => parseInt(w, 16))
+  return words.length === 8 && words.every((w) => Number.isInteger(w) && w >= 0 && w <= 0xffff) ? words : null
+}
+
+/**
+ * The IPv4 address an IPv6 address carries, for the forms that reach it:
+ * IPv4-mapped (::ffff:a.b.c.d), IPv4-compatible (::a.b.c.d), NAT64
+ * (64:ff9b::a.b.c.d) and 6to4 (2002:aabb:ccdd::). Checking the embedded
+ * address stops these spellings from dodging the lists.
+ */
+function embeddedIpv4(ip: string): string | null {
+  const w = ipv6Words(ip)
+  if (!w) return null
+  const v4 = (hi: number, lo: number) => `${hi >> 8}.${hi & 0xff}.${lo >> 8}.${lo & 0xff}`
+  const zeros = (from: number, to: number) => w.slice(from, to).every((x) => x === 0)
+  if (zeros(0, 5) && w[5] === 0xffff) return v4(w[6], w[7])
+  if (zeros(0, 6) && (w[6] !== 0 || w[7] > 1)) return v4(w[6], w[7])
+  if (w[0] === 0x64 && w[1] === 0xff9b && zeros(2, 6)) return v4(w[6], w[7])
+  if (w[0] === 0x2002) return v4(w[1], w[2])
+  return null
+}
+
 function normalizeIp(ip: string): string {
-  const m = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip)
-  return m ? m[1] : ip
+  return net.isIPv6(ip) ? embeddedIpv4(ip) ?? ip : ip
 }
 
 export function checkAddress(ipRaw: string, policy: NetworkPolicy): string | null {

@@ -23,6 +23,14 @@ describe('error envelope', () => {
     expect(res.headers.get('x-request-id')).toMatch(/^req_/)
   })
 
+  it('answers 503 naming the store when it is unreachable', async () => {
+    const { createApp } = await import('../../src/app')
+    const app = createApp({ ...t.services, store: { ...t.services.store, ping: async () => { throw new Error('connection refused') } } })
+    const res = await app.request('/health')
+    expect(res.status).toBe(503)
+    expect(await res.json()).toEqual({ status: 'unavailable', failing: ['store'] })
+  })
+
   it('returns 401 without a credential, with rate-limit headers', async () => {
     const res = await t.request('GET', '/api/v1/api-keys', { key: null })
     await expectEnvelope(res, 401, 'unauthorized')

@@ -94,7 +94,7 @@ export class ReferenceExpectations {
       p = (async () => {
         const { adapter, env } = await this.start()
         const sql = renderCheckQuery(c.check_query, env)
-        return { sql, result: await adapter.query(sql) }
+        return { sql, result: await adapter.query(sql, [], { role: 'check' }) }
       })()
       this.cache.set(c.id, p)
     }
@@ -176,7 +176,7 @@ export class ConformanceRunner {
   /** Renders and runs a case's check query. */
   async runCheckQuery(c: ConformanceCase): Promise<{ sql: string; result: ResultTable }> {
     const sql = renderCheckQuery(c.check_query, this.env)
-    return { sql, result: await this.opts.engine.query(sql) }
+    return { sql, result: await this.opts.engine.query(sql, [], { role: 'check' }) }
   }
 
   async runCase(c: ConformanceCase): Promise<CaseOutcome> {
@@ -201,7 +201,7 @@ export class ConformanceRunner {
       return fail('check_query', `rendering the check query failed: ${message(err)}`)
     }
     try {
-      expected = await this.opts.engine.query(out.checkSql)
+      expected = await this.opts.engine.query(out.checkSql, [], { role: 'check' })
     } catch (err) {
       const engineError = `the check query failed on ${this.opts.engine.name}: ${message(err)}`
       if (this.opts.checkOnly || !this.opts.reference) return fail('check_query', engineError)
@@ -245,7 +245,7 @@ export class ConformanceRunner {
     out.params = compiled.params
     let actual: ResultTable
     try {
-      actual = await this.opts.engine.query(compiled.sql, compiled.params)
+      actual = await this.opts.engine.query(compiled.sql, compiled.params, { role: 'compiled' })
     } catch (err) {
       return fail('execute', message(err))
     }

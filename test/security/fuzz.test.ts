@@ -8,7 +8,9 @@
 // or mutated; then raw bytes, headers, parameters, and random paths/methods.
 //
 // Reproduce a run: FUZZ_SEED=<seed printed below> npx vitest run test/security/fuzz.test.ts
-// More requests: FUZZ_SCALE=10 (multiplies every numRuns).
+// Explore: FUZZ_SEED=random; more requests: FUZZ_SCALE=10 (multiplies every numRuns).
+// Generation is fully determined by the seed; app state (ids, timings) is not,
+// so a rerun replays the same requests against a comparable, not identical, app.
 import { randomBytes } from 'node:crypto'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -20,7 +22,8 @@ import {
 import { SCOPES } from '../../src/identity/scopes'
 import { demoSemanticFiles } from '../../src/bootstrap'
 
-const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : 20261123
+// A fixed default keeps CI deterministic; FUZZ_SEED=random explores (the seed is printed either way).
+const SEED = process.env.FUZZ_SEED === 'random' ? Math.floor(Math.random() * 2 ** 31) : Number(process.env.FUZZ_SEED ?? 20261123)
 const SCALE = Number(process.env.FUZZ_SCALE ?? 1)
 const runs = (n: number) => Math.max(1, Math.round(n * SCALE))
 const NOW = new Date('2026-11-23T12:00:00Z')
@@ -266,6 +269,11 @@ const headersFrom = (auth: string[], contentType: string[], requestId: string[],
   ...extra,
 ]
 
+// Password hashing (scrypt) and whole-layer imports cost 10-50x a plain request:
+// picked a third as often, so the run stays short on a busy machine.
+const HEAVY = new Set(['login', 'createUser', 'updateUser', 'importSemanticLayer'])
+const pickOperation = (list: Operation[]) => fc.oneof(...list.map((op) => ({ arbitrary: fc.constant(op), weight: HEAVY.has(op.operationId) ? 1 : 3 })))
+
 /** Runs a property that sends one request per run; violations are collected in `log`, then asserted. */
 async function fuzz(name: string, offset: number, numRuns: number, arb: fc.Arbitrary<FuzzRequest>) {
   const before = log.list().length
@@ -279,7 +287,7 @@ describe('fuzzing every route (seeded, printed above)', () => {
   it('answers schema-derived, mutated and hostile JSON bodies without 5xx, leaks or a broken envelope', async () => {
     const h = hints()
     const withBody = ops.filter((o) => o.body)
-    const arb = fc.constantFrom(...withBody).chain((op) => fc.record({
+    const arb = pickOperation(withBody).chain((op) => fc.record({
       op: fc.constant(op), path: pathArb(op), body: bodyValue(op.body!, components, h).map((b) => sanitize(op, b)),
       auth: authorizationArb(creds), ct: contentTypeArb, rid: requestIdArb,
     })).map(({ op, path, body, auth, ct, rid }): FuzzRequest => ({
@@ -292,7 +300,7 @@ describe('fuzzing every route (seeded, printed above)', () => {
   it('answers broken encodings (invalid UTF-8, duplicate keys, truncation, BOM, UTF-16, oversize) with 4xx envelopes', async () => {
     const h = hints()
     const withBody = ops.filter((o) => o.body || o.method === 'POST')
-    const arb = fc.constantFrom(...withBody).chain((op) => fc.record({
+    const arb = pickOperation(withBody).chain((op) => fc.record({
       op: fc.constant(op), path: pathArb(op),
       encoded: encodedBodyArb(op.body ? bodyValue(op.body, components, h).map((b) => sanitize(op, b)) : hostileValue),
       auth: authorizationArb(creds), ct: contentTypeArb,
@@ -305,7 +313,7 @@ describe('fuzzing every route (seeded, printed above)', () => {
 
   it('answers every header variant (authorization, content-type, request id, duplicates, junk) correctly', async () => {
     const h = hints()
-    const arb = fc.constantFrom(...ops).chain((op) => fc.record({
+    const arb = pickOperation(ops).chain((op) => fc.record({
       op: fc.constant(op), path: pathArb(op), body: op.body ? bodyValue(op.body, components, h).map((b) => sanitize(op, b)) : fc.constant(undefined),
       auth: authorizationArb(creds), ct: contentTypeArb, rid: requestIdArb, extra: extraHeadersArb,
     })).map(({ op, path, body, auth, ct, rid, extra }): FuzzRequest => ({
@@ -339,7 +347,7 @@ describe('fuzzing every route (seeded, printed above)', () => {
   it('keeps serving after the run', async () => {
     console.log(`fuzz: ${log.requests} requests, ${log.serverErrors} 5xx`)
     const fuzzedBodies = new Set([...log.bySource.keys()].filter((k) => k.startsWith('body:')).map((k) => k.slice(5)))
-    expect(ops.filter((o) => o.body && !fuzzedBodies.has(o.operationId)).map((o) => o.operationId), 'operations whose bodies were never fuzzed').toEqual([])
+    if (SCALE >= 1) expect(ops.filter((o) => o.body && !fuzzedBodies.has(o.operationId)).map((o) => o.operationId), 'operations whose bodies were never fuzzed').toEqual([])
     const health = await t.request('GET', '/health', { key: null })
     expect(health.status).toBe(200)
     expect(await health.json()).toEqual({ status: 'ok' })

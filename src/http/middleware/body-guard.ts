@@ -1,9 +1,64 @@
-// Requests with a body must be JSON and at most `maxBytes` long. Checked before
-// any route reads the body so oversize uploads are refused early.
+// Requests are checked before any route sees them:
+// - bodies must be JSON, at most `maxBytes`, valid UTF-8, and parse;
+// - no string anywhere (body, path, query) may hold U+0000 or a lone UTF-16
+//   surrogate: the store cannot keep them and they only ever mean trouble.
+// The parsed body is cached on the request, so routes do not parse it again.
 import type { MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { AppError } from '../errors'
 import type { AppEnv } from '../app-env'
+
+// eslint-disable-next-line no-control-regex
+const BAD_CHARS = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+
+function badString(s: string): boolean {
+  return BAD_CHARS.test(s)
+}
+
+/** Path of the first string (key or value) with a forbidden character, or null. */
+function findBadString(v: unknown, path: string, depth = 0): string | null {
+  if (depth > 64) throw new AppError('validation_error', 'request body is nested too deeply', [{ path, issue: 'too_deep' }])
+  if (typeof v === 'string') return badString(v) ? path : null
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const p = findBadString(v[i], path ? `${path}.${i}` : String(i), depth + 1)
+      if (p !== null) return p
+    }
+    return null
+  }
+  if (v && typeof v === 'object') {
+    for (const [k, x] of Object.entries(v)) {
+      const kp = path ? `${path}.${k}` : k
+      if (badString(k)) return kp
+      const p = findBadString(x, kp, depth + 1)
+      if (p !== null) return p
+    }
+  }
+  return null
+}
+
+const badCharError = (path: string) =>
+  new AppError('validation_error', `${path || 'body'}: contains a NUL character or invalid Unicode`, [{ path, issue: 'invalid_characters' }])
+
+/** Path segments and query values: decodable, and free of forbidden characters. */
+export const urlGuard = (): MiddlewareHandler<AppEnv> =>
+  async function urlGuardMiddleware(c, next) {
+    const url = new URL(c.req.url)
+    let path: string
+    try {
+      path = decodeURIComponent(url.pathname)
+    } catch {
+      throw new AppError('bad_request', 'the URL path has an invalid percent-encoding', [{ path: 'path', issue: 'invalid_encoding' }])
+    }
+    if (badString(path)) throw badCharError('path')
+    for (const [k, v] of url.searchParams) {
+      if (badString(k) || badString(v)) throw badCharError(k)
+    }
+    if (/%(?![0-9a-f]{2})/i.test(url.search)) {
+      throw new AppError('bad_request', 'the query string has an invalid percent-encoding', [{ path: 'query', issue: 'invalid_encoding' }])
+    }
+    await next()
+  }
 
 export const bodyGuard = (opts: { maxBytes: number }): MiddlewareHandler<AppEnv> => {
   const limit = bodyLimit({
@@ -18,9 +73,33 @@ export const bodyGuard = (opts: { maxBytes: number }): MiddlewareHandler<AppEnv>
     const type = (c.req.header('content-type') ?? '').split(';')[0].trim().toLowerCase()
     const length = c.req.header('content-length')
     const surelyHasBody = (length !== undefined && length !== '0') || c.req.header('transfer-encoding') !== undefined
-    if ((type && type !== 'application/json' && !type.endsWith('+json')) || (!type && surelyHasBody)) {
+    const isJson = type === 'application/json' || type.endsWith('+json')
+    if ((type && !isJson) || (!type && surelyHasBody)) {
       throw new AppError('unsupported_media_type', 'Content-Type must be application/json', [{ path: 'content-type', issue: type ? `unsupported: ${type}` : 'missing' }])
     }
-    return limit(c, next)
+    return limit(c, async () => {
+      if (isJson) {
+        const bytes = new Uint8Array(await c.req.arrayBuffer())
+        if (bytes.length > 0) {
+          let text: string
+          try {
+            text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes)
+          } catch {
+            throw new AppError('invalid_json', 'request body is not valid UTF-8')
+          }
+          let value: unknown
+          try {
+            value = JSON.parse(text)
+          } catch {
+            throw new AppError('invalid_json', 'request body is not valid JSON')
+          }
+          const bad = findBadString(value, '')
+          if (bad !== null) throw badCharError(bad)
+          // Hand the parsed value to the route validators.
+          c.req.bodyCache.json = Promise.resolve(value)
+        }
+      }
+      await next()
+    })
   }
 }

@@ -6,6 +6,9 @@ import { AppError, errorBody } from '../errors'
 import type { AppEnv } from '../app-env'
 import { toAppError } from '../error-mapping'
 
+// character_not_in_repertoire, untranslatable_character, invalid_datetime_format, datetime_field_overflow
+const STORE_INPUT_ERRORS = new Set(['22021', '22P05', '22007', '22008'])
+
 function respond(c: Context<AppEnv>, err: AppError) {
   for (const [k, v] of Object.entries(err.headers)) c.header(k, v)
   return c.json(errorBody(err, c.get('requestId') ?? 'unknown'), err.status)
@@ -21,6 +24,12 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => {
   }
   const appErr = toAppError(err)
   if (appErr) return respond(c, appErr)
+  // Backstop: a value the metadata store refuses (bad characters, impossible
+  // dates) is the request's fault, not ours.
+  const pgCode = (err as { code?: unknown }).code
+  if (typeof pgCode === 'string' && STORE_INPUT_ERRORS.has(pgCode)) {
+    return respond(c, new AppError('bad_request', 'the request contains a value that cannot be stored (invalid characters or dates)'))
+  }
   c.get('services')?.logger.error({ err, request_id: c.get('requestId') }, 'unhandled error')
   return respond(c, new AppError('internal_error', 'internal error'))
 }

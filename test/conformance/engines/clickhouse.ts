@@ -6,7 +6,7 @@
 import { ClickHouseLogLevel, createClient, type ClickHouseSettings } from '@clickhouse/client'
 import { SERVICES } from '../../support/services'
 import type { FixtureColumnType, FixtureTable, FixtureValue } from '../fixtures'
-import { EngineError, batchSize, chunks, randomSchemaName, timeLiteral, type EngineAdapter, type QueryResult } from './engine'
+import { EngineError, batchSize, chunks, randomSchemaName, timeLiteral, type EngineAdapter, type QueryResult, type QueryRole } from './engine'
 
 const TYPES: Record<FixtureColumnType, string> = {
   STRING: 'String',
@@ -17,16 +17,23 @@ const TYPES: Record<FixtureColumnType, string> = {
 }
 
 /**
- * Session settings for every statement, the same for the check query and
- * the compiled query. `join_use_nulls=1`: outer joins yield NULL for missing
- * rows as in standard SQL (the default fills in 0/'' which silently changes
- * results). `join_default_strictness='ALL'`: 18.16 otherwise rejects a JOIN
- * written without ANY/ALL.
+ * Settings for the hand-written check queries only, which assume standard SQL:
+ * `join_use_nulls=1` (outer joins yield NULL for missing rows; the default
+ * fills in 0/'' instead) and `join_default_strictness='ALL'` (18.16 otherwise
+ * rejects a JOIN written without ANY/ALL).
  */
-export const CLICKHOUSE_SETTINGS: ClickHouseSettings = {
+export const CHECK_QUERY_SETTINGS: ClickHouseSettings = {
   join_use_nulls: 1,
   join_default_strictness: 'ALL',
-  output_format_json_quote_64bit_integers: 0,
+}
+
+/**
+ * Our compiled SQL runs as connectors/clickhouse sends it: server defaults
+ * (join_use_nulls=0 included) plus readonly=1, which also refuses any SETTINGS
+ * clause in the SQL. The compiler must be right under these.
+ */
+export const COMPILED_QUERY_SETTINGS: ClickHouseSettings = {
+  readonly: '1',
 }
 
 const q = (id: string) => `\`${id.replace(/\\/g, '\\\\').replace(/`/g, '\\`')}\``
@@ -43,7 +50,8 @@ export async function openClickhouse(opts: { url?: string; requestTimeoutMs?: nu
     url: opts.url ?? `http://${SERVICES.clickhouse.host}:${SERVICES.clickhouse.port}`,
     // Conformance queries are small; the client's default 30 s request timeout applies unless overridden.
     ...(opts.requestTimeoutMs ? { request_timeout: opts.requestTimeoutMs } : {}),
-    clickhouse_settings: CLICKHOUSE_SETTINGS,
+    // Integers as JSON numbers; a format setting, it changes no query semantics.
+    clickhouse_settings: { output_format_json_quote_64bit_integers: 0 },
     // Failed statements are reported by the runner; the client's own error log would only duplicate them.
     log: { level: ClickHouseLogLevel.OFF },
   })
@@ -69,12 +77,13 @@ export async function openClickhouse(opts: { url?: string; requestTimeoutMs?: nu
         }
       }
     },
-    async query(sql: string, params: unknown[] = []): Promise<QueryResult> {
+    async query(sql: string, params: unknown[] = [], opts: { role?: QueryRole } = {}): Promise<QueryResult> {
       if (params.length > 0) {
         throw new EngineError('clickhouse', `got ${params.length} bind parameters, but ClickHouse 18.16 has none: the dialect must inline literals`)
       }
       try {
-        const rs = await client.query({ query: sql, format: 'JSONCompact' })
+        const settings = opts.role === 'check' ? CHECK_QUERY_SETTINGS : COMPILED_QUERY_SETTINGS
+        const rs = await client.query({ query: sql, format: 'JSONCompact', clickhouse_settings: settings })
         const body = await rs.json<unknown[]>()
         return { columns: body.meta?.map((m) => m.name) ?? [], rows: body.data }
       } catch (err) {

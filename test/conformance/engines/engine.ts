@@ -20,6 +20,8 @@ export const ENGINE_DIALECT: Record<EngineName, DialectName> = {
   clickhouse: 'clickhouse',
 }
 
+export type QueryRole = 'compiled' | 'check'
+
 export interface QueryResult {
   columns: string[]
   rows: unknown[][]
@@ -32,8 +34,13 @@ export interface EngineAdapter {
   readonly schema: string
   /** Creates the fixture tables in `schema` and inserts their rows in batches. */
   load(tables: FixtureTable[]): Promise<void>
-  /** Runs one statement; `params` only for engines with bind parameters. */
-  query(sql: string, params?: unknown[]): Promise<QueryResult>
+  /**
+   * Runs one statement; `params` only for engines with bind parameters.
+   * `role` says whose SQL it is: our compiled SQL runs the way our connector
+   * runs it, a hand-written check query may get settings that give it
+   * standard SQL semantics (ClickHouse's join_use_nulls).
+   */
+  query(sql: string, params?: unknown[], opts?: { role?: QueryRole }): Promise<QueryResult>
   /** Drops the schema and closes connections. Safe to call twice. */
   close(): Promise<void>
 }

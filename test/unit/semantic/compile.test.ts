@@ -249,3 +249,30 @@ describe('compile: saved queries and dialect objects', () => {
     expect(compileError({ metrics: [] }).code).toBe('invalid_query')
   })
 })
+
+describe('compile: malformed queries', () => {
+  it('answers SemanticError, never a TypeError, for wrongly shaped input', () => {
+    const bad: unknown[] = [
+      { metrics: 'revenue' },
+      { metrics: ['revenue'], group_by: 'customer__region' },
+      { metrics: ['revenue'], group_by: [42] },
+      { metrics: ['revenue'], filters: 'x' },
+      { metrics: ['revenue'], filters: [null] },
+      { metrics: ['revenue'], time_constraint: { start: 20240101 } },
+      { metrics: ['revenue'], time_constraint: { start: '2024-13-45' } },
+      { metrics: ['revenue'], limit: -1 },
+      { metrics: ['revenue'], order_by: [1] },
+      { metrics: ['revenue'], group_by: [{ name: 'metric_time', grain: 'fortnight' }] },
+      { metrics: [], group_by: ['customer__region'], time_constraint: { start: '2024-01-01' } },
+    ]
+    for (const q of bad) {
+      let err: unknown
+      try {
+        compile(q as SemanticQuery, manifest, 'postgres')
+      } catch (e) {
+        err = e
+      }
+      expect(err, JSON.stringify(q)).toBeInstanceOf(SemanticError)
+    }
+  })
+})

@@ -192,3 +192,24 @@ describe('importMetricFlow problems', () => {
     }])
   })
 })
+
+describe('importMetricFlow filter references', () => {
+  it('reports a metric filter naming a dimension the metric cannot reach, with suggestions', () => {
+    const content = [
+      'semantic_models:',
+      '  - name: orders',
+      '    node_relation: { alias: orders }',
+      '    defaults: { agg_time_dimension: ordered_at }',
+      '    entities: [{ name: order, type: primary }]',
+      '    dimensions:',
+      '      - { name: ordered_at, type: time, type_params: { time_granularity: day } }',
+      '      - { name: status, type: categorical }',
+      '    measures: [{ name: revenue, agg: sum }]',
+      'metrics:',
+      "  - { name: shipped_revenue, type: simple, type_params: { measure: revenue }, filter: \"{{ Dimension('order__stauts') }} = 'shipped'\" }",
+      "  - { name: ok_revenue, type: simple, type_params: { measure: revenue }, filter: \"{{ Dimension('order__status') }} = 'ok' AND {{ TimeDimension('metric_time', 'day') }} > '2020-01-01'\" }",
+    ].join('\n')
+    const { problems } = importMetricFlow([{ path: 'f.yml', content }])
+    expect(problems).toEqual([expect.objectContaining({ path: 'metrics[0].filter', line: 11, message: expect.stringMatching(/order__stauts.*did you mean order__status\b/) })])
+  })
+})
