@@ -121,3 +121,13 @@ describe('compareTables', () => {
     expect(compareTables({ columns: ['a', 'A'], rows: [] }, { columns: ['a'], rows: [] }).ok).toBe(false)
   })
 })
+
+describe('compareTables on large results', () => {
+  it('still shows the differing rows when a pairwise search would be too slow', () => {
+    const rows = Array.from({ length: 6000 }, (_, i) => [i, `k${i}`])
+    const actual = { columns: ['v', 'k'], rows: rows.map((r, i) => (i === 4242 ? [r[0], ''] : r)) }
+    const r = compareTables(actual, { columns: ['v', 'k'], rows: rows.map((r, i) => (i === 4242 ? [r[0], null] : r)) })
+    expect(!r.ok && r.reason).toMatch(/expected but missing \(1\): \(4242, NULL\)/)
+    expect(!r.ok && r.reason).toMatch(/unexpected \(1\): \(4242, ""\)/)
+  })
+})
