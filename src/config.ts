@@ -25,6 +25,7 @@ const EnvSchema = z.object({
   NEXATRON_MAX_ROWS_LIMIT: int(1_000_000, 1),
   NEXATRON_DEFAULT_TIMEOUT_MS: int(30_000, 100),
   NEXATRON_HISTORY_ROWS: int(1000, 0),
+  NEXATRON_SSE_KEEPALIVE_MS: int(15_000, 100),
   NEXATRON_ALLOWED_NETWORKS: z.enum(['all', 'private', 'external']).default('all'),
   NEXATRON_ALLOW_SOCKET_HOSTS: bool(false),
   NEXATRON_SQL_ALLOW_FUNCTIONS: z.string().default(''),
@@ -67,7 +68,7 @@ export interface Config {
   timezone: string
   maxBodyBytes: number
   shutdownTimeoutMs: number
-  query: { defaultMaxRows: number; maxRowsLimit: number; defaultTimeoutMs: number; historyRows: number; allowFunctions: string[] }
+  query: { defaultMaxRows: number; maxRowsLimit: number; defaultTimeoutMs: number; historyRows: number; allowFunctions: string[]; sseKeepAliveMs: number }
   network: { allowed: 'all' | 'private' | 'external'; allowSocketHosts: boolean }
   planner: {
     mode: 'offline' | 'llm' | 'hybrid'
@@ -141,6 +142,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       defaultTimeoutMs: e.NEXATRON_DEFAULT_TIMEOUT_MS,
       historyRows: e.NEXATRON_HISTORY_ROWS,
       allowFunctions,
+      sseKeepAliveMs: e.NEXATRON_SSE_KEEPALIVE_MS,
     },
     network: { allowed: e.NEXATRON_ALLOWED_NETWORKS, allowSocketHosts: e.NEXATRON_ALLOW_SOCKET_HOSTS },
     planner: { mode, minConfidence: e.NEXATRON_PLANNER_MIN_CONFIDENCE, openai, llmSummary: e.NEXATRON_LLM_SUMMARY },

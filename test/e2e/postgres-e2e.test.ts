@@ -39,7 +39,20 @@ semantic_model:
   measures:
     - { name: slow_amount, agg: sum, expr: amount }
 ---
+semantic_model:
+  name: ticks
+  node_relation: { schema_name: shop, alias: ticks }
+  defaults: { agg_time_dimension: ticked_on }
+  entities:
+    - { name: tick, type: primary, expr: id }
+  dimensions:
+    - { name: ticked_on, type: time, type_params: { time_granularity: day } }
+    - { name: label, type: categorical }
+  measures:
+    - { name: tick_value, agg: sum }
+---
 metrics:
+  - { name: tick_value, label: Tick value, type: simple, type_params: { measure: tick_value } }
   - { name: revenue, label: Revenue, synonyms: [sales, turnover], type: simple, type_params: { measure: amount }, format: { type: currency, currency: EUR } }
   - { name: slow_revenue, label: Slow revenue, type: simple, type_params: { measure: slow_amount } }
 `
@@ -63,9 +76,11 @@ describe.skipIf(!hasPg)('PostgreSQL end to end', () => {
       CREATE SCHEMA shop;
       CREATE TABLE shop.sales (id int PRIMARY KEY, sold_on date NOT NULL, region text NOT NULL, amount numeric(12,2) NOT NULL);
       INSERT INTO shop.sales SELECT g, date '2026-01-01' + (g % 300), (ARRAY['North','South','East','West'])[1 + g % 4], (g % 97) + 0.25 FROM generate_series(1, 20000) g;
-      CREATE VIEW shop.slow_sales AS SELECT s.* FROM shop.sales s WHERE pg_sleep(0.005) IS NOT NULL;`)
+      CREATE VIEW shop.slow_sales AS SELECT s.* FROM shop.sales s WHERE pg_sleep(0.005) IS NOT NULL;
+      CREATE TABLE shop.ticks AS SELECT g AS id, date '2026-01-01' + (g % 300) AS ticked_on, (g % 1000)::numeric(10,2) AS tick_value,
+        repeat('wide-label-', 10) || g AS label FROM generate_series(1, 1000000) g;`)
     await setup.end()
-    t = await createTestApp({ NEXATRON_WEBHOOK_MAX_ATTEMPTS: '3' }, { now: () => new Date('2026-11-23T12:00:00Z') })
+    t = await createTestApp({ NEXATRON_WEBHOOK_MAX_ATTEMPTS: '3', NEXATRON_SSE_KEEPALIVE_MS: '200', NEXATRON_MAX_ROWS_LIMIT: '1000000' }, { now: () => new Date('2026-11-23T12:00:00Z') })
     server = await listen(t.app)
     t.services.worker.start()
   })
@@ -119,7 +134,7 @@ describe.skipIf(!hasPg)('PostgreSQL end to end', () => {
     const ok = await t.request('POST', '/api/v1/semantic/import', { body: { connection_id: connId, files: [{ path: 'sales.yml', content: SEMANTIC }], mode: 'replace' } })
     expect(ok.status).toBe(200)
     const counts = await ok.json()
-    expect(counts).toMatchObject({ models: 2, metrics: 2 })
+    expect(counts).toMatchObject({ models: 3, metrics: 3 })
     const dims = await (await t.request('GET', `/api/v1/semantic/dimensions?connection_id=${connId}`)).json()
     const region = dims.data.find((d: { name: string }) => d.name === 'region')
     expect(region.sample_values.sort()).toEqual(['East', 'North', 'South', 'West'])
@@ -162,13 +177,13 @@ describe.skipIf(!hasPg)('PostgreSQL end to end', () => {
     let queryId = ''
     const res = await readSse(`${server.url}/api/v1/query/stream`, {
       headers: { authorization: `Bearer ${t.adminKey}` }, body: { connection_id: connId, question: 'slow revenue' },
-    }, async (e) => {
-      if (e.event !== 'sql') return
-      // Disconnect only once the query is really running in the database.
-      for (let i = 0; i < 50 && !(await activeQueries('slow_sales')).some((r) => r.state === 'active'); i++) await new Promise((r) => setTimeout(r, 50))
-      expect((await activeQueries('slow_sales')).some((r) => r.state === 'active')).toBe(true)
-      return 'stop'
+    }, undefined, async (comment, events) => {
+      // Keep-alive comments flow while the database works; once one arrived
+      // after `sql` and the query is running in the database, hang up.
+      if (comment.trim() !== 'keep-alive' || events.at(-1)?.event !== 'sql') return
+      return (await activeQueries('slow_sales')).some((r) => r.state === 'active') ? 'stop' : undefined
     })
+    expect(res.comments.filter((c) => c.trim() === 'keep-alive').length).toBeGreaterThan(0)
     queryId = res.headers.get('x-nexatron-query-id')!
     expect(res.events.map((e) => e.event)).toEqual(['plan', 'sql'])
     // The query was running in the database; it must be gone within a second of the disconnect.
@@ -182,6 +197,46 @@ describe.skipIf(!hasPg)('PostgreSQL end to end', () => {
     await new Promise((r) => setTimeout(r, 300))
     const rec = await (await t.request('GET', `/api/v1/query/${queryId}`)).json()
     expect(rec.status).toBe('cancelled')
+  })
+
+  it('stops pulling rows from the database while the client does not read', async () => {
+    expect((await t.request('PATCH', `/api/v1/connections/${connId}`, { body: { options: { max_rows: 1_000_000 } } })).status).toBe(200)
+    // Count the rows the server has pulled from the connector.
+    const runner = t.services.runner
+    const original = runner.execute
+    let pulled = 0
+    runner.execute = async function* (run, signal) {
+      for await (const ev of original.call(runner, run, signal)) {
+        if (ev.type === 'rows') pulled += ev.rows.length
+        yield ev
+      }
+    }
+    try {
+      const res = await fetch(`${server.url}/api/v1/query/stream`, {
+        method: 'POST', headers: { authorization: `Bearer ${t.adminKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ connection_id: connId, question: 'tick value by tick and label', max_rows: 1_000_000 }),
+      })
+      const reader = res.body!.getReader()
+      const decoder = new TextDecoder()
+      let text = ''
+      while (!text.includes('event: rows')) text += decoder.decode((await reader.read()).value, { stream: true })
+      // ~120 MB of events in all. While we do not read, the server may fill the
+      // socket buffers, then must stop pulling rows instead of buffering them.
+      await new Promise((r) => setTimeout(r, 3000))
+      const a = pulled
+      await new Promise((r) => setTimeout(r, 1500))
+      expect(pulled).toBe(a)
+      expect(pulled).toBeLessThan(500_000)
+      // The query is still open in the database, waiting for us.
+      expect((await activeQueries('ticks')).length).toBe(1)
+      // Reading again lets it move on.
+      for (let i = 0; i < 400; i++) await reader.read()
+      expect(pulled).toBeGreaterThan(a)
+      await reader.cancel()
+    } finally {
+      runner.execute = original
+      await t.request('PATCH', `/api/v1/connections/${connId}`, { body: { options: { max_rows: 50_000 } } })
+    }
   })
 
   it('cancels a running query through POST /query/{id}/cancel', async () => {

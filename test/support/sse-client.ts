@@ -16,7 +16,8 @@ export interface SseRead {
  * (abort the request) right after that event.
  */
 export async function readSse(url: string, init: { headers: Record<string, string>; body: unknown },
-  onEvent?: (e: SseEvent, all: SseEvent[]) => 'stop' | void | Promise<'stop' | void>): Promise<SseRead> {
+  onEvent?: (e: SseEvent, all: SseEvent[]) => 'stop' | void | Promise<'stop' | void>,
+  onComment?: (comment: string, all: SseEvent[]) => 'stop' | void | Promise<'stop' | void>): Promise<SseRead> {
   const controller = new AbortController()
   const res = await fetch(url, {
     method: 'POST', signal: controller.signal,
@@ -29,10 +30,11 @@ export async function readSse(url: string, init: { headers: Record<string, strin
     return { status: res.status, headers: res.headers, events: [{ event: 'http', data: await res.text() }], comments }
   }
   let stop = false
-  const pending: SseEvent[] = []
+  // Events and comments in arrival order; callbacks run between reads.
+  const pending: Array<SseEvent | { comment: string }> = []
   const parser = createParser({
     onEvent: (m: EventSourceMessage) => { pending.push({ event: m.event ?? 'message', id: m.id, data: m.data }) },
-    onComment: (c) => { comments.push(c) },
+    onComment: (c) => { pending.push({ comment: c }) },
   })
   const reader = res.body!.getReader()
   const decoder = new TextDecoder()
@@ -42,9 +44,14 @@ export async function readSse(url: string, init: { headers: Record<string, strin
       if (done) break
       parser.feed(decoder.decode(value, { stream: true }))
       while (pending.length) {
-        const e = pending.shift()!
-        events.push(e)
-        if ((await onEvent?.(e, events)) === 'stop') { stop = true; break }
+        const item = pending.shift()!
+        if ('comment' in item) {
+          comments.push(item.comment)
+          if ((await onComment?.(item.comment, events)) === 'stop') { stop = true; break }
+          continue
+        }
+        events.push(item)
+        if ((await onEvent?.(item, events)) === 'stop') { stop = true; break }
       }
     }
   } finally {

@@ -7,8 +7,6 @@ import { QueryRequestSchema } from './schema'
 import { AppError, errorBody } from '../../errors'
 import { toAppError } from '../../error-mapping'
 
-const KEEP_ALIVE_MS = 15_000
-
 const route = createRoute({
   method: 'post', path: '/api/v1/query/stream', operationId: 'streamQuery', tags: ['Query'], security,
   summary: 'Ask a question and receive the answer as Server-Sent Events',
@@ -41,7 +39,8 @@ export function registerStreamQuery(app: OpenAPIHono<AppEnv>) {
       s.onAbort(() => abort.abort(new AppError('query_cancelled', 'the client disconnected')))
       c.req.raw.signal.addEventListener('abort', () => abort.abort(new AppError('query_cancelled', 'the client disconnected')), { once: true })
       let seq = 0
-      const keepAlive = setInterval(() => { void s.write(': keep-alive\n\n').catch(() => {}) }, KEEP_ALIVE_MS)
+      // Comments keep proxies from closing a connection while the database works.
+      const keepAlive = setInterval(() => { void s.write(': keep-alive\n\n').catch(() => {}) }, c.get('services').config.query.sseKeepAliveMs)
       try {
         for await (const ev of runner.execute(run, abort.signal)) {
           if (s.aborted || s.closed) break
