@@ -12,9 +12,10 @@ import { buildCatalog, importMetricFlow, type Catalog, type SemanticManifest, ty
 import { getCatalogIndex } from '../src/planner/offline/catalog-index'
 import { planOffline } from '../src/planner/offline/offline-planner'
 import { PlanningError, type Turn } from '../src/planner/planner'
+import { METRICFLOW_SUITE_DIR } from './support/metricflow-suite'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
-const SUITE_DIR = process.env.METRICFLOW_SUITE_DIR ?? '/work/shared/conformance/metricflow'
+const SUITE_DIR = METRICFLOW_SUITE_DIR
 
 interface EvalFile {
   clock: { now: string; timezone: string }

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import { parseBaseline } from './baseline'
 import { CaseParseError, loadCases, parseCaseFile } from './cases'
+import { isStaleSchema, randomSchemaName } from './engines/engine'
 import { FixtureError, parseFixtureTable, parseFixtureValue } from './fixtures'
 import { isRequiredFeature } from './features'
 import { SUITE_DIR, suiteAvailable } from './suite'
@@ -81,5 +82,22 @@ describe('parseBaseline', () => {
     expect(() => parseBaseline(JSON.stringify({ oracle: [] }))).toThrow(/unknown database/)
     expect(() => parseBaseline(JSON.stringify({ pglite: [{ case: 'f/c', reason: '' }] }))).toThrow(/non-empty reason/)
     expect(() => parseBaseline(JSON.stringify({ pglite: [{ case: 'f/c', reason: 'a' }, { case: 'f/c', reason: 'b' }] }))).toThrow(/twice/)
+  })
+})
+
+describe('isStaleSchema', () => {
+  const now = Date.UTC(2026, 0, 1, 12)
+  const name = (msAgo: number) => `mf_conf_${(now - msAgo).toString(36)}_abc123`
+
+  it('marks only harness schemas older than six hours', () => {
+    expect(isStaleSchema(name(7 * 3_600_000), now)).toBe(true)
+    expect(isStaleSchema(name(60_000), now)).toBe(false)
+    expect(isStaleSchema('mf_conf_other', now)).toBe(false)
+    expect(isStaleSchema('public', now)).toBe(false)
+  })
+
+  it('matches the names randomSchemaName produces', () => {
+    expect(isStaleSchema(randomSchemaName(), Date.now() + 7 * 3_600_000)).toBe(true)
+    expect(isStaleSchema(randomSchemaName())).toBe(false)
   })
 })

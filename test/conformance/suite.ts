@@ -2,9 +2,10 @@
 // case model uses (the table in the suite's README).
 import { existsSync } from 'node:fs'
 import path from 'node:path'
+import { METRICFLOW_SUITE_DIR } from '../support/metricflow-suite'
 
 /** Directory of the vendored suite; override with METRICFLOW_SUITE_DIR. */
-export const SUITE_DIR = process.env.METRICFLOW_SUITE_DIR ?? '/work/shared/conformance/metricflow'
+export const SUITE_DIR = METRICFLOW_SUITE_DIR
 
 export function suiteAvailable(dir: string = SUITE_DIR): boolean {
   return existsSync(path.join(dir, 'cases')) && existsSync(path.join(dir, 'manifests')) && existsSync(path.join(dir, 'fixtures'))

@@ -6,7 +6,7 @@
 import { ClickHouseLogLevel, createClient, type ClickHouseSettings } from '@clickhouse/client'
 import { SERVICES } from '../../support/services'
 import type { FixtureColumnType, FixtureTable, FixtureValue } from '../fixtures'
-import { EngineError, batchSize, chunks, randomSchemaName, timeLiteral, type EngineAdapter, type QueryResult, type QueryRole } from './engine'
+import { EngineError, batchSize, chunks, isStaleSchema, randomSchemaName, timeLiteral, type EngineAdapter, type QueryResult, type QueryRole } from './engine'
 
 const TYPES: Record<FixtureColumnType, string> = {
   STRING: 'String',
@@ -60,6 +60,8 @@ export async function openClickhouse(opts: { url?: string; requestTimeoutMs?: nu
     await client.close()
     throw new EngineError('clickhouse', `cannot connect: ${String((ping as { error?: Error }).error?.message ?? 'ping failed')}`)
   }
+  const leftovers = await (await client.query({ query: `SELECT name FROM system.databases WHERE name LIKE 'mf\\_conf\\_%'`, format: 'JSONEachRow' })).json<{ name: string }>()
+  for (const { name } of leftovers) if (isStaleSchema(name)) await client.command({ query: `DROP DATABASE IF EXISTS ${q(name)}` })
   const schema = randomSchemaName()
   await client.command({ query: `CREATE DATABASE ${q(schema)}` })
   let closed = false

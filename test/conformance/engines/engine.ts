@@ -50,6 +50,21 @@ export function randomSchemaName(prefix = 'mf_conf'): string {
   return `${prefix}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`
 }
 
+/** Leftovers of a killed run are dropped once they are this old (a live run never lasts that long). */
+export const STALE_SCHEMA_MS = 6 * 3_600_000
+
+/**
+ * Whether `name` is a schema this harness created more than STALE_SCHEMA_MS
+ * ago (the creation time is encoded in the name). Anything else, including
+ * other runs in progress, is never touched.
+ */
+export function isStaleSchema(name: string, now = Date.now(), prefix = 'mf_conf'): boolean {
+  const m = new RegExp(`^${prefix}_([0-9a-z]{6,10})_[0-9a-z]{1,6}$`).exec(name)
+  if (!m) return false
+  const created = parseInt(m[1], 36)
+  return Number.isFinite(created) && created < now - STALE_SCHEMA_MS
+}
+
 /** Rows per INSERT: bounded by the engine's parameter limit and a sane statement size. */
 export function batchSize(columnCount: number, maxParams = 30_000, maxRows = 1000): number {
   return Math.max(1, Math.min(maxRows, Math.floor(maxParams / Math.max(1, columnCount))))

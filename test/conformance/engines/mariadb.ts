@@ -4,7 +4,7 @@
 import mysql from 'mysql2/promise'
 import { SERVICES } from '../../support/services'
 import type { FixtureColumnType, FixtureTable, FixtureValue } from '../fixtures'
-import { EngineError, batchSize, chunks, randomSchemaName, timeLiteral, type EngineAdapter, type QueryResult } from './engine'
+import { EngineError, batchSize, chunks, isStaleSchema, randomSchemaName, timeLiteral, type EngineAdapter, type QueryResult } from './engine'
 
 const TYPES: Record<FixtureColumnType, string> = {
   STRING: 'VARCHAR(255)',
@@ -42,6 +42,8 @@ export async function openMariadb(opts: { statementTimeoutS?: number } = {}): Pr
     throw new EngineError('mariadb', `cannot connect: ${(err as Error).message}`, { cause: err })
   }
   await conn.query(`SET SESSION max_statement_time = ${Number(opts.statementTimeoutS ?? 60)}`)
+  const [leftovers] = await conn.query({ sql: `SHOW DATABASES LIKE 'mf\\_conf\\_%'`, rowsAsArray: true })
+  for (const [name] of leftovers as string[][]) if (isStaleSchema(name)) await conn.query(`DROP DATABASE IF EXISTS ${q(name)}`)
   const schema = randomSchemaName()
   await conn.query(`CREATE DATABASE ${q(schema)} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`)
   let closed = false

@@ -2,7 +2,7 @@
 import pg from 'pg'
 import { SERVICES } from '../../support/services'
 import type { FixtureTable } from '../fixtures'
-import { EngineError, randomSchemaName, type EngineAdapter, type QueryResult } from './engine'
+import { EngineError, isStaleSchema, randomSchemaName, type EngineAdapter, type QueryResult } from './engine'
 import { PG_TEXT_TYPE_OIDS, pgCreateTable, pgInsertStatements } from './postgres-sql'
 
 const TEXT_OIDS = new Set(PG_TEXT_TYPE_OIDS)
@@ -23,6 +23,8 @@ export async function openPostgres(opts: { url?: string; statementTimeoutMs?: nu
     // The message of a connection error never contains the password; the URL is not echoed.
     throw new EngineError('postgres', `cannot connect: ${(err as Error).message}`, { cause: err })
   }
+  const leftovers = await client.query<{ name: string }>(`SELECT nspname AS name FROM pg_namespace WHERE nspname LIKE 'mf\\_conf\\_%'`)
+  for (const { name } of leftovers.rows) if (isStaleSchema(name)) await client.query(`DROP SCHEMA IF EXISTS "${name}" CASCADE`)
   const schema = randomSchemaName()
   await client.query(`CREATE SCHEMA "${schema}"`)
   let closed = false

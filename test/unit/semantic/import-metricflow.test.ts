@@ -2,8 +2,9 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { importMetricFlow } from '../../../semantic'
+import { METRICFLOW_SUITE_DIR } from '../../support/metricflow-suite'
 
-const SUITE = process.env.METRICFLOW_SUITE_DIR ?? '/work/shared/conformance/metricflow'
+const SUITE = METRICFLOW_SUITE_DIR
 const MANIFESTS = join(SUITE, 'manifests')
 
 function walk(dir: string): string[] {

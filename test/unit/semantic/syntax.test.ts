@@ -6,9 +6,10 @@ import { join } from 'node:path'
 import pkg from 'node-sql-parser'
 import { describe, expect, it } from 'vitest'
 import { SemanticError, compile, importMetricFlow, type DialectName } from '../../../semantic'
+import { METRICFLOW_SUITE_DIR } from '../../support/metricflow-suite'
 
 const { Parser } = pkg as unknown as { Parser: new () => { astify(sql: string, opts: { database: string }): unknown } }
-const MANIFESTS = join(process.env.METRICFLOW_SUITE_DIR ?? '/work/shared/conformance/metricflow', 'manifests')
+const MANIFESTS = join(METRICFLOW_SUITE_DIR, 'manifests')
 const GRAMMAR: Partial<Record<DialectName, string>> = { bigquery: 'bigquery', snowflake: 'snowflake', mssql: 'transactsql', redshift: 'redshift', postgres: 'postgresql' }
 
 function walk(dir: string): string[] {
