@@ -36,8 +36,8 @@ export interface ContainerOptions {
   logger?: Logger
   /** In-memory store and key (tests). */
   inMemory?: boolean
-  /** The embedded demo warehouse, served to connections of type pglite with config.demo. */
-  demoDb?: PGlite
+  /** The embedded demo warehouse (or its creation in progress), served to connections of type pglite with config.demo. */
+  demoDb?: PGlite | Promise<PGlite>
   /** Replace the configured planner (tests). */
   planner?: Planner
   /** Replace how connectors are made (tests). */
@@ -66,10 +66,10 @@ export async function buildServices(config: Config, opts: ContainerOptions = {})
     tokenKeys({ jwtSecret: config.auth.jwtSecret, kid: config.auth.jwtKid, fallbackKey: box.deriveKey('nexatron-jwt-v1'), previous: config.auth.jwtPrevious }),
     { accessS: config.auth.accessTtlS, refreshS: config.auth.refreshTtlS }, opts.now)
   const tenants = new TenantService(db)
-  const connectorFactory: ConnectorFactory = opts.connectorFactory ?? ((cfg) => {
+  const connectorFactory: ConnectorFactory = opts.connectorFactory ?? (async (cfg) => {
     if (cfg.type === 'pglite' && cfg.config.demo === true) {
       if (!opts.demoDb) throw new ConnectorError('unreachable', 'pglite', 'the demo warehouse is not running on this server (NEXATRON_DEMO=false)')
-      return createPgliteConnector({ db: opts.demoDb, schemas: ['retail'], options: cfg.options })
+      return createPgliteConnector({ db: await opts.demoDb, schemas: ['retail'], options: cfg.options })
     }
     return createConnector(cfg)
   })

@@ -20,7 +20,8 @@ async function main() {
   }
   const logger = createLogger(config.logLevel)
   const started = Date.now()
-  const demoDb = config.demo ? await (await import('./demo/warehouse')).createDemoWarehouse() : undefined
+  // The demo warehouse loads while the store opens and migrates.
+  const demoDb = config.demo ? import('./demo/warehouse').then((m) => m.createDemoWarehouse()) : undefined
   let services
   try {
     services = await buildServices(config, { logger, demoDb })
@@ -63,7 +64,7 @@ async function main() {
     await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeIdleConnections?.() })
     clearTimeout(force)
     await services.dispose()
-    await demoDb?.close()
+    await (await demoDb)?.close()
     logger.info('stopped')
     process.exit(0)
   }

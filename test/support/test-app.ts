@@ -22,7 +22,9 @@ export interface TestApp {
   close(): Promise<void>
 }
 
-export interface TestAppOptions extends Omit<ContainerOptions, 'logger' | 'inMemory'> {
+export interface TestAppOptions extends Omit<ContainerOptions, 'logger' | 'inMemory' | 'demoDb'> {
+  /** A demo warehouse to share between apps of one test file. */
+  demoDb?: PGlite
   /** Load the demo warehouse (data ending on `now()`) and bootstrap the demo connection. */
   demo?: boolean
 }
