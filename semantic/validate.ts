@@ -55,6 +55,11 @@ export function validateManifest(manifest: SemanticManifest): ManifestProblem[] 
     if (sm.defaults?.agg_time_dimension !== undefined && !timeDims.has(sm.defaults.agg_time_dimension)) {
       add(`${path}.defaults.agg_time_dimension`, `agg_time_dimension "${sm.defaults.agg_time_dimension}" is not a time dimension of "${sm.name}"`, sm, 'defaults.agg_time_dimension')
     }
+    const natural = sm.entities.find((e) => e.type === 'natural')
+    if (natural && !sm.dimensions.some((d) => d.type_params?.validity_params)) {
+      // A natural key repeats across versions: without a validity window, joining on it would multiply rows.
+      add(path, `semantic model "${sm.name}" has the natural entity "${natural.name}" but no validity window (time dimensions with validity_params is_start / is_end)`, sm)
+    }
     const validity = sm.dimensions.filter((d) => d.type_params?.validity_params)
     const starts = validity.filter((d) => d.type_params?.validity_params?.is_start)
     const ends = validity.filter((d) => d.type_params?.validity_params?.is_end)

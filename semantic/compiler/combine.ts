@@ -4,7 +4,7 @@ import { SemanticError } from '../types'
 import type { CompileContext, Dataset } from './context'
 import type { QueryItem } from './items'
 import { select, type Join } from './sql'
-import { MetricValue } from './metric-request'
+import { type MetricValue } from './metric-request'
 
 export function combine(ctx: CompileContext, parts: MetricValue[], items: QueryItem[]): Dataset {
   const groups: Array<{ dataset: Dataset; values: MetricValue[] }> = []

@@ -7,14 +7,13 @@ import {
 import { getDialect } from '../dialects'
 import type { Dialect } from '../dialects/dialect'
 import { SemanticGraph } from '../graph'
-import { METRIC_TIME, coarserGrain, formatQueryName, grainRank } from '../names'
+import { coarserGrain, formatQueryName, grainRank } from '../names'
 import { parseCallExpression } from '../where-filter'
 import { suggest } from '../suggest'
 import { CompileContext, type CompileOptions, type Dataset } from './context'
-import { querySpec, renderResolved, resolveFilter, structuredToFilter, type FilterSpec, type ResolvedFilter } from './filters'
+import { querySpec, renderResolved, structuredToFilter, type FilterSpec, type ResolvedFilter } from './filters'
 import { itemBaseGrain, isStandardGrain, resolveGroupBy, resolveParsed, type QueryItem, type ResolveContext } from './items'
 import { compileMetricSet } from './metrics'
-import { metricResolveContext } from './metric-request'
 import { compileDimensionQuery } from './dimension-query'
 import { SqlRenderer, select, type Query } from './sql'
 import { adjustRange, type TimeRange } from './time-constraint'
@@ -275,4 +274,3 @@ function finish(ctx: CompileContext, dialect: Dialect, final: Query, metrics: st
   return { sql, params, columns: cols, relations: [...ctx.relations].sort() }
 }
 
-export { METRIC_TIME, resolveFilter, metricResolveContext }

@@ -9,7 +9,7 @@ import { select, type Join, type Select } from './sql'
 import { rangePredicates } from './time-constraint'
 import { combine } from './combine'
 import { aggregateMeasure } from './measures'
-import { MetricRequest, MetricValue, aggGrainOf, aggregateExpr, compute, definitionSpecs, measureInputObj, prepareFilters, selectItemsFrom, whereOf } from './metric-request'
+import { type MetricRequest, type MetricValue, aggGrainOf, aggregateExpr, compute, definitionSpecs, measureInputObj, prepareFilters, selectItemsFrom, whereOf } from './metric-request'
 import { finishMeasureMetric } from './metrics'
 
 // ---------------------------------------------------------------- conversion
@@ -41,7 +41,7 @@ export function compileConversion(ctx: CompileContext, metric: Metric, req: Metr
 
   const pf = prepareFilters(ctx, base.model, baseFilters)
   const bRows = buildRows(ctx, {
-    model: base.model, measure: baseIn.name, measures: [], items: [...req.items, ...pf.items], aggTimeGrain: grain,
+    model: base.model, measure: baseIn.name, measures: [], items: [...req.items, ...pf.items], aggTimeGrain: grain, rawAggTime: req.range !== undefined,
     entities: [c.entity, ...baseProps.entities], dimensions: baseProps.dimensions, metricJoins: pf.joins,
   })
   const bExpr = (n: string) => bRows.exprs.get(n)!
@@ -49,7 +49,7 @@ export function compileConversion(ctx: CompileContext, metric: Metric, req: Metr
     items: [...selectItemsFrom(ctx, req.items, bExpr), { expr: bExpr('__t'), alias: '__t' }, { expr: bExpr(`__e_${c.entity}`), alias: '__entity' },
       ...props.map((p, i) => ({ expr: bExpr(col(base.model, p.base_property)), alias: `__prop_${i}` }))],
     from: bRows.from, joins: bRows.joins,
-    where: [...whereOf(ctx, bRows, pf.resolved), ...rangePredicates(ctx, bExpr('__t'), req.range)],
+    where: [...whereOf(ctx, bRows, pf.resolved), ...rangePredicates(ctx, bExpr('__traw'), req.range)],
   })
   const cpf = prepareFilters(ctx, conv.model, definitionSpecs(convIn.filter))
   const cRows = buildRows(ctx, {

@@ -3,7 +3,7 @@
 // one semantic model that reaches them all, joined with FULL OUTER JOIN so
 // values without a match on the other side are kept.
 import { SemanticError, type SemanticModel } from '../types'
-import { METRIC_TIME, formatQueryName } from '../names'
+import { formatQueryName } from '../names'
 import type { CompileContext, Dataset } from './context'
 import {
   filterItems, filterMetricRefs, renderResolved, resolveFilter, type FilterSpec, type ResolvedFilter,
@@ -46,7 +46,7 @@ function score(ctx: CompileContext, model: SemanticModel, names: QueryItem[]): n
 /** How many group-by specs a model offers by itself (time dimensions count once per grain and date part). */
 function localSpecCount(model: SemanticModel): number {
   let n = 0
-  for (const e of model.entities) n += 2
+  n += 2 * model.entities.length
   for (const d of model.dimensions) {
     if (d.type !== 'time') { n += 2; continue }
     const order = ['nanosecond', 'microsecond', 'millisecond', 'second', 'minute', 'hour', 'day', 'week', 'month', 'quarter', 'year']
@@ -174,4 +174,3 @@ export function compileDimensionQuery(ctx: CompileContext, q: DimensionQuery): D
   return { query: sel, columns }
 }
 
-export { METRIC_TIME }

@@ -7,7 +7,7 @@ import type { QueryItem } from './items'
 import { buildRows, type MetricJoin } from './rows'
 import { select } from './sql'
 import { rangePredicates, type TimeRange } from './time-constraint'
-import { MetricValue, aggGrainOf, aggregateExpr, isAggTimeItem, prepareFilters, selectItemsFrom, whereOf } from './metric-request'
+import { type MetricValue, aggregateExpr, isAggTimeItem, prepareFilters, selectItemsFrom, whereOf } from './metric-request'
 
 // ---------------------------------------------------------------- measures
 
@@ -35,9 +35,9 @@ export function aggregateMeasures(ctx: CompileContext, req: Omit<MeasureRequest,
   const measures = [...new Map(req.measures.map((m) => [m.measure, ctx.graph.measure(m.measure).measure])).values()]
   const rows = buildRows(ctx, {
     model, measure: first.measure.name, measures, items: [...req.items, ...pf.items],
-    aggTimeGrain: req.range ? aggGrainOf(ctx, first.measure.name) : undefined, metricJoins: pf.joins,
+    rawAggTime: req.range !== undefined, metricJoins: pf.joins,
   })
-  const where = [...whereOf(ctx, rows, pf.resolved), ...rangePredicates(ctx, rows.exprs.get('__t') ?? '', req.range)]
+  const where = [...whereOf(ctx, rows, pf.resolved), ...rangePredicates(ctx, rows.exprs.get('__traw') ?? '', req.range)]
   const exprOf = (n: string) => rows.exprs.get(n)!
   const sel = select({
     items: [
@@ -65,10 +65,10 @@ export function aggregateSemiAdditive(
   const groupings = nad.window_groupings ?? []
   const rows = buildRows(ctx, {
     model, measure: measure.name, measures: [measure], items: [...req.items, ...pf.items],
-    aggTimeGrain: req.range ? aggGrainOf(ctx, measure.name) : undefined, nonAdditive: true, entities: groupings, metricJoins: pf.joins,
+    rawAggTime: req.range !== undefined, nonAdditive: true, entities: groupings, metricJoins: pf.joins,
   })
   const exprOf = (n: string) => rows.exprs.get(n)!
-  const where = [...whereOf(ctx, rows, pf.resolved), ...rangePredicates(ctx, rows.exprs.get('__t') ?? '', req.range)]
+  const where = [...whereOf(ctx, rows, pf.resolved), ...rangePredicates(ctx, rows.exprs.get('__traw') ?? '', req.range)]
   const partition = [
     ...req.items.filter((i) => isAggTimeItem(ctx, measure.name, i)).map((i) => i.name),
     ...groupings.map((g) => `__e_${g}`),

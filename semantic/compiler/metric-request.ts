@@ -1,6 +1,6 @@
 // Shared pieces of metric compilation: the request/value types, filter
 // preparation for a model, aggregate expressions and small dataset helpers.
-import { SemanticError, type Measure, type MeasureInput, type Metric, type SemanticModel, type TimeGrain } from '../types'
+import { SemanticError, type Measure, type MeasureInput, type SemanticModel, type TimeGrain } from '../types'
 import { filterList, parseWhereFilter } from '../where-filter'
 import type { CompileContext, Dataset } from './context'
 import { filterItems, filterMetricRefs, renderResolved, resolveFilter, type FilterSpec, type ResolvedFilter } from './filters'

@@ -10,7 +10,7 @@ import { combine } from './combine'
 import { compileConversion } from './conversion'
 import { compileCumulative } from './cumulative'
 import { aggregateMeasure, aggregateMeasures } from './measures'
-import { MetricRequest, MetricValue, compute, definitionSpecs, isAggTimeItem, measureInputObj, project } from './metric-request'
+import { type MetricRequest, type MetricValue, compute, definitionSpecs, isAggTimeItem, measureInputObj, project } from './metric-request'
 import { compileOffset } from './offsets'
 import { joinToTimeSpine } from './time-spine'
 

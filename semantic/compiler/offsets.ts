@@ -9,7 +9,7 @@ import { buildRows } from './rows'
 import { select } from './sql'
 import { rangePredicates } from './time-constraint'
 import { periodAggregate } from './cumulative'
-import { MetricRequest, MetricValue, aggregateExpr, compute, definitionSpecs, isAggTimeItem, measureInputObj, metricResolveContext, prepareFilters, resolveContextFor, selectItemsFrom, whereOf } from './metric-request'
+import { type MetricRequest, type MetricValue, aggregateExpr, definitionSpecs, isAggTimeItem, measureInputObj, metricResolveContext, prepareFilters, resolveContextFor, selectItemsFrom, whereOf } from './metric-request'
 import { compileMetric, finishMeasureMetric } from './metrics'
 import { customOffsetSpine, spineAt, timeFromSpine } from './time-spine'
 
@@ -81,6 +81,12 @@ export function compileOffset(ctx: CompileContext, mi: MetricInput, req: MetricR
   const measure = firstMeasure(ctx, mi.name)
   const baseGrain = ctx.graph.metricMinGrain(mi.name)
   const timeItems = req.items.filter((i) => isAggTimeItem(ctx, measure, i))
+  if (timeItems.length === 0) {
+    // A shift in time only means something per period (MetricFlow requires it too).
+    throw new SemanticError('invalid_query', `"${mi.alias ?? mi.name}" is offset in time (${mi.offset_window ?? `to ${mi.offset_to_grain}`}): group by metric_time or ${ctx.graph.aggTimeDimension(measure).dimension.name}`, [
+      { path: 'group_by', issue: 'offset_needs_metric_time', suggestions: [`metric_time__${ctx.graph.metricDefaultGrain(mi.name)}`] },
+    ])
+  }
   const others = req.items.filter((i) => !isAggTimeItem(ctx, measure, i))
   const { pre, post } = splitTimeFilters(ctx, measure, req.filters)
   const custom = 'window' in shift && !isStandardGrain(shift.window.unit) ? shift.window : undefined

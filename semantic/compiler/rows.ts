@@ -36,6 +36,11 @@ export interface RowRequest {
   items: QueryItem[]
   /** `__t`: the agg time dimension truncated to this grain. */
   aggTimeGrain?: TimeGrain
+  /**
+   * `__traw`: the agg time dimension as stored. Time constraints compare it
+   * directly (their bounds are whole periods), so partitions and indexes apply.
+   */
+  rawAggTime?: boolean
   /** `__nad`: the measure's non-additive dimension at its grain. */
   nonAdditive?: boolean
   /** `__e_<name>`: local entity expressions (window groupings, conversion entity, constant properties). */
@@ -238,6 +243,7 @@ export function buildRows(ctx: CompileContext, req: RowRequest): RowSource {
     const { dimension } = ctx.graph.aggTimeDimension(req.measure!)
     p0.add('__t', ctx.dialect.dateTrunc(req.aggTimeGrain, dimensionExpr(ctx, dimension)))
   }
+  if (req.rawAggTime) p0.add('__traw', dimensionExpr(ctx, ctx.graph.aggTimeDimension(req.measure!).dimension))
   if (req.nonAdditive) {
     const measure = ctx.graph.measure(req.measure!).measure
     const nad = model.dimensions.find((d) => d.name === measure.non_additive_dimension?.name && d.type === 'time')

@@ -182,12 +182,42 @@ export class SqlRenderer {
     })
   }
 
+  /** Types every column of an outer-joined side as nullable, so unmatched rows read NULL. */
+  private nullableSource(s: Source, q: Select): Source {
+    const wrap = (e: string) => this.dialect.nullable?.(e) ?? e
+    const wrapSelect = (x: Select): Select => ({ ...x, items: x.items.map((i) => ({ expr: wrap(i.expr), alias: i.alias })) })
+    if (s.kind === 'query') {
+      const query: Query = s.query.type === 'select' ? wrapSelect(s.query) : { ...s.query, parts: s.query.parts.map(wrapSelect) }
+      return { ...s, query }
+    }
+    // A table: project the columns this SELECT reads from it.
+    const ref = new RegExp(`\\b${escapeRegExp(s.alias)}\\.(${this.identPattern()}|[A-Za-z_][A-Za-z0-9_]*)`, 'g')
+    const texts = [...q.items.map((i) => i.expr), ...q.where, ...q.groupBy, ...q.joins.flatMap((j) => j.on)]
+    const cols = new Set<string>()
+    for (const t of texts) for (const m of t.matchAll(ref)) cols.add(m[1])
+    const inner = `${s.alias}_t`
+    const items = [...cols].map((c) => ({ expr: wrap(`${inner}.${c}`), alias: this.unquote(c) }))
+    if (items.length === 0) items.push({ expr: '1', alias: '__one' })
+    return { kind: 'query', query: select({ items, from: { kind: 'table', sql: s.sql, alias: inner } }), alias: s.alias }
+  }
+
+  private nullableOuterJoins(q: Select): Select {
+    if (!q.joins.some((j) => j.kind === 'left' || j.kind === 'full' || j.kind === 'right')) return q
+    let from = q.from
+    const joins = q.joins.map((j) => {
+      if (j.kind === 'right' || j.kind === 'full') from = this.nullableSource(from, q)
+      return j.kind === 'left' || j.kind === 'full' ? { ...j, source: this.nullableSource(j.source, q) } : j
+    })
+    return { ...q, from, joins }
+  }
+
   private prepare(q: Select): Select {
     let out = q
     if (!this.dialect.capabilities.multipleJoins) out = this.nestJoins(out)
     if (!this.dialect.capabilities.exprsOverJoins && out.joins.length > 0 && !out.joins.some((j) => j.using) && !this.passesColumnsOnly(out)) {
       out = this.nestJoins(out, true)
     }
+    if (this.dialect.capabilities.outerJoinsFillDefaults) out = this.nullableOuterJoins(out)
     if (this.dialect.capabilities.aliasesShadowColumns) out = this.unshadow(out)
     return out
   }

@@ -7,7 +7,7 @@ import { filterOnlyUses, renderResolved, resolveFilter, type ResolvedFilter } fr
 import { isStandardGrain, itemBaseGrain, type QueryItem, type ResolveContext } from './items'
 import { select, type Select, type SelectItem } from './sql'
 import { rangePredicates } from './time-constraint'
-import { MetricRequest, MetricValue, aggGrainOf, compute, metricResolveContext } from './metric-request'
+import { type MetricRequest, type MetricValue, aggGrainOf, metricResolveContext } from './metric-request'
 
 // ---------------------------------------------------------------- time spine
 

@@ -14,13 +14,14 @@ export const DEFAULT_CAPABILITIES: DialectCapabilities = {
   keyJoinsByUsing: false,
   aliasesShadowColumns: false,
   exprsOverJoins: true,
+  outerJoinsFillDefaults: false,
   percentile: { continuous: true, discrete: true, approximateContinuous: false, approximateDiscrete: false },
 }
 
 /** ISO-8601 text of a Date without the zone suffix, as engines parse it. */
 export function isoTimestamp(d: Date): string {
   if (Number.isNaN(d.getTime())) throw new SemanticError('invalid_query', 'invalid date value')
-  return d.toISOString().replace('T', ' ').replace('Z', '')
+  return d.toISOString().replace('T', ' ').replace('Z', '').replace(/\.000$/, '')
 }
 
 export function assertFiniteNumber(n: number): string {

@@ -2,7 +2,7 @@
 // equality-only join conditions, no server-side parameters (values are inlined
 // as escaped literals), no toStartOfInterval/toStartOfWeek.
 import { SemanticError, type DatePart, type DialectName, type TimeGrain } from '../types'
-import { BaseDialect, DEFAULT_CAPABILITIES } from './base'
+import { BaseDialect } from './base'
 import type { DialectCapabilities } from './dialect'
 
 const ADD_FUNCTION: Partial<Record<TimeGrain, string>> = {
@@ -23,6 +23,7 @@ export class ClickHouseDialect extends BaseDialect {
     keyJoinsByUsing: true,
     aliasesShadowColumns: true,
     exprsOverJoins: false,
+    outerJoinsFillDefaults: true,
     percentile: { continuous: false, discrete: false, approximateContinuous: true, approximateDiscrete: false },
   }
   protected override quoteChars: [string, string] = ['`', '`']

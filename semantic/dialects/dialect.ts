@@ -41,6 +41,12 @@ export interface DialectCapabilities {
    * outputs, so joins are isolated in a subquery that only passes columns).
    */
   exprsOverJoins: boolean
+  /**
+   * Unmatched rows of an outer join get the column type's default (0, '')
+   * unless the column is Nullable (ClickHouse with its default
+   * join_use_nulls=0): outer-joined sides are passed through `nullable()`.
+   */
+  outerJoinsFillDefaults: boolean
   percentile: PercentileSupport
 }
 

@@ -312,8 +312,8 @@ FROM (
   ) src_3
   ALL LEFT OUTER JOIN (
     SELECT
-      \`region\` AS \`customer__region\`
-      , customer_id AS \`__k\`
+      toNullable(\`region\`) AS \`customer__region\`
+      , toNullable(customer_id) AS \`__k\`
     FROM \`shop\`.\`customers\` src_2
   ) join_1
   ON
@@ -526,9 +526,9 @@ FROM (
       , unshadow_2.\`__key_0\` AS \`__key_0\`
     FROM (
       SELECT
-        toNullable(subq_5.\`metric_time__day\`) AS \`__shadow_metric_time__day\`
-        , toNullable(subq_5.\`revenue\`) AS \`__shadow_revenue\`
-        , ifNull(concat('v', toString(subq_5.\`metric_time__day\`)), 'n') AS \`__key_0\`
+        toNullable(toNullable(toNullable(subq_5.\`metric_time__day\`))) AS \`__shadow_metric_time__day\`
+        , toNullable(toNullable(toNullable(subq_5.\`revenue\`))) AS \`__shadow_revenue\`
+        , toNullable(toNullable(ifNull(concat('v', toString(subq_5.\`metric_time__day\`)), 'n'))) AS \`__key_0\`
       FROM (
         SELECT
           toDateTime(toDate(\`ordered_at\`)) AS \`metric_time__day\`
@@ -546,9 +546,9 @@ FROM (
       , unshadow_3.\`__key_0\` AS \`__key_0\`
     FROM (
       SELECT
-        toNullable(subq_6.\`metric_time__day\`) AS \`__shadow_metric_time__day\`
-        , toNullable(subq_6.\`visits\`) AS \`__shadow_visits\`
-        , ifNull(concat('v', toString(subq_6.\`metric_time__day\`)), 'n') AS \`__key_0\`
+        toNullable(toNullable(toNullable(subq_6.\`metric_time__day\`))) AS \`__shadow_metric_time__day\`
+        , toNullable(toNullable(toNullable(subq_6.\`visits\`))) AS \`__shadow_visits\`
+        , toNullable(toNullable(ifNull(concat('v', toString(subq_6.\`metric_time__day\`)), 'n'))) AS \`__key_0\`
       FROM (
         SELECT
           toDateTime(toDate(\`visited_at\`)) AS \`metric_time__day\`
@@ -990,9 +990,9 @@ FROM (
         , unshadow_2.\`__key_0\` AS \`__key_0\`
       FROM (
         SELECT
-          toNullable(subq_8.\`metric_time__day\`) AS \`__shadow_metric_time__day\`
-          , toNullable(subq_8.\`__input_0\`) AS \`__shadow___input_0\`
-          , ifNull(concat('v', toString(subq_8.\`metric_time__day\`)), 'n') AS \`__key_0\`
+          toNullable(toNullable(toNullable(subq_8.\`metric_time__day\`))) AS \`__shadow_metric_time__day\`
+          , toNullable(toNullable(toNullable(subq_8.\`__input_0\`))) AS \`__shadow___input_0\`
+          , toNullable(toNullable(ifNull(concat('v', toString(subq_8.\`metric_time__day\`)), 'n'))) AS \`__key_0\`
         FROM (
           SELECT
             toDateTime(toDate(\`ordered_at\`)) AS \`metric_time__day\`
@@ -1010,9 +1010,9 @@ FROM (
         , unshadow_3.\`__key_0\` AS \`__key_0\`
       FROM (
         SELECT
-          toNullable(subq_9.\`metric_time__day\`) AS \`__shadow_metric_time__day\`
-          , toNullable(subq_9.\`__input_1\`) AS \`__shadow___input_1\`
-          , ifNull(concat('v', toString(subq_9.\`metric_time__day\`)), 'n') AS \`__key_0\`
+          toNullable(toNullable(toNullable(subq_9.\`metric_time__day\`))) AS \`__shadow_metric_time__day\`
+          , toNullable(toNullable(toNullable(subq_9.\`__input_1\`))) AS \`__shadow___input_1\`
+          , toNullable(toNullable(ifNull(concat('v', toString(subq_9.\`metric_time__day\`)), 'n'))) AS \`__key_0\`
         FROM (
           SELECT
             toDateTime(toDate(nest_4.\`__spine_2___t\`)) AS \`metric_time__day\`
@@ -1404,8 +1404,8 @@ FROM (
   ) src_3
   ALL LEFT OUTER JOIN (
     SELECT
-      \`region\` AS \`customer__region\`
-      , customer_id AS \`__k\`
+      toNullable(\`region\`) AS \`customer__region\`
+      , toNullable(customer_id) AS \`__k\`
     FROM \`shop\`.\`customers\` src_2
   ) join_1
   ON

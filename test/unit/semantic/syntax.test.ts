@@ -1,11 +1,12 @@
 // BigQuery, Snowflake, SQL Server and Redshift cannot run here, so the SQL we
 // emit for them is at least parsed by node-sql-parser in each dialect's
-// grammar, for every metric of the MetricFlow conformance manifests.
+// grammar, for every metric of the MetricFlow conformance manifests. Every
+// dialect must compile them or refuse with a SemanticError, never crash.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import pkg from 'node-sql-parser'
 import { describe, expect, it } from 'vitest'
-import { SemanticError, compile, importMetricFlow, type DialectName } from '../../../semantic'
+import { DIALECT_NAMES, SemanticError, compile, importMetricFlow, type DialectName } from '../../../semantic'
 import { METRICFLOW_SUITE_DIR } from '../../support/metricflow-suite'
 
 const { Parser } = pkg as unknown as { Parser: new () => { astify(sql: string, opts: { database: string }): unknown } }
@@ -29,7 +30,8 @@ describe.skipIf(!existsSync(MANIFESTS))('compiled SQL parses in each warehouse g
       let parsed = 0
       for (const metric of manifest.metrics) {
         for (const groupBy of [[], ['metric_time__month']]) {
-          for (const [dialect, grammar] of Object.entries(GRAMMAR) as Array<[DialectName, string]>) {
+          for (const dialect of DIALECT_NAMES) {
+            const grammar = GRAMMAR[dialect]
             let sql: string
             try {
               sql = compile({ metrics: [metric.name], group_by: groupBy }, manifest, dialect).sql
@@ -38,7 +40,9 @@ describe.skipIf(!existsSync(MANIFESTS))('compiled SQL parses in each warehouse g
               if (e instanceof SemanticError) continue
               throw e
             }
-            // The parser's Redshift grammar lacks APPROXIMATE PERCENTILE_DISC.
+            // MySQL and ClickHouse run in the conformance suite instead; the parser's
+            // Redshift grammar lacks APPROXIMATE PERCENTILE_DISC.
+            if (!grammar) continue
             if (dialect === 'redshift' && sql.includes('APPROXIMATE PERCENTILE_DISC')) continue
             try {
               parser.astify(sql.replace(/\$\d+|@p\d+/g, '?'), { database: grammar })

@@ -7,6 +7,8 @@ import { rowsToObjects, type ResultColumn } from '../../../query/result-columns'
 import { validateAgainstSchema } from '../../../semantic-layer/live-validation'
 import { validateManifest } from '../../../../semantic'
 import type { SemanticQuery } from '../../../../semantic/types'
+import { hasScope } from '../../../identity/scopes'
+import { AppError } from '../../errors'
 
 const tags = ['Semantic layer']
 
@@ -19,7 +21,9 @@ const importRoute = createRoute({
 })
 const queryRoute = createRoute({
   method: 'post', path: '/api/v1/semantic/query', operationId: 'semanticQuery', tags, security,
-  summary: 'Run a structured semantic query (metrics, group_by, where, time_constraint, order_by, limit)',
+  summary: 'Run a structured semantic query (metrics, group_by, filters, where, time_constraint, order_by, limit)',
+  description: '`filters` carry values as bind parameters and are open to every caller with query:run. `where` takes MetricFlow where-filter SQL ' +
+    "({{ Dimension('store__region') }} = 'West') and needs semantic:write as well.",
   middleware: [requireScope('query:run')] as const, request: { body: jsonBody(SemanticQueryBodySchema) },
   responses: { 200: jsonResponse(SemanticQueryResultSchema, 'The result'), ...errorResponses(404, 413, 415, 422, 503) },
 })
@@ -43,6 +47,13 @@ export function registerImportQueryValidate(app: OpenAPIHono<AppEnv>) {
   app.openapi(queryRoute, async (c) => {
     const b = c.req.valid('json')
     const { runner } = c.get('services')
+    const principal = c.get('principal')!
+    // `where` is SQL around template references: the guard and the read-only
+    // session bound it, but only people who may define the layer may write it.
+    // Everyone else filters with `filters`, whose values are bind parameters.
+    if (b.where !== undefined && !hasScope(principal.scopes, 'semantic:write')) {
+      throw new AppError('forbidden', 'where filters are SQL and need the "semantic:write" scope; use filters instead', [{ path: 'where', issue: 'missing_scope', scope: 'semantic:write' }])
+    }
     const semantic: SemanticQuery = {
       metrics: b.metrics, group_by: b.group_by, filters: b.filters, time_constraint: b.time_constraint, order_by: b.order_by, limit: b.limit,
       where: b.where === undefined ? undefined : Array.isArray(b.where) ? b.where : [b.where],
