@@ -119,6 +119,18 @@ describe('semantic dimensions and models', () => {
     expect((await (await t.request('POST', '/api/v1/semantic/validate', { body: {} })).json()).valid).toBe(true)
   })
 
+  it('lets only semantic:write callers send where SQL; everyone filters with parameters', async () => {
+    const { key } = await t.services.apiKeys.create(t.tenantId, { name: 'analyst', scopes: ['query:run'] })
+    const where = { metrics: ['total_sales'], where: ["{{ Dimension('store__region') }} = 'West'"] }
+    const denied = await t.request('POST', '/api/v1/semantic/query', { key, body: where })
+    expect(denied.status).toBe(403)
+    expect((await denied.json()).error.details[0].path).toBe('where')
+    const viaFilters = await (await t.request('POST', '/api/v1/semantic/query', { key, body: { metrics: ['total_sales'], filters: [{ field: 'store__region', op: '=', value: 'West' }] } })).json()
+    const viaWhere = await (await t.request('POST', '/api/v1/semantic/query', { body: where })).json()
+    expect(viaFilters.data[0].total_sales).toBeCloseTo(viaWhere.data[0].total_sales, 2)
+    expect(viaFilters.sql).toContain('$1')
+  })
+
   it('suggests close names for an unknown dimension', async () => {
     const res = await t.request('POST', '/api/v1/semantic/query', { body: { metrics: ['total_sales'], group_by: ['store__regoin'] } })
     expect(res.status).toBe(422)
