@@ -113,7 +113,8 @@ export function rangePredicates(ctx: CompileContext, expr: string, range: TimeRa
   if (!range) return []
   const out: string[] = []
   const ts = (v: string) => ctx.dialect.castToTimestamp(ctx.param(v))
-  if (range.start !== undefined) out.push(`${expr} >= ${ts(range.start)}`)
-  if (range.end !== undefined) out.push(`${expr} < ${ts(range.end)}`)
+  const col = ctx.dialect.comparableTime(expr)
+  if (range.start !== undefined) out.push(`${col} >= ${ts(range.start)}`)
+  if (range.end !== undefined) out.push(`${col} < ${ts(range.end)}`)
   return out
 }

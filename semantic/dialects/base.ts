@@ -114,6 +114,11 @@ export abstract class BaseDialect implements Dialect {
     return `CAST(${expr} AS TIMESTAMP)`
   }
 
+  /** A time column as compared with timestamp bounds; the raw column keeps indexes usable. */
+  comparableTime(expr: string): string {
+    return expr
+  }
+
   protected unsupportedPercentile(kind: string): never {
     throw new SemanticError('unsupported', `${kind} percentile aggregation is not supported on ${this.name}`)
   }

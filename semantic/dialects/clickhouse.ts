@@ -7,7 +7,7 @@ import type { DialectCapabilities } from './dialect'
 
 const ADD_FUNCTION: Partial<Record<TimeGrain, string>> = {
   second: 'addSeconds', minute: 'addMinutes', hour: 'addHours', day: 'addDays',
-  week: 'addWeeks', month: 'addMonths', quarter: 'addQuarters', year: 'addYears',
+  week: 'addWeeks', month: 'addMonths', year: 'addYears',
 }
 
 export class ClickHouseDialect extends BaseDialect {
@@ -73,7 +73,9 @@ export class ClickHouseDialect extends BaseDialect {
     }
   }
 
-  override dateAdd(expr: string, n: number | string, grain: TimeGrain): string {
+  override dateAdd(expr: string, n0: number | string, grain0: TimeGrain): string {
+    // addQuarters does not exist on 18.16: a quarter is three months.
+    const { n, grain } = this.quarterAsMonths(n0, grain0)
     const fn = ADD_FUNCTION[grain]
     if (fn) return `${fn}(toDateTime(${expr}), ${this.amount(n)})`
     const perSecond = grain === 'millisecond' ? 1000 : grain === 'microsecond' ? 1_000_000 : 1_000_000_000
@@ -82,6 +84,14 @@ export class ClickHouseDialect extends BaseDialect {
 
   override castToTimestamp(expr: string): string {
     return `toDateTime(${expr})`
+  }
+
+  /**
+   * ClickHouse 18.16 compares a Date with a DateTime as raw numbers (days vs
+   * seconds): time columns are lifted to DateTime before range comparisons.
+   */
+  override comparableTime(expr: string): string {
+    return /^toDateTime\(.*\)$/s.test(expr) ? expr : `toDateTime(${expr})`
   }
 
   override percentile(expr: string, p: number, discrete: boolean, approximate = false): string {

@@ -72,6 +72,8 @@ export interface Dialect {
   /** `expr` plus `n` units of `grain`; `n` may be a number or an SQL integer expression. */
   dateAdd(expr: string, n: number | string, grain: TimeGrain): string
   castToTimestamp(expr: string): string
+  /** A time column as compared with timestamp bounds (range predicates). */
+  comparableTime(expr: string): string
   percentile(expr: string, p: number, discrete: boolean, approximate?: boolean): string
   /** Wraps a complete SELECT with LIMIT/OFFSET (TOP / OFFSET..FETCH on mssql). */
   limitOffset(sql: string, limit?: number, offset?: number, hasOrderBy?: boolean): string

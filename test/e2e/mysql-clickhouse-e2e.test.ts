@@ -63,6 +63,11 @@ async function newUserPath(t: TestApp, connection: Record<string, unknown>, sche
     expect(row.revenue).toBeCloseTo(e.revenue, 2)
     expect(Number(row.sales_count)).toBe(e.count)
   }
+  // Time grains on a DATE column: every month's rows add up to the table.
+  const monthly = await (await t.request('POST', '/api/v1/query', { body: { connection_id: conn.id, question: 'monthly number of sales' } })).json()
+  expect(monthly.row_count).toBe(4)
+  expect(monthly.data.reduce((n: number, r: { sales_count: number | string }) => n + Number(r.sales_count), 0)).toBe(ROWS.length)
+  expect(String(monthly.data.map((r: Record<string, unknown>) => r.metric_time__month).sort()[0])).toMatch(/^2026-01-01/)
   const validate = await (await t.request('POST', '/api/v1/semantic/validate', { body: { connection_id: conn.id } })).json()
   expect(validate.problems).toEqual([])
 }

@@ -1224,7 +1224,7 @@ FROM (
     WHERE (toDateTime(toDate(\`ordered_at\`)) >= toDateTime('2023-12-25 00:00:00')) AND (toDateTime(toDate(\`ordered_at\`)) < toDateTime('2024-02-01 00:00:00'))
   ) subq_2
 ) nest_1
-WHERE (nest_1.\`__subq_2___t\` <= nest_1.\`__spine_4___t\`) AND (nest_1.\`__subq_2___t\` > addDays(toDateTime(nest_1.\`__spine_4___t\`), -7)) AND (nest_1.\`__spine_4___t\` >= toDateTime('2024-01-01 00:00:00')) AND (nest_1.\`__spine_4___t\` < toDateTime('2024-02-01 00:00:00'))
+WHERE (nest_1.\`__subq_2___t\` <= nest_1.\`__spine_4___t\`) AND (nest_1.\`__subq_2___t\` > addDays(toDateTime(nest_1.\`__spine_4___t\`), -7)) AND (toDateTime(nest_1.\`__spine_4___t\`) >= toDateTime('2024-01-01 00:00:00')) AND (toDateTime(nest_1.\`__spine_4___t\`) < toDateTime('2024-02-01 00:00:00'))
 GROUP BY
   toDateTime(toDate(nest_1.\`__spine_4___t\`))`,
       },
