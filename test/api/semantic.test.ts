@@ -76,6 +76,21 @@ describe('semantic dimensions and models', () => {
     expect(region.sample_values.sort()).toEqual(['Midwest', 'Northeast', 'South', 'West'])
   })
 
+  it('paginates dimensions with limit and cursor', async () => {
+    const all = (await (await t.request('GET', '/api/v1/semantic/dimensions?limit=100')).json()).data
+    const seen: string[] = []
+    let cursor: string | null = null
+    do {
+      const page: { data: Array<{ id: string }>; next_cursor: string | null } = await (await t.request('GET', `/api/v1/semantic/dimensions?limit=5${cursor ? `&cursor=${cursor}` : ''}`)).json()
+      expect(page.data.length).toBeLessThanOrEqual(5)
+      seen.push(...page.data.map((d) => d.id))
+      cursor = page.next_cursor
+    } while (cursor)
+    expect(seen).toEqual(all.map((d: { id: string }) => d.id))
+    expect(new Set(seen).size).toBe(all.length)
+    expect((await t.request('GET', '/api/v1/semantic/metrics?cursor=garbage')).status).toBe(400)
+  })
+
   it('creates a dimension from an expression and fills its values from the database', async () => {
     const res = await t.request('POST', '/api/v1/semantic/dimensions', { body: {
       semantic_model: 'stores', name: 'coast', type: 'categorical', label: 'Coast',

@@ -1,8 +1,9 @@
-import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi'
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi'
 import type { AppEnv } from '../../app-env'
 import { requireScope } from '../../middleware/auth'
 import { errorResponses, IdParam, jsonBody, jsonResponse, security } from '../../openapi'
-import { DimensionBodySchema, DimensionPatchSchema, DimensionSchema, ListQuery } from './schema'
+import { DimensionBodySchema, DimensionPatchSchema, DimensionSchema, ListQuery, pageOf } from './schema'
+import { paginateByKey } from '../../../store/pagination'
 import { dimensionView } from './views'
 import type { Dimension } from '../../../../semantic/types'
 
@@ -12,7 +13,7 @@ const read = requireScope('semantic:read')
 const write = requireScope('semantic:write')
 
 const list = createRoute({ method: 'get', path: '/api/v1/semantic/dimensions', operationId: 'listDimensions', tags, security, summary: 'List dimensions of a connection', middleware: read,
-  request: { query: ListQuery }, responses: { 200: jsonResponse(z.object({ data: z.array(DimensionSchema), next_cursor: z.null() }), 'Dimensions'), ...errorResponses(404, 422) } })
+  request: { query: ListQuery }, responses: { 200: jsonResponse(pageOf(DimensionSchema), 'Dimensions'), ...errorResponses(404, 422) } })
 const create = createRoute({ method: 'post', path: '/api/v1/semantic/dimensions', operationId: 'createDimension', tags, security, summary: 'Create a dimension on a semantic model', middleware: write,
   request: { body: jsonBody(DimensionBodySchema) }, responses: { 201: jsonResponse(DimensionSchema, 'Created'), ...errorResponses(404, 409, 413, 415, 422) } })
 const get = createRoute({ method: 'get', path: '/api/v1/semantic/dimensions/{id}', operationId: 'getDimension', tags, security, summary: 'Get a dimension', middleware: read,
@@ -27,9 +28,12 @@ const refresh = createRoute({ method: 'post', path: '/api/v1/semantic/dimensions
 
 export function registerDimensionRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi(list, async (c) => {
-    const { rows, models } = await c.get('services').semantic.listDimensions(c.get('principal')!.tenantId, c.req.valid('query').connection_id)
+    const q = c.req.valid('query')
+    const { rows, models } = await c.get('services').semantic.listDimensions(c.get('principal')!.tenantId, q.connection_id)
     const byId = new Map(models.map((m) => [m.id, m]))
-    return c.json({ data: rows.map((r) => dimensionView(r, byId.get(r.modelId))), next_cursor: null }, 200)
+    // Ordered by semantic model, then name: unique within a connection.
+    const page = paginateByKey(rows, (r) => `${byId.get(r.modelId)?.name ?? ''}\u0000${r.name}`, q)
+    return c.json({ data: page.data.map((r) => dimensionView(r, byId.get(r.modelId))), next_cursor: page.next_cursor }, 200)
   })
   app.openapi(create, async (c) => {
     const { connection_id, semantic_model, ...dim } = c.req.valid('json')

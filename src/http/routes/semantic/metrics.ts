@@ -1,8 +1,9 @@
-import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi'
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi'
 import type { AppEnv } from '../../app-env'
 import { requireScope } from '../../middleware/auth'
 import { errorResponses, IdParam, jsonBody, jsonResponse, security } from '../../openapi'
-import { ListQuery, MetricBodySchema, MetricPatchSchema, MetricSchema } from './schema'
+import { ListQuery, MetricBodySchema, MetricPatchSchema, MetricSchema, pageOf } from './schema'
+import { paginateByKey } from '../../../store/pagination'
 import { metricView } from './views'
 import type { Metric } from '../../../../semantic/types'
 
@@ -12,7 +13,7 @@ const read = requireScope('semantic:read')
 const write = requireScope('semantic:write')
 
 const list = createRoute({ method: 'get', path: '/api/v1/semantic/metrics', operationId: 'listMetrics', tags, security, summary: 'List metrics of a connection', middleware: read,
-  request: { query: ListQuery }, responses: { 200: jsonResponse(z.object({ data: z.array(MetricSchema), next_cursor: z.null() }), 'Metrics'), ...errorResponses(404, 422) } })
+  request: { query: ListQuery }, responses: { 200: jsonResponse(pageOf(MetricSchema), 'Metrics'), ...errorResponses(404, 422) } })
 const create = createRoute({ method: 'post', path: '/api/v1/semantic/metrics', operationId: 'createMetric', tags, security, summary: 'Create a metric', middleware: write,
   request: { body: jsonBody(MetricBodySchema) }, responses: { 201: jsonResponse(MetricSchema, 'Created'), ...errorResponses(404, 409, 413, 415, 422) } })
 const get = createRoute({ method: 'get', path: '/api/v1/semantic/metrics/{id}', operationId: 'getMetric', tags, security, summary: 'Get a metric', middleware: read,
@@ -24,8 +25,10 @@ const remove = createRoute({ method: 'delete', path: '/api/v1/semantic/metrics/{
 
 export function registerMetricRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi(list, async (c) => {
-    const { rows } = await c.get('services').semantic.listMetrics(c.get('principal')!.tenantId, c.req.valid('query').connection_id)
-    return c.json({ data: rows.map(metricView), next_cursor: null }, 200)
+    const q = c.req.valid('query')
+    const { rows } = await c.get('services').semantic.listMetrics(c.get('principal')!.tenantId, q.connection_id)
+    const page = paginateByKey(rows, (r) => r.name, q)
+    return c.json({ data: page.data.map(metricView), next_cursor: page.next_cursor }, 200)
   })
   app.openapi(create, async (c) => {
     const { connection_id, ...metric } = c.req.valid('json')

@@ -1,8 +1,9 @@
-import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi'
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi'
 import type { AppEnv } from '../../app-env'
 import { requireScope } from '../../middleware/auth'
 import { errorResponses, IdParam, jsonBody, jsonResponse, security } from '../../openapi'
-import { ListQuery, ModelBodySchema, ModelPatchSchema, ModelSchema } from './schema'
+import { ListQuery, ModelBodySchema, ModelPatchSchema, ModelSchema, pageOf } from './schema'
+import { paginateByKey } from '../../../store/pagination'
 import { modelView } from './views'
 import type { SemanticModel } from '../../../../semantic/types'
 
@@ -12,7 +13,7 @@ const read = requireScope('semantic:read')
 const write = requireScope('semantic:write')
 
 const list = createRoute({ method: 'get', path: '/api/v1/semantic/models', operationId: 'listSemanticModels', tags, security, summary: 'List semantic models of a connection', middleware: read,
-  request: { query: ListQuery }, responses: { 200: jsonResponse(z.object({ data: z.array(ModelSchema), next_cursor: z.null() }), 'Models'), ...errorResponses(404, 422) } })
+  request: { query: ListQuery }, responses: { 200: jsonResponse(pageOf(ModelSchema), 'Models'), ...errorResponses(404, 422) } })
 const create = createRoute({ method: 'post', path: '/api/v1/semantic/models', operationId: 'createSemanticModel', tags, security, summary: 'Create a semantic model', middleware: write,
   request: { body: jsonBody(ModelBodySchema) }, responses: { 201: jsonResponse(ModelSchema, 'Created'), ...errorResponses(404, 409, 413, 415, 422) } })
 const get = createRoute({ method: 'get', path: '/api/v1/semantic/models/{id}', operationId: 'getSemanticModel', tags, security, summary: 'Get a semantic model', middleware: read,
@@ -26,9 +27,11 @@ const remove = createRoute({ method: 'delete', path: '/api/v1/semantic/models/{i
 
 export function registerModelRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi(list, async (c) => {
-    const { rows, manifest } = await c.get('services').semantic.listModels(c.get('principal')!.tenantId, c.req.valid('query').connection_id)
+    const q = c.req.valid('query')
+    const { rows, manifest } = await c.get('services').semantic.listModels(c.get('principal')!.tenantId, q.connection_id)
     const byName = new Map(manifest.semantic_models.map((m) => [m.name, m]))
-    return c.json({ data: rows.map((r) => modelView(r, byName.get(r.name)!)), next_cursor: null }, 200)
+    const page = paginateByKey(rows, (r) => r.name, q)
+    return c.json({ data: page.data.map((r) => modelView(r, byName.get(r.name)!)), next_cursor: page.next_cursor }, 200)
   })
   app.openapi(create, async (c) => {
     const { connection_id, ...model } = c.req.valid('json')

@@ -135,7 +135,12 @@ export const ModelSchema = z.object({
   updated_at: z.string(),
 }).openapi('SemanticModel')
 
-export const ListQuery = z.object({ connection_id: z.string().max(64).optional() })
+export const ListQuery = z.object({
+  connection_id: z.string().max(64).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(512).optional(),
+})
+export const pageOf = <T extends z.ZodTypeAny>(item: T) => z.object({ data: z.array(item), next_cursor: z.string().nullable() })
 
 export const ImportBodySchema = z.object({
   connection_id: connectionId,
