@@ -17,7 +17,7 @@ import { signWebhook } from './webhook-signer'
 import { assertHostAllowed, type HostPolicyOptions } from '../security/host-policy'
 import { AppError } from '../http/errors'
 import type { Logger } from '../logger'
-import { queryDetailView } from '../http/routes/query/views'
+import { queryDetailView } from './query-views'
 
 export interface JobWorkerOptions {
   db: Db

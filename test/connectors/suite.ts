@@ -28,6 +28,13 @@
  * `SELECT id, customer_id, amount, ordered_on, paid FROM <orders> ORDER BY id`,
  * `SELEC 1` (a syntax error) and `SELECT * FROM <schema>.suite_no_such_table`.
  *
+ * ## Integers
+ * The fixture's integers (ids, `customer_id`, the series, the `i` literal) are
+ * expected as 32-bit `integer` columns with JSON numbers. An engine whose only
+ * integer type is 64-bit (BigQuery's INT64) declares `integerType: 'bigint'`;
+ * the suite then expects `bigint` columns with the values as exact decimal
+ * strings, as for every 64-bit integer (connectors/README.md, "Values").
+ *
  * The API of this file is stable: other connectors' tests import it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -97,6 +104,12 @@ export interface SuiteCaps {
   typeOverrides?: Partial<Record<TypeKey, { type: ColumnType; value: unknown }>>
   /** Type of the fixture column `orders.paid` (boolean by default). */
   paidType?: ColumnType
+  /**
+   * Type of the fixture's integer columns, the series and the `i` literal:
+   * `integer` (default, JSON numbers) or `bigint` for engines whose integers
+   * are all 64-bit (JSON strings). `typeOverrides.i` still wins for `i`.
+   */
+  integerType?: 'integer' | 'bigint'
   primaryKeys: boolean
   foreignKeys: boolean
   /** Change that makes authentication fail; null when the engine has no authentication. */
@@ -168,11 +181,21 @@ const JSON_TYPE: Record<ColumnType, string> = {
   date: 'string', timestamp: 'string', json: 'object', binary: 'string', unknown: 'string',
 }
 
+/** An integer as a column of `type` carries it: a JSON number, or an exact string for 64-bit types. */
+function intAs(type: ColumnType, n: number): number | string {
+  return type === 'bigint' ? String(n) : n
+}
+
 // ------------------------------------------------------------------ suite ---
 
 export function runConnectorSuite(name: string, setup: () => Promise<SuiteEnvironment>, caps: SuiteCaps): void {
   describe.skipIf(Boolean(caps.skip))(`connector suite: ${name}`, () => {
     let env: SuiteEnvironment
+    const intType: ColumnType = caps.integerType ?? 'integer'
+    /** A fixture integer (id, series value) as this engine returns it. */
+    const int = (n: number) => intAs(intType, n)
+    const customerRows = () => [[int(1), 'Ada'], [int(2), 'Grace'], [int(3), 'Linus']]
+    const literalTypes: Record<TypeKey, { type: ColumnType; value: unknown }> = { ...DEFAULT_TYPES, i: { type: intType, value: int(42) } }
     const extraConnectors: Connector[] = []
     const make = (change: ConfigChange) => { const c = env.make(change); extraConnectors.push(c); return c }
     const stream = (c: Connector, sql: string, o: Partial<{ maxRows: number; timeoutMs: number; batchSize: number; signal: AbortSignal; params: unknown[] }> = {}) =>
@@ -211,7 +234,7 @@ export function runConnectorSuite(name: string, setup: () => Promise<SuiteEnviro
         expect(customers, 'suite_customers').toBeDefined()
         expect(orders!.kind).toBe('table')
         const types = Object.fromEntries(orders!.columns.map((c) => [c.name, c.type]))
-        expect(types).toEqual({ id: 'integer', customer_id: 'integer', amount: 'decimal', ordered_on: 'date', paid: caps.paidType ?? 'boolean' })
+        expect(types).toEqual({ id: intType, customer_id: intType, amount: 'decimal', ordered_on: 'date', paid: caps.paidType ?? 'boolean' })
         expect(orders!.columns.map((c) => c.name)).toEqual(['id', 'customer_id', 'amount', 'ordered_on', 'paid'])
         for (const c of orders!.columns) expect(c.db_type.length).toBeGreaterThan(0)
         expect(customers!.columns.find((c) => c.name === 'name')).toMatchObject({ type: 'string', nullable: false })
@@ -244,8 +267,8 @@ export function runConnectorSuite(name: string, setup: () => Promise<SuiteEnviro
         const cols = batches[0].columns!
         const row = batches.flatMap((b) => b.rows)[0]
         const byName = Object.fromEntries(cols.map((c, i) => [c.name, { col: c, value: row[i] }]))
-        for (const key of Object.keys(DEFAULT_TYPES) as TypeKey[]) {
-          const want = caps.typeOverrides?.[key] ?? DEFAULT_TYPES[key]
+        for (const key of Object.keys(literalTypes) as TypeKey[]) {
+          const want = caps.typeOverrides?.[key] ?? literalTypes[key]
           const got = byName[key]
           expect(got, `column ${key}`).toBeDefined()
           expect(got.col.type, `type of ${key}`).toBe(want.type)
@@ -260,18 +283,19 @@ export function runConnectorSuite(name: string, setup: () => Promise<SuiteEnviro
       it('returns the fixture rows with decimals as exact strings, dates as ISO strings and NULL as null', async () => {
         const t = env.sql.table('suite_orders')
         const rows = await rowsOf(env.connector, `SELECT id, customer_id, amount, ordered_on, paid FROM ${t} ORDER BY id`)
-        const paid = (v: boolean | null) => (v === null ? null : (caps.paidType ?? 'boolean') === 'boolean' ? v : v ? 1 : 0)
+        const paidType = caps.paidType ?? 'boolean'
+        const paid = (v: boolean | null) => (v === null ? null : paidType === 'boolean' ? v : intAs(paidType, v ? 1 : 0))
         expect(rows).toEqual([
-          [10, 1, '12.50', '2024-01-15', paid(true)],
-          [11, 1, '99999999.99', '2024-02-29', paid(false)],
-          [12, 2, '0.01', '2023-12-31', null],
+          [int(10), int(1), '12.50', '2024-01-15', paid(true)],
+          [int(11), int(1), '99999999.99', '2024-02-29', paid(false)],
+          [int(12), int(2), '0.01', '2023-12-31', null],
         ])
       })
 
       it('describes the columns of an empty result', async () => {
         const { batches, rows } = await collect(stream(env.connector, `SELECT id, name FROM ${env.sql.table('suite_customers')} WHERE id < 0`))
         expect(rows).toEqual([])
-        expect(batches[0].columns?.map((c) => [c.name, c.type])).toEqual([['id', 'integer'], ['name', 'string']])
+        expect(batches[0].columns?.map((c) => [c.name, c.type, c.json_type])).toEqual([['id', intType, JSON_TYPE[intType]], ['name', 'string', 'string']])
         expect(batches.some((b) => b.truncated)).toBe(false)
       })
 
@@ -284,7 +308,7 @@ export function runConnectorSuite(name: string, setup: () => Promise<SuiteEnviro
     describe('stream() limits and batches', () => {
       it('stops at maxRows and marks the last batch truncated', async () => {
         const { batches, rows } = await collect(stream(env.connector, env.sql.series(25), { maxRows: 10, batchSize: 4 }))
-        expect(rows.map((r) => r[0])).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
+        expect(rows.map((r) => r[0])).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map(int))
         expect(batches.at(-1)!.truncated).toBe(true)
         expect(batches.slice(0, -1).every((b) => !b.truncated)).toBe(true)
       })
@@ -308,7 +332,7 @@ export function runConnectorSuite(name: string, setup: () => Promise<SuiteEnviro
         expect(batches.slice(0, 12).every((b) => b.rows.length === 100)).toBe(true)
         expect(batches[0].columns).toBeDefined()
         expect(batches.slice(1).every((b) => b.columns === undefined)).toBe(true)
-        expect(rows.map((r) => r[0])).toEqual(Array.from({ length: 1234 }, (_, i) => i + 1))
+        expect(rows.map((r) => r[0])).toEqual(Array.from({ length: 1234 }, (_, i) => int(i + 1)))
       })
 
       it('gives the session back when the consumer stops early', async () => {
@@ -332,7 +356,7 @@ export function runConnectorSuite(name: string, setup: () => Promise<SuiteEnviro
 
       it('keeps working after a failed query', async () => {
         await expectConnectorError(rowsOf(env.connector, 'SELEC 1'))
-        expect(await rowsOf(env.connector, `SELECT id, name FROM ${env.sql.table('suite_customers')} ORDER BY id`)).toEqual([[1, 'Ada'], [2, 'Grace'], [3, 'Linus']])
+        expect(await rowsOf(env.connector, `SELECT id, name FROM ${env.sql.table('suite_customers')} ORDER BY id`)).toEqual(customerRows())
       })
 
       it.skipIf(caps.badCredentials === null)('reports a wrong password as auth_failed without echoing it', async () => {
@@ -358,7 +382,7 @@ export function runConnectorSuite(name: string, setup: () => Promise<SuiteEnviro
           expect(['permission_denied', 'query_failed'], `${sql} -> ${e.code}: ${e.message}`).toContain(e.code)
         }
         const rows = await rowsOf(env.connector, `SELECT id, name FROM ${env.sql.table('suite_customers')} ORDER BY id`)
-        expect(rows).toEqual([[1, 'Ada'], [2, 'Grace'], [3, 'Linus']])
+        expect(rows).toEqual(customerRows())
         expect(await rowsOf(env.connector, `SELECT id, customer_id, amount, ordered_on, paid FROM ${env.sql.table('suite_orders')} ORDER BY id`)).toHaveLength(3)
       })
     })
@@ -388,7 +412,7 @@ export function runConnectorSuite(name: string, setup: () => Promise<SuiteEnviro
         expect(Date.now() - abortedAt).toBeLessThan(4_000)
         if (env.running) expect(await waitFor(async () => !(await isRunning(marker)), 5_000), 'statement gone from the process list').toBe(true)
         // The connector still works afterwards.
-        expect(await rowsOf(env.connector, env.sql.series(2))).toEqual([[1], [2]])
+        expect(await rowsOf(env.connector, env.sql.series(2))).toEqual([[int(1)], [int(2)]])
       })
 
       it('cancels between batches when the signal aborts while the consumer holds a batch', async () => {
@@ -398,7 +422,7 @@ export function runConnectorSuite(name: string, setup: () => Promise<SuiteEnviro
         expect(first.done).toBe(false)
         ac.abort()
         await expectConnectorError(iter.next(), 'cancelled')
-        expect(await rowsOf(env.connector, env.sql.series(2))).toEqual([[1], [2]])
+        expect(await rowsOf(env.connector, env.sql.series(2))).toEqual([[int(1)], [int(2)]])
       })
 
       it('refuses to start when the signal is already aborted', async () => {
@@ -420,7 +444,7 @@ export function runConnectorSuite(name: string, setup: () => Promise<SuiteEnviro
         expect(Date.now() - started).toBeLessThan(1_500)
         ac.abort()
         await holder
-        expect(await rowsOf(single, env.sql.series(1))).toEqual([[1]])
+        expect(await rowsOf(single, env.sql.series(1))).toEqual([[int(1)]])
       })
     })
 

@@ -3,7 +3,7 @@ import type { AppEnv } from '../../app-env'
 import { requireScope } from '../../middleware/auth'
 import { errorResponses, IdParam, jsonResponse, security } from '../../openapi'
 import { HistoryListSchema, HistoryQuerySchema, QueryDetailSchema } from './schema'
-import { queryDetailView, queryRecordView } from './views'
+import { queryDetailView, queryRecordView } from '../../../query/query-views'
 
 const listRoute = createRoute({
   method: 'get', path: '/api/v1/query/history', operationId: 'listQueryHistory', tags: ['Query'], security,

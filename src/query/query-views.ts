@@ -1,5 +1,5 @@
-import type { QueryRow } from '../../../query/history'
-import { rowsToObjects, type ResultColumn } from '../../../query/result-columns'
+import type { QueryRow } from './history'
+import { rowsToObjects, type ResultColumn } from './result-columns'
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null)
 
