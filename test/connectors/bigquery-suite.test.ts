@@ -7,11 +7,9 @@
 // Job User roles.
 //
 // BigQuery has one integer type, INT64, which travels as a string like every
-// 64-bit integer (Postgres int8, Snowflake NUMBER(38,0)). The suite expects
-// 32-bit integers for its fixture ids and series; until it can be told that an
-// engine's integers are 64-bit, the checks that compare them cannot apply here
-// and the suite is skipped with that reason. Everything else it covers is also
-// covered by bigquery.test.ts.
+// 64-bit integer (Postgres int8, Snowflake NUMBER(38,0)): the suite is told so
+// with `integerType: 'bigint'` and expects the fixture ids, the series and the
+// `i` literal as `bigint` columns with exact string values.
 import net from 'node:net'
 import type { ConnectorConfig } from '../../connectors/connector'
 import { createBigQueryConnector } from '../../connectors/bigquery/connector'
@@ -100,12 +98,9 @@ function base(): ConnectorConfig {
   }
 }
 
-const caps: SuiteCaps & { integerType?: 'bigint' } = {
-  skip: 'BigQuery integers are INT64 (strings); suite.ts needs a capability for engines without 32-bit integers',
-  // What the suite should be told once it has that capability:
+const caps: SuiteCaps = {
   integerType: 'bigint',
   version: /^BigQuery API v2$/,
-  typeOverrides: { i: { type: 'bigint', value: '42' } },
   primaryKeys: true,
   foreignKeys: true,
   badCredentials: { credentials: { access_token: 'expired-or-wrong-token' } },
