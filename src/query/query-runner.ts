@@ -46,6 +46,8 @@ export interface PreparedRun {
   connection: ConnectionRow
   conversationId: string | null
   input: RunInput
+  /** The concurrency slot held for a synchronous run (async jobs are bounded by the worker). */
+  releaseSlot?: () => void
 }
 
 export interface QueryRunnerDeps {
@@ -81,15 +83,28 @@ export class QueryRunner {
       ? await this.deps.history.conversation(principal, input.conversationId, connection.id)
       : null
     const queued = !!(input.async || input.webhookUrl)
-    const record = await this.deps.history.create({
-      tenantId: principal.tenantId, principalId: principal.id, conversationId, connectionId: connection.id,
+    // Take the slot before writing history: a refused run leaves no record.
+    const releaseSlot = queued ? undefined : this.deps.gate.acquire(principal.id, principal.tenantId)
+    let record: QueryRow
+    try {
+      record = await this.createRecord(input, connection.id, conversationId, queued)
+    } catch (e) {
+      releaseSlot?.()
+      throw e
+    }
+    return { id: record.id, record, connection, conversationId, input, releaseSlot }
+  }
+
+  private createRecord(input: RunInput, connectionId: string, conversationId: string | null, queued: boolean): Promise<QueryRow> {
+    const { principal } = input
+    return this.deps.history.create({
+      tenantId: principal.tenantId, principalId: principal.id, conversationId, connectionId,
       question: input.question ?? null, source: input.semantic ? 'semantic' : 'question',
-      request: { question: input.question, semantic: input.semantic, max_rows: input.maxRows, connection_id: connection.id },
+      request: { question: input.question, semantic: input.semantic, max_rows: input.maxRows, connection_id: connectionId },
       status: queued ? 'queued' : 'running', async: queued, webhookUrl: input.webhookUrl ?? null,
       webhookStatus: input.webhookUrl ? 'pending' : null,
       startedAt: queued ? null : new Date(),
     })
-    return { id: record.id, record, connection, conversationId, input }
   }
 
   /** Cancels a run in this process; returns false when it is not running here. */
@@ -116,7 +131,6 @@ export class QueryRunner {
    */
   async *execute(run: PreparedRun, signal: AbortSignal): AsyncGenerator<RunEvent> {
     const { principal } = run.input
-    const release = this.deps.gate.acquire(principal.id, principal.tenantId)
     const controller = new AbortController()
     const onAbort = () => controller.abort(signal.reason ?? new AppError('query_cancelled', 'the client went away'))
     if (signal.aborted) onAbort()
@@ -224,7 +238,7 @@ export class QueryRunner {
     } finally {
       signal.removeEventListener('abort', onAbort)
       this.running.delete(run.id)
-      release()
+      run.releaseSlot?.()
     }
   }
 }

@@ -37,6 +37,9 @@ describe('concurrent query caps', () => {
     const body = await third.json()
     expect(body.error.code).toBe('too_many_concurrent_queries')
     expect(third.headers.get('retry-after')).toBe('1')
+    // A refused run leaves nothing behind in history.
+    const hist = await (await t.request('GET', '/api/v1/query/history?limit=100')).json()
+    expect(hist.data.filter((r: { status: string }) => r.status === 'running')).toHaveLength(2)
 
     const { key } = await t.services.apiKeys.create(t.tenantId, { name: 'second', scopes: ['query:run', 'query:read'] })
     const other = ask(key)

@@ -2,7 +2,7 @@
 // dimension or a dimension value, keyed by normalised word sequences. Built
 // once per catalog object (WeakMap) so planning a question is a few map hits.
 import type { Catalog, CatalogDimension, CatalogMetric } from '../../../semantic/types'
-import { FILLER, RESERVED, WEAK_NAME_TOKENS } from './lexicon'
+import { FILLER, GRAIN_NOUNS, RESERVED, WEAK_NAME_TOKENS, isKnownWord } from './lexicon'
 import { editDistance, nameStems, tokenize, typoBudget } from './normalize'
 import { valueAliases } from './value-aliases'
 
@@ -153,6 +153,7 @@ function buildIndex(catalog: Catalog): CatalogIndex {
   // metric_time first, then the rest in catalog order.
   timeDimensions.sort((a, b) => (a.name === 'metric_time' ? -1 : b.name === 'metric_time' ? 1 : 0))
 
+  addMetricHeads(catalog, terms, add)
   addPartialValues(catalog, terms)
 
   for (const list of terms.values()) list.sort((a, b) => b.quality - a.quality)
@@ -224,6 +225,45 @@ function indexValues(d: CatalogDimension, own: string[], add: (stems: string[], 
     add(stems, { target, quality: 1, source: 'value' })
     if (stems.includes('and') && stems.length > 2) add(stems.filter((s) => s !== 'and'), { target, quality: 0.97, source: 'value' })
     for (const alias of valueAliases(v, dimWords)) add(nameStemsOfValue(alias), { target, quality: 0.97, source: 'alias' })
+  }
+}
+
+/** Words that end a name part but never head it: "total_account_balance_first_day" is not "first day". */
+const HEAD_BREAKERS = new Set(['by', 'per', 'of', 'for', 'with', 'to', 'at', 'in', 'on', 'from', 'since', 'over', 'vs', 'and', 'or', 'than'])
+
+/**
+ * "verifications" for `identity_verifications`, "conversion rate" for
+ * `visit_buy_conversion_rate`: people name a metric by the head of its name.
+ * A tail of a metric's name is indexed when no other metric's name ends the
+ * same way and no metric already owns those words; it ranks below whole names
+ * and dimension names, so it only decides when nothing better is said.
+ */
+function addMetricHeads(catalog: Catalog, terms: Map<string, Hit[]>, add: (stems: string[], hit: Hit) => void): void {
+  const heads = new Map<string, CatalogMetric[]>()
+  for (const m of catalog.metrics) {
+    const stems = nameStems(m.name)
+    for (let i = 1; i < stems.length; i++) {
+      const tail = stems.slice(i)
+      const first = tail[0]
+      const last = tail[tail.length - 1]
+      // the object of a preposition ("by user", "per booker") is not what the metric counts
+      if (HEAD_BREAKERS.has(stems[i - 1])) continue
+      if (isKnownWord(first) || FILLER.has(first) || RESERVED.has(first) || /\d/.test(first)) continue
+      if (GRAIN_NOUNS[last] || /^\d/.test(last) || RESERVED.has(last) || WEAK_NAME_TOKENS.has(last)) continue
+      if (tail.length === 1 && first.length < 5) continue
+      // "account balance by user" in a question is a grouping, not `current_account_balance_by_user`
+      if (tail.some((t) => t !== 'per' && HEAD_BREAKERS.has(t))) continue
+      const key = tail.join(' ')
+      const list = heads.get(key) ?? []
+      if (!list.includes(m)) list.push(m)
+      heads.set(key, list)
+    }
+  }
+  for (const [key, ms] of heads) {
+    if (ms.length !== 1) continue // shared by several metrics: the words do not pick one
+    if (terms.get(key)?.some((h) => h.target.kind === 'metric')) continue
+    const m = ms[0]
+    add(key.split(' '), { target: { kind: 'metric', name: m.name, metric: m }, quality: 0.85, source: 'short name' })
   }
 }
 

@@ -6,13 +6,13 @@ import type { TimeGrain } from '../../../semantic/types'
 import type { TimeRangeMatch } from '../../../semantic/time-range'
 import type { Hit } from './catalog-index'
 import {
-  COMPARATORS, CONJUNCTIONS, DIRECTION_PHRASES, FILLER, FILTER_PREPS, FOLLOW_UP_ADD, FOLLOW_UP_REMOVE,
+  COMPARATORS, CONJUNCTIONS, DIRECTION_PHRASES, EDIT_PHRASES, FILLER, FILTER_PREPS, FOLLOW_UP_ADD, FOLLOW_UP_REMOVE,
   FOLLOW_UP_REPLACE, GRAIN_ADJECTIVES, GRAIN_NOUNS, GRAIN_REPEATS, GROUP_MARKERS, LIMIT_MARKERS, NEGATIONS,
-  NUMBER_WORDS, ORDER_MARKERS, SUPERLATIVES, TREND_PHRASES, type Direction,
+  NUMBER_WORDS, ORDER_MARKERS, SUPERLATIVES, TIME_FILTER_WORDS, TIME_ORDER_PHRASES, TREND_PHRASES, type Direction,
 } from './lexicon'
 import type { Item } from './segment'
 
-export type CompareOp = '>' | '>=' | '<' | '<=' | '=' | '!=' | 'between'
+export type CompareOp = '>' | '>=' | '<' | '<=' | '=' | '!=' | 'between' | 'in'
 
 export interface Mention {
   text: string
@@ -34,7 +34,7 @@ export interface ValueMention extends Mention {
   /** Introduced by a preposition ("for corporate customers"): a following entity noun belongs to it. */
   introduced?: boolean
 }
-export interface FieldFilter { mention: Mention; as: 'metric' | 'dimension'; op: CompareOp; value: number | [number, number]; text: string }
+export interface FieldFilter { mention: Mention; as: 'metric' | 'dimension'; op: CompareOp; value: number | number[]; text: string }
 export interface OrderKey { mention: Mention; as: 'metric' | 'dimension' | 'time'; dir?: Direction; grain?: TimeGrain }
 
 export interface Rank {
@@ -68,9 +68,13 @@ export interface Draft {
   unknown: Array<{ text: string; afterMarker?: string }>
   /** Metrics named only as the noun of a filter ("non-instant bookings", "for corporate customers"); used when nothing else names one. */
   impliedMetrics: Mention[]
-  cue: { add: boolean; replace: boolean; remove: boolean; instead: boolean }
+  cue: { add: boolean; replace: boolean; remove: boolean; instead: boolean; sort: boolean }
   /** Words that were understood, with what they meant, for the reasons list. */
   notes: string[]
+  /** "drop the date filter": a follow-up clears the time range. */
+  clearTime: boolean
+  /** A number standing alone ("show me 10"): a new limit when it follows a ranked answer. */
+  bareNumber?: { n: number; text: string }
 }
 
 const SKIPPABLE = new Set(['the', 'a', 'an', 'our', 'my', 'their', 'its', 'your', 'his', 'her', 'these', 'those', 'this', 'that'])
@@ -95,7 +99,8 @@ class Interpreter {
   private readonly d: Draft = {
     metrics: [], groups: [], grains: [], values: [], fieldFilters: [], times: [], trend: false, order: [],
     removals: [], unfilters: [], unknown: [], notes: [], impliedMetrics: [],
-    cue: { add: false, replace: false, remove: false, instead: false },
+    cue: { add: false, replace: false, remove: false, instead: false, sort: false },
+    clearTime: false,
   }
   private groupMode = false
   private negMode = false
@@ -104,7 +109,11 @@ class Interpreter {
   private orderMode = false
   private allMode = false
   private lastMarker?: string
-  private pendingCompare?: { op: CompareOp; value: number | [number, number]; text: string }
+  private pendingCompare?: { op: CompareOp; value: number | number[]; text: string }
+  /** Where the follow-up cue words end (the edit phrase there is consumed). */
+  private cueAt = -1
+  /** The last "capacity 3" filter and where its number stood, for "capacity 3 or 4". */
+  private lastNumberFilter?: { filter: FieldFilter; at: number }
   private pendingNumber?: { n: number; text: string; at: number }
   private whichAt = -1
   private lastRole?: { kind: 'metric' | 'group' | 'value' | 'other'; at: number; mention?: Mention }
@@ -157,7 +166,14 @@ class Interpreter {
       }
       k += this.onWord(k)
     }
-    if (this.pendingNumber) this.d.unknown.push({ text: this.pendingNumber.text })
+    if (this.pendingNumber) {
+      // "show me 10" after a ranking: the planner decides once it knows this is a follow-up
+      const alone = this.d.metrics.length === 0 && this.d.groups.length === 0 && this.d.values.length === 0 && !this.d.rank && this.d.times.length === 0 && this.d.fieldFilters.length === 0
+      if (alone && this.d.limit === undefined) this.d.bareNumber = { n: this.pendingNumber.n, text: this.pendingNumber.text }
+      else this.d.unknown.push({ text: this.pendingNumber.text })
+    }
+    // "sort them by orders": re-sorts the last answer, keeping what it showed
+    if (this.d.cue.sort && !this.d.cue.instead && !this.d.cue.replace) this.d.cue.add = true
     // "over 100" with nothing to compare: say so rather than drop it
     if (this.pendingCompare) this.d.unknown.push({ text: this.pendingCompare.text, afterMarker: 'compare' })
     // "units sold": the verb only echoes a metric that is named anyway
@@ -200,6 +216,9 @@ class Interpreter {
     let k = 0
     while (this.word(k) === 'ok' || this.word(k) === 'okay' || this.word(k) === 'great' || this.word(k) === 'thanks' || this.word(k) === ',' || this.word(k) === 'so' || this.word(k) === 'then' || this.word(k) === 'now' && this.word(k + 1) === 'and') k++
     const startsWith = (table: string[][]) => table.some((p) => this.phrase(k, p) > 0)
+    this.cueAt = k
+    if (startsWith(EDIT_PHRASES)) cue.replace = true
+    if (ORDER_MARKERS.some((m) => m.length >= 2 && m[m.length - 1] === 'by' && this.phrase(k, m) > 0)) cue.sort = true
     if (startsWith(FOLLOW_UP_REPLACE)) cue.replace = true
     else if (startsWith(FOLLOW_UP_ADD)) cue.add = true
     if (startsWith(FOLLOW_UP_REMOVE)) cue.remove = true
@@ -215,6 +234,43 @@ class Interpreter {
     const w = this.word(k)!
     const d = this.d
 
+    // "change it to", "same but": the edit verb of a follow-up means nothing more
+    if (k === this.cueAt) {
+      const edit = this.longestPhrase(k, EDIT_PHRASES)
+      if (edit) return edit
+    }
+    // "most recent first", "chronologically": sort by the time grouping
+    const timeOrder = this.longest(k, TIME_ORDER_PHRASES)
+    if (timeOrder) {
+      d.order.push({ mention: { text: this.span(k, timeOrder.len), at: k, hits: [] }, as: 'time', dir: timeOrder.value })
+      d.notes.push(`"${this.span(k, timeOrder.len)}" → sort by time ${timeOrder.value === 'asc' ? 'ascending' : 'descending'}`)
+      return timeOrder.len
+    }
+    // "drop the date filter", "without a time range"
+    if (this.removeMode || this.d.cue.remove) {
+      const tf = this.longestPhrase(k, TIME_FILTER_WORDS)
+      if (tf) {
+        d.clearTime = true
+        d.notes.push(`"${this.span(k, tf)}" → no time range`)
+        return tf
+      }
+    }
+    // "all categories but Toys" excludes; elsewhere "but" only joins clauses ("same but weekly")
+    if (w === 'but' && this.word(k + 1) !== 'not') {
+      if (this.allMode || this.lastRole?.kind === 'group' && this.d.groups.length && this.wordBefore(k, ['all', 'every', 'any'])) {
+        this.negMode = true
+        this.filterMode = true
+        this.groupMode = false
+        this.allMode = false
+        const g = this.d.groups[this.d.groups.length - 1]
+        // "all categories": named to be excluded from, not to group by
+        if (g && !g.marked) g.absorbed = true
+        this.lastMarker = 'but'
+      }
+      return 1
+    }
+    // "by is_lux", "grouped by has_discount": the flag's verb stays inside the grouping
+    if (this.groupMode && (w === 'is' || w === 'has') && this.items[k + 1]?.kind === 'match') return 1
     // sort direction phrases ("high to low", "descending")
     const dir = this.longest(k, DIRECTION_PHRASES)
     if (dir) {
@@ -264,10 +320,25 @@ class Interpreter {
       const prevRole = this.lastRole
       let gap = k - 1
       while (gap > 0 && NARROW_GLUE.has(this.word(gap) ?? '')) gap--
+      const lnf = this.lastNumberFilter
+      if (lnf && lnf.at === k - 2 && CONJUNCTIONS.has(this.word(k - 1) ?? '') && (lnf.filter.op === '=' || lnf.filter.op === 'in')) {
+        // "capacity 2 or 3": one more accepted value
+        const f = lnf.filter
+        const values = Array.isArray(f.value) ? f.value : [f.value]
+        if (!values.includes(num)) values.push(num)
+        f.op = 'in'
+        f.value = values
+        f.text += ` ${this.word(k - 1)} ${w}`
+        this.lastNumberFilter = { filter: f, at: k }
+        d.notes.push(`"${f.text}" → filter ${f.mention.hits[0].target.name} in ${values.join(', ')}`)
+        return 1
+      }
       if (prevRole?.kind === 'group' && prevRole.at === gap && prevRole.mention && this.isNumericGroup(prevRole.mention)) {
         // "capacity 3": the dimension was a filter, not a grouping
         this.retractGroup(prevRole.mention)
-        d.fieldFilters.push({ mention: prevRole.mention, as: 'dimension', op: '=', value: num, text: `${prevRole.mention.text} ${w}` })
+        const filter: FieldFilter = { mention: prevRole.mention, as: 'dimension', op: '=', value: num, text: `${prevRole.mention.text} ${w}` }
+        d.fieldFilters.push(filter)
+        this.lastNumberFilter = { filter, at: k }
         d.notes.push(`"${prevRole.mention.text} ${w}" → filter ${prevRole.mention.hits[0].target.name} = ${num}`)
         return 1
       }
@@ -281,7 +352,10 @@ class Interpreter {
     }
     // ranking: "top", "bottom", "highest", "most", "best"...
     const sup = SUPERLATIVES[w]
-    if (sup && !['more', 'less', 'higher', 'lower', 'fewer', 'popular'].includes(w)) {
+    // "which channel brings in more revenue": a comparative after "which" picks the winner
+    const comparativeRank = ['more', 'less', 'higher', 'lower', 'fewer'].includes(w) && (this.whichAt >= 0 || this.pendingSubject !== undefined) &&
+      this.word(k + 1) !== 'than' && this.numberAt(k + 1) === undefined && !d.rank
+    if (sup && (comparativeRank || !['more', 'less', 'higher', 'lower', 'fewer', 'popular'].includes(w))) {
       const nAfter = this.numberAt(k + 1)
       const explicitTop = w === 'top' || w === 'bottom'
       let n: number | undefined
@@ -414,6 +488,20 @@ class Interpreter {
     return this.rankAt === k - 1
   }
 
+  private longestPhrase(k: number, table: string[][]): number {
+    let best = 0
+    for (const p of table) best = Math.max(best, this.phrase(k, p))
+    return best
+  }
+
+  /** Whether one of the words stands among the two items before the last group mention's start. */
+  private wordBefore(k: number, words: string[]): boolean {
+    const g = this.d.groups[this.d.groups.length - 1]
+    if (!g) return false
+    for (let j = g.at - 1; j >= 0 && j >= g.at - 2; j--) if (words.includes(this.word(j) ?? '')) return true
+    return false
+  }
+
   private lastWordIn(k: number, words: string[]): boolean {
     const w = this.word(k - 1)
     return w !== undefined && words.includes(w)
@@ -423,7 +511,7 @@ class Interpreter {
     return this.items.slice(k, k + len).map((i) => i.text).join(' ')
   }
 
-  private compare(op: CompareOp, value: number | [number, number], text: string, k: number, len: number): void {
+  private compare(op: CompareOp, value: number | number[], text: string, k: number, len: number): void {
     // a field right after wins: "more than 100 orders", "less than $1M in sales"
     for (let j = k + len; j < this.items.length && j <= k + len + 2; j++) {
       const it = this.items[j]
@@ -452,7 +540,7 @@ class Interpreter {
     this.pendingCompare = { op, value, text }
   }
 
-  private addFieldFilter(mention: Mention, as: 'metric' | 'dimension', op: CompareOp, value: number | [number, number], text: string): void {
+  private addFieldFilter(mention: Mention, as: 'metric' | 'dimension', op: CompareOp, value: number | number[], text: string): void {
     if (as === 'dimension') this.retractGroup(mention)
     this.d.fieldFilters.push({ mention, as, op, value, text })
     const v = Array.isArray(value) ? `${value[0]} and ${value[1]}` : String(value)

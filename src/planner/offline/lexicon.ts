@@ -36,6 +36,8 @@ know knew idea curious wondering wonder interested
 things thing stuff something anything everything
 latest recent recently lately current
 give gimme
+same yeah yep yup sure cool nice alright
+unique distinct
 `.split(/\s+/).filter(Boolean))
 
 /** Prepositions and markers after which a value names a filter. */
@@ -72,11 +74,14 @@ export type Direction = 'asc' | 'desc'
 
 /** Superlatives and ranking words → direction. */
 export const SUPERLATIVES: Record<string, Direction> = {
-  top: 'desc', best: 'desc', highest: 'desc', most: 'desc', largest: 'desc', biggest: 'desc', greatest: 'desc', leading: 'desc', max: 'desc', maximum: 'desc', strongest: 'desc', higher: 'desc', more: 'desc', popular: 'desc',
-  bottom: 'asc', worst: 'asc', lowest: 'asc', least: 'asc', fewest: 'asc', smallest: 'asc', min: 'asc', minimum: 'asc', weakest: 'asc', lower: 'asc', fewer: 'asc', less: 'asc',
+  top: 'desc', best: 'desc', busiest: 'desc', highest: 'desc', most: 'desc', largest: 'desc', biggest: 'desc', greatest: 'desc', leading: 'desc', max: 'desc', maximum: 'desc', strongest: 'desc', higher: 'desc', more: 'desc', popular: 'desc',
+  bottom: 'asc', worst: 'asc', lowest: 'asc', least: 'asc', fewest: 'asc', smallest: 'asc', min: 'asc', minimum: 'asc', weakest: 'asc', quietest: 'asc', lower: 'asc', fewer: 'asc', less: 'asc',
 }
 
 export const ORDER_MARKERS: string[][] = [
+  // "sort them by orders", "rank it by revenue": a follow-up re-sorting the last answer
+  ...['sort', 'order', 'rank', 'arrange'].flatMap((v) => ['it', 'them', 'this', 'that', 'these', 'those', 'the', 'results', 'rows'].map((p) => [v, p, 'by'])),
+  ['sort', 'the', 'results', 'by'], ['rank', 'the', 'results', 'by'],
   ['sorted', 'by'], ['sort', 'by'], ['sorted', 'on'], ['ordered', 'by'], ['order', 'by'], ['ranked', 'by'], ['rank', 'by'], ['ranking', 'by'], ['arranged', 'by'], ['sorted'], ['ranked'],
 ]
 
@@ -88,6 +93,13 @@ export const DIRECTION_PHRASES: Array<[string[], Direction]> = [
   [['lowest', 'first'], 'asc'], [['smallest', 'first'], 'asc'], [['highest', 'first'], 'desc'], [['largest', 'first'], 'desc'], [['biggest', 'first'], 'desc'],
   [['ascending'], 'asc'], [['asc'], 'asc'], [['increasing'], 'asc'], [['descending'], 'desc'], [['desc'], 'desc'], [['decreasing'], 'desc'],
   [['alphabetically'], 'asc'], [['alphabetical'], 'asc'],
+]
+
+/** Phrases that sort by the time grouping ("most recent first"). */
+export const TIME_ORDER_PHRASES: Array<[string[], Direction]> = [
+  [['most', 'recent', 'first'], 'desc'], [['newest', 'first'], 'desc'], [['latest', 'first'], 'desc'], [['recent', 'first'], 'desc'],
+  [['in', 'reverse', 'chronological', 'order'], 'desc'], [['reverse', 'chronological'], 'desc'], [['reverse', 'chronologically'], 'desc'],
+  [['oldest', 'first'], 'asc'], [['earliest', 'first'], 'asc'], [['in', 'chronological', 'order'], 'asc'], [['chronologically'], 'asc'], [['chronological'], 'asc'],
 ]
 
 export const LIMIT_MARKERS: string[][] = [['limit', 'to'], ['limited', 'to'], ['limit'], ['first'], ['only', 'the', 'first'], ['just', 'the']]
@@ -112,6 +124,22 @@ export const TREND_PHRASES: string[][] = [
 /** Conversation cues. */
 export const FOLLOW_UP_ADD = [['and', 'also'], ['as', 'well', 'as'], ['along', 'with'], ['together', 'with'], ['and'], ['also'], ['plus'], ['add'], ['include'], ['including'], ['with']]
 export const FOLLOW_UP_REPLACE = [['what', 'about'], ['how', 'about'], ['what', 'if'], ['switch', 'to'], ['change', 'to'], ['instead', 'of'], ['instead'], ['rather'], ['now'], ['same', 'for'], ['same', 'but'], ['same', 'thing', 'for'], ['do', 'the', 'same', 'for'], ['only'], ['just']]
+/**
+ * Follow-ups that edit the last question with a verb of their own ("change it
+ * to 2022", "same but weekly"). They open the question, replace what they
+ * name and are consumed whole, so their verbs are never taken as unknown words.
+ */
+export const EDIT_PHRASES: string[][] = [
+  ['same', 'thing', 'but'], ['same', 'as', 'before', 'but'], ['same', 'question', 'but'], ['same', 'but'], ['same', 'thing', 'for'], ['same', 'question', 'for'], ['same', 'for'], ['same', 'thing'],
+  ['change', 'it', 'to'], ['change', 'that', 'to'], ['change', 'this', 'to'], ['change', 'to'], ['switch', 'it', 'to'], ['switch', 'that', 'to'], ['switch', 'to'],
+  ['make', 'it'], ['make', 'that'], ['make', 'this'], ['set', 'it', 'to'], ['do', 'it', 'for'], ['do', 'that', 'for'], ['do', 'the', 'same', 'for'],
+  ['redo', 'it', 'for'], ['redo', 'that', 'for'], ['repeat', 'it', 'for'], ['repeat', 'that', 'for'], ['repeat', 'for'], ['try'],
+]
+/** After a removal cue, words naming the time filter itself ("drop the date filter"). */
+export const TIME_FILTER_WORDS: string[][] = [
+  ['date', 'filter'], ['time', 'filter'], ['date', 'range'], ['time', 'range'], ['time', 'period'], ['date', 'restriction'], ['time', 'restriction'],
+  ['time', 'constraint'], ['date', 'constraint'], ['time', 'frame'], ['timeframe'], ['period'], ['dates'], ['date'], ['time', 'window'],
+]
 export const FOLLOW_UP_REMOVE = [['remove'], ['drop'], ['without'], ['no'], ['clear'], ['exclude'], ['get', 'rid', 'of'], ['take', 'out'], ['ignore'], ['forget']]
 /** Words that refer back to the previous answer. */
 export const ANAPHORA = new Set(['it', 'that', 'this', 'those', 'these', 'them', 'same', 'instead', 'again'])
@@ -153,8 +181,8 @@ export function isKnownWord(word: string): boolean {
     known = new Set<string>([
       ...FILLER, ...RESERVED, ...ANAPHORA, ...OPERATION_WORDS, ...DATA_CHANGE_WORDS, ...CONJUNCTIONS, ...FILTER_PREPS,
       ...Object.keys(SUPERLATIVES), ...Object.keys(GRAIN_ADJECTIVES), ...Object.keys(GRAIN_NOUNS), ...Object.keys(NUMBER_WORDS),
-      ...[GROUP_MARKERS, NEGATIONS, ORDER_MARKERS, LIMIT_MARKERS, TREND_PHRASES, FOLLOW_UP_ADD, FOLLOW_UP_REPLACE, FOLLOW_UP_REMOVE].flat(2),
-      ...COMPARATORS.flatMap(([p]) => p), ...DIRECTION_PHRASES.flatMap(([p]) => p),
+      ...[GROUP_MARKERS, NEGATIONS, ORDER_MARKERS, LIMIT_MARKERS, TREND_PHRASES, FOLLOW_UP_ADD, FOLLOW_UP_REPLACE, FOLLOW_UP_REMOVE, EDIT_PHRASES, TIME_FILTER_WORDS].flat(2),
+      ...COMPARATORS.flatMap(([p]) => p), ...DIRECTION_PHRASES.flatMap(([p]) => p), ...TIME_ORDER_PHRASES.flatMap(([p]) => p),
       ...COMMON_WORDS,
     ])
   }

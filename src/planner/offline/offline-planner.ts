@@ -62,6 +62,11 @@ export function planOffline(question: string, catalog: Catalog, history: Turn[],
     ownMetrics = draftMetricNames(draft)
   }
   const followUp = previous !== undefined && isFollowUp(draft, ownMetrics)
+  if (draft.bareNumber) {
+    // "show me 10" re-limits a ranked answer; anywhere else the number explains nothing
+    if (followUp && previous && (previous.limit !== undefined || previous.order_by?.length)) draft.limit = draft.bareNumber.n
+    else draft.unknown.push({ text: draft.bareNumber.text })
+  }
 
   refuseUnknownWords(draft, idx, maxUnknown, ownMetrics.length === 0 && !followUp)
 
@@ -126,7 +131,7 @@ function lastSemanticQuery(history: Turn[]): SemanticQuery | undefined {
 function isFollowUp(draft: Draft, ownMetrics: string[]): boolean {
   if (ownMetrics.length === 0) return true
   const c = draft.cue
-  return c.add || c.replace || c.instead || c.remove
+  return c.add || c.replace || c.instead || c.remove || c.sort
 }
 
 function mergeFollowUp(prev: SemanticQuery, p: Parts, draft: Draft, idx: CatalogIndex): SemanticQuery {
@@ -152,6 +157,18 @@ function mergeFollowUp(prev: SemanticQuery, p: Parts, draft: Draft, idx: Catalog
   // filters: a new filter on a field replaces the old one, unless it adds ("and Toys")
   let filters: StructuredFilter[] = (prev.filters ?? []).filter((f) => !removed.has(f.field) && !p.unfiltered.includes(f.field))
   for (const f of p.filters) {
+    // "remove Florida" after "in Texas and Florida": drop the value from the list instead of excluding it
+    const i0 = filters.findIndex((x) => x.field === f.field && (x.op === '=' || x.op === 'in'))
+    if (i0 >= 0 && (f.op === '!=' || f.op === 'not_in') && !draft.cue.add) {
+      const drop = new Set((Array.isArray(f.value) ? f.value : [f.value]).map(String))
+      const had = Array.isArray(filters[i0].value) ? filters[i0].value as Array<string | number | boolean> : [filters[i0].value as string | number | boolean]
+      const left = had.filter((v) => !drop.has(String(v)))
+      if (left.length < had.length) {
+        if (left.length === 0) filters.splice(i0, 1)
+        else filters[i0] = left.length === 1 ? { field: f.field, op: '=', value: left[0] } : { field: f.field, op: 'in', value: left }
+        continue
+      }
+    }
     const i = filters.findIndex((x) => x.field === f.field && sameKind(x, f))
     if (i < 0) filters.push(f)
     else if (add && (f.op === '=' || f.op === 'in') && (filters[i].op === '=' || filters[i].op === 'in')) filters[i] = unionFilter(filters[i], f)

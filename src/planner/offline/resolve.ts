@@ -118,7 +118,10 @@ export function resolveDraft(draft: Draft, metrics: string[], idx: CatalogIndex)
   }
 
   // --- time range
-  if (draft.times.length === 1) {
+  if (draft.clearTime && draft.times.length === 0) {
+    parts.time = null
+    reasons.push('no time range')
+  } else if (draft.times.length === 1) {
     const r = draft.times[0].range
     parts.time = r.start || r.end ? r : null
   } else if (draft.times.length > 1) {
@@ -182,6 +185,8 @@ export function resolveDraft(draft: Draft, metrics: string[], idx: CatalogIndex)
     if (!field) continue
     const filter: StructuredFilter = f.op === 'between'
       ? { field, op: 'between', value: f.value as [number, number] }
+      : f.op === 'in'
+      ? { field, op: 'in', value: f.value as number[] }
       : { field, op: f.op, value: f.value as number }
     parts.filters.push(filter)
   }
