@@ -150,6 +150,7 @@ function buildIndex(catalog: Catalog): CatalogIndex {
     addDescription(d.description, target)
     indexValues(d, own, add, terms)
   }
+  addTimeDimensionGrains(catalog, terms, add)
   // metric_time first, then the rest in catalog order.
   timeDimensions.sort((a, b) => (a.name === 'metric_time' ? -1 : b.name === 'metric_time' ? 1 : 0))
 
@@ -223,8 +224,39 @@ function indexValues(d: CatalogDimension, own: string[], add: (stems: string[], 
     const stems = nameStemsOfValue(v)
     if (stems.length === 0) continue
     add(stems, { target, quality: 1, source: 'value' })
+    // "cote d ivoire" for "cote d'ivoire": the apostrophe joins words a question may split
+    if (/[a-z]'[a-z]{2,}/i.test(v)) add(nameStemsOfValue(v.replace(/'/g, ' ')), { target, quality: 0.97, source: 'alias' })
     if (stems.includes('and') && stems.length > 2) add(stems.filter((s) => s !== 'and'), { target, quality: 0.97, source: 'value' })
     for (const alias of valueAliases(v, dimWords)) add(nameStemsOfValue(alias), { target, quality: 0.97, source: 'alias' })
+  }
+}
+
+/** Trailing words of a time dimension's name that only say "this is a date". */
+const DATE_SUFFIXES = new Set(['at', 'on', 'date', 'time', 'timestamp', 'ts', 'dt', 'day', 'datetime'])
+const GRAIN_WORDS = ['day', 'week', 'month', 'quarter', 'year']
+
+/**
+ * "by signup month", "created week": a time dimension named without its
+ * "date" word but with a grain. Only indexed together with the grain word, so
+ * "customers who signed up" never turns into a grouping, and never where the
+ * short form already names a metric or another dimension ("order month" would
+ * swallow "orders month over month").
+ */
+function addTimeDimensionGrains(catalog: Catalog, terms: Map<string, Hit[]>, add: (stems: string[], hit: Hit) => void): void {
+  for (const d of catalog.dimensions) {
+    if (d.type !== 'time' || d.name === 'metric_time') continue
+    const path = d.name.split('__')
+    const hops = Math.max(0, path.length - 2)
+    const target: Target = { kind: 'dimension', name: d.name, dim: d }
+    const shorts = [nameStems(path[path.length - 1]), d.label ? nameStems(d.label) : []]
+    for (const full of shorts) {
+      const short = [...full]
+      while (short.length && DATE_SUFFIXES.has(short[short.length - 1])) short.pop()
+      if (short.length === 0 || short.length === full.length) continue
+      const taken = terms.get(short.join(' '))?.some((h) => h.target.kind === 'metric' || (h.target.kind === 'dimension' && h.target.dim.type !== 'time'))
+      if (taken || short.some((w) => RESERVED.has(w) || GRAIN_NOUNS[w])) continue
+      for (const g of GRAIN_WORDS) add([...short, g], { target, quality: 0.95 * Math.pow(0.97, hops), source: 'short name' })
+    }
   }
 }
 

@@ -77,6 +77,7 @@ export interface Draft {
   bareNumber?: { n: number; text: string }
 }
 
+const COMPARE_VERBS = new Set(['compare', 'comparing', 'compared', 'comparison'])
 const SKIPPABLE = new Set(['the', 'a', 'an', 'our', 'my', 'their', 'its', 'your', 'his', 'her', 'these', 'those', 'this', 'that'])
 const QUESTION_WORDS = new Set(['which', 'what', 'whose'])
 /** Words between a number and the field it bounds ("$1M in sales", "100 worth of orders"). */
@@ -185,6 +186,15 @@ class Interpreter {
       this.d.order = this.d.order.filter((o) => !dropped.includes(o.mention))
       this.d.fieldFilters = this.d.fieldFilters.filter((f) => !dropped.includes(f.mention))
     }
+    // "sales volume": two metric words side by side are one noun phrase; its head (the last word) names the metric
+    const modifiers = this.d.metrics.filter((m) => this.d.metrics.some((n) => n.at === m.at + 1))
+    if (modifiers.length) {
+      this.d.metrics = this.d.metrics.filter((m) => !modifiers.includes(m))
+      if (this.d.rank?.metric && modifiers.includes(this.d.rank.metric)) this.d.rank.metric = this.d.metrics.find((n) => n.at === this.d.rank!.metric!.at + 1)
+      this.d.order = this.d.order.filter((o) => !modifiers.includes(o.mention))
+      this.d.fieldFilters = this.d.fieldFilters.filter((f) => !modifiers.includes(f.mention))
+      for (const m of modifiers) this.d.notes.push(`"${m.text}" only qualifies the next metric word`)
+    }
     // "which store sold the most Electronics": the subject waited for a ranking metric that never came
     const rank = this.d.rank
     if (rank && !rank.subject && this.pendingSubject) {
@@ -257,7 +267,7 @@ class Interpreter {
     }
     // "all categories but Toys" excludes; elsewhere "but" only joins clauses ("same but weekly")
     if (w === 'but' && this.word(k + 1) !== 'not') {
-      if (this.allMode || this.lastRole?.kind === 'group' && this.d.groups.length && this.wordBefore(k, ['all', 'every', 'any'])) {
+      if (this.allMode || this.unfilterAt === k - 1 || this.lastRole?.kind === 'group' && this.d.groups.length && this.wordBefore(k, ['all', 'every', 'any'])) {
         this.negMode = true
         this.filterMode = true
         this.groupMode = false
@@ -477,6 +487,8 @@ class Interpreter {
   }
 
   private rankAt = -1
+  /** Where "all <dimension>" stood ("all categories but Toys"). */
+  private unfilterAt = -1
   private rankMetricAt = -1
 
   private stemOf(k: number): string {
@@ -703,6 +715,7 @@ class Interpreter {
       // "for all regions": no filter on region
       d.unfilters.push(mention(D))
       this.allMode = false
+      this.unfilterAt = k
       this.lastRole = { kind: 'other', at: k }
       return
     }
@@ -719,7 +732,8 @@ class Interpreter {
       }
     }
     // "bookings for listings with capacity 4": the noun introduces a filter on its entity
-    if (this.filterMode && d.metrics.length > 0 && D.some((h) => h.target.kind === 'dimension' && h.target.dim.type === 'entity') && ENTITY_NOUN_FOLLOWERS.has(this.word(k + 1) ?? '')) {
+    // ("average booking value for bookings that were not instant": the noun may be a metric's name too)
+    if (this.filterMode && d.metrics.length > 0 && (M.length || D.some((h) => h.target.kind === 'dimension' && h.target.dim.type === 'entity')) && ENTITY_NOUN_FOLLOWERS.has(this.word(k + 1) ?? '') && !V.length) {
       d.notes.push(`"${it.text}" → names what the filter applies to`)
       this.lastRole = { kind: 'other', at: k }
       return
@@ -752,7 +766,9 @@ class Interpreter {
         // "split between online and in store"
         before = this.d.values.find((v) => v.at === k + 1 || (v.at === k + 2 && SKIPPABLE.has(this.word(k + 1) ?? '')))
         after = before && this.d.values.find((v) => v.at > before!.at && v.at <= before!.at + 3)
-      } else if (w === 'vs' || w === 'versus' || (w === 'compared' && this.word(k + 1) === 'to') || w === 'against') {
+      } else if (w === 'vs' || w === 'versus' || (w === 'compared' && this.word(k + 1) === 'to') || w === 'against' ||
+        ((w === 'and' || w === 'with') && this.items.slice(0, k).some((it) => it.kind === 'word' && COMPARE_VERBS.has(it.token.text)))) {
+        // "compare online and in-store orders": after a compare verb, "and" sets values side by side
         before = this.d.values.filter((v) => v.at < k).pop()
         after = this.d.values.find((v) => v.at > k)
       } else continue

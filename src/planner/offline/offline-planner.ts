@@ -9,6 +9,7 @@ import { interpret, type Draft } from './interpret'
 import { DATA_CHANGE_WORDS, OPERATION_WORDS } from './lexicon'
 import { draftMetricNames, metricsSupport, resolveDraft, type Parts } from './resolve'
 import { segment } from './segment'
+import { fixTimeTypos } from './time-typos'
 
 export interface OfflinePlannerOptions {
   /** Unexplained content words tolerated before refusing (each lowers confidence). Default 1. */
@@ -51,8 +52,10 @@ export function planOffline(question: string, catalog: Catalog, history: Turn[],
   }
   const clock: Clock = { now: ctx.now ?? new Date(), timezone }
   const idx = getCatalogIndex(catalog)
-  const { items } = segment(text, idx, clock)
+  const timeTypos = fixTimeTypos(text, idx)
+  const { items } = segment(timeTypos.text, idx, clock)
   const draft = interpret(items)
+  for (const f of timeTypos.fixes) draft.notes.unshift(`read "${f.from}" as "${f.to}"`)
 
   const previous = lastSemanticQuery(history)
   let ownMetrics = draftMetricNames(draft)

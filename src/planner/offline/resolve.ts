@@ -5,6 +5,7 @@ import type { CatalogDimension, StructuredFilter, TimeGrain } from '../../../sem
 import { rangeDays, type TimeRange } from '../../../semantic/time-range'
 import type { CatalogIndex, Hit } from './catalog-index'
 import type { Draft, GroupMention, Mention } from './interpret'
+import { GRAIN_NOUNS } from './lexicon'
 
 export interface Parts {
   metrics: string[]
@@ -92,7 +93,9 @@ export function resolveDraft(draft: Draft, metrics: string[], idx: CatalogIndex)
     const dim = pickDim(g, 'grouped by')
     if (!dim) continue
     if (dim.type === 'time') {
-      const grain = g.grain ?? grains.shift() ?? coarsest(dim)
+      // "by signup month": the grain is the mention's last word
+      const named = GRAIN_NOUNS[g.text.toLowerCase().split(/\s+/).pop() ?? '']
+      const grain = g.grain ?? (named && named !== 'hour' ? named : undefined) ?? grains.shift() ?? coarsest(dim)
       pushUnique(parts.timeGroups, `${dim.name}__${grain}`)
       reasons.push(`"${g.text}" → group by ${dim.name} at ${grain} grain`)
     } else {

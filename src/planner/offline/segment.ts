@@ -18,6 +18,9 @@ export interface Segmented {
   items: Item[]
 }
 
+/** Small words a question puts inside a name that the name itself leaves out. */
+const LINK_WORDS = new Set(['to', 'the', 'a', 'an', 'of'])
+
 /** Reserved words that may still be a value when a preposition introduces them ("in the US"). */
 const PRONOUN_VALUES = new Set(['us'])
 
@@ -81,6 +84,12 @@ export function segment(question: string, idx: CatalogIndex, clock: Clock): Segm
       const candidates: Array<{ hits: Hit[]; penalty: number; fixes: string[] }> = []
       const exact = idx.terms.get(exactKey)
       if (exact) candidates.push({ hits: exact, penalty: 1, fixes: [] })
+      else if (len >= 3 && span.slice(1, -1).some((t) => LINK_WORDS.has(t.text))) {
+        // "visit to buy conversion rate" names `visit_buy_conversion_rate`: names drop their little words
+        const linked = idx.terms.get(span.filter((t, j) => j === 0 || j === len - 1 || !LINK_WORDS.has(t.text)).map((t) => t.stem).join(' '))
+          ?.filter((h) => h.target.kind !== 'value' && h.source !== 'partial value')
+        if (linked?.length) candidates.push({ hits: linked, penalty: 0.95, fixes: [] })
+      }
       if (fixes.length > 0) {
         // a typo inside a partial value is too much guessing
         const fixed = idx.terms.get(fixedKey)?.filter((h) => h.source !== 'partial value')
@@ -117,7 +126,34 @@ export function segment(question: string, idx: CatalogIndex, clock: Clock): Segm
       i++
     }
   }
+  joinSoldNouns(items, tokens, idx)
   return { tokens, items }
+}
+
+/** Words between a counted noun and its verb: "how many items did we sell", "items were sold". */
+const AUXILIARIES = new Set(['did', 'do', 'does', 'were', 'was', 'are', 'is', 'have', 'has', 'had', 'we', 'you', 'they', 'i', 'get', 'got', 'been', 'be', 'being', 'actually', 'really', 'all', 'in', 'total'])
+const SELL_VERBS = new Set(['sell', 'sells', 'sold', 'selling'])
+
+/**
+ * "how many items did we sell": the noun and the verb together name a metric
+ * ("items sold") although other words stand between them. The noun's own
+ * reading (a product dimension) would answer another question.
+ */
+function joinSoldNouns(items: Item[], tokens: Token[], idx: CatalogIndex): void {
+  for (let i = 0; i < items.length; i++) {
+    const it = items[i]
+    if (it.kind !== 'match' || it.hits[0]?.target.kind === 'metric') continue
+    let j = i + 1
+    while (j < items.length && j <= i + 4 && items[j].kind === 'word' && AUXILIARIES.has((items[j] as Extract<Item, { kind: 'word' }>).token.text)) j++
+    if (j === i + 1) continue // "items sold" together is already a term
+    const verb = items[j]
+    const verbText = verb?.kind === 'word' ? verb.token.text : verb?.kind === 'match' && verb.to - verb.from === 1 ? tokens[verb.from].text : undefined
+    if (!verbText || !SELL_VERBS.has(verbText)) continue
+    const key = [...tokens.slice(it.from, it.to).map((t) => t.stem), 'sale'].join(' ')
+    const metrics = idx.terms.get(key)?.filter((h) => h.target.kind === 'metric')
+    if (!metrics?.length) continue
+    items[i] = { ...it, hits: metrics.map((h) => ({ ...h, quality: h.quality * 0.95 })) }
+  }
 }
 
 /**
