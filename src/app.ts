@@ -17,6 +17,13 @@ import { registerSemanticRoutes } from './http/routes/semantic'
 import { registerWebhookSecret } from './http/routes/system/webhook-secret'
 import { registerAuthRoutes } from './http/routes/auth/auth-routes'
 import { registerUserRoutes } from './http/routes/users/user-routes'
+import { registerAuditRoutes } from './http/routes/audit/audit-routes'
+import { registerAnalyticsRoutes } from './http/routes/analytics/analytics-routes'
+import { registerScimRoutes } from './http/routes/scim/scim-routes'
+import { registerScimTokenRoutes } from './http/routes/scim/scim-token-routes'
+import { auditTrail } from './audit/audit-trail'
+import { scimErrors } from './scim/scim-error'
+import { scimAuthenticate } from './scim/scim-auth'
 
 const UNMETERED = new Set(['/health', '/openapi.json', '/docs'])
 
@@ -30,10 +37,15 @@ export function createApp(services: Services) {
   app.use('*', async (c, next) => { c.set('services', services); await next() })
   app.onError(onError)
   app.notFound(onNotFound)
+  // SCIM speaks its own error format: every error answer under /scim/ is rewritten.
+  app.use('/scim/*', scimErrors())
   app.use('*', authenticate())
+  // Under /scim/ only the tenant's SCIM token counts (before the rate limiter, which keys on it).
+  app.use('/scim/*', scimAuthenticate())
   app.use('*', rateLimit({ exempt: (p) => UNMETERED.has(p) }))
   app.use('*', urlGuard())
   app.use('*', bodyGuard({ maxBytes: services.config.maxBodyBytes }))
+  app.use('*', auditTrail())
 
   registerHealth(app)
   registerApiKeyRoutes(app)
@@ -43,6 +55,10 @@ export function createApp(services: Services) {
   registerWebhookSecret(app)
   registerAuthRoutes(app)
   registerUserRoutes(app)
+  registerAuditRoutes(app)
+  registerAnalyticsRoutes(app)
+  registerScimTokenRoutes(app)
+  registerScimRoutes(app)
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http', scheme: 'bearer', description: 'An API key (nxa_...) or an access token from /api/v1/auth/login',

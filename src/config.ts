@@ -50,6 +50,7 @@ const EnvSchema = z.object({
   NEXATRON_TRUST_PROXY: bool(false),
   NEXATRON_WEBHOOK_MAX_ATTEMPTS: int(6, 1),
   NEXATRON_WORKER_CONCURRENCY: int(2, 1),
+  NEXATRON_SCIM_DEFAULT_ROLE: z.enum(['admin', 'analyst', 'viewer']).default('viewer'),
 })
 
 export type Env = z.infer<typeof EnvSchema>
@@ -88,6 +89,8 @@ export interface Config {
   }
   webhooks: { maxAttempts: number }
   worker: { concurrency: number }
+  /** Role of users created through SCIM until a group membership says otherwise. */
+  scim: { defaultRole: 'admin' | 'analyst' | 'viewer' }
 }
 
 export class ConfigError extends Error {}
@@ -163,5 +166,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     webhooks: { maxAttempts: e.NEXATRON_WEBHOOK_MAX_ATTEMPTS },
     worker: { concurrency: e.NEXATRON_WORKER_CONCURRENCY },
+    scim: { defaultRole: e.NEXATRON_SCIM_DEFAULT_ROLE },
   }
 }

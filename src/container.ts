@@ -30,6 +30,10 @@ import { createPgliteConnector } from '../connectors/pglite/connector'
 import type { Services } from './services'
 import { UserService } from './identity/users'
 import { SessionService, tokenKeys } from './identity/sessions'
+import { AuditService } from './audit/audit-service'
+import { UsageAnalytics } from './analytics/usage-analytics'
+import { ScimTokenService } from './scim/scim-tokens'
+import { ScimService } from './scim/scim-service'
 
 export interface ContainerOptions {
   store?: Store
@@ -101,6 +105,10 @@ export async function buildServices(config: Config, opts: ContainerOptions = {})
     limiter: new RateLimiter({ ...config.limits, redis }),
     connections, semantic, history, runner, worker, webhookSecrets,
     jobs: new JobService(history, runner, worker, hostPolicy),
+    audit: new AuditService(db, opts.now),
+    analytics: new UsageAnalytics(db),
+    scimTokens: new ScimTokenService(db, opts.now),
+    scim: new ScimService(db, users, config.scim.defaultRole),
   }
   return {
     ...services,

@@ -16,6 +16,10 @@ import type { JobService, JobWorker } from './query/job-worker'
 import type { WebhookSecrets } from './query/webhook-secrets'
 import type { UserService } from './identity/users'
 import type { SessionService } from './identity/sessions'
+import type { AuditService } from './audit/audit-service'
+import type { UsageAnalytics } from './analytics/usage-analytics'
+import type { ScimTokenService } from './scim/scim-tokens'
+import type { ScimService } from './scim/scim-service'
 
 export interface Services {
   config: Config
@@ -35,4 +39,8 @@ export interface Services {
   webhookSecrets: WebhookSecrets
   users: UserService
   sessions: SessionService
+  audit: AuditService
+  analytics: UsageAnalytics
+  scimTokens: ScimTokenService
+  scim: ScimService
 }

@@ -168,6 +168,8 @@ export const queries = pgTable('queries', {
 }, (t) => [
   index('queries_history_idx').on(t.tenantId, t.principalId, t.createdAt),
   index('queries_status_idx').on(t.status),
+  // Usage analytics read a tenant's runs over a time range.
+  index('queries_tenant_created_idx').on(t.tenantId, t.createdAt),
 ])
 
 export const auditLog = pgTable('audit_log', {
@@ -180,4 +182,26 @@ export const auditLog = pgTable('audit_log', {
   ip: text('ip'),
   requestId: text('request_id'),
   createdAt: createdAt(),
-}, (t) => [index('audit_tenant_idx').on(t.tenantId, t.createdAt)])
+}, (t) => [index('audit_tenant_idx').on(t.tenantId, t.createdAt), index('audit_tenant_action_idx').on(t.tenantId, t.action, t.createdAt)])
+
+/**
+ * One SCIM provisioning token per tenant. Only the SHA-256 of the token is
+ * kept; rotating replaces the row, so the old token stops working at once.
+ */
+export const scimTokens = pgTable('scim_tokens', {
+  id: text('id').primaryKey(),
+  tenantId: text('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+  tokenHash: text('token_hash').notNull(),
+  prefix: text('prefix').notNull(),
+  last4: text('last4').notNull(),
+  createdBy: text('created_by'),
+  lastUsedAt: ts('last_used_at'),
+  createdAt: createdAt(),
+}, (t) => [uniqueIndex('scim_tokens_tenant_uq').on(t.tenantId), uniqueIndex('scim_tokens_hash_uq').on(t.tokenHash)])
+
+/** The identity provider's externalId of a user provisioned through SCIM. */
+export const scimUsers = pgTable('scim_users', {
+  userId: text('user_id').primaryKey().references(() => users.id, { onDelete: 'cascade' }),
+  tenantId: text('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+  externalId: text('external_id'),
+}, (t) => [uniqueIndex('scim_users_external_uq').on(t.tenantId, t.externalId)])

@@ -10,11 +10,12 @@ import { createTestApp, type TestApp } from '../support/test-app'
 import { createStubConnector } from '../support/route-stub-connector'
 import { demoSemanticFiles } from '../../src/bootstrap'
 import {
-  createSecurityFixture, expectBadCredentialsRefused, expectErrorEnvelope, expectScopeEnforced, expectTenantIsolation, expectUnauthenticated, expectOtherTenantIntact, expectRateLimitHeaders, routesFromOpenApi, routesServed,
+  createSecurityFixture, expectBadCredentialsRefused, expectErrorEnvelope, expectScopeEnforced, expectTenantIsolation, expectUnauthenticated, expectOtherTenantIntact, expectRateLimitHeaders, routesFromOpenApi, routesServed, MISSING_ID,
   settableClock, type DocumentedRoute, type RouteSpec, type SecurityFixture,
 } from '../support/route-security'
 
 type Entry = Omit<RouteSpec, 'operationId' | 'method' | 'path'>
+const SCIM_PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp'
 
 const question = () => ({ question: 'total sales last quarter' })
 let n = 0
@@ -97,6 +98,35 @@ const ROUTES: Record<string, Entry> = {
   getUser: { scope: 'users:manage', object: 'user' },
   updateUser: { scope: 'users:manage', object: 'user', body: () => ({ name: 'attacker' }) },
   deleteUser: { scope: 'users:manage', object: 'user' },
+  // Enterprise
+  listAuditLog: { scope: 'audit:read', query: 'limit=5&action=user.*' },
+  getUsageAnalytics: { scope: 'audit:read', query: 'group_by=user' },
+  getScimToken: { scope: 'users:manage' },
+  rotateScimToken: { scope: 'users:manage' },
+  deleteScimToken: { scope: 'users:manage' },
+}
+
+/**
+ * SCIM 2.0 routes (RFC 7644): served outside the OpenAPI document, with the
+ * tenant's SCIM token as the only credential and SCIM's own error format, so
+ * the checks above do not apply; the "SCIM routes" block below checks them.
+ * `{id}` is a user id, or a group (role) name.
+ */
+const SCIM_ROUTES: Record<string, { id?: 'user' | 'group'; body?: () => unknown }> = {
+  'get /scim/v2/ServiceProviderConfig': {},
+  'get /scim/v2/ResourceTypes': {},
+  'get /scim/v2/Users': {},
+  'post /scim/v2/Users': { body: () => ({ userName: `sec-scim-${unique()}@example.com` }) },
+  'get /scim/v2/Users/{id}': { id: 'user' },
+  'put /scim/v2/Users/{id}': { id: 'user', body: () => ({ userName: `sec-scim-${unique()}@example.com` }) },
+  'patch /scim/v2/Users/{id}': { id: 'user', body: () => ({ schemas: [SCIM_PATCH], Operations: [{ op: 'replace', path: 'displayName', value: 'attacker' }] }) },
+  'delete /scim/v2/Users/{id}': { id: 'user' },
+  'get /scim/v2/Groups': {},
+  'post /scim/v2/Groups': { body: () => ({ displayName: 'attackers' }) },
+  'get /scim/v2/Groups/{id}': { id: 'group' },
+  'put /scim/v2/Groups/{id}': { id: 'group', body: () => ({ displayName: 'viewer', members: [] }) },
+  'patch /scim/v2/Groups/{id}': { id: 'group', body: () => ({ schemas: [SCIM_PATCH], Operations: [{ op: 'add', path: 'members', value: [{ value: MISSING_ID }] }] }) },
+  'delete /scim/v2/Groups/{id}': { id: 'group' },
 }
 
 /** Operations that answer without a credential (api.md, Authentication). */
@@ -148,8 +178,13 @@ describe('the route table', () => {
 
   it('serves no route that the document does not describe', () => {
     const inDoc = new Set(documented.map((r) => `${r.method} ${r.path}`))
-    const extra = routesServed(t.app).map((r) => `${r.method} ${r.path}`).filter((k) => !inDoc.has(k) && !UNDOCUMENTED_PUBLIC.has(k))
+    const extra = routesServed(t.app).map((r) => `${r.method} ${r.path}`).filter((k) => !inDoc.has(k) && !UNDOCUMENTED_PUBLIC.has(k) && !SCIM_ROUTES[k])
     expect(extra, 'routes outside the OpenAPI document escape these checks').toEqual([])
+  })
+
+  it('lists exactly the SCIM routes the app serves', () => {
+    const served = routesServed(t.app).map((r) => `${r.method} ${r.path}`).filter((k) => k.includes(' /scim/')).sort()
+    expect(served).toEqual(Object.keys(SCIM_ROUTES).sort())
   })
 
   it('declares {id} objects for every path with {id}', () => {
@@ -174,6 +209,61 @@ describe.each(specs.map((s) => [`${s.method.toUpperCase()} ${s.path} (${s.operat
   it('returns 401 for malformed, unknown, expired, revoked and forged credentials', async () => { await expectBadCredentialsRefused(f, spec) })
   it(spec.scope ? `returns 403 without the ${spec.scope} scope and passes with it` : 'passes with any valid credential', async () => { await expectScopeEnforced(f, spec) })
   it("answers another tenant's objects like missing ones (404)", async () => { await expectTenantIsolation(f, spec) })
+})
+
+describe.each(Object.entries(SCIM_ROUTES).map(([k, v]) => [k.replace(/^\w+/, (m) => m.toUpperCase()), k, v] as const))('SCIM route %s', (_title, key, spec) => {
+  const [method, path] = key.split(' ')
+  const ids = { user: MISSING_ID, group: 'viewer' }
+  const at = (id?: string) => path.replace('{id}', encodeURIComponent(id ?? (spec.id ? ids[spec.id] : '')))
+  const send = (authorization: string | null, target = at()) => t.request(method.toUpperCase(), target, {
+    key: null, headers: { ...(authorization ? { authorization } : {}), ...(spec.body ? { 'content-type': 'application/scim+json' } : {}) }, body: spec.body?.(),
+  })
+  const expectScimError = async (res: Awaited<ReturnType<typeof send>>, status: number, context: string) => {
+    const text = await res.text()
+    expect(res.status, `${context}: ${text.slice(0, 300)}`).toBe(status)
+    expect(res.headers.get('content-type') ?? '', `${context}: content-type`).toMatch(/^application\/scim\+json/)
+    const body = JSON.parse(text)
+    expect(body, `${context}: SCIM error`).toMatchObject({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: String(status), detail: expect.any(String) })
+    expectRateLimitHeaders(res, context)
+    return body as { detail: string }
+  }
+  const scimToken = async (adminKey: string) => (await (await t.request('POST', '/api/v1/scim-token', { key: adminKey })).json()).token as string
+  let own = ''
+  let foreign = ''
+  beforeAll(async () => {
+    // Tokens are rotated per route on purpose: the scope checks above rotate the main tenant's too.
+    own = await scimToken(t.adminKey)
+    foreign = await scimToken(f.other.adminKey)
+  })
+
+  it('returns 401 without a credential, with a Bearer challenge', async () => {
+    const res = await send(null)
+    await expectScimError(res, 401, `${key} without a credential`)
+    expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/)
+  })
+
+  it('returns 401 for bad credentials and for Nexatron API keys and access tokens', async () => {
+    for (const cred of [...f.badCredentials, { label: 'the admin API key', authorization: `Bearer ${t.adminKey}` }, { label: "an admin user's access token", authorization: `Bearer ${f.tokens.admin}` }]) {
+      await expectScimError(await send(cred.authorization), 401, `${key} with ${cred.label}`)
+    }
+  })
+
+  it('passes with the SCIM token', async () => {
+    const res = await send(`Bearer ${own}`)
+    const text = await res.text()
+    expect([401, 403], `${key}: ${text.slice(0, 300)}`).not.toContain(res.status)
+    expect(res.status, `${key}: ${text.slice(0, 300)}`).toBeLessThan(500)
+  })
+
+  if (spec.id === 'user') it("answers another tenant's user like a missing one (404)", async () => {
+    const missing = await expectScimError(await send(`Bearer ${own}`, at(MISSING_ID)), 404, `${key} with a missing id`)
+    const other = await expectScimError(await send(`Bearer ${own}`, at(f.other.ids.user)), 404, `${key} with another tenant's user`)
+    expect(other.detail.replace(f.other.ids.user, MISSING_ID)).toBe(missing.detail)
+    // The other tenant's own token still sees its user untouched.
+    const theirs = await t.request('GET', `/scim/v2/Users/${f.other.ids.user}`, { key: foreign })
+    expect(theirs.status).toBe(200)
+    expect(await theirs.text()).not.toContain('attacker')
+  })
 })
 
 describe('after every route was probed', () => {

@@ -1,0 +1,67 @@
+// The SCIM bearer token of a tenant: `nxs_` + 43 base62 characters, shown once
+// when created or rotated, stored as its SHA-256 only. A tenant has at most
+// one; rotating replaces it, so the previous token stops working at once.
+import { createHash } from 'node:crypto'
+import { and, eq, isNull, lt } from 'drizzle-orm'
+import type { Db } from '../store/db'
+import { scimTokens } from '../store/schema'
+import { randomBase62 } from '../ids'
+import { notFound } from '../http/errors'
+
+export const SCIM_TOKEN_PATTERN = /^nxs_[A-Za-z0-9]{43}$/
+const hash = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex')
+
+export interface ScimTokenView {
+  id: string
+  prefix: string
+  last4: string
+  created_at: string
+  last_used_at: string | null
+}
+
+type Row = typeof scimTokens.$inferSelect
+const view = (r: Row): ScimTokenView => ({
+  id: r.id, prefix: r.prefix, last4: r.last4, created_at: r.createdAt.toISOString(), last_used_at: r.lastUsedAt?.toISOString() ?? null,
+})
+
+const LAST_USED_RESOLUTION_MS = 60_000
+
+export class ScimTokenService {
+  constructor(private readonly db: Db, private readonly now: () => Date = () => new Date()) {}
+
+  /** Creates the tenant's token, replacing any previous one. */
+  async rotate(tenantId: string, createdBy: string | null): Promise<{ token: string; view: ScimTokenView }> {
+    const token = `nxs_${randomBase62(43)}`
+    const row = await this.db.transaction(async (tx) => {
+      await tx.delete(scimTokens).where(eq(scimTokens.tenantId, tenantId))
+      const [r] = await tx.insert(scimTokens).values({
+        id: `scim_${randomBase62(20)}`, tenantId, tokenHash: hash(token), prefix: token.slice(0, 8), last4: token.slice(-4), createdBy, createdAt: this.now(),
+      }).returning()
+      return r
+    })
+    return { token, view: view(row) }
+  }
+
+  async get(tenantId: string): Promise<ScimTokenView | null> {
+    const [r] = await this.db.select().from(scimTokens).where(eq(scimTokens.tenantId, tenantId)).limit(1)
+    return r ? view(r) : null
+  }
+
+  async revoke(tenantId: string): Promise<void> {
+    const gone = await this.db.delete(scimTokens).where(eq(scimTokens.tenantId, tenantId)).returning({ id: scimTokens.id })
+    if (!gone.length) throw notFound('SCIM token')
+  }
+
+  /** The tenant and token id behind a presented token, or null. */
+  async authenticate(token: string): Promise<{ tenantId: string; id: string } | null> {
+    if (!SCIM_TOKEN_PATTERN.test(token)) return null
+    const [r] = await this.db.select().from(scimTokens).where(eq(scimTokens.tokenHash, hash(token))).limit(1)
+    if (!r) return null
+    const now = this.now()
+    if (!r.lastUsedAt || now.getTime() - r.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+      await this.db.update(scimTokens).set({ lastUsedAt: now }).where(and(eq(scimTokens.id, r.id),
+        r.lastUsedAt ? lt(scimTokens.lastUsedAt, new Date(now.getTime() - LAST_USED_RESOLUTION_MS)) : isNull(scimTokens.lastUsedAt)))
+    }
+    return { tenantId: r.tenantId, id: r.id }
+  }
+}
