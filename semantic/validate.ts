@@ -5,6 +5,7 @@ import { SemanticGraph, customGranularityNames } from './graph'
 import { METRIC_TIME, formatQueryName, parseWindow } from './names'
 import { suggest } from './suggest'
 import { filterList, parseWhereFilter } from './where-filter'
+import { sqlFragmentProblem } from './sql-fragment'
 
 export interface ManifestProblem {
   /** Path inside the manifest, e.g. `semantic_models[2].measures[0].agg_time_dimension`. */
@@ -42,6 +43,13 @@ export function validateManifest(manifest: SemanticManifest): ManifestProblem[] 
     }
     sm.entities.forEach((e, j) => checkUnique('entity', e.name, `${path}.entities[${j}]`, e))
     sm.dimensions.forEach((d, j) => checkUnique('dimension', d.name, `${path}.dimensions[${j}]`, d))
+    const checkExpr = (kind: string, el: { name: string; expr?: string }, p: string) => {
+      const problem = el.expr === undefined ? null : sqlFragmentProblem(el.expr)
+      if (problem) add(`${p}.expr`, `the expr of ${kind} "${el.name}" is not a single SQL expression: ${problem}`, el, 'expr')
+    }
+    sm.entities.forEach((e, j) => checkExpr('entity', e, `${path}.entities[${j}]`))
+    sm.dimensions.forEach((d, j) => checkExpr('dimension', d, `${path}.dimensions[${j}]`))
+    sm.measures.forEach((m, j) => checkExpr('measure', m, `${path}.measures[${j}]`))
 
     const hasPrimary = sm.primary_entity !== undefined || sm.entities.some((e) => e.type === 'primary' || e.type === 'natural')
     if (sm.dimensions.length > 0 && !hasPrimary) {
@@ -139,6 +147,8 @@ export function validateManifest(manifest: SemanticManifest): ManifestProblem[] 
         checkMetricRef(tp.denominator as MetricInput | undefined, `${path}.type_params.denominator`, m, 'type_params.denominator')
         break
       case 'derived': {
+        const exprProblem = tp.expr === undefined ? null : sqlFragmentProblem(tp.expr)
+        if (exprProblem) add(`${path}.type_params.expr`, `the expr of metric "${m.name}" is not a single SQL expression: ${exprProblem}`, m, 'type_params.expr')
         const seen = new Set<string>()
         ;(tp.metrics ?? []).forEach((mi, j) => {
           checkMetricRef(mi, `${path}.type_params.metrics[${j}]`, mi, 'name')
@@ -196,6 +206,7 @@ export function validateManifest(manifest: SemanticManifest): ManifestProblem[] 
     q.query_params.metrics.forEach((name, j) => {
       if (!metricsByName.has(name)) add(`saved_queries[${i}].query_params.metrics[${j}]`, `metric "${name}" does not exist`, q, `query_params.metrics[${j}]`)
     })
+    checkFilters(q.query_params.where, `saved_queries[${i}].query_params.where`, q, 'query_params.where')
   })
   return problems
 }

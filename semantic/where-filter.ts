@@ -4,6 +4,7 @@
 // Only these calls are understood; everything outside `{{ }}` is kept as SQL.
 import { SemanticError, type DatePart } from './types'
 import { isDatePart } from './names'
+import { sqlFragmentProblem } from './sql-fragment'
 
 export type FilterRefKind = 'dimension' | 'time_dimension' | 'entity' | 'metric'
 
@@ -243,6 +244,9 @@ export function parseWhereFilter(source: string): ParsedFilter {
   if (refs.length === 0 && !/\S/.test(source)) {
     throw new SemanticError('invalid_filter', 'filter must not be empty', [{ issue: 'empty_filter' }])
   }
+  // The SQL around the references must be one predicate: the compiler wraps it in parentheses.
+  const problem = sqlFragmentProblem(parts.map((p) => (typeof p === 'string' ? p : ' ref ')).join(''))
+  if (problem) throw new SemanticError('invalid_filter', `filter is not a single condition: ${problem}: ${source}`, [{ issue: 'not_one_expression' }])
   return { source, parts: parts.filter((p) => p !== ''), refs }
 }
 

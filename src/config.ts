@@ -24,6 +24,7 @@ const EnvSchema = z.object({
   NEXATRON_DEFAULT_MAX_ROWS: int(10_000, 1),
   NEXATRON_MAX_ROWS_LIMIT: int(1_000_000, 1),
   NEXATRON_DEFAULT_TIMEOUT_MS: int(30_000, 100),
+  NEXATRON_MAX_TIMEOUT_MS: int(300_000, 100),
   NEXATRON_HISTORY_ROWS: int(1000, 0),
   NEXATRON_SSE_KEEPALIVE_MS: int(15_000, 100),
   NEXATRON_ALLOWED_NETWORKS: z.enum(['all', 'private', 'external']).default('all'),
@@ -69,7 +70,7 @@ export interface Config {
   timezone: string
   maxBodyBytes: number
   shutdownTimeoutMs: number
-  query: { defaultMaxRows: number; maxRowsLimit: number; defaultTimeoutMs: number; historyRows: number; allowFunctions: string[]; sseKeepAliveMs: number }
+  query: { defaultMaxRows: number; maxRowsLimit: number; defaultTimeoutMs: number; maxTimeoutMs: number; historyRows: number; allowFunctions: string[]; sseKeepAliveMs: number }
   network: { allowed: 'all' | 'private' | 'external'; allowSocketHosts: boolean }
   planner: {
     mode: 'offline' | 'llm' | 'hybrid'
@@ -142,7 +143,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     query: {
       defaultMaxRows: e.NEXATRON_DEFAULT_MAX_ROWS,
       maxRowsLimit: e.NEXATRON_MAX_ROWS_LIMIT,
-      defaultTimeoutMs: e.NEXATRON_DEFAULT_TIMEOUT_MS,
+      defaultTimeoutMs: Math.min(e.NEXATRON_DEFAULT_TIMEOUT_MS, e.NEXATRON_MAX_TIMEOUT_MS),
+      maxTimeoutMs: e.NEXATRON_MAX_TIMEOUT_MS,
       historyRows: e.NEXATRON_HISTORY_ROWS,
       allowFunctions,
       sseKeepAliveMs: e.NEXATRON_SSE_KEEPALIVE_MS,

@@ -17,6 +17,7 @@ import { SemanticStore } from './semantic-layer/semantic-store'
 import { SemanticService } from './semantic-layer/semantic-service'
 import { QueryHistory } from './query/history'
 import { QueryRunner } from './query/query-runner'
+import { SqlExecutor } from './query/executor'
 import { ConcurrencyGate } from './query/concurrency-gate'
 import { JobService, JobWorker } from './query/job-worker'
 import { WebhookSecrets } from './query/webhook-secrets'
@@ -79,7 +80,9 @@ export async function buildServices(config: Config, opts: ContainerOptions = {})
   })
   const connections = new ConnectionService({ db, box, validate: validateConnectionConfig, createConnector: connectorFactory, hostPolicy })
   const semanticStore = new SemanticStore(db)
-  const semantic = new SemanticService(semanticStore, db, connections)
+  // The one path by which SQL reaches a database (see src/query/executor.ts).
+  const executor = new SqlExecutor({ connections, limits: config.query })
+  const semantic = new SemanticService(semanticStore, db, connections, executor)
   const history = new QueryHistory(db)
   const openai = config.planner.openai
     ? { apiKey: config.planner.openai.apiKey, baseURL: config.planner.openai.baseURL, model: config.planner.openai.model, timeoutMs: config.planner.openai.timeoutMs }
@@ -91,7 +94,7 @@ export async function buildServices(config: Config, opts: ContainerOptions = {})
     connections, semantic: semanticStore, tenants, history, planner, logger, now: opts.now,
     llmSummary: config.planner.llmSummary && openai ? (input, signal) => summarizeWithLlm(input, { openai }, signal) : undefined,
     gate: new ConcurrencyGate(config.limits.concurrentPerKey, config.limits.concurrentPerTenant),
-    limits: config.query,
+    executor, limits: config.query,
   })
   const webhookSecrets = new WebhookSecrets(tenants, box)
   const worker = new JobWorker({

@@ -4,6 +4,7 @@
 // entity keys, partition columns and SCD validity windows.
 import { SemanticError, type Dimension, type Entity, type Measure, type SemanticModel, type TimeGrain } from '../types'
 import type { JoinHop } from '../graph'
+import { sqlFragmentProblem } from '../sql-fragment'
 import { bindItem, itemBaseGrain, isStandardGrain, type BoundItem, type QueryItem } from './items'
 import type { CompileContext, Dataset } from './context'
 import { select, type Join, type JoinKind, type Select, type SelectItem, type Source } from './sql'
@@ -54,16 +55,24 @@ export interface RowRequest {
   projected?: boolean
 }
 
+// Expressions were checked when the layer was stored; checking again here keeps
+// layers stored before that check (or built in code) from reaching SQL unchecked.
+function checkedExpr(kind: string, name: string, expr: string): string {
+  const problem = sqlFragmentProblem(expr)
+  if (problem) throw new SemanticError('invalid_model', `the expr of ${kind} "${name}" is not a single SQL expression: ${problem}`)
+  return expr
+}
+
 export function entityExpr(ctx: CompileContext, e: Entity): string {
-  return e.expr ?? ctx.dialect.sourceIdentifier(e.name)
+  return e.expr === undefined ? ctx.dialect.sourceIdentifier(e.name) : checkedExpr('entity', e.name, e.expr)
 }
 
 export function dimensionExpr(ctx: CompileContext, d: Dimension): string {
-  return d.expr ?? ctx.dialect.sourceIdentifier(d.name)
+  return d.expr === undefined ? ctx.dialect.sourceIdentifier(d.name) : checkedExpr('dimension', d.name, d.expr)
 }
 
 export function measureExpr(ctx: CompileContext, m: Measure): string {
-  return m.expr ?? ctx.dialect.sourceIdentifier(m.name)
+  return m.expr === undefined ? ctx.dialect.sourceIdentifier(m.name) : checkedExpr('measure', m.name, m.expr)
 }
 
 /** A time item's value from the raw time expression (custom grains are joined later). */

@@ -12,7 +12,7 @@ import { assertHostAllowed, type HostPolicyOptions } from '../security/host-poli
 
 export type ConnectionRow = typeof connections.$inferSelect
 
-export interface ConnectionOptions extends ConnectorOptions { allow_raw_sql?: boolean }
+export interface ConnectionOptions extends ConnectorOptions { allow_raw_sql?: boolean; allow_elevated_login?: boolean }
 
 export interface ConnectionView {
   id: string
@@ -176,7 +176,7 @@ export class ConnectionService {
     if (cached && cached.version === version) return cached.connector
     if (cached) await cached.connector.close().catch(() => {})
     await this.checkHosts(row.config)
-    const { allow_raw_sql: _raw, ...options } = row.options as ConnectionOptions
+    const { allow_raw_sql: _raw, allow_elevated_login: _elevated, ...options } = row.options as ConnectionOptions
     const connector = await this.deps.createConnector({
       type: row.type as ConnectionType, config: row.config, credentials: this.credentials(row), options,
     }, row)

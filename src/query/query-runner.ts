@@ -9,13 +9,13 @@ import type { SemanticStore } from '../semantic-layer/semantic-store'
 import type { TenantService } from '../identity/tenants'
 import { AppError, errorBody } from '../http/errors'
 import { toAppError } from '../http/error-mapping'
-import { guardSql } from '../security/sql-guard'
 import { summarize } from '../planner/summary'
 import { explainPlan } from '../planner/explanation'
 import type { QueryHistory, QueryRow } from './history'
 import type { ConcurrencyGate } from './concurrency-gate'
 import { resultColumns, rowShaper, type ResultColumn } from './result-columns'
-import { dialectOf, allowedRelations, defaultSchemaOf } from './connection-dialect'
+import { dialectOf } from './connection-dialect'
+import type { SqlExecutor } from './executor'
 import type { Logger } from '../logger'
 import type { LlmSummary, LlmSummaryInput } from '../planner/llm/summarize'
 import type { LlmUsage } from '../planner/planner'
@@ -57,8 +57,9 @@ export interface QueryRunnerDeps {
   history: QueryHistory
   planner: Planner
   gate: ConcurrencyGate
+  executor: SqlExecutor
   logger: Logger
-  limits: { defaultMaxRows: number; maxRowsLimit: number; defaultTimeoutMs: number; historyRows: number; allowFunctions: string[] }
+  limits: { historyRows: number }
   now?: () => Date
   /** An LLM-written summary (NEXATRON_LLM_SUMMARY); the deterministic one stays when it fails. */
   llmSummary?: (input: LlmSummaryInput, signal: AbortSignal) => Promise<LlmSummary | null>
@@ -107,11 +108,11 @@ export class QueryRunner {
     })
   }
 
-  /** Cancels a run in this process; returns false when it is not running here. */
-  cancel(id: string): boolean {
+  /** Cancels a run in this process (recorded with `reason`); returns false when it is not running here. */
+  cancel(id: string, reason: AppError = new AppError('query_cancelled', 'the query was cancelled')): boolean {
     const c = this.running.get(id)
     if (!c) return false
-    c.abort(new AppError('query_cancelled', 'the query was cancelled'))
+    c.abort(reason)
     return true
   }
 
@@ -152,10 +153,6 @@ export class QueryRunner {
       let compiled: CompiledQuery | undefined
       const compilePlan = (p: Plan): CompiledQuery | undefined =>
         p.kind === 'semantic' ? compile(p.query, layer.manifest, dialect) : undefined
-      const guardOptions = {
-        dialect, allowedRelations: allowedRelations(layer.manifest, dialect), defaultSchema: defaultSchemaOf(conn),
-        allowFunctions: this.deps.limits.allowFunctions,
-      }
       if (run.input.semantic) {
         plan = { kind: 'semantic', query: run.input.semantic, confidence: 1, reasons: ['structured semantic query'], planner: 'offline' }
       } else {
@@ -164,7 +161,7 @@ export class QueryRunner {
         plan = await this.deps.planner.plan(run.input.question ?? '', catalog, turns, {
           timezone, now: this.deps.now?.() ?? new Date(), allowRawSql: !!options.allow_raw_sql, dialect,
           validate: (p) => {
-            if (p.kind === 'sql') guardSql(p.sql, guardOptions)
+            if (p.kind === 'sql') this.deps.executor.guard(conn, layer.manifest, p.sql)
             else compilePlan(p)
           },
         }, controller.signal)
@@ -176,25 +173,20 @@ export class QueryRunner {
       sqlText = compiled ? compiled.sql : (plan as Extract<Plan, { kind: 'sql' }>).sql
       const params = compiled ? compiled.params : []
       // Every statement is guarded right before it runs, whoever wrote it.
-      guardSql(sqlText, guardOptions)
+      // Batches of 2,000 rows: large enough to amortise per-event costs, small
+      // enough that the first rows arrive at once and memory stays flat.
+      const statement = this.deps.executor.prepare(conn, layer.manifest, { sql: sqlText, params }, { maxRows: run.input.maxRows, batchSize: 2000 })
       const now = this.deps.now?.() ?? new Date()
       explanation = explainPlan(plan, layer.manifest, { timezone, now })
       yield { type: 'plan', plan, explanation }
       yield { type: 'sql', sql: sqlText }
-
-      const connectionCap = options.max_rows ?? this.deps.limits.maxRowsLimit
-      const maxRows = Math.min(run.input.maxRows ?? Math.min(this.deps.limits.defaultMaxRows, connectionCap), connectionCap)
-      const timeoutMs = options.timeout_ms ?? this.deps.limits.defaultTimeoutMs
-      const connector = await this.deps.connections.connector(conn)
 
       let columns: ResultColumn[] = []
       let shape: (r: unknown[]) => unknown[] = (r) => r
       const kept: unknown[][] = []
       let rowCount = 0
       let truncated = false
-      // Batches of 2,000 rows: large enough to amortise per-event costs, small
-      // enough that the first rows arrive at once and memory stays flat.
-      for await (const batch of connector.stream({ sql: sqlText, params }, { signal: controller.signal, maxRows, timeoutMs, batchSize: 2000 })) {
+      for await (const batch of statement.rows(controller.signal)) {
         if (batch.columns) {
           columns = resultColumns(batch.columns, compiled?.columns)
           shape = rowShaper(batch.columns, columns)

@@ -11,8 +11,12 @@ import { SemanticStore, type DimensionRow, type MetricRow, type ModelRow, modelD
 import type { ConnectionService, ConnectionRow } from '../connections/connection-service'
 import { dialectOf } from '../query/connection-dialect'
 import { newId } from '../ids'
+import type { SqlExecutor } from '../query/executor'
+import { SqlGuardError } from '../security/sql-guard'
+import { expressionProbes } from './expression-probe'
 
 const SAMPLE_VALUES_LIMIT = 200
+const SAMPLE_VALUES_TIMEOUT_MS = 30_000
 
 function problemsError(problems: Array<{ path: string; message: string; file?: string; line?: number }>, message: string): AppError {
   return new AppError('invalid_model', `${message}: ${problems[0].message}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`,
@@ -21,6 +25,25 @@ function problemsError(problems: Array<{ path: string; message: string; file?: s
 
 function assertValid(manifest: SemanticManifest, what: string): void {
   const problems: ManifestProblem[] = validateManifest(manifest)
+  if (problems.length) throw problemsError(problems, `${what} is not valid`)
+}
+
+/** Refuses expressions the SQL guard would refuse on this connection (denied functions, tables outside the layer). */
+function assertGuarded(executor: SqlExecutor, conn: ConnectionRow, manifest: SemanticManifest, what: string): void {
+  const problems: Array<{ path: string; message: string }> = []
+  const refusal = (sql: string) => {
+    try { executor.guard(conn, manifest, sql); return null } catch (e) {
+      if (e instanceof SqlGuardError) return e.reasons.join('; ')
+      throw e
+    }
+  }
+  for (const probe of expressionProbes(manifest, dialectOf(conn.type))) {
+    if (refusal(probe.sql) === null) continue
+    for (const part of probe.parts) {
+      const why = refusal(part.sql)
+      if (why !== null) problems.push({ path: part.path, message: `the expression is refused by the SQL guard: ${why}` })
+    }
+  }
   if (problems.length) throw problemsError(problems, `${what} is not valid`)
 }
 
@@ -37,7 +60,14 @@ function metricsUsed(m: Metric): string[] {
 }
 
 export class SemanticService {
-  constructor(readonly store: SemanticStore, private readonly db: Db, private readonly connections: ConnectionService) {}
+  constructor(readonly store: SemanticStore, private readonly db: Db, private readonly connections: ConnectionService, private readonly executor: SqlExecutor) {}
+
+  /** A changed layer is stored only when it is valid and every expression passes the SQL guard. */
+  private async assertStorable(tenantId: string, conn: ConnectionRow | string, manifest: SemanticManifest, what: string): Promise<void> {
+    assertValid(manifest, what)
+    const row = typeof conn === 'string' ? await this.connections.get(tenantId, conn) : conn
+    assertGuarded(this.executor, row, manifest, what)
+  }
 
   async connection(tenantId: string, connectionId?: string): Promise<ConnectionRow> {
     return this.connections.resolve(tenantId, connectionId)
@@ -62,7 +92,7 @@ export class SemanticService {
     if (manifest.metrics.some((m) => m.name === metric.name)) {
       throw new AppError('conflict', `a metric named "${metric.name}" already exists`, [{ path: 'name', issue: 'duplicate' }])
     }
-    assertValid({ ...manifest, metrics: [...manifest.metrics, metric] }, `metric "${metric.name}"`)
+    await this.assertStorable(tenantId, conn, { ...manifest, metrics: [...manifest.metrics, metric] }, `metric "${metric.name}"`)
     const id = await this.store.upsertMetric(this.db, tenantId, conn.id, metric)
     return this.getMetric(tenantId, id)
   }
@@ -77,7 +107,7 @@ export class SemanticService {
       const users = manifest.metrics.filter((m) => metricsUsed(m).includes(row.name))
       if (users.length) throw new AppError('in_use', `metric "${row.name}" is used by ${users.map((u) => u.name).join(', ')}; it cannot be renamed`, users.map((u) => ({ issue: 'used_by', metric: u.name })))
     }
-    assertValid({ ...manifest, metrics: manifest.metrics.map((m) => (m.name === row.name ? next : m)) }, `metric "${next.name}"`)
+    await this.assertStorable(tenantId, row.connectionId, { ...manifest, metrics: manifest.metrics.map((m) => (m.name === row.name ? next : m)) }, `metric "${next.name}"`)
     const { name, ...def } = next
     await this.db.update(semanticMetrics).set({ name, definition: def as Record<string, unknown>, updatedAt: new Date() })
       .where(and(eq(semanticMetrics.tenantId, tenantId), eq(semanticMetrics.id, id)))
@@ -120,7 +150,7 @@ export class SemanticService {
     const { manifest } = await this.store.load(tenantId, conn.id)
     const sm = manifest.semantic_models.find((m) => m.name === model.name)!
     if (sm.dimensions.some((d) => d.name === dim.name)) throw new AppError('conflict', `model "${model.name}" already has a dimension "${dim.name}"`, [{ path: 'name', issue: 'duplicate' }])
-    assertValid({ ...manifest, semantic_models: manifest.semantic_models.map((m) => (m === sm ? { ...m, dimensions: [...m.dimensions, dim] } : m)) }, `dimension "${dim.name}"`)
+    await this.assertStorable(tenantId, conn, { ...manifest, semantic_models: manifest.semantic_models.map((m) => (m === sm ? { ...m, dimensions: [...m.dimensions, dim] } : m)) }, `dimension "${dim.name}"`)
     const { name, sample_values, ...def } = dim
     const id = newId('dim')
     await this.db.insert(semanticDimensions).values({ id, tenantId, connectionId: conn.id, modelId: model.id, name, definition: def, sampleValues: sample_values ?? null })
@@ -133,7 +163,7 @@ export class SemanticService {
     const sm = manifest.semantic_models.find((m) => m.name === model.name)!
     const current = sm.dimensions.find((d) => d.name === row.name)!
     const next: Dimension = { ...current, ...patch }
-    assertValid({ ...manifest, semantic_models: manifest.semantic_models.map((m) => (m === sm ? { ...m, dimensions: m.dimensions.map((d) => (d.name === row.name ? next : d)) } : m)) }, `dimension "${next.name}"`)
+    await this.assertStorable(tenantId, row.connectionId, { ...manifest, semantic_models: manifest.semantic_models.map((m) => (m === sm ? { ...m, dimensions: m.dimensions.map((d) => (d.name === row.name ? next : d)) } : m)) }, `dimension "${next.name}"`)
     const { name, sample_values, ...def } = next
     await this.db.update(semanticDimensions).set({ name, definition: def, ...(patch.sample_values ? { sampleValues: sample_values } : {}), updatedAt: new Date() })
       .where(and(eq(semanticDimensions.tenantId, tenantId), eq(semanticDimensions.id, id)))
@@ -163,11 +193,11 @@ export class SemanticService {
     const model = manifest.semantic_models.find((m) => m.name === modelName)!
     const entity = model.primary_entity ?? model.entities.find((e) => e.type === 'primary' || e.type === 'unique' || e.type === 'natural')?.name
     if (!entity) return []
-    // A dimension-only query compiles to SELECT DISTINCT: the compiler builds it, the guard checks it.
+    // A dimension-only query compiles to SELECT DISTINCT: the compiler builds it, the executor guards and bounds it.
     const compiled = compile({ metrics: [], group_by: [`${entity}__${dimName}`], order_by: [`${entity}__${dimName}`], limit: SAMPLE_VALUES_LIMIT }, manifest, dialectOf(conn.type))
-    const connector = await this.connections.connector(conn)
+    const statement = this.executor.prepare(conn, manifest, compiled, { maxRows: SAMPLE_VALUES_LIMIT, timeoutMs: SAMPLE_VALUES_TIMEOUT_MS })
     const out: unknown[] = []
-    for await (const b of connector.stream({ sql: compiled.sql, params: compiled.params }, { signal: AbortSignal.timeout(30_000), maxRows: SAMPLE_VALUES_LIMIT, timeoutMs: 30_000 })) {
+    for await (const b of statement.rows(AbortSignal.timeout(SAMPLE_VALUES_TIMEOUT_MS + 1_000))) {
       for (const r of b.rows) if (r[0] !== null && r[0] !== undefined && r[0] !== '') out.push(r[0])
     }
     return out
@@ -212,7 +242,7 @@ export class SemanticService {
     const { manifest } = await this.store.load(tenantId, conn.id)
     if (manifest.semantic_models.some((m) => m.name === model.name)) throw new AppError('conflict', `a semantic model named "${model.name}" already exists`, [{ path: 'name', issue: 'duplicate' }])
     const next = { ...manifest, semantic_models: [...manifest.semantic_models, model] }
-    assertValid(next, `semantic model "${model.name}"`)
+    await this.assertStorable(tenantId, conn, next, `semantic model "${model.name}"`)
     await this.store.write(tenantId, conn.id, { semantic_models: [model], metrics: [], time_spines: [], saved_queries: [] }, 'merge')
     const [row] = await this.db.select({ id: semanticModels.id }).from(semanticModels)
       .where(and(eq(semanticModels.tenantId, tenantId), eq(semanticModels.connectionId, conn.id), eq(semanticModels.name, model.name)))
@@ -237,7 +267,7 @@ export class SemanticService {
     if (next.name !== model.name && manifest.semantic_models.some((m) => m.name === next.name)) {
       throw new AppError('conflict', `a semantic model named "${next.name}" already exists`, [{ path: 'name', issue: 'duplicate' }])
     }
-    assertValid({ ...manifest, semantic_models: manifest.semantic_models.map((m) => (m.name === model.name ? next : m)) }, `semantic model "${next.name}"`)
+    await this.assertStorable(tenantId, row.connectionId, { ...manifest, semantic_models: manifest.semantic_models.map((m) => (m.name === model.name ? next : m)) }, `semantic model "${next.name}"`)
     await this.db.update(semanticModels).set({ name: next.name, definition: modelDefinition(next), updatedAt: new Date() })
       .where(and(eq(semanticModels.tenantId, tenantId), eq(semanticModels.id, id)))
     if (patch.dimensions) {
@@ -272,7 +302,7 @@ export class SemanticService {
       saved_queries: mergeByName(current.saved_queries, manifest.saved_queries),
       time_spines: manifest.time_spines.length ? manifest.time_spines : current.time_spines,
     }
-    assertValid(merged, 'the imported semantic layer')
+    await this.assertStorable(tenantId, conn, merged, 'the imported semantic layer')
     const counts = await this.store.write(tenantId, conn.id, manifest, input.mode)
     const result = { connection_id: conn.id, mode: input.mode, ...counts, saved_queries: manifest.saved_queries.length, time_spines: manifest.time_spines.length }
     if (input.refreshSampleValues === false) return result

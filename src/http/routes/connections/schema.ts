@@ -5,6 +5,7 @@ export const ConnectionOptionsSchema = z.object({
   max_rows: z.number().int().min(1).max(10_000_000).optional().openapi({ description: 'Row cap for every query on this connection', example: 10000 }),
   timeout_ms: z.number().int().min(100).max(3_600_000).optional().openapi({ description: 'Statement timeout', example: 30000 }),
   allow_raw_sql: z.boolean().optional().openapi({ description: 'Allow SQL written by the LLM planner (always guarded)' }),
+  allow_elevated_login: z.boolean().optional().openapi({ description: 'Accept a login that can do more than read (superuser, FILE, write grants, ...). Off by default: such a login turns any guard bypass into a write or a file read' }),
   pool_max: z.number().int().min(1).max(100).optional().openapi({ description: 'Sessions open at once to this database', example: 5 }),
   idle_ms: z.number().int().min(1000).max(3_600_000).optional().openapi({ description: 'Idle sessions are closed after this long' }),
   acquire_timeout_ms: z.number().int().min(0).max(600_000).optional().openapi({ description: 'Wait for a free session before failing with 503 pool_exhausted' }),

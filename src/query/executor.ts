@@ -1,0 +1,86 @@
+// The one place that runs SQL. Every caller — questions, structured semantic
+// queries, async jobs, sample-value refreshes, validation probes — hands its
+// statement here; the executor guards it against the connection's semantic
+// layer, bounds it by the server-wide caps, and streams it through the
+// connector with a timeout and the caller's cancellation signal. A test fails
+// if anything else in the service calls `connector.stream`.
+import type { SemanticManifest } from '../../semantic/types'
+import type { RowBatch } from '../../connectors/connector'
+import type { ConnectionRow, ConnectionService } from '../connections/connection-service'
+import { guardSql, type GuardOptions } from '../security/sql-guard'
+import { allowedRelations, defaultSchemaOf, dialectOf } from './connection-dialect'
+
+export interface ExecutorLimits {
+  defaultMaxRows: number
+  /** Server-wide cap: a connection's own max_rows can lower it, never raise it. */
+  maxRowsLimit: number
+  defaultTimeoutMs: number
+  /** Server-wide cap on statement time: a connection's own timeout_ms can lower it, never raise it. */
+  maxTimeoutMs: number
+  allowFunctions: string[]
+}
+
+export interface Statement { sql: string; params: unknown[] }
+
+export interface ExecuteOptions {
+  /** Rows the caller wants; bounded by the connection's and the server's caps. */
+  maxRows?: number
+  /** A tighter statement timeout than the connection's (e.g. sample values). */
+  timeoutMs?: number
+  batchSize?: number
+}
+
+export class SqlExecutor {
+  constructor(private readonly deps: { connections: ConnectionService; limits: ExecutorLimits }) {}
+
+  /** The guard's settings for statements on this connection: only its semantic layer's tables. */
+  guardOptions(conn: ConnectionRow, manifest: SemanticManifest): GuardOptions {
+    const dialect = dialectOf(conn.type)
+    return {
+      dialect, allowedRelations: allowedRelations(manifest, dialect), defaultSchema: defaultSchemaOf(conn),
+      allowFunctions: this.deps.limits.allowFunctions,
+    }
+  }
+
+  /** Throws SqlGuardError unless `sql` is one read-only SELECT over the layer's tables. */
+  guard(conn: ConnectionRow, manifest: SemanticManifest, sql: string): void {
+    guardSql(sql, this.guardOptions(conn, manifest))
+  }
+
+  /** Row cap and statement timeout for a run: the request, then the connection, then the server bound each other. */
+  bounds(conn: ConnectionRow, requested: { maxRows?: number; timeoutMs?: number } = {}): { maxRows: number; timeoutMs: number } {
+    const { limits } = this.deps
+    const options = this.deps.connections.options(conn)
+    const rowCap = Math.min(options.max_rows ?? limits.maxRowsLimit, limits.maxRowsLimit)
+    const maxRows = Math.min(requested.maxRows ?? Math.min(limits.defaultMaxRows, rowCap), rowCap)
+    const timeCap = Math.min(options.timeout_ms ?? limits.defaultTimeoutMs, limits.maxTimeoutMs)
+    const timeoutMs = Math.min(requested.timeoutMs ?? timeCap, timeCap)
+    return { maxRows, timeoutMs }
+  }
+
+  /**
+   * Guards `statement` and returns it ready to run: the only way to reach a
+   * connector. Guarding happens here, once, so callers can report the SQL
+   * before the first row is read.
+   */
+  prepare(conn: ConnectionRow, manifest: SemanticManifest, statement: Statement, opts: ExecuteOptions = {}): GuardedStatement {
+    this.guard(conn, manifest, statement.sql)
+    const { maxRows, timeoutMs } = this.bounds(conn, opts)
+    const connections = this.deps.connections
+    return {
+      sql: statement.sql, maxRows, timeoutMs,
+      async *rows(signal: AbortSignal): AsyncGenerator<RowBatch> {
+        const connector = await connections.connector(conn)
+        yield* connector.stream({ sql: statement.sql, params: statement.params }, { signal, maxRows, timeoutMs, batchSize: opts.batchSize })
+      },
+    }
+  }
+}
+
+export interface GuardedStatement {
+  readonly sql: string
+  readonly maxRows: number
+  readonly timeoutMs: number
+  /** Streams the rows; aborting `signal` cancels the statement in the database. */
+  rows(signal: AbortSignal): AsyncGenerator<RowBatch>
+}
