@@ -72,8 +72,10 @@ export function compileCumulative(ctx: CompileContext, metric: Metric, req: Metr
   const pushdown: TimeRange = {}
   if (range?.end) pushdown.end = range.end
   if (range?.start) {
+    // Undefined (no pushdown) when the earlier bound falls before year 0001.
     if (window) pushdown.start = shiftBound(range.start, -window.count, window.unit as TimeGrain)
     else if (grainToDate) pushdown.start = truncateBound(range.start, grainToDate)
+    if (pushdown.start === undefined) delete pushdown.start
   }
   const ra = ctx.alias()
   const rowSel = select({

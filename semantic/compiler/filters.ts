@@ -6,6 +6,7 @@ import { METRIC_TIME, formatQueryName, type ParsedName } from '../names'
 import { parseWhereFilter, type FilterRef, type ParsedFilter } from '../where-filter'
 import type { CompileContext } from './context'
 import { resolveParsed, type QueryItem, type ResolveContext } from './items'
+import { parseIsoInstant } from '../iso-time'
 
 /** Where a filter came from: query filters are re-applied after time spine joins. */
 export type FilterOrigin = 'query' | 'definition'
@@ -133,6 +134,11 @@ export function structuredToFilter(ctx: CompileContext, f: StructuredFilter, isT
     : { kind: field === METRIC_TIME || ctx.graph.parseName(field).grain ? 'time_dimension' : 'dimension', name: field, entityPath: [], standalone: false }
   const v = (x: unknown) => {
     const s = scalar(x, field)
+    if (isTime && typeof s === 'string' && f.op !== 'like') {
+      // Checked here, with our own message, rather than by the database with its own text.
+      const r = parseIsoInstant(s)
+      if (!r.ok) throw new SemanticError('invalid_filter', `filter on "${field}": "${s.length > 40 ? `${s.slice(0, 40)}…` : s}" ${r.issue}`, [{ path: field, issue: 'invalid_date' }])
+    }
     const m = ctx.param(s)
     return isTime && typeof s === 'string' ? ctx.dialect.castToTimestamp(m) : m
   }

@@ -2,6 +2,7 @@
 // the query's grain (MetricFlow asks for whole weeks/months), rendered as a
 // half-open range on metric_time with the bounds as parameters.
 import { SemanticError, type TimeGrain } from '../types'
+import { MAX_INSTANT_MS, MIN_INSTANT_MS, parseIsoInstant } from '../iso-time'
 import type { CompileContext } from './context'
 
 /** Half-open range [start, end) as timestamp text; either bound may be absent. */
@@ -10,41 +11,47 @@ export interface TimeRange {
   end?: string
 }
 
-const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/
-const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?(Z|[+-]\d{2}:?\d{2})?$/
-
+/**
+ * A bound as a UTC instant (offsets applied: bounds are compared with naive
+ * timestamps). Every field is range-checked (semantic/iso-time.ts), so a
+ * bound can only fail here with our own message, never in the database.
+ */
 export function parseInstant(text: string, path: string): Date {
-  const m = TIMESTAMP.exec(text.trim())
-  if (!m) {
-    throw new SemanticError('invalid_query', `"${text}" is not an ISO date or timestamp (YYYY-MM-DD or YYYY-MM-DD HH:MM:SS)`, [{ path, issue: 'invalid_date' }])
+  const r = parseIsoInstant(text)
+  if (!r.ok) {
+    const shown = text.length > 40 ? `${text.slice(0, 40)}…` : text
+    throw new SemanticError('invalid_query', `"${shown}" ${r.issue}`, [{ path, issue: 'invalid_date' }])
   }
-  const [, y, mo, d, h = '0', mi = '0', s = '0', frac = '0', zone] = m
-  let ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), Number(frac.padEnd(3, '0').slice(0, 3)))
-  if (zone && zone !== 'Z') {
-    // Bounds are compared with naive timestamps: express them in UTC.
-    const sign = zone[0] === '-' ? -1 : 1
-    const digits = zone.slice(1).replace(':', '')
-    ms -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4))) * 60_000
-  }
-  const date = new Date(ms)
-  if (Number.isNaN(date.getTime()) || date.getUTCDate() !== Number(d) && !zone) {
-    throw new SemanticError('invalid_query', `"${text}" is not a valid date`, [{ path, issue: 'invalid_date' }])
-  }
-  return date
+  return new Date(r.ms)
+}
+
+const isDateOnly = (text: string): boolean => {
+  const r = parseIsoInstant(text)
+  return r.ok && r.dateOnly
+}
+
+/** Whether an instant can be written as a 4-digit-year timestamp (0001–9999). */
+const representable = (d: Date): boolean => d.getTime() >= MIN_INSTANT_MS && d.getTime() <= MAX_INSTANT_MS
+
+/** Midnight UTC of a calendar day; `setUTCFullYear`, because Date.UTC maps years 0–99 to 1900–1999. */
+function ymd(y: number, m: number, d: number): Date {
+  const t = new Date(0)
+  t.setUTCFullYear(y, m, d)
+  return t
 }
 
 export function truncate(d: Date, grain: TimeGrain): Date {
   const t = new Date(d.getTime())
   switch (grain) {
-    case 'year': return new Date(Date.UTC(t.getUTCFullYear(), 0, 1))
-    case 'quarter': return new Date(Date.UTC(t.getUTCFullYear(), Math.floor(t.getUTCMonth() / 3) * 3, 1))
-    case 'month': return new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth(), 1))
+    case 'year': return ymd(t.getUTCFullYear(), 0, 1)
+    case 'quarter': return ymd(t.getUTCFullYear(), Math.floor(t.getUTCMonth() / 3) * 3, 1)
+    case 'month': return ymd(t.getUTCFullYear(), t.getUTCMonth(), 1)
     case 'week': {
-      const day = new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth(), t.getUTCDate()))
+      const day = ymd(t.getUTCFullYear(), t.getUTCMonth(), t.getUTCDate())
       const isoDow = (day.getUTCDay() + 6) % 7 // Monday = 0
       return new Date(day.getTime() - isoDow * 86_400_000)
     }
-    case 'day': return new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth(), t.getUTCDate()))
+    case 'day': return ymd(t.getUTCFullYear(), t.getUTCMonth(), t.getUTCDate())
     case 'hour': t.setUTCMinutes(0, 0, 0); return t
     case 'minute': t.setUTCSeconds(0, 0); return t
     case 'second': t.setUTCMilliseconds(0); return t
@@ -80,16 +87,23 @@ export function formatInstant(d: Date): string {
 /**
  * Widens the inclusive [start, end] constraint to whole periods of `grain`
  * and returns the half-open range. A date-only end covers its whole day.
+ * A widened bound beyond 0001–9999 (an end of 9999-12-31, a start moved
+ * before year 1 by its offset) leaves that side open: every representable
+ * time is inside it anyway, and no engine reads a five-digit year.
  */
 export function adjustRange(c: { start?: string; end?: string }, grain: TimeGrain): TimeRange {
   const out: TimeRange = {}
-  if (c.start !== undefined && c.start !== '') out.start = formatInstant(truncate(parseInstant(c.start, 'time_constraint.start'), grain))
+  if (c.start !== undefined && c.start !== '') {
+    const start = truncate(parseInstant(c.start, 'time_constraint.start'), grain)
+    if (representable(start)) out.start = formatInstant(start)
+  }
   if (c.end !== undefined && c.end !== '') {
     const end = parseInstant(c.end, 'time_constraint.end')
-    const finest: TimeGrain = DATE_ONLY.test(c.end.trim()) ? 'day' : grain
+    const finest: TimeGrain = isDateOnly(c.end) ? 'day' : grain
     // The end is inclusive: the range stops at the start of the next period.
     const coarse = grainRankOf(grain) >= grainRankOf(finest) ? grain : finest
-    out.end = formatInstant(addGrain(truncate(end, coarse), 1, coarse))
+    const next = addGrain(truncate(end, coarse), 1, coarse)
+    if (representable(next)) out.end = formatInstant(next)
   }
   return out
 }
@@ -99,13 +113,15 @@ function grainRankOf(g: TimeGrain): number {
   return ORDER.indexOf(g)
 }
 
-/** Moves a range bound by n periods (for cumulative windows reading earlier rows). */
-export function shiftBound(bound: string, n: number, grain: TimeGrain): string {
-  return formatInstant(addGrain(parseInstant(bound, 'time_constraint'), n, grain))
+/** Moves a range bound by n periods (for cumulative windows reading earlier rows); undefined past year 0001–9999. */
+export function shiftBound(bound: string, n: number, grain: TimeGrain): string | undefined {
+  const d = addGrain(parseInstant(bound, 'time_constraint'), n, grain)
+  return representable(d) ? formatInstant(d) : undefined
 }
 
-export function truncateBound(bound: string, grain: TimeGrain): string {
-  return formatInstant(truncate(parseInstant(bound, 'time_constraint'), grain))
+export function truncateBound(bound: string, grain: TimeGrain): string | undefined {
+  const d = truncate(parseInstant(bound, 'time_constraint'), grain)
+  return representable(d) ? formatInstant(d) : undefined
 }
 
 /** SQL predicates `expr >= start AND expr < end` with the bounds as parameters. */

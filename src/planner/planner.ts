@@ -61,6 +61,12 @@ export class PlanningError extends Error {
     message: string,
     readonly details: Array<{ path?: string; issue: string; suggestions?: string[] }> = [],
     readonly usage?: LlmUsage,
+    /**
+     * The model's own words (a refusal), kept out of `message`: they go to the
+     * history record for admins only, never to the client (a model can be
+     * steered into writing phishing text).
+     */
+    readonly modelOutput?: string,
   ) {
     super(message)
     this.name = 'PlanningError'

@@ -3,20 +3,32 @@ import { rowsToObjects, type ResultColumn } from './result-columns'
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null)
 
-export function queryRecordView(r: QueryRow) {
+export interface ViewOptions {
+  /** Include the model's own words kept with an error (`error.model_output`): admins only. */
+  modelOutput?: boolean
+}
+
+/** The recorded error; the model's own words (untrusted, a phishing channel) only when asked for. */
+function errorView(error: unknown, opts: ViewOptions): unknown {
+  if (!error || typeof error !== 'object' || opts.modelOutput || !('model_output' in error)) return error ?? null
+  const { model_output: _hidden, ...rest } = error as Record<string, unknown>
+  return rest
+}
+
+export function queryRecordView(r: QueryRow, opts: ViewOptions = {}) {
   return {
     id: r.id, question: r.question, status: r.status as 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled',
     connection_id: r.connectionId, conversation_id: r.conversationId, sql: r.sql, plan: r.plan ?? null, planner: r.planner,
-    row_count: r.rowCount, truncated: r.truncated, execution_time_ms: r.durationMs, error: r.error ?? null, usage: r.usage ?? null,
+    row_count: r.rowCount, truncated: r.truncated, execution_time_ms: r.durationMs, error: errorView(r.error, opts), usage: r.usage ?? null,
     summary: r.summary, explanation: r.explanation,
     created_at: r.createdAt.toISOString(), started_at: iso(r.startedAt), finished_at: iso(r.finishedAt),
   }
 }
 
-export function queryDetailView(r: QueryRow, rowLimit: number) {
+export function queryDetailView(r: QueryRow, rowLimit: number, opts: ViewOptions = {}) {
   const columns = (r.resultColumns as ResultColumn[] | null) ?? null
   return {
-    ...queryRecordView(r),
+    ...queryRecordView(r, opts),
     columns,
     data: columns && r.resultRows ? rowsToObjects(columns, r.resultRows as unknown[][]) : null,
     data_row_limit: rowLimit,

@@ -27,7 +27,7 @@ export interface ChatClientOptions {
   retryBaseDelayMs?: number
   /** Longest wait between attempts; a longer Retry-After ends retrying (default 20 000 ms). */
   maxRetryDelayMs?: number
-  /** Largest response body accepted (default 4 MiB). */
+  /** Largest response body accepted (default 1 MiB: a plan is a few KB, and every byte is parsed on the event loop). */
   maxResponseBytes?: number
   organization?: string
   /** Extra headers (e.g. Azure's api-key, a gateway's routing header). */
@@ -63,7 +63,7 @@ export const CHAT_DEFAULTS = {
   maxRetries: 2,
   retryBaseDelayMs: 500,
   maxRetryDelayMs: 20_000,
-  maxResponseBytes: 4 * 1024 * 1024,
+  maxResponseBytes: 1024 * 1024,
 } as const
 
 export function abortError(signal: AbortSignal): Error {
@@ -124,7 +124,8 @@ export function retryAfterMs(headers: Headers | undefined, now = Date.now()): nu
 
 /** Removes anything that looks like a credential from provider text. */
 function redact(text: string, apiKey: string): string {
-  let t = text
+  // Provider text is clipped first: the clean-up never scans a large hostile body.
+  let t = text.slice(0, 4_000)
   if (apiKey.length >= 4) t = t.split(apiKey).join('[redacted]')
   return t.replace(/\b(sk|rk|pk)-[A-Za-z0-9_*-]{6,}/g, '[redacted]').replace(/Bearer\s+\S+/gi, 'Bearer [redacted]').slice(0, 300)
 }

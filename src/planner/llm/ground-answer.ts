@@ -4,6 +4,7 @@
 // for the model's single repair round: it names the problem and close names.
 import type { Catalog, CatalogDimension, FilterOp, GroupByItem, SemanticQuery, StructuredFilter, TimeGrain } from '../../../semantic/types'
 import { DATE_PARTS, TIME_GRAINS, type DatePart } from '../../../semantic/types'
+import { parseIsoInstant } from '../../../semantic/iso-time'
 import { PlanningError, type Plan } from '../planner'
 import { LIMITS, answerSchema, type Answer, type AnswerQuery } from './answer-schema'
 
@@ -126,9 +127,17 @@ function clamp01(n: number): number {
   return Number.isFinite(n) ? Math.min(1, Math.max(0, n)) : 0.5
 }
 
-function stripFence(s: string): string {
-  const m = /^\s*```[a-zA-Z]*\s*\n([\s\S]*?)\n?```\s*$/.exec(s)
-  return m ? m[1] : s
+/** The body of SQL wrapped in one ``` fence (with an optional language tag), else `s`; hand-written, linear. */
+export function stripFence(s: string): string {
+  const t = s.trim()
+  if (t.length < 6 || !t.startsWith('```') || !t.endsWith('```')) return s
+  let i = 3
+  for (let c = t.charCodeAt(i) | 0x20; i < t.length && c >= 0x61 && c <= 0x7a; c = t.charCodeAt(++i) | 0x20) { /* language tag */ }
+  const newline = t.indexOf('\n', i)
+  // Only whitespace may follow the tag on the opening line.
+  if (newline < 0 || newline > t.length - 3 || t.slice(i, newline).trim() !== '') return s
+  const body = t.slice(newline + 1, t.length - 3)
+  return body.endsWith('\n') ? body.slice(0, -1) : body
 }
 
 function groundQuery(q: AnswerQuery, catalog: Catalog, opts: GroundOptions): SemanticQuery {
@@ -234,9 +243,9 @@ function groundQuery(q: AnswerQuery, catalog: Catalog, opts: GroundOptions): Sem
   if (q.time_constraint) {
     const { start, end } = q.time_constraint
     const tc: { start?: string; end?: string } = {}
-    if (start) { if (isIsoDate(start)) tc.start = start; else issues.push({ path: 'query.time_constraint.start', issue: `"${clipName(start)}" is not an ISO date (YYYY-MM-DD) or timestamp` }) }
-    if (end) { if (isIsoDate(end)) tc.end = end; else issues.push({ path: 'query.time_constraint.end', issue: `"${clipName(end)}" is not an ISO date (YYYY-MM-DD) or timestamp` }) }
-    if (tc.start && tc.end && Date.parse(tc.start) > Date.parse(tc.end)) issues.push({ path: 'query.time_constraint', issue: 'start is after end' })
+    if (start) { if (isIsoDate(start)) tc.start = start; else issues.push({ path: 'query.time_constraint.start', issue: dateIssue(start) }) }
+    if (end) { if (isIsoDate(end)) tc.end = end; else issues.push({ path: 'query.time_constraint.end', issue: dateIssue(end) }) }
+    if (tc.start && tc.end && instantMs(tc.start) > instantMs(tc.end)) issues.push({ path: 'query.time_constraint', issue: 'start is after end' })
     if (tc.start || tc.end) timeConstraint = tc
   }
 
@@ -282,12 +291,20 @@ function clipName(s: string): string {
   return s.length > 60 ? s.slice(0, 57) + '...' : s
 }
 
-const ISO = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/
+/** A date or timestamp the compiler accepts: years 0001–9999, real days and times, offsets within ±14:00. */
 function isIsoDate(s: string): boolean {
-  if (!ISO.test(s)) return false
-  const [y, m, d] = s.slice(0, 10).split('-').map(Number)
-  const date = new Date(Date.UTC(y, m - 1, d))
-  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d
+  return parseIsoInstant(s).ok
+}
+
+function dateIssue(s: string): string {
+  const r = parseIsoInstant(s)
+  const why = r.ok || r.issue.startsWith('is not') ? '' : `: it ${r.issue}`
+  return `"${clipName(s)}" is not an ISO date (YYYY-MM-DD) or timestamp${why}`
+}
+
+function instantMs(s: string): number {
+  const r = parseIsoInstant(s)
+  return r.ok ? r.ms : NaN
 }
 
 type Scalar = string | number | boolean

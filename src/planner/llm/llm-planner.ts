@@ -84,7 +84,7 @@ function clip(s: string, max: number): string {
 /** Same error, with the usage so far attached (PlanningError's fields are readonly). */
 function withUsage(err: PlanningError, usage: LlmUsage | undefined): PlanningError {
   if (!usage || err.usage) return err
-  return new PlanningError(err.code, err.message, err.details, usage)
+  return new PlanningError(err.code, err.message, err.details, usage, err.modelOutput)
 }
 
 export function createLlmPlanner(options: LlmPlannerOptions): Planner {
@@ -192,7 +192,8 @@ export function createLlmPlanner(options: LlmPlannerOptions): Planner {
           throw err
         }
         if (reading.type === 'refusal') {
-          throw new PlanningError('llm_refused', `The LLM declined to plan this question: ${reading.text}`, [{ issue: 'refused' }], meter.get())
+          // Our own words for the client; the model's text only goes to history (admins).
+          throw new PlanningError('llm_refused', 'The LLM declined to plan this question. Ask about the metrics and dimensions of this connection, or rephrase the question.', [{ issue: 'refused' }], meter.get(), reading.text)
         }
         try {
           if (reading.type === 'invalid') throw new InvalidAnswerError(reading.error)

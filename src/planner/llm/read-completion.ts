@@ -16,32 +16,55 @@ export const PLAN_TOOL_NAME = 'submit_plan'
 /** Longest answer text considered: a plan is a few KB (raw SQL at most 20 000 characters). */
 export const MAX_ANSWER_CHARS = 100_000
 
-const REFUSAL_START = /^\s*(?:I['’]m sorry|I am sorry|Sorry\b|I (?:cannot|can['’]t|can not|won['’]t|will not|am unable|['’]m unable|am not able)|As an AI|I must decline|I refuse)/i
+const REFUSAL_START = /^(?:I['’]m sorry|I am sorry|Sorry\b|I (?:cannot|can['’]t|can not|won['’]t|will not|am unable|['’]m unable|am not able)|As an AI|I must decline|I refuse)/i
 
-/** The first balanced JSON object in `text` (string-aware), or undefined. */
-export function findJsonObject(text: string): string | undefined {
-  // At most a few candidate starts: each scan is linear, and text made of
-  // thousands of unbalanced braces must not turn this quadratic.
-  let tries = 0
-  for (let start = text.indexOf('{'); start >= 0 && tries < 16; start = text.indexOf('{', start + 1), tries++) {
+// Model output is untrusted text of up to MAX_ANSWER_CHARS characters, parsed
+// on the event loop: everything below is hand-written scanning whose total
+// work is linear in the text, with no regular expression over the whole text
+// (the one above only sees the first 80 characters). Failed JSON.parse calls
+// are costly (each builds an exception), so candidates are parsed only when
+// they look like JSON and at most MAX_PARSE_ATTEMPTS times per answer.
+const MAX_PARSE_ATTEMPTS = 16
+
+/** Parses `candidate` if it can be JSON and the attempt budget allows; undefined otherwise. */
+function tryParse(candidate: string, budget: { attempts: number }): { value: unknown } | undefined {
+  const first = candidate.charCodeAt(0)
+  const last = candidate.charCodeAt(candidate.length - 1)
+  // Only objects and arrays: a plan is an object, and `"x"`/`1` fences are prose.
+  if (!((first === 0x7b && last === 0x7d) || (first === 0x5b && last === 0x5d))) return undefined
+  if (budget.attempts <= 0) return undefined
+  budget.attempts--
+  try { return { value: JSON.parse(candidate) } } catch { return undefined }
+}
+
+/**
+ * The first balanced JSON object in `text` (string-aware), or undefined.
+ * Linear: at most MAX_PARSE_ATTEMPTS candidate starts, and all scans together
+ * read at most about three times the text.
+ */
+export function findJsonObject(text: string, budget = { attempts: MAX_PARSE_ATTEMPTS }): string | undefined {
+  let steps = 3 * text.length + 1_000
+  for (let start = text.indexOf('{'); start >= 0 && budget.attempts > 0 && steps > 0; start = text.indexOf('{', start + 1)) {
     let depth = 0
     let inString = false
     let escaped = false
-    for (let i = start; i < text.length; i++) {
-      const ch = text[i]
+    for (let i = start; i < text.length && steps > 0; i++, steps--) {
+      const ch = text.charCodeAt(i)
       if (inString) {
         if (escaped) escaped = false
-        else if (ch === '\\') escaped = true
-        else if (ch === '"') inString = false
+        else if (ch === 0x5c) escaped = true
+        else if (ch === 0x22) inString = false
         continue
       }
-      if (ch === '"') inString = true
-      else if (ch === '{') depth++
-      else if (ch === '}') {
+      if (ch === 0x22) inString = true
+      else if (ch === 0x7b) depth++
+      else if (ch === 0x7d) {
         depth--
         if (depth === 0) {
           const candidate = text.slice(start, i + 1)
-          try { JSON.parse(candidate); return candidate } catch { break }
+          steps -= candidate.length
+          if (tryParse(candidate, budget)) return candidate
+          break
         }
       }
     }
@@ -49,16 +72,43 @@ export function findJsonObject(text: string): string | undefined {
   return undefined
 }
 
+function isSpace(ch: number): boolean {
+  return ch === 0x20 || ch === 0x0a || ch === 0x0d || ch === 0x09 || ch === 0x0b || ch === 0x0c || ch === 0xa0 || ch === 0xfeff ||
+    ch === 0x1680 || (ch >= 0x2000 && ch <= 0x200a) || ch === 0x2028 || ch === 0x2029 || ch === 0x202f || ch === 0x205f || ch === 0x3000
+}
+
+/**
+ * The bodies of ``` fences, in order: an opening fence, an optional `json`
+ * tag, whitespace, then everything up to the next ```. Each body is read once.
+ */
+export function* fencedBlocks(text: string): Generator<string> {
+  let from = 0
+  for (;;) {
+    const open = text.indexOf('```', from)
+    if (open < 0) return
+    let i = open + 3
+    if (text.startsWith('json', i) || text.startsWith('JSON', i)) i += 4
+    while (i < text.length && isSpace(text.charCodeAt(i))) i++
+    const close = text.indexOf('```', i)
+    if (close < 0) return // unterminated: no later fence can close either
+    yield text.slice(i, close)
+    from = close + 3
+  }
+}
+
 /** JSON from model text: the whole text, else a fenced block, else the first balanced object. */
 export function extractJson(text: string): { value: unknown } | undefined {
   const trimmed = text.trim()
   if (!trimmed) return undefined
+  // Pure JSON (structured output): one attempt, whatever its shape.
   try { return { value: JSON.parse(trimmed) } } catch { /* not pure JSON */ }
-  const fence = /```(?:json|JSON)?\s*\n?([\s\S]*?)```/g
-  for (let m = fence.exec(trimmed); m; m = fence.exec(trimmed)) {
-    try { return { value: JSON.parse(m[1].trim()) } } catch { /* try next */ }
+  const budget = { attempts: MAX_PARSE_ATTEMPTS - 1 }
+  for (const body of fencedBlocks(trimmed)) {
+    if (budget.attempts <= 0) break
+    const found = tryParse(body.trim(), budget)
+    if (found) return found
   }
-  const obj = findJsonObject(trimmed)
+  const obj = findJsonObject(trimmed, budget)
   if (obj !== undefined) return { value: JSON.parse(obj) }
   return undefined
 }
@@ -92,6 +142,6 @@ export function readCompletion(completion: ChatCompletion): CompletionReading {
 
   const found = extractJson(raw)
   if (found) return { type: 'json', value: found.value, raw, toolCallId }
-  if (!fromTool && REFUSAL_START.test(raw)) return { type: 'refusal', text: clip(raw.trim(), 500) }
+  if (!fromTool && REFUSAL_START.test(raw.trimStart().slice(0, 80))) return { type: 'refusal', text: clip(raw.trim(), 500) }
   return { type: 'invalid', error: 'the answer is not valid JSON; answer with exactly one JSON object in the required format', raw, toolCallId }
 }

@@ -89,8 +89,9 @@ export async function summarizeWithLlm(input: LlmSummaryInput, options: Summariz
     const choice = completion.choices[0]
     const text = choice?.message?.content
     if (!choice || choice.message.refusal || choice.finish_reason === 'content_filter' || typeof text !== 'string') return null
-    // One paragraph of plain text: markup and control characters are removed, length bounded.
-    const clean = text.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '').replace(/[<>`*#]/g, '').replace(/\s+/g, ' ').trim()
+    // One paragraph of plain text: markup and control characters are removed, length bounded
+    // (clipped first, so the clean-up never scans more than a few times maxChars of model text).
+    const clean = text.slice(0, maxChars * 4).replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '').replace(/[<>`*#]/g, '').replace(/\s+/g, ' ').trim()
     if (!clean) return null
     const summary = clean.length > maxChars ? clean.slice(0, maxChars - 1).replace(/\s+\S*$/, '') + '…' : clean
     const u = completion.usage

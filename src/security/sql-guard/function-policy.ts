@@ -4,6 +4,15 @@
 // that run SQL given as text. Time-wasting functions (sleeps) are refused by
 // default but may be enabled per connection through `allowFunctions`.
 //
+// Catalog probes and server information are denied too: with raw SQL a
+// function like `to_regclass('other.secret')`, `has_table_privilege(...)`,
+// `version()` or `current_user` answers questions about what lies outside the
+// semantic layer (which tables exist, the login's rights on them, the
+// server's address and version). The allowed relations stay the only way to
+// name data. Postgres parses `current_user`, `session_user`, `user`,
+// `current_role`, `current_catalog` and `current_schema` as SQL value
+// functions, not calls: its walker reports them here under those names.
+//
 // Matching is case-insensitive on the function's own name (the last name
 // part) and on the dotted full name, so `"pg_catalog"."pg_read_file"` and
 // `PG_READ_FILE` are both caught.
@@ -30,10 +39,18 @@ const POSTGRES: Policy = {
     /^(query|table|cursor|schema|database)_to_xml/, 'copy', 'nextval', 'setval', 'currval', 'lastval',
     // ts_stat and ts_rewrite accept a query as text and run it.
     'ts_stat', 'ts_rewrite', /^http(_|$)/, 'txid_current', 'pg_current_xact_id',
+    // Catalog probes: existence (to_regclass, regclass('x')), rights, descriptions, ACLs.
+    /^to_reg/, /^reg(class|collation|config|dictionary|namespace|oper|operator|proc|procedure|role|type)$/,
+    /^has_\w*privilege$/, 'row_security_active', 'obj_description', 'col_description', 'shobj_description',
+    'format_type', 'acldefault', 'aclexplode', 'makeaclitem',
+    // Session and server information (current_date/time/timestamp excepted below).
+    /^current_/, 'session_user', 'user', 'system_user', 'version', 'unicode_version', 'icu_unicode_version',
+    'inet_server_addr', 'inet_server_port', 'inet_client_addr', 'inet_client_port', 'getdatabaseencoding',
+    /^txid_/, 'mxid_age',
   ],
   configurable: ['pg_sleep', 'pg_sleep_for', 'pg_sleep_until'],
-  // Harmless pg_* functions (COLLATION FOR (x) parses to pg_collation_for).
-  exceptions: ['pg_typeof', 'pg_size_pretty', 'pg_collation_for'],
+  // Harmless pg_* functions (COLLATION FOR (x) parses to pg_collation_for) and the current date and time.
+  exceptions: ['pg_typeof', 'pg_size_pretty', 'pg_collation_for', 'current_date', 'current_time', 'current_timestamp'],
   tableFunctions: ['generate_series', 'unnest', 'jsonb_array_elements', 'jsonb_array_elements_text', 'json_array_elements', 'json_array_elements_text', 'jsonb_each', 'json_each', 'jsonb_each_text', 'json_each_text', 'regexp_split_to_table', 'generate_subscripts'],
 }
 
@@ -44,13 +61,19 @@ const POLICIES: Record<DialectName, Policy> = {
     denied: [
       'load_file', 'get_lock', 'release_lock', 'release_all_locks', 'is_free_lock', 'is_used_lock',
       'master_pos_wait', 'source_pos_wait', 'wait_for_executed_gtid_set', 'wait_until_sql_thread_after_gtids',
-      'sys_exec', 'sys_eval', 'updatexml', 'extractvalue',
+      'sys_exec', 'sys_eval', 'updatexml', 'extractvalue', 'master_gtid_wait', 'binlog_gtid_pos',
+      // Session and server information (@@variables are refused by the lexer).
+      'version', 'database', 'schema', 'user', 'current_user', 'session_user', 'system_user', 'current_role',
+      'connection_id', 'last_insert_id', 'found_rows', 'row_count', 'roles_graphml', 'icu_version',
+      'ps_current_thread_id', 'ps_thread_id', /^sys\./,
+      // MariaDB sequences: nextval/setval write, lastval reads session state.
+      'nextval', 'setval', 'lastval',
     ],
     configurable: ['sleep', 'benchmark'],
     tableFunctions: [],
   },
   bigquery: {
-    denied: ['external_query', 'external_object_transform', /^vector_search$/, 'appends', 'changes'],
+    denied: ['external_query', 'external_object_transform', /^vector_search$/, 'appends', 'changes', 'session_user', 'current_user'],
     configurable: [],
     tableFunctions: ['unnest'],
   },
@@ -59,13 +82,25 @@ const POLICIES: Record<DialectName, Policy> = {
       /^system\$/, 'result_scan', 'identifier', 'table', 'get_ddl', 'build_scoped_file_url', 'build_stage_file_url',
       'get_presigned_url', 'get_stage_location', 'get_absolute_path', 'get_relative_path', 'infer_schema',
       'validate', 'validate_pipe_load', /^fl_/, 'to_file', 'query_history', /^snowflake\.cortex\./,
+      // Context functions: the user, role, account, region, database, warehouse, version, session...
+      /^current_/, 'last_query_id', 'last_transaction', /^is_(database_|application_)?role_in_session$/,
+      'is_granted_to_invoker_role', /^invoker_/, 'getvariable', 'all_user_names', 'policy_context',
     ],
     configurable: ['system$wait'],
+    exceptions: ['current_date', 'current_time', 'current_timestamp'],
     tableFunctions: ['flatten'],
   },
   mssql: {
     denied: [
       'openrowset', 'opendatasource', 'openquery', 'openxml', /^xp_/, /^sp_/, /^fn_/, 'pwdcompare', 'pwdencrypt',
+      // Catalog probes and metadata: OBJECT_ID, OBJECTPROPERTY, SERVERPROPERTY, COLUMNPROPERTY, HAS_PERMS_BY_NAME...
+      /^object/, /propert(y|yex)$/, /^has_/, /^is_(member|rolemember|srvrolemember)$/, 'permissions',
+      'col_name', 'col_length', 'index_col', 'type_id', 'type_name', 'schema_id', 'schema_name', 'stats_date',
+      /^file(group)?_(id|name|idex)$/, 'key_id', 'key_name', /^applock_/, /^ident_(current|seed|incr)$/, 'scope_identity',
+      // Session and server information (@@VERSION and the other @@ variables are refused by the lexer).
+      /^db_/, /^suser_/, 'user_name', 'user_id', 'user', 'current_user', 'session_user', 'system_user', 'original_login',
+      'original_db_name', 'database_principal_id', 'host_name', 'host_id', 'app_name', 'session_context', 'context_info',
+      'current_request_id', 'current_transaction_id', 'getansinull',
     ],
     configurable: [],
     tableFunctions: [],
@@ -79,6 +114,12 @@ const POLICIES: Record<DialectName, Policy> = {
       // The functional forms of IN accept a table name as their second argument.
       /^(global)?(not)?(null)?in$/, /^(global)?(not)?(null)?inignoreset$/,
       'catboostevaluate', 'addresstoline', 'addresstolinewithinlines', 'addresstosymbol', 'demangle',
+      // Session and server information: currentDatabase, currentUser, currentRoles, currentQueryID...
+      /^current/, 'version', 'revision', 'buildid', 'uptime', 'hostname', 'fqdn', 'database', 'user', 'authenticateduser',
+      /^enabled(roles|profiles)$/, /^default(roles|profiles)$/, /^getsetting/, /^getserversetting/, 'getmergetreesetting',
+      'getmacro', 'getserverport', 'tcpport', 'serveruuid', 'shardnum', 'shardcount', 'initialqueryid', 'queryid',
+      'initialquerystarttime', 'getoskernelversion', 'displayname', 'zookeepersessionuptime', 'getclienthttpheader',
+      /^filesystem/, 'globalvariable', 'timezone', 'servertimezone', 'connectionid', 'connection_id',
     ],
     configurable: ['sleep', 'sleepeachrow'],
     tableFunctions: [],
@@ -133,7 +174,7 @@ export class FunctionPolicy {
       return { allowed: false, reason: `the function ${shown} is not allowed on this connection` }
     }
     if (!this.enabled.has(name) && this.isDenied(name, full)) {
-      return { allowed: false, reason: `the function ${shown} is not allowed: it reaches outside the allowed relations or changes server state` }
+      return { allowed: false, reason: `the function ${shown} is not allowed: it reaches outside the allowed relations, reveals catalog or server information, or changes server state` }
     }
     if (position === 'from' && !this.policy.tableFunctions.includes(name)) {
       return { allowed: false, reason: `the table function ${shown} is not allowed in FROM; read the allowed relations instead` }

@@ -41,6 +41,25 @@ const STATEMENT_NAMES: Record<string, string> = {
   ReindexStmt: 'REINDEX', ClusterStmt: 'CLUSTER',
 }
 
+// SQL value functions are keywords, not calls: each is reported to the
+// function policy under its SQL name, so `current_user` and `current_user()`
+// meet the same rule. An op missing here is refused.
+const VALUE_FUNCTIONS: Record<string, string> = {
+  SVFOP_CURRENT_DATE: 'current_date', SVFOP_CURRENT_TIME: 'current_time', SVFOP_CURRENT_TIME_N: 'current_time',
+  SVFOP_CURRENT_TIMESTAMP: 'current_timestamp', SVFOP_CURRENT_TIMESTAMP_N: 'current_timestamp',
+  SVFOP_LOCALTIME: 'localtime', SVFOP_LOCALTIME_N: 'localtime', SVFOP_LOCALTIMESTAMP: 'localtimestamp',
+  SVFOP_LOCALTIMESTAMP_N: 'localtimestamp', SVFOP_CURRENT_ROLE: 'current_role', SVFOP_CURRENT_USER: 'current_user',
+  SVFOP_USER: 'user', SVFOP_SESSION_USER: 'session_user', SVFOP_CURRENT_CATALOG: 'current_catalog',
+  SVFOP_CURRENT_SCHEMA: 'current_schema',
+}
+
+// Object identifier types look a name up in the catalog: `'other.secret'::regclass`
+// says whether a table exists (and its OID) without reading it.
+const CATALOG_TYPES = new Set([
+  'regclass', 'regcollation', 'regconfig', 'regdictionary', 'regnamespace', 'regoper', 'regoperator', 'regproc',
+  'regprocedure', 'regrole', 'regtype',
+])
+
 const nodeType = (o: Obj): string | undefined => {
   const keys = Object.keys(o)
   return keys.length === 1 && /^[A-Z]/.test(keys[0]) ? keys[0] : undefined
@@ -74,6 +93,9 @@ class PgWalker {
       case 'FuncCall': return this.funcCall(n, scope, depth, 'expression')
       case 'RangeFunction': return this.rangeFunction(n, scope, depth)
       case 'CommonTableExpr': refuse('a CTE outside a WITH clause')
+      case 'SQLValueFunction': return this.valueFunction(n)
+      case 'ColumnRef': this.redshiftNiladic(n); break
+      case 'TypeName': this.typeName(n); break
     }
     this.fields(n, scope, depth)
   }
@@ -98,6 +120,7 @@ class PgWalker {
     const o = value as Obj
     if (Object.keys(o).length === 0) return
     if (nodeType(o)) return this.node(o, scope, depth)
+    if (key === 'typeName') this.typeName(o)
     if (INLINE_FIELDS.has(key)) return this.fields(o, scope, depth)
     if (key === 'intoClause') refuse('SELECT ... INTO creates a table; it is not allowed')
     refuse(`unsupported syntax (${key}) in a read-only query`)
@@ -159,6 +182,30 @@ class PgWalker {
     if (parts.length === 0) refuse('unexpected function name shape')
     this.functions.push({ parts, position })
     this.fields(n, scope, depth, ['funcname'])
+  }
+
+  private valueFunction(n: Obj): void {
+    const name = VALUE_FUNCTIONS[String(n.op)]
+    if (!name) refuse(`unsupported SQL value function (${show(String(n.op))})`)
+    this.functions.push({ parts: [{ value: name, quoted: false }], position: 'expression' })
+  }
+
+  /** Redshift's `current_user_id` is a function written without parentheses: the grammar sees a column. */
+  private redshiftNiladic(n: Obj): void {
+    if (this.dialect !== 'redshift') return
+    const fields = (n.fields as Obj[] | undefined) ?? []
+    const only = fields.length === 1 ? (fields[0].String as Obj | undefined)?.sval : undefined
+    if (typeof only === 'string' && only.toLowerCase() === 'current_user_id') {
+      this.functions.push({ parts: [{ value: only, quoted: false }], position: 'expression' })
+    }
+  }
+
+  private typeName(n: Obj): void {
+    const names = (n.names as Obj[] | undefined) ?? []
+    const last = (names[names.length - 1]?.String as Obj | undefined)?.sval
+    if (typeof last === 'string' && CATALOG_TYPES.has(last.toLowerCase())) {
+      refuse(`the type ${show(last)} looks up catalog objects by name; it is not allowed`)
+    }
   }
 
   private rangeFunction(n: Obj, scope: CteScope, depth: number): void {

@@ -236,7 +236,9 @@ describe('LLM planner: refusals and unanswerable questions', () => {
     llm.enqueue(reply.refusal("I'm sorry, I can't assist with that request."), reply.json(SALES_BY_REGION))
     const err = await planningError(planner().plan('drop all tables', retailCatalog(), [], ctx(), signal()))
     expect(err.code).toBe('llm_refused')
-    expect(err.message).toContain("can't assist")
+    // The model's words stay out of the message (a phishing channel); they travel apart, for history.
+    expect(err.message).not.toContain("can't assist")
+    expect(err.modelOutput).toContain("can't assist")
     expect(err.usage?.total_tokens).toBe(120)
     expect(llm.requests).toHaveLength(1)
   })

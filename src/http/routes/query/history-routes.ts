@@ -42,13 +42,17 @@ const cancelRoute = createRoute({
 
 export function registerHistoryRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi(listRoute, async (c) => {
-    const page = await c.get('services').history.list(c.get('principal')!, c.req.valid('query'))
-    return c.json({ data: page.data.map(queryRecordView), next_cursor: page.next_cursor }, 200)
+    const principal = c.get('principal')!
+    const page = await c.get('services').history.list(principal, c.req.valid('query'))
+    const opts = { modelOutput: principal.scopes.includes('*') }
+    return c.json({ data: page.data.map((r) => queryRecordView(r, opts)), next_cursor: page.next_cursor }, 200)
   })
   app.openapi(getRoute, async (c) => {
     const { history, config } = c.get('services')
-    const row = await history.get(c.get('principal')!, c.req.valid('param').id)
-    return c.json(queryDetailView(row, config.query.historyRows), 200)
+    const principal = c.get('principal')!
+    const row = await history.get(principal, c.req.valid('param').id)
+    // The model's own words kept with an error are for admins only.
+    return c.json(queryDetailView(row, config.query.historyRows, { modelOutput: principal.scopes.includes('*') }), 200)
   })
   app.openapi(deleteRoute, async (c) => {
     const { history, runner } = c.get('services')
