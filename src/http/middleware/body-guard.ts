@@ -1,5 +1,8 @@
 // Requests are checked before any route sees them:
 // - bodies must be JSON, at most `maxBytes`, valid UTF-8, and parse;
+// - a body must arrive within `timeoutMs` of the start of reading it: a client
+//   that trickles bytes is answered 408 and the connection closed, so it
+//   cannot hold a connection (and a request slot) for minutes;
 // - no string anywhere (body, path, query) may hold U+0000 or a lone UTF-16
 //   surrogate: the store cannot keep them and they only ever mean trouble.
 // The parsed body is cached on the request, so routes do not parse it again.
@@ -60,7 +63,22 @@ export const urlGuard = (): MiddlewareHandler<AppEnv> =>
     await next()
   }
 
-export const bodyGuard = (opts: { maxBytes: number }): MiddlewareHandler<AppEnv> => {
+/** The body, or a 408 (with Connection: close) when it is not all there within `timeoutMs`. */
+async function readBody(read: Promise<ArrayBuffer>, timeoutMs: number): Promise<ArrayBuffer> {
+  let timer: NodeJS.Timeout | undefined
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new AppError('request_timeout', `the request body did not arrive within ${timeoutMs} ms`,
+      [{ path: 'body', issue: 'timeout' }], { Connection: 'close' })), timeoutMs)
+  })
+  try {
+    return await Promise.race([read, deadline])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+export const bodyGuard = (opts: { maxBytes: number; timeoutMs?: number }): MiddlewareHandler<AppEnv> => {
+  const { timeoutMs = 30_000 } = opts
   const limit = bodyLimit({
     maxSize: opts.maxBytes,
     onError: () => { throw new AppError('payload_too_large', `request body exceeds ${opts.maxBytes} bytes`) },
@@ -79,7 +97,7 @@ export const bodyGuard = (opts: { maxBytes: number }): MiddlewareHandler<AppEnv>
     }
     return limit(c, async () => {
       if (isJson) {
-        const bytes = new Uint8Array(await c.req.arrayBuffer())
+        const bytes = new Uint8Array(await readBody(c.req.arrayBuffer(), timeoutMs))
         if (bytes.length > 0) {
           let text: string
           try {

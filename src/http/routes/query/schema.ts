@@ -4,7 +4,8 @@ export const QueryRequestSchema = z.object({
   question: z.string().trim().min(1).max(2000).openapi({ example: 'What were total sales last quarter?' }),
   connection_id: z.string().min(1).max(64).optional().openapi({ example: 'conn_xyz789' }),
   conversation_id: z.string().min(1).max(64).optional().openapi({ example: 'conv_abc123' }),
-  format: z.enum(['json', 'csv']).default('json'),
+  format: z.enum(['json', 'csv']).default('json')
+    .openapi({ description: "csv: an attachment `<query-id>.csv`; text cells starting with = + - @, tab or CR get a leading ' (formula injection)" }),
   max_rows: z.number().int().min(1).max(10_000_000).optional().openapi({ description: 'Capped by the connection limit; `truncated` tells when hit' }),
   async: z.boolean().optional().openapi({ description: 'Queue the query and answer 202 at once' }),
   webhook_url: z.string().url().max(2048).refine((u) => /^https?:\/\//i.test(u), 'must be an http(s) URL').optional()
@@ -53,7 +54,10 @@ export const QueryRecordSchema = z.object({
   row_count: z.number().int().nullable(),
   truncated: z.boolean(),
   execution_time_ms: z.number().int().nullable(),
-  error: z.any().nullable(),
+  error: z.any().nullable().openapi({
+    description: 'The error envelope of a failed or cancelled run. A job cancelled because the key or user that submitted it was revoked '
+      + '(or lost query:run) has code query_cancelled and a detail with issue credential_revoked; its webhook is never sent.',
+  }),
   usage: z.any().nullable(),
   summary: z.string().nullable(),
   explanation: z.string().nullable(),

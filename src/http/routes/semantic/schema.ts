@@ -17,6 +17,18 @@ const connectionId = z.string().min(1).max(64).optional().openapi({ description:
 const filter = z.union([z.string().max(4000), z.array(z.string().max(4000)).max(20)]).optional()
 const inputRef = z.union([z.string(), z.object({ name: z.string(), filter, alias: z.string().optional(), offset_window: z.string().optional(), offset_to_grain: z.enum(TIME_GRAINS).optional(), join_to_timespine: z.boolean().optional(), fill_nulls_with: z.number().optional() }).strict()])
 
+const measureRef = z.union([z.string().min(1).max(300), z.object({
+  name: z.string().min(1).max(300), filter, alias: z.string().optional(), join_to_timespine: z.boolean().optional(), fill_nulls_with: z.number().optional(),
+}).strict()])
+const ConversionParamsSchema = z.object({
+  base_measure: measureRef,
+  conversion_measure: measureRef,
+  entity: z.string().min(1).max(300),
+  calculation: z.enum(['conversions', 'conversion_rate']).optional(),
+  window: z.string().max(100).optional(),
+  constant_properties: z.array(z.object({ base_property: z.string().min(1).max(300), conversion_property: z.string().min(1).max(300) }).strict()).max(50).optional(),
+}).strict()
+
 export const MetricBodySchema = z.object({
   connection_id: connectionId,
   name,
@@ -34,7 +46,7 @@ export const MetricBodySchema = z.object({
     window: z.string().optional(),
     grain_to_date: z.enum(TIME_GRAINS).optional(),
     cumulative_type_params: z.object({ window: z.string().optional(), grain_to_date: z.enum(TIME_GRAINS).optional(), period_agg: z.enum(['first', 'last', 'average']).optional() }).strict().optional(),
-    conversion_type_params: z.any().optional(),
+    conversion_type_params: ConversionParamsSchema.optional(),
     join_to_timespine: z.boolean().optional(),
     fill_nulls_with: z.number().optional(),
   }).strict(),
