@@ -57,8 +57,19 @@ export interface Connector {
   introspect(opts?: { schemas?: string[] }): Promise<SchemaInfo>
   /** Rows in batches; pulling lazily gives backpressure down to the database. */
   stream(q: { sql: string; params: unknown[] }, o: StreamOptions): AsyncIterable<RowBatch>
+  /**
+   * What the login may do beyond reading (superuser, file access, write or DDL
+   * grants, ownership), from fixed catalog queries run in the connector's own
+   * read-only sessions. Connectors that cannot tell report `unknown`.
+   */
+  privileges?(): Promise<LoginPrivileges>
   close(): Promise<void>
 }
+
+/** One thing the login may do beyond reading; `message` names grants and objects, never secrets. */
+export interface PrivilegeFinding { code: string; message: string }
+/** `elevated`: at least one finding; `unknown`: the check could not tell (findings say why). */
+export interface LoginPrivileges { level: 'read_only' | 'elevated' | 'unknown'; findings: PrivilegeFinding[] }
 
 export type ConnectorErrorCode = 'auth_failed' | 'unreachable' | 'timeout' | 'cancelled' | 'query_failed' | 'permission_denied' | 'pool_exhausted' | 'invalid_config'
 
@@ -78,12 +89,38 @@ export class ConnectorError extends Error {
   }
 }
 
+/** One address a host name resolved to. */
+export interface ResolvedAddress { address: string; family: 4 | 6 }
+
+/**
+ * Resolves a host (name or IP literal) to the addresses a connection may use,
+ * each already checked against the service's network policy. Rejects with a
+ * `HostRefusedError` when the policy refuses an address, or an error with
+ * code `ENOTFOUND` when nothing resolves. Connectors call it for every new
+ * physical connection and connect to exactly the addresses it returns.
+ */
+export type HostResolver = (host: string) => Promise<ResolvedAddress[]>
+
+/** The network policy refused a host or one of its addresses; `message` says why (safe to show). */
+export class HostRefusedError extends Error {
+  readonly code = 'EHOSTREFUSED'
+  constructor(message: string) {
+    super(message)
+    this.name = 'HostRefusedError'
+  }
+}
+
 /** What a connector factory receives: decrypted config + credentials + options. */
 export interface ConnectorConfig {
   type: ConnectionType
   config: Record<string, unknown>
   credentials: Record<string, unknown>
   options?: ConnectorOptions
+  /**
+   * How the connector resolves host names (the service passes its network
+   * policy here). Without it, drivers resolve names themselves, unchecked.
+   */
+  resolveHost?: HostResolver
 }
 
 /** Per-connection tuning; every field optional, defaults in connectors/shared/options.ts. */

@@ -5,12 +5,13 @@ import type { PGlite } from '@electric-sql/pglite'
 import type { DialectName } from '../semantic/types'
 import { createClickhouseConnector } from './clickhouse/connector'
 import { connectionConfigSchemas } from './config-schemas'
-import { CONNECTION_TYPES, ConnectorError, type ConnectionType, type Connector, type ConnectorConfig, type RowBatch, type SchemaInfo, type StreamOptions } from './connector'
+import { CONNECTION_TYPES, ConnectorError, type ConnectionType, type Connector, type ConnectorConfig, type LoginPrivileges, type RowBatch, type SchemaInfo, type StreamOptions } from './connector'
 import { createMysqlConnector } from './mysql/connector'
 import { createPgliteConnector } from './pglite/connector'
 import { createPostgresConnector } from './postgres/connector'
 import { createRedshiftConnector } from './redshift/connector'
 import { parseConnection } from './shared/parse-config'
+import { uncheckedPrivileges } from './shared/privileges'
 
 export { connectionConfigSchemas, validateConnectionConfig, type ConfigIssue, type ConfigValidation, type ConnectionSchemas } from './config-schemas'
 
@@ -60,6 +61,10 @@ function lazyConnector(type: ConnectionType, load: () => Promise<Connector>): Co
         yield* (await get()).stream(q, o)
       },
     }),
+    async privileges(): Promise<LoginPrivileges> {
+      const c = await get()
+      return c.privileges ? c.privileges() : uncheckedPrivileges(`the ${type} connector does not check its login's privileges`)
+    },
     async close() {
       if (closed) return
       closed = true

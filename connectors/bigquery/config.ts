@@ -1,6 +1,7 @@
 // BigQuery connection settings as the Connections API accepts them.
 // `config` is stored in clear; `credentials` is write-only and encrypted.
 import { z } from 'zod'
+import { endpointUrl } from '../shared/config-fields'
 
 /** 10 GiB: a query that would bill more fails instead of running. */
 export const DEFAULT_MAXIMUM_BYTES_BILLED = 10 * 1024 ** 3
@@ -22,7 +23,7 @@ export const bigqueryConfigSchema = z
      * API root when it is not https://bigquery.googleapis.com (Private Service
      * Connect, a regional endpoint). The host is subject to the host policy.
      */
-    api_endpoint: z.string().url().optional(),
+    api_endpoint: endpointUrl.optional(),
   })
   .strict()
 

@@ -17,6 +17,7 @@ import { parseConnection } from '../shared/parse-config'
 import { DEFAULT_MAXIMUM_BYTES_BILLED, bigqueryConfigSchema, bigqueryCredentialsSchema, parseServiceAccount, type BigQueryConfig, type BigQueryCredentials } from './config'
 import { toConnectorError } from './errors'
 import { introspectBigQuery } from './introspect'
+import { bigqueryPrivileges } from './privileges'
 import { buildQueryParameters } from './params'
 import { columnOf, convertRow, type BqField } from './values'
 
@@ -137,6 +138,7 @@ export function createBigQueryConnector(cfg: ConnectorConfig): Connector {
       return introspectBigQuery({ projectId: config.project_id, datasets, query: (sql) => collect(sql, Math.max(options.timeoutMs, INTROSPECT_TIMEOUT_MS)) })
     },
     stream,
+    privileges: bigqueryPrivileges,
     async close() {
       closed = true
     },

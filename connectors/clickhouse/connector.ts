@@ -4,11 +4,14 @@
 // no query parameters); every query is tagged with a query_id so it can be
 // stopped with KILL QUERY — closing the HTTP request alone does not stop it.
 import { randomUUID } from 'node:crypto'
+import http from 'node:http'
+import https from 'node:https'
 import { ClickHouseLogLevel, createClient, type ClickHouseClient, type ClickHouseSettings, type Row } from '@clickhouse/client'
 import { ConnectorError, type Column, type Connector, type ConnectorConfig, type RowBatch, type SchemaInfo, type StreamOptions } from '../connector'
 import { streamBatches, type RowSource } from '../shared/batches'
 import type { QueryLifetime } from '../shared/lifetime'
 import { Gate } from '../shared/gate'
+import { lookupVia } from '../shared/network'
 import { resolveOptions } from '../shared/options'
 import { parseConnection } from '../shared/parse-config'
 import { bindPlaceholders, PlaceholderError, utcDateTime } from '../shared/placeholders'
@@ -16,6 +19,7 @@ import { ChunkReader } from '../shared/readable'
 import { clickhouseConfigSchema, clickhouseCredentialsSchema } from './config'
 import { chErrorCode, mapChError } from './errors'
 import { introspectClickhouse } from './introspect'
+import { clickhousePrivileges } from './privileges'
 import { chCodec, exceptionLine, unescapeTsv, type ChColumnCodec } from './types'
 
 /** Extra time for max_execution_time (whole seconds, checked between blocks) before our own timer kills. */
@@ -86,6 +90,14 @@ export function createClickhouseConnector(cfg: ConnectorConfig, internals: Click
   const port = config.port ?? (tls ? 8443 : 8123)
   const hostPart = config.host.includes(':') && !config.host.startsWith('[') ? `[${config.host}]` : config.host
   const url = new URL(`${tls ? 'https' : 'http'}://${hostPart}:${port}`)
+  // With a resolver (the service's network policy), sockets come from our own
+  // agent whose lookup resolves and checks the host for every new socket;
+  // the URL keeps the name, so TLS verifies it and sends it as SNI.
+  const lookup = cfg.resolveHost && lookupVia(cfg.resolveHost)
+  const agent = (maxSockets: number) => !lookup ? undefined : tls
+    ? new https.Agent({ keepAlive: true, maxSockets, lookup, ...(config.ssl_ca && { ca: config.ssl_ca }) })
+    : new http.Agent({ keepAlive: true, maxSockets, lookup })
+  const mainAgent = agent(options.poolMax)
   const client: ClickHouseClient = createClient({
     url,
     pathname: config.path,
@@ -102,15 +114,18 @@ export function createClickhouseConnector(cfg: ConnectorConfig, internals: Click
     log: { level: ClickHouseLogLevel.OFF },
     tls: tls && config.ssl_ca ? { ca_cert: Buffer.from(config.ssl_ca) } : undefined,
     clickhouse_settings: internals.profileSettings,
+    ...(mainAgent && { http_agent: mainAgent }),
   })
   // KILL QUERY goes through its own small client: the main one's sockets may
   // all be busy with the very queries we need to stop.
   let control: ClickHouseClient | undefined
+  let controlAgent: http.Agent | undefined
   const controlClient = () => (control ??= createClient({
     url, pathname: config.path, username: config.user, password: credentials.password ?? '', database: config.database,
     application: 'nexatron-control', max_open_connections: 2, request_timeout: 10_000,
     keep_alive: { enabled: true, idle_socket_ttl: 1_000 }, log: { level: ClickHouseLogLevel.OFF },
     tls: tls && config.ssl_ca ? { ca_cert: Buffer.from(config.ssl_ca) } : undefined,
+    ...((controlAgent = agent(2)) && { http_agent: controlAgent }),
   }))
   const gate = new Gate(options.poolMax, 'clickhouse')
   let readonlyLevel: Promise<ReadonlyLevel> | undefined
@@ -183,6 +198,23 @@ export function createClickhouseConnector(cfg: ConnectorConfig, internals: Click
       const level = await detectReadonly()
       return introspectClickhouse((sql) => tsv(sql, INTROSPECT_TIMEOUT_MS, chQuerySettings(level, INTROSPECT_TIMEOUT_MS)), databases, chString)
     })
+  }
+
+  /** The profile's readonly level and, where the server has SQL access control, SHOW GRANTS. */
+  async function privileges() {
+    return withSlot(INTROSPECT_TIMEOUT_MS, async () => {
+      const level = await detectReadonly()
+      const settings = chQuerySettings(level, INTROSPECT_TIMEOUT_MS)
+      return clickhousePrivileges(level, async (role) => {
+        try {
+          return (await tsv(role ? `SHOW GRANTS FOR ${role}` : 'SHOW GRANTS', INTROSPECT_TIMEOUT_MS, settings)).map((r) => r[0] ?? '')
+        } catch (err) {
+          // 62 SYNTAX_ERROR: a server without SQL access control (before 20.x) has no SHOW GRANTS.
+          if (!role && chErrorCode(err) === 62) return null
+          throw err
+        }
+      })
+    }, true)
   }
 
   async function open(sql: string, params: unknown[], o: StreamOptions, life: QueryLifetime): Promise<RowSource> {
@@ -298,11 +330,14 @@ export function createClickhouseConnector(cfg: ConnectorConfig, internals: Click
     test,
     introspect,
     stream,
+    privileges,
     async close() {
       if (closed) return
       closed = true
       await client.close().catch(() => {})
       await control?.close().catch(() => {})
+      mainAgent?.destroy()
+      controlAgent?.destroy()
     },
   }
 }

@@ -1,15 +1,19 @@
 // SQL Server / Azure SQL connection settings as the Connections API accepts them.
 // `config` is stored in clear; `credentials` is write-only and encrypted.
 import { z } from 'zod'
+import { host } from '../shared/config-fields'
 
 export const mssqlConfigSchema = z
   .object({
-    /** Host name or address (subject to the host policy). */
-    host: z.string().trim().min(1).max(253),
+    /**
+     * Host name or address (subject to the host policy). A named instance goes
+     * in `instance_name`, never as `host\instance`.
+     */
+    host,
     /** TCP port; default 1433. Ignored when instance_name is set (SQL Browser resolves it). */
     port: z.number().int().min(1).max(65535).optional(),
     /** Named instance, resolved through the SQL Server Browser service (UDP 1434). */
-    instance_name: z.string().trim().min(1).max(128).optional(),
+    instance_name: z.string().trim().min(1).max(16).regex(/^[A-Za-z0-9_$#&-]+$/, 'an instance name: letters, digits, "_", "$", "#", "&" and "-"').optional(),
     database: z.string().trim().min(1).max(128),
     /** TLS for the whole session; default true (Azure SQL requires it). */
     encrypt: z.boolean().default(true),

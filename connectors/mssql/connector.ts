@@ -9,16 +9,20 @@
 // a second read-only layer under the login's SELECT-only grants. The streaming
 // rules (batches, row cap, time limit, pool slot) are the shared ones in
 // connectors/shared.
+import { createRequire } from 'node:module'
+import type net from 'node:net'
 import sql from 'mssql'
-import { ConnectorError, type Connector, type ConnectorConfig, type RowBatch, type SchemaInfo, type StreamOptions } from '../connector'
+import { ConnectorError, type Connector, type ConnectorConfig, type HostResolver, type RowBatch, type SchemaInfo, type StreamOptions } from '../connector'
 import { streamBatches, type RowSource } from '../shared/batches'
 import { Gate } from '../shared/gate'
+import { connectResolved, lookupVia } from '../shared/network'
 import { resolveOptions, type ResolvedOptions } from '../shared/options'
 import { parseConnection } from '../shared/parse-config'
 import { ChunkReader } from '../shared/readable'
 import { mssqlConfigSchema, mssqlCredentialsSchema, type MssqlConfig, type MssqlCredentials } from './config'
 import { toConnectorError } from './errors'
 import { introspectMssql } from './introspect'
+import { mssqlPrivileges } from './privileges'
 import { paramOf } from './params'
 import { convertRow, planColumn, type ColumnPlan, type MssqlColumn } from './values'
 
@@ -27,23 +31,50 @@ const INTROSPECT_TIMEOUT_MS = 120_000
 /** How long we wait for a cancelled request to end before giving its connection back anyway. */
 const SETTLE_MS = 2_000
 
+/** tedious's SQL Server Browser client (UDP 1434), which takes a `lookup`; not in its typed exports. */
+type InstanceLookup = (o: { server: string; instanceName: string; timeout: number; signal: AbortSignal; lookup?: net.LookupFunction }) => Promise<number>
+const loadInstanceLookup = () => (createRequire(import.meta.url)('tedious/lib/instance-lookup') as { instanceLookup: InstanceLookup }).instanceLookup
+
 export function createMssqlConnector(cfg: ConnectorConfig): Connector {
   const { config, credentials } = parseConnection('mssql', cfg, { config: mssqlConfigSchema, credentials: mssqlCredentialsSchema })
   const options = resolveOptions(cfg.options)
-  const pool = new sql.ConnectionPool(poolConfig(config, credentials, options))
-  // mssql emits pool-level errors (e.g. a broken idle connection); they
-  // surface on the next query, so an unhandled 'error' must not crash us.
-  pool.on('error', () => {})
+  const resolveHost = cfg.resolveHost
+  // Built on first use: with a resolver and a named instance, the Browser
+  // lookup (which picks the port) goes through the resolver first.
+  let pool: sql.ConnectionPool | undefined
   // At most pool_max queries at once, each waiting at most acquire_timeout_ms:
   // the driver's own pool queues without bound.
   const gate = new Gate(options.poolMax, 'mssql')
   let connecting: Promise<sql.ConnectionPool> | undefined
   let closed = false
 
+  async function openPool(): Promise<sql.ConnectionPool> {
+    if (!pool) {
+      let port: number | undefined
+      if (resolveHost && config.instance_name) {
+        // The UDP probe goes only to addresses the policy allows.
+        try {
+          port = await loadInstanceLookup()({
+            server: config.host, instanceName: config.instance_name, timeout: Math.min(options.connectTimeoutMs, 5_000),
+            signal: AbortSignal.timeout(options.connectTimeoutMs), lookup: lookupVia(resolveHost),
+          })
+        } catch (err) {
+          throw Object.assign(new Error(`instance lookup failed: ${(err as Error).message}`), { code: 'EINSTLOOKUP', cause: err })
+        }
+      }
+      if (closed) throw new ConnectorError('invalid_config', 'mssql', 'this connector has been closed')
+      pool = new sql.ConnectionPool(poolConfig(config, credentials, options, resolveHost, port))
+      // mssql emits pool-level errors (e.g. a broken idle connection); they
+      // surface on the next query, so an unhandled 'error' must not crash us.
+      pool.on('error', () => {})
+    }
+    return pool.connect()
+  }
+
   /** Connects lazily; a failed connect is retried on the next call. */
   function ready(): Promise<sql.ConnectionPool> {
     if (closed) return Promise.reject(new ConnectorError('invalid_config', 'mssql', 'this connector has been closed'))
-    connecting ??= pool.connect().catch((err: unknown) => {
+    connecting ??= openPool().catch((err: unknown) => {
       connecting = undefined
       throw err
     })
@@ -140,18 +171,21 @@ export function createMssqlConnector(cfg: ConnectorConfig): Connector {
       return introspectMssql({ schemas: opts?.schemas, query: (text, params) => collect(text, params, Math.max(options.timeoutMs, INTROSPECT_TIMEOUT_MS)) })
     },
     stream,
+    privileges: () => mssqlPrivileges((text) => collect(text, [], Math.max(options.timeoutMs, INTROSPECT_TIMEOUT_MS))),
     async close() {
       if (closed) return
       closed = true
-      await pool.close().catch(() => {})
+      await pool?.close().catch(() => {})
     },
   }
 }
 
-function poolConfig(config: MssqlConfig, credentials: MssqlCredentials, options: ResolvedOptions): sql.config {
+function poolConfig(config: MssqlConfig, credentials: MssqlCredentials, options: ResolvedOptions, resolveHost?: HostResolver, browserPort?: number): sql.config {
+  // A named instance's port, when we looked it up ourselves (through the resolver).
+  const instance = browserPort === undefined ? config.instance_name : undefined
   return {
     server: config.host,
-    ...(config.port && !config.instance_name && { port: config.port }),
+    ...(browserPort !== undefined ? { port: browserPort } : config.port && !config.instance_name && { port: config.port }),
     database: config.database,
     user: credentials.username,
     password: credentials.password,
@@ -170,7 +204,14 @@ function poolConfig(config: MssqlConfig, credentials: MssqlCredentials, options:
       encrypt: config.encrypt,
       trustServerCertificate: config.trust_server_certificate,
       readOnlyIntent: config.read_only_intent,
-      ...(config.instance_name && { instanceName: config.instance_name }),
+      ...(instance && { instanceName: instance }),
+      // Every new connection (and a redirect to another server) resolves the
+      // host through the resolver and connects to a checked address; TLS
+      // still verifies the configured name.
+      ...(resolveHost && {
+        connector: ((o: { host: string; port: number; localAddress?: string }, _lookup: unknown, signal?: AbortSignal) =>
+          connectResolved(o, resolveHost, signal)) as unknown as () => Promise<net.Socket>,
+      }),
       appName: 'Nexatron',
       useUTC: true,
       enableArithAbort: true,

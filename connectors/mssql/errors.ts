@@ -1,6 +1,7 @@
 // mssql / tedious errors -> ConnectorError. SQL Server's messages are safe to
 // show; the raw error objects are not passed on (they can hold the config).
 import { ConnectorError, type ConnectorErrorCode } from '../connector'
+import { policyRefusal } from '../shared/errors'
 
 interface MssqlErrorLike {
   name?: string
@@ -39,6 +40,8 @@ export function classifyMssqlError(err: unknown): ConnectorErrorCode {
 
 export function toConnectorError(err: unknown): ConnectorError {
   if (err instanceof ConnectorError) return err
+  const refused = policyRefusal('mssql', err)
+  if (refused) return refused
   const e = flatten(err)
   const code = classifyMssqlError(err)
   const detail = (e.message ?? 'unknown error').split('\n')[0].slice(0, 500)

@@ -2,18 +2,22 @@
 // Each query: one SET that makes the session read-only and sets the server's
 // own time limit and row cap, START TRANSACTION READ ONLY, the statement
 // (multi-statements are off at the protocol level), ROLLBACK.
+import net from 'node:net'
 import mysql from 'mysql2'
 import type { FieldPacket, PoolConnection, PoolOptions, SslOptions, TypeCast } from 'mysql2'
 import { ConnectorError, type Column, type Connector, type ConnectorConfig, type RowBatch, type SchemaInfo, type StreamOptions } from '../connector'
 import { streamBatches, type RowSource } from '../shared/batches'
 import { Gate } from '../shared/gate'
+import { lookupVia } from '../shared/network'
 import { resolveOptions } from '../shared/options'
 import { parseConnection } from '../shared/parse-config'
 import { bindPlaceholders, PlaceholderError, utcDateTime } from '../shared/placeholders'
 import { ChunkReader } from '../shared/readable'
+import { plainTcpAuthPlugins } from './auth'
 import { mysqlConfigSchema, mysqlCredentialsSchema } from './config'
 import { mapMysqlError } from './errors'
 import { introspectMysql } from './introspect'
+import { mysqlPrivileges } from './privileges'
 import { mysqlCodec, type MysqlColumnCodec } from './types'
 
 /** Every value arrives as raw bytes; types.ts decides per column. */
@@ -84,6 +88,7 @@ export function createMysqlConnector(cfg: ConnectorConfig): Connector {
     rejectUnauthorized: config.ssl !== 'require',
     verifyIdentity: config.ssl === 'verify-full',
   }
+  const lookup = cfg.resolveHost && lookupVia(cfg.resolveHost)
   const connection: PoolOptions = {
     host: config.host,
     port: config.port,
@@ -101,6 +106,19 @@ export function createMysqlConnector(cfg: ConnectorConfig): Connector {
     charset: 'UTF8MB4_UNICODE_CI',
     enableKeepAlive: true,
     connectAttributes: { program_name: 'nexatron' },
+    // Without TLS, never send the password encrypted with a key the server supplies (see auth.ts).
+    ...(!ssl && { authPlugins: plainTcpAuthPlugins() }),
+    // Each new connection resolves the host through the policy and connects to
+    // the checked address; TLS still verifies the configured name (mysql2 uses
+    // config.host for servername).
+    ...(lookup && {
+      stream: () => {
+        const socket = net.connect({ host: config.host, port: config.port, lookup })
+        socket.setNoDelay(true)
+        socket.once('connect', () => socket.setKeepAlive(true))
+        return socket
+      },
+    }),
   }
   const pool = mysql.createPool({
     ...connection,
@@ -170,6 +188,15 @@ export function createMysqlConnector(cfg: ConnectorConfig): Connector {
       // Pooled sessions keep the last query's row cap: reset it for catalog reads.
       await run(conn, `SET ${f.timeoutSet(INTROSPECT_TIMEOUT_MS)}, SESSION sql_select_limit = DEFAULT`)
       return introspectMysql((sql, params) => run<Record<string, unknown>[]>(conn, sql, params, true), schemas, f.mariadb)
+    })
+  }
+
+  /** SHOW GRANTS (and SHOW GRANTS FOR the login's roles) in a read-only session. */
+  async function privileges() {
+    return withConnection(async (conn) => {
+      const f = await detect(conn)
+      await run(conn, `SET SESSION ${f.readOnlyVar} = 1, ${f.timeoutSet(INTROSPECT_TIMEOUT_MS)}`)
+      return mysqlPrivileges(async (sql) => (await run<unknown[][]>(conn, sql)).map((r) => String(r[0])))
     })
   }
 
@@ -263,6 +290,7 @@ export function createMysqlConnector(cfg: ConnectorConfig): Connector {
     test,
     introspect,
     stream,
+    privileges,
     async close() {
       if (closed) return
       closed = true

@@ -42,6 +42,9 @@ export function mapMysqlError(dialect: ConnectionType, err: unknown, timeoutMs: 
     case 2006:
       return new ConnectorError('unreachable', dialect, 'lost the connection to the database server', err)
   }
+  if ((err as { passwordRefused?: boolean } | null)?.passwordRefused) {
+    return new ConnectorError('auth_failed', dialect, msg, err)
+  }
   if (e.code === 'HANDSHAKE_NO_SSL_SUPPORT') {
     return new ConnectorError('invalid_config', dialect, 'the server does not accept TLS connections; set config.ssl to "disable" to connect without TLS', err)
   }

@@ -169,6 +169,9 @@ export function createPgliteConnector(init: PgliteConnectorInit | ConnectorConfi
     test,
     introspect,
     stream,
+    // The embedded database is Nexatron's own (the demo warehouse, rebuilt at
+    // start) and every session is read-only: there is no customer login to vet.
+    privileges: async () => ({ level: 'read_only' as const, findings: [] }),
     async close() {
       if (closed) return
       closed = true

@@ -1,11 +1,11 @@
 // PostgreSQL connection settings as the Connections API accepts them.
 // `config` is stored in clear; `credentials` is write-only and encrypted.
 import { z } from 'zod'
-import { host, objectName, password, pem, port, sslMode } from '../shared/config-fields'
+import { hostOrSocketDir, objectName, password, pem, port, sslMode } from '../shared/config-fields'
 
 export const postgresConfigSchema = z.object({
-  /** Server host name or IP address. */
-  host,
+  /** Server host name or IP address (or a Unix socket directory, when NEXATRON_ALLOW_SOCKET_HOSTS=true). */
+  host: hostOrSocketDir,
   /** TCP port (default 5432). */
   port: port(5432),
   /** Database to connect to. */

@@ -5,6 +5,7 @@ import { parseConnection } from '../shared/parse-config'
 import { tlsOptions } from '../shared/tls'
 import { postgresConfigSchema, postgresCredentialsSchema } from './config'
 import { introspectPostgres } from './introspect'
+import { postgresPrivileges } from './privileges'
 import { createPgFamilyConnector, pgVersion } from './pg-family'
 
 export function createPostgresConnector(cfg: ConnectorConfig): Connector {
@@ -22,7 +23,9 @@ export function createPostgresConnector(cfg: ConnectorConfig): Connector {
     },
     options: resolveOptions(cfg.options),
     introspect: introspectPostgres,
+    privileges: postgresPrivileges,
     defaultSchemas: config.schemas,
     version: pgVersion,
+    resolveHost: cfg.resolveHost,
   })
 }

@@ -3,6 +3,7 @@
 import { ConnectorError, type ConnectionType } from '../connector'
 import { messageOf, networkError, queryFailed } from '../shared/errors'
 import { timeoutError, cancelledError, type QueryLifetime } from '../shared/lifetime'
+import { CLEARTEXT_REFUSED } from './strict-client'
 
 function sqlState(err: unknown): string | undefined {
   if (err && typeof err === 'object' && 'code' in err) {
@@ -42,6 +43,9 @@ export function mapPgError(dialect: ConnectionType, err: unknown, timeoutMs: num
     }
     if (state.startsWith('08')) return new ConnectorError('unreachable', dialect, `lost the connection to the database server: ${msg}`, err)
     return queryFailed(dialect, err)
+  }
+  if ((err as { code?: unknown } | null)?.code === CLEARTEXT_REFUSED) {
+    return new ConnectorError('auth_failed', dialect, 'refused to send the password: the server asked for it in clear text over a connection without TLS; turn on config.ssl', err)
   }
   const net = networkError(dialect, err)
   if (net) return net

@@ -4,15 +4,17 @@
 // statement only, rows fetched batch by batch as the consumer pulls).
 import pg from 'pg'
 import Cursor from 'pg-cursor'
-import { ConnectorError, type Column, type ConnectionType, type Connector, type RowBatch, type SchemaInfo, type StreamOptions } from '../connector'
+import { ConnectorError, type Column, type ConnectionType, type Connector, type HostResolver, type LoginPrivileges, type RowBatch, type SchemaInfo, type StreamOptions } from '../connector'
 import type { DialectName } from '../../semantic/types'
 import { streamBatches, type RowSource } from '../shared/batches'
 import { Gate } from '../shared/gate'
 import type { QueryLifetime } from '../shared/lifetime'
+import { lookupVia, pinnedSocket } from '../shared/network'
 import type { ResolvedOptions } from '../shared/options'
 import type { SqlRunner } from '../shared/schema-info'
 import { cancelBackend } from './cancel'
 import { mapPgError } from './errors'
+import { StrictClient } from './strict-client'
 import { pgColumn, pgParser } from './types'
 
 export interface PgFamilySpec {
@@ -22,10 +24,14 @@ export interface PgFamilySpec {
   client: pg.ClientConfig
   options: ResolvedOptions
   introspect(run: SqlRunner, schemas: string[] | undefined): Promise<SchemaInfo>
+  /** What the login may do beyond reading, from the engine's catalogs (see privileges.ts). */
+  privileges(run: SqlRunner): Promise<LoginPrivileges>
   /** Default schemas for introspect() when the caller names none. */
   defaultSchemas?: string[]
   /** Human version from `SELECT version()`. */
   version(versionText: string): string
+  /** Resolves (and checks) the host for every new connection; see ConnectorConfig.resolveHost. */
+  resolveHost?: HostResolver
 }
 
 /** Every value reaches us as the server's text: types.ts parses it. */
@@ -44,14 +50,19 @@ export function pgVersion(text: string): string {
 
 export function createPgFamilyConnector(spec: PgFamilySpec): Connector {
   const { type, options } = spec
+  const lookup = spec.resolveHost && lookupVia(spec.resolveHost)
   const clientConfig: pg.ClientConfig = {
     ...spec.client,
     application_name: 'nexatron',
     connectionTimeoutMillis: options.connectTimeoutMs,
     keepAlive: true,
+    // Each new connection resolves the host through the policy and connects
+    // to the checked address; TLS still verifies the configured name.
+    ...(lookup && { stream: () => pinnedSocket(lookup) }),
   }
   const pool = new pg.Pool({
     ...clientConfig,
+    Client: StrictClient,
     max: options.poolMax,
     idleTimeoutMillis: options.idleMs,
     allowExitOnIdle: true,
@@ -100,6 +111,11 @@ export function createPgFamilyConnector(spec: PgFamilySpec): Connector {
       spec.introspect(async (sql, params) => (await c.query(sql, params)).rows as Record<string, unknown>[], schemas))
   }
 
+  async function privileges(): Promise<LoginPrivileges> {
+    return withReadOnlyClient(INTROSPECT_TIMEOUT_MS, (c) =>
+      spec.privileges(async (sql, params) => (await c.query(sql, params)).rows as Record<string, unknown>[]))
+  }
+
   async function open(sql: string, params: unknown[], o: StreamOptions): Promise<RowSource> {
     ensureOpen()
     const client = await pool.connect()
@@ -138,7 +154,7 @@ export function createPgFamilyConnector(spec: PgFamilySpec): Connector {
           resolve(rows)
         })
       }),
-      cancel: () => cancelBackend(clientConfig, key, Math.min(options.connectTimeoutMs, 5_000)),
+      cancel: () => cancelBackend(clientConfig, key, Math.min(options.connectTimeoutMs, 5_000), lookup),
       close: async (discard) => {
         if (released) return
         released = true
@@ -173,6 +189,7 @@ export function createPgFamilyConnector(spec: PgFamilySpec): Connector {
     test,
     introspect,
     stream,
+    privileges,
     async close() {
       if (closed) return
       closed = true

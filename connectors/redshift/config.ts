@@ -1,11 +1,11 @@
 // Amazon Redshift (provisioned or Serverless) connection settings.
 // `config` is stored in clear; `credentials` is write-only and encrypted.
 import { z } from 'zod'
-import { host, objectName, password, pem, port, sslMode } from '../shared/config-fields'
+import { hostOrSocketDir, objectName, password, pem, port, sslMode } from '../shared/config-fields'
 
 export const redshiftConfigSchema = z.object({
   /** Cluster or workgroup endpoint, e.g. `examplecluster.abc123.us-west-2.redshift.amazonaws.com`. */
-  host,
+  host: hostOrSocketDir,
   /** TCP port (default 5439). */
   port: port(5439),
   /** Database to connect to (e.g. `dev`). */

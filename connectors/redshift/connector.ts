@@ -7,6 +7,7 @@ import { parseConnection } from '../shared/parse-config'
 import { tlsOptions } from '../shared/tls'
 import { redshiftConfigSchema, redshiftCredentialsSchema } from './config'
 import { introspectRedshift, type RedshiftIntrospectOptions } from './introspect'
+import { redshiftPrivileges } from './privileges'
 
 /** `... Redshift 1.0.54899` → `Redshift 1.0.54899` (Postgres' own string otherwise). */
 export function redshiftVersion(text: string): string {
@@ -29,7 +30,9 @@ export function createRedshiftConnector(cfg: ConnectorConfig, internal: Redshift
     },
     options: resolveOptions(cfg.options),
     introspect: introspectRedshift(internal),
+    privileges: redshiftPrivileges,
     defaultSchemas: config.schemas,
     version: redshiftVersion,
+    resolveHost: cfg.resolveHost,
   })
 }

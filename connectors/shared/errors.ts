@@ -36,7 +36,7 @@ export function messageOf(err: unknown): string {
   return 'unknown error'
 }
 
-/** Walks `cause` and AggregateError members (Node's happy-eyeballs connect errors). */
+/** Walks `cause`, `originalError` and AggregateError members (Node's happy-eyeballs connect errors). */
 function* errorChain(err: unknown): Generator<unknown> {
   const seen = new Set<unknown>()
   const stack = [err]
@@ -47,11 +47,29 @@ function* errorChain(err: unknown): Generator<unknown> {
     yield e
     if (e instanceof AggregateError) stack.push(...e.errors)
     if (e && typeof e === 'object' && 'cause' in e) stack.push((e as { cause: unknown }).cause)
+    // mssql keeps the driver's error here.
+    if (e && typeof e === 'object' && 'originalError' in e) stack.push((e as { originalError: unknown }).originalError)
   }
+}
+
+/**
+ * The network policy's refusal (HostRefusedError, code EHOSTREFUSED, from the
+ * resolver a connection goes through) anywhere in `err`'s chain, as an
+ * `unreachable` ConnectorError that says why; null if there is none.
+ */
+export function policyRefusal(dialect: ConnectionType, err: unknown): ConnectorError | null {
+  for (const e of errorChain(err)) {
+    if (codeOf(e) === 'EHOSTREFUSED') {
+      return new ConnectorError('unreachable', dialect, `cannot reach the database server: refused by the network policy (${messageOf(e)})`, err)
+    }
+  }
+  return null
 }
 
 /** A ConnectorError for socket-level failures, or null if `err` is not one. */
 export function networkError(dialect: ConnectionType, err: unknown): ConnectorError | null {
+  const refused = policyRefusal(dialect, err)
+  if (refused) return refused
   for (const e of errorChain(err)) {
     const code = codeOf(e)
     if (code && NETWORK_CODES[code]) {

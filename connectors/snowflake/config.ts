@@ -1,6 +1,7 @@
 // Snowflake connection settings as the Connections API accepts them.
 // `config` is stored in clear; `credentials` is write-only and encrypted.
 import { z } from 'zod'
+import { endpointUrl } from '../shared/config-fields'
 
 /** Snowflake object names: plain identifiers, or anything when quoted by us. */
 const objectName = z.string().trim().min(1).max(255)
@@ -8,7 +9,7 @@ const objectName = z.string().trim().min(1).max(255)
 export const snowflakeConfigSchema = z
   .object({
     /** Account identifier, e.g. `myorg-myaccount` or `xy12345.eu-central-1`. */
-    account: z.string().trim().min(1).max(255).regex(/^[A-Za-z0-9_.-]+$/, 'letters, digits, "_", "-" and "." only'),
+    account: z.string().trim().min(1).max(255).regex(/^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$/, 'a plain account identifier: letters, digits, "_" and "-", parts joined by single dots'),
     /** Database whose INFORMATION_SCHEMA is introspected; also the session's default database. */
     database: objectName,
     /** Default schema of the session (optional). */
@@ -21,7 +22,7 @@ export const snowflakeConfigSchema = z
      * Full endpoint URL when it is not `https://<account>.snowflakecomputing.com`
      * (PrivateLink, a proxy). The host is subject to the host policy like any other.
      */
-    access_url: z.string().url().optional(),
+    access_url: endpointUrl.optional(),
     /** QUERY_TAG set on every statement so admins can find Nexatron's queries in QUERY_HISTORY. */
     query_tag: z.string().max(2000).optional(),
   })

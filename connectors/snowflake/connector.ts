@@ -17,6 +17,7 @@ import { ChunkReader } from '../shared/readable'
 import { snowflakeConfigSchema, snowflakeCredentialsSchema, type SnowflakeConfig, type SnowflakeCredentials } from './config'
 import { toConnectorError } from './errors'
 import { introspectSnowflake } from './introspect'
+import { snowflakePrivileges } from './privileges'
 import { SessionPool } from './pool'
 import { loadSnowflakeSdk } from './sdk'
 import { convertRow, planColumn, toSnowflakeBind, type ColumnPlan } from './values'
@@ -125,6 +126,7 @@ export function createSnowflakeConnector(cfg: ConnectorConfig): Connector {
       })
     },
     stream,
+    privileges: snowflakePrivileges,
     async close() {
       if (closed) return
       closed = true

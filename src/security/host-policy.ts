@@ -4,6 +4,7 @@
 import { lookup } from 'node:dns/promises'
 import net from 'node:net'
 import { AppError } from '../http/errors'
+import { HostRefusedError, type HostResolver, type ResolvedAddress } from '../../connectors/connector'
 
 export type NetworkPolicy = 'all' | 'private' | 'external'
 
@@ -73,31 +74,85 @@ export function checkAddress(ipRaw: string, policy: NetworkPolicy): string | nul
   return null
 }
 
-export interface HostPolicyOptions { policy: NetworkPolicy; allowSocketHosts: boolean }
+/** Resolves a name to all its addresses (node's dns.lookup by default; tests inject their own). */
+export type DnsLookup = (name: string) => Promise<Array<{ address: string; family: number }>>
+
+export interface HostPolicyOptions {
+  policy: NetworkPolicy
+  allowSocketHosts: boolean
+  /** The resolver (default: the system's, through dns.lookup with all addresses). */
+  lookup?: DnsLookup
+}
+
+const systemLookup: DnsLookup = (name) => lookup(name, { all: true, verbatim: true })
+
+const isSocketHost = (host: string) => host.startsWith('/') || host.includes('.s.PGSQL') || host.startsWith('unix:')
+
+/** Why the policy refuses `host`, or the checked addresses it resolves to. */
+async function resolveChecked(host: string, opts: HostPolicyOptions): Promise<{ refused: string; unresolved?: boolean } | { addresses: ResolvedAddress[] }> {
+  const bare = host.replace(/^\[|\]$/g, '')
+  let found: Array<{ address: string; family: number }>
+  if (net.isIP(bare)) found = [{ address: bare, family: net.isIPv6(bare) ? 6 : 4 }]
+  else {
+    try {
+      found = await (opts.lookup ?? systemLookup)(bare)
+    } catch {
+      found = []
+    }
+    // Fail closed: a name that resolves to nothing now is refused, not waved through.
+    if (!found.length) return { refused: `host ${host} does not resolve`, unresolved: true }
+  }
+  const addresses: ResolvedAddress[] = []
+  for (const a of found) {
+    const why = checkAddress(a.address, opts.policy)
+    if (why) return { refused: `host ${host} is not allowed: ${why}` }
+    addresses.push({ address: a.address, family: a.family === 6 || net.isIPv6(a.address) ? 6 : 4 })
+  }
+  return { addresses }
+}
+
+/**
+ * Resolves `host` once and checks every address it resolves to; returns them
+ * (connect to these, not to the name). Throws AppError('host_not_allowed')
+ * naming `field` when the host, one of its addresses, or a name that resolves
+ * to nothing is refused. Socket paths resolve to no address.
+ */
+export async function resolveAndCheck(host: string, opts: HostPolicyOptions, field = 'config.host'): Promise<ResolvedAddress[]> {
+  const refuse = (why: string): never => { throw new AppError('host_not_allowed', `${field}: ${why}`, [{ path: field, issue: 'host_not_allowed' }]) }
+  if (isSocketHost(host)) {
+    if (!opts.allowSocketHosts) refuse('Unix-socket hosts are not allowed (set NEXATRON_ALLOW_SOCKET_HOSTS=true)')
+    return []
+  }
+  const r = await resolveChecked(host, opts)
+  if ('refused' in r) return refuse(r.unresolved ? `${r.refused}; a host must resolve to an address the network policy allows` : r.refused)
+  return r.addresses
+}
 
 /**
  * Throws AppError('host_not_allowed') when `host` (name or IP) or any address
- * it resolves to is refused. `field` names the config field in the error.
+ * it resolves to is refused, or when a name resolves to nothing. `field` names
+ * the config field in the error.
  */
 export async function assertHostAllowed(host: string, opts: HostPolicyOptions, field = 'config.host'): Promise<void> {
-  const refuse = (why: string) => { throw new AppError('host_not_allowed', `${field}: ${why}`, [{ path: field, issue: 'host_not_allowed' }]) }
-  if (host.startsWith('/') || host.includes('.s.PGSQL') || host.startsWith('unix:')) {
-    if (!opts.allowSocketHosts) refuse('Unix-socket hosts are not allowed (set NEXATRON_ALLOW_SOCKET_HOSTS=true)')
-    return
-  }
-  const bare = host.replace(/^\[|\]$/g, '')
-  let addresses: string[]
-  if (net.isIP(bare)) addresses = [bare]
-  else {
-    try {
-      addresses = (await lookup(bare, { all: true, verbatim: true })).map((a) => a.address)
-    } catch {
-      // Unresolvable now: the connector will report it unreachable; nothing to check.
-      return
+  await resolveAndCheck(host, opts, field)
+}
+
+/**
+ * The resolver connectors and outbound HTTP use at connect time: every new
+ * physical connection resolves the name again and checks every address, and
+ * the caller connects to the addresses returned (so a name that rebinds after
+ * the save-time check cannot lead anywhere the policy refuses). Rejects with
+ * HostRefusedError (policy) or an ENOTFOUND error (nothing resolves).
+ */
+export function hostResolver(opts: HostPolicyOptions): HostResolver {
+  return async (host) => {
+    if (isSocketHost(host)) {
+      if (!opts.allowSocketHosts) throw new HostRefusedError(`host ${host} is not allowed: Unix-socket hosts are not allowed`)
+      return []
     }
-  }
-  for (const a of addresses) {
-    const why = checkAddress(a, opts.policy)
-    if (why) refuse(`host ${host} is not allowed: ${why}`)
+    const r = await resolveChecked(host, opts)
+    if ('addresses' in r) return r.addresses
+    if (r.unresolved) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND', hostname: host })
+    throw new HostRefusedError(r.refused)
   }
 }

@@ -88,7 +88,8 @@ describe.skipIf(!hasMaria)('MariaDB end to end', () => {
     await admin?.end()
   })
   it('adds a connection, tests it, reads its schema and answers a question', async () => {
-    await newUserPath(t, { name: 'maria', type: 'mysql', config: { host: '127.0.0.1', port: SERVICES.mariadb.port, database: DB, user: 'root', ssl: 'disable' } }, DB)
+    // root and ClickHouse's default user can write: allowed explicitly (see test/security/elevated-logins.test.ts).
+    await newUserPath(t, { name: 'maria', type: 'mysql', config: { host: '127.0.0.1', port: SERVICES.mariadb.port, database: DB, user: 'root', ssl: 'disable' }, options: { allow_elevated_login: true } }, DB)
   })
 })
 
@@ -107,6 +108,6 @@ describe.skipIf(!hasClickhouse)('ClickHouse end to end', () => {
     await ch.close()
   })
   it('adds a connection, tests it, reads its schema and answers a question', async () => {
-    await newUserPath(t, { name: 'ch', type: 'clickhouse', config: { host: '127.0.0.1', port: SERVICES.clickhouse.port, database: DB, ssl: 'disable' } }, DB)
+    await newUserPath(t, { name: 'ch', type: 'clickhouse', config: { host: '127.0.0.1', port: SERVICES.clickhouse.port, database: DB, ssl: 'disable' }, options: { allow_elevated_login: true } }, DB)
   })
 })

@@ -94,7 +94,8 @@ describe.skipIf(!hasPg)('PostgreSQL end to end', () => {
   it('adds, tests and introspects a connection; credentials are never returned', async () => {
     const res = await t.request('POST', '/api/v1/connections', { body: {
       name: 'warehouse', type: 'postgres', config: { host: '127.0.0.1', port: 5432, database: DB, user: 'postgres', ssl: 'disable' },
-      credentials: { password: 'not-needed-with-trust' }, options: { max_rows: 50000, timeout_ms: 20000 },
+      // The postgres superuser: allowed explicitly (a least-privilege login needs no option; see test/security/elevated-logins.test.ts).
+      credentials: { password: 'not-needed-with-trust' }, options: { max_rows: 50000, timeout_ms: 20000, allow_elevated_login: true },
     } })
     expect(res.status).toBe(201)
     const conn = await res.json()
@@ -302,7 +303,7 @@ describe.skipIf(!hasPg)('PostgreSQL end to end', () => {
     // A new worker (a restarted process) claims it.
     const { JobWorker } = await import('../../src/query/job-worker')
     const s = t.services
-    const worker = new JobWorker({ db: s.store.db, history: s.history, runner: s.runner, connections: s.connections, secrets: s.webhookSecrets,
+    const worker = new JobWorker({ db: s.store.db, history: s.history, principals: s.auth, runner: s.runner, connections: s.connections, secrets: s.webhookSecrets,
       hostPolicy: { policy: 'all', allowSocketHosts: false }, logger: s.logger, concurrency: 1, maxWebhookAttempts: 1, historyRows: 100, pollMs: 50 })
     worker.start()
     let status = 'queued'

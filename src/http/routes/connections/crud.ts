@@ -14,7 +14,7 @@ const list = createRoute({
   responses: { 200: jsonResponse(ConnectionListSchema, 'A page of connections'), ...errorResponses() },
 })
 const create = createRoute({
-  method: 'post', path: '/api/v1/connections', operationId: 'createConnection', tags, security, summary: 'Create a database connection',
+  method: 'post', path: '/api/v1/connections', operationId: 'createConnection', tags, security, summary: 'Create a database connection (422 elevated_login when its login can do more than read, unless options.allow_elevated_login)',
   middleware: [requireScope('connections:write')] as const, request: { body: jsonBody(CreateConnectionSchema) },
   responses: { 201: jsonResponse(ConnectionSchema, 'Created (credentials are never returned)'), ...errorResponses(409, 413, 415, 422) },
 })
@@ -39,10 +39,17 @@ const remove = createRoute({
 export function registerConnectionCrud(app: OpenAPIHono<AppEnv>) {
   app.openapi(list, async (c) => c.json(await c.get('services').connections.list(c.get('principal')!.tenantId, c.req.valid('query')), 200))
   app.openapi(create, async (c) => {
-    const row = await c.get('services').connections.create(c.get('principal')!.tenantId, c.req.valid('json'))
-    return c.json(viewConnection(row), 201)
+    const { connections } = c.get('services')
+    const row = await connections.create(c.get('principal')!.tenantId, c.req.valid('json'))
+    const privileges = connections.privileges(row)
+    return c.json({ ...viewConnection(row), ...(privileges && { privileges }) }, 201)
   })
-  app.openapi(get, async (c) => c.json(viewConnection(await c.get('services').connections.get(c.get('principal')!.tenantId, c.req.valid('param').id)), 200))
+  app.openapi(get, async (c) => {
+    const { connections } = c.get('services')
+    const row = await connections.get(c.get('principal')!.tenantId, c.req.valid('param').id)
+    const privileges = connections.privileges(row)
+    return c.json({ ...viewConnection(row), ...(privileges && { privileges }) }, 200)
+  })
   app.openapi(update, async (c) => {
     const row = await c.get('services').connections.update(c.get('principal')!.tenantId, c.req.valid('param').id, c.req.valid('json'))
     return c.json(viewConnection(row), 200)

@@ -12,6 +12,12 @@ export const ConnectionOptionsSchema = z.object({
   connect_timeout_ms: z.number().int().min(100).max(600_000).optional().openapi({ description: 'Opening a session may take this long before 503 unreachable' }),
 }).strict()
 
+export const LoginPrivilegesSchema = z.object({
+  level: z.enum(['read_only', 'elevated', 'unknown']).openapi({ description: '`elevated`: the login can do more than read (refused unless options.allow_elevated_login is true); `unknown`: the connector could not tell' }),
+  findings: z.array(z.object({ code: z.string().openapi({ example: 'superuser' }), message: z.string() })),
+  checked_at: z.string(),
+}).openapi('LoginPrivileges')
+
 export const ConnectionSchema = z.object({
   id: z.string().openapi({ example: 'conn_xyz789' }),
   name: z.string(),
@@ -22,6 +28,7 @@ export const ConnectionSchema = z.object({
   has_credentials: z.boolean(),
   created_at: z.string(),
   updated_at: z.string(),
+  privileges: LoginPrivilegesSchema.optional().openapi({ description: "What the login may do, when this server has checked it (at creation, /test, or first use)" }),
 }).openapi('Connection')
 
 export const CreateConnectionSchema = z.object({
@@ -43,7 +50,7 @@ export const UpdateConnectionSchema = z.object({
 
 export const ConnectionListSchema = z.object({ data: z.array(ConnectionSchema), next_cursor: z.string().nullable() }).openapi('ConnectionList')
 
-export const TestResultSchema = z.object({ ok: z.literal(true), version: z.string(), latency_ms: z.number() }).openapi('ConnectionTest')
+export const TestResultSchema = z.object({ ok: z.literal(true), version: z.string(), latency_ms: z.number(), privileges: LoginPrivilegesSchema }).openapi('ConnectionTest')
 
 export const SchemaInfoSchema = z.object({
   connection_id: z.string(),

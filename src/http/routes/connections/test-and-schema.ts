@@ -9,7 +9,7 @@ const idParam = IdParam('connection', 'conn_xyz789')
 
 const testRoute = createRoute({
   method: 'post', path: '/api/v1/connections/{id}/test', operationId: 'testConnection', tags, security,
-  summary: 'Test connectivity: version and latency, or a 422/503 naming the reason',
+  summary: 'Test connectivity and what the login may do: version, latency and privileges, or a 422/503 naming the reason (422 elevated_login: the login can do more than read)',
   middleware: [requireScope('connections:read')] as const, request: { params: idParam },
   responses: { 200: jsonResponse(TestResultSchema, 'Reachable'), ...errorResponses(404, 422, 503) },
 })
@@ -25,8 +25,7 @@ export function registerConnectionTestAndSchema(app: OpenAPIHono<AppEnv>) {
   app.openapi(testRoute, async (c) => {
     const { connections } = c.get('services')
     const row = await connections.get(c.get('principal')!.tenantId, c.req.valid('param').id)
-    const res = await (await connections.connector(row)).test()
-    return c.json({ ok: true as const, version: res.version, latency_ms: res.latency_ms }, 200)
+    return c.json(await connections.test(row), 200)
   })
   app.openapi(schemaRoute, async (c) => {
     const { connections } = c.get('services')
