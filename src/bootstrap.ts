@@ -4,6 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Container } from './container'
+import { OPERATOR } from './identity/scopes'
 
 export const DEFAULT_TENANT = 'default'
 const DEMO_SEMANTIC_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'demo/semantic')
@@ -27,8 +28,8 @@ export async function bootstrap(s: Container, opts: { demo: boolean }): Promise<
     const { key } = await s.apiKeys.create(tenant.id, { name: 'bootstrap admin', scopes: ['*'], key: s.config.bootstrapApiKey })
     if (!s.config.bootstrapApiKey) result.generatedKey = key
   }
-  if (s.config.bootstrapAdmin && !(await s.users.byEmail(s.config.bootstrapAdmin.email))) {
-    await s.users.create(tenant.id, { email: s.config.bootstrapAdmin.email, password: s.config.bootstrapAdmin.password, role: 'admin', name: 'Administrator' })
+  if (s.config.bootstrapAdmin && !(await s.users.byEmail(tenant.id, s.config.bootstrapAdmin.email))) {
+    await s.users.create(tenant.id, { email: s.config.bootstrapAdmin.email, password: s.config.bootstrapAdmin.password, role: 'admin', name: 'Administrator' }, OPERATOR)
   }
   if (opts.demo) {
     let conn = await s.connections.byName(tenant.id, 'demo')

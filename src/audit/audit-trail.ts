@@ -52,8 +52,10 @@ async function anonymousEvent(c: Context<AppEnv>, route: AuditedRoute, status: n
   if (route.kind === 'login') {
     const email = body?.email
     if (typeof email !== 'string' || status === 400 || status === 429) return null
-    // An unknown email belongs to no tenant: there is no log to write it to.
-    const user = await users.byEmail(email)
+    // An unknown email (or one in several tenants, without `tenant`) belongs to
+    // no one tenant: there is no log to write it to.
+    const tenant = typeof body?.tenant === 'string' ? body.tenant.trim() : undefined
+    const user = await users.forLogin(email, tenant || undefined)
     if (!user) return null
     const ok = status < 400
     return { tenantId: user.tenantId, actorId: ok ? user.id : null, action: route.action, targetId: user.id, outcome: ok ? 'success' : 'failure' }

@@ -14,7 +14,7 @@ import { ConfigError, loadConfig } from '../config'
 import { buildServices } from '../container'
 import { createLogger } from '../logger'
 import { DEFAULT_TENANT } from '../bootstrap'
-import { ROLES, type Role } from '../identity/scopes'
+import { OPERATOR, ROLES, type Role } from '../identity/scopes'
 import { AppError } from '../http/errors'
 
 const USAGE = `usage:
@@ -89,7 +89,7 @@ async function usersCreate(args: string[]) {
   const password = await readPassword()
   await withStore(async (s) => {
     const tenant = await s.tenants.byName(values.tenant!) ?? fail(`no tenant named "${values.tenant}"`)
-    const u = await s.users.create(tenant.id, { email: values.email!, password, role: values.role as Role, name: values.name })
+    const u = await s.users.create(tenant.id, { email: values.email!, password, role: values.role as Role, name: values.name }, OPERATOR)
     process.stdout.write(`created user ${u.id} (${u.email}, ${u.role}) in tenant ${tenant.name}\n`)
   })
 }

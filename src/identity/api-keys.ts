@@ -1,15 +1,19 @@
 // API keys: `nxa_` + 43 base62 characters (~256 bits). Only the SHA-256 of the
 // key is stored, looked up through a unique index; a listing shows the prefix
 // and the last four characters. Revocation and expiry are checked on every
-// request, so they take effect on the very next one.
+// request, so they take effect on the very next one. A key owned by a user
+// never exceeds that user: its scopes are intersected with the owner's current
+// ones on every request, and a disabled or deleted owner's keys are revoked.
 import { createHash } from 'node:crypto'
-import { and, desc, eq, isNull, lt, sql } from 'drizzle-orm'
+import { and, desc, eq, isNull, lt, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../store/db'
-import { apiKeys } from '../store/schema'
+import { apiKeys, users } from '../store/schema'
 import { newId, randomBase62 } from '../ids'
 import type { Principal } from './principal'
 import { AppError, notFound } from '../http/errors'
 import { decodeCursor, encodeCursor, type Page } from '../store/pagination'
+import { coversScopes, intersectScopes, ROLE_SCOPES, type Actor, type Role } from './scopes'
+import type { OnCredentialsRevoked } from './revocation'
 
 export const API_KEY_PATTERN = /^nxa_[A-Za-z0-9]{32,}$/
 
@@ -44,7 +48,12 @@ export function viewApiKey(r: Row): ApiKeyView {
 const LAST_USED_RESOLUTION_MS = 60_000
 
 export class ApiKeyService {
-  constructor(private readonly db: Db, private readonly now: () => Date = () => new Date()) {}
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => Date = () => new Date(),
+    /** Told after a revocation, so queued work of the key is cancelled. */
+    private readonly onRevoked?: OnCredentialsRevoked,
+  ) {}
 
   async create(tenantId: string, input: {
     name: string; scopes: string[]; expiresInDays?: number | null; key?: string
@@ -79,23 +88,67 @@ export class ApiKeyService {
     return r.n
   }
 
-  async revoke(tenantId: string, id: string): Promise<void> {
+  /**
+   * Revokes a key. Revoking needs at least the key's scopes: keys:manage alone
+   * cannot take a `*` key (the bootstrap key included) away from its holder.
+   */
+  async revoke(tenantId: string, id: string, actor: Actor): Promise<void> {
+    const [row] = await this.db.select({ scopes: apiKeys.scopes }).from(apiKeys)
+      .where(and(eq(apiKeys.tenantId, tenantId), eq(apiKeys.id, id), isNull(apiKeys.revokedAt))).limit(1)
+    if (!row) throw notFound('API key')
+    if (!coversScopes(actor.scopes, row.scopes)) {
+      const missing = row.scopes.filter((s) => !coversScopes(actor.scopes, [s]))
+      throw new AppError('forbidden', 'revoking a key needs every scope it holds', missing.map((s) => ({ path: 'id', issue: 'not_held', scope: s })))
+    }
     const res = await this.db.update(apiKeys).set({ revokedAt: this.now() })
       .where(and(eq(apiKeys.tenantId, tenantId), eq(apiKeys.id, id), isNull(apiKeys.revokedAt))).returning({ id: apiKeys.id })
     if (res.length === 0) throw notFound('API key')
+    await this.onRevoked?.({ tenantId, principalIds: [id], cascadedKeyIds: [], actorId: actor.id })
+  }
+
+  /** Revokes every live key owned by a user (disabled or deleted); answers their ids. */
+  async revokeOwnedBy(tenantId: string, userId: string): Promise<string[]> {
+    const res = await this.db.update(apiKeys).set({ revokedAt: this.now() })
+      .where(and(eq(apiKeys.tenantId, tenantId), eq(apiKeys.ownerUserId, userId), isNull(apiKeys.revokedAt))).returning({ id: apiKeys.id })
+    return res.map((r) => r.id)
   }
 
   /** The principal behind a presented key, or null when unknown, revoked or expired. */
   async authenticate(key: string): Promise<Principal | null> {
     if (!API_KEY_PATTERN.test(key)) return null
-    const [row] = await this.db.select().from(apiKeys).where(eq(apiKeys.keyHash, hashApiKey(key))).limit(1)
+    const found = await this.live(eq(apiKeys.keyHash, hashApiKey(key)))
+    if (!found) return null
+    const { row, principal } = found
     const now = this.now()
-    if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= now)) return null
     if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
       await this.db.update(apiKeys).set({ lastUsedAt: now })
         .where(and(eq(apiKeys.id, row.id), row.lastUsedAt ? lt(apiKeys.lastUsedAt, new Date(now.getTime() - LAST_USED_RESOLUTION_MS)) : isNull(apiKeys.lastUsedAt)))
     }
-    return { tenantId: row.tenantId, kind: 'api_key', id: row.id, scopes: row.scopes, ownerUserId: row.ownerUserId }
+    return principal
+  }
+
+  /** The key as it stands now (for queued work it submitted), or null when no longer valid. */
+  async principalById(tenantId: string, id: string): Promise<Principal | null> {
+    return (await this.live(and(eq(apiKeys.tenantId, tenantId), eq(apiKeys.id, id))!))?.principal ?? null
+  }
+
+  /**
+   * A key that is neither revoked nor expired, with its effective scopes: a
+   * user-owned key holds only what both it and its (active) owner hold.
+   */
+  private async live(where: SQL): Promise<{ row: Row; principal: Principal } | null> {
+    const [r] = await this.db.select({ key: apiKeys, owner: { role: users.role, disabled: users.disabled } }).from(apiKeys)
+      .leftJoin(users, and(eq(users.id, apiKeys.ownerUserId), eq(users.tenantId, apiKeys.tenantId)))
+      .where(where).limit(1)
+    if (!r) return null
+    const row = r.key
+    if (row.revokedAt || (row.expiresAt && row.expiresAt <= this.now())) return null
+    let scopes = row.scopes
+    if (row.ownerUserId) {
+      if (!r.owner || r.owner.disabled) return null
+      scopes = intersectScopes(row.scopes, ROLE_SCOPES[r.owner.role as Role] ?? [])
+    }
+    return { row, principal: { tenantId: row.tenantId, kind: 'api_key', id: row.id, scopes, ownerUserId: row.ownerUserId } }
   }
 
   assertGrantable(requested: string[], granted: string[]): void {

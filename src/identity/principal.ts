@@ -10,4 +10,10 @@ export interface Principal {
   sessionId?: string
   /** For API keys: the user who owns the key, if any. */
   ownerUserId?: string | null
+  /**
+   * For a SCIM token (whose `scopes` stay empty, so no Nexatron route accepts
+   * it): the scopes of the credential that created it, the ceiling of the
+   * roles it may grant and of the users it may change.
+   */
+  delegatedScopes?: string[]
 }

@@ -17,3 +17,26 @@ export const ROLE_SCOPES: Record<Role, Scope[]> = {
 export function hasScope(granted: readonly string[], needed: Scope): boolean {
   return granted.includes('*') || granted.includes(needed)
 }
+
+/** Whether `granted` holds every scope of `needed` (`*` is held only by `*`). */
+export function coversScopes(granted: readonly string[], needed: readonly string[]): boolean {
+  if (granted.includes('*')) return true
+  return needed.every((s) => s !== '*' && granted.includes(s))
+}
+
+/** The scopes held by both sets: a delegated credential never exceeds its owner. */
+export function intersectScopes(a: readonly string[], b: readonly string[]): string[] {
+  if (a.includes('*')) return [...b]
+  if (b.includes('*')) return [...a]
+  return a.filter((s) => b.includes(s))
+}
+
+/** Whoever changes identity data: their current scopes bound what they may grant or touch. */
+export interface Actor {
+  /** usr_..., key_..., scim_..., or null for the operator (CLI, bootstrap). */
+  id: string | null
+  scopes: readonly string[]
+}
+
+/** The operator at the console (CLI, first-start bootstrap): holds every scope. */
+export const OPERATOR: Actor = { id: null, scopes: ['*'] }

@@ -61,11 +61,15 @@ export class SessionService implements AccessTokenVerifier {
     return { access_token: access, refresh_token: refresh, expires_in: this.ttl.accessS, token_type: 'Bearer' }
   }
 
-  async login(email: string, password: string): Promise<TokenPair> {
-    const user = await this.users.byEmail(email)
-    // Same work and same answer whether the email exists or not.
+  /**
+   * `tenant` (name or id) picks the account when the email exists in several
+   * tenants; without it such an email matches nobody (see UserService.forLogin).
+   */
+  async login(email: string, password: string, tenant?: string): Promise<TokenPair> {
+    const user = await this.users.forLogin(email, tenant)
+    // Same work and same answer whether the email exists (once, several times, in that tenant) or not.
     const ok = user ? await verifyPassword(password, user.passwordHash) : (await verifyPassword(password, await dummyHash()), false)
-    if (!user || !ok || user.disabled) throw new AppError('unauthorized', 'invalid email or password')
+    if (!user || !ok || user.disabled) throw new AppError('unauthorized', 'invalid email or password (if your email belongs to several tenants, also give "tenant")')
     return this.issue(user, newId('fam'))
   }
 

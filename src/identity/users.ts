@@ -1,12 +1,18 @@
 // Users of a tenant: CRUD (tenant-scoped), roles, password changes.
+// Nobody grants a role, or changes or deletes a user, beyond their own
+// scopes: making an admin or resetting an admin's password needs `*`.
+// Emails are unique within a tenant (the same person may belong to several).
 import { and, desc, eq, sql } from 'drizzle-orm'
 import type { Db } from '../store/db'
-import { sessions, users } from '../store/schema'
+import { sessions, tenants, users } from '../store/schema'
 import { newId } from '../ids'
 import { AppError, notFound } from '../http/errors'
 import { decodeCursor, encodeCursor, type Page } from '../store/pagination'
 import { hashPassword, MIN_PASSWORD_LENGTH } from './passwords'
-import { ROLE_SCOPES, type Role } from './scopes'
+import { coversScopes, ROLE_SCOPES, type Actor, type Role } from './scopes'
+import type { Principal } from './principal'
+import type { ApiKeyService } from './api-keys'
+import type { OnCredentialsRevoked } from './revocation'
 
 export type UserRow = typeof users.$inferSelect
 
@@ -34,23 +40,73 @@ function checkPassword(password: string): void {
   }
 }
 
-export class UserService {
-  constructor(private readonly db: Db) {}
+const duplicateEmail = () => new AppError('conflict', 'a user with this email already exists', [{ path: 'email', issue: 'duplicate' }])
+const isUniqueViolation = (err: unknown) =>
+  (err as { code?: string }).code === '23505' || (err as { cause?: { code?: string } }).cause?.code === '23505'
 
-  async create(tenantId: string, input: { email: string; password: string; role: Role; name?: string | null }): Promise<UserRow> {
+/** 403 unless `actor` holds every scope of `role` (admin: `*`). */
+export function assertMayHoldRole(actor: Actor, role: string, what: 'grant' | 'manage'): void {
+  if (coversScopes(actor.scopes, ROLE_SCOPES[role as Role] ?? ['*'])) return
+  const message = what === 'grant'
+    ? `cannot grant the ${role} role: it holds scopes you do not hold`
+    : `cannot change a user with the ${role} role: it holds scopes you do not hold`
+  throw new AppError('forbidden', message, [{ path: what === 'grant' ? 'role' : 'id', issue: 'not_held', role }])
+}
+
+export interface UserServiceDeps {
+  /** Revokes the keys a disabled or deleted user owns. */
+  apiKeys?: Pick<ApiKeyService, 'revokeOwnedBy'>
+  /** Told when a user (and the keys they own) lose their rights: cancels their queued work. */
+  onRevoked?: OnCredentialsRevoked
+}
+
+export class UserService {
+  constructor(private readonly db: Db, private readonly deps: UserServiceDeps = {}) {}
+
+  async create(tenantId: string, input: { email: string; password: string; role: Role; name?: string | null }, actor: Actor): Promise<UserRow> {
+    assertMayHoldRole(actor, input.role, 'grant')
     checkPassword(input.password)
     const email = input.email.trim().toLowerCase()
-    if (await this.byEmail(email)) throw new AppError('conflict', 'a user with this email already exists', [{ path: 'email', issue: 'duplicate' }])
-    const [row] = await this.db.insert(users).values({
-      id: newId('usr'), tenantId, email, name: input.name ?? null, role: input.role, passwordHash: await hashPassword(input.password),
-    }).returning()
+    if (await this.byEmail(tenantId, email)) throw duplicateEmail()
+    try {
+      const [row] = await this.db.insert(users).values({
+        id: newId('usr'), tenantId, email, name: input.name ?? null, role: input.role, passwordHash: await hashPassword(input.password),
+      }).returning()
+      return row
+    } catch (err) {
+      // A concurrent insert of the same email lost the race to the unique index.
+      if (isUniqueViolation(err)) throw duplicateEmail()
+      throw err
+    }
+  }
+
+  /** The user of this tenant with this email (case-insensitive). */
+  async byEmail(tenantId: string, email: string): Promise<UserRow | undefined> {
+    const [row] = await this.db.select().from(users)
+      .where(and(eq(users.tenantId, tenantId), sql`lower(${users.email}) = ${email.trim().toLowerCase()}`)).limit(1)
     return row
   }
 
-  /** Login lookup: emails are unique across tenants. */
-  async byEmail(email: string): Promise<UserRow | undefined> {
-    const [row] = await this.db.select().from(users).where(sql`lower(${users.email}) = ${email.trim().toLowerCase()}`).limit(1)
-    return row
+  /**
+   * Login lookup. With `tenant` (its name or id): that tenant's user. Without:
+   * the user only when exactly one tenant has this email; an email found in
+   * several tenants resolves to nobody, so the answer (and the work done) is
+   * the same as for an unknown email and says nothing about other tenants.
+   */
+  async forLogin(email: string, tenant?: string): Promise<UserRow | undefined> {
+    const normalized = email.trim().toLowerCase()
+    const rows = await this.db.select({ u: users }).from(users).innerJoin(tenants, eq(tenants.id, users.tenantId))
+      .where(and(sql`lower(${users.email}) = ${normalized}`, tenant === undefined ? undefined : sql`(${tenants.id} = ${tenant} OR ${tenants.name} = ${tenant})`))
+      .limit(2)
+    return rows.length === 1 ? rows[0].u : undefined
+  }
+
+  /** The user as they stand now (for queued work they submitted), or null when disabled or gone. */
+  async principalById(tenantId: string, id: string): Promise<Principal | null> {
+    const [row] = await this.db.select({ role: users.role, disabled: users.disabled }).from(users)
+      .where(and(eq(users.tenantId, tenantId), eq(users.id, id))).limit(1)
+    if (!row || row.disabled) return null
+    return { tenantId, kind: 'user', id, role: row.role, scopes: ROLE_SCOPES[row.role as Role] ?? [] }
   }
 
   async get(tenantId: string, id: string): Promise<UserRow> {
@@ -69,8 +125,10 @@ export class UserService {
     return { data: page.map(viewUser), next_cursor: rows.length > opts.limit && last ? encodeCursor(last.createdAt, last.id) : null }
   }
 
-  async update(tenantId: string, id: string, patch: { name?: string | null; role?: Role; disabled?: boolean; password?: string }): Promise<UserRow> {
+  async update(tenantId: string, id: string, patch: { name?: string | null; role?: Role; disabled?: boolean; password?: string }, actor: Actor): Promise<UserRow> {
     const current = await this.get(tenantId, id)
+    assertMayHoldRole(actor, current.role, 'manage')
+    if (patch.role) assertMayHoldRole(actor, patch.role, 'grant')
     if (patch.password !== undefined) checkPassword(patch.password)
     const demotes = (patch.role && patch.role !== 'admin') || patch.disabled
     if (current.role === 'admin' && demotes) await this.assertAnotherAdmin(tenantId, id)
@@ -85,13 +143,23 @@ export class UserService {
     if (patch.disabled || patch.password !== undefined || (patch.role && patch.role !== current.role)) {
       await this.db.update(sessions).set({ revokedAt: new Date() }).where(and(eq(sessions.userId, id), sql`${sessions.revokedAt} IS NULL`))
     }
+    // A disabled user's keys are revoked for good (re-enabling does not revive them).
+    if (patch.disabled && !current.disabled) await this.revoked(tenantId, id, actor)
     return row
   }
 
-  async delete(tenantId: string, id: string): Promise<void> {
+  async delete(tenantId: string, id: string, actor: Actor): Promise<void> {
     const current = await this.get(tenantId, id)
+    assertMayHoldRole(actor, current.role, 'manage')
     if (current.role === 'admin') await this.assertAnotherAdmin(tenantId, id)
     await this.db.delete(users).where(and(eq(users.tenantId, tenantId), eq(users.id, id)))
+    await this.revoked(tenantId, id, actor)
+  }
+
+  /** The user lost every right: revoke the keys they own and cancel their queued work. */
+  private async revoked(tenantId: string, id: string, actor: Actor): Promise<void> {
+    const keys = (await this.deps.apiKeys?.revokeOwnedBy(tenantId, id)) ?? []
+    await this.deps.onRevoked?.({ tenantId, principalIds: [id, ...keys], cascadedKeyIds: keys, actorId: actor.id })
   }
 
   private async assertAnotherAdmin(tenantId: string, except: string): Promise<void> {

@@ -2,7 +2,9 @@
 // (API keys and access tokens are not, whatever their scopes), and it is
 // accepted nowhere else. It runs before the rate limiter, so SCIM traffic is
 // budgeted per token and per tenant like any credential. The principal it
-// sets holds no Nexatron scope; SCIM routes check `isScimPrincipal`.
+// sets holds no Nexatron scope; SCIM routes check `isScimPrincipal`. Its
+// `delegatedScopes` (the token creator's) bound what SCIM may grant.
+import type { Actor } from '../identity/scopes'
 import type { MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../http/app-env'
 import type { Principal } from '../identity/principal'
@@ -15,7 +17,7 @@ export const scimAuthenticate = (): MiddlewareHandler<AppEnv> =>
     c.set('principal', undefined)
     const m = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '')
     const found = m ? await c.get('services').scimTokens.authenticate(m[1]) : null
-    if (found) c.set('principal', { tenantId: found.tenantId, kind: 'api_key', id: found.id, scopes: [] })
+    if (found) c.set('principal', { tenantId: found.tenantId, kind: 'api_key', id: found.id, scopes: [], delegatedScopes: found.scopes })
     await next()
   }
 
@@ -27,3 +29,6 @@ export const requireScimToken = (): MiddlewareHandler<AppEnv> =>
     }
     await next()
   }
+
+/** The SCIM token as the actor of a change: its creator's scopes, nothing more. */
+export const scimActor = (p: Principal): Actor => ({ id: p.id, scopes: p.delegatedScopes ?? [] })

@@ -1,15 +1,17 @@
 // SCIM provisioning onto Nexatron users and roles, one tenant at a time.
 // Every change to a user goes through UserService, so its rules hold here
-// too (unique emails, the last active admin cannot be disabled, demoted or
-// deleted, a disabled user or a changed role ends the user's sessions).
+// too (emails unique in the tenant, the last active admin cannot be disabled,
+// demoted or deleted, a disabled user or a changed role ends the user's
+// sessions, and nobody grants a role or changes a user beyond their own
+// scopes: the SCIM token acts with its creator's scopes, see scim-tokens.ts).
 // Users made here get an unguessable random password: they sign in once an
 // admin sets a password (PATCH /api/v1/users/{id}) or through SSO.
 import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../store/db'
 import { scimUsers, users } from '../store/schema'
 import { randomBase62 } from '../ids'
-import type { UserRow, UserService } from '../identity/users'
-import { ROLES, type Role } from '../identity/scopes'
+import { assertMayHoldRole, type UserRow, type UserService } from '../identity/users'
+import { ROLES, type Actor, type Role } from '../identity/scopes'
 import { AppError } from '../http/errors'
 import { ScimError } from './scim-error'
 import { parseFilter, type Comparison } from './scim-filter'
@@ -80,12 +82,12 @@ export class ScimService {
     return userResource(user, externalId, base)
   }
 
-  async createUser(tenantId: string, body: unknown, base: string): Promise<ScimUser> {
+  async createUser(tenantId: string, body: unknown, base: string, actor: Actor): Promise<ScimUser> {
     const d = userDraft(body)
     if (d.externalId) await this.assertExternalIdFree(tenantId, d.externalId, null)
-    let user = await this.users.create(tenantId, { email: d.email, password: randomBase62(48), role: this.defaultRole, name: d.name })
+    let user = await this.users.create(tenantId, { email: d.email, password: randomBase62(48), role: this.defaultRole, name: d.name }, actor)
     try {
-      if (d.disabled) user = await this.users.update(tenantId, user.id, { disabled: true })
+      if (d.disabled) user = await this.users.update(tenantId, user.id, { disabled: true }, actor)
       if (d.externalId) await this.setExternalId(tenantId, user.id, d.externalId)
     } catch (err) {
       // All or nothing: a half-made user would block the client's retry with a 409.
@@ -95,29 +97,32 @@ export class ScimService {
     return userResource(user, d.externalId ?? null, base)
   }
 
-  async replaceUser(tenantId: string, id: string, body: unknown, base: string): Promise<ScimUser> {
+  async replaceUser(tenantId: string, id: string, body: unknown, base: string, actor: Actor): Promise<ScimUser> {
     await this.load(tenantId, id)
-    return this.apply(tenantId, id, userDraft(body), base)
+    return this.apply(tenantId, id, userDraft(body), base, actor)
   }
 
-  async patchUser(tenantId: string, id: string, body: unknown, base: string): Promise<ScimUser> {
+  async patchUser(tenantId: string, id: string, body: unknown, base: string, actor: Actor): Promise<ScimUser> {
     await this.load(tenantId, id)
-    return this.apply(tenantId, id, userPatchDraft(patchOps(body)), base)
+    return this.apply(tenantId, id, userPatchDraft(patchOps(body)), base, actor)
   }
 
-  async deleteUser(tenantId: string, id: string): Promise<void> {
+  async deleteUser(tenantId: string, id: string, actor: Actor): Promise<void> {
     await this.load(tenantId, id)
-    await this.users.delete(tenantId, id)
+    await this.users.delete(tenantId, id, actor)
   }
 
-  private async apply(tenantId: string, id: string, d: UserDraft, base: string): Promise<ScimUser> {
+  private async apply(tenantId: string, id: string, d: UserDraft, base: string, actor: Actor): Promise<ScimUser> {
     const before = await this.load(tenantId, id)
+    // Checked before anything changes: the userName (login email) and externalId
+    // of a user beyond the token's scopes are as off limits as its password.
+    assertMayHoldRole(actor, before.user.role, 'manage')
     if (d.externalId) await this.assertExternalIdFree(tenantId, d.externalId, id)
     if (d.email !== undefined && d.email !== before.user.email.toLowerCase()) await this.changeEmail(tenantId, id, d.email)
     const patch: { name?: string | null; disabled?: boolean } = {}
     if (d.name !== undefined && d.name !== before.user.name) patch.name = d.name
     if (d.disabled !== undefined && d.disabled !== before.user.disabled) patch.disabled = d.disabled
-    if (Object.keys(patch).length) await this.users.update(tenantId, id, patch)
+    if (Object.keys(patch).length) await this.users.update(tenantId, id, patch, actor)
     if (d.externalId !== undefined && d.externalId !== before.externalId) await this.setExternalId(tenantId, id, d.externalId)
     return this.getUser(tenantId, id, base)
   }
@@ -141,9 +146,9 @@ export class ScimService {
       .onConflictDoUpdate({ target: scimUsers.userId, set: { externalId } })
   }
 
-  /** userName is the login email: unique across every tenant, like UserService.create checks. */
+  /** userName is the login email: unique within the tenant, like UserService.create checks. */
   private async changeEmail(tenantId: string, id: string, email: string): Promise<void> {
-    const other = await this.users.byEmail(email)
+    const other = await this.users.byEmail(tenantId, email)
     if (other && other.id !== id) throw new ScimError(409, 'a user with this userName already exists', 'uniqueness')
     try {
       await this.db.update(users).set({ email, updatedAt: new Date() }).where(and(eq(users.tenantId, tenantId), eq(users.id, id)))
@@ -181,24 +186,24 @@ export class ScimService {
     return groupResource(id, withMembers ? await this.members(tenantId, id) : null, base)
   }
 
-  async replaceGroup(tenantId: string, id: string, body: unknown, base: string): Promise<ScimGroup> {
+  async replaceGroup(tenantId: string, id: string, body: unknown, base: string, actor: Actor): Promise<ScimGroup> {
     if (!isRole(id)) throw groupNotFound(id)
     if (!body || typeof body !== 'object' || Array.isArray(body)) throw new ScimError(400, 'the body must be a SCIM Group object', 'invalidSyntax')
     const b = body as { displayName?: unknown; members?: unknown }
     if (b.displayName !== undefined && b.displayName !== id) throw new ScimError(400, 'groups are the fixed roles; their displayName cannot change', 'mutability')
     const { replace } = groupPatch([{ op: 'replace', path: 'members', value: b.members ?? [] }], id)
-    await this.setMembers(tenantId, id, new Set(replace ?? []))
+    await this.setMembers(tenantId, id, new Set(replace ?? []), actor)
     return this.getGroup(tenantId, id, true, base)
   }
 
-  async patchGroup(tenantId: string, id: string, body: unknown, base: string): Promise<ScimGroup> {
+  async patchGroup(tenantId: string, id: string, body: unknown, base: string, actor: Actor): Promise<ScimGroup> {
     if (!isRole(id)) throw groupNotFound(id)
     const change = groupPatch(patchOps(body), id)
     const current = new Set((await this.members(tenantId, id)).map((m) => m.id))
     const target = change.replace !== undefined ? new Set(change.replace) : change.remove === null ? new Set<string>() : new Set(current)
     for (const r of change.remove ?? []) target.delete(r)
     for (const a of change.add) target.add(a)
-    await this.setMembers(tenantId, id, target, current)
+    await this.setMembers(tenantId, id, target, actor, current)
     return this.getGroup(tenantId, id, true, base)
   }
 
@@ -220,7 +225,7 @@ export class ScimService {
    * least one; leaving the viewer group itself changes nothing). Promotions
    * run before demotions, so handing admin from one user to another works.
    */
-  private async setMembers(tenantId: string, role: Role, target: Set<string>, known?: Set<string>): Promise<void> {
+  private async setMembers(tenantId: string, role: Role, target: Set<string>, actor: Actor, known?: Set<string>): Promise<void> {
     const current = known ?? new Set((await this.members(tenantId, role)).map((m) => m.id))
     const join = [...target].filter((id) => !current.has(id))
     if (join.length) {
@@ -233,7 +238,9 @@ export class ScimService {
     if (role === 'admin' && leave.length && target.size === 0) {
       throw new AppError('conflict', 'the tenant must keep at least one active admin user', [{ issue: 'last_admin' }])
     }
-    for (const id of join) await this.users.update(tenantId, id, { role })
-    for (const id of leave) await this.users.update(tenantId, id, { role: 'viewer' })
+    // Granting or leaving the role is changing the user: both need its scopes (admin: `*`).
+    if (join.length || leave.length) assertMayHoldRole(actor, role, 'grant')
+    for (const id of join) await this.users.update(tenantId, id, { role }, actor)
+    for (const id of leave) await this.users.update(tenantId, id, { role: 'viewer' }, actor)
   }
 }

@@ -1,6 +1,8 @@
 // The SCIM bearer token of a tenant: `nxs_` + 43 base62 characters, shown once
 // when created or rotated, stored as its SHA-256 only. A tenant has at most
 // one; rotating replaces it, so the previous token stops working at once.
+// The token keeps the scopes its creator held when it was made: SCIM may only
+// grant roles, and change users, within them (admin only from a `*` creator).
 import { createHash } from 'node:crypto'
 import { and, eq, isNull, lt } from 'drizzle-orm'
 import type { Db } from '../store/db'
@@ -15,13 +17,15 @@ export interface ScimTokenView {
   id: string
   prefix: string
   last4: string
+  /** The creator's scopes: what SCIM may grant and change. */
+  scopes: string[]
   created_at: string
   last_used_at: string | null
 }
 
 type Row = typeof scimTokens.$inferSelect
 const view = (r: Row): ScimTokenView => ({
-  id: r.id, prefix: r.prefix, last4: r.last4, created_at: r.createdAt.toISOString(), last_used_at: r.lastUsedAt?.toISOString() ?? null,
+  id: r.id, prefix: r.prefix, last4: r.last4, scopes: r.scopes, created_at: r.createdAt.toISOString(), last_used_at: r.lastUsedAt?.toISOString() ?? null,
 })
 
 const LAST_USED_RESOLUTION_MS = 60_000
@@ -30,12 +34,12 @@ export class ScimTokenService {
   constructor(private readonly db: Db, private readonly now: () => Date = () => new Date()) {}
 
   /** Creates the tenant's token, replacing any previous one. */
-  async rotate(tenantId: string, createdBy: string | null): Promise<{ token: string; view: ScimTokenView }> {
+  async rotate(tenantId: string, creator: { id: string | null; scopes: readonly string[] }): Promise<{ token: string; view: ScimTokenView }> {
     const token = `nxs_${randomBase62(43)}`
     const row = await this.db.transaction(async (tx) => {
       await tx.delete(scimTokens).where(eq(scimTokens.tenantId, tenantId))
       const [r] = await tx.insert(scimTokens).values({
-        id: `scim_${randomBase62(20)}`, tenantId, tokenHash: hash(token), prefix: token.slice(0, 8), last4: token.slice(-4), createdBy, createdAt: this.now(),
+        id: `scim_${randomBase62(20)}`, tenantId, tokenHash: hash(token), prefix: token.slice(0, 8), last4: token.slice(-4), createdBy: creator.id, scopes: [...creator.scopes], createdAt: this.now(),
       }).returning()
       return r
     })
@@ -52,8 +56,8 @@ export class ScimTokenService {
     if (!gone.length) throw notFound('SCIM token')
   }
 
-  /** The tenant and token id behind a presented token, or null. */
-  async authenticate(token: string): Promise<{ tenantId: string; id: string } | null> {
+  /** The tenant, token id and creator's scopes behind a presented token, or null. */
+  async authenticate(token: string): Promise<{ tenantId: string; id: string; scopes: string[] } | null> {
     if (!SCIM_TOKEN_PATTERN.test(token)) return null
     const [r] = await this.db.select().from(scimTokens).where(eq(scimTokens.tokenHash, hash(token))).limit(1)
     if (!r) return null
@@ -62,6 +66,6 @@ export class ScimTokenService {
       await this.db.update(scimTokens).set({ lastUsedAt: now }).where(and(eq(scimTokens.id, r.id),
         r.lastUsedAt ? lt(scimTokens.lastUsedAt, new Date(now.getTime() - LAST_USED_RESOLUTION_MS)) : isNull(scimTokens.lastUsedAt)))
     }
-    return { tenantId: r.tenantId, id: r.id }
+    return { tenantId: r.tenantId, id: r.id, scopes: r.scopes }
   }
 }

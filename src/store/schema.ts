@@ -27,7 +27,8 @@ export const users = pgTable('users', {
   disabled: boolean('disabled').notNull().default(false),
   createdAt: createdAt(),
   updatedAt: ts('updated_at').notNull().defaultNow(),
-}, (t) => [uniqueIndex('users_email_uq').on(sql`lower(${t.email})`), index('users_tenant_idx').on(t.tenantId)])
+  // Emails are unique per tenant: the same address may belong to several tenants.
+}, (t) => [uniqueIndex('users_tenant_email_uq').on(t.tenantId, sql`lower(${t.email})`), index('users_tenant_idx').on(t.tenantId)])
 
 export const apiKeys = pgTable('api_keys', {
   id: text('id').primaryKey(),
@@ -68,7 +69,7 @@ export const connections = pgTable('connections', {
   config: jsonb('config').$type<Record<string, unknown>>().notNull(),
   /** AES-256-GCM sealed credentials (see security/secret-box). */
   credentialsEnc: text('credentials_enc'),
-  options: jsonb('options').$type<{ max_rows?: number; timeout_ms?: number; allow_raw_sql?: boolean; pool_max?: number; idle_ms?: number; acquire_timeout_ms?: number; connect_timeout_ms?: number }>().notNull().default({}),
+  options: jsonb('options').$type<{ max_rows?: number; timeout_ms?: number; allow_raw_sql?: boolean; allow_elevated_login?: boolean; pool_max?: number; idle_ms?: number; acquire_timeout_ms?: number; connect_timeout_ms?: number }>().notNull().default({}),
   isDefault: boolean('is_default').notNull().default(false),
   schemaCache: jsonb('schema_cache'),
   schemaCachedAt: ts('schema_cached_at'),
@@ -195,6 +196,8 @@ export const scimTokens = pgTable('scim_tokens', {
   prefix: text('prefix').notNull(),
   last4: text('last4').notNull(),
   createdBy: text('created_by'),
+  /** The creator's scopes when the token was made: the ceiling of what SCIM may grant or change. */
+  scopes: jsonb('scopes').$type<string[]>().notNull().default([]),
   lastUsedAt: ts('last_used_at'),
   createdAt: createdAt(),
 }, (t) => [uniqueIndex('scim_tokens_tenant_uq').on(t.tenantId), uniqueIndex('scim_tokens_hash_uq').on(t.tokenHash)])

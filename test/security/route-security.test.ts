@@ -94,7 +94,8 @@ const ROUTES: Record<string, Entry> = {
   logout: { scope: null },
   getMe: { scope: null },
   listUsers: { scope: 'users:manage' },
-  createUser: { scope: 'users:manage', body: () => ({ email: `sec-${unique()}@example.com`, password: 'a long enough password', role: 'viewer' }) },
+  // Granting a role needs the role's scopes too (here the viewer's).
+  createUser: { scope: 'users:manage', holding: ['query:read', 'connections:read', 'semantic:read'], body: () => ({ email: `sec-${unique()}@example.com`, password: 'a long enough password', role: 'viewer' }) },
   getUser: { scope: 'users:manage', object: 'user' },
   updateUser: { scope: 'users:manage', object: 'user', body: () => ({ name: 'attacker' }) },
   deleteUser: { scope: 'users:manage', object: 'user' },

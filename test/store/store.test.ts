@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto'
 import { openStore, type Store } from '../../src/store/db'
 import { ApiKeyService } from '../../src/identity/api-keys'
 import { TenantService } from '../../src/identity/tenants'
+import { OPERATOR } from '../../src/identity/scopes'
 import { serviceAvailable, SERVICES } from '../support/services'
 import { loadConfig, ConfigError } from '../../src/config'
 import { resolveSecretBox } from '../../src/security/secret-key'
@@ -35,9 +36,9 @@ function storeSuite(name: string, open: () => Promise<Store>) {
       const { key, view } = await keys.create(a.id, { name: 'k', scopes: ['query:read'] })
       const principal = await keys.authenticate(key)
       expect(principal).toMatchObject({ tenantId: a.id, id: view.id, scopes: ['query:read'] })
-      await expect(keys.revoke(b.id, view.id)).rejects.toMatchObject({ code: 'not_found' })
+      await expect(keys.revoke(b.id, view.id, OPERATOR)).rejects.toMatchObject({ code: 'not_found' })
       expect((await keys.list(b.id, { limit: 10 })).data).toEqual([])
-      await keys.revoke(a.id, view.id)
+      await keys.revoke(a.id, view.id, OPERATOR)
       expect(await keys.authenticate(key)).toBeNull()
     })
 

@@ -42,6 +42,12 @@ export interface RouteSpec {
   query?: string
   /** Places where the route accepts a reference to another object: each is probed with a foreign id. */
   refs?: RefProbe[]
+  /**
+   * Scopes the positive-control key holds besides `scope`, for routes whose
+   * action is also bounded by the caller's own scopes (granting a role needs
+   * that role's scopes): without them the control would rightly get a 403.
+   */
+  holding?: Scope[]
 }
 
 export interface RefProbe {
@@ -265,8 +271,9 @@ export async function expectScopeEnforced(f: SecurityFixture, route: RouteSpec) 
       await expectAuthorized(await send(f, route, probeFor(route), { key: f.tokens.viewer }), `${where} as a viewer user`)
     }
   }
-  const only = await f.keyWith([route.scope ?? 'query:read'])
-  await expectAuthorized(await send(f, route, probeFor(route), { key: only }), `${where} with a key holding only ${route.scope ?? 'query:read'}`)
+  const held = [route.scope ?? 'query:read', ...(route.holding ?? [])]
+  const only = await f.keyWith(held)
+  await expectAuthorized(await send(f, route, probeFor(route), { key: only }), `${where} with a key holding only ${held.join(', ')}`)
 }
 
 async function expectAuthorized(res: TestResponse, context: string) {

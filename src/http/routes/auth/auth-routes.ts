@@ -11,7 +11,7 @@ const tags = ['Authentication']
 const publicErrors = () => { const e = errorResponses(413, 415); delete (e as Record<number, unknown>)[403]; return e }
 
 const login = createRoute({
-  method: 'post', path: '/api/v1/auth/login', operationId: 'login', tags, summary: 'Log in with email and password',
+  method: 'post', path: '/api/v1/auth/login', operationId: 'login', tags, summary: 'Log in with email and password (and the tenant, when the email belongs to several)',
   request: { body: jsonBody(LoginSchema) },
   responses: { 200: jsonResponse(TokenPairSchema, 'An access token (JWT, short-lived) and a refresh token'), ...publicErrors() },
 })
@@ -33,8 +33,8 @@ const me = createRoute({
 
 export function registerAuthRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi(login, async (c) => {
-    const { email, password } = c.req.valid('json')
-    return c.json(await c.get('services').sessions.login(email, password), 200)
+    const { email, password, tenant } = c.req.valid('json')
+    return c.json(await c.get('services').sessions.login(email, password, tenant), 200)
   })
   app.openapi(refresh, async (c) => c.json(await c.get('services').sessions.refresh(c.req.valid('json').refresh_token), 200))
   app.openapi(logout, async (c) => {

@@ -3,6 +3,11 @@ import { z } from '@hono/zod-openapi'
 export const LoginSchema = z.object({
   email: z.string().trim().email().max(320).openapi({ example: 'ada@example.com' }),
   password: z.string().min(1).max(1024),
+  tenant: z.string().trim().min(1).max(200).optional().openapi({
+    example: 'acme',
+    description: 'The tenant (name or id) to log in to. Emails are unique per tenant only: when yours belongs to several tenants, '
+      + 'a login without `tenant` fails exactly like a wrong password (nothing tells whether the email exists elsewhere).',
+  }),
 }).strict().openapi('Login')
 
 export const RefreshSchema = z.object({ refresh_token: z.string().min(1).max(200) }).strict().openapi('Refresh')

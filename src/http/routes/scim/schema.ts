@@ -4,6 +4,10 @@ export const ScimTokenSchema = z.object({
   id: z.string().openapi({ example: 'scim_8fK2mQ9xLp3RtV7wYz1A' }),
   prefix: z.string().openapi({ example: 'nxs_3kT9' }),
   last4: z.string().openapi({ example: 'x0aQ' }),
+  scopes: z.array(z.string()).openapi({
+    example: ['*'],
+    description: 'The scopes of the credential that created the token: SCIM may grant roles, and change users, only within them (the admin role needs *)',
+  }),
   created_at: z.string(),
   last_used_at: z.string().nullable(),
 }).openapi('ScimToken')

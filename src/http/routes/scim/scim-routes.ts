@@ -8,7 +8,7 @@ import { Hono, type Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { OpenAPIHono } from '@hono/zod-openapi'
 import type { AppEnv } from '../../app-env'
-import { requireScimToken } from '../../../scim/scim-auth'
+import { requireScimToken, scimActor } from '../../../scim/scim-auth'
 import { SCIM_CONTENT_TYPE, ScimError, scimOnError } from '../../../scim/scim-error'
 import { resourceTypes, SCHEMAS, serviceProviderConfig } from '../../../scim/scim-resources'
 
@@ -56,6 +56,8 @@ async function body(c: C): Promise<unknown> {
 
 const tenant = (c: C) => c.get('principal')!.tenantId
 const id = (c: C) => c.req.param('id') ?? ''
+/** The SCIM token acts within its creator's scopes. */
+const actor = (c: C) => scimActor(c.get('principal')!)
 
 export function registerScimRoutes(app: OpenAPIHono<AppEnv>) {
   const scim = new Hono<AppEnv>()
@@ -70,22 +72,22 @@ export function registerScimRoutes(app: OpenAPIHono<AppEnv>) {
 
   scim.get('/Users', async (c) => send(c, await c.get('services').scim.listUsers(tenant(c), listQuery(c), baseUrl(c))))
   scim.post('/Users', async (c) => {
-    const user = await c.get('services').scim.createUser(tenant(c), await body(c), baseUrl(c))
+    const user = await c.get('services').scim.createUser(tenant(c), await body(c), baseUrl(c), actor(c))
     return send(c, user, 201, { Location: user.meta.location })
   })
   scim.get('/Users/:id', async (c) => send(c, await c.get('services').scim.getUser(tenant(c), id(c), baseUrl(c))))
-  scim.put('/Users/:id', async (c) => send(c, await c.get('services').scim.replaceUser(tenant(c), id(c), await body(c), baseUrl(c))))
-  scim.patch('/Users/:id', async (c) => send(c, await c.get('services').scim.patchUser(tenant(c), id(c), await body(c), baseUrl(c))))
+  scim.put('/Users/:id', async (c) => send(c, await c.get('services').scim.replaceUser(tenant(c), id(c), await body(c), baseUrl(c), actor(c))))
+  scim.patch('/Users/:id', async (c) => send(c, await c.get('services').scim.patchUser(tenant(c), id(c), await body(c), baseUrl(c), actor(c))))
   scim.delete('/Users/:id', async (c) => {
-    await c.get('services').scim.deleteUser(tenant(c), id(c))
+    await c.get('services').scim.deleteUser(tenant(c), id(c), actor(c))
     return c.body(null, 204)
   })
 
   scim.get('/Groups', async (c) => send(c, await c.get('services').scim.listGroups(tenant(c), { ...listQuery(c), withMembers: withMembers(c) }, baseUrl(c))))
   scim.post('/Groups', async (c) => c.get('services').scim.createGroup(await body(c)))
   scim.get('/Groups/:id', async (c) => send(c, await c.get('services').scim.getGroup(tenant(c), id(c), withMembers(c), baseUrl(c))))
-  scim.put('/Groups/:id', async (c) => send(c, await c.get('services').scim.replaceGroup(tenant(c), id(c), await body(c), baseUrl(c))))
-  scim.patch('/Groups/:id', async (c) => send(c, await c.get('services').scim.patchGroup(tenant(c), id(c), await body(c), baseUrl(c))))
+  scim.put('/Groups/:id', async (c) => send(c, await c.get('services').scim.replaceGroup(tenant(c), id(c), await body(c), baseUrl(c), actor(c))))
+  scim.patch('/Groups/:id', async (c) => send(c, await c.get('services').scim.patchGroup(tenant(c), id(c), await body(c), baseUrl(c), actor(c))))
   scim.delete('/Groups/:id', async () => {
     throw new ScimError(400, 'the groups are the fixed roles and cannot be deleted; remove their members instead', 'mutability')
   })

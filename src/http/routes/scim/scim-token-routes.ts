@@ -17,7 +17,8 @@ const getRoute = createRoute({
 })
 const rotateRoute = createRoute({
   method: 'post', path: '/api/v1/scim-token', operationId: 'rotateScimToken', tags, security, middleware: mw,
-  summary: 'Create or rotate the SCIM bearer token; shown once, the previous one stops working',
+  summary: 'Create or rotate the SCIM bearer token; shown once, the previous one stops working. '
+    + 'The token may grant roles and change users only within the scopes of the credential that rotates it (admin needs `*`)',
   responses: { 201: jsonResponse(CreatedScimTokenSchema, 'The new token, shown once'), ...errorResponses(413, 415) },
 })
 const deleteRoute = createRoute({
@@ -33,7 +34,7 @@ export function registerScimTokenRoutes(app: OpenAPIHono<AppEnv>) {
   })
   app.openapi(rotateRoute, async (c) => {
     const p = c.get('principal')!
-    const { token, view } = await c.get('services').scimTokens.rotate(p.tenantId, p.id)
+    const { token, view } = await c.get('services').scimTokens.rotate(p.tenantId, p)
     return c.json({ ...view, token, base_url: SCIM_BASE }, 201)
   })
   app.openapi(deleteRoute, async (c) => {
