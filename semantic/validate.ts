@@ -6,6 +6,7 @@ import { METRIC_TIME, formatQueryName, parseWindow } from './names'
 import { suggest } from './suggest'
 import { filterList, parseWhereFilter } from './where-filter'
 import { sqlFragmentProblem } from './sql-fragment'
+import { conversionParamsProblem } from './conversion-params'
 
 export interface ManifestProblem {
   /** Path inside the manifest, e.g. `semantic_models[2].measures[0].agg_time_dimension`. */
@@ -161,7 +162,11 @@ export function validateManifest(manifest: SemanticManifest): ManifestProblem[] 
       }
       case 'conversion': {
         const c = tp.conversion_type_params
-        if (!c) break
+        const shape = conversionParamsProblem(c)
+        if (shape || !c) {
+          add(`${path}.type_params.conversion_type_params`, `conversion metric "${m.name}": ${shape}`, m, 'type_params.conversion_type_params')
+          break
+        }
         checkMeasure(c.base_measure, `${path}.type_params.conversion_type_params.base_measure`, m, 'type_params.conversion_type_params.base_measure')
         checkMeasure(c.conversion_measure, `${path}.type_params.conversion_type_params.conversion_measure`, m, 'type_params.conversion_type_params.conversion_measure')
         for (const [which, ref] of [['base_measure', c.base_measure], ['conversion_measure', c.conversion_measure]] as const) {

@@ -44,7 +44,7 @@ export function createApp(services: Services) {
   app.use('/scim/*', scimAuthenticate())
   app.use('*', rateLimit({ exempt: (p) => UNMETERED.has(p) }))
   app.use('*', urlGuard())
-  app.use('*', bodyGuard({ maxBytes: services.config.maxBodyBytes }))
+  app.use('*', bodyGuard({ maxBytes: services.config.maxBodyBytes, timeoutMs: services.config.bodyTimeoutMs }))
   app.use('*', auditTrail())
 
   registerHealth(app)

@@ -1,4 +1,5 @@
 // The one place that reads process.env. Everything else receives a typed Config.
+import { getHeapStatistics } from 'node:v8'
 import { z } from 'zod'
 import { configurableFunctions, invalidAllowFunctions } from './security/sql-guard/function-policy'
 
@@ -20,6 +21,7 @@ const EnvSchema = z.object({
   NEXATRON_DEMO: bool(true),
   NEXATRON_TIMEZONE: z.string().default('UTC'),
   NEXATRON_MAX_BODY_BYTES: int(1024 * 1024, 1024),
+  NEXATRON_BODY_TIMEOUT_MS: int(30_000, 100),
   NEXATRON_SHUTDOWN_TIMEOUT_MS: int(10_000),
   NEXATRON_DEFAULT_MAX_ROWS: int(10_000, 1),
   NEXATRON_MAX_ROWS_LIMIT: int(1_000_000, 1),
@@ -48,6 +50,9 @@ const EnvSchema = z.object({
   NEXATRON_LOGIN_RATE_LIMIT_PER_15MIN: int(10, 1),
   NEXATRON_MAX_CONCURRENT_QUERIES_PER_KEY: int(4, 1),
   NEXATRON_MAX_CONCURRENT_QUERIES_PER_TENANT: int(16, 1),
+  NEXATRON_MEMORY_BUDGET_MB: int(0, 0),
+  NEXATRON_MAX_QUEUED_QUERIES_PER_KEY: int(100, 1),
+  NEXATRON_MAX_QUEUED_QUERIES_PER_TENANT: int(1000, 1),
   NEXATRON_TRUST_PROXY: bool(false),
   NEXATRON_WEBHOOK_MAX_ATTEMPTS: int(6, 1),
   NEXATRON_WORKER_CONCURRENCY: int(2, 1),
@@ -69,6 +74,8 @@ export interface Config {
   demo: boolean
   timezone: string
   maxBodyBytes: number
+  /** How long a request body may take to arrive (then 408); the headers get as long again at most. */
+  bodyTimeoutMs: number
   shutdownTimeoutMs: number
   query: { defaultMaxRows: number; maxRowsLimit: number; defaultTimeoutMs: number; maxTimeoutMs: number; historyRows: number; allowFunctions: string[]; sseKeepAliveMs: number }
   network: { allowed: 'all' | 'private' | 'external'; allowSocketHosts: boolean }
@@ -86,6 +93,10 @@ export interface Config {
     loginPer15Min: number
     concurrentPerKey: number
     concurrentPerTenant: number
+    /** JS heap + buffers above which new queries get 503 server_busy. */
+    memoryBudgetBytes: number
+    queuedPerKey: number
+    queuedPerTenant: number
     trustProxy: boolean
   }
   webhooks: { maxAttempts: number }
@@ -139,6 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demo: e.NEXATRON_DEMO,
     timezone: e.NEXATRON_TIMEZONE,
     maxBodyBytes: e.NEXATRON_MAX_BODY_BYTES,
+    bodyTimeoutMs: e.NEXATRON_BODY_TIMEOUT_MS,
     shutdownTimeoutMs: e.NEXATRON_SHUTDOWN_TIMEOUT_MS,
     query: {
       defaultMaxRows: e.NEXATRON_DEFAULT_MAX_ROWS,
@@ -164,6 +176,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       loginPer15Min: e.NEXATRON_LOGIN_RATE_LIMIT_PER_15MIN,
       concurrentPerKey: e.NEXATRON_MAX_CONCURRENT_QUERIES_PER_KEY,
       concurrentPerTenant: e.NEXATRON_MAX_CONCURRENT_QUERIES_PER_TENANT,
+      // Default: 80% of the V8 heap limit, so load is shed before the process runs out.
+      queuedPerKey: e.NEXATRON_MAX_QUEUED_QUERIES_PER_KEY,
+      queuedPerTenant: e.NEXATRON_MAX_QUEUED_QUERIES_PER_TENANT,
+      memoryBudgetBytes: e.NEXATRON_MEMORY_BUDGET_MB > 0 ? e.NEXATRON_MEMORY_BUDGET_MB * 2 ** 20 : Math.floor(getHeapStatistics().heap_size_limit * 0.8),
       trustProxy: e.NEXATRON_TRUST_PROXY,
     },
     webhooks: { maxAttempts: e.NEXATRON_WEBHOOK_MAX_ATTEMPTS },

@@ -9,6 +9,7 @@ import { openStore, type Store } from './store/db'
 import { resolveSecretBox } from './security/secret-key'
 import { ApiKeyService } from './identity/api-keys'
 import { AuthService } from './identity/auth-service'
+import type { OnCredentialsRevoked } from './identity/revocation'
 import { RateLimiter } from './identity/rate-limiter'
 import { TenantService } from './identity/tenants'
 import { ConnectionService, type ConnectorFactory } from './connections/connection-service'
@@ -26,9 +27,11 @@ import { createPlannerFromConfig } from './planner/hybrid'
 import type { Planner } from './planner/planner'
 import { summarizeWithLlm } from './planner/llm/summarize'
 import { createConnector } from '../connectors/registry'
+import type { DnsLookup, HostPolicyOptions } from './security/host-policy'
 import { ConnectorError } from '../connectors/connector'
 import { createPgliteConnector } from '../connectors/pglite/connector'
 import type { Services } from './services'
+import type { DemoWarehouse } from './demo/warehouse-host'
 import { UserService } from './identity/users'
 import { SessionService, tokenKeys } from './identity/sessions'
 import { AuditService } from './audit/audit-service'
@@ -37,12 +40,16 @@ import { ScimTokenService } from './scim/scim-tokens'
 import { ScimService } from './scim/scim-service'
 
 export interface ContainerOptions {
+  /** Resolve host names with this instead of the system resolver (tests simulate DNS, rebinding included). */
+  dnsLookup?: DnsLookup
   store?: Store
   logger?: Logger
   /** In-memory store and key (tests). */
   inMemory?: boolean
   /** The embedded demo warehouse (or its creation in progress), served to connections of type pglite with config.demo. */
   demoDb?: PGlite | Promise<PGlite>
+  /** The demo warehouse on its own thread (the server's choice): statements on it cannot stall the service. */
+  demoWarehouse?: DemoWarehouse
   /** Replace the configured planner (tests). */
   planner?: Planner
   /** Replace how connectors are made (tests). */
@@ -63,16 +70,21 @@ export async function buildServices(config: Config, opts: ContainerOptions = {})
   const redis = config.limits.redisUrl ? new Redis(config.limits.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 }) : undefined
   redis?.on('error', (err) => logger.warn({ err: err.message }, 'redis error'))
   const db = store.db
-  const hostPolicy = { policy: config.network.allowed, allowSocketHosts: config.network.allowSocketHosts }
+  const hostPolicy: HostPolicyOptions = { policy: config.network.allowed, allowSocketHosts: config.network.allowSocketHosts, ...(opts.dnsLookup && { lookup: opts.dnsLookup }) }
 
-  const apiKeys = new ApiKeyService(db)
-  const users = new UserService(db)
+  // Revoking a key, or disabling / deleting a user, cancels their queued jobs
+  // (and audits it): the job service exists only further down, hence the indirection.
+  let jobs: JobService | undefined
+  const onRevoked: OnCredentialsRevoked = async (e) => { await jobs?.credentialsRevoked(e) }
+  const apiKeys = new ApiKeyService(db, undefined, onRevoked)
+  const users = new UserService(db, { apiKeys, onRevoked })
   const sessions = new SessionService(db, users,
     tokenKeys({ jwtSecret: config.auth.jwtSecret, kid: config.auth.jwtKid, fallbackKey: box.deriveKey('nexatron-jwt-v1'), previous: config.auth.jwtPrevious }),
     { accessS: config.auth.accessTtlS, refreshS: config.auth.refreshTtlS }, opts.now)
   const tenants = new TenantService(db)
   const connectorFactory: ConnectorFactory = opts.connectorFactory ?? (async (cfg) => {
     if (cfg.type === 'pglite' && cfg.config.demo === true) {
+      if (opts.demoWarehouse) return opts.demoWarehouse.connector(cfg.options)
       if (!opts.demoDb) throw new ConnectorError('unreachable', 'pglite', 'the demo warehouse is not running on this server (NEXATRON_DEMO=false)')
       return createPgliteConnector({ db: await opts.demoDb, schemas: ['retail'], options: cfg.options })
     }
@@ -93,22 +105,26 @@ export async function buildServices(config: Config, opts: ContainerOptions = {})
   const runner = new QueryRunner({
     connections, semantic: semanticStore, tenants, history, planner, logger, now: opts.now,
     llmSummary: config.planner.llmSummary && openai ? (input, signal) => summarizeWithLlm(input, { openai }, signal) : undefined,
-    gate: new ConcurrencyGate(config.limits.concurrentPerKey, config.limits.concurrentPerTenant),
+    gate: new ConcurrencyGate(config.limits.concurrentPerKey, config.limits.concurrentPerTenant, { bytes: config.limits.memoryBudgetBytes }),
+    queueCaps: { perKey: config.limits.queuedPerKey, perTenant: config.limits.queuedPerTenant },
     executor, limits: config.query,
   })
   const webhookSecrets = new WebhookSecrets(tenants, box)
+  const auth = new AuthService(apiKeys, sessions, users)
+  const audit = new AuditService(db, opts.now)
   const worker = new JobWorker({
-    db, history, runner, connections, secrets: webhookSecrets, hostPolicy, logger, fetch: opts.fetch,
+    db, history, principals: auth, audit, runner, connections, secrets: webhookSecrets, hostPolicy, logger, fetch: opts.fetch,
     concurrency: config.worker.concurrency, maxWebhookAttempts: config.webhooks.maxAttempts, historyRows: config.query.historyRows,
   })
+  jobs = new JobService(history, runner, worker, hostPolicy, audit)
   const services: Services = {
     config, logger, store, secretBox: box, tenants, apiKeys,
-    auth: new AuthService(apiKeys, sessions),
+    auth,
     users, sessions,
     limiter: new RateLimiter({ ...config.limits, redis }),
     connections, semantic, history, runner, worker, webhookSecrets,
-    jobs: new JobService(history, runner, worker, hostPolicy),
-    audit: new AuditService(db, opts.now),
+    jobs,
+    audit,
     analytics: new UsageAnalytics(db),
     scimTokens: new ScimTokenService(db, opts.now),
     scim: new ScimService(db, users, config.scim.defaultRole),

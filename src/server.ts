@@ -6,6 +6,8 @@ import { buildServices } from './container'
 import { createApp } from './app'
 import { bootstrap } from './bootstrap'
 import { createLogger } from './logger'
+import { answerClientErrors, requestTimeoutOptions } from './http/server-timeouts'
+import { DemoWarehouse } from './demo/warehouse-host'
 
 async function main() {
   let config
@@ -21,10 +23,11 @@ async function main() {
   const logger = createLogger(config.logLevel)
   const started = Date.now()
   // The demo warehouse loads while the store opens and migrates.
-  const demoDb = config.demo ? import('./demo/warehouse').then((m) => m.createDemoWarehouse()) : undefined
+  const demoWarehouse = config.demo ? new DemoWarehouse() : undefined
+  const demoReady = demoWarehouse?.start()
   let services
   try {
-    services = await buildServices(config, { logger, demoDb })
+    services = await buildServices(config, { logger, demoWarehouse })
   } catch (e) {
     if (e instanceof ConfigError) {
       console.error(`nexatron: ${e.message}`)
@@ -32,14 +35,18 @@ async function main() {
     }
     throw e
   }
+  await demoReady
   const boot = await bootstrap(services, { demo: config.demo })
   if (services.store.kind === 'pglite') await services.worker.recoverOrphans()
   services.worker.start()
 
   const app = createApp(services)
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }) as Server
-  server.requestTimeout = 0 // long SSE streams and big CSV downloads are legitimate
-  server.headersTimeout = 30_000
+  // Deadlines bound receiving a request (slow headers or body: 408), never the
+  // response: long SSE streams and big CSV downloads are not cut.
+  const server = serve({
+    fetch: app.fetch, port: config.port, hostname: config.host, serverOptions: requestTimeoutOptions(config.bodyTimeoutMs),
+  }) as Server
+  answerClientErrors(server)
   await new Promise<void>((resolve, reject) => { server.once('listening', resolve); server.once('error', reject) })
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`
   logger.info({ url, store: services.store.kind, demo: config.demo, startup_ms: Date.now() - started }, 'nexatron listening')
@@ -64,7 +71,7 @@ async function main() {
     await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeIdleConnections?.() })
     clearTimeout(force)
     await services.dispose()
-    await (await demoDb)?.close()
+    await demoWarehouse?.close()
     logger.info('stopped')
     process.exit(0)
   }

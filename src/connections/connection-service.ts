@@ -7,8 +7,9 @@ import type { SecretBox } from '../security/secret-box'
 import { newId } from '../ids'
 import { AppError, notFound } from '../http/errors'
 import { decodeCursor, encodeCursor, type Page } from '../store/pagination'
-import type { Connector, ConnectorConfig, ConnectorOptions, ConnectionType, SchemaInfo } from '../../connectors/connector'
-import { assertHostAllowed, type HostPolicyOptions } from '../security/host-policy'
+import { LoginChecks, type PrivilegeReport } from './login-check'
+import type { Connector, ConnectorConfig, ConnectorOptions, ConnectionType, HostResolver, SchemaInfo } from '../../connectors/connector'
+import { assertHostAllowed, hostResolver, type HostPolicyOptions } from '../security/host-policy'
 
 export type ConnectionRow = typeof connections.$inferSelect
 
@@ -50,10 +51,32 @@ export interface ConnectionServiceDeps {
 
 const aad = (tenantId: string, id: string) => `connection:${tenantId}:${id}`
 
+/**
+ * Config fields that do not change where (or how safely) the stored
+ * credentials are sent. A change to any other field (host, port, user,
+ * database, ssl, CA, instance, account, endpoint URL, ...) re-points the
+ * connection, so it must come with the credentials again: otherwise anyone who
+ * may edit a connection could send its saved password to a server of theirs.
+ */
+const CREDENTIAL_NEUTRAL_FIELDS = new Set(['schemas', 'datasets', 'query_tag', 'maximum_bytes_billed', 'location', 'read_only_intent', 'rollback_only', 'warehouse', 'role', 'schema'])
+
+/** Config fields whose value differs between the stored and the new config, other than the neutral ones. */
+export function credentialMovingChanges(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)])
+  return [...keys].filter((k) => !CREDENTIAL_NEUTRAL_FIELDS.has(k) && JSON.stringify(before[k]) !== JSON.stringify(after[k])).sort()
+}
+
 export class ConnectionService {
   private readonly live = new Map<string, { connector: Connector; version: number }>()
+  /** What each connection's login may do (see login-check.ts). */
+  private readonly logins = new LoginChecks()
 
-  constructor(private readonly deps: ConnectionServiceDeps) {}
+  /** Connectors resolve hosts through this on every new connection (the network policy, re-checked). */
+  private readonly resolveHost: HostResolver
+
+  constructor(private readonly deps: ConnectionServiceDeps) {
+    this.resolveHost = hostResolver(deps.hostPolicy)
+  }
 
   private get db() { return this.deps.db }
 
@@ -111,11 +134,19 @@ export class ConnectionService {
     if (await this.byName(tenantId, input.name)) {
       throw new AppError('conflict', `a connection named "${input.name}" already exists`, [{ path: 'name', issue: 'duplicate' }])
     }
+    // The demo warehouse is shared by every tenant: one connection each is all anyone needs.
+    if (input.type === 'pglite') {
+      const [demo] = await this.db.select({ name: connections.name }).from(connections)
+        .where(and(eq(connections.tenantId, tenantId), eq(connections.type, 'pglite'))).limit(1)
+      if (demo) throw new AppError('conflict', `this tenant already has the demo warehouse as connection "${demo.name}"`, [{ path: 'type', issue: 'duplicate' }])
+    }
     const id = newId('conn')
     const hasDefault = await this.db.select({ id: connections.id }).from(connections)
       .where(and(eq(connections.tenantId, tenantId), eq(connections.isDefault, true))).limit(1)
     const isDefault = input.is_default ?? hasDefault.length === 0
-    return this.db.transaction(async (tx) => {
+    // A login that can do more than read is refused here (422 elevated_login) unless the options allow it.
+    const privileges = await this.vetLogin(tenantId, { name: input.name, type: input.type, config, credentials, options: input.options ?? {} })
+    const created = await this.db.transaction(async (tx) => {
       if (isDefault) await tx.update(connections).set({ isDefault: false }).where(eq(connections.tenantId, tenantId))
       const [row] = await tx.insert(connections).values({
         id, tenantId, name: input.name, type: input.type, config, options: input.options ?? {}, isDefault,
@@ -123,6 +154,37 @@ export class ConnectionService {
       }).returning()
       return row
     })
+    if (privileges) this.logins.remember(created, privileges)
+    return created
+  }
+
+  /**
+   * The create-time login check, on a throwaway connector built the usual way
+   * for a draft of the row (its own id, so it never meets the stored row's).
+   * Unreachable or slow databases are checked later: on /test and first use.
+   */
+  private async vetLogin(tenantId: string, d: { name: string; type: ConnectionType; config: Record<string, unknown>; credentials: Record<string, unknown>; options: ConnectionOptions }): Promise<PrivilegeReport | undefined> {
+    const probeId = newId('conn')
+    const now = new Date()
+    const probe: ConnectionRow = {
+      id: probeId, tenantId, name: d.name, type: d.type, config: d.config, options: d.options, isDefault: false,
+      credentialsEnc: Object.keys(d.credentials).length ? this.deps.box.sealJson(d.credentials, aad(tenantId, probeId)) : null,
+      schemaCache: null, schemaCachedAt: null, createdAt: now, updatedAt: now,
+    }
+    return this.logins.vet(probe, () => this.connector(probe), async () => { await this.evict(probeId); this.logins.forget(probeId) })
+  }
+
+  /** Connectivity and a fresh look at the login (422 elevated_login when it can do more than read and that is not allowed). */
+  async test(row: ConnectionRow): Promise<{ ok: true; version: string; latency_ms: number; privileges: PrivilegeReport }> {
+    this.logins.forget(row.id)
+    const connector = await this.connector(row)
+    const res = await connector.test()
+    return { ok: true, version: res.version, latency_ms: res.latency_ms, privileges: await this.logins.report(row, connector) }
+  }
+
+  /** The login report for this version of the connection, when this process has made one. */
+  privileges(row: ConnectionRow): PrivilegeReport | undefined {
+    return this.logins.known(row)
   }
 
   async update(tenantId: string, id: string, patch: { name?: string; config?: unknown; credentials?: unknown; options?: ConnectionOptions; is_default?: boolean }): Promise<ConnectionRow> {
@@ -131,6 +193,15 @@ export class ConnectionService {
     const currentCreds = this.credentials(row)
     // Credentials are write-only: an absent field keeps the stored ones.
     const merged = this.deps.validate(type, patch.config ?? row.config, patch.credentials ?? currentCreds)
+    if (patch.config && patch.credentials === undefined && row.credentialsEnc) {
+      const moved = credentialMovingChanges(row.config, merged.config)
+      if (moved.length) {
+        const fields = moved.map((f) => `config.${f}`)
+        throw new AppError('invalid_config',
+          `credentials: changing ${fields.join(', ')} changes where the stored credentials are sent; send the credentials again with this change`,
+          [{ path: 'credentials', issue: 'required', fields }])
+      }
+    }
     if (patch.config) await this.checkHosts(merged.config)
     if (patch.name && patch.name !== row.name) {
       const clash = await this.db.select({ id: connections.id }).from(connections)
@@ -159,6 +230,7 @@ export class ConnectionService {
     const res = await this.db.delete(connections).where(and(eq(connections.tenantId, tenantId), eq(connections.id, id))).returning({ id: connections.id })
     if (!res.length) throw notFound('connection')
     await this.evict(id)
+    this.logins.forget(id)
   }
 
   credentials(row: ConnectionRow): Record<string, unknown> {
@@ -169,19 +241,22 @@ export class ConnectionService {
     return row.options as ConnectionOptions
   }
 
-  /** The live connector for a connection (created on first use, rebuilt after an update). */
+  /**
+   * The live connector for a connection (created on first use, rebuilt after an update).
+   * Refused with 422 elevated_login while its login can do more than read and the connection does not allow that.
+   */
   async connector(row: ConnectionRow): Promise<Connector> {
     const version = row.updatedAt.getTime()
     const cached = this.live.get(row.id)
-    if (cached && cached.version === version) return cached.connector
+    if (cached && cached.version === version) return this.logins.admit(row, cached.connector)
     if (cached) await cached.connector.close().catch(() => {})
     await this.checkHosts(row.config)
     const { allow_raw_sql: _raw, allow_elevated_login: _elevated, ...options } = row.options as ConnectionOptions
     const connector = await this.deps.createConnector({
-      type: row.type as ConnectionType, config: row.config, credentials: this.credentials(row), options,
+      type: row.type as ConnectionType, config: row.config, credentials: this.credentials(row), options, resolveHost: this.resolveHost,
     }, row)
     this.live.set(row.id, { connector, version })
-    return connector
+    return this.logins.admit(row, connector)
   }
 
   async schema(row: ConnectionRow, refresh: boolean): Promise<{ schema: SchemaInfo; cached_at: string }> {

@@ -6,6 +6,7 @@ export const ERROR_STATUS = {
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
+  request_timeout: 408,
   conflict: 409,
   in_use: 409,
   payload_too_large: 413,
@@ -29,10 +30,13 @@ export const ERROR_STATUS = {
   auth_failed: 422,
   permission_denied: 422,
   host_not_allowed: 422,
+  elevated_login: 422,
   llm_invalid_plan: 422,
   llm_refused: 422,
   rate_limited: 429,
   too_many_concurrent_queries: 429,
+  too_many_queued_queries: 429,
+  server_busy: 503,
   internal_error: 500,
   service_unavailable: 503,
   unreachable: 503,
@@ -68,8 +72,30 @@ export interface ErrorBody {
   error: { code: string; message: string; details: ErrorDetail[]; request_id: string }
 }
 
+/** At most this many details go out; the rest are counted in one last `more_issues` detail. */
+export const MAX_ERROR_DETAILS = 20
+const MAX_MESSAGE_CHARS = 2_000
+
+/** Bounds a text taken from the request (a field name, a path) before it goes into an answer. */
+export function clip(s: string, max = 64): string {
+  return s.length > max ? `${s.slice(0, max)}…` : s
+}
+
+/**
+ * The envelope. Whatever an error carries, the answer stays small: at most
+ * MAX_ERROR_DETAILS details (plus a count of the others) and a bounded message,
+ * so no input can be echoed back in bulk.
+ */
 export function errorBody(err: AppError, requestId: string): ErrorBody {
-  return { error: { code: err.code, message: err.message, details: err.details, request_id: requestId } }
+  const details: ErrorDetail[] = err.details.slice(0, MAX_ERROR_DETAILS).map(clipDetail)
+  if (err.details.length > MAX_ERROR_DETAILS) details.push({ issue: 'more_issues', count: err.details.length - MAX_ERROR_DETAILS })
+  return { error: { code: err.code, message: clip(err.message, MAX_MESSAGE_CHARS), details, request_id: requestId } }
+}
+
+function clipDetail(d: ErrorDetail): ErrorDetail {
+  const out: ErrorDetail = { ...d }
+  for (const [k, v] of Object.entries(d)) if (typeof v === 'string') out[k] = clip(v, 1_000)
+  return out
 }
 
 export const notFound = (what: string) => new AppError('not_found', `${what} not found`)

@@ -1,14 +1,29 @@
 // Caps concurrently running queries per credential and per tenant, so one
-// client cannot occupy every database connection. Per process: with several
-// instances each enforces its own cap.
+// client cannot occupy every database connection, and sheds new queries while
+// the process is over its memory budget (answers stream, so in-flight results
+// are small; the budget catches what is left: many large answers at once, a
+// slow consumer's buffers). Per process: with several instances each enforces
+// its own caps.
 import { AppError } from '../http/errors'
+
+export interface MemoryBudget {
+  /** Bytes the process may use (JS heap and buffers) before new queries are turned away. */
+  bytes: number
+  /** What it uses now; process.memoryUsage() by default. */
+  used?: () => number
+}
+
+const inUse = () => { const m = process.memoryUsage(); return m.heapUsed + m.arrayBuffers }
 
 export class ConcurrencyGate {
   private readonly counts = new Map<string, number>()
 
-  constructor(private readonly perKey: number, private readonly perTenant: number) {}
+  constructor(private readonly perKey: number, private readonly perTenant: number, private readonly memory?: MemoryBudget) {}
 
   acquire(principalId: string, tenantId: string): () => void {
+    if (this.memory && (this.memory.used ?? inUse)() > this.memory.bytes) {
+      throw new AppError('server_busy', 'the server is busy with other answers; try again shortly', [{ issue: 'memory_budget' }], { 'Retry-After': '5' })
+    }
     const k = `p:${principalId}`
     const t = `t:${tenantId}`
     if ((this.counts.get(k) ?? 0) >= this.perKey) {

@@ -1,10 +1,10 @@
 // Query history: one record per run (also the async job record). Reads are
 // scoped to the tenant and, unless the caller is an admin, to the caller.
-import { and, asc, desc, eq, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm'
 import type { Db } from '../store/db'
 import { conversations, queries } from '../store/schema'
 import { newId } from '../ids'
-import { notFound } from '../http/errors'
+import { AppError, notFound } from '../http/errors'
 import { decodeCursor, encodeCursor, type Page } from '../store/pagination'
 import type { Principal } from '../identity/principal'
 import type { Plan, Turn } from '../planner/planner'
@@ -61,25 +61,78 @@ export class QueryHistory {
     if (!res.length) throw notFound('query')
   }
 
-  /** The conversation for a follow-up, or a new one. 404 for another tenant's or owner's. */
+  private async ownConversation(principal: Principal, id: string) {
+    const [row] = await this.db.select().from(conversations)
+      .where(and(eq(conversations.tenantId, principal.tenantId), eq(conversations.id, id), eq(conversations.principalId, principal.id))).limit(1)
+    if (!row) throw notFound('conversation')
+    return row
+  }
+
+  /** The connection a conversation is bound to (null for one recorded before binding). 404 for another tenant's or owner's. */
+  async conversationConnection(principal: Principal, id: string): Promise<string | null> {
+    return (await this.ownConversation(principal, id)).connectionId
+  }
+
+  /**
+   * The conversation for a follow-up, or a new one. 404 for another tenant's or
+   * owner's. A conversation is bound to its connection: its earlier turns
+   * (questions, plans, SQL) never go into a prompt for another catalog, so a
+   * follow-up on another connection is a 409.
+   */
   async conversation(principal: Principal, id: string | undefined, connectionId: string): Promise<string> {
     if (id) {
-      const [row] = await this.db.select().from(conversations)
-        .where(and(eq(conversations.tenantId, principal.tenantId), eq(conversations.id, id), eq(conversations.principalId, principal.id))).limit(1)
-      if (!row) throw notFound('conversation')
-      await this.db.update(conversations).set({ updatedAt: new Date() }).where(eq(conversations.id, id))
+      const row = await this.ownConversation(principal, id)
+      if (row.connectionId !== null && row.connectionId !== connectionId) {
+        throw new AppError('conflict', `conversation ${id} belongs to another connection (${row.connectionId}); continue it there, or leave out conversation_id to start a new conversation on this one`, [
+          { path: 'conversation_id', issue: 'bound_to_another_connection', connection_id: row.connectionId },
+        ])
+      }
+      // A conversation recorded before binding is bound by its first follow-up.
+      await this.db.update(conversations).set({ updatedAt: new Date(), ...(row.connectionId === null ? { connectionId } : {}) }).where(eq(conversations.id, id))
       return id
     }
     const [row] = await this.db.insert(conversations).values({ id: newId('conv'), tenantId: principal.tenantId, principalId: principal.id, connectionId }).returning()
     return row.id
   }
 
-  /** Earlier successful turns of a conversation, oldest first (at most `max`). */
-  async turns(tenantId: string, conversationId: string, max = 10): Promise<Turn[]> {
+  /** Earlier successful turns of a conversation, oldest first (at most `max`); with `connectionId`, only that connection's. */
+  async turns(tenantId: string, conversationId: string, max = 10, connectionId?: string): Promise<Turn[]> {
     const rows = await this.db.select({ question: queries.question, plan: queries.plan }).from(queries)
-      .where(and(eq(queries.tenantId, tenantId), eq(queries.conversationId, conversationId), eq(queries.status, 'succeeded')))
+      .where(and(eq(queries.tenantId, tenantId), eq(queries.conversationId, conversationId), eq(queries.status, 'succeeded'),
+        connectionId ? eq(queries.connectionId, connectionId) : undefined))
       .orderBy(desc(queries.createdAt)).limit(max)
     return rows.reverse().filter((r) => r.question && r.plan).map((r) => ({ question: r.question!, plan: r.plan as Plan }))
+  }
+
+  /**
+   * Cancels the queued async jobs of these principals (their credential was
+   * revoked) with `error`; their webhooks are never sent. Answers their ids.
+   */
+  async cancelQueuedOf(tenantId: string, principalIds: string[], error: unknown): Promise<string[]> {
+    if (!principalIds.length) return []
+    const rows = await this.db.update(queries).set({
+      status: 'cancelled', error, finishedAt: new Date(), lockedBy: null, lockedUntil: null,
+      webhookStatus: sql`CASE WHEN ${queries.webhookStatus} = 'pending' THEN 'cancelled' ELSE ${queries.webhookStatus} END`, webhookNextAt: null,
+    }).where(and(eq(queries.tenantId, tenantId), eq(queries.async, true), eq(queries.status, 'queued'), inArray(queries.principalId, principalIds)))
+      .returning({ id: queries.id })
+    return rows.map((r) => r.id)
+  }
+
+  /** Ids of the running async jobs of these principals. */
+  async runningJobsOf(tenantId: string, principalIds: string[]): Promise<string[]> {
+    if (!principalIds.length) return []
+    const rows = await this.db.select({ id: queries.id }).from(queries)
+      .where(and(eq(queries.tenantId, tenantId), eq(queries.async, true), eq(queries.status, 'running'), inArray(queries.principalId, principalIds)))
+    return rows.map((r) => r.id)
+  }
+
+  /** Jobs waiting to run, for one principal and for its whole tenant. */
+  async queuedCounts(tenantId: string, principalId: string): Promise<{ principal: number; tenant: number }> {
+    const [r] = await this.db.select({
+      tenant: sql<number>`count(*)::int`,
+      principal: sql<number>`(count(*) FILTER (WHERE ${queries.principalId} = ${principalId}))::int`,
+    }).from(queries).where(and(eq(queries.tenantId, tenantId), eq(queries.async, true), eq(queries.status, 'queued')))
+    return { principal: r?.principal ?? 0, tenant: r?.tenant ?? 0 }
   }
 
   /** Oldest queued job first; used by the worker loop. */

@@ -3,25 +3,45 @@
 // lease while running, and reclaims jobs whose lease expired (the process that
 // ran them died). Results are then delivered to the webhook, signed, retried
 // with exponential backoff.
+// A job runs with the rights its principal has now, not those it had when it
+// was queued: the key or user must still be valid and hold query:run when the
+// job is claimed, while it runs, and before its webhook is sent; otherwise the
+// job is cancelled (reason `credential_revoked`) and its webhook never sent.
 import { and, eq, sql } from 'drizzle-orm'
 import os from 'node:os'
 import type { Db } from '../store/db'
 import { queries } from '../store/schema'
 import { newId } from '../ids'
 import type { Principal } from '../identity/principal'
+import type { PrincipalLookup } from '../identity/auth-service'
+import type { CredentialsRevoked } from '../identity/revocation'
+import { hasScope } from '../identity/scopes'
+import type { AuditService } from '../audit/audit-service'
 import type { QueryHistory, QueryRow } from './history'
 import type { QueryRunner, RunInput } from './query-runner'
 import type { ConnectionService } from '../connections/connection-service'
 import type { WebhookSecrets } from './webhook-secrets'
 import { signWebhook } from './webhook-signer'
 import { assertHostAllowed, type HostPolicyOptions } from '../security/host-policy'
-import { AppError } from '../http/errors'
+import { postWebhook } from '../security/pinned-http'
+import { AppError, errorBody } from '../http/errors'
 import type { Logger } from '../logger'
 import { queryDetailView } from './query-views'
+
+/** Why a job of a revoked (expired, disabled, deleted, demoted) principal was cancelled. */
+export const credentialRevoked = () => new AppError('query_cancelled', 'the job was cancelled: the credential that submitted it was revoked or no longer holds query:run',
+  [{ issue: 'credential_revoked' }])
+const revokedRecord = () => errorBody(credentialRevoked(), '').error
+
+type Audit = Pick<AuditService, 'record'>
 
 export interface JobWorkerOptions {
   db: Db
   history: QueryHistory
+  /** Who each job's principal is now (checked at claim, while running, before the webhook). */
+  principals: PrincipalLookup
+  /** Where jobs cancelled by the worker itself are recorded. */
+  audit?: Audit
   runner: QueryRunner
   connections: ConnectionService
   secrets: WebhookSecrets
@@ -96,37 +116,87 @@ export class JobWorker {
     void p.finally(() => this.inflight.delete(p))
   }
 
+  /**
+   * Claims the next job fairly: the tenant with the fewest jobs running goes
+   * first, then, within it, the credential with the fewest, then the oldest
+   * job. One key's thousand slow jobs take their turn instead of every turn.
+   */
   async claim(): Promise<QueryRow | undefined> {
     const until = new Date(Date.now() + this.leaseMs)
     const res = await this.o.db.execute(sql`
       UPDATE ${queries} SET status = 'running', locked_by = ${this.workerId}, locked_until = ${until.toISOString()}::timestamptz
       WHERE id = (
-        SELECT id FROM ${queries}
-        WHERE async AND (status = 'queued' OR (status = 'running' AND locked_until < now()))
-        ORDER BY created_at FOR UPDATE SKIP LOCKED LIMIT 1)
+        SELECT q.id FROM ${queries} q
+        LEFT JOIN (SELECT tenant_id, count(*) AS n FROM ${queries} WHERE async AND status = 'running' AND locked_until >= now() GROUP BY tenant_id) t
+          ON t.tenant_id = q.tenant_id
+        LEFT JOIN (SELECT principal_id, count(*) AS n FROM ${queries} WHERE async AND status = 'running' AND locked_until >= now() GROUP BY principal_id) p
+          ON p.principal_id = q.principal_id
+        WHERE q.async AND (q.status = 'queued' OR (q.status = 'running' AND q.locked_until < now()))
+        ORDER BY coalesce(t.n, 0), coalesce(p.n, 0), q.created_at
+        FOR UPDATE OF q SKIP LOCKED LIMIT 1)
       RETURNING id`)
     const rows = (res as unknown as { rows: Array<{ id: string }> }).rows
     if (!rows?.length) return undefined
     return this.o.history.getById(rows[0].id)
   }
 
+  /** The job's principal as it stands now, when it may still run queries. */
+  private async currentPrincipal(job: QueryRow): Promise<Principal | null> {
+    const p = await this.o.principals.principalById(job.tenantId, job.principalId)
+    return p && hasScope(p.scopes, 'query:run') ? p : null
+  }
+
+  private async audit(job: QueryRow, action: string): Promise<void> {
+    await this.o.audit?.record({ tenantId: job.tenantId, actorId: null, action, targetId: job.id, outcome: 'success' })
+      .catch((err) => this.o.logger.error({ err, query_id: job.id }, 'could not write the audit log'))
+  }
+
+  /**
+   * The principal to run a just-claimed job as, or null when it must not run:
+   * a revoked (or demoted) principal's job is cancelled here; when the check
+   * itself fails the job is left to its lease, to be claimed again later.
+   */
+  private async admit(job: QueryRow): Promise<Principal | null> {
+    try {
+      const principal = await this.currentPrincipal(job)
+      if (principal) return principal
+      await this.o.history.update(job.id, {
+        status: 'cancelled', error: revokedRecord(), finishedAt: new Date(), lockedBy: null, lockedUntil: null,
+        webhookStatus: job.webhookUrl ? 'cancelled' : job.webhookStatus, webhookNextAt: null,
+      })
+      await this.audit(job, 'job.cancel')
+    } catch (err) {
+      this.o.logger.error({ err, query_id: job.id }, 'could not check the principal of a job')
+    }
+    return null
+  }
+
   private async runJob(job: QueryRow): Promise<void> {
     this.active++
-    // Renew the lease, and honour a cancel requested through another instance.
+    const runAs = await this.admit(job) // never throws
+    if (!runAs) {
+      this.active--
+      return
+    }
+    // Renew the lease; honour a cancel requested through another instance, and
+    // stop as soon as the principal loses its rights.
     const heartbeat = setInterval(() => {
       void this.o.db.update(queries).set({ lockedUntil: new Date(Date.now() + this.leaseMs) })
         .where(and(eq(queries.id, job.id), eq(queries.lockedBy, this.workerId)))
         .returning({ cancel: queries.cancelRequested })
-        .then((r) => { if (r[0]?.cancel) this.o.runner.cancel(job.id) })
+        .then(async (r) => {
+          const valid = await this.currentPrincipal(job).catch(() => runAs)
+          if (!valid) this.o.runner.cancel(job.id, credentialRevoked())
+          else if (r[0]?.cancel) this.o.runner.cancel(job.id)
+        })
         .catch(() => {})
     }, Math.max(500, Math.min(5000, this.leaseMs / 3)))
     try {
       const req = (job.request ?? {}) as { question?: string; semantic?: RunInput['semantic']; max_rows?: number }
-      const principal: Principal = { tenantId: job.tenantId, kind: job.principalId.startsWith('usr_') ? 'user' : 'api_key', id: job.principalId, scopes: ['query:run'] }
       const connection = await this.o.connections.get(job.tenantId, job.connectionId)
       const run = {
         id: job.id, record: job, connection, conversationId: job.conversationId,
-        input: { principal, question: req.question, semantic: req.semantic, maxRows: req.max_rows },
+        input: { principal: runAs, question: req.question, semantic: req.semantic, maxRows: req.max_rows },
       }
       const controller = new AbortController()
       try {
@@ -161,6 +231,21 @@ export class JobWorker {
   /** One delivery attempt; schedules the next with backoff or gives up. */
   async deliver(job: QueryRow): Promise<void> {
     if (!job.webhookUrl || job.webhookStatus !== 'pending') return
+    // Results go only to a principal that may still read them: a revoked
+    // submitter's webhook is never sent, whenever the revocation happened.
+    let allowed: Principal | null
+    try {
+      allowed = await this.currentPrincipal(job)
+    } catch (err) {
+      this.o.logger.error({ err, query_id: job.id }, 'could not check the principal of a webhook; retrying later')
+      return
+    }
+    if (!allowed) {
+      const dropped = await this.o.db.update(queries).set({ webhookStatus: 'cancelled', webhookNextAt: null })
+        .where(and(eq(queries.id, job.id), eq(queries.webhookStatus, 'pending'))).returning({ id: queries.id })
+      if (dropped.length) await this.audit(job, 'job.webhook_cancel')
+      return
+    }
     // Claim this attempt: only one instance posts it.
     const claimed = await this.o.db.update(queries)
       .set({ webhookNextAt: new Date(Date.now() + 60_000), webhookAttempts: job.webhookAttempts + 1 })
@@ -173,21 +258,24 @@ export class JobWorker {
     try {
       await assertHostAllowed(new URL(job.webhookUrl).hostname, this.o.hostPolicy, 'webhook_url')
       const secret = await this.o.secrets.get(job.tenantId)
-      const res = await (this.o.fetch ?? fetch)(job.webhookUrl, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'Nexatron-Webhook/1',
-          'x-nexatron-signature': signWebhook(secret, body),
-          'x-nexatron-delivery': job.id,
-          'idempotency-key': job.id,
-        },
-        body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.o.webhookTimeoutMs ?? 10_000),
-      })
-      ok = res.status >= 200 && res.status < 300
-      await res.body?.cancel().catch(() => {})
+      const headers = {
+        'content-type': 'application/json',
+        'user-agent': 'Nexatron-Webhook/1',
+        'x-nexatron-signature': signWebhook(secret, body),
+        'x-nexatron-delivery': job.id,
+        'idempotency-key': job.id,
+      }
+      const timeoutMs = this.o.webhookTimeoutMs ?? 10_000
+      if (this.o.fetch) {
+        // An injected fetch (tests) cannot pin the checked address.
+        const res = await this.o.fetch(job.webhookUrl, { method: 'POST', headers, body, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) })
+        ok = res.status >= 200 && res.status < 300
+        await res.body?.cancel().catch(() => {})
+      } else {
+        // Connects only to an address the policy allows, re-checked at connect time; no redirects.
+        const res = await postWebhook(job.webhookUrl, { headers, body, timeoutMs, hostPolicy: this.o.hostPolicy })
+        ok = res.status >= 200 && res.status < 300
+      }
     } catch (err) {
       this.o.logger.warn({ query_id: job.id, attempt, err: (err as Error).message }, 'webhook delivery failed')
     }
@@ -212,7 +300,27 @@ export class JobService {
     private readonly runner: QueryRunner,
     private readonly worker: JobWorker | undefined,
     private readonly hostPolicy: HostPolicyOptions,
+    private readonly audit?: Audit,
   ) {}
+
+  /**
+   * A key was revoked, or a user (and the keys they own) disabled or deleted:
+   * their queued jobs are cancelled (reason `credential_revoked`) and their
+   * running jobs stopped; each is recorded as `job.cancel` by the revoker, and
+   * each key revoked along with its owner as `api_key.revoke`.
+   */
+  async credentialsRevoked(e: CredentialsRevoked): Promise<void> {
+    const record = (action: string, targetId: string) =>
+      this.audit?.record({ tenantId: e.tenantId, actorId: e.actorId, action, targetId, outcome: 'success' })
+    for (const id of e.cascadedKeyIds) await record('api_key.revoke', id)
+    const cancelled = await this.history.cancelQueuedOf(e.tenantId, e.principalIds, revokedRecord())
+    for (const id of await this.history.runningJobsOf(e.tenantId, e.principalIds)) {
+      // Here: abort now. Elsewhere: that instance's heartbeat sees the principal is gone.
+      if (!this.runner.cancel(id, credentialRevoked())) await this.history.update(id, { cancelRequested: true })
+      cancelled.push(id)
+    }
+    for (const id of cancelled) await record('job.cancel', id)
+  }
 
   notify(): void { this.worker?.notify() }
 

@@ -9,6 +9,7 @@ import type { SemanticStore } from '../semantic-layer/semantic-store'
 import type { TenantService } from '../identity/tenants'
 import { AppError, errorBody } from '../http/errors'
 import { toAppError } from '../http/error-mapping'
+import { ConnectorError } from '../../connectors/connector'
 import { summarize } from '../planner/summary'
 import { explainPlan } from '../planner/explanation'
 import type { QueryHistory, QueryRow } from './history'
@@ -57,12 +58,28 @@ export interface QueryRunnerDeps {
   history: QueryHistory
   planner: Planner
   gate: ConcurrencyGate
+  /** Async jobs that may wait at once, per credential and per tenant. */
+  queueCaps?: { perKey: number; perTenant: number }
   executor: SqlExecutor
   logger: Logger
   limits: { historyRows: number }
   now?: () => Date
   /** An LLM-written summary (NEXATRON_LLM_SUMMARY); the deterministic one stays when it fails. */
   llmSummary?: (input: LlmSummaryInput, signal: AbortSignal) => Promise<LlmSummary | null>
+}
+
+/** Longest model text kept in a history record. */
+const MAX_MODEL_OUTPUT_CHARS = 500
+
+/**
+ * The model's own words (an LLM refusal) next to the recorded error, marked
+ * as untrusted model output and bounded; query-views.ts shows them to admins only.
+ */
+function withModelOutput<T extends object>(error: T, err: unknown): T | (T & { model_output: { source: 'llm'; untrusted: true; text: string } }) {
+  const text = (err as { modelOutput?: unknown } | null)?.modelOutput
+  if (typeof text !== 'string' || !text) return error
+  const clipped = text.length > MAX_MODEL_OUTPUT_CHARS ? `${text.slice(0, MAX_MODEL_OUTPUT_CHARS)}…` : text
+  return { ...error, model_output: { source: 'llm', untrusted: true, text: clipped } }
 }
 
 function addUsage(a: LlmUsage | undefined, b: LlmUsage): LlmUsage {
@@ -79,11 +96,15 @@ export class QueryRunner {
   /** Resolves the connection and conversation and writes the history record. */
   async prepare(input: RunInput): Promise<PreparedRun> {
     const { principal } = input
-    const connection = await this.deps.connections.resolve(principal.tenantId, input.connectionId)
+    // A follow-up that names no connection continues on its conversation's.
+    const connectionId = input.connectionId ?? (input.question !== undefined && input.conversationId
+      ? await this.deps.history.conversationConnection(principal, input.conversationId) : undefined)
+    const connection = await this.deps.connections.resolve(principal.tenantId, connectionId)
     const conversationId = input.question !== undefined
       ? await this.deps.history.conversation(principal, input.conversationId, connection.id)
       : null
     const queued = !!(input.async || input.webhookUrl)
+    if (queued) await this.assertQueueRoom(principal)
     // Take the slot before writing history: a refused run leaves no record.
     const releaseSlot = queued ? undefined : this.deps.gate.acquire(principal.id, principal.tenantId)
     let record: QueryRow
@@ -94,6 +115,17 @@ export class QueryRunner {
       throw e
     }
     return { id: record.id, record, connection, conversationId, input, releaseSlot }
+  }
+
+  /** Caps waiting async jobs per credential and per tenant, so one client cannot bury everyone's work. */
+  private async assertQueueRoom(principal: Principal): Promise<void> {
+    const caps = this.deps.queueCaps
+    if (!caps) return
+    const n = await this.deps.history.queuedCounts(principal.tenantId, principal.id)
+    const over = n.principal >= caps.perKey ? { issue: 'credential', limit: caps.perKey } : n.tenant >= caps.perTenant ? { issue: 'tenant', limit: caps.perTenant } : null
+    if (over) {
+      throw new AppError('too_many_queued_queries', `at most ${over.limit} async queries may wait at once per ${over.issue}; wait for some to finish`, [over], { 'Retry-After': '30' })
+    }
   }
 
   private createRecord(input: RunInput, connectionId: string, conversationId: string | null, queued: boolean): Promise<QueryRow> {
@@ -157,7 +189,8 @@ export class QueryRunner {
         plan = { kind: 'semantic', query: run.input.semantic, confidence: 1, reasons: ['structured semantic query'], planner: 'offline' }
       } else {
         const catalog = this.catalogFor(`${principal.tenantId}/${conn.id}`, layer.fingerprint, () => buildCatalog(layer.manifest))
-        const turns = run.conversationId ? await this.deps.history.turns(principal.tenantId, run.conversationId) : []
+        // Only this connection's turns: a conversation never carries another catalog's questions, plans or SQL.
+        const turns = run.conversationId ? await this.deps.history.turns(principal.tenantId, run.conversationId, 10, conn.id) : []
         plan = await this.deps.planner.plan(run.input.question ?? '', catalog, turns, {
           timezone, now: this.deps.now?.() ?? new Date(), allowRawSql: !!options.allow_raw_sql, dialect,
           validate: (p) => {
@@ -221,10 +254,14 @@ export class QueryRunner {
         ? (toAppError(controller.signal.reason) ?? new AppError('query_cancelled', 'the query was cancelled'))
         : toAppError(err) ?? new AppError('internal_error', 'internal error')
       if (!toAppError(err) && !cancelled) this.deps.logger.error({ err, query_id: run.id }, 'query failed unexpectedly')
+      // The database's own text stays in the operator's log; the client got our version (error-mapping.ts).
+      if (!cancelled && err instanceof ConnectorError) {
+        this.deps.logger.warn({ query_id: run.id, code: appErr.code, database_error: err.message.slice(0, 1_000) }, 'the database refused a query')
+      }
       await this.deps.history.update(run.id, {
         status: cancelled ? 'cancelled' : 'failed', plan: plan ?? null, sql: sqlText ?? null, explanation: explanation ?? null,
         durationMs: Date.now() - started, planner: plan?.planner ?? null, usage: plan?.usage ?? (err as { usage?: unknown })?.usage ?? null,
-        error: errorBody(appErr, '').error, finishedAt: new Date(),
+        error: withModelOutput(errorBody(appErr, '').error, err), finishedAt: new Date(),
       }).catch((e) => this.deps.logger.error({ err: e }, 'could not record query failure'))
       throw appErr
     } finally {

@@ -36,6 +36,12 @@ export function rowShaper(db: Column[], cols: ResultColumn[]): (row: unknown[]) 
   return (row) => row.map((v, i) => (convert[i] && typeof v === 'string' ? Number(v) : v))
 }
 
+export function rowObject(cols: ResultColumn[], row: unknown[]): Record<string, unknown> {
+  const o: Record<string, unknown> = {}
+  for (let i = 0; i < cols.length; i++) o[cols[i].name] = row[i]
+  return o
+}
+
 export function rowsToObjects(cols: ResultColumn[], rows: unknown[][]): Array<Record<string, unknown>> {
-  return rows.map((r) => Object.fromEntries(cols.map((c, i) => [c.name, r[i]])))
+  return rows.map((r) => rowObject(cols, r))
 }

@@ -31,9 +31,10 @@ const report = async (query: string, key?: string) => {
 beforeAll(async () => {
   t = await createTestApp()
   other = await t.newTenant('analytics-other')
-  const mk = async (name: string) => (await (await t.request('POST', '/api/v1/connections', { body: { name, type: 'pglite', config: { demo: true } } })).json()).id as string
-  connA = await mk('warehouse a')
-  connB = await mk('warehouse b')
+  const mk = async (name: string, type: string, config: Record<string, unknown>) => (await (await t.request('POST', '/api/v1/connections', { body: { name, type, config } })).json()).id as string
+  // A tenant has one demo connection; the second one is a (closed) PostgreSQL port: only its name is reported.
+  connA = await mk('warehouse a', 'pglite', { demo: true })
+  connB = await mk('warehouse b', 'postgres', { host: '127.0.0.1', port: 9, database: 'b', user: 'b' })
   userId = (await (await t.request('POST', '/api/v1/users', { body: { email: 'analyst-usage@example.com', password: 'a long enough password', role: 'analyst' } })).json()).id
   keyId = (await (await t.request('POST', '/api/v1/api-keys', { body: { name: 'dashboard key', scopes: ['query:run'] } })).json()).id
   const tok = (p: number, c: number) => ({ prompt_tokens: p, completion_tokens: c, total_tokens: p + c, model: 'gpt-x' })

@@ -49,7 +49,10 @@ describe('concurrent query caps', () => {
     expect((await overTenant.json()).error.message).toContain('per tenant')
 
     release()
-    expect((await Promise.all([...first, other])).map((r) => r.status)).toEqual([200, 200, 200])
+    const answered = await Promise.all([...first, other])
+    expect(answered.map((r) => r.status)).toEqual([200, 200, 200])
+    // Answers stream: a slot is held until the client has read the answer.
+    await Promise.all(answered.map((r) => r.text()))
     gate = Promise.resolve()
     expect((await ask()).status).toBe(200)
   })

@@ -75,6 +75,8 @@ describe('LLM planner through /api/v1/query', () => {
     )
     const res = await t.request('POST', '/api/v1/query', { body: { question: 'count the orders' } })
     expect(res.status).toBe(200)
+    // The answer streams: the summary (the third call) is written after the rows.
+    expect((await res.json()).summary).toBe('Orders were counted.')
     expect(llm.requests).toHaveLength(3)
     expect(JSON.stringify(llm.requests[1].body.messages)).toContain('total_salez')
   })

@@ -110,7 +110,8 @@ beforeAll(async () => {
   ids.apiKey = [(await (await api('POST', '/api/v1/api-keys', { name: 'fuzz victim', scopes: ['query:read'] })).json()).id]
   ids.user = [(await (await api('POST', '/api/v1/users', { email: 'fuzz-victim@example.com', password: PASSWORD, role: 'analyst' })).json()).id]
   ids.connection = [t.demoConnectionId!]
-  ids.sacrificialConnection = [(await (await api('POST', '/api/v1/connections', { name: 'fuzz victim', type: 'pglite', config: { demo: true }, is_default: false, credentials: {} })).json()).id]
+  // A tenant has one demo connection: the victim is a (closed) PostgreSQL port instead.
+  ids.sacrificialConnection = [(await (await api('POST', '/api/v1/connections', { name: 'fuzz victim', type: 'postgres', config: { host: '127.0.0.1', port: 9, database: 'victim', user: 'victim' }, is_default: false, credentials: {} })).json()).id]
   await api('POST', '/api/v1/connections', { name: 'fuzz with credentials', type: 'postgres', config: { host: '127.0.0.1', port: 1, database: 'x', user: 'x' }, credentials: { password: CREDENTIAL }, is_default: false })
   const answered = await (await api('POST', '/api/v1/query', { question: 'total sales by region last quarter' })).json()
   ids.query = [answered.id]

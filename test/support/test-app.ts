@@ -32,7 +32,7 @@ export interface TestAppOptions extends Omit<ContainerOptions, 'logger' | 'inMem
 export async function createTestApp(env: Record<string, string> = {}, opts: TestAppOptions = {}): Promise<TestApp & { demoDb?: PGlite; demoConnectionId?: string }> {
   const config = loadConfig({ NEXATRON_DEMO: 'false', LOG_LEVEL: 'silent', ...env })
   let demoDb = opts.demoDb
-  if (opts.demo && !demoDb) demoDb = await (await import('../../src/demo/warehouse')).createDemoWarehouse(opts.now?.() ?? new Date())
+  if (opts.demo && !demoDb && !opts.demoWarehouse) demoDb = await (await import('../../src/demo/warehouse')).createDemoWarehouse(opts.now?.() ?? new Date())
   const services = await buildServices(config, { inMemory: true, logger: createLogger('silent'), ...opts, demoDb })
   const app = createApp(services)
   const boot = opts.demo ? await bootstrap(services, { demo: true }) : undefined

@@ -4,9 +4,8 @@ import type { AppEnv } from '../../app-env'
 import { requireScope } from '../../middleware/auth'
 import { errorResponses, jsonBody, jsonResponse, security } from '../../openapi'
 import { QueryRequestSchema, QueryResultSchema, QueuedSchema } from './schema'
-import { rowsToObjects, type ResultColumn } from '../../../query/result-columns'
 import { csvLine } from '../../../query/csv'
-import type { Plan } from '../../../planner/planner'
+import { streamJsonAnswer } from './json-answer'
 
 const route = createRoute({
   method: 'post', path: '/api/v1/query', operationId: 'runQuery', tags: ['Query'], security,
@@ -15,7 +14,8 @@ const route = createRoute({
   request: { body: jsonBody(QueryRequestSchema) },
   responses: {
     200: {
-      description: 'The answer (JSON, or CSV when format is csv)',
+      description: 'The answer (JSON, or CSV when format is csv). CSV comes as an attachment named `<query-id>.csv`; text cells that a spreadsheet '
+        + "would run as a formula (starting with = + - @, tab or CR) are prefixed with ' and quoted, numbers are written as they are.",
       content: { 'application/json': { schema: QueryResultSchema }, 'text/csv': { schema: { type: 'string' } } },
     },
     202: jsonResponse(QueuedSchema, 'Queued as an async job'),
@@ -44,6 +44,8 @@ export function registerRunQuery(app: OpenAPIHono<AppEnv>) {
       const first = await events.next()
       c.header('Content-Type', 'text/csv; charset=utf-8')
       c.header('X-Nexatron-Query-Id', run.id)
+      // A download, never rendered inline; run ids are [A-Za-z0-9_] only.
+      c.header('Content-Disposition', `attachment; filename="${run.id}.csv"`)
       return stream(c, async (s) => {
         const onEvent = async (ev: Awaited<ReturnType<typeof events.next>>['value']) => {
           if (!ev || typeof ev !== 'object') return
@@ -58,26 +60,6 @@ export function registerRunQuery(app: OpenAPIHono<AppEnv>) {
         }
       }, async () => { /* errors already recorded */ }) as never
     }
-    let plan: Plan | null = null
-    let sql: string | null = null
-    let explanation: string | null = null
-    let columns: ResultColumn[] = []
-    const rows: unknown[][] = []
-    let summary: string | null = null
-    let done: { row_count: number; truncated: boolean; execution_time_ms: number } | undefined
-    for await (const ev of events) {
-      if (ev.type === 'plan') { plan = ev.plan; explanation = ev.explanation }
-      else if (ev.type === 'sql') sql = ev.sql
-      else if (ev.type === 'columns') columns = ev.columns
-      else if (ev.type === 'rows') for (const r of ev.rows) rows.push(r)
-      else if (ev.type === 'summary') summary = ev.summary
-      else if (ev.type === 'done') done = ev
-    }
-    return c.json({
-      id: run.id, question: body.question, status: 'succeeded', data: rowsToObjects(columns, rows), columns, summary, explanation, sql, plan,
-      conversation_id: run.conversationId, connection_id: run.connection.id,
-      row_count: done?.row_count ?? rows.length, truncated: done?.truncated ?? false,
-      execution_time_ms: done?.execution_time_ms ?? 0, created_at: run.record.createdAt.toISOString(),
-    }, 200)
+    return streamJsonAnswer(c, run, body.question, events, c.get('requestId'))
   })
 }

@@ -1,0 +1,65 @@
+// The JSON answer of POST /query, written as the rows arrive instead of built
+// whole in memory: one user's million-row answer must not grow the process by
+// gigabytes. Everything that can fail before the first row (planning,
+// compiling, the guard, connecting) still answers with its own status: the
+// stream is only committed to 200 once the first rows (or the end) are here.
+// Fields come in this order: id, question, conversation_id, connection_id,
+// created_at, plan, explanation, sql, columns, data, summary, row_count,
+// truncated, execution_time_ms, status. A failure after the rows have started
+// ends the document with "status":"failed" and "error" (the error envelope's
+// body) instead: a client reads `status` last.
+import type { Context } from 'hono'
+import { stream } from 'hono/streaming'
+import type { AppEnv } from '../../app-env'
+import { AppError, errorBody } from '../../errors'
+import { toAppError } from '../../error-mapping'
+import type { PreparedRun, RunEvent } from '../../../query/query-runner'
+import { rowObject, type ResultColumn } from '../../../query/result-columns'
+
+export async function streamJsonAnswer(c: Context<AppEnv>, run: PreparedRun, question: string | undefined, events: AsyncGenerator<RunEvent>, requestId: string) {
+  const head: Record<string, unknown> = {
+    id: run.id, question: question ?? null, conversation_id: run.conversationId, connection_id: run.connection.id,
+    created_at: run.record.createdAt.toISOString(),
+  }
+  let columns: ResultColumn[] = []
+  // Pull events up to the first rows (or the end): errors before that are thrown here, with their status.
+  const early: RunEvent[] = []
+  for (;;) {
+    const next = await events.next()
+    if (next.done) break
+    const ev = next.value
+    if (ev.type === 'plan') { head.plan = ev.plan; head.explanation = ev.explanation }
+    else if (ev.type === 'sql') head.sql = ev.sql
+    else if (ev.type === 'columns') columns = ev.columns
+    else { early.push(ev); break }
+  }
+  c.header('Content-Type', 'application/json; charset=utf-8')
+  c.header('X-Nexatron-Query-Id', run.id)
+  return stream(c, async (s) => {
+    const json = JSON.stringify
+    await s.write(`${json({ ...head, columns }).slice(0, -1)},"data":[`)
+    let first = true
+    const writeRows = async (rows: unknown[][]) => {
+      if (!rows.length) return
+      const text = rows.map((r) => json(rowObject(columns, r))).join(',')
+      // Each write waits for the client: a slow reader stops us pulling rows from the database.
+      await s.write(first ? text : `,${text}`)
+      first = false
+    }
+    const tail: Record<string, unknown> = {}
+    const onEvent = async (ev: RunEvent) => {
+      if (ev.type === 'columns') columns = ev.columns
+      else if (ev.type === 'rows') await writeRows(ev.rows)
+      else if (ev.type === 'summary') tail.summary = ev.summary
+      else if (ev.type === 'done') Object.assign(tail, { row_count: ev.row_count, truncated: ev.truncated, execution_time_ms: ev.execution_time_ms })
+    }
+    try {
+      for (const ev of early) await onEvent(ev)
+      for await (const ev of events) await onEvent(ev)
+      await s.write(`],${json({ summary: null, ...tail, status: 'succeeded' }).slice(1)}`)
+    } catch (err) {
+      const appErr = toAppError(err) ?? new AppError('internal_error', 'internal error')
+      await s.write(`],${json({ ...tail, status: 'failed', error: errorBody(appErr, requestId).error }).slice(1)}`).catch(() => {})
+    }
+  }, async () => { /* errors are written into the document and recorded in history */ }) as never
+}
