@@ -10,6 +10,7 @@ import { authenticate } from './http/middleware/auth'
 import { rateLimit } from './http/middleware/rate-limit'
 import { validationError } from './http/validation'
 import { registerHealth } from './http/routes/system/health'
+import { registerMetrics } from './http/routes/system/metrics'
 import { registerApiKeyRoutes } from './http/routes/api-keys'
 import { registerQueryRoutes } from './http/routes/query'
 import { registerConnectionRoutes } from './http/routes/connections'
@@ -25,7 +26,8 @@ import { auditTrail } from './audit/audit-trail'
 import { scimErrors } from './scim/scim-error'
 import { scimAuthenticate } from './scim/scim-auth'
 
-const UNMETERED = new Set(['/health', '/openapi.json', '/docs'])
+// /metrics has its own operator token and is scraped often: not a tenant's budget.
+const UNMETERED = new Set(['/health', '/openapi.json', '/docs', '/metrics'])
 
 export function createApp(services: Services) {
   const app = new OpenAPIHono<AppEnv>({
@@ -48,6 +50,7 @@ export function createApp(services: Services) {
   app.use('*', auditTrail())
 
   registerHealth(app)
+  registerMetrics(app)
   registerApiKeyRoutes(app)
   registerQueryRoutes(app)
   registerConnectionRoutes(app)

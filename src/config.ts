@@ -54,6 +54,7 @@ const EnvSchema = z.object({
   NEXATRON_MAX_QUEUED_QUERIES_PER_KEY: int(100, 1),
   NEXATRON_MAX_QUEUED_QUERIES_PER_TENANT: int(1000, 1),
   NEXATRON_TRUST_PROXY: bool(false),
+  NEXATRON_METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
   NEXATRON_WEBHOOK_MAX_ATTEMPTS: int(6, 1),
   NEXATRON_WORKER_CONCURRENCY: int(2, 1),
   NEXATRON_SCIM_DEFAULT_ROLE: z.enum(['admin', 'analyst', 'viewer']).default('viewer'),
@@ -99,6 +100,8 @@ export interface Config {
     queuedPerTenant: number
     trustProxy: boolean
   }
+  /** Bearer token of the operator's /metrics endpoint (unset: /metrics answers 404). */
+  metricsToken?: string
   webhooks: { maxAttempts: number }
   worker: { concurrency: number }
   /** Role of users created through SCIM until a group membership says otherwise. */
@@ -176,12 +179,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       loginPer15Min: e.NEXATRON_LOGIN_RATE_LIMIT_PER_15MIN,
       concurrentPerKey: e.NEXATRON_MAX_CONCURRENT_QUERIES_PER_KEY,
       concurrentPerTenant: e.NEXATRON_MAX_CONCURRENT_QUERIES_PER_TENANT,
-      // Default: 80% of the V8 heap limit, so load is shed before the process runs out.
       queuedPerKey: e.NEXATRON_MAX_QUEUED_QUERIES_PER_KEY,
       queuedPerTenant: e.NEXATRON_MAX_QUEUED_QUERIES_PER_TENANT,
+      // Default: 80% of the V8 heap limit, so load is shed before the process runs out.
       memoryBudgetBytes: e.NEXATRON_MEMORY_BUDGET_MB > 0 ? e.NEXATRON_MEMORY_BUDGET_MB * 2 ** 20 : Math.floor(getHeapStatistics().heap_size_limit * 0.8),
       trustProxy: e.NEXATRON_TRUST_PROXY,
     },
+    metricsToken: e.NEXATRON_METRICS_TOKEN,
     webhooks: { maxAttempts: e.NEXATRON_WEBHOOK_MAX_ATTEMPTS },
     worker: { concurrency: e.NEXATRON_WORKER_CONCURRENCY },
     scim: { defaultRole: e.NEXATRON_SCIM_DEFAULT_ROLE },

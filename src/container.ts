@@ -118,6 +118,7 @@ export async function buildServices(config: Config, opts: ContainerOptions = {})
   })
   jobs = new JobService(history, runner, worker, hostPolicy, audit)
   const services: Services = {
+    demoWarehouseStarts: opts.demoWarehouse ? () => opts.demoWarehouse!.starts : undefined,
     config, logger, store, secretBox: box, tenants, apiKeys,
     auth,
     users, sessions,

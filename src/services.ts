@@ -22,6 +22,8 @@ import type { ScimTokenService } from './scim/scim-tokens'
 import type { ScimService } from './scim/scim-service'
 
 export interface Services {
+  /** Threads the demo warehouse has started (for /metrics), when it runs on its own thread. */
+  demoWarehouseStarts?: () => number
   config: Config
   logger: Logger
   store: Store

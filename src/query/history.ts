@@ -135,6 +135,20 @@ export class QueryHistory {
     return { principal: r?.principal ?? 0, tenant: r?.tenant ?? 0 }
   }
 
+  /**
+   * Async queue depth and age per tenant, for the operator's /metrics. The one
+   * read across tenants: it returns counts and ids, never a tenant's data.
+   */
+  async queueStats(): Promise<Array<{ tenantId: string; queued: number; running: number; oldestQueuedS: number | null }>> {
+    const rows = await this.db.select({
+      tenantId: queries.tenantId,
+      queued: sql<number>`(count(*) FILTER (WHERE ${queries.status} = 'queued'))::int`,
+      running: sql<number>`(count(*) FILTER (WHERE ${queries.status} = 'running'))::int`,
+      oldestQueuedS: sql<number | null>`extract(epoch FROM now() - min(${queries.createdAt}) FILTER (WHERE ${queries.status} = 'queued'))::float8`,
+    }).from(queries).where(and(eq(queries.async, true), inArray(queries.status, ['queued', 'running']))).groupBy(queries.tenantId)
+    return rows.map((r) => ({ ...r, oldestQueuedS: r.oldestQueuedS === null ? null : Number(r.oldestQueuedS) }))
+  }
+
   /** Oldest queued job first; used by the worker loop. */
   async queued(limit: number): Promise<QueryRow[]> {
     return this.db.select().from(queries).where(eq(queries.status, 'queued')).orderBy(asc(queries.createdAt)).limit(limit)

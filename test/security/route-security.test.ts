@@ -133,7 +133,8 @@ const SCIM_ROUTES: Record<string, { id?: 'user' | 'group'; body?: () => unknown 
 /** Operations that answer without a credential (api.md, Authentication). */
 const PUBLIC = new Set(['getHealth', 'login', 'refreshToken'])
 /** Served by the app outside the OpenAPI document, all public. */
-const UNDOCUMENTED_PUBLIC = new Set(['get /openapi.json', 'get /docs'])
+// /metrics is the operator's (its own token, 404 without NEXATRON_METRICS_TOKEN): test/api/metrics.test.ts checks it.
+const UNDOCUMENTED_PUBLIC = new Set(['get /openapi.json', 'get /docs', 'get /metrics'])
 
 const clock = settableClock()
 let t: TestApp
