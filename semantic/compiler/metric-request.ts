@@ -97,14 +97,16 @@ export function compute(ctx: CompileContext, ds: Dataset, items: QueryItem[], co
 
 export function aggregateExpr(ctx: CompileContext, measure: Measure, value: string): string {
   const d = ctx.dialect
+  // Over no rows these must give NULL, as in SQL; some engines need a Nullable input for that.
+  const orNull = (e: string) => (d.capabilities.emptyAggregatesGiveDefaults && d.nullable ? d.nullable(e) : e)
   switch (measure.agg) {
-    case 'sum': return `SUM(${value})`
+    case 'sum': return `SUM(${orNull(value)})`
     case 'count': return `COUNT(${value})`
     case 'count_distinct': return `COUNT(DISTINCT ${value})`
-    case 'average': return `AVG(${value})`
-    case 'min': return `MIN(${value})`
-    case 'max': return `MAX(${value})`
-    case 'sum_boolean': return `SUM(${d.booleanToInt(value)})`
+    case 'average': return `AVG(${orNull(value)})`
+    case 'min': return `MIN(${orNull(value)})`
+    case 'max': return `MAX(${orNull(value)})`
+    case 'sum_boolean': return `SUM(${orNull(d.booleanToInt(value))})`
     case 'median':
       if (!d.capabilities.percentile.continuous) throw unsupportedPercentile(ctx, measure, 'continuous')
       return d.percentile(value, 0.5, false, false)

@@ -106,7 +106,9 @@ export function compileDerived(ctx: CompileContext, metric: Metric, req: MetricR
   }))
   const joined = combine(ctx, parts, req.items)
   const a = ctx.alias()
-  const refs = new Map([...names].map(([k, v]) => [k, ctx.col(a, v)]))
+  // A division over DECIMALs rounds on some engines (MariaDB: 4 digits): inputs are read as DOUBLE there.
+  const asDouble = ctx.dialect.capabilities.decimalDivision && metric.type_params.expr.includes('/')
+  const refs = new Map([...names].map(([k, v]) => [k, asDouble ? ctx.dialect.castToDouble(ctx.col(a, v)) : ctx.col(a, v)]))
   const sel = select({
     items: [...req.items.map((i) => ({ expr: ctx.col(a, i.name), alias: i.name })), { expr: substituteExpr(metric.type_params.expr, refs), alias: column }],
     from: ctx.sub(joined, a),

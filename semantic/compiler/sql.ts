@@ -211,8 +211,81 @@ export class SqlRenderer {
     return { ...q, from, joins }
   }
 
+  /**
+   * ClickHouse 18.16 merges the key columns of an outer join ON `a.x = b.y`
+   * into one (as USING would), whatever their names: a row only one side has
+   * reads the other side's key on the missing side instead of NULL. Each key
+   * column read anywhere but in the ON comes from a non-key copy (`__jk_x`),
+   * which reads NULL like any other column of the missing side.
+   */
+  private copyOuterJoinKeys(q: Select): Select {
+    const ident = `${this.identPattern()}|[A-Za-z_][A-Za-z0-9_]*`
+    const eq = new RegExp(`^\\s*(?:\\(\\s*)?([A-Za-z_][A-Za-z0-9_]*)\\.(${ident})\\s*=\\s*([A-Za-z_][A-Za-z0-9_]*)\\.(${ident})(?:\\s*\\))?\\s*$`)
+    const keys = new Map<string, Set<string>>()
+    for (const j of q.joins) {
+      if ((j.kind !== 'left' && j.kind !== 'right' && j.kind !== 'full') || (j.using && j.using.length > 0)) continue
+      for (const c of j.on) {
+        const m = eq.exec(c)
+        if (!m || m[1] === m[3]) continue
+        for (const [alias, col] of [[m[1], m[2]], [m[3], m[4]]]) {
+          const set = keys.get(alias) ?? new Set<string>()
+          set.add(this.unquote(col))
+          keys.set(alias, set)
+        }
+      }
+    }
+    let out = q
+    for (const [alias, cols] of keys) out = this.readKeyCopies(out, alias, cols)
+    return out
+  }
+
+  /** Points references to `alias`'s columns `keys` outside ON conditions at copies `__jk_<name>` added to that source. */
+  private readKeyCopies(q: Select, alias: string, keys: Set<string>): Select {
+    const copy = (c: string) => `__jk_${c}`
+    const ref = new RegExp(`\\b${escapeRegExp(alias)}\\.(${this.identPattern()}|[A-Za-z_][A-Za-z0-9_]*)`, 'g')
+    const outside = [...q.items.map((i) => i.expr), ...q.where, ...q.groupBy, ...q.orderBy.map((o) => o.expr)]
+    const read = new Set<string>()
+    for (const t of outside) for (const m of t.matchAll(ref)) if (keys.has(this.unquote(m[1]))) read.add(this.unquote(m[1]))
+    if (read.size === 0) return q
+    let ok = true
+    const fix = (s: Source): Source => {
+      if (s.alias !== alias) return s
+      if (s.kind === 'query') {
+        const add = (x: Select): Select => {
+          const extra = [...read].map((c) => {
+            const item = x.items.find((i) => i.alias === c)
+            if (!item) ok = false
+            return { expr: item?.expr ?? '', alias: copy(c) }
+          })
+          return { ...x, items: [...x.items, ...extra] }
+        }
+        return { ...s, query: s.query.type === 'select' ? add(s.query) : { ...s.query, parts: s.query.parts.map(add) } }
+      }
+      const cols = new Set<string>(read)
+      for (const t of [...outside, ...q.joins.flatMap((j) => [...j.on, ...(j.leftKey ? [j.leftKey] : [])])]) for (const m of t.matchAll(ref)) cols.add(this.unquote(m[1]))
+      const inner = `${s.alias}_t`
+      const items = [...cols].map((c) => ({ expr: `${inner}.${this.dialect.quoteIdentifier(c)}`, alias: c }))
+      for (const c of read) items.push({ expr: `${inner}.${this.dialect.quoteIdentifier(c)}`, alias: copy(c) })
+      return { kind: 'query', query: select({ items, from: { kind: 'table', sql: s.sql, alias: inner } }), alias: s.alias }
+    }
+    const from = fix(q.from)
+    const joins = q.joins.map((j) => ({ ...j, source: fix(j.source) }))
+    if (!ok) return q
+    const rewrite = (t: string) => t.replace(ref, (m: string, col: string) => (read.has(this.unquote(col)) ? `${alias}.${this.dialect.quoteIdentifier(copy(this.unquote(col)))}` : m))
+    return {
+      ...q,
+      items: q.items.map((i) => ({ expr: rewrite(i.expr), alias: i.alias })),
+      from,
+      joins,
+      where: q.where.map(rewrite),
+      groupBy: q.groupBy.map(rewrite),
+      orderBy: q.orderBy.map((o) => ({ expr: rewrite(o.expr), desc: o.desc })),
+    }
+  }
+
   private prepare(q: Select): Select {
     let out = q
+    if (this.dialect.capabilities.outerJoinKeysMerge) out = this.copyOuterJoinKeys(out)
     if (!this.dialect.capabilities.multipleJoins) out = this.nestJoins(out)
     if (!this.dialect.capabilities.exprsOverJoins && out.joins.length > 0 && !out.joins.some((j) => j.using) && !this.passesColumnsOnly(out)) {
       out = this.nestJoins(out, true)
@@ -250,7 +323,10 @@ export class SqlRenderer {
     for (const j of q.joins) lines.push(this.joinLine(j))
     if (q.where.length > 0) lines.push(`WHERE ${q.where.length === 1 ? q.where[0] : q.where.map((w) => `(${w})`).join(' AND ')}`)
     if (q.groupBy.length > 0) lines.push(`GROUP BY\n${q.groupBy.map((g, n) => (n === 0 ? `  ${g}` : `  , ${g}`)).join('\n')}`)
-    if (q.orderBy.length > 0) lines.push(`ORDER BY ${q.orderBy.map((o) => `${o.expr}${o.desc ? ' DESC' : ''}`).join(', ')}`)
+    if (q.orderBy.length > 0) {
+      const sourceOf = (e: string) => q.items.find((i) => this.dialect.quoteIdentifier(i.alias) === e)?.expr
+      lines.push(`ORDER BY ${q.orderBy.map((o) => this.dialect.orderByTerm(o.expr, o.desc, sourceOf(o.expr))).join(', ')}`)
+    }
     return lines.join('\n')
   }
 

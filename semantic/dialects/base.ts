@@ -15,6 +15,9 @@ export const DEFAULT_CAPABILITIES: DialectCapabilities = {
   aliasesShadowColumns: false,
   exprsOverJoins: true,
   outerJoinsFillDefaults: false,
+  outerJoinKeysMerge: false,
+  decimalDivision: false,
+  emptyAggregatesGiveDefaults: false,
   percentile: { continuous: true, discrete: true, approximateContinuous: false, approximateDiscrete: false },
 }
 
@@ -132,6 +135,10 @@ export abstract class BaseDialect implements Dialect {
     const pct = this.checkPercentile(p)
     if (approximate) return this.unsupportedPercentile(discrete ? 'approximate discrete' : 'approximate continuous')
     return `${discrete ? 'PERCENTILE_DISC' : 'PERCENTILE_CONT'}(${pct}) WITHIN GROUP (ORDER BY ${expr})`
+  }
+
+  orderByTerm(expr: string, desc: boolean, _source?: string): string {
+    return desc ? `${expr} DESC` : expr
   }
 
   limitOffset(sql: string, limit?: number, offset?: number, _hasOrderBy?: boolean): string {

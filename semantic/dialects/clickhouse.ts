@@ -24,6 +24,9 @@ export class ClickHouseDialect extends BaseDialect {
     aliasesShadowColumns: true,
     exprsOverJoins: false,
     outerJoinsFillDefaults: true,
+    outerJoinKeysMerge: true,
+    decimalDivision: false,
+    emptyAggregatesGiveDefaults: true,
     percentile: { continuous: false, discrete: false, approximateContinuous: true, approximateDiscrete: false },
   }
   protected override quoteChars: [string, string] = ['`', '`']
@@ -31,6 +34,11 @@ export class ClickHouseDialect extends BaseDialect {
   override quoteIdentifier(name: string): string {
     if (name.includes('\u0000')) return super.quoteIdentifier(name)
     return '`' + name.split('\\').join('\\\\').split('`').join('\\`') + '`'
+  }
+
+  /** ClickHouse puts NULLs last in both directions; PostgreSQL puts them first descending. */
+  override orderByTerm(expr: string, desc: boolean): string {
+    return desc ? `${expr} DESC NULLS FIRST` : expr
   }
 
   override placeholder(_index: number): string {

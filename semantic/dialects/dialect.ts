@@ -47,6 +47,25 @@ export interface DialectCapabilities {
    * join_use_nulls=0): outer-joined sides are passed through `nullable()`.
    */
   outerJoinsFillDefaults: boolean
+  /**
+   * An outer join's ON key columns read as one merged column, as with USING
+   * (ClickHouse 18.16, same-named or not): a row only one side has reads the
+   * other side's key instead of NULL. Keys read outside the ON come from a
+   * non-key copy of the column.
+   */
+  outerJoinKeysMerge: boolean
+  /**
+   * `/` over integers or decimals gives a DECIMAL rounded to a few digits
+   * (MariaDB/MySQL, div_precision_increment=4): a derived metric's expression
+   * with a division reads its inputs as DOUBLE.
+   */
+  decimalDivision: boolean
+  /**
+   * SUM/AVG/MIN/MAX over no rows give the type's default (0, nan) instead of
+   * NULL unless their argument is Nullable (ClickHouse 18.16): their input is
+   * passed through `nullable()`.
+   */
+  emptyAggregatesGiveDefaults: boolean
   percentile: PercentileSupport
 }
 
@@ -77,6 +96,13 @@ export interface Dialect {
   percentile(expr: string, p: number, discrete: boolean, approximate?: boolean): string
   /** Wraps a complete SELECT with LIMIT/OFFSET (TOP / OFFSET..FETCH on mssql). */
   limitOffset(sql: string, limit?: number, offset?: number, hasOrderBy?: boolean): string
+  /**
+   * One ORDER BY term with PostgreSQL's NULL placement (NULLs last ascending,
+   * first descending) on every engine. `source` is the select expression an
+   * output alias `expr` stands for (MySQL resolves a name inside an ORDER BY
+   * expression against the FROM columns, not the aliases).
+   */
+  orderByTerm(expr: string, desc: boolean, source?: string): string
   /** Name of the double-precision type (`DOUBLE PRECISION`, `FLOAT64`, `Float64`...). */
   doubleTypeName(): string
   randomUuid(): string

@@ -21,12 +21,19 @@ export class MysqlDialect extends BaseDialect {
   override readonly capabilities: DialectCapabilities = {
     ...DEFAULT_CAPABILITIES,
     fullOuterJoin: false,
+    decimalDivision: true,
     percentile: { continuous: false, discrete: false, approximateContinuous: false, approximateDiscrete: false },
   }
   protected override quoteChars: [string, string] = ['`', '`']
 
   override placeholder(_index: number): string {
     return '?'
+  }
+
+  /** MySQL/MariaDB sort NULL as the smallest value: placed explicitly, as PostgreSQL does. */
+  override orderByTerm(expr: string, desc: boolean, source?: string): string {
+    const t = source ?? expr
+    return desc ? `${t} IS NULL DESC, ${expr} DESC` : `${t} IS NULL, ${expr}`
   }
 
   protected override escapeString(value: string): string {

@@ -32,15 +32,27 @@ describe('expected-failures.json', () => {
   })
 })
 
-// One PGlite instance for the file (they are heavy): the pglite engine and the
-// reference for check queries MariaDB/ClickHouse cannot run use their own schemas in it.
+// One PGlite instance for the file (they are heavy): the pglite engine and, without a
+// PostgreSQL server, the reference engine use their own schemas in it.
 let pglite: PGlite | undefined
 const sharedPglite = () => (pglite ??= new PGlite())
 let tables: FixtureTable[] | undefined
 const allTables = () => (tables ??= loadFixtureTables(SUITE_DIR, fixtureFoldersFor(Object.keys(MODELS) as ModelName[])))
 let semantic: Promise<SemanticLib> | undefined
 const semanticLib = () => (semantic ??= loadSemanticLib())
+// One reference for expected rows, for every engine: PostgreSQL when it answers, else PGlite.
 let reference: ReferenceExpectations | undefined
+const referenceFor = async (lib: SemanticLib): Promise<ReferenceExpectations> => {
+  if (!reference) {
+    const pg = haveSuite && (await engineAvailable('postgres'))
+    reference = new ReferenceExpectations({
+      open: () => (pg ? openEngine('postgres') : openEngine('pglite', { pglite: sharedPglite() })),
+      tables: allTables(),
+      semantic: lib,
+    })
+  }
+  return reference
+}
 
 afterAll(async () => {
   await reference?.close()
@@ -59,15 +71,7 @@ for (const db of ENGINE_NAMES) {
       const lib = await semanticLib()
       engine = await openEngine(db, { pglite: db === 'pglite' ? sharedPglite() : undefined })
       await engine.load(allTables())
-      if (db === 'mariadb' || db === 'clickhouse') {
-        reference ??= new ReferenceExpectations({ open: () => openEngine('pglite', { pglite: sharedPglite() }), tables: allTables(), semantic: lib })
-      }
-      runner = new ConformanceRunner({
-        engine,
-        suiteDir: SUITE_DIR,
-        semantic: lib,
-        reference: db === 'mariadb' || db === 'clickhouse' ? reference : undefined,
-      })
+      runner = new ConformanceRunner({ engine, suiteDir: SUITE_DIR, semantic: lib, reference: await referenceFor(lib) })
     })
     afterAll(async () => {
       await engine?.close()

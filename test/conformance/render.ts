@@ -16,6 +16,12 @@ export interface RenderEnv {
   dialect: RenderDialect
   /** Schema (database on MariaDB/ClickHouse) the fixtures were loaded into, as it should appear in SQL. */
   sourceSchema: string
+  /**
+   * Render approximate percentiles as the exact ones (the reference engine:
+   * PostgreSQL has no approximate percentile, and on the suite's small tables
+   * an approximate percentile such as ClickHouse's `quantile` is exact).
+   */
+  exactPercentiles?: boolean
 }
 
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/
@@ -112,7 +118,7 @@ export function sqlHelpers(env: RenderEnv): TemplateContext {
         asString(a.expr, 'expr'),
         asNumber(a.percentile, 'percentile'),
         asBoolean(a.use_discrete_percentile, 'use_discrete_percentile'),
-        asBoolean(a.use_approximate_percentile, 'use_approximate_percentile'),
+        asBoolean(a.use_approximate_percentile, 'use_approximate_percentile') && !env.exactPercentiles,
       ),
     ),
     generate_random_uuid: defineFunction('generate_random_uuid', [], () => d.randomUuid()),

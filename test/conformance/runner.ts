@@ -7,7 +7,7 @@ import type { Dialect } from '../../semantic/dialects/dialect'
 import type { CompiledQuery, SemanticManifest, SemanticQuery } from '../../semantic/types'
 import type { ConformanceCase } from './cases'
 import { compareTables, type ResultTable } from './compare'
-import type { EngineAdapter, EngineName } from './engines/engine'
+import { TIME_FRACTION_DIGITS, storedFixtures, type EngineAdapter, type EngineName } from './engines/engine'
 import type { FixtureTable } from './fixtures'
 import { missingFeatures } from './features'
 import { checkColumnOrder, mapCase } from './query-mapping'
@@ -23,14 +23,14 @@ export type FailureStage = 'manifest' | 'where_filter' | 'check_query' | 'mappin
 export interface CaseOutcome {
   id: string
   status: CaseStatus
-  /**
-   * Set when the check query could not run on this engine (an engine
-   * limitation such as FULL OUTER JOIN on MariaDB) and the expected rows
-   * came from the same check query on the reference engine instead.
-   */
+  /** The engine whose run of the check query gave the expected rows (the reference). */
   expectedFrom?: EngineName
-  /** The engine's error for the check query when the reference was used. */
-  checkError?: string
+  /**
+   * Why a case is not applicable: `feature` (a required feature the engine
+   * lacks, features.ts) or `storage` (the engine cannot store a fixture value
+   * the answer depends on, e.g. sub-second times on ClickHouse 18.16).
+   */
+  naKind?: 'feature' | 'storage'
   stage?: FailureStage
   /** Failure or not-applicable reason (may span lines; the first line is the summary). */
   reason?: string
@@ -45,23 +45,33 @@ export interface RunnerOptions {
   engine: EngineAdapter
   suiteDir: string
   semantic: SemanticLib
-  /** Only render and execute the check queries (validates the harness without the compiler). */
+  /** Only render and execute the check queries on `engine` (validates the harness without the compiler). */
   checkOnly?: boolean
-  /** Where expected rows come from when the check query cannot run on `engine`. */
+  /**
+   * Where every case's expected rows come from. Without one (unit use only)
+   * the check query runs on `engine` itself, which hides the engine's quirks.
+   */
   reference?: ReferenceExpectations
 }
 
 /**
- * Expected rows from a reference engine (PGlite) holding the same fixtures.
- * Used only when a case's check query fails on the engine under test because
- * of an engine limitation: the hand-written check queries use FULL OUTER JOIN,
- * window functions, several JOINs per SELECT, non-equi joins and CASTs to
- * TIMESTAMP, which MariaDB or ClickHouse 18.16 lack. The data is identical, so
- * the rows the check query returns there are the right answer here too.
+ * One reference for expected answers: each case's check query runs once on a
+ * reference engine (PostgreSQL, or PGlite without a server) holding the same
+ * fixtures, and every engine's answer is compared with that. Running the check
+ * query on the engine under test would let an engine quirk that the compiled
+ * SQL and the check query share pass unnoticed.
+ *
+ * An engine that cannot store a fixture value as given (ClickHouse 18.16's
+ * DateTime has whole seconds) answers a different question for cases that
+ * depend on it: `storageLimit` finds those by running the check query on the
+ * reference over the fixtures as that engine stores them; when the answer
+ * changes, the case is not applicable there, with the reason.
  */
 export class ReferenceExpectations {
   private engine?: Promise<{ adapter: EngineAdapter; env: RenderEnv }>
   private readonly cache = new Map<string, Promise<{ sql: string; result: ResultTable }>>()
+  private readonly stored = new Map<number, Promise<{ adapter: EngineAdapter; env: RenderEnv; changed: string[] }>>()
+  private readonly limits = new Map<string, Promise<string | undefined>>()
 
   constructor(
     private readonly opts: {
@@ -75,12 +85,16 @@ export class ReferenceExpectations {
     return this.engine !== undefined
   }
 
-  private start(): Promise<{ adapter: EngineAdapter; env: RenderEnv }> {
-    this.engine ??= (async () => {
+  private load(tables: FixtureTable[]): Promise<{ adapter: EngineAdapter; env: RenderEnv }> {
+    return (async () => {
       const adapter = await this.opts.open()
-      await adapter.load(this.opts.tables)
-      return { adapter, env: { dialect: this.opts.semantic.getDialect(adapter.dialect), sourceSchema: adapter.schema } }
+      await adapter.load(tables)
+      return { adapter, env: { dialect: this.opts.semantic.getDialect(adapter.dialect), sourceSchema: adapter.schema, exactPercentiles: true } }
     })()
+  }
+
+  private start(): Promise<{ adapter: EngineAdapter; env: RenderEnv }> {
+    this.engine ??= this.load(this.opts.tables)
     return this.engine
   }
 
@@ -101,11 +115,47 @@ export class ReferenceExpectations {
     return p
   }
 
+  /** Why `engine` cannot hold the data case `c` depends on, or undefined when it can. */
+  storageLimit(c: ConformanceCase, engine: EngineName): Promise<string | undefined> {
+    const key = `${engine}\u0000${c.id}`
+    let p = this.limits.get(key)
+    if (!p) {
+      p = (async () => {
+        const refName = await this.name()
+        const digits = TIME_FRACTION_DIGITS[engine]
+        const refDigits = TIME_FRACTION_DIGITS[refName]
+        if (digits >= refDigits) return undefined
+        const cut = this.storedAs(digits, refDigits)
+        const { changed } = await cut
+        const used = changed.filter((t) => new RegExp(`\\b${t}\\b`, 'i').test(c.check_query))
+        if (used.length === 0) return undefined
+        const { adapter, env } = await cut
+        const asStored = await adapter.query(renderCheckQuery(c.check_query, env), [], { role: 'check' })
+        const cmp = compareTables(asStored, (await this.expected(c)).result, { checkOrder: c.check_order, allowEmpty: true })
+        if (cmp.ok) return undefined
+        const precision = digits === 0 ? 'whole seconds' : `${digits} fraction digits`
+        return `${engine} stores times to ${precision}: ${used.join(', ')} hold finer times and the expected answer changes when they are cut (${cmp.reason.split('\n')[0]})`
+      })()
+      this.limits.set(key, p)
+    }
+    return p
+  }
+
+  private storedAs(digits: number, refDigits: number): Promise<{ adapter: EngineAdapter; env: RenderEnv; changed: string[] }> {
+    let p = this.stored.get(digits)
+    if (!p) {
+      const { tables, changed } = storedFixtures(this.opts.tables, digits, refDigits)
+      p = this.load(tables).then((e) => ({ ...e, changed }))
+      this.stored.set(digits, p)
+    }
+    return p
+  }
+
   async close(): Promise<void> {
-    if (!this.engine) return
-    const e = this.engine
+    const all = [this.engine, ...this.stored.values()].filter((e) => e !== undefined)
     this.engine = undefined
-    await (await e).adapter.close()
+    this.stored.clear()
+    for (const e of all) await (await e).adapter.close()
   }
 }
 
@@ -185,28 +235,32 @@ export class ConformanceRunner {
     } catch (err) {
       return fail('mapping', message(err))
     }
-    if (lacking.length) return done({ status: 'not_applicable', reason: lacking.join('; ') })
+    if (lacking.length) return done({ status: 'not_applicable', naKind: 'feature', reason: lacking.join('; ') })
 
-    // 1. Expected rows: the hand-written check query on this engine.
+    // 1. Expected rows: the check query on the reference engine (on this engine only with --check-only).
+    const reference = this.opts.checkOnly ? undefined : this.opts.reference
     let expected: ResultTable
-    try {
-      out.checkSql = renderCheckQuery(c.check_query, this.env)
-    } catch (err) {
-      return fail('check_query', `rendering the check query failed: ${message(err)}`)
-    }
-    try {
-      expected = await this.opts.engine.query(out.checkSql, [], { role: 'check' })
-    } catch (err) {
-      const engineError = `the check query failed on ${this.opts.engine.name}: ${message(err)}`
-      if (this.opts.checkOnly || !this.opts.reference) return fail('check_query', engineError)
+    if (reference) {
       try {
-        const ref = await this.opts.reference.expected(c)
+        const limit = await reference.storageLimit(c, this.opts.engine.name)
+        if (limit) return done({ status: 'not_applicable', naKind: 'storage', reason: limit })
+        const ref = await reference.expected(c)
         expected = ref.result
         out.checkSql = ref.sql
-        out.expectedFrom = await this.opts.reference.name()
-        out.checkError = engineError
-      } catch (refErr) {
-        return fail('check_query', `${engineError}; on the reference engine too: ${message(refErr)}`)
+        out.expectedFrom = await reference.name()
+      } catch (err) {
+        return fail('check_query', `the check query failed on the reference engine: ${message(err)}`)
+      }
+    } else {
+      try {
+        out.checkSql = renderCheckQuery(c.check_query, this.env)
+      } catch (err) {
+        return fail('check_query', `rendering the check query failed: ${message(err)}`)
+      }
+      try {
+        expected = await this.opts.engine.query(out.checkSql, [], { role: 'check' })
+      } catch (err) {
+        return fail('check_query', `the check query failed on ${this.opts.engine.name}: ${message(err)}`)
       }
     }
     if (this.opts.checkOnly) return done({ status: 'passed' })

@@ -84,6 +84,38 @@ export function timeLiteral(value: string, fractionDigits: number): string {
   return `${date} ${hms}${f ? `.${f}` : ''}`
 }
 
+/** Fraction digits of a second each engine's TIME column keeps (ClickHouse 18.16's DateTime: none). */
+export const TIME_FRACTION_DIGITS: Record<EngineName, number> = { pglite: 6, postgres: 6, mariadb: 6, clickhouse: 0 }
+
+/**
+ * The fixture tables as an engine with `fractionDigits` stores them (TIME cut
+ * like `timeLiteral`), and the names of the tables whose values differ from
+ * what an engine keeping `referenceDigits` stores.
+ */
+export function storedFixtures(tables: FixtureTable[], fractionDigits: number, referenceDigits = 9): { tables: FixtureTable[]; changed: string[] } {
+  const changed: string[] = []
+  const out = tables.map((t) => {
+    const times = t.columns.map((c, i) => (c.type === 'TIME' ? i : -1)).filter((i) => i >= 0)
+    let differs = false
+    const rows = t.rows.map((r) => {
+      if (times.length === 0) return r
+      const copy = [...r]
+      for (const i of times) {
+        const v = copy[i]
+        if (typeof v !== 'string') continue
+        const cut = timeLiteral(v, fractionDigits)
+        if (cut !== timeLiteral(v, referenceDigits)) differs = true
+        copy[i] = cut
+      }
+      return copy
+    })
+    if (!differs) return t
+    changed.push(t.name)
+    return { ...t, rows }
+  })
+  return { tables: out, changed }
+}
+
 export class EngineError extends Error {
   override name = 'EngineError'
   constructor(readonly engine: EngineName, message: string, options?: { cause?: unknown }) {

@@ -71,7 +71,7 @@ FROM [shop].[orders] src_1`,
         params: [],
         sql: `
 SELECT
-  SUM(amount) AS \`revenue\`
+  SUM(toNullable(amount)) AS \`revenue\`
 FROM \`shop\`.\`orders\` src_1`,
       },
     },
@@ -144,7 +144,7 @@ GROUP BY
         params: [],
         sql: `
 SELECT
-  SUM(amount) AS \`revenue\`
+  SUM(toNullable(amount)) AS \`revenue\`
   , toDateTime(toStartOfMonth(\`ordered_at\`)) AS \`metric_time__month\`
 FROM \`shop\`.\`orders\` src_1
 GROUP BY
@@ -298,7 +298,7 @@ GROUP BY
         params: [],
         sql: `
 SELECT
-  SUM(nest_1.\`__src_3_revenue\`) AS \`revenue\`
+  SUM(toNullable(nest_1.\`__src_3_revenue\`)) AS \`revenue\`
   , nest_1.\`__join_1_customer__region\` AS \`customer__region\`
 FROM (
   SELECT
@@ -532,7 +532,7 @@ FROM (
       FROM (
         SELECT
           toDateTime(toDate(\`ordered_at\`)) AS \`metric_time__day\`
-          , SUM(amount) AS \`revenue\`
+          , SUM(toNullable(amount)) AS \`revenue\`
         FROM \`shop\`.\`orders\` src_1
         GROUP BY
           toDateTime(toDate(\`ordered_at\`))
@@ -673,7 +673,7 @@ SELECT
 FROM (
   SELECT
     toDateTime(toMonday(\`ordered_at\`)) AS \`metric_time__week\`
-    , SUM(amount) AS \`__numerator\`
+    , SUM(toNullable(amount)) AS \`__numerator\`
     , COUNT(order_id) AS \`__denominator\`
   FROM \`shop\`.\`orders\` src_1
   GROUP BY
@@ -996,7 +996,7 @@ FROM (
         FROM (
           SELECT
             toDateTime(toDate(\`ordered_at\`)) AS \`metric_time__day\`
-            , SUM(amount) AS \`__input_0\`
+            , SUM(toNullable(amount)) AS \`__input_0\`
           FROM \`shop\`.\`orders\` src_1
           GROUP BY
             toDateTime(toDate(\`ordered_at\`))
@@ -1016,7 +1016,7 @@ FROM (
         FROM (
           SELECT
             toDateTime(toDate(nest_4.\`__spine_2___t\`)) AS \`metric_time__day\`
-            , SUM(nest_4.\`__subq_5_revenue\`) AS \`__input_1\`
+            , SUM(toNullable(nest_4.\`__subq_5_revenue\`)) AS \`__input_1\`
           FROM (
             SELECT
               spine_2.\`__t\` AS \`__spine_2___t\`
@@ -1204,7 +1204,7 @@ GROUP BY
         params: [],
         sql: `
 SELECT
-  SUM(nest_1.\`__subq_2_revenue\`) AS \`revenue_7d\`
+  SUM(toNullable(nest_1.\`__subq_2_revenue\`)) AS \`revenue_7d\`
   , toDateTime(toDate(nest_1.\`__spine_4___t\`)) AS \`metric_time__day\`
 FROM (
   SELECT
@@ -1388,7 +1388,7 @@ GROUP BY
         params: [],
         sql: `
 SELECT
-  SUM(nest_1.\`__src_3_revenue\`) AS \`revenue\`
+  SUM(toNullable(nest_1.\`__src_3_revenue\`)) AS \`revenue\`
   , nest_1.\`__join_1_customer__region\` AS \`customer__region\`
 FROM (
   SELECT
@@ -1454,7 +1454,7 @@ SELECT
 FROM \`shop\`.\`orders\` src_1
 GROUP BY
   \`status\`
-ORDER BY \`revenue\` DESC
+ORDER BY SUM(amount) IS NULL DESC, \`revenue\` DESC
 LIMIT 10`,
       },
       bigquery: {
@@ -1497,12 +1497,12 @@ OFFSET 0 ROWS FETCH NEXT 10 ROWS ONLY`,
         params: [],
         sql: `
 SELECT
-  SUM(amount) AS \`revenue\`
+  SUM(toNullable(amount)) AS \`revenue\`
   , \`status\` AS \`order__status\`
 FROM \`shop\`.\`orders\` src_1
 GROUP BY
   \`status\`
-ORDER BY \`revenue\` DESC
+ORDER BY \`revenue\` DESC NULLS FIRST
 LIMIT 10`,
       },
     },
@@ -1545,6 +1545,402 @@ GROUP BY
       },
       mssql: { error: "unsupported" },
       clickhouse: { error: "unsupported" },
+    },
+  },
+  {
+    name: "dimension values filtered by a metric (outer join keys read from a copy on ClickHouse)",
+    query: {"metrics":[],"group_by":["customer"],"where":["{{ Metric('revenue', group_by=['customer']) }} > 100"]},
+    expected: {
+      postgres: {
+        params: [],
+        sql: `
+SELECT
+  src_3."customer" AS "customer"
+FROM (
+  SELECT
+    customer_id AS "customer"
+  FROM "shop"."customers" src_4
+) src_3
+FULL OUTER JOIN (
+  SELECT
+    customer_id AS "customer"
+    , SUM(amount) AS "revenue"
+  FROM "shop"."orders" src_2
+  GROUP BY
+    customer_id
+) metric_5
+ON
+  src_3."customer" = metric_5."customer"
+WHERE (metric_5."revenue" > 100)
+GROUP BY
+  src_3."customer"`,
+      },
+      redshift: {
+        params: [],
+        sql: `
+SELECT
+  src_3."customer" AS "customer"
+FROM (
+  SELECT
+    customer_id AS "customer"
+  FROM "shop"."customers" src_4
+) src_3
+FULL OUTER JOIN (
+  SELECT
+    customer_id AS "customer"
+    , SUM(amount) AS "revenue"
+  FROM "shop"."orders" src_2
+  GROUP BY
+    customer_id
+) metric_5
+ON
+  src_3."customer" = metric_5."customer"
+WHERE (metric_5."revenue" > 100)
+GROUP BY
+  src_3."customer"`,
+      },
+      mysql: {
+        params: [],
+        sql: `
+SELECT
+  subq_6.\`customer\` AS \`customer\`
+FROM (
+  SELECT
+    src_3.\`customer\` AS \`customer\`
+  FROM (
+    SELECT
+      customer_id AS \`customer\`
+    FROM \`shop\`.\`customers\` src_4
+  ) src_3
+  LEFT OUTER JOIN (
+    SELECT
+      customer_id AS \`customer\`
+      , SUM(amount) AS \`revenue\`
+    FROM \`shop\`.\`orders\` src_2
+    GROUP BY
+      customer_id
+  ) metric_5
+  ON
+    src_3.\`customer\` = metric_5.\`customer\`
+  WHERE (metric_5.\`revenue\` > 100)
+  UNION
+  SELECT
+    src_3.\`customer\` AS \`customer\`
+  FROM (
+    SELECT
+      customer_id AS \`customer\`
+    FROM \`shop\`.\`customers\` src_4
+  ) src_3
+  RIGHT OUTER JOIN (
+    SELECT
+      customer_id AS \`customer\`
+      , SUM(amount) AS \`revenue\`
+    FROM \`shop\`.\`orders\` src_2
+    GROUP BY
+      customer_id
+  ) metric_5
+  ON
+    src_3.\`customer\` = metric_5.\`customer\`
+  WHERE ((metric_5.\`revenue\` > 100)) AND (src_3.\`customer\` IS NULL)
+) subq_6`,
+      },
+      bigquery: {
+        params: [],
+        sql: `
+SELECT
+  src_3.\`customer\` AS \`customer\`
+FROM (
+  SELECT
+    customer_id AS \`customer\`
+  FROM \`shop\`.\`customers\` src_4
+) src_3
+FULL OUTER JOIN (
+  SELECT
+    customer_id AS \`customer\`
+    , SUM(amount) AS \`revenue\`
+  FROM \`shop\`.\`orders\` src_2
+  GROUP BY
+    customer_id
+) metric_5
+ON
+  src_3.\`customer\` = metric_5.\`customer\`
+WHERE (metric_5.\`revenue\` > 100)
+GROUP BY
+  src_3.\`customer\``,
+      },
+      snowflake: {
+        params: [],
+        sql: `
+SELECT
+  src_3."customer" AS "customer"
+FROM (
+  SELECT
+    customer_id AS "customer"
+  FROM shop.customers src_4
+) src_3
+FULL OUTER JOIN (
+  SELECT
+    customer_id AS "customer"
+    , SUM(amount) AS "revenue"
+  FROM shop.orders src_2
+  GROUP BY
+    customer_id
+) metric_5
+ON
+  src_3."customer" = metric_5."customer"
+WHERE (metric_5."revenue" > 100)
+GROUP BY
+  src_3."customer"`,
+      },
+      mssql: {
+        params: [],
+        sql: `
+SELECT
+  src_3.[customer] AS [customer]
+FROM (
+  SELECT
+    customer_id AS [customer]
+  FROM [shop].[customers] src_4
+) src_3
+FULL OUTER JOIN (
+  SELECT
+    customer_id AS [customer]
+    , SUM(amount) AS [revenue]
+  FROM [shop].[orders] src_2
+  GROUP BY
+    customer_id
+) metric_5
+ON
+  src_3.[customer] = metric_5.[customer]
+WHERE (metric_5.[revenue] > 100)
+GROUP BY
+  src_3.[customer]`,
+      },
+      clickhouse: {
+        params: [],
+        sql: `
+SELECT
+  nest_1.\`__src_3___jk_customer\` AS \`customer\`
+FROM (
+  SELECT
+    src_3.\`__jk_customer\` AS \`__src_3___jk_customer\`
+    , metric_5.\`revenue\` AS \`__metric_5_revenue\`
+  FROM (
+    SELECT
+      toNullable(customer_id) AS \`customer\`
+      , toNullable(customer_id) AS \`__jk_customer\`
+    FROM \`shop\`.\`customers\` src_4
+  ) src_3
+  ALL FULL OUTER JOIN (
+    SELECT
+      toNullable(customer_id) AS \`customer\`
+      , toNullable(SUM(toNullable(amount))) AS \`revenue\`
+    FROM \`shop\`.\`orders\` src_2
+    GROUP BY
+      customer_id
+  ) metric_5
+  ON
+    src_3.\`customer\` = metric_5.\`customer\`
+) nest_1
+WHERE (nest_1.\`__metric_5_revenue\` > 100)
+GROUP BY
+  nest_1.\`__src_3___jk_customer\``,
+      },
+    },
+  },
+  {
+    name: "metric filtered by a metric (outer join keys read from a copy on ClickHouse)",
+    query: {"metrics":["visits"],"group_by":["customer"],"where":["{{ Metric('revenue', group_by=['customer']) }} > 100"]},
+    expected: {
+      postgres: {
+        params: [],
+        sql: `
+SELECT
+  COUNT(src_2."visit_count") AS "visits"
+  , src_2."customer" AS "customer"
+FROM (
+  SELECT
+    visit_id AS "visit_count"
+    , customer_id AS "customer"
+  FROM "shop"."visits" src_3
+) src_2
+LEFT OUTER JOIN (
+  SELECT
+    customer_id AS "customer"
+    , SUM(amount) AS "revenue"
+  FROM "shop"."orders" src_1
+  GROUP BY
+    customer_id
+) metric_4
+ON
+  src_2."customer" = metric_4."customer"
+WHERE (metric_4."revenue" > 100)
+GROUP BY
+  src_2."customer"`,
+      },
+      redshift: {
+        params: [],
+        sql: `
+SELECT
+  COUNT(src_2."visit_count") AS "visits"
+  , src_2."customer" AS "customer"
+FROM (
+  SELECT
+    visit_id AS "visit_count"
+    , customer_id AS "customer"
+  FROM "shop"."visits" src_3
+) src_2
+LEFT OUTER JOIN (
+  SELECT
+    customer_id AS "customer"
+    , SUM(amount) AS "revenue"
+  FROM "shop"."orders" src_1
+  GROUP BY
+    customer_id
+) metric_4
+ON
+  src_2."customer" = metric_4."customer"
+WHERE (metric_4."revenue" > 100)
+GROUP BY
+  src_2."customer"`,
+      },
+      mysql: {
+        params: [],
+        sql: `
+SELECT
+  COUNT(src_2.\`visit_count\`) AS \`visits\`
+  , src_2.\`customer\` AS \`customer\`
+FROM (
+  SELECT
+    visit_id AS \`visit_count\`
+    , customer_id AS \`customer\`
+  FROM \`shop\`.\`visits\` src_3
+) src_2
+LEFT OUTER JOIN (
+  SELECT
+    customer_id AS \`customer\`
+    , SUM(amount) AS \`revenue\`
+  FROM \`shop\`.\`orders\` src_1
+  GROUP BY
+    customer_id
+) metric_4
+ON
+  src_2.\`customer\` = metric_4.\`customer\`
+WHERE (metric_4.\`revenue\` > 100)
+GROUP BY
+  src_2.\`customer\``,
+      },
+      bigquery: {
+        params: [],
+        sql: `
+SELECT
+  COUNT(src_2.\`visit_count\`) AS \`visits\`
+  , src_2.\`customer\` AS \`customer\`
+FROM (
+  SELECT
+    visit_id AS \`visit_count\`
+    , customer_id AS \`customer\`
+  FROM \`shop\`.\`visits\` src_3
+) src_2
+LEFT OUTER JOIN (
+  SELECT
+    customer_id AS \`customer\`
+    , SUM(amount) AS \`revenue\`
+  FROM \`shop\`.\`orders\` src_1
+  GROUP BY
+    customer_id
+) metric_4
+ON
+  src_2.\`customer\` = metric_4.\`customer\`
+WHERE (metric_4.\`revenue\` > 100)
+GROUP BY
+  src_2.\`customer\``,
+      },
+      snowflake: {
+        params: [],
+        sql: `
+SELECT
+  COUNT(src_2."visit_count") AS "visits"
+  , src_2."customer" AS "customer"
+FROM (
+  SELECT
+    visit_id AS "visit_count"
+    , customer_id AS "customer"
+  FROM shop.visits src_3
+) src_2
+LEFT OUTER JOIN (
+  SELECT
+    customer_id AS "customer"
+    , SUM(amount) AS "revenue"
+  FROM shop.orders src_1
+  GROUP BY
+    customer_id
+) metric_4
+ON
+  src_2."customer" = metric_4."customer"
+WHERE (metric_4."revenue" > 100)
+GROUP BY
+  src_2."customer"`,
+      },
+      mssql: {
+        params: [],
+        sql: `
+SELECT
+  COUNT(src_2.[visit_count]) AS [visits]
+  , src_2.[customer] AS [customer]
+FROM (
+  SELECT
+    visit_id AS [visit_count]
+    , customer_id AS [customer]
+  FROM [shop].[visits] src_3
+) src_2
+LEFT OUTER JOIN (
+  SELECT
+    customer_id AS [customer]
+    , SUM(amount) AS [revenue]
+  FROM [shop].[orders] src_1
+  GROUP BY
+    customer_id
+) metric_4
+ON
+  src_2.[customer] = metric_4.[customer]
+WHERE (metric_4.[revenue] > 100)
+GROUP BY
+  src_2.[customer]`,
+      },
+      clickhouse: {
+        params: [],
+        sql: `
+SELECT
+  COUNT(nest_1.\`__src_2_visit_count\`) AS \`visits\`
+  , nest_1.\`__src_2___jk_customer\` AS \`customer\`
+FROM (
+  SELECT
+    src_2.\`visit_count\` AS \`__src_2_visit_count\`
+    , src_2.\`__jk_customer\` AS \`__src_2___jk_customer\`
+    , metric_4.\`revenue\` AS \`__metric_4_revenue\`
+  FROM (
+    SELECT
+      visit_id AS \`visit_count\`
+      , customer_id AS \`customer\`
+      , customer_id AS \`__jk_customer\`
+    FROM \`shop\`.\`visits\` src_3
+  ) src_2
+  ALL LEFT OUTER JOIN (
+    SELECT
+      toNullable(customer_id) AS \`customer\`
+      , toNullable(SUM(toNullable(amount))) AS \`revenue\`
+    FROM \`shop\`.\`orders\` src_1
+    GROUP BY
+      customer_id
+  ) metric_4
+  ON
+    src_2.\`customer\` = metric_4.\`customer\`
+) nest_1
+WHERE (nest_1.\`__metric_4_revenue\` > 100)
+GROUP BY
+  nest_1.\`__src_2___jk_customer\``,
+      },
     },
   },
 ]
