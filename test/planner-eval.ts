@@ -7,7 +7,13 @@
 // planner was tuned against it and must never be tuned case by case: it is
 // the estimate of accuracy on questions nobody has seen.
 //
-// Options: --verbose (print passing cases too), --only <id substring>,
+// Then the two blind sets (planner-eval-blind-support.json: a support-desk
+// domain modeled like a dbt user would; planner-eval-blind-demo.json: hurried
+// analyst phrasing over the demo) print only their counts. Every set prints
+// `planner <label> trust: correct N, clarified N, refused N, wrong N`.
+//
+// Options: --verbose (print passing cases too), --show-blind (print blind failures),
+// --min-confidence <x> (offline-only threshold; default 0.75 as the service; 0 = answer everything), --only <id substring>,
 // --min <fraction> (exit 1 when the first set scores below it; default 0,
 // the figure is informational).
 import { readdirSync, readFileSync, statSync } from 'node:fs'
@@ -16,6 +22,8 @@ import { fileURLToPath } from 'node:url'
 import { buildCatalog, importMetricFlow, type Catalog, type SemanticManifest, type SemanticQuery, type StructuredFilter } from '../semantic'
 import { getCatalogIndex } from '../src/planner/offline/catalog-index'
 import { planOffline } from '../src/planner/offline/offline-planner'
+import { gateConfidence } from '../src/planner/offline/confidence-gate'
+import { DEFAULT_MIN_CONFIDENCE } from '../src/planner/hybrid'
 import { PlanningError, type Turn } from '../src/planner/planner'
 import { METRICFLOW_SUITE_DIR } from './support/metricflow-suite'
 
@@ -85,10 +93,11 @@ function compareQuery(expected: Expected, got: SemanticQuery): string[] {
 
 // ------------------------------------------------------------ run
 
-interface RunOptions { verbose: boolean; only?: string }
+interface RunOptions { verbose: boolean; only?: string; quiet?: boolean; minConfidence: number }
+interface Counts { clarified: number; refused: number; wrong: number }
 
 /** Runs one eval file and prints its failures, timings and the `planner <label>: N/M correct` line. */
-function runFile(relPath: string, label: string, opts: RunOptions): { correct: number; total: number } {
+function runFile(relPath: string, label: string, opts: RunOptions): { correct: number; total: number } & Counts {
   const { verbose, only } = opts
   const file = JSON.parse(readFileSync(join(ROOT, relPath), 'utf8')) as EvalFile
   const ctx = { now: new Date(file.clock.now), timezone: file.clock.timezone }
@@ -113,6 +122,11 @@ function runFile(relPath: string, label: string, opts: RunOptions): { correct: n
   let correct = 0
   let total = 0
   let skipped = 0
+  // trust counts: a case is correct (the expected plan, or the expected kind of
+  // non-answer), clarified (asked back with ambiguous_question), refused
+  // (question_not_understood), or wrong (answered with another plan, or
+  // answered where a refusal or clarification was expected)
+  const counts: Counts = { clarified: 0, refused: 0, wrong: 0 }
   const timings: number[] = []
   const failures: string[] = []
   for (const c of file.cases) {
@@ -126,7 +140,8 @@ function runFile(relPath: string, label: string, opts: RunOptions): { correct: n
     try {
       for (const q of c.history ?? []) history.push({ question: q, plan: planOffline(q, catalog, history, ctx) })
       const t0 = performance.now()
-      const plan = planOffline(c.question, catalog, history, ctx)
+      // as the service answers in offline-only mode: below the threshold it refuses or asks back
+      const plan = gateConfidence(planOffline(c.question, catalog, history, ctx), opts.minConfidence)
       timings.push(performance.now() - t0)
       outcome = { query: plan.query }
     } catch (err) {
@@ -136,9 +151,14 @@ function runFile(relPath: string, label: string, opts: RunOptions): { correct: n
     let diffs: string[]
     if (c.expected.error) diffs = outcome.error === c.expected.error ? [] : [`expected error ${c.expected.error}, got ${outcome.error ? `error ${outcome.error}` : JSON.stringify(outcome.query)}`]
     else diffs = outcome.query ? compareQuery(c.expected, outcome.query) : [`expected a plan, got ${outcome.error}: ${outcome.message}`]
+    if (diffs.length > 0) {
+      if (outcome.error === 'ambiguous_question') counts.clarified++
+      else if (outcome.error) counts.refused++
+      else counts.wrong++
+    }
     if (diffs.length === 0) {
       correct++
-      if (verbose) console.log(`ok   ${c.id}: ${c.question}`)
+      if (verbose && !opts.quiet) console.log(`ok   ${c.id}: ${c.question}`)
     } else {
       const lines = [`FAIL ${c.id} [${c.catalog}] ${c.history?.length ? `(after ${c.history.map((h) => JSON.stringify(h)).join(' → ')}) ` : ''}${JSON.stringify(c.question)}`]
       lines.push(`     expected: ${JSON.stringify(c.expected)}`)
@@ -147,13 +167,15 @@ function runFile(relPath: string, label: string, opts: RunOptions): { correct: n
       failures.push(lines.join('\n'))
     }
   }
-  for (const f of failures) console.log(f)
+  // blind sets print only their counts: reading their failures would be tuning on them
+  if (!opts.quiet) for (const f of failures) console.log(f)
   timings.sort((a, b) => a - b)
   const p = (x: number) => (timings.length ? timings[Math.min(timings.length - 1, Math.floor(x * timings.length))].toFixed(2) : '-')
   console.log(`planning time per question: median ${p(0.5)} ms, p95 ${p(0.95)} ms, max ${p(1)} ms`)
   for (const [name, why] of unavailable) console.log(`catalog ${name} unavailable (${why}); its cases were skipped (set METRICFLOW_SUITE_DIR)`)
   console.log(`planner ${label}: ${correct}/${total} correct${skipped ? ` (${skipped} skipped)` : ''}`)
-  return { correct, total }
+  console.log(`planner ${label} trust: correct ${correct}, clarified ${counts.clarified}, refused ${counts.refused}, wrong ${counts.wrong}`)
+  return { correct, total, ...counts }
 }
 
 function main(): void {
@@ -161,10 +183,16 @@ function main(): void {
   const opts: RunOptions = {
     verbose: args.includes('--verbose'),
     only: args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined,
+    // --min-confidence 0 measures the planner as it answered before offline-only mode had a threshold
+    minConfidence: args.includes('--min-confidence') ? Number(args[args.indexOf('--min-confidence') + 1]) : DEFAULT_MIN_CONFIDENCE,
   }
   const min = args.includes('--min') ? Number(args[args.indexOf('--min') + 1]) : 0
   const original = runFile('test/fixtures/planner-eval.json', 'eval', opts)
   runFile('test/fixtures/planner-eval-holdout.json', 'holdout', opts)
+  // blind sets, written before the trust work and never tuned on (only their counts are printed)
+  const blind = { ...opts, quiet: !args.includes('--show-blind') }
+  runFile('test/fixtures/planner-eval-blind-support.json', 'blind-support', blind)
+  runFile('test/fixtures/planner-eval-blind-demo.json', 'blind-demo', blind)
   if (original.total > 0 && original.correct / original.total < min) process.exitCode = 1
 }
 

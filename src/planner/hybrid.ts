@@ -6,6 +6,7 @@
 import type { Catalog } from '../../semantic/types'
 import { PlanningError, type Plan, type Planner, type PlannerContext, type Turn } from './planner'
 import { createLlmPlanner, type LlmPlannerOptions } from './llm/llm-planner'
+import { gateConfidence } from './offline/confidence-gate'
 
 export interface HybridPlannerOptions {
   offline: Planner
@@ -76,13 +77,18 @@ export interface PlannerConfig {
   offline: Planner
   /** Required for 'llm' and 'hybrid'. */
   openai?: LlmPlannerOptions
-  /** Hybrid threshold (default 0.75). */
+  /** Hybrid threshold, and in offline mode the confidence below which a plan is refused or clarified (default 0.75). */
   minConfidence?: number
 }
 
 /** The planner for NEXATRON_PLANNER; config errors are thrown at startup, not per question. */
 export function createPlannerFromConfig(config: PlannerConfig): Planner {
-  if (config.mode === 'offline') return config.offline
+  if (config.mode === 'offline') {
+    // no LLM to fall back on: below the threshold, refuse or ask back instead of answering
+    const minConfidence = config.minConfidence ?? DEFAULT_MIN_CONFIDENCE
+    const offline = config.offline
+    return { plan: async (...args) => gateConfidence(await offline.plan(...args), minConfidence) }
+  }
   if (!config.openai?.apiKey || !config.openai.model) {
     throw new Error(`NEXATRON_PLANNER=${config.mode} needs an LLM: set OPENAI_API_KEY and NEXATRON_LLM_MODEL (or use NEXATRON_PLANNER=offline)`)
   }

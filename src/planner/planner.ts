@@ -53,11 +53,12 @@ export interface Planner {
 /**
  * Thrown when the question cannot be grounded. Maps to 422
  * `question_not_understood` with `details` naming what was not understood and
- * close names as suggestions.
+ * close names as suggestions, or to 422 `ambiguous_question` (offline-only
+ * mode below the confidence threshold) with `details[0].candidates`.
  */
 export class PlanningError extends Error {
   constructor(
-    readonly code: 'question_not_understood' | 'llm_invalid_plan' | 'llm_unavailable' | 'llm_refused',
+    readonly code: 'question_not_understood' | 'ambiguous_question' | 'llm_invalid_plan' | 'llm_unavailable' | 'llm_refused',
     message: string,
     readonly details: Array<{ path?: string; issue: string; suggestions?: string[] }> = [],
     readonly usage?: LlmUsage,

@@ -38,17 +38,24 @@ describe('POST /api/v1/query/stream', () => {
     expect(done.id).toBe(res.headers.get('x-nexatron-query-id'))
     const cols = JSON.parse(res.events[2].data).columns
     expect(cols.map((c: { name: string }) => c.name)).toEqual(['total_sales', 'store__region'])
+    // the sql event carries the bind parameters and a display copy with them inlined
+    const sqlEv = JSON.parse(res.events[1].data)
+    expect(sqlEv.params.length).toBeGreaterThan(0)
+    expect(sqlEv.sql).toContain('$1')
+    expect(sqlEv.sql_inline).not.toContain('$1')
+    expect(sqlEv.sql_inline).toMatch(/DATE '\d{4}-\d{2}-\d{2}'|'\d{4}-\d{2}-\d{2}/)
     // The same run is in history as succeeded.
     const rec = await (await t.request('GET', `/api/v1/query/${done.id}`)).json()
     expect(rec.status).toBe('succeeded')
     expect(rec.row_count).toBe(rows.length)
   })
 
-  it('reports a planning failure as an error event carrying the envelope', async () => {
+  it('answers a planning failure with the same 422 JSON envelope as /query, before any event', async () => {
     const res = await readSse(`${server.url}/api/v1/query/stream`, { headers: auth(), body: { question: 'how tall is the eiffel tower' } })
-    expect(res.status).toBe(200)
+    expect(res.status).toBe(422)
+    expect(res.headers.get('content-type')).toContain('application/json')
     const last = res.events.at(-1)!
-    expect(last.event).toBe('error')
+    expect(last.event).toBe('http')
     const body = JSON.parse(last.data)
     expect(body.error.code).toBe('question_not_understood')
     expect(body.error.request_id).toMatch(/^req_/)

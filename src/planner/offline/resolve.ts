@@ -159,12 +159,27 @@ export function resolveDraft(draft: Draft, metrics: string[], idx: CatalogIndex)
     const dimName = best.target.name
     // all readings of the same dimension with the best quality ("jacket" → two jackets)
     const same = readings.filter((h) => h.target.name === dimName && h.quality >= best.quality - 0.05)
-    const others = readings.filter((h) => h.target.name !== dimName && h.quality >= best.quality - 0.01)
+    // the same value of the same dimension reached by a longer join path ("store__city" and
+    // "order__store__city") is one reading, not two
+    const leaf = (n: string) => n.slice(n.lastIndexOf('__') + 2)
+    const bestValue = (best.target as { value: unknown }).value
+    const samePath = (a: string, b: string) => a.endsWith(`__${b}`) || b.endsWith(`__${a}`)
+    const others = readings.filter((h) => h.target.name !== dimName && h.quality >= best.quality - 0.01
+      && !(samePath(h.target.name, dimName) && (h.target as { value: unknown }).value === bestValue))
     if (others.length) {
       quality *= 0.9
       reasons.push(`"${v.text}" also matches ${[...new Set(others.map((o) => o.target.name))].join(', ')}`)
     }
     quality *= clamp(best.quality)
+    // A value match needs evidence: the value as a whole phrase, or the dimension named next
+    // to it. One word that is only part of a longer value ("new" → New York) is not evidence.
+    if (best.source === 'partial value' && v.text.trim().split(/\s+/).length === 1) {
+      const named = draft.groups.some((g) => Math.abs(g.at - v.at) === 1 && g.hits.some((h) => h.target.kind === 'dimension' && leaf(h.target.name) === leaf(dimName)))
+      if (!named) {
+        quality *= 0.7
+        reasons.push(`"${v.text}" is only part of the value "${String(bestValue)}" and no ${leaf(dimName)} is named next to it`)
+      }
+    }
     const dim = (best.target as { dim: CatalogDimension }).dim
     const isBool = same.every((h) => typeof (h.target as { value: unknown }).value === 'boolean')
     const negate = isBool ? false : v.negate

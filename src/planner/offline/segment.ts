@@ -93,7 +93,8 @@ export function segment(question: string, idx: CatalogIndex, clock: Clock): Segm
       if (fixes.length > 0) {
         // a typo inside a partial value is too much guessing
         const fixed = idx.terms.get(fixedKey)?.filter((h) => h.source !== 'partial value')
-        if (fixed?.length) candidates.push({ hits: fixed, penalty: Math.pow(0.85, fixes.length), fixes })
+        // a typo fixed within the edit budget to a catalog word is a sure reading (and it is shown in the reasons)
+        if (fixed?.length) candidates.push({ hits: fixed, penalty: Math.pow(0.9, fixes.length), fixes })
       }
       for (const c of candidates) {
         const hits = usableHits(c.hits, span)

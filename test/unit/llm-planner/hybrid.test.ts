@@ -72,9 +72,28 @@ describe('createPlannerFromConfig', () => {
   beforeEach(() => llm.reset())
   const openai = () => ({ apiKey: 'sk-x', baseURL: llm.url, model: 'fake-model', maxRetries: 0 })
 
-  it('returns the offline planner in offline mode', () => {
-    const offline = fakePlanner(async () => offlinePlan(1))
-    expect(createPlannerFromConfig({ mode: 'offline', offline })).toBe(offline)
+  it('answers with the offline planner in offline mode when it is confident', async () => {
+    const offline = fakePlanner(async () => offlinePlan(0.9))
+    const plan = await createPlannerFromConfig({ mode: 'offline', offline }).plan('q', retailCatalog(), [], ctx(), signal())
+    expect(plan.confidence).toBe(0.9)
+    expect(offline.plan).toHaveBeenCalledOnce()
+  })
+
+  it('asks back instead of answering below the threshold in offline mode (no LLM to fall back on)', async () => {
+    const offline = fakePlanner(async () => offlinePlan(0.47))
+    const planner = createPlannerFromConfig({ mode: 'offline', offline, minConfidence: 0.75 })
+    const err = await planner.plan('q', retailCatalog(), [], ctx(), signal()).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(PlanningError)
+    expect((err as PlanningError).code).toBe('ambiguous_question')
+    const d = (err as PlanningError).details[0] as { candidates?: Array<{ id: string; phrase: string; plan: unknown }> }
+    expect(d.candidates?.[0]).toMatchObject({ phrase: 'order_count', plan: { metrics: ['order_count'] } })
+  })
+
+  it('refuses below the threshold in offline mode when words were left unexplained', async () => {
+    const offline = fakePlanner(async () => ({ ...offlinePlan(0.6), reasons: ['offline', 'ignored "net"'] }))
+    const err = await createPlannerFromConfig({ mode: 'offline', offline }).plan('q', retailCatalog(), [], ctx(), signal()).catch((e: unknown) => e)
+    expect((err as PlanningError).code).toBe('question_not_understood')
+    expect((err as PlanningError).message).toMatch(/"net"/)
   })
 
   it('refuses llm or hybrid mode without an API key and model', () => {

@@ -6,14 +6,17 @@ import { errorResponses, jsonBody, security } from '../../openapi'
 import { QueryRequestSchema } from './schema'
 import { AppError, errorBody } from '../../errors'
 import { toAppError } from '../../error-mapping'
+import type { RunEvent } from '../../../query/query-runner'
 
 const route = createRoute({
   method: 'post', path: '/api/v1/query/stream', operationId: 'streamQuery', tags: ['Query'], security,
   summary: 'Ask a question and receive the answer as Server-Sent Events',
   description: 'Events in order: `plan`, `sql`, `columns`, `rows` (batches of arrays), `summary`, then `done` or `error` (the error envelope). ' +
-    'Each event has an id; `: keep-alive` comments every 15 s. Closing the connection cancels the query in the database.',
+    'Each event has an id; `: keep-alive` comments every 15 s. Closing the connection cancels the query in the database. ' +
+    'A question refused before the stream opens (planning, compiling, the SQL guard) answers with the same status and JSON error as POST /query (e.g. 422); later failures are `error` events. ' +
+    'The `sql` event carries `sql`, `params` and `sql_inline` (display only).',
   middleware: [requireScope('query:run')] as const,
-  request: { body: jsonBody(QueryRequestSchema.omit({ async: true, webhook_url: true, format: true })) },
+  request: { body: jsonBody(QueryRequestSchema.omit({ async: true, webhook_url: true, format: true, interpretation: true })) },
   responses: {
     200: { description: 'An event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } },
     ...errorResponses(404, 413, 415, 422, 503),
@@ -31,22 +34,34 @@ export function registerStreamQuery(app: OpenAPIHono<AppEnv>) {
       principal, question: body.question, connectionId: body.connection_id, conversationId: body.conversation_id, maxRows: body.max_rows,
     })
     const requestId = c.get('requestId')
+    const abort = new AbortController()
+    c.req.raw.signal.addEventListener('abort', () => abort.abort(new AppError('query_cancelled', 'the client disconnected')), { once: true })
+    const events = runner.execute(run, abort.signal)
+    // Like the JSON answer: planning, compiling and the guard run before the
+    // stream opens, so a question refused before any row exists answers with
+    // the same status and JSON envelope as POST /query (422, not 200 + `error`).
+    // Errors after this first event are reported as `error` events.
+    const first = await events.next().catch((err: unknown) => { abort.abort(); throw err })
     c.header('X-Nexatron-Query-Id', run.id)
     c.header('Cache-Control', 'no-cache')
     c.header('X-Accel-Buffering', 'no')
     return streamSSE(c, async (s) => {
-      const abort = new AbortController()
       s.onAbort(() => abort.abort(new AppError('query_cancelled', 'the client disconnected')))
-      c.req.raw.signal.addEventListener('abort', () => abort.abort(new AppError('query_cancelled', 'the client disconnected')), { once: true })
       let seq = 0
       // Comments keep proxies from closing a connection while the database works.
       const keepAlive = setInterval(() => { void s.write(': keep-alive\n\n').catch(() => {}) }, c.get('services').config.query.sseKeepAliveMs)
+      const write = async (ev: RunEvent) => {
+        const { type, ...data } = ev
+        // Writes wait for the client: a slow reader stops us pulling rows.
+        await s.writeSSE({ event: type, id: String(++seq), data: JSON.stringify(type === 'rows' ? ev.rows : data) })
+      }
       try {
-        for await (const ev of runner.execute(run, abort.signal)) {
-          if (s.aborted || s.closed) break
-          const { type, ...data } = ev
-          // Writes wait for the client: a slow reader stops us pulling rows.
-          await s.writeSSE({ event: type, id: String(++seq), data: JSON.stringify(type === 'rows' ? ev.rows : data) })
+        if (!first.done && !s.aborted && !s.closed) await write(first.value)
+        if (!first.done) {
+          for await (const ev of events) {
+            if (s.aborted || s.closed) break
+            await write(ev)
+          }
         }
       } catch (err) {
         if (!s.aborted && !s.closed) {
@@ -56,6 +71,8 @@ export function registerStreamQuery(app: OpenAPIHono<AppEnv>) {
       } finally {
         clearInterval(keepAlive)
         abort.abort()
+        // a client that left early: let the generator run its cleanup
+        await events.return(undefined).catch(() => {})
       }
     }) as never
   })
