@@ -1,7 +1,8 @@
 // The planner-facing view of a manifest: each metric with the query names it can
 // be grouped or filtered by (through entity joins, multi-hop), and one entry per
 // query name with labels, synonyms, sample values, grain and value type.
-import type { Catalog, CatalogDimension, CatalogMetric, Dimension, SemanticManifest, TimeGrain } from './types'
+import type { Catalog, CatalogDimension, CatalogMetric, CatalogSavedQuery, Dimension, SemanticManifest, TimeGrain } from './types'
+import { applySavedQuery } from './compiler/compile'
 import { SemanticGraph, type LinkableElement } from './graph'
 import { METRIC_TIME, finerGrain, formatQueryName } from './names'
 
@@ -95,7 +96,27 @@ export function buildCatalog(manifest: SemanticManifest): Catalog {
     out.push({ name: METRIC_TIME, type: 'time', grain: metricTimeGrain ?? 'day', label: 'Metric time', description: 'The time each metric is aggregated over (its agg_time_dimension).' })
   }
   out.push(...[...dimensions.values()].sort((a, b) => sortNames(a.name, b.name)))
-  return { metrics, dimensions: out }
+  const catalog: Catalog = { metrics, dimensions: out }
+  const saved = savedQueries(manifest)
+  if (saved.length > 0) catalog.saved_queries = saved
+  return catalog
+}
+
+/** Each saved query with the query it runs; one whose items do not parse is left out. */
+function savedQueries(manifest: SemanticManifest): CatalogSavedQuery[] {
+  const out: CatalogSavedQuery[] = []
+  for (const sq of manifest.saved_queries) {
+    try {
+      const query = applySavedQuery(manifest, { metrics: [], saved_query: sq.name })
+      if (query.where?.length === 0) delete query.where
+      if (query.group_by?.length === 0) delete query.group_by
+      if (query.order_by?.length === 0) delete query.order_by
+      out.push({ name: sq.name, ...plannerFields(sq), query })
+    } catch {
+      // listed nowhere for planners; running it by name reports the problem
+    }
+  }
+  return out
 }
 
 /** metric_time first, then shorter entity paths, then alphabetical. */

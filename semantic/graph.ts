@@ -318,7 +318,7 @@ export class SemanticGraph {
       if (!best || grainRank(g) > grainRank(best.primary_column.time_granularity)) best = s
     }
     if (!best) {
-      throw new SemanticError('invalid_model', `no time spine with a grain of ${grain} or finer is configured (project_configuration.time_spines)`)
+      throw new SemanticError('invalid_model', `no time spine with a grain of ${grain} or finer is configured (declare a dbt model with time_spine: {standard_granularity_column: ...}, or a metricflow_time_spine model)`)
     }
     return best
   }

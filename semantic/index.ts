@@ -1,9 +1,12 @@
 // Public API of the semantic layer (pure: no I/O). See README.md.
 export * from './types'
 export { getDialect, BaseDialect } from './dialects'
+export { inlineParams, inlineLiteral } from './dialects/inline-params'
 export type { Dialect, DialectCapabilities, PercentileSupport } from './dialects'
 export { importMetricFlow } from './import/metricflow'
 export type { ImportOptions, ImportResult, ImportProblem } from './import/metricflow'
+export { importDbtManifest, importDbtManifestFiles, DBT_MANIFEST_FORMAT } from './import/dbt-manifest'
+export type { DbtManifestImportResult } from './import/dbt-manifest'
 export { validateManifest } from './validate'
 export type { ManifestProblem } from './validate'
 export { buildCatalog } from './catalog'

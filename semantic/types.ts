@@ -53,6 +53,8 @@ export interface Dimension extends PlannerFields {
   type_params?: { time_granularity?: TimeGrain; validity_params?: ValidityParams }
   /** Sample values of a categorical dimension, refreshed from the database. */
   sample_values?: Array<string | number | boolean>
+  /** false: keep no sample-value index for this dimension (dbt `meta: {sample_values: false}`). */
+  sample_values_enabled?: boolean
 }
 
 export type AggregationType =
@@ -219,9 +221,16 @@ export interface CatalogDimension extends PlannerFields {
   value_type?: 'string' | 'number' | 'boolean'
   sample_values?: Array<string | number | boolean>
 }
+/** A saved query as planners see it: how people name it, and the query it runs (expanded). */
+export interface CatalogSavedQuery extends PlannerFields {
+  name: string
+  query: SemanticQuery
+}
 export interface Catalog {
   metrics: CatalogMetric[]
   dimensions: CatalogDimension[]
+  /** Saved queries of the manifest (absent in catalogs built before they were listed). */
+  saved_queries?: CatalogSavedQuery[]
 }
 
 // ---------------------------------------------------------------- errors

@@ -25,6 +25,11 @@ export function validateManifest(manifest: SemanticManifest): ManifestProblem[] 
   const problems: ManifestProblem[] = []
   const add = (path: string, message: string, object?: object, field?: string) =>
     problems.push({ path, message, ...(object ? { at: { object, ...(field ? { field } : {}) } } : {}) })
+  /** ` (did you mean a, b?)` when close names exist. */
+  const didYouMean = (name: string, candidates: Iterable<string>) => {
+    const s = suggest(name, [...candidates])
+    return s.length ? ` (did you mean ${s.slice(0, 3).join(', ')}?)` : ''
+  }
 
   const customGrains = customGranularityNames(manifest)
   const modelsByName = new Map<string, SemanticModel>()
@@ -62,7 +67,7 @@ export function validateManifest(manifest: SemanticManifest): ManifestProblem[] 
     }
     const timeDims = new Set(sm.dimensions.filter((d) => d.type === 'time').map((d) => d.name))
     if (sm.defaults?.agg_time_dimension !== undefined && !timeDims.has(sm.defaults.agg_time_dimension)) {
-      add(`${path}.defaults.agg_time_dimension`, `agg_time_dimension "${sm.defaults.agg_time_dimension}" is not a time dimension of "${sm.name}"`, sm, 'defaults.agg_time_dimension')
+      add(`${path}.defaults.agg_time_dimension`, `agg_time_dimension "${sm.defaults.agg_time_dimension}" is not a time dimension of "${sm.name}"${didYouMean(sm.defaults.agg_time_dimension, timeDims)}`, sm, 'defaults.agg_time_dimension')
     }
     const natural = sm.entities.find((e) => e.type === 'natural')
     if (natural && !sm.dimensions.some((d) => d.type_params?.validity_params)) {
@@ -86,13 +91,13 @@ export function validateManifest(manifest: SemanticManifest): ManifestProblem[] 
       if (aggTime === undefined) {
         add(mp, `measure "${m.name}" has no agg_time_dimension (set it on the measure or in defaults.agg_time_dimension)`, m)
       } else if (!timeDims.has(aggTime)) {
-        if (m.agg_time_dimension !== undefined) add(`${mp}.agg_time_dimension`, `agg_time_dimension "${aggTime}" is not a time dimension of "${sm.name}"`, m, 'agg_time_dimension')
+        if (m.agg_time_dimension !== undefined) add(`${mp}.agg_time_dimension`, `agg_time_dimension "${aggTime}" is not a time dimension of "${sm.name}"${didYouMean(aggTime, timeDims)}`, m, 'agg_time_dimension')
       }
       const nad = m.non_additive_dimension
       if (nad) {
-        if (!timeDims.has(nad.name)) add(`${mp}.non_additive_dimension.name`, `non_additive_dimension "${nad.name}" is not a time dimension of "${sm.name}"`, m, 'non_additive_dimension.name')
+        if (!timeDims.has(nad.name)) add(`${mp}.non_additive_dimension.name`, `non_additive_dimension "${nad.name}" is not a time dimension of "${sm.name}"${didYouMean(nad.name, timeDims)}`, m, 'non_additive_dimension.name')
         nad.window_groupings?.forEach((g, k) => {
-          if (!entityNames.has(g)) add(`${mp}.non_additive_dimension.window_groupings[${k}]`, `window grouping "${g}" is not an entity of "${sm.name}"`, m, `non_additive_dimension.window_groupings[${k}]`)
+          if (!entityNames.has(g)) add(`${mp}.non_additive_dimension.window_groupings[${k}]`, `window grouping "${g}" is not an entity of "${sm.name}"${didYouMean(g, entityNames)}`, m, `non_additive_dimension.window_groupings[${k}]`)
         })
       }
     })
@@ -109,12 +114,12 @@ export function validateManifest(manifest: SemanticManifest): ManifestProblem[] 
   const checkMeasure = (ref: string | MeasureInput | undefined, path: string, owner: object, field: string) => {
     const name = inputName(ref)
     if (name === undefined) return
-    if (!measureOwner.has(name)) add(path, `measure "${name}" does not exist`, owner, field)
+    if (!measureOwner.has(name)) add(path, `measure "${name}" does not exist${didYouMean(name, measureOwner.keys())}`, owner, field)
     if (typeof ref === 'object' && ref.join_to_timespine) needsTimeSpine = true
   }
   const checkMetricRef = (ref: MetricInput | undefined, path: string, owner: object, field: string) => {
     if (!ref) return
-    if (!metricsByName.has(ref.name)) add(path, `metric "${ref.name}" does not exist`, owner, field)
+    if (!metricsByName.has(ref.name)) add(path, `metric "${ref.name}" does not exist${didYouMean(ref.name, metricsByName.keys())}`, owner, field)
     if (ref.offset_window !== undefined) {
       needsTimeSpine = true
       if (!parseWindow(ref.offset_window, customGrains)) add(`${path}.offset_window`, `"${ref.offset_window}" is not a time window like "7 days"`, owner, `${field}.offset_window`)
@@ -172,7 +177,7 @@ export function validateManifest(manifest: SemanticManifest): ManifestProblem[] 
         for (const [which, ref] of [['base_measure', c.base_measure], ['conversion_measure', c.conversion_measure]] as const) {
           const owner = measureOwner.get(inputName(ref) ?? '')
           if (owner && !owner.model.entities.some((e) => e.name === c.entity)) {
-            add(`${path}.type_params.conversion_type_params.entity`, `entity "${c.entity}" is not in "${owner.model.name}", the model of the ${which.replace('_', ' ')}`, m, 'type_params.conversion_type_params.entity')
+            add(`${path}.type_params.conversion_type_params.entity`, `entity "${c.entity}" is not in "${owner.model.name}", the model of the ${which.replace('_', ' ')}${didYouMean(c.entity, owner.model.entities.map((e) => e.name))}`, m, 'type_params.conversion_type_params.entity')
           }
         }
         if (c.window !== undefined && !parseWindow(c.window, customGrains)) add(`${path}.type_params.conversion_type_params.window`, `"${c.window}" is not a time window like "7 days"`, m, 'type_params.conversion_type_params.window')
@@ -204,12 +209,12 @@ export function validateManifest(manifest: SemanticManifest): ManifestProblem[] 
   if (problems.length === 0) checkFilterReferences(manifest, add)
 
   if (needsTimeSpine && manifest.time_spines.length === 0) {
-    add('time_spines', 'metrics use cumulative windows, offsets or join_to_timespine but no time spine is configured (project_configuration.time_spines)')
+    add('time_spines', 'metrics use cumulative windows, offsets or join_to_timespine but the project has no time spine: add a dbt model with `time_spine: {standard_granularity_column: date_day}` and a `granularity: day` column (dbt 1.9+), or a `metricflow_time_spine` model with a `date_day` column')
   }
 
   manifest.saved_queries.forEach((q, i) => {
     q.query_params.metrics.forEach((name, j) => {
-      if (!metricsByName.has(name)) add(`saved_queries[${i}].query_params.metrics[${j}]`, `metric "${name}" does not exist`, q, `query_params.metrics[${j}]`)
+      if (!metricsByName.has(name)) add(`saved_queries[${i}].query_params.metrics[${j}]`, `metric "${name}" does not exist${didYouMean(name, metricsByName.keys())}`, q, `query_params.metrics[${j}]`)
     })
     checkFilters(q.query_params.where, `saved_queries[${i}].query_params.where`, q, 'query_params.where')
   })

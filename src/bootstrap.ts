@@ -41,7 +41,8 @@ export async function bootstrap(s: Container, opts: { demo: boolean }): Promise<
     result.demoConnectionId = conn.id
     const { manifest } = await s.semantic.store.load(tenant.id, conn.id)
     if (manifest.semantic_models.length === 0) {
-      await s.semantic.import(tenant.id, { connectionId: conn.id, files: demoSemanticFiles(), mode: 'replace' })
+      // Our own layer over our own tables: no need to introspect the warehouse to check its relations.
+      await s.semantic.import(tenant.id, { connectionId: conn.id, files: demoSemanticFiles(), mode: 'replace', checkRelations: false })
     } else {
       // The demo data is rebuilt at every start: refresh its value index too.
       await s.semantic.refreshAllSampleValues(tenant.id, conn.id)

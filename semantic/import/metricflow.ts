@@ -22,11 +22,17 @@ export interface ImportOptions {
   source_schema?: string
   /** dbt ref name -> physical relation (`table`, `schema.table` or `database.schema.table`). */
   relation_map?: Record<string, string>
+  /** Where `ref('x')` lands when neither relation_map nor source_schema says: the connection's default schema/dataset/database. */
+  default_schema?: string
+  /** Database (catalog/project) of refs, where the engine has one above the schema (Snowflake). */
+  default_database?: string
 }
 
 export interface ImportResult {
   manifest: SemanticManifest
   problems: ImportProblem[]
+  /** Where a manifest object (and one of its fields) was written: file, YAML path, line. */
+  locate(object: object, field?: string): { file: string; path: string; line?: number } | undefined
 }
 
 const ENTITY_TYPES: readonly EntityType[] = ['primary', 'unique', 'foreign', 'natural']
@@ -100,9 +106,15 @@ class ManifestBuilder {
 
   /** `ref('name')` / `ref("pkg", "name")` -> relation through relation_map, else the ref name in source_schema. */
   private relationFromRef(r: Reader, text: string, path: string): NodeRelation | undefined {
+    const src = /^\s*source\(\s*['"]([^'"]+)['"]\s*,\s*['"]([^'"]+)['"]\s*\)\s*$/.exec(text)
+    if (src) {
+      const mapped = this.opts.relation_map?.[`${src[1]}.${src[2]}`] ?? this.opts.relation_map?.[src[2]]
+      if (mapped !== undefined) return this.relationFromDotted(mapped)
+      return { alias: src[2], schema_name: src[1], ...(this.opts.default_database ? { database: this.opts.default_database } : {}) }
+    }
     const m = /^\s*ref\(\s*['"]([^'"]+)['"]\s*(?:,\s*['"]([^'"]+)['"]\s*)?(?:,\s*v(?:ersion)?\s*=\s*[^)]*)?\)\s*$/.exec(text)
     if (!m) {
-      r.problem(path, `expected ref('model_name'), found "${text}"`)
+      r.problem(path, `expected ref('model_name') or source('source_name', 'table_name'), found "${text}"`)
       return undefined
     }
     const refName = m[2] ?? m[1]
@@ -113,7 +125,9 @@ class ManifestBuilder {
     const mapped = this.opts.relation_map?.[name]
     if (mapped !== undefined) return this.relationFromDotted(mapped)
     const rel: NodeRelation = { alias: name }
-    if (this.opts.source_schema !== undefined) rel.schema_name = this.opts.source_schema
+    const schema = this.opts.source_schema ?? this.opts.default_schema
+    if (schema !== undefined) rel.schema_name = schema
+    if (schema !== undefined && this.opts.default_database !== undefined) rel.database = this.opts.default_database
     return rel
   }
 
@@ -139,15 +153,40 @@ class ManifestBuilder {
 
   // ---------------------------------------------------------------- semantic models
 
+  /** dbt `meta:` and `config: {meta:}` of an element, with their YAML paths (config.meta wins, as dbt merges them). */
+  private metas(r: Reader, o: Obj, path: string): Array<{ meta: Obj; path: string }> {
+    const out: Array<{ meta: Obj; path: string }> = []
+    if (o.meta !== undefined && o.meta !== null) {
+      const m = r.obj(o.meta, childPath(path, 'meta'))
+      if (m) out.push({ meta: m, path: childPath(path, 'meta') })
+    }
+    if (isObj(o.config) && o.config.meta !== undefined && o.config.meta !== null) {
+      const cp = childPath(childPath(path, 'config'), 'meta')
+      const m = r.obj(o.config.meta, cp)
+      if (m) out.push({ meta: m, path: cp })
+    }
+    return out
+  }
+
+  /** label / description / synonyms: the element's own keys first, then config.meta, then meta. */
   private plannerFields(r: Reader, o: Obj, path: string): { label?: string; description?: string; synonyms?: string[] } {
     const out: { label?: string; description?: string; synonyms?: string[] } = {}
-    const label = r.str(o, 'label', path)
-    if (label !== undefined) out.label = label
-    const description = r.str(o, 'description', path)
-    if (description !== undefined) out.description = description.trim()
-    const synonyms = r.strings(o, 'synonyms', path)
-    if (synonyms !== undefined) out.synonyms = synonyms
+    const sources = [{ meta: o, path }, ...this.metas(r, o, path).reverse()]
+    for (const src of sources) {
+      if (out.label === undefined) { const label = r.str(src.meta, 'label', src.path); if (label !== undefined) out.label = label }
+      if (out.description === undefined) { const d = r.str(src.meta, 'description', src.path); if (d !== undefined) out.description = d.trim() }
+      if (out.synonyms === undefined) { const syn = r.strings(src.meta, 'synonyms', src.path); if (syn !== undefined) out.synonyms = syn }
+    }
     return out
+  }
+
+  /** A `format` from the element or its meta. */
+  private metaFormat(r: Reader, o: Obj, path: string): ValueFormat | undefined {
+    if (o.format !== undefined) return this.format(r, o.format, childPath(path, 'format'))
+    for (const src of this.metas(r, o, path).reverse()) {
+      if (src.meta.format !== undefined) return this.format(r, src.meta.format, childPath(src.path, 'format'))
+    }
+    return undefined
   }
 
   private semanticModel(r: Reader, v: unknown, path: string): void {
@@ -242,6 +281,7 @@ class ManifestBuilder {
       r.problem(childPath(tpPath, 'time_granularity'), 'only time dimensions have a time_granularity')
     }
     const samples = o.sample_values
+    if (samples === false || this.metas(r, o, path).some((m) => m.meta.sample_values === false)) d.sample_values_enabled = false
     if (Array.isArray(samples)) {
       d.sample_values = samples.filter((x): x is string | number | boolean => ['string', 'number', 'boolean'].includes(typeof x))
     }
@@ -387,10 +427,8 @@ class ManifestBuilder {
     if (filter !== undefined) metric.filter = filter
     const grain = this.grain(r, o, 'time_granularity', path)
     if (grain !== undefined) metric.time_granularity = grain
-    if (o.format !== undefined) {
-      const f = this.format(r, o.format, childPath(path, 'format'))
-      if (f) metric.format = f
-    }
+    const f = this.metaFormat(r, o, path)
+    if (f) metric.format = f
     const p = metric.type_params
     if (tp.measure !== undefined) {
       const m = this.measureInput(r, tp.measure, childPath(tpPath, 'measure'))
@@ -575,6 +613,11 @@ class ManifestBuilder {
 
   /** dbt >= 1.9 declares time spines on models: `models: [{name, time_spine: {...}, columns: [...]}]`. */
   private dbtModel(r: Reader, v: unknown, path: string): void {
+    if (isObj(v) && v.time_spine === undefined && v.name === 'metricflow_time_spine') {
+      // dbt < 1.9: a model named metricflow_time_spine with a daily `date_day` column.
+      this.addSpine({ node_relation: this.relationForModelName('metricflow_time_spine'), primary_column: { name: 'date_day', time_granularity: 'day' } }, r, path)
+      return
+    }
     if (!isObj(v) || v.time_spine === undefined) return
     const name = r.str(v, 'name', path, { required: true })
     const tsPath = childPath(path, 'time_spine')
@@ -587,7 +630,7 @@ class ManifestBuilder {
       if (isObj(c) && c.name === column) grain = this.grain(r, c, 'granularity', childPath(childPath(path, 'columns'), i))
     })
     if (grain === undefined) {
-      r.problem(childPath(path, 'columns'), `the time spine column "${column}" needs a column entry with "granularity"`)
+      r.problem(childPath(path, 'columns'), `dbt model "${name}" declares time_spine.standard_granularity_column "${column}" but has no column "${column}" with "granularity" (add columns: [{name: ${column}, granularity: day}])`)
       return
     }
     const custom = this.customGranularities(r, ts.custom_granularities, childPath(tsPath, 'custom_granularities'))
@@ -635,5 +678,15 @@ export function importMetricFlow(files: Array<{ path: string; content: string }>
       problems.push({ file: '', path: p.path, message: p.message })
     }
   }
-  return { manifest: builder.manifest, problems }
+  const locate = (object: object, field?: string) => {
+    const origin = builder.origins.get(object)
+    if (!origin) return undefined
+    // `a|b`: the first field written in the file (node_relation|model).
+    const fields = field?.split('|') ?? []
+    const written = fields.find((f) => origin.lines.has(childPath(origin.path, f))) ?? fields[0]
+    const path = written ? childPath(origin.path, written) : origin.path
+    const line = lineFor(origin.lines, path)
+    return { file: origin.file, path, ...(line !== undefined ? { line } : {}) }
+  }
+  return { manifest: builder.manifest, problems, locate }
 }

@@ -1,5 +1,6 @@
 // npx nexatron <command>: administration from the shell.
 //   semantic import --connection <id|name> [--mode merge|replace] [--source-schema s] <dir-or-files...>
+//   semantic import --connection <id|name> [--mode merge|replace] --manifest target/semantic_manifest.json
 //       (through the HTTP API: NEXATRON_URL, NEXATRON_API_KEY)
 //   users create --email e --role admin|analyst|viewer [--name n] [--tenant t]   (password from NEXATRON_USER_PASSWORD or prompt)
 //   tenants create <name> [--timezone tz]
@@ -19,6 +20,7 @@ import { AppError } from '../http/errors'
 
 const USAGE = `usage:
   nexatron semantic import --connection <id|name> [--mode merge|replace] [--source-schema <schema>] <dir-or-files...>
+  nexatron semantic import --connection <id|name> [--mode merge|replace] --manifest <target/semantic_manifest.json>
   nexatron users create --email <email> --role <admin|analyst|viewer> [--name <name>] [--tenant <tenant name>]
   nexatron tenants create <name> [--timezone <IANA zone>]
   nexatron secrets rotate`
@@ -41,9 +43,9 @@ function yamlFiles(inputs: string[]): Array<{ path: string; content: string }> {
 
 async function semanticImport(args: string[]) {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: {
-    connection: { type: 'string' }, mode: { type: 'string', default: 'merge' }, 'source-schema': { type: 'string' },
+    connection: { type: 'string' }, mode: { type: 'string', default: 'merge' }, 'source-schema': { type: 'string' }, manifest: { type: 'string' },
   } })
-  if (!values.connection || !positionals.length) fail(USAGE)
+  if (!values.connection || (positionals.length > 0) === (values.manifest !== undefined)) fail(USAGE)
   const base = (process.env.NEXATRON_URL ?? 'http://127.0.0.1:3000').replace(/\/$/, '')
   const key = process.env.NEXATRON_API_KEY ?? fail('set NEXATRON_API_KEY to an API key with semantic:write')
   const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' }
@@ -52,12 +54,13 @@ async function semanticImport(args: string[]) {
     const list = await (await fetch(`${base}/api/v1/connections?limit=100`, { headers })).json() as { data?: Array<{ id: string; name: string }> }
     connectionId = list.data?.find((c) => c.name === values.connection)?.id ?? fail(`no connection named "${values.connection}"`)
   }
-  const files = yamlFiles(positionals)
+  const manifest = values.manifest
+  const files = manifest !== undefined ? [{ path: manifest, content: readFileSync(manifest, 'utf8') }] : yamlFiles(positionals)
   if (!files.length) fail('no .yml/.yaml files found')
-  const res = await fetch(`${base}/api/v1/semantic/import`, {
-    method: 'POST', headers,
-    body: JSON.stringify({ connection_id: connectionId, format: 'metricflow', files, mode: values.mode, source_schema: values['source-schema'] }),
-  })
+  const body0 = manifest !== undefined
+    ? { connection_id: connectionId, format: 'dbt_semantic_manifest', files, mode: values.mode }
+    : { connection_id: connectionId, format: 'metricflow', files, mode: values.mode, source_schema: values['source-schema'] }
+  const res = await fetch(`${base}/api/v1/semantic/import`, { method: 'POST', headers, body: JSON.stringify(body0) })
   const body = await res.json() as Record<string, unknown> & { error?: { message: string; details: Array<{ file?: string; path?: string; issue: string; line?: number }> } }
   if (!res.ok) {
     process.stderr.write(`import failed (${res.status}): ${body.error?.message}\n`)

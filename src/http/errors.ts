@@ -22,6 +22,7 @@ export const ERROR_STATUS = {
   fan_out_join: 422,
   unsupported: 422,
   question_not_understood: 422,
+  ambiguous_question: 422,
   sql_refused: 422,
   query_failed: 422,
   query_timeout: 422,

@@ -1,7 +1,7 @@
 // The query runner: plan -> compile -> guard -> execute -> stream, and one
 // history record per run. The same event stream feeds the JSON response, the
 // SSE stream and async jobs, so all three behave identically.
-import { buildCatalog, compile, type Catalog, type CompiledQuery, type SemanticQuery } from '../../semantic'
+import { buildCatalog, compile, getDialect, inlineParams, type Catalog, type CompiledQuery, type SemanticQuery } from '../../semantic'
 import type { Principal } from '../identity/principal'
 import type { Plan, Planner } from '../planner/planner'
 import type { ConnectionService, ConnectionRow } from '../connections/connection-service'
@@ -35,7 +35,8 @@ export interface RunInput {
 
 export type RunEvent =
   | { type: 'plan'; plan: Plan; explanation: string }
-  | { type: 'sql'; sql: string }
+  /** `sql` runs with `params`; `sql_inline` has the values written in as literals, for display only. */
+  | { type: 'sql'; sql: string; params: unknown[]; sql_inline: string }
   | { type: 'columns'; columns: ResultColumn[] }
   | { type: 'rows'; rows: unknown[][] }
   | { type: 'summary'; summary: string }
@@ -212,7 +213,7 @@ export class QueryRunner {
       const now = this.deps.now?.() ?? new Date()
       explanation = explainPlan(plan, layer.manifest, { timezone, now })
       yield { type: 'plan', plan, explanation }
-      yield { type: 'sql', sql: sqlText }
+      yield { type: 'sql', sql: sqlText, params, sql_inline: inlineParams(sqlText, params, getDialect(dialect)) }
 
       let columns: ResultColumn[] = []
       let shape: (r: unknown[]) => unknown[] = (r) => r

@@ -5,6 +5,7 @@ import { and, eq } from 'drizzle-orm'
 import type { Db } from '../store/db'
 import { semanticDimensions, semanticMetrics, semanticModels } from '../store/schema'
 import { importMetricFlow, validateManifest, compile, type ManifestProblem } from '../../semantic'
+import { importDbtManifestFiles } from '../../semantic/import/dbt-manifest'
 import type { Dimension, Metric, SemanticManifest, SemanticModel } from '../../semantic/types'
 import { AppError, notFound, type ErrorDetail } from '../http/errors'
 import { SemanticStore, type DimensionRow, type MetricRow, type ModelRow, modelDefinition } from './semantic-store'
@@ -14,6 +15,8 @@ import { newId } from '../ids'
 import type { SqlExecutor } from '../query/executor'
 import { SqlGuardError } from '../security/sql-guard'
 import { expressionProbes } from './expression-probe'
+import { ValidationService, type ValidationReport } from './validation-service'
+import { discardedAnnotations, keepAnnotations, liveImportProblems, objectAt, refScope, type Located } from './dbt-project'
 
 const SAMPLE_VALUES_LIMIT = 200
 const SAMPLE_VALUES_TIMEOUT_MS = 30_000
@@ -30,6 +33,11 @@ function assertValid(manifest: SemanticManifest, what: string): void {
 
 /** Refuses expressions the SQL guard would refuse on this connection (denied functions, tables outside the layer). */
 function assertGuarded(executor: SqlExecutor, conn: ConnectionRow, manifest: SemanticManifest, what: string): void {
+  const problems = guardProblems(executor, conn, manifest)
+  if (problems.length) throw problemsError(problems, `${what} is not valid`)
+}
+
+function guardProblems(executor: SqlExecutor, conn: ConnectionRow, manifest: SemanticManifest): Array<{ path: string; message: string }> {
   const problems: Array<{ path: string; message: string }> = []
   const refusal = (sql: string) => {
     try { executor.guard(conn, manifest, sql); return null } catch (e) {
@@ -44,7 +52,7 @@ function assertGuarded(executor: SqlExecutor, conn: ConnectionRow, manifest: Sem
       if (why !== null) problems.push({ path: part.path, message: `the expression is refused by the SQL guard: ${why}` })
     }
   }
-  if (problems.length) throw problemsError(problems, `${what} is not valid`)
+  return problems
 }
 
 /** Names of measures each metric uses, directly or through its inputs' definitions. */
@@ -211,7 +219,8 @@ export class SemanticService {
     let refreshed = 0
     const failed: Array<{ dimension: string; reason: string }> = []
     for (const d of layer.dimensions) {
-      if ((d.definition as { type?: string }).type !== 'categorical') continue
+      const def = d.definition as { type?: string; sample_values_enabled?: boolean }
+      if (def.type !== 'categorical' || def.sample_values_enabled === false) continue
       try {
         await this.store.setSampleValues(tenantId, d.id, await this.sampleValues(conn, modelName.get(d.modelId)!, d.name))
         refreshed++
@@ -284,30 +293,90 @@ export class SemanticService {
     await this.db.delete(semanticModels).where(and(eq(semanticModels.tenantId, tenantId), eq(semanticModels.id, id)))
   }
 
+  // ------------------------------------------------------------ validation
+
+  /** Probes every model of the connection's layer in the live database (see validation-service.ts). */
+  async validate(tenantId: string, connectionId?: string): Promise<ValidationReport> {
+    const conn = await this.connection(tenantId, connectionId)
+    return new ValidationService({ store: this.store, connections: this.connections, executor: this.executor }).validate(conn)
+  }
+
   // ------------------------------------------------------------ import
 
   async import(tenantId: string, input: {
     connectionId?: string; files: Array<{ path: string; content: string }>; mode: 'merge' | 'replace'
-    sourceSchema?: string; relationMap?: Record<string, string>; refreshSampleValues?: boolean
-  }): Promise<{ connection_id: string; mode: string; models: number; metrics: number; dimensions: number; saved_queries: number; time_spines: number; sample_values?: { refreshed: number; failed: Array<{ dimension: string; reason: string }> } }> {
+    sourceSchema?: string; relationMap?: Record<string, string>; refreshSampleValues?: boolean; checkRelations?: boolean
+    /** `dbt_semantic_manifest`: one file, dbt's target/semantic_manifest.json (relations already resolved by dbt). */
+    format?: 'metricflow' | 'dbt_semantic_manifest'
+  }): Promise<ImportOutcome> {
     const conn = await this.connection(tenantId, input.connectionId)
     const cfg = conn.config as Record<string, unknown>
     const sourceSchema = input.sourceSchema ?? (typeof cfg.schema === 'string' ? cfg.schema : typeof cfg.dataset === 'string' ? cfg.dataset : undefined)
-    const { manifest, problems } = importMetricFlow(input.files, { source_schema: sourceSchema, relation_map: input.relationMap })
-    if (problems.length) throw problemsError(problems, 'the MetricFlow files have problems')
-    const current = input.mode === 'replace' ? { semantic_models: [], metrics: [], time_spines: [], saved_queries: [] } : (await this.store.load(tenantId, conn.id)).manifest
-    const merged: SemanticManifest = {
-      semantic_models: mergeByName(current.semantic_models, manifest.semantic_models),
-      metrics: mergeByName(current.metrics, manifest.metrics),
-      saved_queries: mergeByName(current.saved_queries, manifest.saved_queries),
-      time_spines: manifest.time_spines.length ? manifest.time_spines : current.time_spines,
+    const scope = refScope(conn)
+    const imported = input.format === 'dbt_semantic_manifest' ? importDbtManifestFiles(input.files) : importMetricFlow(input.files, {
+      source_schema: sourceSchema, relation_map: input.relationMap, default_schema: scope.schema, default_database: scope.database,
+    })
+    const { manifest, locate } = imported
+    const problems: Located[] = [...imported.problems]
+    const warnings: Located[] = []
+    // Every relation the project names must exist: the whole list of problems comes back at once.
+    if (input.checkRelations !== false) {
+      try {
+        const { schema } = await this.connections.schema(conn, true)
+        const live = liveImportProblems(manifest, schema, locate)
+        problems.push(...live.errors)
+        warnings.push(...live.warnings)
+      } catch (e) {
+        warnings.push({ path: '', message: `relations were not checked: the database could not be introspected (${(e as Error).message})` })
+      }
     }
-    await this.assertStorable(tenantId, conn, merged, 'the imported semantic layer')
+    const current = (await this.store.load(tenantId, conn.id)).manifest
+    const annotations = input.mode === 'replace'
+      ? { discarded_annotations: discardedAnnotations(current, manifest) }
+      : { kept_annotations: keepAnnotations(current, manifest) }
+    const base = input.mode === 'replace' ? { semantic_models: [], metrics: [], time_spines: [], saved_queries: [] } : current
+    const merged: SemanticManifest = {
+      semantic_models: mergeByName(base.semantic_models, manifest.semantic_models),
+      metrics: mergeByName(base.metrics, manifest.metrics),
+      saved_queries: mergeByName(base.saved_queries, manifest.saved_queries),
+      time_spines: manifest.time_spines.length ? manifest.time_spines : base.time_spines,
+    }
+    if (!imported.problems.length) {
+      // Merged with what is stored, references may break (a metric of the layer using a measure now gone).
+      for (const p of validateManifest(merged)) {
+        const where = p.at ? locate(p.at.object, p.at.field) : undefined
+        problems.push({ ...(where ?? { path: p.path }), message: p.message })
+      }
+      for (const p of guardProblems(this.executor, conn, merged)) {
+        const at = objectAt(merged, p.path)
+        const where = at ? locate(at.object, at.field) : undefined
+        problems.push({ ...(where ?? { path: p.path }), message: p.message })
+      }
+    }
+    if (problems.length) throw problemsError(dedupe(problems), 'the dbt project has problems')
     const counts = await this.store.write(tenantId, conn.id, manifest, input.mode)
-    const result = { connection_id: conn.id, mode: input.mode, ...counts, saved_queries: manifest.saved_queries.length, time_spines: manifest.time_spines.length }
+    const result: ImportOutcome = {
+      connection_id: conn.id, mode: input.mode, ...counts, saved_queries: manifest.saved_queries.length, time_spines: manifest.time_spines.length,
+      ...annotations, warnings,
+    }
     if (input.refreshSampleValues === false) return result
-    return { ...result, sample_values: await this.refreshAllSampleValues(tenantId, conn.id) }
+    const sample = await this.refreshAllSampleValues(tenantId, conn.id)
+    for (const f of sample.failed) warnings.push({ path: `dimensions.${f.dimension}`, message: `sample values of ${f.dimension} could not be read: ${f.reason}` })
+    return { ...result, sample_values: sample }
   }
+}
+
+export interface ImportOutcome {
+  connection_id: string; mode: string; models: number; metrics: number; dimensions: number; saved_queries: number; time_spines: number
+  sample_values?: { refreshed: number; failed: Array<{ dimension: string; reason: string }> }
+  warnings: Located[]
+  kept_annotations?: Array<{ object: string; fields: string[] }>
+  discarded_annotations?: Array<{ object: string; fields: string[] }>
+}
+
+function dedupe(problems: Located[]): Located[] {
+  const seen = new Set<string>()
+  return problems.filter((p) => { const k = `${p.file}|${p.path}|${p.message}`; if (seen.has(k)) return false; seen.add(k); return true })
 }
 
 function mergeByName<T extends { name: string }>(a: T[], b: T[]): T[] {

@@ -45,7 +45,7 @@ describe('the async queue', () => {
     other = await t.newTenant('queue-other')
     const conn = await t.request('POST', '/api/v1/connections', { key: other.adminKey, body: { name: 'demo', type: 'pglite', config: { demo: true } } })
     otherConn = (await conn.json()).id
-    await t.services.semantic.import(other.tenantId, { connectionId: otherConn, files: (await import('../../src/bootstrap')).demoSemanticFiles(), mode: 'replace', refreshSampleValues: false })
+    await t.services.semantic.import(other.tenantId, { connectionId: otherConn, files: (await import('../../src/bootstrap')).demoSemanticFiles(), mode: 'replace', refreshSampleValues: false, checkRelations: false })
     expect((await submit(other.adminKey, otherConn)).status).toBe(202)
   })
 

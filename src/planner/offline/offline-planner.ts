@@ -9,7 +9,9 @@ import { interpret, type Draft } from './interpret'
 import { DATA_CHANGE_WORDS, OPERATION_WORDS } from './lexicon'
 import { draftMetricNames, metricsSupport, resolveDraft, type Parts } from './resolve'
 import { segment } from './segment'
+import { accountForWords } from './ledger'
 import { fixTimeTypos } from './time-typos'
+import { matchSavedQuery } from './saved-query-rule'
 
 export interface OfflinePlannerOptions {
   /** Unexplained content words tolerated before refusing (each lowers confidence). Default 1. */
@@ -51,10 +53,13 @@ export function planOffline(question: string, catalog: Catalog, history: Turn[],
     throw new PlanningError('question_not_understood', (err as Error).message, [{ path: 'timezone', issue: (err as Error).message }])
   }
   const clock: Clock = { now: ctx.now ?? new Date(), timezone }
+  const saved = matchSavedQuery(text, catalog)
+  if (saved) return { kind: 'semantic', query: saved.query, confidence: saved.confidence, reasons: [saved.reason], planner: 'offline' }
   const idx = getCatalogIndex(catalog)
   const timeTypos = fixTimeTypos(text, idx)
   const { items } = segment(timeTypos.text, idx, clock)
   const draft = interpret(items)
+  accountForWords(draft)
   for (const f of timeTypos.fixes) draft.notes.unshift(`read "${f.from}" as "${f.to}"`)
 
   const previous = lastSemanticQuery(history)
@@ -104,6 +109,13 @@ export function planOffline(question: string, catalog: Catalog, history: Turn[],
     }
   } else {
     query = fresh(res.parts)
+    // "the largest order amount", "biggest sales": a ranking with nothing to rank
+    // (no grouping) used its word for nothing; the word is not accounted for
+    if (draft.rank && !query.group_by?.length && query.order_by?.length) {
+      draft.unknown.push({ text: draft.rank.word })
+      delete query.order_by
+      delete query.limit
+    }
   }
   for (const u of draft.unknown) reasons.push(`ignored "${u.text}"`)
   confidence *= Math.pow(0.6, draft.unknown.length)

@@ -4,7 +4,7 @@
 // compiling, the guard, connecting) still answers with its own status: the
 // stream is only committed to 200 once the first rows (or the end) are here.
 // Fields come in this order: id, question, conversation_id, connection_id,
-// created_at, plan, explanation, sql, columns, data, summary, row_count,
+// created_at, plan, explanation, sql, params, sql_inline, columns, data, summary, row_count,
 // truncated, execution_time_ms, status. A failure after the rows have started
 // ends the document with "status":"failed" and "error" (the error envelope's
 // body) instead: a client reads `status` last.
@@ -29,7 +29,7 @@ export async function streamJsonAnswer(c: Context<AppEnv>, run: PreparedRun, que
     if (next.done) break
     const ev = next.value
     if (ev.type === 'plan') { head.plan = ev.plan; head.explanation = ev.explanation }
-    else if (ev.type === 'sql') head.sql = ev.sql
+    else if (ev.type === 'sql') { head.sql = ev.sql; head.params = ev.params; head.sql_inline = ev.sql_inline }
     else if (ev.type === 'columns') columns = ev.columns
     else { early.push(ev); break }
   }

@@ -6,6 +6,8 @@ import { errorResponses, jsonBody, jsonResponse, security } from '../../openapi'
 import { QueryRequestSchema, QueryResultSchema, QueuedSchema } from './schema'
 import { csvLine } from '../../../query/csv'
 import { streamJsonAnswer } from './json-answer'
+import { AppError } from '../../errors'
+import { decodeInterpretation } from '../../../planner/offline/confidence-gate'
 
 const route = createRoute({
   method: 'post', path: '/api/v1/query', operationId: 'runQuery', tags: ['Query'], security,
@@ -29,8 +31,14 @@ export function registerRunQuery(app: OpenAPIHono<AppEnv>) {
     const { runner, jobs } = c.get('services')
     const principal = c.get('principal')!
     if (body.webhook_url) await jobs.assertWebhookAllowed(body.webhook_url)
+    // a confirmed interpretation of an ambiguous question runs as its structured plan
+    const semantic = body.interpretation === undefined ? undefined : decodeInterpretation(body.interpretation)
+    if (body.interpretation !== undefined) {
+      if (!semantic) throw new AppError('validation_error', 'interpretation is not a candidate id from an ambiguous_question answer', [{ path: 'interpretation', issue: 'invalid' }])
+      if (body.async || body.webhook_url) throw new AppError('validation_error', 'an interpretation runs synchronously', [{ path: 'interpretation', issue: 'not_with_async' }])
+    }
     const run = await runner.prepare({
-      principal, question: body.question, connectionId: body.connection_id, conversationId: body.conversation_id,
+      principal, question: body.question, semantic, connectionId: body.connection_id, conversationId: body.conversation_id,
       maxRows: body.max_rows, async: body.async, webhookUrl: body.webhook_url,
     })
     if (body.async || body.webhook_url) {

@@ -4,6 +4,8 @@ export const QueryRequestSchema = z.object({
   question: z.string().trim().min(1).max(2000).openapi({ example: 'What were total sales last quarter?' }),
   connection_id: z.string().min(1).max(64).optional().openapi({ example: 'conn_xyz789' }),
   conversation_id: z.string().min(1).max(64).optional().openapi({ example: 'conv_abc123' }),
+  interpretation: z.string().min(5).max(8004).optional()
+    .openapi({ description: 'A candidate id from an `ambiguous_question` answer (`details[0].candidates[].id`): runs that interpretation of the question' }),
   format: z.enum(['json', 'csv']).default('json')
     .openapi({ description: "csv: an attachment `<query-id>.csv`; text cells starting with = + - @, tab or CR get a leading ' (formula injection)" }),
   max_rows: z.number().int().min(1).max(10_000_000).optional().openapi({ description: 'Capped by the connection limit; `truncated` tells when hit' }),
@@ -31,6 +33,8 @@ export const QueryResultSchema = z.object({
   summary: z.string().nullable().openapi({ example: 'Total sales last quarter were $1,284,350.00.' }),
   explanation: z.string().nullable(),
   sql: z.string().nullable(),
+  params: z.array(z.any()).optional().openapi({ description: 'Bind parameters of `sql`, in placeholder order', example: ['2024-01-01'] }),
+  sql_inline: z.string().optional().openapi({ description: '`sql` with the parameters written in as literals of the dialect (display only; what runs is `sql` with `params`)' }),
   plan: z.any(),
   conversation_id: z.string().nullable(),
   connection_id: z.string(),

@@ -4,8 +4,6 @@ import { requireScope } from '../../middleware/auth'
 import { errorResponses, jsonBody, jsonResponse, security } from '../../openapi'
 import { ImportBodySchema, ImportResultSchema, SemanticQueryBodySchema, SemanticQueryResultSchema, ValidateBodySchema, ValidationReportSchema } from './schema'
 import { rowsToObjects, type ResultColumn } from '../../../query/result-columns'
-import { validateAgainstSchema } from '../../../semantic-layer/live-validation'
-import { validateManifest } from '../../../../semantic'
 import type { SemanticQuery } from '../../../../semantic/types'
 import { hasScope } from '../../../identity/scopes'
 import { AppError } from '../../errors'
@@ -14,14 +12,14 @@ const tags = ['Semantic layer']
 
 const importRoute = createRoute({
   method: 'post', path: '/api/v1/semantic/import', operationId: 'importSemanticLayer', tags, security,
-  summary: 'Import dbt MetricFlow YAML (semantic models, metrics, saved queries, time spines)',
+  summary: 'Import dbt MetricFlow YAML or dbt\'s target/semantic_manifest.json (semantic models, metrics, saved queries, time spines)',
   description: 'Every problem is reported at once in a 422 with its file, YAML path and reason.',
   middleware: [requireScope('semantic:write')] as const, request: { body: jsonBody(ImportBodySchema) },
   responses: { 200: jsonResponse(ImportResultSchema, 'Imported; counts of what was written'), ...errorResponses(404, 413, 415, 422) },
 })
 const queryRoute = createRoute({
   method: 'post', path: '/api/v1/semantic/query', operationId: 'semanticQuery', tags, security,
-  summary: 'Run a structured semantic query (metrics, group_by, filters, where, time_constraint, order_by, limit)',
+  summary: 'Run a structured semantic query (metrics, group_by, filters, where, time_constraint, order_by, limit) or a saved query',
   description: '`filters` carry values as bind parameters and are open to every caller with query:run. `where` takes MetricFlow where-filter SQL ' +
     "({{ Dimension('store__region') }} = 'West') and needs semantic:write as well.",
   middleware: [requireScope('query:run')] as const, request: { body: jsonBody(SemanticQueryBodySchema) },
@@ -29,17 +27,31 @@ const queryRoute = createRoute({
 })
 const validateRoute = createRoute({
   method: 'post', path: '/api/v1/semantic/validate', operationId: 'validateSemanticLayer', tags, security,
-  summary: 'Check every model, metric and dimension against the live database schema',
+  summary: 'Probe every model, metric and dimension in the live database',
+  description: 'Per model: the relation exists, every expression runs (WHERE 1=0), time dimensions are date/time typed, primary/unique entity keys are unique ' +
+    '(bounded COUNT vs COUNT DISTINCT), foreign keys find their primary (orphans are a warning). Every probe runs through the guarded executor. ' +
+    '`valid` is true only when no problem has severity error.',
   middleware: [requireScope('semantic:read')] as const, request: { body: { required: false, content: { 'application/json': { schema: ValidateBodySchema } } } },
   responses: { 200: jsonResponse(ValidationReportSchema, 'The report (valid: false lists each problem)'), ...errorResponses(404, 413, 415, 422, 503) },
 })
+
+/** `files`, or with format dbt_semantic_manifest the parsed `manifest` as its one file. */
+function importFiles(b: { format: string; files?: Array<{ path: string; content: string }>; manifest?: Record<string, unknown> }): Array<{ path: string; content: string }> {
+  if (b.files && b.manifest) throw new AppError('validation_error', 'give either files or manifest, not both', [{ path: 'manifest', issue: 'conflicts_with_files' }])
+  if (b.manifest) {
+    if (b.format !== 'dbt_semantic_manifest') throw new AppError('validation_error', 'manifest needs format "dbt_semantic_manifest"', [{ path: 'manifest', issue: 'needs_format' }])
+    return [{ path: 'manifest', content: JSON.stringify(b.manifest) }]
+  }
+  if (!b.files) throw new AppError('validation_error', 'files is required (or manifest, with format "dbt_semantic_manifest")', [{ path: 'files', issue: 'required' }])
+  return b.files
+}
 
 export function registerImportQueryValidate(app: OpenAPIHono<AppEnv>) {
   app.openapi(importRoute, async (c) => {
     const b = c.req.valid('json')
     const res = await c.get('services').semantic.import(c.get('principal')!.tenantId, {
-      connectionId: b.connection_id, files: b.files, mode: b.mode, sourceSchema: b.source_schema, relationMap: b.relation_map,
-      refreshSampleValues: b.refresh_sample_values,
+      connectionId: b.connection_id, files: importFiles(b), format: b.format, mode: b.mode, sourceSchema: b.source_schema, relationMap: b.relation_map,
+      refreshSampleValues: b.refresh_sample_values, checkRelations: b.check_relations,
     })
     return c.json(res, 200)
   })
@@ -57,6 +69,9 @@ export function registerImportQueryValidate(app: OpenAPIHono<AppEnv>) {
     const semantic: SemanticQuery = {
       metrics: b.metrics, group_by: b.group_by, filters: b.filters, time_constraint: b.time_constraint, order_by: b.order_by, limit: b.limit,
       where: b.where === undefined ? undefined : Array.isArray(b.where) ? b.where : [b.where],
+      ...(b.saved_query !== undefined ? { saved_query: b.saved_query } : {}),
+      ...(b.min_max_only !== undefined ? { min_max_only: b.min_max_only } : {}),
+      ...(b.apply_group_by !== undefined ? { apply_group_by: b.apply_group_by } : {}),
     }
     const run = await runner.prepare({ principal: c.get('principal')!, semantic, connectionId: b.connection_id, maxRows: b.max_rows })
     let sql = ''
@@ -78,21 +93,6 @@ export function registerImportQueryValidate(app: OpenAPIHono<AppEnv>) {
   app.openapi(validateRoute, async (c) => {
     let body: { connection_id?: string } = {}
     try { body = c.req.valid('json') ?? {} } catch { body = {} }
-    const { semantic, connections } = c.get('services')
-    const tenantId = c.get('principal')!.tenantId
-    const conn = await semantic.connection(tenantId, body.connection_id)
-    const { manifest } = await semantic.store.load(tenantId, conn.id)
-    const { schema } = await connections.schema(conn, true)
-    const problems = [
-      ...validateManifest(manifest).map((p) => ({ object: p.path.split('.')[0], path: p.path, issue: 'invalid_reference', message: p.message })),
-      ...validateAgainstSchema(manifest, schema),
-    ]
-    return c.json({
-      connection_id: conn.id, valid: problems.length === 0, problems,
-      checked: {
-        models: manifest.semantic_models.length, metrics: manifest.metrics.length,
-        dimensions: manifest.semantic_models.reduce((n, m) => n + m.dimensions.length, 0),
-      },
-    }, 200)
+    return c.json(await c.get('services').semantic.validate(c.get('principal')!.tenantId, body.connection_id), 200)
   })
 }

@@ -4,10 +4,12 @@ import { registerMetricRoutes } from './metrics'
 import { registerDimensionRoutes } from './dimensions'
 import { registerModelRoutes } from './models'
 import { registerImportQueryValidate } from './import-query-validate'
+import { registerSavedQueryRoutes } from './saved-queries'
 
 export function registerSemanticRoutes(app: OpenAPIHono<AppEnv>) {
   registerMetricRoutes(app)
   registerDimensionRoutes(app)
   registerModelRoutes(app)
   registerImportQueryValidate(app)
+  registerSavedQueryRoutes(app)
 }

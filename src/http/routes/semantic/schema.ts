@@ -156,18 +156,31 @@ export const pageOf = <T extends z.ZodTypeAny>(item: T) => z.object({ data: z.ar
 
 export const ImportBodySchema = z.object({
   connection_id: connectionId,
-  format: z.literal('metricflow').default('metricflow'),
-  files: z.array(z.object({ path: z.string().min(1).max(1000), content: z.string().max(2_000_000) }).strict()).min(1).max(2000),
+  format: z.enum(['metricflow', 'dbt_semantic_manifest']).default('metricflow').openapi({
+    description: '`metricflow`: the YAML files of a dbt project. `dbt_semantic_manifest`: dbt\'s compiled target/semantic_manifest.json ' +
+      '(relations already resolved by dbt), as the one file in `files` or parsed in `manifest`.',
+  }),
+  files: z.array(z.object({ path: z.string().min(1).max(1000), content: z.string().max(2_000_000) }).strict()).min(1).max(2000).optional()
+    .openapi({ description: 'Required unless `manifest` is given' }),
+  manifest: z.record(z.string(), z.unknown()).optional()
+    .openapi({ description: 'With format dbt_semantic_manifest: the parsed contents of target/semantic_manifest.json, instead of `files`' }),
   mode: z.enum(['merge', 'replace']).default('merge'),
   source_schema: z.string().max(255).optional().openapi({ description: 'Replaces $source_schema (defaults to the connection schema)' }),
   relation_map: z.record(z.string(), z.string()).optional().openapi({ description: "dbt ref('x') -> table" }),
   refresh_sample_values: z.boolean().default(true),
+  check_relations: z.boolean().default(true).openapi({ description: 'Check every relation and column against the live schema (a missing one is a 422 problem)' }),
 }).strict().openapi('SemanticImport')
+
+const ImportNote = z.object({ file: z.string().optional(), path: z.string(), line: z.number().optional(), message: z.string() })
+const AnnotationList = z.array(z.object({ object: z.string(), fields: z.array(z.string()) }))
 
 export const ImportResultSchema = z.object({
   connection_id: z.string(), mode: z.string(), models: z.number(), metrics: z.number(), dimensions: z.number(),
   saved_queries: z.number(), time_spines: z.number(),
   sample_values: z.object({ refreshed: z.number(), failed: z.array(z.object({ dimension: z.string(), reason: z.string() })) }).optional(),
+  warnings: z.array(ImportNote).openapi({ description: 'Non-fatal findings: sample-value refresh failures, mistyped columns, an unreachable database' }),
+  kept_annotations: AnnotationList.optional().openapi({ description: 'merge: labels, synonyms, descriptions, formats and sample-value settings kept because the YAML does not set them' }),
+  discarded_annotations: AnnotationList.optional().openapi({ description: 'replace: annotations the new YAML does not carry' }),
 }).openapi('SemanticImportResult')
 
 const GroupBy = z.union([z.string().min(1).max(300), z.object({ name: z.string().min(1).max(300), grain: z.enum(TIME_GRAINS).optional(), date_part: z.enum(DATE_PARTS).optional() }).strict()])
@@ -175,9 +188,15 @@ const FilterValue = z.union([z.string().max(10_000), z.number(), z.boolean(), z.
 export const SemanticQueryBodySchema = z.object({
   connection_id: connectionId,
   metrics: z.array(z.string().min(1).max(300)).max(50).default([]),
-  group_by: z.array(GroupBy).max(50).default([]),
+  group_by: z.array(GroupBy).max(50).optional(),
   where: z.union([z.string().max(10_000), z.array(z.string().max(10_000)).max(50)]).optional()
     .openapi({ description: "MetricFlow where filters, e.g. {{ Dimension('store__region') }} = 'West'" }),
+  saved_query: z.string().min(1).max(300).optional().openapi({
+    description: "Runs this saved query's metrics, group_by, where, order_by and limit; fields given here override them (where filters are added to the saved ones)",
+    example: 'weekly_revenue_report',
+  }),
+  min_max_only: z.boolean().optional().openapi({ description: 'Queries without metrics: MIN and MAX of each group-by item (`<name>__min`, `<name>__max`) instead of its values' }),
+  apply_group_by: z.boolean().optional().openapi({ description: 'Queries without metrics: false returns every row instead of distinct values (default true)' }),
   filters: z.array(z.object({
     field: z.string().min(1).max(300),
     op: z.enum(['=', '!=', '>', '>=', '<', '<=', 'in', 'not_in', 'between', 'like', 'is_null', 'is_not_null']),
@@ -203,6 +222,21 @@ export const ValidateBodySchema = z.object({ connection_id: connectionId }).stri
 export const ValidationReportSchema = z.object({
   connection_id: z.string(),
   valid: z.boolean(),
-  problems: z.array(z.object({ object: z.string(), path: z.string(), issue: z.string(), message: z.string() })),
-  checked: z.object({ models: z.number(), metrics: z.number(), dimensions: z.number() }),
+  problems: z.array(z.object({ object: z.string(), path: z.string(), issue: z.string(), message: z.string(), severity: z.enum(['error', 'warning']) })),
+  checked: z.object({ models: z.number(), metrics: z.number(), dimensions: z.number(), probes: z.number() }),
 }).openapi('SemanticValidation')
+
+export const SavedQuerySchema = z.object({
+  connection_id: z.string(),
+  name: z.string().openapi({ example: 'weekly_revenue_report' }),
+  label: z.string().nullable(),
+  description: z.string().nullable(),
+  synonyms: z.array(z.string()),
+  query_params: z.object({
+    metrics: z.array(z.string()),
+    group_by: z.array(z.string()),
+    where: z.array(z.string()),
+    order_by: z.array(z.string()),
+    limit: z.number().int().nullable(),
+  }),
+}).openapi('SavedQuery')
