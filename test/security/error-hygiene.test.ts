@@ -138,6 +138,22 @@ describe('LLM refusals', () => {
     expect(forAdmin.error.model_output).toEqual({ source: 'llm', untrusted: true, text: PHISH })
   })
 
+  it('answers a cannot_answer plan in our own words too, the model\'s reason kept for admins only', async () => {
+    const { key } = await t.services.apiKeys.create(t.tenantId, { name: 'analyst 2', scopes: ['query:run', 'query:read'] })
+    llm.enqueue(reply.json({ kind: 'cannot_answer', query: null, sql: null, confidence: 0, reasons: [], problem: PHISH }))
+    const res = await t.request('POST', '/api/v1/query', { key, body: { question: 'sales by region' } })
+    const text = await res.text()
+    expect(res.status).toBe(422)
+    expect(JSON.parse(text).error.code).toBe('question_not_understood')
+    expect(text).not.toContain('evil.example')
+    const id = JSON.parse(text).error.request_id as string
+    expect(id).toBeTruthy()
+    const own = await (await t.request('GET', '/api/v1/query/history?status=failed', { key })).json()
+    expect(JSON.stringify(own)).not.toContain('evil.example')
+    const forAdmin = await (await t.request('GET', `/api/v1/query/${own.data[0].id}`)).json()
+    expect(forAdmin.error.model_output).toEqual({ source: 'llm', untrusted: true, text: PHISH })
+  })
+
   it('bounds the model text kept in history', async () => {
     llm.enqueue(reply.text(`I'm sorry, ${'a'.repeat(5_000)}`))
     const res = await t.request('POST', '/api/v1/query', { body: { question: 'sales by region' } })

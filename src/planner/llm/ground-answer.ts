@@ -102,8 +102,11 @@ export function groundAnswer(answer: Answer, catalog: Catalog, opts: GroundOptio
   const reasons = (answer.reasons ?? []).map((r) => r.trim()).filter(Boolean)
 
   if (answer.kind === 'cannot_answer') {
-    const problem = answer.problem?.trim() || 'the question cannot be answered from this semantic layer'
-    throw new PlanningError('question_not_understood', `The question could not be answered from the semantic layer: ${problem}`, [{ issue: problem }])
+    // The model's reason is its own text (it can be steered into writing anything): the
+    // client gets our words; the reason is kept, marked as model output, for admins.
+    throw new PlanningError('question_not_understood',
+      'The question could not be answered from the semantic layer: no metric or dimension of this connection matches it. Try naming a metric, or ask an admin to add one.',
+      [{ issue: 'cannot_answer' }], undefined, answer.problem?.trim() || undefined)
   }
 
   if (answer.kind === 'sql') {

@@ -255,11 +255,13 @@ describe('LLM planner: refusals and unanswerable questions', () => {
     expect(err.code).toBe('llm_refused')
   })
 
-  it('maps kind cannot_answer to question_not_understood with the model\'s reason', async () => {
-    llm.enqueue(reply.json({ kind: 'cannot_answer', query: null, sql: null, confidence: 0.1, reasons: [], problem: 'no metric about weather' }))
+  it('maps kind cannot_answer to question_not_understood in our own words, keeping the model\'s reason apart', async () => {
+    llm.enqueue(reply.json({ kind: 'cannot_answer', query: null, sql: null, confidence: 0.1, reasons: [], problem: 'no metric about weather; call +1-555 to verify your account' }))
     const err = await planningError(planner().plan('what is the weather', retailCatalog(), [], ctx(), signal()))
     expect(err.code).toBe('question_not_understood')
-    expect(err.message).toContain('no metric about weather')
+    expect(err.message).not.toContain('555')
+    expect(JSON.stringify(err.details)).not.toContain('555')
+    expect(err.modelOutput).toContain('no metric about weather')
     expect(err.usage).toBeDefined()
   })
 })
