@@ -5,8 +5,10 @@
 //   users create --email e --role admin|analyst|viewer [--name n] [--tenant t]   (password from NEXATRON_USER_PASSWORD or prompt)
 //   tenants create <name> [--timezone tz]
 //   secrets rotate
+//   semantic validate --connection <id|name>      (HTTP)
+//   ask "<question>" [--connection <id|name>] [--json|--csv]   (HTTP)
 // Store commands open the metadata store directly (DATABASE_URL or the embedded
-// one: stop the server first when it uses the embedded store).
+// one, which is locked while a server uses it: they refuse, and say so).
 import { parseArgs } from 'node:util'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
@@ -17,13 +19,17 @@ import { createLogger } from '../logger'
 import { DEFAULT_TENANT } from '../bootstrap'
 import { OPERATOR, ROLES, type Role } from '../identity/scopes'
 import { AppError } from '../http/errors'
+import { StoreLockedError } from '../store/embedded-lock'
 
 const USAGE = `usage:
   nexatron semantic import --connection <id|name> [--mode merge|replace] [--source-schema <schema>] <dir-or-files...>
   nexatron semantic import --connection <id|name> [--mode merge|replace] --manifest <target/semantic_manifest.json>
   nexatron users create --email <email> --role <admin|analyst|viewer> [--name <name>] [--tenant <tenant name>]
+  nexatron semantic validate --connection <id|name>
+  nexatron ask "<question>" [--connection <id|name>] [--json|--csv]
   nexatron tenants create <name> [--timezone <IANA zone>]
-  nexatron secrets rotate`
+  nexatron secrets rotate
+HTTP commands use NEXATRON_URL (default http://HOST:PORT, 127.0.0.1:3000) and NEXATRON_API_KEY.`
 
 function fail(msg: string): never {
   process.stderr.write(`nexatron: ${msg}\n`)
@@ -41,32 +47,100 @@ function yamlFiles(inputs: string[]): Array<{ path: string; content: string }> {
   return out
 }
 
+class CliError extends Error {}
+
+function serverUrl(): string {
+  const host = process.env.HOST && process.env.HOST !== '0.0.0.0' ? process.env.HOST : '127.0.0.1'
+  return (process.env.NEXATRON_URL ?? `http://${host.includes(':') ? `[${host}]` : host}:${process.env.PORT ?? 3000}`).replace(/\/$/, '')
+}
+
+/** One call to the server's API; an unreachable server or an error answer becomes one clear line. */
+async function api(method: string, p: string, body?: unknown, scope = 'the needed scope'): Promise<{ status: number; text: string; json: () => Record<string, unknown> }> {
+  const base = serverUrl()
+  const key = process.env.NEXATRON_API_KEY ?? fail(`set NEXATRON_API_KEY to an API key with ${scope}`)
+  let res: Response
+  try {
+    res = await fetch(`${base}${p}`, { method, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })
+  } catch (e) {
+    const cause = (e as { cause?: { code?: string; message?: string; errors?: Array<{ code?: string }> } }).cause
+    const code = cause?.code ?? cause?.errors?.find((x) => x.code)?.code ?? cause?.message ?? (e as Error).message
+    throw new CliError(`cannot reach the Nexatron server at ${base} (${code}); is it running? (set NEXATRON_URL)`)
+  }
+  const text = await res.text()
+  const json = () => { try { return JSON.parse(text) as Record<string, unknown> } catch { throw new CliError(`the server at ${base} did not answer with JSON (HTTP ${res.status})`) } }
+  return { status: res.status, text, json }
+}
+
+function apiError(what: string, r: { status: number; json: () => Record<string, unknown> }): never {
+  const err = (r.json().error ?? {}) as { message?: string; details?: Array<{ file?: string; path?: string; issue: string; line?: number; message?: string }> }
+  process.stderr.write(`${what} failed (${r.status}): ${err.message ?? 'unknown error'}\n`)
+  for (const d of err.details ?? []) process.stderr.write(`  ${d.file ?? ''}${d.line ? `:${d.line}` : ''} ${d.path ?? ''}: ${d.message ?? d.issue}\n`)
+  process.exit(1)
+}
+
+async function connectionIdOf(ref: string): Promise<string> {
+  if (ref.startsWith('conn_')) return ref
+  const r = await api('GET', '/api/v1/connections?limit=100', undefined, 'connections:read')
+  if (r.status !== 200) apiError('listing connections', r)
+  const list = r.json() as { data?: Array<{ id: string; name: string }> }
+  return list.data?.find((c) => c.name === ref)?.id ?? fail(`no connection named "${ref}"`)
+}
+
+async function semanticValidate(args: string[]) {
+  const { values } = parseArgs({ args, options: { connection: { type: 'string' } } })
+  if (!values.connection) fail(USAGE)
+  const r = await api('POST', '/api/v1/semantic/validate', { connection_id: await connectionIdOf(values.connection) }, 'semantic:read')
+  if (r.status !== 200) apiError('validation', r)
+  const report = r.json() as { valid: boolean; problems: Array<{ severity?: string; path: string; message: string }> }
+  for (const p of report.problems) process.stdout.write(`${(p.severity ?? 'error').padEnd(7)} ${p.path}: ${p.message}\n`)
+  process.stdout.write(report.valid ? `valid (${report.problems.length} warning(s))\n` : 'not valid\n')
+  process.exit(report.valid ? 0 : 1)
+}
+
+/** Rows as an aligned text table (numbers right-aligned). */
+function table(columns: string[], rows: unknown[][]): string {
+  const cell = (v: unknown) => (v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v))
+  const texts = rows.map((r) => r.map(cell))
+  const widths = columns.map((c, i) => Math.min(40, Math.max(c.length, ...texts.map((r) => r[i].length))))
+  const fit = (t: string, w: number) => (t.length > w ? `${t.slice(0, w - 1)}…` : t)
+  const line = (r: string[], right: boolean[]) => r.map((t, i) => (right[i] ? fit(t, widths[i]).padStart(widths[i]) : fit(t, widths[i]).padEnd(widths[i]))).join('  ').trimEnd()
+  const numeric = columns.map((_, i) => rows.length > 0 && rows.every((r) => typeof r[i] === 'number' || r[i] === null))
+  return [line(columns, numeric), widths.map((w) => '-'.repeat(w)).join('  '), ...texts.map((r) => line(r, numeric))].join('\n') + '\n'
+}
+
+async function ask(args: string[]) {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { connection: { type: 'string' }, json: { type: 'boolean' }, csv: { type: 'boolean' } } })
+  const question = positionals.join(' ').trim()
+  if (!question) fail(USAGE)
+  const body = { question, connection_id: values.connection ? await connectionIdOf(values.connection) : undefined, format: values.csv ? 'csv' : 'json' }
+  if (process.stderr.isTTY) process.stderr.write('planning…\r')
+  const r = await api('POST', '/api/v1/query', body, 'query:run')
+  if (process.stderr.isTTY) process.stderr.write('         \r')
+  if (r.status !== 200) apiError('the question', r)
+  if (values.csv) { process.stdout.write(r.text); return }
+  const answer = r.json() as { columns: Array<{ name: string }>; data: Array<Record<string, unknown>>; summary?: string; status?: string; error?: { message: string } }
+  if (values.json) { process.stdout.write(`${JSON.stringify(answer, null, 2)}\n`); return }
+  if (answer.status === 'failed') throw new CliError(`the answer failed after its first rows: ${answer.error?.message ?? ''}`)
+  const names = answer.columns.map((c) => c.name)
+  process.stdout.write(table(names, answer.data.map((row) => names.map((n) => row[n]))))
+  if (answer.summary) process.stdout.write(`\n${answer.summary}\n`)
+}
+
 async function semanticImport(args: string[]) {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: {
     connection: { type: 'string' }, mode: { type: 'string', default: 'merge' }, 'source-schema': { type: 'string' }, manifest: { type: 'string' },
   } })
   if (!values.connection || (positionals.length > 0) === (values.manifest !== undefined)) fail(USAGE)
-  const base = (process.env.NEXATRON_URL ?? 'http://127.0.0.1:3000').replace(/\/$/, '')
-  const key = process.env.NEXATRON_API_KEY ?? fail('set NEXATRON_API_KEY to an API key with semantic:write')
-  const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' }
-  let connectionId = values.connection
-  if (!connectionId.startsWith('conn_')) {
-    const list = await (await fetch(`${base}/api/v1/connections?limit=100`, { headers })).json() as { data?: Array<{ id: string; name: string }> }
-    connectionId = list.data?.find((c) => c.name === values.connection)?.id ?? fail(`no connection named "${values.connection}"`)
-  }
+  const connectionId = await connectionIdOf(values.connection)
   const manifest = values.manifest
   const files = manifest !== undefined ? [{ path: manifest, content: readFileSync(manifest, 'utf8') }] : yamlFiles(positionals)
   if (!files.length) fail('no .yml/.yaml files found')
   const body0 = manifest !== undefined
     ? { connection_id: connectionId, format: 'dbt_semantic_manifest', files, mode: values.mode }
     : { connection_id: connectionId, format: 'metricflow', files, mode: values.mode, source_schema: values['source-schema'] }
-  const res = await fetch(`${base}/api/v1/semantic/import`, { method: 'POST', headers, body: JSON.stringify(body0) })
-  const body = await res.json() as Record<string, unknown> & { error?: { message: string; details: Array<{ file?: string; path?: string; issue: string; line?: number }> } }
-  if (!res.ok) {
-    process.stderr.write(`import failed (${res.status}): ${body.error?.message}\n`)
-    for (const d of body.error?.details ?? []) process.stderr.write(`  ${d.file ?? ''}${d.line ? `:${d.line}` : ''} ${d.path ?? ''}: ${d.issue}\n`)
-    process.exit(1)
-  }
+  const r = await api('POST', '/api/v1/semantic/import', body0, 'semantic:write')
+  if (r.status !== 200) apiError('import', r)
+  const body = r.json()
   process.stdout.write(`${JSON.stringify(body, null, 2)}\n`)
 }
 
@@ -118,12 +192,15 @@ async function main() {
   const [group, cmd, ...rest] = process.argv.slice(2)
   try {
     if (group === 'semantic' && cmd === 'import') return await semanticImport(rest)
+    if (group === 'semantic' && cmd === 'validate') return await semanticValidate(rest)
+    if (group === 'ask') return await ask([cmd, ...rest].filter((x): x is string => x !== undefined))
     if (group === 'users' && cmd === 'create') return await usersCreate(rest)
     if (group === 'tenants' && cmd === 'create') return await tenantsCreate(rest)
     if (group === 'secrets' && cmd === 'rotate') return await secretsRotate()
     fail(USAGE)
   } catch (e) {
-    if (e instanceof ConfigError || e instanceof AppError) fail(e.message)
+    if (e instanceof ConfigError || e instanceof AppError || e instanceof StoreLockedError) fail(e.message)
+    if (e instanceof CliError) { process.stderr.write(`nexatron: ${e.message}\n`); process.exit(1) }
     throw e
   }
 }

@@ -2,6 +2,7 @@
 // (DATABASE_URL), and applies the drizzle-kit migrations in ./migrations.
 import { mkdirSync } from 'node:fs'
 import path from 'node:path'
+import { lockEmbeddedStore } from './embedded-lock'
 import { fileURLToPath } from 'node:url'
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
 import { sql } from 'drizzle-orm'
@@ -41,15 +42,21 @@ async function openPgliteStore(dataDir?: string): Promise<Store> {
     dir = path.resolve(dataDir, 'store')
     mkdirSync(dir, { recursive: true })
   }
-  const client = dir ? await PGlite.create(dir) : await PGlite.create()
-  const db = drizzle({ client, schema })
-  // PGlite is single-process; the data dir lock is PGlite's own.
-  await migrate(db, { migrationsFolder: MIGRATIONS_DIR })
-  return {
-    db: db as unknown as Db,
-    kind: 'pglite',
-    ping: async () => { await client.query('SELECT 1') },
-    close: async () => { await client.close() },
+  // PGlite is single-process and takes no lock of its own: one opener at a time.
+  const unlock = dir ? lockEmbeddedStore(dir) : () => {}
+  try {
+    const client = dir ? await PGlite.create(dir) : await PGlite.create()
+    const db = drizzle({ client, schema })
+    await migrate(db, { migrationsFolder: MIGRATIONS_DIR })
+    return {
+      db: db as unknown as Db,
+      kind: 'pglite',
+      ping: async () => { await client.query('SELECT 1') },
+      close: async () => { try { await client.close() } finally { unlock() } },
+    }
+  } catch (e) {
+    unlock()
+    throw e
   }
 }
 
