@@ -13,7 +13,7 @@ export interface DemoDataset {
 }
 
 /** mulberry32: tiny, fast, good enough for synthetic data, fully deterministic. */
-function rng(seed: number): () => number {
+export function rng(seed: number): () => number {
   let a = seed >>> 0
   return () => {
     a = (a + 0x6d2b79f5) >>> 0

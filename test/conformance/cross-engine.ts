@@ -6,18 +6,10 @@
 // combination the compiler refuses on every engine is simply skipped.
 import type { ConformanceCase } from './cases'
 import type { ModelName } from './suite'
+import { rng } from '../../src/demo/dataset'
 
-/** A deterministic PRNG (mulberry32): a seed gives the same queries everywhere. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** A deterministic PRNG (the demo data's mulberry32): a seed gives the same queries everywhere. */
+export { rng }
 
 export interface QueryPools {
   model: ModelName
