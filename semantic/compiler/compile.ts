@@ -17,6 +17,9 @@ import { compileMetricSet } from './metrics'
 import { compileDimensionQuery } from './dimension-query'
 import { SqlRenderer, select, type Query } from './sql'
 import { adjustRange, type TimeRange } from './time-constraint'
+import { withOffsetMetrics } from './adhoc-metrics'
+import { PREVIOUS_SUFFIX, checkCompare, compileCompared } from './period-compare'
+import { SHARE_SUFFIX, addShares, checkShareable } from './share-of-total'
 
 export type { CompileOptions } from './context'
 
@@ -63,6 +66,9 @@ export function applySavedQuery(manifest: SemanticManifest, query: SemanticQuery
     ...(query.limit !== undefined ? { limit: query.limit } : p.limit !== undefined ? { limit: p.limit } : {}),
     ...(query.min_max_only !== undefined ? { min_max_only: query.min_max_only } : {}),
     ...(query.apply_group_by !== undefined ? { apply_group_by: query.apply_group_by } : {}),
+    ...(query.offset_metrics !== undefined ? { offset_metrics: query.offset_metrics } : {}),
+    ...(query.compare !== undefined ? { compare: query.compare } : {}),
+    ...(query.share_of_total !== undefined ? { share_of_total: query.share_of_total } : {}),
   }
 }
 
@@ -164,9 +170,10 @@ function wrapFinal(ctx: CompileContext, ds: Dataset, columns: string[], opts: { 
 /** Compiles a semantic query to SQL for the dialect. Throws SemanticError for invalid queries. */
 export function compile(input: SemanticQuery, manifest: SemanticManifest, dialectOrName: DialectName | Dialect, options: CompileOptions = {}): CompiledQuery {
   const dialect = typeof dialectOrName === 'string' ? getDialect(dialectOrName) : dialectOrName
-  const graph = graphFor(manifest)
   const query = applySavedQuery(manifest, input)
   checkShape(query)
+  // ad-hoc offset metrics live in a copy of the manifest (graph built per query)
+  const graph = graphFor(withOffsetMetrics(manifest, query))
   const ctx = new CompileContext(graph, dialect, options)
 
   const metrics: string[] = []
@@ -190,6 +197,8 @@ export function compile(input: SemanticQuery, manifest: SemanticManifest, dialec
   const filters: FilterSpec[] = (query.where ?? []).map((w) => querySpec(w))
   const resultFilters: StructuredFilter[] = []
   const hiddenMetrics: string[] = []
+  checkCompare(query, items)
+  if (query.share_of_total) checkShareable(ctx, metrics, items)
   for (const f of query.filters ?? []) {
     if (graph.metrics.has(f.field)) {
       resultFilters.push(f)
@@ -197,6 +206,12 @@ export function compile(input: SemanticQuery, manifest: SemanticManifest, dialec
       continue
     }
     const item = resolveParsed(ctx, graph.parseName(f.field), rc, `filters.${f.field}`)
+    if (query.share_of_total && items.some((i) => i.name === item.name)) {
+      // "what % of sales came from Electronics": the filter picks rows of the
+      // grouped result, so the share stays a share of the unfiltered total
+      resultFilters.push({ ...f, field: item.name })
+      continue
+    }
     const isTime = item.kind === 'metric_time' || item.kind === 'time_dimension'
     filters.push({ filter: structuredToFilter(ctx, f, isTime && !item.datePart, false), origin: 'query' })
   }
@@ -231,8 +246,20 @@ export function compile(input: SemanticQuery, manifest: SemanticManifest, dialec
   } else {
     if (query.min_max_only) throw new SemanticError('invalid_query', 'min_max_only applies to queries without metrics', [{ path: 'min_max_only', issue: 'unsupported' }])
     const all = [...metrics, ...hiddenMetrics]
-    dataset = compileMetricSet(ctx, all.map((m) => ({ metric: m, column: m })), { items, filters, range }).dataset
-    columns = [...metrics, ...items.map((i) => i.name)]
+    if (query.compare) {
+      if (hiddenMetrics.length) throw new SemanticError('invalid_query', 'compare cannot be combined with filters on metrics', [{ path: 'filters', issue: 'metric_filter_with_compare' }])
+      dataset = compileCompared(ctx, query, metrics, { items, filters, range: range! })
+      columns = [...metrics, ...items.map((i) => i.name), ...metrics.map((m) => `${m}${PREVIOUS_SUFFIX}`)]
+    } else {
+      dataset = compileMetricSet(ctx, all.map((m) => ({ metric: m, column: m })), { items, filters, range }).dataset
+      columns = [...metrics, ...items.map((i) => i.name)]
+    }
+    if (query.share_of_total) {
+      if (hiddenMetrics.length) throw new SemanticError('invalid_query', 'share_of_total cannot be combined with filters on metrics', [{ path: 'filters', issue: 'metric_filter_with_share' }])
+      const carried = columns.filter((c) => !metrics.includes(c) && !items.some((i) => i.name === c))
+      dataset = addShares(ctx, dataset, metrics, items, carried)
+      columns = dataset.columns
+    }
   }
 
   const where: string[] = []
@@ -242,7 +269,8 @@ export function compile(input: SemanticQuery, manifest: SemanticManifest, dialec
     const resolved: ResolvedFilter = { spec: { filter: parsed, origin: 'query' }, refs: new Map(parsed.refs.map((r) => [r, { item: { name: f.field, kind: 'dimension', entityPath: [], element: f.field } }])) }
     where.push(renderResolved(ctx, resolved, (n) => `${a}.${ctx.q(n)}`))
   }
-  const orderBy = (query.order_by ?? []).map((o, i) => orderColumn(ctx, o, metrics, items, rc, i))
+  const extra = columns.filter((c) => !metrics.includes(c) && !items.some((i) => i.name === c))
+  const orderBy = (query.order_by ?? []).map((o, i) => orderColumn(ctx, o, [...metrics, ...extra], items, rc, i))
   let limit = query.limit
   if (options.max_rows !== undefined && (limit === undefined || limit > options.max_rows)) limit = options.max_rows
   let final: Query
@@ -264,7 +292,9 @@ function finish(ctx: CompileContext, dialect: Dialect, final: Query, metrics: st
   const text = new SqlRenderer(dialect).statement(final)
   const { sql, params } = ctx.params.finalize(text, dialect)
   let cols = outputColumns(ctx, metrics, items)
-  if (columns.some((c) => !cols.some((x) => x.name === c))) {
+  const derivedCols = derivedColumns(ctx, metrics, columns)
+  if (derivedCols.length) cols = [...cols, ...derivedCols]
+  else if (columns.some((c) => !cols.some((x) => x.name === c))) {
     // min_max_only: one MIN and one MAX column per item.
     cols = columns.map((c) => {
       const item = items.find((i) => c === `${i.name}__min` || c === `${i.name}__max`)
@@ -272,5 +302,20 @@ function finish(ctx: CompileContext, dialect: Dialect, final: Query, metrics: st
     })
   }
   return { sql, params, columns: cols, relations: [...ctx.relations].sort() }
+}
+
+/** Output columns of compare (`__previous`, the metric's format) and share_of_total (`__share`, a percent). */
+function derivedColumns(ctx: CompileContext, metrics: string[], columns: string[]): OutputColumn[] {
+  // in the SELECT's own order (metrics, group-by items, then these)
+  const out: OutputColumn[] = []
+  for (const c of columns) {
+    const m = metrics.find((x) => c === `${x}${PREVIOUS_SUFFIX}` || c === `${x}${SHARE_SUFFIX}`)
+    if (!m) continue
+    const def = ctx.graph.metric(m)
+    const label = def.label ?? m
+    if (c.endsWith(PREVIOUS_SUFFIX)) out.push({ name: c, kind: 'metric', label: `${label} (previous period)`, ...(def.format ? { format: def.format } : {}) })
+    else out.push({ name: c, kind: 'metric', label: `${label} (share of total)`, format: { type: 'percent', decimals: 1 } })
+  }
+  return out
 }
 

@@ -79,8 +79,11 @@ export function compileOffset(ctx: CompileContext, mi: MetricInput, req: MetricR
   const inner = ctx.graph.metric(mi.name)
   const shift = parseShift(ctx, mi)
   const measure = firstMeasure(ctx, mi.name)
-  const baseGrain = ctx.graph.metricMinGrain(mi.name)
   const timeItems = req.items.filter((i) => isAggTimeItem(ctx, measure, i))
+  // a period-aligned window ("1 month" with metric_time__month) shifts whole periods: rows and spine at the window's grain
+  const aligned = mi.period_aligned && 'window' in shift && isStandardGrain(shift.window.unit) &&
+    timeItems.length > 0 && timeItems.every((i) => !i.datePart && isStandardGrain(i.grain) && grainRank(i.grain) >= grainRank(shift.window.unit as TimeGrain))
+  const baseGrain = aligned ? (shift as { window: TimeWindow }).window.unit as TimeGrain : ctx.graph.metricMinGrain(mi.name)
   if (timeItems.length === 0) {
     // A shift in time only means something per period (MetricFlow requires it too).
     throw new SemanticError('invalid_query', `"${mi.alias ?? mi.name}" is offset in time (${mi.offset_window ?? `to ${mi.offset_to_grain}`}): group by metric_time or ${ctx.graph.aggTimeDimension(measure).dimension.name}`, [

@@ -54,6 +54,8 @@ export function createHybridPlanner(options: HybridPlannerOptions): Planner {
         if (signal.aborted || !(err instanceof PlanningError)) throw err
         const recoverable = err.code === 'llm_unavailable' || err.code === 'llm_invalid_plan'
         if (recoverable && offlinePlan) {
+          // two readings are never settled by a guess, not even when the LLM is down: ask back
+          if (offlinePlan.kind === 'semantic' && offlinePlan.alternatives?.length) gateConfidence(offlinePlan, minConfidence)
           return {
             ...offlinePlan,
             ...(err.usage ? { usage: err.usage } : {}),

@@ -36,6 +36,8 @@ export type Plan =
       reasons: string[]
       planner: 'offline' | 'llm'
       usage?: LlmUsage
+      /** Other plausible readings (offline planner); with any, the plan is not confident and a clarification offers them all. */
+      alternatives?: Array<{ query: SemanticQuery; why: string }>
     }
   | {
       kind: 'sql'

@@ -1,9 +1,16 @@
 // A deterministic one-sentence answer from a result: no LLM, same input →
 // same words. Uses each metric's display format and the plan's time range.
+// Honesty rules: a share is printed only when it is a share of the true total
+// (the query's own `__share` column, or every group of an additive metric with
+// no limit, truncation or filter on the metric), never for averages and
+// ratios; no range reads "over all time"; a range that has not ended yet is
+// flagged ("this year (2024 through Jun 15)"); a limited ranking says it was
+// cut and names ties at the cut; time series read oldest first unless the
+// question ordered them.
 //   "Total sales last quarter were $1,284,350.00."
 //   "Total sales by region last quarter: West $412,300.00 (32%), South ... and 2 more."
 import type { OutputColumn, SemanticQuery, StructuredFilter, TimeGrain, ValueFormat } from '../../semantic/types'
-import { describeTimeRange, formatCivilDate } from '../../semantic/time-range'
+import { civilDateIn, describeTimeRange, formatCivilDate, isoDate } from '../../semantic/time-range'
 import type { Plan } from './planner'
 
 /** The column facts a summary needs (the runner's ResultColumn fits). */
@@ -36,8 +43,12 @@ export function summarize(plan: Plan, columns: readonly SummaryColumn[], rows: R
     return `The query returned ${countWords(total, 'row')}${ctx.truncated ? ' (truncated)' : ''}.`
   }
   const q = plan.query
-  const metricIdx = columns.map((c, i) => ({ c, i })).filter(({ c }) => c.kind === 'metric' || (c.kind === undefined && q.metrics.includes(c.name)))
-  const dimIdx = columns.map((c, i) => ({ c, i })).filter(({ c }) => !metricIdx.some((m) => m.c === c))
+  // `<metric>__share` and `<metric>__previous` (share_of_total, compare) are said next to their metric
+  const helper = (name: string) => /__(share|previous)$/.test(name)
+  const shareOf = new Map(columns.map((c, i) => ({ c, i })).filter(({ c }) => c.name.endsWith('__share')).map(({ c, i }) => [c.name.slice(0, -'__share'.length), i]))
+  const previousOf = new Map(columns.map((c, i) => ({ c, i })).filter(({ c }) => c.name.endsWith('__previous')).map(({ c, i }) => [c.name.slice(0, -'__previous'.length), i]))
+  const metricIdx = columns.map((c, i) => ({ c, i })).filter(({ c }) => !helper(c.name) && (c.kind === 'metric' || (c.kind === undefined && q.metrics.includes(c.name))))
+  const dimIdx = columns.map((c, i) => ({ c, i })).filter(({ c }) => !helper(c.name) && !metricIdx.some((m) => m.c === c))
   const scope = scopeWords(q, ctx)
   const labels = metricIdx.length ? metricIdx.map(({ c }) => metricLabel(c)) : q.metrics.map((m) => metricLabel({ name: m }))
   const subject = joinWords(labels.map((l, i) => (i === 0 ? l : lowerFirst(l))))
@@ -50,13 +61,19 @@ export function summarize(plan: Plan, columns: readonly SummaryColumn[], rows: R
     return `Found ${countWords(total, 'row')}${scope}${ctx.truncated ? ' (truncated)' : ''}.`
   }
 
+  const against = (r: readonly unknown[], c: SummaryColumn, i: number) => {
+    const p = previousOf.get(c.name)
+    if (p === undefined) return ''
+    return ` (against ${formatValue(r[p], c.format)} ${q.compare?.offset_window ?? 'one period'} earlier${changeWords(r[i], r[p])})`
+  }
+
   // One row without dimensions: a plain statement.
   if (dimIdx.length === 0) {
     if (metricIdx.length === 1) {
       const { c, i } = metricIdx[0]
-      return `${metricLabel(c)}${scope} ${verbFor(c)} ${formatValue(rows[0][i], c.format)}.`
+      return `${metricLabel(c)}${scope} ${verbFor(c)} ${formatValue(rows[0][i], c.format)}${against(rows[0], c, i)}.`
     }
-    const parts = metricIdx.map(({ c, i }) => `${lowerFirst(metricLabel(c))} ${formatValue(rows[0][i], c.format)}`)
+    const parts = metricIdx.map(({ c, i }) => `${lowerFirst(metricLabel(c))} ${formatValue(rows[0][i], c.format)}${against(rows[0], c, i)}`)
     return `${capitalize(scope.trim() || 'Overall')}: ${joinWords(parts)}.`
   }
 
@@ -65,7 +82,10 @@ export function summarize(plan: Plan, columns: readonly SummaryColumn[], rows: R
   const first = metricIdx[0]
   const values = rows.map((r) => toNumber(r[first.i]))
   const sum = values.reduce<number>((a, v) => a + (v ?? 0), 0)
-  const showShare = metricIdx.length === 1 && total === rows.length && rows.length > 1 && sum > 0 &&
+  const queryShare = shareOf.get(first.c.name)
+  // rows add up to the true total only when every group is here and none was dropped by a limit or a metric filter
+  const complete = q.limit === undefined && !ctx.truncated && !(q.filters ?? []).some((f) => q.metrics.includes(f.field))
+  const showShare = queryShare === undefined && complete && metricIdx.length === 1 && total === rows.length && rows.length > 1 && sum > 0 &&
     values.every((v) => v === undefined || v >= 0) && first.c.format?.type !== 'percent' && !NO_SHARE.test(first.c.name) && !NO_SHARE.test(first.c.label ?? '') &&
     !dimIdx.every(({ c }) => c.kind === 'time_dimension' || c.grain)
   const shown = ordered.slice(0, LIST_LIMIT)
@@ -74,15 +94,69 @@ export function summarize(plan: Plan, columns: readonly SummaryColumn[], rows: R
     if (metricIdx.length === 1) {
       const v = r[first.i]
       const n = toNumber(v)
-      const share = showShare && n !== undefined ? ` (${Math.round((n / sum) * 100)}%)` : ''
-      return `${key} ${formatValue(v, first.c.format)}${share}`
+      const share = queryShare !== undefined && toNumber(r[queryShare]) !== undefined
+        ? ` (${formatValue(r[queryShare], { type: 'percent', decimals: 1 })} of the total)`
+        : showShare && n !== undefined ? ` (${Math.round((n / sum) * 100)}%)` : ''
+      return `${key} ${formatValue(v, first.c.format)}${share}${against(r, first.c, first.i)}`
     }
-    return `${key}: ${metricIdx.map(({ c, i }) => `${lowerFirst(metricLabel(c))} ${formatValue(r[i], c.format)}`).join(', ')}`
+    return `${key}: ${metricIdx.map(({ c, i }) => `${lowerFirst(metricLabel(c))} ${formatValue(r[i], c.format)}${against(r, c, i)}`).join(', ')}`
   })
   const more = total - shown.length
   const tail = more > 0 ? `${metricIdx.length > 1 ? ';' : ','} and ${more}${ctx.truncated ? '+' : ''} more` : ''
   const sep = metricIdx.length > 1 ? '; ' : ', '
-  return `${subject}${byWords}${scope}: ${items.join(sep)}${tail}.`
+  const notes = [cutWords(q, ordered, first.i, total, ctx), partialBucketWords(q, dimIdx, ordered, ctx)].filter(Boolean)
+  return `${subject}${byWords}${scope}: ${items.join(sep)}${tail}${notes.length ? ` (${notes.join('; ')})` : ''}.`
+}
+
+/** "+12.5%", "-3.0%", or nothing when either side is missing or zero. */
+function changeWords(now: unknown, before: unknown): string {
+  const a = toNumber(now)
+  const b = toNumber(before)
+  if (a === undefined || b === undefined || b === 0) return ''
+  const pct = ((a - b) / Math.abs(b)) * 100
+  return `, ${pct >= 0 ? '+' : ''}${pct.toFixed(1)}%`
+}
+
+/** A limited ranking: say it was cut, and whether the last row ties with the one before it. */
+function cutWords(q: SemanticQuery, rows: ReadonlyArray<readonly unknown[]>, metric: number, total: number, ctx: SummaryContext): string {
+  if (q.limit === undefined || total < q.limit || !q.order_by?.length) return ''
+  const last = rows.length >= 2 ? toNumber(rows[rows.length - 1][metric]) : undefined
+  const prev = rows.length >= 2 ? toNumber(rows[rows.length - 2][metric]) : undefined
+  const tie = last !== undefined && last === prev ? ', and the last two are tied, so more may tie at the cut' : ''
+  return `only the first ${q.limit}${ctx.truncated ? ' returned' : ''}${tie}`
+}
+
+/** A series whose last bucket is the current, unfinished period. */
+function partialBucketWords(q: SemanticQuery, dims: Array<{ c: SummaryColumn; i: number }>, rows: ReadonlyArray<readonly unknown[]>, ctx: SummaryContext): string {
+  const t = dims.find(({ c }) => c.kind === 'time_dimension' || grainFromName(c.name))
+  if (!t) return ''
+  const grain = t.c.grain ?? grainFromName(t.c.name)
+  if (!grain || !['week', 'month', 'quarter', 'year'].includes(grain)) return ''
+  const today = isoDate(civilDateIn(ctx.now ?? new Date(), ctx.timezone || 'UTC'))
+  const latest = rows.map((r) => dayOf(r[t.i])).filter((d): d is string => !!d).sort().pop()
+  if (!latest || latest > today || bucketEnd(latest, grain) <= today) return ''
+  return `${formatDimensionValue(latest, t.c)} is not over: data through ${shortDate(today)}`
+}
+
+function dayOf(v: unknown): string | undefined {
+  if (v instanceof Date) return v.toISOString().slice(0, 10)
+  return typeof v === 'string' && /^\d{4}-\d{2}-\d{2}/.test(v) ? v.slice(0, 10) : undefined
+}
+
+/** The first day after the bucket that starts on `day` (YYYY-MM-DD). */
+function bucketEnd(day: string, grain: TimeGrain): string {
+  const d = new Date(`${day}T00:00:00Z`)
+  if (grain === 'week') d.setUTCDate(d.getUTCDate() + 7)
+  else if (grain === 'month') d.setUTCMonth(d.getUTCMonth() + 1)
+  else if (grain === 'quarter') d.setUTCMonth(d.getUTCMonth() + 3)
+  else d.setUTCFullYear(d.getUTCFullYear() + 1)
+  return d.toISOString().slice(0, 10)
+}
+
+/** "Jun 15". */
+function shortDate(day: string): string {
+  const [, m, d] = day.split('-').map(Number)
+  return `${MONTHS[m - 1].slice(0, 3)} ${d}`
 }
 
 /** " in California last quarter" — filters and time range in words. */
@@ -92,8 +166,19 @@ function scopeWords(q: SemanticQuery, ctx: SummaryContext): string {
     const w = filterWords(f, q)
     if (w) parts.push(w)
   }
-  if (q.time_constraint && (q.time_constraint.start || q.time_constraint.end)) {
-    parts.push(describeTimeRange(q.time_constraint, { now: ctx.now ?? new Date(), timezone: ctx.timezone || 'UTC' }))
+  const tc = q.time_constraint
+  if (tc && (tc.start || tc.end)) {
+    const clock = { now: ctx.now ?? new Date(), timezone: ctx.timezone || 'UTC' }
+    let words = describeTimeRange(tc, clock)
+    // a range that has not ended yet holds part of a period: say how far the data goes
+    const today = isoDate(civilDateIn(clock.now, clock.timezone))
+    if (tc.end && tc.end.slice(0, 10) >= today && (!tc.start || tc.start.slice(0, 10) <= today)) {
+      const from = tc.start ? (tc.start.slice(5, 10) === '01-01' ? tc.start.slice(0, 4) : shortDate(tc.start.slice(0, 10))) : 'everything'
+      words += ` (${from} through ${shortDate(today)})`
+    }
+    parts.push(words)
+  } else {
+    parts.push('over all time')
   }
   return parts.length ? ` ${parts.join(' ')}` : ''
 }

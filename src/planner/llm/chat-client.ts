@@ -10,7 +10,9 @@
 //  - a cap on the response size, so a hostile or broken server cannot make us
 //    buffer gigabytes;
 //  - errors that never carry the API key or the provider's raw text.
-import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai'
+//  The SDK itself is loaded on the first request (about 100-150 ms of start-up
+//  otherwise paid by every server, most of which never call an LLM).
+import type OpenAI from 'openai'
 import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions'
 import { PlanningError } from '../planner'
 
@@ -144,7 +146,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
 
   // Everything is passed explicitly so the SDK reads no OPENAI_* environment
   // variable behind config.ts's back (base URL, organisation, project, logging).
-  const sdk = new OpenAI({
+  const makeSdk = (Sdk: typeof OpenAI) => new Sdk({
     apiKey,
     baseURL: options.baseURL ?? CHAT_DEFAULTS.baseURL,
     organization: options.organization ?? null,
@@ -157,8 +159,14 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
     defaultHeaders: options.defaultHeaders,
     fetch: sizeLimitedFetch(maxBytes),
   })
+  let loaded: Promise<{ sdk: OpenAI; mod: typeof import('openai') }> | undefined
+  const load = () => {
+    loaded ??= import('openai').then((mod) => ({ mod, sdk: makeSdk(mod.default) }))
+    loaded.catch(() => { loaded = undefined })
+    return loaded
+  }
 
-  const classify = (err: unknown): Failure => {
+  const classify = (err: unknown, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError }: typeof import('openai')): Failure => {
     const tooLarge = findInCauses(err, (e): e is LlmResponseTooLargeError => e instanceof LlmResponseTooLargeError)
     if (tooLarge) return { retryable: false, error: tooLarge }
     if (err instanceof APIConnectionTimeoutError) {
@@ -199,6 +207,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
   return {
     model: options.model,
     async complete(params, signal) {
+      const { sdk, mod } = await load()
       for (let attempt = 0; ; attempt++) {
         if (signal.aborted) throw abortError(signal)
         let failure: Failure
@@ -211,7 +220,7 @@ export function createChatClient(options: ChatClientOptions): ChatClient {
         } catch (err) {
           if (signal.aborted) throw abortError(signal)
           if (err instanceof PlanningError) throw err
-          failure = classify(err)
+          failure = classify(err, mod)
         }
         if (!failure.retryable || attempt >= maxRetries) throw failure.error
         let delay: number

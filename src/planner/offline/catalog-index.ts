@@ -52,6 +52,8 @@ export function getCatalogIndex(catalog: Catalog): CatalogIndex {
   return idx
 }
 
+/** Last words of time column names that only say "this is a time". */
+const TIME_SUFFIXES = new Set(['at', 'on', 'ts', 'dt', 'date', 'time', 'timestamp', 'day'])
 const BOOLEAN_PREFIXES = new Set(['is', 'has', 'was', 'are', 'can', 'did', 'flag', 'with'])
 const MAX_PARTIAL_VALUE_TOKENS = 6
 /** A part of values that matches more values than this is not a useful filter. */
@@ -149,6 +151,12 @@ function buildIndex(catalog: Catalog): CatalogIndex {
     for (const s of d.synonyms ?? []) addWithVariants(nameStems(s), { target, quality: base * 0.98 * (d.type === 'entity' ? 1.05 : 1), source: 'synonym' })
     addDescription(d.description, target)
     indexValues(d, own, add, terms)
+    // dbt time columns are named `booked_at`, `open_dt`, `ship_date`, `created_ts`: people say "booked date", "open date"
+    if (d.type === 'time' && own.length > 1 && TIME_SUFFIXES.has(own[own.length - 1])) {
+      for (const alt of ['date', 'time', 'at', 'day']) {
+        if (alt !== own[own.length - 1]) add([...own.slice(0, -1), alt], { target, quality: base * 0.95, source: 'short name' })
+      }
+    }
   }
   addTimeDimensionGrains(catalog, terms, add)
   // metric_time first, then the rest in catalog order.

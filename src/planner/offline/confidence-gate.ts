@@ -15,6 +15,8 @@ export interface Candidate {
   plan: SemanticQuery
 }
 
+const MAX_CANDIDATES = 5
+
 /** Returns the plan when it is confident enough, else throws the refusal or the clarification. */
 export function gateConfidence<P extends Plan>(plan: P, minConfidence: number): P {
   if (plan.confidence >= minConfidence || plan.kind !== 'semantic') return plan
@@ -24,9 +26,17 @@ export function gateConfidence<P extends Plan>(plan: P, minConfidence: number): 
     throw new PlanningError('question_not_understood', `Could not account for ${ignored.map((w) => `"${w}"`).join(', ')} (${why}); rephrase with the metric, dimension or value it means`,
       ignored.map((w) => detail({ issue: `"${w}" does not match any metric, dimension or value`, confidence: plan.confidence })))
   }
-  const candidates: Candidate[] = [{ id: interpretationId(plan.query), phrase: describeQuery(plan.query), plan: plan.query }]
-  throw new PlanningError('ambiguous_question', `Not sure what the question means (${why}); confirm an interpretation or rephrase`, [detail({
-    issue: 'low_confidence', confidence: plan.confidence, reasons: plan.reasons, candidates,
+  const alternatives = plan.kind === 'semantic' ? plan.alternatives ?? [] : []
+  const candidates: Candidate[] = []
+  for (const q of [plan.query, ...alternatives.map((a) => a.query)]) {
+    const id = interpretationId(q)
+    if (candidates.length < MAX_CANDIDATES && !candidates.some((c) => c.id === id)) candidates.push({ id, phrase: describeQuery(q), plan: q })
+  }
+  const message = candidates.length > 1
+    ? `The question can be read ${candidates.length} ways; pick an interpretation or rephrase`
+    : `Not sure what the question means (${why}); confirm an interpretation or rephrase`
+  throw new PlanningError('ambiguous_question', message, [detail({
+    issue: candidates.length > 1 ? 'several_readings' : 'low_confidence', confidence: plan.confidence, reasons: plan.reasons, candidates,
   })])
 }
 
@@ -40,7 +50,7 @@ export function interpretationId(q: SemanticQuery): string {
   return `int_${Buffer.from(JSON.stringify(q), 'utf8').toString('base64url')}`
 }
 
-const QUERY_KEYS = new Set(['metrics', 'group_by', 'filters', 'time_constraint', 'order_by', 'limit'])
+const QUERY_KEYS = new Set(['metrics', 'group_by', 'filters', 'time_constraint', 'order_by', 'limit', 'offset_metrics', 'compare', 'share_of_total'])
 
 /** The plan of an interpretation id, or undefined when the id is not one (or carries anything but a structured plan). */
 export function decodeInterpretation(id: string): SemanticQuery | undefined {
@@ -64,16 +74,38 @@ function detail(d: { issue: string; [k: string]: unknown }): { issue: string } {
   return d
 }
 
-/** "total_sales by store__region where order__channel = Online, 2024-05-01 to 2024-05-31". */
+/** "new_customers" → "new customers"; "store__region" → "region" (the entity path is context, not words). */
+function words(name: string): string {
+  const last = name.split('__').filter((p) => !['day', 'week', 'month', 'quarter', 'year'].includes(p)).pop() ?? name
+  const grain = /__(day|week|month|quarter|year)$/.exec(name)?.[1]
+  const text = last === 'metric_time' ? 'time' : last.replace(/_/g, ' ')
+  return grain ? (last === 'metric_time' ? grain : `${text} (${grain})`) : text
+}
+
+const OP_WORDS: Record<string, string> = { '=': 'is', '!=': 'is not', '>': 'above', '>=': 'at least', '<': 'below', '<=': 'at most', in: 'is one of', not_in: 'is none of', between: 'between', like: 'like', is_null: 'is empty', is_not_null: 'is set' }
+
+/**
+ * A candidate in plain words, with each metric's name so the reading is
+ * unmistakable: "Customers (customers) where city is New York, 2024-05-01 to 2024-05-31".
+ */
 export function describeQuery(q: SemanticQuery): string {
-  const parts = [q.metrics.join(', ')]
+  const offsets = new Map((q.offset_metrics ?? []).map((o) => [o.alias, o]))
+  const metric = (m: string) => {
+    const o = offsets.get(m)
+    if (o) return `${words(o.name)} ${o.offset_window ? `${o.offset_window} earlier` : `at the start of the ${o.offset_to_grain}`}`
+    return `${words(m)} (${m})`
+  }
+  const first = q.metrics.map(metric).join(', ')
+  const parts = [first.charAt(0).toUpperCase() + first.slice(1)]
   const groups = (q.group_by ?? []).map((g) => (typeof g === 'string' ? g : [g.name, g.grain ?? g.date_part].filter(Boolean).join('__')))
-  if (groups.length) parts.push(`by ${groups.join(', ')}`)
-  const filters = (q.filters ?? []).map((f) => `${f.field} ${f.op} ${Array.isArray(f.value) ? f.value.join(' | ') : String(f.value)}`)
+  if (groups.length) parts.push(`by ${groups.map(words).join(' and ')}`)
+  const filters = (q.filters ?? []).map((f) => `${words(f.field)} ${OP_WORDS[f.op] ?? f.op}${f.value === undefined ? '' : ` ${Array.isArray(f.value) ? f.value.join(' | ') : String(f.value)}`}`)
   if (filters.length) parts.push(`where ${filters.join(' and ')}`)
   const t = q.time_constraint
-  if (t && (t.start || t.end)) parts.push(`${t.start ?? '…'} to ${t.end ?? '…'}`)
-  if (q.order_by?.length) parts.push(`ordered by ${q.order_by.join(', ')}`)
-  if (q.limit !== undefined) parts.push(`limit ${q.limit}`)
+  if (t && (t.start || t.end)) parts.push(`${t.start ?? 'the start'} to ${t.end ?? 'now'}`)
+  if (q.compare) parts.push(`compared with ${q.compare.offset_window} earlier`)
+  if (q.share_of_total) parts.push('as a share of the total')
+  if (q.order_by?.length) parts.push(`ordered by ${q.order_by.map((o) => (o.startsWith('-') ? `${words(o.slice(1))} (highest first)` : words(o))).join(', ')}`)
+  if (q.limit !== undefined) parts.push(`first ${q.limit}`)
   return parts.join(', ')
 }

@@ -74,8 +74,8 @@ export type Direction = 'asc' | 'desc'
 
 /** Superlatives and ranking words → direction. */
 export const SUPERLATIVES: Record<string, Direction> = {
-  top: 'desc', best: 'desc', busiest: 'desc', highest: 'desc', most: 'desc', largest: 'desc', biggest: 'desc', greatest: 'desc', leading: 'desc', max: 'desc', maximum: 'desc', strongest: 'desc', higher: 'desc', more: 'desc', popular: 'desc',
-  bottom: 'asc', worst: 'asc', lowest: 'asc', least: 'asc', fewest: 'asc', smallest: 'asc', min: 'asc', minimum: 'asc', weakest: 'asc', quietest: 'asc', lower: 'asc', fewer: 'asc', less: 'asc',
+  top: 'desc', best: 'desc', busiest: 'desc', highest: 'desc', most: 'desc', largest: 'desc', biggest: 'desc', greatest: 'desc', leading: 'desc', max: 'desc', maximum: 'desc', strongest: 'desc', higher: 'desc', more: 'desc', popular: 'desc', priciest: 'desc', heaviest: 'desc', longest: 'desc',
+  bottom: 'asc', worst: 'asc', lowest: 'asc', least: 'asc', fewest: 'asc', smallest: 'asc', min: 'asc', minimum: 'asc', weakest: 'asc', quietest: 'asc', lower: 'asc', fewer: 'asc', less: 'asc', cheapest: 'asc', lightest: 'asc', shortest: 'asc',
 }
 
 export const ORDER_MARKERS: string[][] = [

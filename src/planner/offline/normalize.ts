@@ -26,6 +26,8 @@ const LEMMAS: Record<string, string> = {
   avg: 'average', qty: 'quantity', amt: 'amount', pct: 'percent', num: 'number', cnt: 'count', rev: 'revenue',
   cust: 'customer', custs: 'customer', prod: 'product', prods: 'product', cat: 'category', cats: 'category', dept: 'department', depts: 'department',
   txn: 'transaction', txns: 'transaction', acct: 'account', accts: 'account',
+  // dbt column habits: `open_dt` is an open date, `ticket_nbr` a ticket number
+  dt: 'date', nbr: 'number', qtys: 'quantity', amts: 'amount', yr: 'year', mth: 'month', wk: 'week',
 }
 
 export function stem(word: string): string {

@@ -12,6 +12,9 @@ import { segment } from './segment'
 import { accountForWords } from './ledger'
 import { fixTimeTypos } from './time-typos'
 import { matchSavedQuery } from './saved-query-rule'
+import { findAnalystPhrase } from './analyst-phrases'
+import { alternativeReadings, loadedValueFilters, perEntityReadings } from './alternatives'
+import { extractIdFilters, rewriteAggregationWords, rewriteBooleanVersus } from './word-readings'
 
 export interface OfflinePlannerOptions {
   /** Unexplained content words tolerated before refusing (each lowers confidence). Default 1. */
@@ -19,6 +22,8 @@ export interface OfflinePlannerOptions {
 }
 
 const MAX_QUESTION_LENGTH = 2000
+/** Confidence of a plan with a second plausible reading: below every sensible threshold. */
+const AMBIGUOUS_CONFIDENCE = 0.55
 
 export function createOfflinePlanner(options: OfflinePlannerOptions = {}): Planner {
   const maxUnknown = options.maxUnknownWords ?? 1
@@ -40,7 +45,7 @@ export function createOfflinePlanner(options: OfflinePlannerOptions = {}): Plann
 }
 
 /** Synchronous core, exported for benchmarks and tests. */
-export function planOffline(question: string, catalog: Catalog, history: Turn[], ctx: Pick<PlannerContext, 'timezone' | 'now'>, maxUnknown = 1): Extract<Plan, { kind: 'semantic' }> {
+export function planOffline(question: string, catalog: Catalog, history: Turn[], ctx: Pick<PlannerContext, 'timezone' | 'now'>, maxUnknown = 1, analystPhrases = true): Extract<Plan, { kind: 'semantic' }> {
   const text = (question ?? '').trim()
   if (!text) throw new PlanningError('question_not_understood', 'The question is empty', [{ path: 'question', issue: 'empty question' }])
   if (text.length > MAX_QUESTION_LENGTH) {
@@ -56,11 +61,38 @@ export function planOffline(question: string, catalog: Catalog, history: Turn[],
   const saved = matchSavedQuery(text, catalog)
   if (saved) return { kind: 'semantic', query: saved.query, confidence: saved.confidence, reasons: [saved.reason], planner: 'offline' }
   const idx = getCatalogIndex(catalog)
-  const timeTypos = fixTimeTypos(text, idx)
+  const analyst = analystPhrases ? findAnalystPhrase(text) : undefined
+  if (analyst && analyst.rest !== text && !namesUseWords(idx, analyst.reason)) {
+    // "this year vs last year", "share by region": plan the rest, then add the comparison
+    const inner = planOffline(analyst.rest, catalog, history, ctx, maxUnknown)
+    // ...unless the layer has a metric for the phrase itself ("bookings_yoy" for
+    // "bookings year over year"): a confident plan of the whole question that
+    // uses another metric than the rest's plan is the layer's own answer
+    let whole: Extract<Plan, { kind: 'semantic' }> | undefined
+    try { whole = planOffline(text, catalog, history, ctx, maxUnknown, false) } catch { whole = undefined }
+    if (whole && whole.confidence >= 0.75 && !whole.reasons.some((r) => r.startsWith('ignored ')) && whole.query.metrics.some((m) => !inner.query.metrics.includes(m))) return whole
+    const query = analyst.apply(inner.query)
+    const reasons = [analyst.reason, ...inner.reasons]
+    if (query.share_of_total) refuseShareOfNonAdditive(query.metrics, idx)
+    const today = localDate(clock)
+    if (query.compare && query.time_constraint?.end && query.time_constraint.end.slice(0, 10) > today && (query.time_constraint.start ?? '') <= today) {
+      // "this quarter vs last quarter" mid-quarter: the days so far against the same days
+      // of the quarter before, not a part of a period against a whole one
+      query.time_constraint = { ...query.time_constraint, end: today }
+      reasons.push(`the current period is cut at today (${today}) so both periods are equally long`)
+    }
+    return { ...inner, query, reasons }
+  }
+  const ids = extractIdFilters(text, idx)
+  const agg = rewriteAggregationWords(ids.text, idx)
+  const versus = rewriteBooleanVersus(agg.text, idx)
+  const working = versus.text
+  const timeTypos = fixTimeTypos(working, idx)
   const { items } = segment(timeTypos.text, idx, clock)
   const draft = interpret(items)
   accountForWords(draft)
   for (const f of timeTypos.fixes) draft.notes.unshift(`read "${f.from}" as "${f.to}"`)
+  for (const n of [agg.note, versus.note, ...ids.notes]) if (n) draft.notes.unshift(n)
 
   const previous = lastSemanticQuery(history)
   let ownMetrics = draftMetricNames(draft)
@@ -117,9 +149,66 @@ export function planOffline(question: string, catalog: Catalog, history: Turn[],
       delete query.limit
     }
   }
+  if (ids.filters.length) {
+    // the identifier's entity word was read as a grouping ("store" → group by store): it names the filter instead
+    const keyed = new Set(ids.filters.map((f) => f.field))
+    query.filters = [...(query.filters ?? []).filter((f) => !keyed.has(f.field)), ...ids.filters]
+    if (query.group_by) {
+      query.group_by = query.group_by.filter((g) => !keyed.has(typeof g === 'string' ? g : g.name))
+      if (query.group_by.length === 0) { delete query.group_by; delete query.order_by; delete query.limit }
+    }
+  }
   for (const u of draft.unknown) reasons.push(`ignored "${u.text}"`)
   confidence *= Math.pow(0.6, draft.unknown.length)
-  return { kind: 'semantic', query, confidence: round(confidence), reasons: [...reasons, ...draft.notes.filter((n) => !reasons.includes(n))], planner: 'offline' }
+  // a value word that can also name a metric or a time dimension: two readings, ask which
+  const alternatives = followUp ? [] : alternativeReadings(query, idx, working)
+  // "freight cost per shipment": a list by shipment, or the layer's average freight cost? (a ranked
+  // "top 10 ... per guest" or an average already per entity is a list; without an average metric too)
+  const perEntity = followUp || query.limit !== undefined ? undefined : perEntityReadings(query, idx, working)
+  if (perEntity?.length) alternatives.push(...perEntity)
+  if (alternatives.length) {
+    confidence = Math.min(confidence, AMBIGUOUS_CONFIDENCE)
+    for (const a of alternatives) reasons.push(`another reading: ${a.why}`)
+  }
+  const loaded = followUp ? [] : loadedValueFilters(query, working)
+  if (loaded.length) {
+    confidence = Math.min(confidence, AMBIGUOUS_CONFIDENCE)
+    reasons.push(...loaded)
+  }
+  return {
+    kind: 'semantic', query, confidence: round(confidence), reasons: [...reasons, ...draft.notes.filter((n) => !reasons.includes(n))], planner: 'offline',
+    ...(alternatives.length ? { alternatives } : {}),
+  }
+}
+
+/** Names that say a metric is an average, rate or extreme: its parts do not add up to a total. */
+const NON_ADDITIVE_WORDS = new Set(['avg', 'average', 'mean', 'median', 'rate', 'ratio', 'pct', 'percent', 'percentage', 'share', 'max', 'min', 'maximum', 'minimum', 'p50', 'p90', 'p95', 'p99', 'per'])
+
+/** A share of an average or a rate is a number that means nothing: refuse it, naming the metric. */
+function refuseShareOfNonAdditive(metrics: string[], idx: CatalogIndex): void {
+  for (const m of metrics) {
+    const def = idx.metrics.get(m)
+    const words = m.toLowerCase().split(/_+/)
+    if ((def && def.type !== 'simple') || words.some((w) => NON_ADDITIVE_WORDS.has(w))) {
+      throw new PlanningError('question_not_understood', `A share of the total needs a metric that adds up (a sum or a count); ${m} is ${def?.type === 'ratio' ? 'a ratio' : 'an average, rate or extreme'}`, [
+        { issue: `share_of_total on ${m}`, suggestions: [...idx.metrics.values()].filter((x) => x.type === 'simple' && !x.name.split(/_+/).some((w) => NON_ADDITIVE_WORDS.has(w))).slice(0, 5).map((x) => x.name) },
+      ])
+    }
+  }
+}
+
+/** Today in the tenant's time zone, as YYYY-MM-DD. */
+function localDate(clock: Clock): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: clock.timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(clock.now)
+}
+
+/** Whether a share/mix word of the phrase is itself part of a metric or dimension name (a `market_share` metric). */
+function namesUseWords(idx: CatalogIndex, reason: string): boolean {
+  const phrase = /^"([^"]*)"/.exec(reason)?.[1].toLowerCase() ?? ''
+  const words = phrase.split(/[^a-z]+/).filter((w) => ['share', 'mix', 'growth', 'change', 'proportion', 'yoy', 'mom', 'qoq', 'wow', 'percent', 'percentage', 'pct'].includes(w))
+  if (words.length === 0) return false
+  const names = [...idx.metrics.keys(), ...idx.dimensions.keys()]
+  return words.some((w) => names.some((n) => n.toLowerCase().split(/__|_/).includes(w)))
 }
 
 function fresh(p: Parts): SemanticQuery {

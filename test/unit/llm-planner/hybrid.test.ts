@@ -86,7 +86,7 @@ describe('createPlannerFromConfig', () => {
     expect(err).toBeInstanceOf(PlanningError)
     expect((err as PlanningError).code).toBe('ambiguous_question')
     const d = (err as PlanningError).details[0] as { candidates?: Array<{ id: string; phrase: string; plan: unknown }> }
-    expect(d.candidates?.[0]).toMatchObject({ phrase: 'order_count', plan: { metrics: ['order_count'] } })
+    expect(d.candidates?.[0]).toMatchObject({ phrase: 'Order count (order_count)', plan: { metrics: ['order_count'] } })
   })
 
   it('refuses below the threshold in offline mode when words were left unexplained', async () => {

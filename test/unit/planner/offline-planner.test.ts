@@ -319,7 +319,8 @@ describe('offline planner: refusals', () => {
   })
 
   it('refuses calculations it cannot express instead of dropping them', () => {
-    const err = refusal('what percentage of orders were cancelled')
+    // (shares and period comparisons are answered now: test/unit/planner/analyst-language.test.ts)
+    const err = refusal('correlation of sales and orders by month')
     expect(err.details[0].issue).toMatch(/calculation/)
     expect(() => plan('median sales by region')).toThrow(PlanningError)
   })

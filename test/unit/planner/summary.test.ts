@@ -20,7 +20,7 @@ describe('summarize', () => {
 
   it('uses "was" for a singular metric label', () => {
     const aov: SummaryColumn = { name: 'average_order_value', kind: 'metric', label: 'Average order value', format: USD }
-    expect(summarize(semantic({ metrics: ['average_order_value'] }), [aov], [['87.5']], ctx)).toBe('Average order value was $87.50.')
+    expect(summarize(semantic({ metrics: ['average_order_value'] }), [aov], [['87.5']], ctx)).toBe('Average order value over all time was $87.50.')
   })
 
   it('lists groups largest first with their share of the total when the result is unordered', () => {
@@ -51,7 +51,7 @@ describe('summarize', () => {
   it('names time buckets by their grain and keeps them in time order without shares', () => {
     const rows = [[2000, '2024-02-01T00:00:00.000Z'], [1000, '2024-01-01']]
     const s = summarize(semantic({ metrics: ['total_sales'], group_by: ['metric_time__month'] }), [sales, month], rows, ctx)
-    expect(s).toBe('Total sales by month: January 2024 $1,000.00, February 2024 $2,000.00.')
+    expect(s).toBe('Total sales by month over all time: January 2024 $1,000.00, February 2024 $2,000.00.')
   })
 
   it('does not show shares for averages and ratios', () => {
@@ -62,7 +62,7 @@ describe('summarize', () => {
 
   it('formats several metrics per group', () => {
     const s = summarize(semantic({ metrics: ['total_sales', 'order_count'], group_by: ['store__region'] }), [sales, orders, region], [[100, 2, 'West']], ctx)
-    expect(s).toBe('Total sales and orders by region: West: total sales $100.00, orders 2.')
+    expect(s).toBe('Total sales and orders by region over all time: West: total sales $100.00, orders 2.')
   })
 
   it('states several totals on one line', () => {

@@ -1,0 +1,194 @@
+// Second readings of a plan. A word that is a dimension value can also be
+// what the user means by a metric or a time dimension:
+// - "new customers": the value New of customer_type, or the metric new_customers;
+// - "orders shipped last week": orders whose status is Shipped (placed last
+//   week), or orders that went out last week (shipped_at in the range).
+// When both readings exist the plan is not confident: offline-only mode asks
+// back with every reading as a ready-to-run candidate instead of picking one.
+import type { SemanticQuery, StructuredFilter } from '../../../semantic/types'
+import { stem } from './normalize'
+import type { CatalogIndex } from './catalog-index'
+
+export interface Reading {
+  query: SemanticQuery
+  /** Plain words saying what differs ("metric new_customers instead of customer_type = New"). */
+  why: string
+}
+
+const MAX_READINGS = 4
+
+function words(text: string): string[] {
+  return text.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean).map(stem)
+}
+
+/** Stems of a verb form: "shipped" → ship, "delivered" → deliver, "cancelled" → cancel. */
+function verbStems(word: string): string[] {
+  const w = word.toLowerCase()
+  const out = new Set([stem(w)])
+  if (w.endsWith('ied')) out.add(`${w.slice(0, -3)}y`)
+  if (w.endsWith('ed')) {
+    const base = w.slice(0, -2)
+    out.add(base)
+    out.add(`${base}e`)
+    if (/(.)\1$/.test(base)) out.add(base.slice(0, -1))
+  }
+  return [...out].filter((x) => x.length >= 3)
+}
+
+function nextDay(date: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return date
+  const t = new Date(`${date}T00:00:00Z`)
+  t.setUTCDate(t.getUTCDate() + 1)
+  return t.toISOString().slice(0, 10)
+}
+
+export function alternativeReadings(query: SemanticQuery, idx: CatalogIndex, question: string): Reading[] {
+  const out: Reading[] = []
+  const asked = new Set(words(question))
+  for (const f of query.filters ?? []) {
+    if (f.op !== '=' || typeof f.value !== 'string') continue
+    const valueWords = words(f.value)
+    if (valueWords.length === 0 || valueWords.length > 2) continue
+    const without = (query.filters ?? []).filter((x) => x !== f)
+    const base: SemanticQuery = { ...query, ...(without.length ? { filters: without } : {}) }
+    if (!without.length) delete base.filters
+
+    // "average days in transit" with avg_transit_days and a status in_transit: the value's
+    // words are the metric's own, so the filter may be a second use of the same words
+    const content = valueWords.filter((w) => w.length >= 3)
+    const metricWords = new Set(query.metrics.flatMap((m) => words(m)))
+    if (content.length && content.every((w) => metricWords.has(w))) {
+      out.push({ query: base, why: `no filter ${f.field} = ${f.value} ("${f.value}" is part of the metric's name)` })
+    }
+
+    // value word + a word of the plan's metric = another metric's name ("new" + "customers" → new_customers)
+    for (const metric of query.metrics) {
+      const metricWords = new Set(words(metric))
+      for (const [name, m] of idx.metrics) {
+        if (query.metrics.includes(name)) continue
+        const nameWords = words(`${name} ${m.label ?? ''}`)
+        const hasValue = valueWords.every((w) => nameWords.includes(w))
+        const sharesNoun = nameWords.some((w) => metricWords.has(w) && w.length >= 3)
+        if (hasValue && sharesNoun && nameWords.every((w) => asked.has(w) || valueWords.includes(w) || metricWords.has(w))) {
+          out.push({ query: { ...base, metrics: query.metrics.map((x) => (x === metric ? name : x)) }, why: `metric ${name} instead of ${f.field} = ${f.value}` })
+        }
+      }
+    }
+
+    // a verb-like value and a time range: the range may be meant on the time dimension of that verb
+    const range = query.time_constraint
+    if (range?.start && range.end && valueWords.length === 1) {
+      const stems = verbStems(String(f.value))
+      for (const d of idx.timeDimensions) {
+        if (d.name === 'metric_time' || d.name.startsWith('metric_time__')) continue
+        const last = d.name.split('__').pop() ?? d.name
+        const dimWords = words(last)
+        if (!dimWords.some((w) => stems.some((s) => w === s || w.startsWith(s)))) continue
+        if (!query.metrics.every((m) => idx.metrics.get(m)?.dimensions.includes(d.name) ?? false)) continue
+        // the end date is inclusive: the filter stops before the next day starts
+        const filters: StructuredFilter[] = [...without, { field: d.name, op: '>=', value: range.start }, { field: d.name, op: '<', value: nextDay(range.end) }]
+        const q: SemanticQuery = { ...query, filters }
+        delete q.time_constraint
+        out.push({ query: q, why: `${d.name} in ${range.start} to ${range.end} instead of ${f.field} = ${f.value}` })
+      }
+    }
+  }
+  out.push(...valueReadingsOfMetrics(query, idx, asked))
+  return out.slice(0, MAX_READINGS)
+}
+
+const WEAK = new Set(['count', 'total', 'number', 'num', 'cnt', 'sum', 'amount', 'of'])
+
+/**
+ * The other direction: the plan chose a metric whose name is a value word plus
+ * another metric's noun (`returned_orders`, `new_customers`), and that word is
+ * also a value of a dimension the other metric can be filtered by: orders whose
+ * status is Returned, customers whose type is New.
+ */
+function valueReadingsOfMetrics(query: SemanticQuery, idx: CatalogIndex, asked: Set<string>): Reading[] {
+  const out: Reading[] = []
+  for (const metric of query.metrics) {
+    const parts = words(metric)
+    if (parts.length < 2) continue
+    for (const [i, w] of parts.entries()) {
+      if (!asked.has(w)) continue
+      const rest = parts.filter((_p, j) => j !== i).filter((p) => !WEAK.has(p))
+      if (rest.length === 0) continue
+      for (const d of idx.dimensions.values()) {
+        if (d.type !== 'categorical') continue
+        const value = (d.sample_values ?? []).find((v) => typeof v === 'string' && words(v).length === 1 && words(v)[0] === w)
+        if (value === undefined) continue
+        for (const [name, m] of idx.metrics) {
+          if (name === metric || query.metrics.includes(name) || !m.dimensions.includes(d.name)) continue
+          const own = words(name).filter((p) => !WEAK.has(p))
+          if (own.length !== rest.length || !own.every((p) => rest.includes(p))) continue
+          const filters: StructuredFilter[] = [...(query.filters ?? []), { field: d.name, op: '=', value }]
+          out.push({ query: { ...query, metrics: query.metrics.map((x) => (x === metric ? name : x)), filters }, why: `${name} where ${d.name} = ${String(value)} instead of metric ${metric}` })
+        }
+      }
+    }
+  }
+  return out
+}
+
+/**
+ * Value words that people mostly use for something else: "growth", "new",
+ * "net", "total", "change"... A filter built from one of them alone ("MRR
+ * growth" → plan = Growth) is not confident unless the question also names its
+ * dimension ("in the Growth plan", "plan growth").
+ */
+const LOADED_WORDS = new Set(['growth', 'new', 'net', 'gross', 'total', 'change', 'changes', 'share', 'rate', 'average', 'first', 'last', 'current', 'previous', 'open', 'closed', 'active', 'top', 'best', 'high', 'low', 'other', 'all', 'none', 'unknown', 'yes', 'no'])
+
+export function loadedValueFilters(query: SemanticQuery, question: string): string[] {
+  const asked = new Set(words(question))
+  const out: string[] = []
+  for (const f of query.filters ?? []) {
+    const vals = Array.isArray(f.value) ? f.value : [f.value]
+    for (const v of vals) {
+      if (typeof v !== 'string') continue
+      const w = v.toLowerCase().trim()
+      if (!LOADED_WORDS.has(w)) continue
+      const dimWords = words(f.field.split('__').pop() ?? f.field).filter((x) => x.length >= 3)
+      if (dimWords.some((d) => asked.has(d))) continue
+      out.push(`"${v}" is read as ${f.field} = ${v} only because the word matches that value`)
+    }
+  }
+  return out
+}
+
+/**
+ * "freight cost per shipment", "revenue per customer": grouped by an entity,
+ * this lists one row per shipment; analysts mostly mean the average. Both are
+ * offered: the list, and an average metric of the same noun when the layer has
+ * one (`avg_freight_cost`). Returns undefined when the question has no "per <entity>".
+ */
+const NOT_SUMS = new Set(['avg', 'average', 'mean', 'max', 'maximum', 'min', 'minimum', 'median', 'rate', 'ratio', 'per', 'pct', 'percent'])
+
+export function perEntityReadings(query: SemanticQuery, idx: CatalogIndex, question: string): Reading[] | undefined {
+  const m = /\bper\s+([a-z]+)/i.exec(question)
+  if (!m) return undefined
+  const word = stem(m[1].toLowerCase())
+  const entity = (query.group_by ?? []).map((g) => (typeof g === 'string' ? g : g.name)).find((g) => {
+    const d = idx.dimensions.get(g)
+    return d?.type === 'entity' && stem((g.split('__').pop() ?? g).toLowerCase()) === word
+  })
+  if (!entity) return undefined
+  const out: Reading[] = []
+  for (const metric of query.metrics) {
+    const own = words(metric).filter((p) => !WEAK.has(p))
+    // "max booking value per host" already is a value per host
+    if (own.some((p) => NOT_SUMS.has(p)) || idx.metrics.get(metric)?.type === 'ratio') continue
+    for (const [name, def] of idx.metrics) {
+      const parts = words(name)
+      if (name === metric || !parts.some((p) => p === 'avg' || p === 'average' || p === 'mean')) continue
+      const rest = parts.filter((p) => p !== 'avg' && p !== 'average' && p !== 'mean' && !WEAK.has(p) && p !== word)
+      if (rest.length === 0 || !rest.every((p) => own.includes(p))) continue
+      const q: SemanticQuery = { ...query, metrics: query.metrics.map((x) => (x === metric ? name : x)) }
+      const groups = (q.group_by ?? []).filter((g) => (typeof g === 'string' ? g : g.name) !== entity)
+      if (groups.length) q.group_by = groups
+      else { delete q.group_by; delete q.order_by; delete q.limit }
+      if (def.dimensions.length) out.push({ query: q, why: `${name} (the average per ${m[1]}) instead of a list by ${entity}` })
+    }
+  }
+  return out
+}

@@ -1,0 +1,139 @@
+// Two readings the catalog settles before the question is segmented, done as
+// rewrites of the question text so the rest of the planner stays one path:
+// - aggregation words: "the largest shipment weight", "heaviest shipment" name
+//   the max metric of that noun when the layer has exactly one
+//   (`max_shipment_weight_kg`), not a SUM of it nor a ranking of nothing;
+//   likewise min/minimum/smallest and average/avg/mean/typical;
+// - "international vs domestic", "late vs on-time": one side is a boolean
+//   dimension (`is_international`), the other its opposite; the comparison is
+//   a group-by on that dimension, never a filter.
+import { stem } from './normalize'
+import type { CatalogIndex } from './catalog-index'
+
+const AGG_WORDS: Record<string, 'max' | 'min' | 'avg'> = {
+  largest: 'max', biggest: 'max', max: 'max', maximum: 'max', highest: 'max', heaviest: 'max', longest: 'max', peak: 'max',
+  smallest: 'min', min: 'min', minimum: 'min', lowest: 'min', lightest: 'min', shortest: 'min',
+  average: 'avg', avg: 'avg', mean: 'avg', typical: 'avg',
+}
+const AGG_NAME_TOKENS: Record<'max' | 'min' | 'avg', string[]> = {
+  max: ['max', 'maximum', 'largest', 'biggest', 'highest', 'peak', 'longest', 'heaviest'],
+  min: ['min', 'minimum', 'smallest', 'lowest', 'shortest', 'lightest'],
+  avg: ['avg', 'average', 'mean'],
+}
+const GLUE = new Set(['the', 'a', 'an', 'of', 'per', 'single', 'one', 'ever', 'our', 'any'])
+
+interface Word { text: string; start: number; end: number }
+function wordsOf(text: string): Word[] {
+  return [...text.matchAll(/[A-Za-z][A-Za-z0-9_-]*/g)].map((m) => ({ text: m[0], start: m.index ?? 0, end: (m.index ?? 0) + m[0].length }))
+}
+const nameWords = (name: string) => name.toLowerCase().split(/__|_/).filter(Boolean).map(stem)
+
+export function rewriteAggregationWords(question: string, idx: CatalogIndex): { text: string; note?: string } {
+  const ws = wordsOf(question)
+  for (let i = 0; i < ws.length; i++) {
+    const kind = AGG_WORDS[ws[i].text.toLowerCase()]
+    if (!kind) continue
+    // the nouns that follow the word ("largest [shipment weight]"), skipping glue
+    const nouns: Array<{ w: Word; s: string }> = []
+    for (let j = i + 1; j < ws.length && nouns.length < 4; j++) {
+      const t = ws[j].text.toLowerCase()
+      if (GLUE.has(t)) continue
+      if (AGG_WORDS[t]) break
+      nouns.push({ w: ws[j], s: stem(t) })
+    }
+    if (nouns.length === 0) continue
+    let best: { name: string; overlap: number; last: Word } | undefined
+    let tie = false
+    for (const name of idx.metrics.keys()) {
+      const parts = nameWords(name)
+      if (!parts.some((p) => AGG_NAME_TOKENS[kind].map(stem).includes(p))) continue
+      let overlap = 0
+      let last: Word | undefined
+      for (const n of nouns) {
+        if (!parts.includes(n.s)) break
+        overlap++
+        last = n.w
+      }
+      if (overlap === 0 || !last) continue
+      if (!best || overlap > best.overlap) { best = { name, overlap, last }; tie = false } else if (overlap === best.overlap) tie = true
+    }
+    if (!best || tie) continue
+    const replacement = best.name.replace(/_/g, ' ')
+    return {
+      text: `${question.slice(0, ws[i].start)}${replacement}${question.slice(best.last.end)}`,
+      note: `"${question.slice(ws[i].start, best.last.end)}" → metric ${best.name} (the ${kind} of it)`,
+    }
+  }
+  return { text: question }
+}
+
+const VS = /\b([A-Za-z][A-Za-z-]*)\s+(?:vs\.?|versus|v\.?|or)\s+([A-Za-z][A-Za-z-]*)\b/i
+const BOOLEAN_PREFIX = new Set(['is', 'has', 'was', 'are', 'can', 'did', 'flag', 'with'])
+
+export function rewriteBooleanVersus(question: string, idx: CatalogIndex): { text: string; note?: string } {
+  const m = VS.exec(question)
+  if (!m) return { text: question }
+  const sides = [m[1], m[2]].map((s) => stem(s.toLowerCase().replace(/-/g, '')))
+  for (const d of idx.dimensions.values()) {
+    if (d.type !== 'categorical') continue
+    const vals = d.sample_values ?? []
+    const boolish = d.value_type === 'boolean' || (vals.length > 0 && vals.every((v) => typeof v === 'boolean' || /^(true|false|0|1|yes|no|y|n)$/i.test(String(v))))
+    if (!boolish) continue
+    const parts = nameWords(d.name.split('__').pop() ?? d.name)
+    const own = parts.filter((p) => !BOOLEAN_PREFIX.has(p))
+    if (own.length !== 1) continue
+    const side = sides.findIndex((s) => s === own[0] || s.replace(/^on/, '') === own[0])
+    if (side < 0) continue
+    const other = sides[1 - side]
+    // the other side must not be a name or value of its own ("late vs express" is not one dimension)
+    if (idx.nameVocabulary.has(other) && other !== own[0]) continue
+    // the grouping goes last, where "by" cannot be read as "ranked by" the metric
+    const by = `by ${(d.name.split('__').pop() ?? d.name).replace(/_/g, ' ')}`
+    const rest = `${question.slice(0, m.index)} ${question.slice(m.index + m[0].length)}`.replace(/\s+/g, ' ').trim().replace(/[?.!]+$/, '')
+    return { text: `${rest} ${by}`, note: `"${m[0]}" → group by ${d.name} (both sides of a yes/no dimension)` }
+  }
+  return { text: question }
+}
+
+/**
+ * "for store s-1042", "shipment SH-10023", "tracking number 1Z999": an
+ * identifier typed after the name of an entity (or an id-like dimension) is a
+ * filter on that key, with the id as typed. Without this the id's pieces are
+ * unknown words (refused) or, worse, a count grouped by the entity.
+ */
+export function extractIdFilters(question: string, idx: CatalogIndex): { text: string; filters: Array<{ field: string; op: '='; value: string | number }>; notes: string[] } {
+  const filters: Array<{ field: string; op: '='; value: string | number }> = []
+  const notes: string[] = []
+  let text = question
+  const ID = /\b((?:[A-Za-z]{1,4}-?)?\d[\w-]*|\d+)\b/g
+  for (const m of [...question.matchAll(ID)]) {
+    const token = m[1]
+    if (!/\d/.test(token) || /^\d+(st|nd|rd|th|k|m|%)$/i.test(token)) continue
+    // a known value ("WH-03" of warehouse_code) is matched as a value, on its own dimension
+    if ([...idx.dimensions.values()].some((d) => (d.sample_values ?? []).some((v) => String(v).toLowerCase() === token.toLowerCase()))) continue
+    const beforeWords = wordsOf(question.slice(0, m.index)).slice(-3)
+    // the name must sit right before the id ("store s-1042"), not somewhere earlier
+    if (beforeWords.length && question.slice(beforeWords[beforeWords.length - 1].end, m.index).trim() !== '') continue
+    const before = beforeWords.map((w) => stem(w.text.toLowerCase()))
+    let best: { name: string; len: number } | undefined
+    for (const d of idx.dimensions.values()) {
+      if (d.type === 'time') continue
+      const vals = d.sample_values ?? []
+      if (d.type === 'categorical' && vals.some((v) => String(v).toLowerCase() === token.toLowerCase())) continue
+      const last = nameWords(d.name.split('__').pop() ?? d.name).filter((w) => !['id', 'key', 'code', 'number', 'nr', 'num'].includes(w) || d.type === 'categorical')
+      if (last.length === 0 || last.length > before.length) continue
+      const tail = before.slice(before.length - last.length)
+      const idLike = d.type === 'entity' || /(^|_)(id|key|code|number|nr|num)$/.test(d.name)
+      if (!idLike || !last.every((w, i) => tail[i] === w || `${tail[i]}s` === w)) continue
+      if (!best || last.length > best.len || (last.length === best.len && d.name.split('__').length < best.name.split('__').length)) best = { name: d.name, len: last.length }
+    }
+    if (!best) continue
+    // the entity's name is spent on the filter: it is neither a grouping nor a metric here
+    const spent = beforeWords.slice(beforeWords.length - best.len)
+    text = text.replace(question.slice(spent[0].start, m.index + token.length), ' ')
+    const value = /^\d+$/.test(token) && token.length < 16 ? Number(token) : token
+    filters.push({ field: best.name, op: '=', value })
+    notes.push(`"${token}" → filter ${best.name} = ${token} (an identifier)`)
+  }
+  return { text: text.replace(/\s+/g, ' ').trim(), filters, notes }
+}
