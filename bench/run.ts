@@ -1,5 +1,11 @@
-// npm run bench: streaming throughput and memory on PostgreSQL.
-// Prints each figure next to its baseline measured in the same run:
+// npm run bench: footprint, cost per question and streaming on PostgreSQL.
+// Prints each figure next to its target or its baseline measured in the same run:
+//  - start time to /health 200 and idle RSS: embedded default (demo on; first
+//    and warm start) and production (PostgreSQL store, demo off), compiled
+//    build when present (npm run build:server), else the sources through tsx;
+//  - Node CPU per one-metric /query (server on a PostgreSQL store, as in
+//    production) vs the same compiled SQL run through the connector directly
+//    (both sequential, same database);
 //  - rows/s of /query/stream end to end (server + a client parsing every
 //    event) vs the raw driver reading the same SQL with a cursor;
 //  - peak RSS of the server process streaming 100k rows vs 1M rows;
@@ -13,6 +19,8 @@ import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 import Cursor from 'pg-cursor'
 import { createParser } from 'eventsource-parser'
+import { defaultRuntime, measureEmbedded, measureProduction, serverArgs } from './startup'
+import { createConnector } from '../connectors/registry'
 
 const PG = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 const ROWS = Number(process.env.BENCH_ROWS ?? 1_000_000)
@@ -20,6 +28,9 @@ const SMALL = Math.round(ROWS / 10)
 const DB = `nexatron_bench_${randomBytes(3).toString('hex')}`
 const KEY = `nxa_${randomBytes(24).toString('hex')}`
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
+const RUNTIME = defaultRuntime()
+const CPU_QUESTIONS = Number(process.env.BENCH_CPU_QUESTIONS ?? 300)
+const ONE_METRIC = 'total revenue'
 
 const SEMANTIC = `
 semantic_model:
@@ -45,6 +56,7 @@ async function setupDatabase() {
   const admin = new pg.Client({ connectionString: PG })
   await admin.connect()
   await admin.query(`CREATE DATABASE ${DB}`)
+  await admin.query(`CREATE DATABASE ${STORE_DB}`)
   await admin.end()
   const c = new pg.Client({ connectionString: PG.replace(/\/[^/]*$/, `/${DB}`) })
   await c.connect()
@@ -58,19 +70,26 @@ async function dropDatabase() {
   const admin = new pg.Client({ connectionString: PG })
   await admin.connect()
   await admin.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`)
+  await admin.query(`DROP DATABASE IF EXISTS ${STORE_DB} WITH (FORCE)`)
   await admin.end()
 }
 
 interface Server { url: string; proc: ChildProcess; dataDir: string }
 
-async function startServer(): Promise<Server> {
+/** A PostgreSQL metadata store for the per-question figure: a production instance's store, not the embedded one. */
+const STORE_DB = `${DB}_store`
+
+async function startServer(opts: { postgresStore?: boolean } = {}): Promise<Server> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'nexatron-bench-'))
   const port = 20000 + Math.floor(Math.random() * 20000)
-  // `node --import tsx` keeps the server in this one process (the tsx CLI
-  // would fork a child), so its RSS is what we read.
-  const proc = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/server.ts')], {
+  // The compiled build when present; else `node --import tsx`, which keeps the
+  // server in this one process (the tsx CLI would fork a child), so its RSS is what we read.
+  const proc = spawn(process.execPath, serverArgs(RUNTIME), {
     cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, PORT: String(port), NEXATRON_DATA_DIR: dataDir, NEXATRON_DEMO: 'false', NEXATRON_BOOTSTRAP_API_KEY: KEY, LOG_LEVEL: 'warn', NEXATRON_RATE_LIMIT_PER_HOUR: '100000', NEXATRON_MAX_ROWS_LIMIT: String(ROWS * 2) },
+    env: {
+      ...process.env, PORT: String(port), NEXATRON_DATA_DIR: dataDir, NEXATRON_DEMO: 'false', NEXATRON_BOOTSTRAP_API_KEY: KEY, LOG_LEVEL: 'warn', NEXATRON_RATE_LIMIT_PER_HOUR: '100000', NEXATRON_MAX_ROWS_LIMIT: String(ROWS * 2),
+      ...(opts.postgresStore && { DATABASE_URL: PG.replace(/\/[^/]*$/, `/${STORE_DB}`), NEXATRON_SECRET_KEY: randomBytes(32).toString('base64') }),
+    },
   })
   let err = ''
   proc.stderr!.on('data', (d) => { err += d })
@@ -171,9 +190,55 @@ async function rawDriver(sql: string) {
   return { rows, rowsPerS: rows / seconds }
 }
 
+/** CPU time (user + system) a process has used so far, in ms (/proc/<pid>/stat, clock ticks of 10 ms). */
+function cpuMsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return (Number(f[11]) + Number(f[12])) * 10
+}
+
+/** Node CPU per one-metric /query on the server, asked one after another. */
+async function questionCost(s: Server, connectionId: string) {
+  const ask = async () => {
+    const res = await fetch(`${s.url}/api/v1/query`, {
+      method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ question: ONE_METRIC, connection_id: connectionId }),
+    })
+    const body = await res.json() as { status: string; sql: string; params?: unknown[]; data: unknown[] }
+    if (!res.ok || body.status !== 'succeeded') throw new Error(`/query: ${res.status} ${JSON.stringify(body).slice(0, 300)}`)
+    return body
+  }
+  let last = await ask()
+  for (let i = 0; i < 20; i++) await ask() // warm: caches, JIT, pool
+  const cpu0 = cpuMsOf(s.proc.pid!)
+  const t0 = performance.now()
+  for (let i = 0; i < CPU_QUESTIONS; i++) last = await ask()
+  const seconds = (performance.now() - t0) / 1000
+  return { cpuMs: (cpuMsOf(s.proc.pid!) - cpu0) / CPU_QUESTIONS, reqPerS: CPU_QUESTIONS / seconds, sql: last.sql, params: last.params ?? [] }
+}
+
+/** The same SQL through the connector directly, in this process: the floor a question cannot go under. */
+async function connectorCost(sql: string, params: unknown[]) {
+  const connector = createConnector({ type: 'postgres', config: { host: '127.0.0.1', port: 5432, database: DB, user: 'postgres', ssl: 'disable' }, credentials: {}, options: {} })
+  const once = async () => {
+    for await (const b of connector.stream({ sql, params }, { signal: new AbortController().signal, maxRows: 10_000, timeoutMs: 60_000 })) void b
+  }
+  try {
+    for (let i = 0; i < 20; i++) await once()
+    const u0 = process.cpuUsage()
+    const t0 = performance.now()
+    for (let i = 0; i < CPU_QUESTIONS; i++) await once()
+    const u = process.cpuUsage(u0)
+    return { cpuMs: (u.user + u.system) / 1000 / CPU_QUESTIONS, reqPerS: CPU_QUESTIONS / ((performance.now() - t0) / 1000) }
+  } finally { await connector.close() }
+}
+
 async function main() {
   const cpu = os.cpus()
   console.log(`bench: machine ${cpu.length} x ${cpu[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, node ${process.version}`)
+  console.log(`bench: server runs ${RUNTIME === 'dist' ? 'the compiled build (dist/)' : 'the TypeScript sources through tsx (run npm run build:server to bench the build)'}`)
+  const embedded = await measureEmbedded(RUNTIME)
+  const production = await measureProduction(RUNTIME)
   console.log(`bench: preparing PostgreSQL database ${DB} with ${fmt(ROWS)} rows x 5 columns ...`)
   await setupDatabase()
   try {
@@ -210,14 +275,32 @@ async function main() {
       jsonPeak = peakRssKb(jsonServer.proc.pid!)
     } finally { await stopServer(jsonServer) }
 
+    const cpuServer = await startServer({ postgresStore: true })
+    let perQuestion: Awaited<ReturnType<typeof questionCost>>
+    try {
+      perQuestion = await questionCost(cpuServer, await prepare(cpuServer))
+    } finally { await stopServer(cpuServer) }
+    const direct = await connectorCost(perQuestion.sql, perQuestion.params)
+
     const raw = await rawDriver(end.sql)
     const ratio = end.rowsPerS / raw.rowsPerS
     const diff = mib(bigPeak) - mib(smallPeak)
     const pg15 = new pg.Client({ connectionString: PG }); await pg15.connect()
     const version = (await pg15.query('SHOW server_version')).rows[0].server_version; await pg15.end()
+    const met = (ok: boolean) => (ok ? 'met' : 'MISSED')
+    console.log(`start       embedded default (demo on), first start: ${fmt(embedded.firstStartMs)} ms (target <= 5,000) ${met(embedded.firstStartMs <= 5000)}`)
+    console.log(`start       embedded default (demo on), warm start:  ${fmt(embedded.warmStartMs)} ms (target <= 3,000) ${met(embedded.warmStartMs <= 3000)}`)
+    console.log(`memory      embedded default, idle RSS after 10 s:  ${embedded.idleRssMiB.toFixed(0)} MiB (target <= 350) ${met(embedded.idleRssMiB <= 350)}`)
+    console.log(`memory      embedded default, RSS after the first demo question: ${embedded.afterQuestionRssMiB.toFixed(0)} MiB (the demo warehouse started on it, in ${fmt(embedded.firstQuestionMs)} ms)`)
+    console.log(`start       production (PostgreSQL store, no demo): ${fmt(production.warmStartMs)} ms (first start, migrating: ${fmt(production.firstStartMs)} ms) (target <= 1,000) ${met(production.warmStartMs <= 1000)}`)
+    console.log(`memory      production, idle RSS after 10 s:        ${production.idleRssMiB.toFixed(0)} MiB`)
+    const cpuRatio = perQuestion.cpuMs / direct.cpuMs
+    console.log(`cpu         one-metric /query ("${ONE_METRIC}"): ${perQuestion.cpuMs.toFixed(2)} ms Node CPU per question, ${perQuestion.reqPerS.toFixed(0)} req/s sequential`)
+    console.log(`cpu         same SQL through the connector (baseline): ${direct.cpuMs.toFixed(2)} ms per statement, ${direct.reqPerS.toFixed(0)} statements/s   ratio ${cpuRatio.toFixed(1)}; overhead ${(perQuestion.cpuMs - direct.cpuMs).toFixed(2)} ms (target <= 2) ${met(perQuestion.cpuMs - direct.cpuMs <= 2)}`)
+    console.log('cache       result cache: not implemented yet (no hit/miss figures)')
     console.log(`bench: PostgreSQL ${version}; query: "${QUESTION}"`)
     console.log(`throughput  raw driver (pg-cursor, baseline):  ${fmt(raw.rowsPerS)} rows/s`)
-    console.log(`throughput  /query/stream end to end:          ${fmt(end.rowsPerS)} rows/s   ratio ${ratio.toFixed(2)} (target >= 0.50) ${ratio >= 0.5 ? 'met' : 'MISSED'}`)
+    console.log(`throughput  /query/stream end to end:          ${fmt(end.rowsPerS)} rows/s   ratio ${ratio.toFixed(2)} (target >= 0.80) ${ratio >= 0.8 ? 'met' : 'MISSED'}`)
     console.log(`memory      peak server RSS, ${fmt(SMALL)} rows (baseline): ${mib(smallPeak).toFixed(1)} MiB`)
     console.log(`memory      peak server RSS, ${fmt(ROWS)} rows:           ${mib(bigPeak).toFixed(1)} MiB   difference ${diff.toFixed(1)} MiB (target <= 64) ${diff <= 64 ? 'met' : 'MISSED'}`)
     const jsonDiff = mib(jsonPeak) - mib(smallPeak)

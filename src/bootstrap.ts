@@ -5,6 +5,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Container } from './container'
 import { OPERATOR } from './identity/scopes'
+import { markSampleValues, sampleValuesCurrent, type DemoDataKey } from './demo/demo-cache'
 
 export const DEFAULT_TENANT = 'default'
 const DEMO_SEMANTIC_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 'demo/semantic')
@@ -21,7 +22,18 @@ export interface BootstrapResult {
   demoConnectionId?: string
 }
 
-export async function bootstrap(s: Container, opts: { demo: boolean }): Promise<BootstrapResult> {
+export interface BootstrapOptions {
+  demo: boolean
+  /**
+   * The demo data's key and the folder where the key of the data the sample
+   * values were read from is kept: a warm start serving the same data skips
+   * reading them again, so the demo warehouse stays stopped until a question
+   * needs it. Without it, the values are read at every start.
+   */
+  demoCache?: { dir: string; key: () => DemoDataKey }
+}
+
+export async function bootstrap(s: Container, opts: BootstrapOptions): Promise<BootstrapResult> {
   const tenant = await s.tenants.ensure(DEFAULT_TENANT, s.config.timezone)
   const result: BootstrapResult = { tenantId: tenant.id }
   if ((await s.apiKeys.count(tenant.id)) === 0) {
@@ -40,12 +52,17 @@ export async function bootstrap(s: Container, opts: { demo: boolean }): Promise<
     }
     result.demoConnectionId = conn.id
     const { manifest } = await s.semantic.store.load(tenant.id, conn.id)
+    const cache = opts.demoCache
+    const connId = conn.id
+    const refreshed = (ok: boolean) => { if (cache && ok) markSampleValues(cache.dir, cache.key(), connId) }
     if (manifest.semantic_models.length === 0) {
       // Our own layer over our own tables: no need to introspect the warehouse to check its relations.
-      await s.semantic.import(tenant.id, { connectionId: conn.id, files: demoSemanticFiles(), mode: 'replace', checkRelations: false })
-    } else {
-      // The demo data is rebuilt at every start: refresh its value index too.
-      await s.semantic.refreshAllSampleValues(tenant.id, conn.id)
+      const imported = await s.semantic.import(tenant.id, { connectionId: conn.id, files: demoSemanticFiles(), mode: 'replace', checkRelations: false })
+      refreshed(!imported.sample_values?.failed.length)
+    } else if (!cache || !sampleValuesCurrent(cache.dir, cache.key(), conn.id)) {
+      // The data ends today, so it changes with the day: its value index follows.
+      const { failed } = await s.semantic.refreshAllSampleValues(tenant.id, conn.id)
+      refreshed(failed.length === 0)
     }
   }
   return result

@@ -1,5 +1,6 @@
 // Entry point: read config, open the store, bootstrap, serve, shut down gracefully.
 import { serve } from '@hono/node-server'
+import path from 'node:path'
 import type { Server } from 'node:http'
 import { ConfigError, loadConfig } from './config'
 import { buildServices } from './container'
@@ -8,6 +9,7 @@ import { bootstrap } from './bootstrap'
 import { createLogger } from './logger'
 import { answerClientErrors, requestTimeoutOptions } from './http/server-timeouts'
 import { DemoWarehouse } from './demo/warehouse-host'
+import { AppError } from './errors'
 
 async function main() {
   let config
@@ -22,9 +24,12 @@ async function main() {
   }
   const logger = createLogger(config.logLevel)
   const started = Date.now()
-  // The demo warehouse loads while the store opens and migrates.
-  const demoWarehouse = config.demo ? new DemoWarehouse() : undefined
-  const demoReady = demoWarehouse?.start()
+  // The demo warehouse's thread starts on the first statement that needs it
+  // (bootstrap, when the day's data is new to the value index, or a question);
+  // what it builds is kept in the data dir for the day's later starts.
+  const demoCacheDir = path.resolve(config.dataDir, 'demo')
+  // After 10 idle minutes the thread stops again (the next question reloads it from disk in a second or two).
+  const demoWarehouse = config.demo ? new DemoWarehouse(new Date(), { cacheDir: demoCacheDir, idleStopMs: 10 * 60_000 }) : undefined
   let services
   try {
     services = await buildServices(config, { logger, demoWarehouse })
@@ -35,8 +40,9 @@ async function main() {
     }
     throw e
   }
-  await demoReady
-  const boot = await bootstrap(services, { demo: config.demo })
+  const boot = await bootstrap(services, {
+    demo: config.demo, demoCache: demoWarehouse && { dir: demoCacheDir, key: () => demoWarehouse.dataKey() },
+  })
   if (services.store.kind === 'pglite') await services.worker.recoverOrphans()
   services.worker.start()
 
@@ -57,19 +63,45 @@ async function main() {
       `          -d '{"question":"What were total sales last quarter?"}' ${url}/api/v1/query\n${bar}\n\n`)
   }
 
+  // While draining, every response asks its client to close the connection,
+  // so keep-alive clients and proxies open their next one elsewhere.
+  let inflight = 0
+  server.on('request', (_req, res) => {
+    inflight++
+    if (services.readiness?.draining) res.shouldKeepAlive = false
+    res.once('close', () => { inflight-- })
+  })
+
   let stopping = false
+  const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
+  // SIGTERM drains: readiness answers 503 at once (load balancers stop sending
+  // work) while this instance keeps serving what it has. Requests in flight,
+  // streams included, get NEXATRON_SHUTDOWN_TIMEOUT_MS to finish; then their
+  // queries are cancelled in the database and the remaining connections
+  // closed. Async jobs get the same grace, then go back to the queue for
+  // another instance. Exit 0 when done.
   const shutdown = async (signal: string) => {
     if (stopping) return
     stopping = true
-    logger.info({ signal }, 'shutting down')
-    const force = setTimeout(() => {
-      logger.warn('shutdown timed out; closing remaining connections')
-      server.closeAllConnections?.()
-    }, config.shutdownTimeoutMs)
-    force.unref()
-    // Stop accepting; idle keep-alive sockets close now, busy ones when done.
-    await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeIdleConnections?.() })
-    clearTimeout(force)
+    const grace = config.shutdownTimeoutMs
+    const deadline = Date.now() + grace
+    services.readiness?.startDraining()
+    logger.info({ signal, grace_ms: grace }, 'draining')
+    const jobsReleased = services.worker.drain(grace)
+    // Idle keep-alive sockets are left open meanwhile: closing one under a
+    // client that is just reusing it would fail that request.
+    while (inflight > 0 && Date.now() < deadline) await sleep(50)
+    const closed = new Promise<void>((resolve) => { server.close(() => resolve()); server.closeIdleConnections?.() })
+    if (inflight > 0) {
+      const cancelled = services.runner.cancelAll(new AppError('query_cancelled', 'the server shut down before the query finished'))
+      logger.warn({ requests: inflight, cancelled }, 'grace period over: cancelled the queries still running')
+      // Cancelled streams end with their error event; then whatever is left is cut.
+      const ended = await Promise.race([closed.then(() => true), sleep(2000).then(() => false)])
+      if (!ended) server.closeAllConnections?.()
+    }
+    await Promise.race([closed, sleep(1000)])
+    const released = await jobsReleased
+    if (released.length) logger.info({ jobs: released }, 'handed running jobs back to the queue')
     await services.dispose()
     await demoWarehouse?.close()
     logger.info('stopped')

@@ -6,9 +6,13 @@
 //   not answer within a short grace (it is inside one long statement), the
 //   thread is terminated and a new one starts from a snapshot of the data;
 // - the client's AbortSignal does the same.
+// The thread starts on the first statement, not with the server: an idle
+// server does not carry a second database. With a cache folder it loads the
+// data built earlier today from disk (demo-cache.ts) instead of building it.
 import { Worker } from 'node:worker_threads'
 import { ConnectorError, type Connector, type ConnectorErrorCode, type RowBatch, type SchemaInfo, type StreamOptions } from '../../connectors/connector'
 import type { HostMessage, ThreadInit, ThreadMessage } from './warehouse-protocol'
+import { demoDataKeyFor, type DemoDataKey } from './demo-cache'
 
 /** How long a cancelled statement may take to stop before its thread is replaced. */
 const CANCEL_GRACE_MS = 500
@@ -43,7 +47,28 @@ export class DemoWarehouse {
   /** Threads started so far (the first one plus restarts); for tests and metrics. */
   starts = 0
 
-  constructor(private readonly today: Date = new Date()) {}
+  private key?: DemoDataKey
+  private idleTimer?: NodeJS.Timeout
+  private waiting = 0
+
+  /**
+   * `cacheDir`: where to keep the built data between starts (demo-cache.ts);
+   * without it every start builds the data and restarts reuse it from memory.
+   * `idleStopMs`: stop the thread after this long without a statement (none
+   * running); the next one starts it again from the snapshot, so an idle
+   * server gives the demo database's memory back.
+   * Nothing starts until the first statement (or `start()`).
+   */
+  constructor(private readonly today: Date = new Date(), private readonly opts: { cacheDir?: string; idleStopMs?: number } = {}) {}
+
+  /** The key of the data this warehouse serves (computed once, without starting the thread). */
+  dataKey(): DemoDataKey {
+    this.key ??= demoDataKeyFor(this.today)
+    return this.key
+  }
+
+  /** Whether a thread is running or loading (for tests and the footprint bench). */
+  get running(): boolean { return this.worker !== undefined }
 
   /** Starts the thread and waits until the data is loaded. */
   start(): Promise<void> {
@@ -51,7 +76,8 @@ export class DemoWarehouse {
     if (this.ready) return this.ready
     this.ready = new Promise<void>((resolve, reject) => {
       this.starts++
-      const worker = spawn({ today: this.today.toISOString(), snapshot: this.snapshot })
+      const cache = this.opts.cacheDir ? { dir: this.opts.cacheDir, key: this.dataKey() } : undefined
+      const worker = spawn({ today: this.today.toISOString(), snapshot: this.snapshot, cache })
       this.worker = worker
       worker.on('message', (m: ThreadMessage) => {
         if (m.kind === 'ready') {
@@ -88,8 +114,28 @@ export class DemoWarehouse {
     await w.terminate()
   }
 
+  /** (Re)arms the idle stop: when it fires with nothing running, the thread stops. */
+  private touch(): void {
+    const ms = this.opts.idleStopMs
+    if (!ms) return
+    clearTimeout(this.idleTimer)
+    this.idleTimer = setTimeout(() => {
+      const w = this.worker
+      if (!w || this.closed) return
+      if (this.pending.size > 0 || this.waiting > 0) { this.touch(); return }
+      this.lost(w, 'the demo warehouse stopped while idle')
+      void w.terminate()
+    }, ms)
+    this.idleTimer.unref()
+  }
+
   private async send(m: HostMessage, p: Pending): Promise<void> {
-    await this.start()
+    this.touch()
+    // Counted while the thread loads for it: the idle stop must not cut that short.
+    this.waiting++
+    try {
+      await this.start()
+    } finally { this.waiting-- }
     this.pending.set(m.id, p)
     this.worker!.postMessage(m)
   }
@@ -213,6 +259,7 @@ export class DemoWarehouse {
 
   async close(): Promise<void> {
     this.closed = true
+    clearTimeout(this.idleTimer)
     const w = this.worker
     if (w) { this.lost(w, 'the demo warehouse has been stopped'); await w.terminate() }
   }

@@ -1,11 +1,18 @@
 // Messages between the server and the demo warehouse's thread (see warehouse-thread.ts).
 import type { RowBatch, SchemaInfo } from '../../connectors/connector'
+import type { DemoDataKey } from './demo-cache'
 
 export interface ThreadInit {
   /** The day the generated data ends on (ISO). */
   today: string
   /** A data directory dumped by an earlier thread: restarts skip generating and loading the data. */
   snapshot?: Uint8Array
+  /**
+   * Where snapshots are kept on disk (demo-cache.ts) and the key of today's
+   * data: the thread loads that snapshot when present, else builds the data
+   * and saves it there (and posts no snapshot: restarts read the file).
+   */
+  cache?: { dir: string; key: DemoDataKey }
 }
 
 export type HostMessage =

@@ -7,13 +7,16 @@
 //
 // Protocol (host -> thread): test | introspect | stream | more | cancel, each
 // with a request id; (thread -> host): result | batch | end | error, and once
-// `ready` (with a snapshot of the data directory when it built the data).
+// `ready` (with a snapshot of the data directory when it built the data and
+// has no cache folder to save it in).
 import { parentPort, workerData } from 'node:worker_threads'
+import { existsSync, readFileSync } from 'node:fs'
 import { PGlite } from '@electric-sql/pglite'
-import { createPgliteConnector } from '../../connectors/pglite/connector'
+import { loadConnector } from '../../connectors/registry'
 import { ConnectorError } from '../../connectors/connector'
 import { generateDemoDataset } from './dataset'
-import { loadDemoDataset } from './warehouse'
+import { DEMO_PGLITE_OPTIONS, loadDemoDataset } from './warehouse'
+import { demoDataKey, saveSnapshot, snapshotFile } from './demo-cache'
 import type { HostMessage, ThreadMessage, ThreadInit } from './warehouse-protocol'
 
 const port = parentPort!
@@ -26,15 +29,34 @@ function errorOf(err: unknown): { code: string; message: string } {
 }
 
 async function open(): Promise<{ db: PGlite; snapshot?: Uint8Array }> {
-  if (init.snapshot) return { db: await PGlite.create({ loadDataDir: new Blob([init.snapshot]) }) }
-  const db = await PGlite.create()
-  await loadDemoDataset(db, generateDemoDataset(new Date(init.today)))
-  const dump = await db.dumpDataDir('none')
-  return { db, snapshot: new Uint8Array(await dump.arrayBuffer()) }
+  if (init.snapshot) return { db: await PGlite.create({ ...DEMO_PGLITE_OPTIONS, loadDataDir: new Blob([init.snapshot]) }) }
+  if (init.cache) {
+    const file = snapshotFile(init.cache.dir, init.cache.key)
+    if (existsSync(file)) {
+      try {
+        return { db: await PGlite.create({ ...DEMO_PGLITE_OPTIONS, loadDataDir: new Blob([readFileSync(file)]) }) }
+      } catch {
+        // A damaged file (disk full, killed mid-write elsewhere): build the data again below.
+      }
+    }
+  }
+  const db = await PGlite.create(DEMO_PGLITE_OPTIONS)
+  const data = generateDemoDataset(new Date(init.today))
+  await loadDemoDataset(db, data)
+  const dump = new Uint8Array(await (await db.dumpDataDir('none')).arrayBuffer())
+  if (init.cache) {
+    try {
+      saveSnapshot(init.cache.dir, demoDataKey(data), dump)
+      return { db }
+    } catch {
+      // Not writable: keep the snapshot in memory instead, as without a cache.
+    }
+  }
+  return { db, snapshot: dump }
 }
 
 const { db, snapshot } = await open()
-const connector = createPgliteConnector({ db, schemas: ['retail'], options: { acquire_timeout_ms: 60_000 } })
+const connector = await loadConnector({ type: 'pglite', config: { schemas: ['retail'] }, credentials: {}, options: { acquire_timeout_ms: 60_000 } }, { pglite: db })
 const streams = new Map<number, { abort: AbortController; more: () => void }>()
 
 async function runStream(m: Extract<HostMessage, { op: 'stream' }>): Promise<void> {

@@ -4,7 +4,7 @@
 import { PGlite } from '@electric-sql/pglite'
 import { generateDemoDataset, type DemoDataset } from './dataset'
 
-const DDL = `
+export const DEMO_DDL = `
 CREATE SCHEMA IF NOT EXISTS retail;
 CREATE TABLE retail.stores (
   store_id integer PRIMARY KEY, store_name text NOT NULL, city text NOT NULL, state text NOT NULL, region text NOT NULL);
@@ -41,7 +41,7 @@ async function insertRows(db: PGlite, table: string, columns: string[], rows: un
 }
 
 export async function loadDemoDataset(db: PGlite, data: DemoDataset): Promise<void> {
-  await db.exec(DDL)
+  await db.exec(DEMO_DDL)
   await insertRows(db, 'retail.stores', ['store_id', 'store_name', 'city', 'state', 'region'], data.stores)
   await insertRows(db, 'retail.products', ['product_id', 'product_name', 'category', 'brand', 'list_price'], data.products)
   await insertRows(db, 'retail.customers', ['customer_id', 'customer_name', 'segment', 'signed_up_at'], data.customers)
@@ -56,9 +56,16 @@ export async function loadDemoDataset(db: PGlite, data: DemoDataset): Promise<vo
   await db.exec('ANALYZE')
 }
 
+/**
+ * PGlite settings of the demo warehouse: Postgres' default 128 MB of shared
+ * buffers would be mostly empty for a dataset of a few megabytes, yet counted
+ * in the server's resident memory; 16 MB holds all of it.
+ */
+export const DEMO_PGLITE_OPTIONS = { startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'] }
+
 /** Creates an in-memory demo warehouse with data ending on `today`. */
 export async function createDemoWarehouse(today: Date = new Date()): Promise<PGlite> {
-  const db = await PGlite.create()
+  const db = await PGlite.create(DEMO_PGLITE_OPTIONS)
   await loadDemoDataset(db, generateDemoDataset(today))
   return db
 }

@@ -5,7 +5,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import type { OpenAPIHono } from '@hono/zod-openapi'
 import type { AppEnv } from '../../app-env'
-import { AppError } from '../../errors'
+import { AppError, HttpError } from '../../errors'
 import { renderMetrics } from '../../../ops/metrics'
 
 const digest = (s: string) => createHash('sha256').update(s).digest()
@@ -17,7 +17,7 @@ export function registerMetrics(app: OpenAPIHono<AppEnv>) {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '')
     // Compared as digests: constant time whatever the presented length.
     if (!m || !timingSafeEqual(digest(m[1]), digest(config.metricsToken))) {
-      throw new AppError('unauthorized', 'the metrics endpoint needs "Authorization: Bearer <NEXATRON_METRICS_TOKEN>"', [], { 'WWW-Authenticate': 'Bearer realm="metrics"' })
+      throw new HttpError('unauthorized', 'the metrics endpoint needs "Authorization: Bearer <NEXATRON_METRICS_TOKEN>"', [], { 'WWW-Authenticate': 'Bearer realm="metrics"' })
     }
     c.header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
     return c.body(await renderMetrics(history, { demoWarehouseStarts: demoWarehouseStarts?.() }))
