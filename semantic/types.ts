@@ -1,6 +1,7 @@
 // The semantic layer's public types. This file is the contract between the
 // semantic library (pure, no I/O), the planners, the store and the connectors.
 // Shapes follow dbt MetricFlow's YAML so imported definitions round-trip.
+import type { MaskMethod, ResolvedRowFilter } from './access/types'
 
 export const TIME_GRAINS = [
   'nanosecond', 'microsecond', 'millisecond', 'second', 'minute', 'hour',
@@ -34,6 +35,13 @@ export interface NodeRelation {
   database?: string
   /** Fully qualified name as written by dbt; informational. */
   relation_name?: string
+  /**
+   * Set only by access/restrict.ts for one principal: the compiler reads the
+   * table through these filters (ANDed) wherever it reads the model.
+   */
+  row_filters?: ResolvedRowFilter[]
+  /** Set only by access/restrict.ts: reading the model is refused (a policy needs an attribute the principal lacks). */
+  access_denied?: { policy: string; attribute: string }
 }
 
 export type EntityType = 'primary' | 'unique' | 'foreign' | 'natural'
@@ -55,6 +63,8 @@ export interface Dimension extends PlannerFields {
   sample_values?: Array<string | number | boolean>
   /** false: keep no sample-value index for this dimension (dbt `meta: {sample_values: false}`). */
   sample_values_enabled?: boolean
+  /** Set only by access/restrict.ts: the compiler selects a masked value instead. */
+  mask?: MaskMethod
 }
 
 export type AggregationType =
@@ -87,6 +97,12 @@ export interface MetricInput {
   alias?: string
   offset_window?: string
   offset_to_grain?: TimeGrain
+  /**
+   * Internal (ad-hoc offset metrics of a query): shift whole periods of the
+   * window's unit ("1 month" moves each month's total onto the next month)
+   * instead of each day, so a month never borrows days of the month after.
+   */
+  period_aligned?: boolean
 }
 export interface MeasureInput {
   name: string
@@ -182,6 +198,23 @@ export interface SemanticQuery {
   min_max_only?: boolean
   /** Queries without metrics: false returns every row instead of distinct values (default true). */
   apply_group_by?: boolean
+  /**
+   * Ad-hoc time-shifted metrics (MetricFlow offset inputs without editing the
+   * layer): each adds a metric named `alias` that `metrics` and `order_by` may use.
+   */
+  offset_metrics?: OffsetMetricInput[]
+  /** Adds `<metric>__previous`: each metric over the time_constraint moved back by `offset_window` ("1 year"). */
+  compare?: { offset_window: string }
+  /** Adds `<metric>__share`: each row's share (0..1) of the total over all rows of the query, before limit. */
+  share_of_total?: boolean
+}
+
+/** One ad-hoc offset metric of a query: `name` shifted by `offset_window` or to the start of `offset_to_grain`. */
+export interface OffsetMetricInput {
+  name: string
+  alias: string
+  offset_window?: string
+  offset_to_grain?: TimeGrain
 }
 
 export interface OutputColumn {
@@ -237,7 +270,7 @@ export interface Catalog {
 
 export type SemanticErrorCode =
   | 'unknown_metric' | 'unknown_dimension' | 'unknown_measure' | 'invalid_query'
-  | 'fan_out_join' | 'invalid_filter' | 'invalid_model' | 'unsupported'
+  | 'fan_out_join' | 'invalid_filter' | 'invalid_model' | 'unsupported' | 'access_denied'
 
 export class SemanticError extends Error {
   constructor(

@@ -1,6 +1,5 @@
 // createApp(services): every route and middleware; no I/O at import time.
 import { OpenAPIHono } from '@hono/zod-openapi'
-import { swaggerUI } from '@hono/swagger-ui'
 import type { AppEnv } from './http/app-env'
 import type { Services } from './services'
 import { requestId } from './http/middleware/request-id'
@@ -17,17 +16,21 @@ import { registerConnectionRoutes } from './http/routes/connections'
 import { registerSemanticRoutes } from './http/routes/semantic'
 import { registerWebhookSecret } from './http/routes/system/webhook-secret'
 import { registerAuthRoutes } from './http/routes/auth/auth-routes'
+import { registerSsoRoutes } from './http/routes/auth/sso-routes'
 import { registerUserRoutes } from './http/routes/users/user-routes'
 import { registerAuditRoutes } from './http/routes/audit/audit-routes'
+import { registerBillingRoutes } from './http/routes/billing/billing-routes'
+import { quota } from './http/middleware/quota'
 import { registerAnalyticsRoutes } from './http/routes/analytics/analytics-routes'
 import { registerScimRoutes } from './http/routes/scim/scim-routes'
 import { registerScimTokenRoutes } from './http/routes/scim/scim-token-routes'
-import { auditTrail } from './audit/audit-trail'
-import { scimErrors } from './scim/scim-error'
-import { scimAuthenticate } from './scim/scim-auth'
+import { auditTrail } from './http/middleware/audit-trail'
+import { scimErrors } from './http/middleware/scim-errors'
+import { scimAuthenticate } from './http/middleware/scim-auth'
+import { registerConsole, registerDocs, isConsoleAsset } from './http/routes/console'
 
 // /metrics has its own operator token and is scraped often: not a tenant's budget.
-const UNMETERED = new Set(['/health', '/openapi.json', '/docs', '/metrics'])
+const UNMETERED = new Set(['/health', '/health/ready', '/openapi.json', '/docs', '/metrics'])
 
 export function createApp(services: Services) {
   const app = new OpenAPIHono<AppEnv>({
@@ -44,22 +47,26 @@ export function createApp(services: Services) {
   app.use('*', authenticate())
   // Under /scim/ only the tenant's SCIM token counts (before the rate limiter, which keys on it).
   app.use('/scim/*', scimAuthenticate())
-  app.use('*', rateLimit({ exempt: (p) => UNMETERED.has(p) }))
+  app.use('*', rateLimit({ exempt: (p) => UNMETERED.has(p) || p.startsWith('/docs/') || isConsoleAsset(p) }))
   app.use('*', urlGuard())
   app.use('*', bodyGuard({ maxBytes: services.config.maxBodyBytes, timeoutMs: services.config.bodyTimeoutMs }))
   app.use('*', auditTrail())
+  // Plans: quotas on query routes, connections/seats at create (inside the audit trail's transaction).
+  app.use('*', quota())
 
   registerHealth(app)
   registerMetrics(app)
   registerApiKeyRoutes(app)
-  registerQueryRoutes(app)
+  registerQueryRoutes(app, { sseKeepAliveMs: services.config.query.sseKeepAliveMs })
   registerConnectionRoutes(app)
   registerSemanticRoutes(app)
   registerWebhookSecret(app)
   registerAuthRoutes(app)
+  registerSsoRoutes(app)
   registerUserRoutes(app)
   registerAuditRoutes(app)
   registerAnalyticsRoutes(app)
+  registerBillingRoutes(app)
   registerScimTokenRoutes(app)
   registerScimRoutes(app)
 
@@ -71,7 +78,9 @@ export function createApp(services: Services) {
     info: { title: 'Nexatron API', version: '0.1.0', description: 'Natural-language-to-SQL over a semantic layer.' },
     servers: [{ url: '/' }],
   })
-  app.get('/docs', swaggerUI({ url: '/openapi.json', title: 'Nexatron API' }))
+  registerDocs(app)
+  // Last: the console's fallback must not shadow any API route.
+  registerConsole(app)
   return app
 }
 

@@ -2,6 +2,8 @@
 import { getHeapStatistics } from 'node:v8'
 import { z } from 'zod'
 import { configurableFunctions, invalidAllowFunctions } from './security/sql-guard/function-policy'
+import { parsePlans, type PlanLimits } from './billing/plans'
+import { ConfigError } from './config-error'
 
 const bool = (def: boolean) =>
   z.enum(['true', 'false', '1', '0', 'yes', 'no']).optional().transform((v) => (v === undefined ? def : ['true', '1', 'yes'].includes(v)))
@@ -58,6 +60,13 @@ const EnvSchema = z.object({
   NEXATRON_WEBHOOK_MAX_ATTEMPTS: int(6, 1),
   NEXATRON_WORKER_CONCURRENCY: int(2, 1),
   NEXATRON_SCIM_DEFAULT_ROLE: z.enum(['admin', 'analyst', 'viewer']).default('viewer'),
+  // Audit log retention in days (0: keep forever); pruning leaves a checkpoint so the chain still verifies.
+  NEXATRON_AUDIT_RETENTION_DAYS: int(0, 0),
+  // Plans: limits per plan (JSON over the defaults) and the plan of a tenant that has none set.
+  NEXATRON_PLANS: z.string().optional(),
+  NEXATRON_DEFAULT_PLAN: z.string().default('enterprise'),
+  // The URL browsers reach this server at (single sign-on's redirect URI); default: the origin of each request.
+  NEXATRON_PUBLIC_URL: z.string().url().refine((u) => /^https?:$/.test(new URL(u).protocol), 'must be an http(s) URL').optional(),
 })
 
 export type Env = z.infer<typeof EnvSchema>
@@ -106,9 +115,15 @@ export interface Config {
   worker: { concurrency: number }
   /** Role of users created through SCIM until a group membership says otherwise. */
   scim: { defaultRole: 'admin' | 'analyst' | 'viewer' }
+  /** Audit log retention (0: forever). */
+  audit: { retentionDays: number }
+  /** Plans with their limits, and the plan of a tenant without one. */
+  billing: { plans: Record<string, PlanLimits>; defaultPlan: string }
+  /** NEXATRON_PUBLIC_URL: the origin browsers use (SSO redirect URI); undefined = each request's own origin. */
+  publicUrl?: string
 }
 
-export class ConfigError extends Error {}
+export { ConfigError }
 
 /** Parses the environment; throws ConfigError naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -125,6 +140,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     new Intl.DateTimeFormat('en-US', { timeZone: e.NEXATRON_TIMEZONE })
   } catch {
     throw new ConfigError(`invalid configuration:\n  NEXATRON_TIMEZONE: unknown time zone "${e.NEXATRON_TIMEZONE}"`)
+  }
+  let plans: Record<string, PlanLimits>
+  try {
+    plans = parsePlans(e.NEXATRON_PLANS)
+  } catch (err) {
+    throw new ConfigError(`invalid configuration:\n  ${(err as Error).message}`)
+  }
+  if (!plans[e.NEXATRON_DEFAULT_PLAN]) {
+    throw new ConfigError(`invalid configuration:\n  NEXATRON_DEFAULT_PLAN: unknown plan "${e.NEXATRON_DEFAULT_PLAN}" (plans: ${Object.keys(plans).join(', ')})`)
   }
   const allowFunctions = e.NEXATRON_SQL_ALLOW_FUNCTIONS.split(',').map((s) => s.trim()).filter(Boolean)
   const badFunctions = invalidAllowFunctions(allowFunctions)
@@ -189,5 +213,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhooks: { maxAttempts: e.NEXATRON_WEBHOOK_MAX_ATTEMPTS },
     worker: { concurrency: e.NEXATRON_WORKER_CONCURRENCY },
     scim: { defaultRole: e.NEXATRON_SCIM_DEFAULT_ROLE },
+    audit: { retentionDays: e.NEXATRON_AUDIT_RETENTION_DAYS },
+    billing: { plans, defaultPlan: e.NEXATRON_DEFAULT_PLAN },
+    publicUrl: e.NEXATRON_PUBLIC_URL,
   }
 }

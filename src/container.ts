@@ -5,7 +5,8 @@ import { Redis } from 'ioredis'
 import type { PGlite } from '@electric-sql/pglite'
 import type { Config } from './config'
 import { createLogger, type Logger } from './logger'
-import { openStore, type Store } from './store/db'
+import { MIGRATIONS_DIR, openStore, type Store } from './store/db'
+import { Readiness } from './ops/readiness'
 import { resolveSecretBox } from './security/secret-key'
 import { ApiKeyService } from './identity/api-keys'
 import { AuthService } from './identity/auth-service'
@@ -13,8 +14,8 @@ import type { OnCredentialsRevoked } from './identity/revocation'
 import { RateLimiter } from './identity/rate-limiter'
 import { TenantService } from './identity/tenants'
 import { ConnectionService, type ConnectorFactory } from './connections/connection-service'
-import { validateConnectionConfig } from './connections/config-validation'
 import { SemanticStore } from './semantic-layer/semantic-store'
+import { AccessPolicyService } from './governance/access-policy-service'
 import { SemanticService } from './semantic-layer/semantic-service'
 import { QueryHistory } from './query/history'
 import { QueryRunner } from './query/query-runner'
@@ -26,18 +27,24 @@ import { createOfflinePlanner } from './planner/offline/offline-planner'
 import { createPlannerFromConfig } from './planner/hybrid'
 import type { Planner } from './planner/planner'
 import { summarizeWithLlm } from './planner/llm/summarize'
-import { createConnector } from '../connectors/registry'
+import { createConnector, loadConnector } from '../connectors/registry'
 import type { DnsLookup, HostPolicyOptions } from './security/host-policy'
 import { ConnectorError } from '../connectors/connector'
-import { createPgliteConnector } from '../connectors/pglite/connector'
 import type { Services } from './services'
 import type { DemoWarehouse } from './demo/warehouse-host'
 import { UserService } from './identity/users'
 import { SessionService, tokenKeys } from './identity/sessions'
 import { AuditService } from './audit/audit-service'
+import { ambientDb } from './audit/ambient-tx'
+import { BillingService } from './billing/billing-service'
+import { startAuditRetention } from './audit/audit-retention'
 import { UsageAnalytics } from './analytics/usage-analytics'
 import { ScimTokenService } from './scim/scim-tokens'
 import { ScimService } from './scim/scim-service'
+import { SsoSettingsService } from './identity/sso/sso-settings'
+import { SsoLoginService } from './identity/sso/sso-login'
+import { OidcRelyingParty } from './identity/sso/oidc-client'
+import { LoginStates } from './identity/sso/login-states'
 
 export interface ContainerOptions {
   /** Resolve host names with this instead of the system resolver (tests simulate DNS, rebinding included). */
@@ -69,7 +76,8 @@ export async function buildServices(config: Config, opts: ContainerOptions = {})
   const store = opts.store ?? await openStore({ databaseUrl: config.databaseUrl, dataDir: opts.inMemory ? 'memory://' : config.dataDir })
   const redis = config.limits.redisUrl ? new Redis(config.limits.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 }) : undefined
   redis?.on('error', (err) => logger.warn({ err: err.message }, 'redis error'))
-  const db = store.db
+  // Services join a request's ambient transaction (a mutation and its audit record commit together).
+  const db = ambientDb(store.db)
   const hostPolicy: HostPolicyOptions = { policy: config.network.allowed, allowSocketHosts: config.network.allowSocketHosts, ...(opts.dnsLookup && { lookup: opts.dnsLookup }) }
 
   // Revoking a key, or disabling / deleting a user, cancels their queued jobs
@@ -78,23 +86,25 @@ export async function buildServices(config: Config, opts: ContainerOptions = {})
   const onRevoked: OnCredentialsRevoked = async (e) => { await jobs?.credentialsRevoked(e) }
   const apiKeys = new ApiKeyService(db, undefined, onRevoked)
   const users = new UserService(db, { apiKeys, onRevoked })
+  const ssoSettings = new SsoSettingsService(db, box, hostPolicy, opts.now)
   const sessions = new SessionService(db, users,
     tokenKeys({ jwtSecret: config.auth.jwtSecret, kid: config.auth.jwtKid, fallbackKey: box.deriveKey('nexatron-jwt-v1'), previous: config.auth.jwtPrevious }),
-    { accessS: config.auth.accessTtlS, refreshS: config.auth.refreshTtlS }, opts.now)
+    { accessS: config.auth.accessTtlS, refreshS: config.auth.refreshTtlS }, opts.now, ssoSettings)
   const tenants = new TenantService(db)
   const connectorFactory: ConnectorFactory = opts.connectorFactory ?? (async (cfg) => {
     if (cfg.type === 'pglite' && cfg.config.demo === true) {
       if (opts.demoWarehouse) return opts.demoWarehouse.connector(cfg.options)
       if (!opts.demoDb) throw new ConnectorError('unreachable', 'pglite', 'the demo warehouse is not running on this server (NEXATRON_DEMO=false)')
-      return createPgliteConnector({ db: await opts.demoDb, schemas: ['retail'], options: cfg.options })
+      return loadConnector({ type: 'pglite', config: { schemas: ['retail'] }, credentials: {}, options: cfg.options }, { pglite: await opts.demoDb })
     }
     return createConnector(cfg)
   })
-  const connections = new ConnectionService({ db, box, validate: validateConnectionConfig, createConnector: connectorFactory, hostPolicy })
+  const connections = new ConnectionService({ db, box, createConnector: connectorFactory, hostPolicy })
   const semanticStore = new SemanticStore(db)
   // The one path by which SQL reaches a database (see src/query/executor.ts).
   const executor = new SqlExecutor({ connections, limits: config.query })
   const semantic = new SemanticService(semanticStore, db, connections, executor)
+  const access = new AccessPolicyService(db, semanticStore, connections)
   const history = new QueryHistory(db)
   const openai = config.planner.openai
     ? { apiKey: config.planner.openai.apiKey, baseURL: config.planner.openai.baseURL, model: config.planner.openai.model, timeoutMs: config.planner.openai.timeoutMs }
@@ -103,7 +113,7 @@ export async function buildServices(config: Config, opts: ContainerOptions = {})
     mode: config.planner.mode, offline: createOfflinePlanner(), minConfidence: config.planner.minConfidence, openai,
   })
   const runner = new QueryRunner({
-    connections, semantic: semanticStore, tenants, history, planner, logger, now: opts.now,
+    connections, semantic: semanticStore, access, tenants, history, planner, logger, now: opts.now,
     llmSummary: config.planner.llmSummary && openai ? (input, signal) => summarizeWithLlm(input, { openai }, signal) : undefined,
     gate: new ConcurrencyGate(config.limits.concurrentPerKey, config.limits.concurrentPerTenant, { bytes: config.limits.memoryBudgetBytes }),
     queueCaps: { perKey: config.limits.queuedPerKey, perTenant: config.limits.queuedPerTenant },
@@ -112,6 +122,7 @@ export async function buildServices(config: Config, opts: ContainerOptions = {})
   const webhookSecrets = new WebhookSecrets(tenants, box)
   const auth = new AuthService(apiKeys, sessions, users)
   const audit = new AuditService(db, opts.now)
+  const retention = config.audit.retentionDays > 0 ? startAuditRetention(audit, config.audit.retentionDays, logger) : undefined
   const worker = new JobWorker({
     db, history, principals: auth, audit, runner, connections, secrets: webhookSecrets, hostPolicy, logger, fetch: opts.fetch,
     concurrency: config.worker.concurrency, maxWebhookAttempts: config.webhooks.maxAttempts, historyRows: config.query.historyRows,
@@ -119,20 +130,36 @@ export async function buildServices(config: Config, opts: ContainerOptions = {})
   jobs = new JobService(history, runner, worker, hostPolicy, audit)
   const services: Services = {
     demoWarehouseStarts: opts.demoWarehouse ? () => opts.demoWarehouse!.starts : undefined,
+    readiness: new Readiness({ store, redis, migrationsDir: MIGRATIONS_DIR }),
     config, logger, store, secretBox: box, tenants, apiKeys,
     auth,
     users, sessions,
     limiter: new RateLimiter({ ...config.limits, redis }),
-    connections, semantic, history, runner, worker, webhookSecrets,
+    connections, semantic, access, history, runner, worker, webhookSecrets,
     jobs,
     audit,
+    billing: new BillingService(db, config.billing, audit, opts.now),
     analytics: new UsageAnalytics(db),
     scimTokens: new ScimTokenService(db, opts.now),
     scim: new ScimService(db, users, config.scim.defaultRole),
+    sso: {
+      settings: ssoSettings,
+      login: new SsoLoginService({
+        db, tenants, users, sessions, settings: ssoSettings, relyingParty: new OidcRelyingParty(hostPolicy, opts.now),
+        states: new LoginStates(db, opts.now), defaultRole: config.scim.defaultRole, now: opts.now,
+        audit: (e) => audit.record({
+          tenantId: e.tenantId, action: 'auth.sso_login', outcome: e.outcome,
+          actor: e.userId ? { type: 'user', id: e.userId, display: e.email ?? null } : null,
+          resource: e.userId ? { type: 'user', id: e.userId } : null,
+          ip: e.ip, userAgent: e.userAgent, requestId: e.requestId, details: e.reason ? { reason: e.reason } : null,
+        }),
+      }),
+    },
   }
   return {
     ...services,
     async dispose() {
+      retention?.stop()
       await worker.stop()
       await connections.closeAll()
       redis?.disconnect()

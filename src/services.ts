@@ -10,6 +10,7 @@ import type { RateLimiter } from './identity/rate-limiter'
 import type { TenantService } from './identity/tenants'
 import type { ConnectionService } from './connections/connection-service'
 import type { SemanticService } from './semantic-layer/semantic-service'
+import type { AccessPolicyService } from './governance/access-policy-service'
 import type { QueryRunner } from './query/query-runner'
 import type { QueryHistory } from './query/history'
 import type { JobService, JobWorker } from './query/job-worker'
@@ -17,11 +18,17 @@ import type { WebhookSecrets } from './query/webhook-secrets'
 import type { UserService } from './identity/users'
 import type { SessionService } from './identity/sessions'
 import type { AuditService } from './audit/audit-service'
+import type { BillingService } from './billing/billing-service'
 import type { UsageAnalytics } from './analytics/usage-analytics'
 import type { ScimTokenService } from './scim/scim-tokens'
 import type { ScimService } from './scim/scim-service'
+import type { SsoSettingsService } from './identity/sso/sso-settings'
+import type { SsoLoginService } from './identity/sso/sso-login'
+import type { Readiness } from './ops/readiness'
 
 export interface Services {
+  /** What /health/ready reports (store, Redis, migrations, draining); absent in tests that build services by hand. */
+  readiness?: Readiness
   /** Threads the demo warehouse has started (for /metrics), when it runs on its own thread. */
   demoWarehouseStarts?: () => number
   config: Config
@@ -34,6 +41,8 @@ export interface Services {
   limiter: RateLimiter
   connections: ConnectionService
   semantic: SemanticService
+  /** Access policies of semantic layers (src/governance). */
+  access: AccessPolicyService
   history: QueryHistory
   runner: QueryRunner
   jobs: JobService
@@ -42,7 +51,10 @@ export interface Services {
   users: UserService
   sessions: SessionService
   audit: AuditService
+  billing: BillingService
   analytics: UsageAnalytics
   scimTokens: ScimTokenService
   scim: ScimService
+  /** Single sign-on (OpenID Connect): per-tenant settings and the sign-in flow. */
+  sso: { settings: SsoSettingsService; login: SsoLoginService }
 }

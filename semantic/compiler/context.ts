@@ -4,6 +4,8 @@ import type { Dialect } from '../dialects/dialect'
 import type { SemanticGraph } from '../graph'
 import { SemanticError, type TimeGrain, type TimeSpine } from '../types'
 import { Params, type Query, type Source } from './sql'
+import { rowFilterCondition } from '../access/row-filter-sql'
+import type { ResolvedRowFilter } from '../access/types'
 
 /** A query with named output columns, usable as a subquery. */
 export interface Dataset {
@@ -46,13 +48,33 @@ export class CompileContext {
     return { kind: 'query', query: ds.query, alias }
   }
 
-  /** A model's table as a FROM source; records the relation. */
-  table(rel: { alias: string; schema_name?: string; database?: string }, alias = this.alias('src')): Source & { kind: 'table' } {
+  /**
+   * A model's table as a FROM source; records the relation. This is the one
+   * place a model's table is read, so an access policy's row filters (carried
+   * on the relation by access/restrict.ts) apply to every path through it.
+   */
+  table(rel: { alias: string; schema_name?: string; database?: string; row_filters?: ResolvedRowFilter[]; access_denied?: { policy: string; attribute: string } }, alias = this.alias('src')): Source & { kind: 'table' } {
     if (!rel.alias) throw new SemanticError('invalid_model', 'a semantic model has no table (node_relation.alias)')
+    if (rel.access_denied) {
+      const d = rel.access_denied
+      throw new SemanticError('access_denied', d.attribute.startsWith('(')
+        ? `access policy "${d.policy}" governs a semantic model that no longer exists ${d.attribute.slice(1, -1).replace(/^model /, '')}; nothing is read until an admin updates the access policies`
+        : `access policy "${d.policy}" needs the attribute "${d.attribute}", which your credential does not have (or holds several values where one is compared)`,
+        [{ issue: 'access_denied', policy: rel.access_denied.policy, attribute: rel.access_denied.attribute } as { issue: string }])
+    }
     const parts = [rel.database ?? '', rel.schema_name ?? '', rel.alias]
     const sql = this.dialect.qualifiedRelation(parts)
     this.relations.add(parts.filter((p) => p !== '').join('.'))
-    return { kind: 'table', sql, alias }
+    if (!rel.row_filters?.length) return { kind: 'table', sql, alias }
+    const where = rowFilterCondition(rel.row_filters, this.dialect, {
+      param: (v) => this.param(v),
+      relation: (r) => {
+        const p = [r.database ?? '', r.schema_name ?? '', r.alias]
+        this.relations.add(p.filter((x) => x !== '').join('.'))
+        return this.dialect.qualifiedRelation(p)
+      },
+    })
+    return { kind: 'table', sql: `(SELECT * FROM ${sql} WHERE ${where})`, alias }
   }
 
   spineTable(spine: TimeSpine, alias = this.alias('spine')): Source & { kind: 'table' } {

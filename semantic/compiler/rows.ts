@@ -5,6 +5,7 @@
 import { SemanticError, type Dimension, type Entity, type Measure, type SemanticModel, type TimeGrain } from '../types'
 import type { JoinHop } from '../graph'
 import { sqlFragmentProblem } from '../sql-fragment'
+import { maskedExpression } from '../access/mask-sql'
 import { bindItem, itemBaseGrain, isStandardGrain, type BoundItem, type QueryItem } from './items'
 import type { CompileContext, Dataset } from './context'
 import { select, type Join, type JoinKind, type Select, type SelectItem, type Source } from './sql'
@@ -68,7 +69,9 @@ export function entityExpr(ctx: CompileContext, e: Entity): string {
 }
 
 export function dimensionExpr(ctx: CompileContext, d: Dimension): string {
-  return d.expr === undefined ? ctx.dialect.sourceIdentifier(d.name) : checkedExpr('dimension', d.name, d.expr)
+  const expr = d.expr === undefined ? ctx.dialect.sourceIdentifier(d.name) : checkedExpr('dimension', d.name, d.expr)
+  // An access policy's mask: every use of the dimension (output, filters, group-by, order) sees the masked value.
+  return d.mask ? maskedExpression(ctx.dialect, d.mask, expr) : expr
 }
 
 export function measureExpr(ctx: CompileContext, m: Measure): string {

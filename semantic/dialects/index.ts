@@ -21,9 +21,12 @@ const FACTORIES: Record<DialectName, () => Dialect> = {
 
 const cache = new Map<DialectName, Dialect>()
 
-/** The dialect for a connection type; `pglite` speaks PostgreSQL. */
-export function getDialect(name: DialectName | 'pglite'): Dialect {
-  const key: string = name === 'pglite' ? 'postgres' : name
+/**
+ * The dialect of this name. Names are SQL dialects, not connection types: the
+ * connection type → dialect map lives in connectors/registry.ts (`dialectOf`).
+ */
+export function getDialect(name: DialectName): Dialect {
+  const key: string = name
   if (!(DIALECT_NAMES as readonly string[]).includes(key)) {
     throw new SemanticError('invalid_query', `unknown SQL dialect "${name}"`, [
       { path: 'dialect', issue: 'unknown_dialect', suggestions: [...DIALECT_NAMES] },

@@ -43,6 +43,8 @@ const METRIC_TYPES: readonly MetricType[] = ['simple', 'ratio', 'derived', 'cumu
 const IGNORED_TOP_LEVEL = new Set([
   'version', 'sources', 'seeds', 'snapshots', 'analyses', 'macros', 'exposures', 'groups', 'unit_tests',
   'data_tests', 'tests', 'semantic_layer', 'config', 'vars',
+  // Nexatron's own: read by access/import-policies.ts.
+  'access_policies',
 ])
 
 interface Origin { file: string; path: string; lines: Map<string, number> }

@@ -4,6 +4,7 @@
 //       (through the HTTP API: NEXATRON_URL, NEXATRON_API_KEY)
 //   users create --email e --role admin|analyst|viewer [--name n] [--tenant t]   (password from NEXATRON_USER_PASSWORD or prompt)
 //   tenants create <name> [--timezone tz]
+//   tenants set-plan <tenant name or id> <plan>   (audited as plan.change by the operator)
 //   secrets rotate
 //   semantic validate --connection <id|name>      (HTTP)
 //   ask "<question>" [--connection <id|name>] [--json|--csv]   (HTTP)
@@ -18,7 +19,7 @@ import { buildServices } from '../container'
 import { createLogger } from '../logger'
 import { DEFAULT_TENANT } from '../bootstrap'
 import { OPERATOR, ROLES, type Role } from '../identity/scopes'
-import { AppError } from '../http/errors'
+import { AppError } from '../errors'
 import { StoreLockedError } from '../store/embedded-lock'
 
 const USAGE = `usage:
@@ -28,6 +29,7 @@ const USAGE = `usage:
   nexatron semantic validate --connection <id|name>
   nexatron ask "<question>" [--connection <id|name>] [--json|--csv]
   nexatron tenants create <name> [--timezone <IANA zone>]
+  nexatron tenants set-plan <tenant name or id> <plan>
   nexatron secrets rotate
 HTTP commands use NEXATRON_URL (default http://HOST:PORT, 127.0.0.1:3000) and NEXATRON_API_KEY.`
 
@@ -181,10 +183,24 @@ async function tenantsCreate(args: string[]) {
   })
 }
 
+async function tenantsSetPlan(args: string[]) {
+  const { positionals } = parseArgs({ args, allowPositionals: true, options: {} })
+  if (positionals.length !== 2) fail(USAGE)
+  const [ref, plan] = positionals
+  await withStore(async (s) => {
+    const tenant = (ref.startsWith('ten_') ? await s.tenants.get(ref) : undefined) ?? await s.tenants.byName(ref) ?? fail(`no tenant named "${ref}"`)
+    if (!s.billing.planNames.includes(plan)) fail(`unknown plan "${plan}" (plans: ${s.billing.planNames.join(', ')})`)
+    const { from, to } = await s.billing.setPlan(tenant.id, plan, { type: 'system', id: null, display: 'operator (CLI)' })
+    process.stdout.write(`tenant ${tenant.name} (${tenant.id}): plan ${from} -> ${to}\n`)
+  })
+}
+
 async function secretsRotate() {
   await withStore(async (s) => {
     const n = await s.connections.rotateSecrets()
     process.stdout.write(`re-sealed ${n} connection credential record(s) with key ${s.secretBox.currentKeyId}\n`)
+    const sso = await s.sso.settings.rotateSecrets()
+    process.stdout.write(`re-sealed ${sso} single sign-on client secret(s) with key ${s.secretBox.currentKeyId}\n`)
   })
 }
 
@@ -196,6 +212,7 @@ async function main() {
     if (group === 'ask') return await ask([cmd, ...rest].filter((x): x is string => x !== undefined))
     if (group === 'users' && cmd === 'create') return await usersCreate(rest)
     if (group === 'tenants' && cmd === 'create') return await tenantsCreate(rest)
+    if (group === 'tenants' && cmd === 'set-plan') return await tenantsSetPlan(rest)
     if (group === 'secrets' && cmd === 'rotate') return await secretsRotate()
     fail(USAGE)
   } catch (e) {

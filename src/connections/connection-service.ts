@@ -5,10 +5,11 @@ import type { Db } from '../store/db'
 import { connections } from '../store/schema'
 import type { SecretBox } from '../security/secret-box'
 import { newId } from '../ids'
-import { AppError, notFound } from '../http/errors'
+import { AppError, notFound } from '../errors'
 import { decodeCursor, encodeCursor, type Page } from '../store/pagination'
 import { LoginChecks, type PrivilegeReport } from './login-check'
 import type { Connector, ConnectorConfig, ConnectorOptions, ConnectionType, HostResolver, SchemaInfo } from '../../connectors/connector'
+import { CONNECTION_REGISTRY, validateConnectionConfig } from '../../connectors/registry'
 import { assertHostAllowed, hostResolver, type HostPolicyOptions } from '../security/host-policy'
 
 export type ConnectionRow = typeof connections.$inferSelect
@@ -37,12 +38,20 @@ export function viewConnection(r: ConnectionRow): ConnectionView {
 
 /** Validates type-specific config/credentials; throws AppError 422 naming fields. */
 export type ConfigValidator = (type: ConnectionType, config: unknown, credentials: unknown) => { config: Record<string, unknown>; credentials: Record<string, unknown> }
+
+/** The registry's validation (connectors/registry.ts) as the domain's error: 422 invalid_config, one detail per field. */
+export const validateConnectionInput: ConfigValidator = (type, config, credentials) => {
+  const r = validateConnectionConfig(type, { config, credentials })
+  if (r.ok) return { config: r.config, credentials: r.credentials }
+  throw new AppError('invalid_config', `${r.issues[0].path}: ${r.issues[0].message}`, r.issues.map((i) => ({ ...i })))
+}
 export type ConnectorFactory = (cfg: ConnectorConfig, row: ConnectionRow) => Connector | Promise<Connector>
 
 export interface ConnectionServiceDeps {
   db: Db
   box: SecretBox
-  validate: ConfigValidator
+  /** Defaults to validateConnectionInput. */
+  validate?: ConfigValidator
   createConnector: ConnectorFactory
   hostPolicy: HostPolicyOptions
   /** Config keys holding host names that the host policy must check. */
@@ -74,8 +83,11 @@ export class ConnectionService {
   /** Connectors resolve hosts through this on every new connection (the network policy, re-checked). */
   private readonly resolveHost: HostResolver
 
+  private readonly validate: ConfigValidator
+
   constructor(private readonly deps: ConnectionServiceDeps) {
     this.resolveHost = hostResolver(deps.hostPolicy)
+    this.validate = deps.validate ?? validateConnectionInput
   }
 
   private get db() { return this.deps.db }
@@ -129,15 +141,16 @@ export class ConnectionService {
   }
 
   async create(tenantId: string, input: { name: string; type: ConnectionType; config: unknown; credentials?: unknown; options?: ConnectionOptions; is_default?: boolean }): Promise<ConnectionRow> {
-    const { config, credentials } = this.deps.validate(input.type, input.config ?? {}, input.credentials ?? {})
+    const { config, credentials } = this.validate(input.type, input.config ?? {}, input.credentials ?? {})
     await this.checkHosts(config)
     if (await this.byName(tenantId, input.name)) {
       throw new AppError('conflict', `a connection named "${input.name}" already exists`, [{ path: 'name', issue: 'duplicate' }])
     }
     // The demo warehouse is shared by every tenant: one connection each is all anyone needs.
-    if (input.type === 'pglite') {
+    // (An embedded type is only ever the demo warehouse through the API: see connectors/registry.ts.)
+    if (CONNECTION_REGISTRY[input.type].capabilities.embedded) {
       const [demo] = await this.db.select({ name: connections.name }).from(connections)
-        .where(and(eq(connections.tenantId, tenantId), eq(connections.type, 'pglite'))).limit(1)
+        .where(and(eq(connections.tenantId, tenantId), eq(connections.type, input.type))).limit(1)
       if (demo) throw new AppError('conflict', `this tenant already has the demo warehouse as connection "${demo.name}"`, [{ path: 'type', issue: 'duplicate' }])
     }
     const id = newId('conn')
@@ -187,12 +200,16 @@ export class ConnectionService {
     return this.logins.known(row)
   }
 
-  async update(tenantId: string, id: string, patch: { name?: string; config?: unknown; credentials?: unknown; options?: ConnectionOptions; is_default?: boolean }): Promise<ConnectionRow> {
+  async update(tenantId: string, id: string, patch: { name?: string; config?: unknown; credentials?: unknown; options?: { [K in keyof ConnectionOptions]?: ConnectionOptions[K] | null }; is_default?: boolean }): Promise<ConnectionRow> {
     const row = await this.get(tenantId, id)
     const type = row.type as ConnectionType
     const currentCreds = this.credentials(row)
     // Credentials are write-only: an absent field keeps the stored ones.
-    const merged = this.deps.validate(type, patch.config ?? row.config, patch.credentials ?? currentCreds)
+    // config is merged like a JSON merge patch (RFC 7396): fields not sent are
+    // kept, a field sent as null is removed, so a form that edits one field
+    // never wipes the others.
+    const config = patch.config === undefined ? row.config : mergeConfig(row.config, patch.config)
+    const merged = this.validate(type, config, patch.credentials ?? currentCreds)
     if (patch.config && patch.credentials === undefined && row.credentialsEnc) {
       const moved = credentialMovingChanges(row.config, merged.config)
       if (moved.length) {
@@ -214,7 +231,7 @@ export class ConnectionService {
         name: patch.name ?? row.name,
         config: merged.config,
         credentialsEnc: Object.keys(merged.credentials).length ? this.deps.box.sealJson(merged.credentials, aad(tenantId, id)) : null,
-        options: patch.options ? { ...(row.options as ConnectionOptions), ...patch.options } : row.options,
+        options: patch.options ? mergeConfig(row.options, patch.options) as ConnectionOptions : row.options,
         isDefault: patch.is_default ?? row.isDefault,
         // A changed target invalidates the cached schema.
         schemaCache: patch.config || patch.credentials ? null : row.schemaCache,
@@ -294,4 +311,19 @@ export class ConnectionService {
     this.live.clear()
     await Promise.all(all.map((c) => c.connector.close().catch(() => {})))
   }
+}
+
+/** Top-level JSON merge patch of a connection's config or options; anything but an object replaces it (and fails validation there). */
+function mergeConfig(current: unknown, patch: unknown): unknown {
+  if (!isPlainObject(patch) || !isPlainObject(current)) return patch
+  const out: Record<string, unknown> = { ...current }
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) delete out[k]
+    else out[k] = v
+  }
+  return out
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
 }

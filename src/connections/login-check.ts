@@ -5,7 +5,7 @@
 // more than read is refused with 422 `elevated_login` unless the connection
 // sets `options.allow_elevated_login: true`.
 import { ConnectorError, type Connector, type LoginPrivileges } from '../../connectors/connector'
-import { AppError } from '../http/errors'
+import { AppError } from '../errors'
 
 /** A login's report as the API shows it. */
 export interface PrivilegeReport extends LoginPrivileges { checked_at: string }

@@ -1,11 +1,22 @@
-// One error type for the whole HTTP surface, one table from code to status.
+// The HTTP side of errors: one table from the domain's error codes
+// (src/errors.ts) to statuses, the headers an error answer carries, and the
+// envelope every error is answered with.
+import { AppError, errorRecord, type ErrorCode, type ErrorDetail } from '../errors'
+
+// HTTP modules raise the domain's error too: one type from service to answer.
+export { AppError, clip, MAX_ERROR_DETAILS, notFound, type ErrorCode, type ErrorDetail } from '../errors'
+
 export const ERROR_STATUS = {
   validation_error: 400,
   invalid_json: 400,
   bad_request: 400,
   unauthorized: 401,
   forbidden: 403,
+  // A governance policy refuses the caller a metric, dimension or value.
+  access_denied: 403,
+  password_login_disabled: 403,
   not_found: 404,
+  sso_not_configured: 404,
   request_timeout: 408,
   conflict: 409,
   in_use: 409,
@@ -35,6 +46,8 @@ export const ERROR_STATUS = {
   llm_invalid_plan: 422,
   llm_refused: 422,
   rate_limited: 429,
+  quota_exceeded: 429,
+  plan_limit_reached: 403,
   too_many_concurrent_queries: 429,
   too_many_queued_queries: 429,
   server_busy: 503,
@@ -43,60 +56,34 @@ export const ERROR_STATUS = {
   unreachable: 503,
   pool_exhausted: 503,
   llm_unavailable: 503,
-} as const
+} as const satisfies Record<ErrorCode, number>
 
-export type ErrorCode = keyof typeof ERROR_STATUS
 export type ErrorStatus = (typeof ERROR_STATUS)[ErrorCode]
 
-export interface ErrorDetail {
-  path?: string
-  issue: string
-  suggestions?: string[]
-  [k: string]: unknown
+export const errorStatus = (err: AppError): ErrorStatus => ERROR_STATUS[err.code]
+
+/**
+ * An error the HTTP layer raises with a header of its own (the realm of a
+ * WWW-Authenticate challenge). Domain code raises AppError, which has none.
+ */
+export class HttpError extends AppError {
+  constructor(code: ErrorCode, message: string, details: ErrorDetail[], readonly headers: Record<string, string>) {
+    super(code, message, details)
+  }
 }
 
-export class AppError extends Error {
-  readonly status: ErrorStatus
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-    readonly details: ErrorDetail[] = [],
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message)
-    this.name = 'AppError'
-    this.status = ERROR_STATUS[code]
-  }
+/** The headers an error answer carries: Retry-After from the error's `retryAfterS`, and an HttpError's own. */
+export function errorHeaders(err: AppError): Record<string, string> {
+  const headers: Record<string, string> = err instanceof HttpError ? { ...err.headers } : {}
+  if (err.retryAfterS !== undefined) headers['Retry-After'] = String(err.retryAfterS)
+  return headers
 }
 
 export interface ErrorBody {
   error: { code: string; message: string; details: ErrorDetail[]; request_id: string }
 }
 
-/** At most this many details go out; the rest are counted in one last `more_issues` detail. */
-export const MAX_ERROR_DETAILS = 20
-const MAX_MESSAGE_CHARS = 2_000
-
-/** Bounds a text taken from the request (a field name, a path) before it goes into an answer. */
-export function clip(s: string, max = 64): string {
-  return s.length > max ? `${s.slice(0, max)}…` : s
-}
-
-/**
- * The envelope. Whatever an error carries, the answer stays small: at most
- * MAX_ERROR_DETAILS details (plus a count of the others) and a bounded message,
- * so no input can be echoed back in bulk.
- */
+/** The envelope: the bounded error record (src/errors.ts) and the request id. */
 export function errorBody(err: AppError, requestId: string): ErrorBody {
-  const details: ErrorDetail[] = err.details.slice(0, MAX_ERROR_DETAILS).map(clipDetail)
-  if (err.details.length > MAX_ERROR_DETAILS) details.push({ issue: 'more_issues', count: err.details.length - MAX_ERROR_DETAILS })
-  return { error: { code: err.code, message: clip(err.message, MAX_MESSAGE_CHARS), details, request_id: requestId } }
+  return { error: { ...errorRecord(err), request_id: requestId } }
 }
-
-function clipDetail(d: ErrorDetail): ErrorDetail {
-  const out: ErrorDetail = { ...d }
-  for (const [k, v] of Object.entries(d)) if (typeof v === 'string') out[k] = clip(v, 1_000)
-  return out
-}
-
-export const notFound = (what: string) => new AppError('not_found', `${what} not found`)

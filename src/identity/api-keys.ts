@@ -10,7 +10,9 @@ import type { Db } from '../store/db'
 import { apiKeys, users } from '../store/schema'
 import { newId, randomBase62 } from '../ids'
 import type { Principal } from './principal'
-import { AppError, notFound } from '../http/errors'
+import type { Attributes } from '../../semantic/access/types'
+import { assertMaySetAttributes } from './attributes'
+import { AppError, notFound } from '../errors'
 import { decodeCursor, encodeCursor, type Page } from '../store/pagination'
 import { coversScopes, intersectScopes, ROLE_SCOPES, type Actor, type Role } from './scopes'
 import type { OnCredentialsRevoked } from './revocation'
@@ -26,6 +28,8 @@ export interface ApiKeyView {
   prefix: string
   last4: string
   scopes: string[]
+  /** What access policies read about the key (src/governance). */
+  attributes: Attributes
   owner: { type: string; user_id: string | null }
   created_at: string
   expires_at: string | null
@@ -38,7 +42,7 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null)
 
 export function viewApiKey(r: Row): ApiKeyView {
   return {
-    id: r.id, name: r.name, prefix: r.prefix, last4: r.last4, scopes: r.scopes,
+    id: r.id, name: r.name, prefix: r.prefix, last4: r.last4, scopes: r.scopes, attributes: (r.attributes ?? {}) as Attributes,
     owner: { type: r.ownerType, user_id: r.ownerUserId },
     created_at: r.createdAt.toISOString(), expires_at: iso(r.expiresAt), last_used_at: iso(r.lastUsedAt), revoked_at: iso(r.revokedAt),
   }
@@ -58,13 +62,21 @@ export class ApiKeyService {
   async create(tenantId: string, input: {
     name: string; scopes: string[]; expiresInDays?: number | null; key?: string
     ownerType?: 'service' | 'user'; ownerUserId?: string | null; createdBy?: string | null
+    /** Set only by admins (checked by the caller); absent: the owner's attributes now. */
+    attributes?: Attributes
   }): Promise<{ key: string; view: ApiKeyView }> {
     const key = input.key ?? generateApiKey()
     const now = this.now()
+    let attributes = input.attributes
+    if (attributes === undefined && input.ownerUserId) {
+      const [owner] = await this.db.select({ attributes: users.attributes }).from(users)
+        .where(and(eq(users.tenantId, tenantId), eq(users.id, input.ownerUserId))).limit(1)
+      attributes = (owner?.attributes ?? {}) as Attributes
+    }
     const [row] = await this.db.insert(apiKeys).values({
       id: newId('key'), tenantId, name: input.name, keyHash: hashApiKey(key),
       prefix: key.slice(0, 8), last4: key.slice(-4), scopes: input.scopes,
-      ownerType: input.ownerType ?? 'service', ownerUserId: input.ownerUserId ?? null, createdBy: input.createdBy ?? null,
+      ownerType: input.ownerType ?? 'service', ownerUserId: input.ownerUserId ?? null, createdBy: input.createdBy ?? null, attributes: attributes ?? {},
       expiresAt: input.expiresInDays ? new Date(now.getTime() + input.expiresInDays * 86_400_000) : null,
       createdAt: now,
     }).returning()
@@ -81,6 +93,12 @@ export class ApiKeyService {
     const page = rows.slice(0, opts.limit)
     const last = page[page.length - 1]
     return { data: page.map(viewApiKey), next_cursor: rows.length > opts.limit && last ? encodeCursor(last.createdAt, last.id) : null }
+  }
+
+  /** One key of the tenant, revoked or not (its row: the caller picks what to show), or undefined. */
+  async find(tenantId: string, id: string): Promise<typeof apiKeys.$inferSelect | undefined> {
+    const [k] = await this.db.select().from(apiKeys).where(and(eq(apiKeys.tenantId, tenantId), eq(apiKeys.id, id))).limit(1)
+    return k
   }
 
   async count(tenantId: string): Promise<number> {
@@ -104,6 +122,15 @@ export class ApiKeyService {
       .where(and(eq(apiKeys.tenantId, tenantId), eq(apiKeys.id, id), isNull(apiKeys.revokedAt))).returning({ id: apiKeys.id })
     if (res.length === 0) throw notFound('API key')
     await this.onRevoked?.({ tenantId, principalIds: [id], cascadedKeyIds: [], actorId: actor.id })
+  }
+
+  /** Replaces a live key's attributes (admins only: they decide which rows policies let through). */
+  async setAttributes(tenantId: string, id: string, attributes: Attributes, actor: Actor): Promise<ApiKeyView> {
+    assertMaySetAttributes(actor)
+    const [row] = await this.db.update(apiKeys).set({ attributes })
+      .where(and(eq(apiKeys.tenantId, tenantId), eq(apiKeys.id, id), isNull(apiKeys.revokedAt))).returning()
+    if (!row) throw notFound('API key')
+    return viewApiKey(row)
   }
 
   /** Revokes every live key owned by a user (disabled or deleted); answers their ids. */
@@ -148,7 +175,7 @@ export class ApiKeyService {
       if (!r.owner || r.owner.disabled) return null
       scopes = intersectScopes(row.scopes, ROLE_SCOPES[r.owner.role as Role] ?? [])
     }
-    return { row, principal: { tenantId: row.tenantId, kind: 'api_key', id: row.id, scopes, ownerUserId: row.ownerUserId } }
+    return { row, principal: { tenantId: row.tenantId, kind: 'api_key', id: row.id, scopes, ownerUserId: row.ownerUserId, attributes: row.attributes as Attributes } }
   }
 
   assertGrantable(requested: string[], granted: string[]): void {

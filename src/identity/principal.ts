@@ -1,3 +1,5 @@
+import type { Attributes } from '../../semantic/access/types'
+
 /** Who is calling: resolved by the auth middleware, read by every route. */
 export interface Principal {
   tenantId: string
@@ -16,4 +18,6 @@ export interface Principal {
    * roles it may grant and of the users it may change.
    */
   delegatedScopes?: string[]
+  /** Attributes access policies read (users and API keys; see src/governance). */
+  attributes?: Attributes
 }

@@ -27,9 +27,12 @@ export class RateLimiter {
   private readonly perKey: RateLimiterAbstract
   private readonly perTenant: RateLimiterAbstract
   private readonly login: RateLimiterAbstract
+  /** Tenant budgets of plans (requests per hour), one limiter per distinct limit. */
+  private readonly planBudgets = new Map<number, RateLimiterAbstract>()
+  private readonly make: (points: number, duration: number, name: string) => RateLimiterAbstract
 
   constructor(private readonly opts: RateLimitOptions) {
-    const make = (points: number, duration: number, name: string) => {
+    const make = this.make = (points: number, duration: number, name: string) => {
       const keyPrefix = `${opts.keyPrefix ?? 'nexatron'}:${name}`
       const memory = new RateLimiterMemory({ points, duration, keyPrefix })
       // When Redis is unreachable each instance falls back to its own memory
@@ -43,7 +46,19 @@ export class RateLimiter {
     this.login = make(opts.loginPer15Min, 900, 'login')
   }
 
-  async hit(subject: { key: string; tenant?: string }, o: { consume: boolean; login?: boolean }): Promise<RateLimitResult> {
+  private tenantBudget(limit: number | undefined): { limiter: RateLimiterAbstract; points: number } {
+    if (limit === undefined) return { limiter: this.perTenant, points: this.opts.perTenantPerHour }
+    let limiter = this.planBudgets.get(limit)
+    if (!limiter) this.planBudgets.set(limit, limiter = this.make(limit, 3600, `plan-tenant:${limit}`))
+    return { limiter, points: limit }
+  }
+
+  /**
+   * `tenantLimit`: the tenant's plan's requests per hour (null: unlimited;
+   * undefined: NEXATRON_TENANT_RATE_LIMIT_PER_HOUR). The headers report
+   * whichever budget, the credential's or the tenant's, has fewer requests left.
+   */
+  async hit(subject: { key: string; tenant?: string }, o: { consume: boolean; login?: boolean; tenantLimit?: number | null }): Promise<RateLimitResult> {
     const now = Date.now()
     const view = (res: RateLimiterRes | null, limit: number, allowed: boolean, scope?: RateLimitResult['scope']): RateLimitResult => {
       const msBefore = res?.msBeforeNext ?? 0
@@ -70,13 +85,16 @@ export class RateLimiter {
       if (e instanceof RateLimiterRes) return { ...view(e, this.opts.perKeyPerHour, false, 'credential'), message: 'rate limit exceeded for this credential' }
       throw e
     }
-    if (subject.tenant) {
+    if (subject.tenant && o.tenantLimit !== null) {
+      const budget = this.tenantBudget(o.tenantLimit)
+      let tenantRes: RateLimiterRes
       try {
-        await this.perTenant.consume(subject.tenant)
+        tenantRes = await budget.limiter.consume(subject.tenant)
       } catch (e) {
-        if (e instanceof RateLimiterRes) return { ...view(e, this.opts.perTenantPerHour, false, 'tenant'), message: 'rate limit exceeded for this tenant' }
+        if (e instanceof RateLimiterRes) return { ...view(e, budget.points, false, 'tenant'), message: 'rate limit exceeded for this tenant (its plan\'s requests per hour)' }
         throw e
       }
+      if (o.tenantLimit !== undefined && tenantRes.remainingPoints <= keyRes.remainingPoints) return view(tenantRes, budget.points, true, 'tenant')
     }
     return view(keyRes, this.opts.perKeyPerHour, true)
   }

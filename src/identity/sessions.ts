@@ -9,8 +9,9 @@ import { SignJWT, jwtVerify, type JWTPayload } from 'jose'
 import type { Db } from '../store/db'
 import { sessions, users } from '../store/schema'
 import { newId, randomBase62 } from '../ids'
-import { AppError } from '../http/errors'
+import { AppError } from '../errors'
 import type { Principal } from './principal'
+import type { Attributes } from '../../semantic/access/types'
 import { ROLE_SCOPES, type Role } from './scopes'
 import { dummyHash, verifyPassword } from './passwords'
 import type { UserService } from './users'
@@ -36,6 +37,11 @@ export function tokenKeys(opts: { jwtSecret?: string; kid: string; fallbackKey: 
 
 export interface TokenPair { access_token: string; refresh_token: string; expires_in: number; token_type: 'Bearer' }
 
+/** Whether a tenant lets its users log in with a password (SSO can turn it off): throws when it does not. */
+export interface PasswordLoginPolicy {
+  assertPasswordLogin(tenantId: string): Promise<void>
+}
+
 export class SessionService implements AccessTokenVerifier {
   constructor(
     private readonly db: Db,
@@ -43,6 +49,7 @@ export class SessionService implements AccessTokenVerifier {
     private readonly keys: TokenKeys,
     private readonly ttl: { accessS: number; refreshS: number },
     private readonly now: () => Date = () => new Date(),
+    private readonly policy?: PasswordLoginPolicy,
   ) {}
 
   private async issue(user: typeof users.$inferSelect, familyId: string): Promise<TokenPair> {
@@ -70,6 +77,14 @@ export class SessionService implements AccessTokenVerifier {
     // Same work and same answer whether the email exists (once, several times, in that tenant) or not.
     const ok = user ? await verifyPassword(password, user.passwordHash) : (await verifyPassword(password, await dummyHash()), false)
     if (!user || !ok || user.disabled) throw new AppError('unauthorized', 'invalid email or password (if your email belongs to several tenants, also give "tenant")')
+    // Only after the password proved right, so the answer says nothing about the email to anyone else.
+    await this.policy?.assertPasswordLogin(user.tenantId)
+    return this.issue(user, newId('fam'))
+  }
+
+  /** A new session for a user the caller has authenticated by other means (single sign-on). */
+  async startSession(user: typeof users.$inferSelect): Promise<TokenPair> {
+    if (user.disabled) throw new AppError('unauthorized', 'this user is deactivated')
     return this.issue(user, newId('fam'))
   }
 
@@ -121,9 +136,9 @@ export class SessionService implements AccessTokenVerifier {
     const familyId = payload.sid as string | undefined
     if (!payload.sub || !familyId) return null
     // The family must still be live (logout, reuse detection) and the user active.
-    const [row] = await this.db.select({ role: users.role, disabled: users.disabled, tenantId: users.tenantId }).from(users)
+    const [row] = await this.db.select({ role: users.role, disabled: users.disabled, tenantId: users.tenantId, attributes: users.attributes }).from(users)
       .where(and(eq(users.id, payload.sub), sql`EXISTS (SELECT 1 FROM ${sessions} WHERE ${sessions.familyId} = ${familyId} AND ${sessions.revokedAt} IS NULL)`)).limit(1)
     if (!row || row.disabled || row.tenantId !== payload.tid) return null
-    return { tenantId: row.tenantId, kind: 'user', id: payload.sub, role: row.role, scopes: ROLE_SCOPES[row.role as Role] ?? [], sessionId: familyId }
+    return { tenantId: row.tenantId, kind: 'user', id: payload.sub, role: row.role, scopes: ROLE_SCOPES[row.role as Role] ?? [], sessionId: familyId, attributes: row.attributes as Attributes }
   }
 }

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm'
 import type { Db } from '../store/db'
 import { tenants } from '../store/schema'
 import { newId } from '../ids'
-import { AppError } from '../http/errors'
+import { AppError } from '../errors'
 
 export type Tenant = typeof tenants.$inferSelect
 

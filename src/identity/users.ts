@@ -6,11 +6,13 @@ import { and, desc, eq, sql } from 'drizzle-orm'
 import type { Db } from '../store/db'
 import { sessions, tenants, users } from '../store/schema'
 import { newId } from '../ids'
-import { AppError, notFound } from '../http/errors'
+import { AppError, notFound } from '../errors'
 import { decodeCursor, encodeCursor, type Page } from '../store/pagination'
 import { hashPassword, MIN_PASSWORD_LENGTH } from './passwords'
 import { coversScopes, ROLE_SCOPES, type Actor, type Role } from './scopes'
 import type { Principal } from './principal'
+import type { Attributes } from '../../semantic/access/types'
+import { assertMaySetAttributes } from './attributes'
 import type { ApiKeyService } from './api-keys'
 import type { OnCredentialsRevoked } from './revocation'
 
@@ -23,13 +25,15 @@ export interface UserView {
   role: Role
   scopes: string[]
   disabled: boolean
+  /** What access policies read about the user (src/governance). */
+  attributes: Attributes
   created_at: string
   updated_at: string
 }
 
 export function viewUser(u: UserRow): UserView {
   return {
-    id: u.id, email: u.email, name: u.name, role: u.role as Role, scopes: ROLE_SCOPES[u.role as Role] ?? [], disabled: u.disabled,
+    id: u.id, email: u.email, name: u.name, role: u.role as Role, scopes: ROLE_SCOPES[u.role as Role] ?? [], disabled: u.disabled, attributes: (u.attributes ?? {}) as Attributes,
     created_at: u.createdAt.toISOString(), updated_at: u.updatedAt.toISOString(),
   }
 }
@@ -103,10 +107,10 @@ export class UserService {
 
   /** The user as they stand now (for queued work they submitted), or null when disabled or gone. */
   async principalById(tenantId: string, id: string): Promise<Principal | null> {
-    const [row] = await this.db.select({ role: users.role, disabled: users.disabled }).from(users)
+    const [row] = await this.db.select({ role: users.role, disabled: users.disabled, attributes: users.attributes }).from(users)
       .where(and(eq(users.tenantId, tenantId), eq(users.id, id))).limit(1)
     if (!row || row.disabled) return null
-    return { tenantId, kind: 'user', id, role: row.role, scopes: ROLE_SCOPES[row.role as Role] ?? [] }
+    return { tenantId, kind: 'user', id, role: row.role, scopes: ROLE_SCOPES[row.role as Role] ?? [], attributes: row.attributes as Attributes }
   }
 
   async get(tenantId: string, id: string): Promise<UserRow> {
@@ -125,8 +129,10 @@ export class UserService {
     return { data: page.map(viewUser), next_cursor: rows.length > opts.limit && last ? encodeCursor(last.createdAt, last.id) : null }
   }
 
-  async update(tenantId: string, id: string, patch: { name?: string | null; role?: Role; disabled?: boolean; password?: string }, actor: Actor): Promise<UserRow> {
+  async update(tenantId: string, id: string, patch: { name?: string | null; role?: Role; disabled?: boolean; password?: string; attributes?: Attributes }, actor: Actor): Promise<UserRow> {
     const current = await this.get(tenantId, id)
+    // Attributes decide which rows a user may read under access policies: only admins set them.
+    if (patch.attributes !== undefined) assertMaySetAttributes(actor)
     assertMayHoldRole(actor, current.role, 'manage')
     if (patch.role) assertMayHoldRole(actor, patch.role, 'grant')
     if (patch.password !== undefined) checkPassword(patch.password)
@@ -136,6 +142,7 @@ export class UserService {
       ...(patch.name !== undefined ? { name: patch.name } : {}),
       ...(patch.role ? { role: patch.role } : {}),
       ...(patch.disabled !== undefined ? { disabled: patch.disabled } : {}),
+      ...(patch.attributes !== undefined ? { attributes: patch.attributes } : {}),
       ...(patch.password !== undefined ? { passwordHash: await hashPassword(patch.password) } : {}),
       updatedAt: new Date(),
     }).where(and(eq(users.tenantId, tenantId), eq(users.id, id))).returning()

@@ -4,7 +4,7 @@
 // are small; the budget catches what is left: many large answers at once, a
 // slow consumer's buffers). Per process: with several instances each enforces
 // its own caps.
-import { AppError } from '../http/errors'
+import { AppError } from '../errors'
 
 export interface MemoryBudget {
   /** Bytes the process may use (JS heap and buffers) before new queries are turned away. */
@@ -22,15 +22,15 @@ export class ConcurrencyGate {
 
   acquire(principalId: string, tenantId: string): () => void {
     if (this.memory && (this.memory.used ?? inUse)() > this.memory.bytes) {
-      throw new AppError('server_busy', 'the server is busy with other answers; try again shortly', [{ issue: 'memory_budget' }], { 'Retry-After': '5' })
+      throw new AppError('server_busy', 'the server is busy with other answers; try again shortly', [{ issue: 'memory_budget' }], { retryAfterS: 5 })
     }
     const k = `p:${principalId}`
     const t = `t:${tenantId}`
     if ((this.counts.get(k) ?? 0) >= this.perKey) {
-      throw new AppError('too_many_concurrent_queries', `at most ${this.perKey} queries may run at once per credential`, [{ issue: 'credential', limit: this.perKey }], { 'Retry-After': '1' })
+      throw new AppError('too_many_concurrent_queries', `at most ${this.perKey} queries may run at once per credential`, [{ issue: 'credential', limit: this.perKey }], { retryAfterS: 1 })
     }
     if ((this.counts.get(t) ?? 0) >= this.perTenant) {
-      throw new AppError('too_many_concurrent_queries', `at most ${this.perTenant} queries may run at once per tenant`, [{ issue: 'tenant', limit: this.perTenant }], { 'Retry-After': '1' })
+      throw new AppError('too_many_concurrent_queries', `at most ${this.perTenant} queries may run at once per tenant`, [{ issue: 'tenant', limit: this.perTenant }], { retryAfterS: 1 })
     }
     this.counts.set(k, (this.counts.get(k) ?? 0) + 1)
     this.counts.set(t, (this.counts.get(t) ?? 0) + 1)

@@ -8,7 +8,8 @@ import type { SemanticManifest } from '../../semantic/types'
 import type { RowBatch } from '../../connectors/connector'
 import type { ConnectionRow, ConnectionService } from '../connections/connection-service'
 import { guardSql, type GuardOptions } from '../security/sql-guard'
-import { allowedRelations, defaultSchemaOf, dialectOf } from './connection-dialect'
+import { defaultSchemaOf, dialectOf } from '../../connectors/registry'
+import { allowedRelations } from './allowed-relations'
 
 export interface ExecutorLimits {
   defaultMaxRows: number

@@ -24,14 +24,14 @@ import type { WebhookSecrets } from './webhook-secrets'
 import { signWebhook } from './webhook-signer'
 import { assertHostAllowed, type HostPolicyOptions } from '../security/host-policy'
 import { postWebhook } from '../security/pinned-http'
-import { AppError, errorBody } from '../http/errors'
+import { AppError, errorRecord } from '../errors'
 import type { Logger } from '../logger'
 import { queryDetailView } from './query-views'
 
 /** Why a job of a revoked (expired, disabled, deleted, demoted) principal was cancelled. */
 export const credentialRevoked = () => new AppError('query_cancelled', 'the job was cancelled: the credential that submitted it was revoked or no longer holds query:run',
   [{ issue: 'credential_revoked' }])
-const revokedRecord = () => errorBody(credentialRevoked(), '').error
+const revokedRecord = () => errorRecord(credentialRevoked())
 
 type Audit = Pick<AuditService, 'record'>
 
@@ -64,6 +64,9 @@ export class JobWorker {
   private timer?: NodeJS.Timeout
   private stopped = true
   private readonly inflight = new Set<Promise<void>>()
+  /** Jobs this instance is running, and those of them being handed back to the queue (drain). */
+  private readonly runningJobs = new Set<string>()
+  private readonly releasing = new Set<string>()
   private readonly leaseMs: number
   private readonly pollMs: number
 
@@ -82,6 +85,27 @@ export class JobWorker {
     this.stopped = true
     clearTimeout(this.timer)
     await Promise.allSettled([...this.inflight])
+  }
+
+  /**
+   * Shutdown: claims nothing more and lets running jobs finish for up to
+   * `graceMs`; the rest are cancelled here (in the database too) and queued
+   * again as they were, so another instance runs them now rather than after
+   * their lease expires. Returns the ids handed back.
+   */
+  async drain(graceMs: number): Promise<string[]> {
+    this.stopped = true
+    clearTimeout(this.timer)
+    let timer: NodeJS.Timeout | undefined
+    await Promise.race([Promise.allSettled([...this.inflight]), new Promise((r) => { timer = setTimeout(r, graceMs) })])
+    clearTimeout(timer)
+    const released = [...this.runningJobs]
+    for (const id of released) {
+      this.releasing.add(id)
+      this.o.runner.cancel(id, new AppError('query_cancelled', 'the instance running this job shut down; the job runs again'))
+    }
+    await Promise.allSettled([...this.inflight])
+    return released
   }
 
   /** Wake the loop now (a job was just queued). */
@@ -173,9 +197,11 @@ export class JobWorker {
 
   private async runJob(job: QueryRow): Promise<void> {
     this.active++
+    this.runningJobs.add(job.id)
     const runAs = await this.admit(job) // never throws
     if (!runAs) {
       this.active--
+      this.runningJobs.delete(job.id)
       return
     }
     // Renew the lease; honour a cancel requested through another instance, and
@@ -210,10 +236,18 @@ export class JobWorker {
       await this.o.history.update(job.id, { status: 'failed', error: { code: err instanceof AppError ? err.code : 'internal_error', message: msg, details: [] }, finishedAt: new Date() })
     } finally {
       clearInterval(heartbeat)
-      await this.o.db.update(queries).set({ lockedBy: null, lockedUntil: null, webhookNextAt: job.webhookUrl ? new Date() : null })
-        .where(eq(queries.id, job.id)).catch(() => {})
+      this.runningJobs.delete(job.id)
+      const released = this.releasing.delete(job.id)
+      if (released) {
+        // Handed back (drain): queued again, as if never claimed; no webhook for the cancellation.
+        await this.o.db.update(queries).set({ status: 'queued', lockedBy: null, lockedUntil: null, error: null, finishedAt: null, startedAt: null, durationMs: null })
+          .where(eq(queries.id, job.id)).catch((err) => this.o.logger.error({ err, query_id: job.id }, 'could not hand a job back to the queue'))
+      } else {
+        await this.o.db.update(queries).set({ lockedBy: null, lockedUntil: null, webhookNextAt: job.webhookUrl ? new Date() : null })
+          .where(eq(queries.id, job.id)).catch(() => {})
+      }
       this.active--
-      if (job.webhookUrl) {
+      if (job.webhookUrl && !released) {
         const fresh = await this.o.history.getById(job.id)
         if (fresh) this.track(this.deliver(fresh))
       }
@@ -326,6 +360,13 @@ export class JobService {
 
   async assertWebhookAllowed(url: string): Promise<void> {
     await assertHostAllowed(new URL(url).hostname, this.hostPolicy, 'webhook_url')
+  }
+
+  /** Deletes a query from history, stopping it first if it runs in this process; 404 for one the principal may not see. */
+  async delete(principal: Principal, id: string): Promise<void> {
+    await this.history.get(principal, id)
+    this.runner.cancel(id)
+    await this.history.delete(principal, id)
   }
 
   /** Cancels a queued or running query; answers its status afterwards. */

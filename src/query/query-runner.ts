@@ -6,16 +6,21 @@ import type { Principal } from '../identity/principal'
 import type { Plan, Planner } from '../planner/planner'
 import type { ConnectionService, ConnectionRow } from '../connections/connection-service'
 import type { SemanticStore } from '../semantic-layer/semantic-store'
+import type { AccessPolicyService } from '../governance/access-policy-service'
+import { accessNote } from '../governance/access-policy-service'
+import { accessContextOf } from '../governance/access-context'
+import type { AccessContext } from '../../semantic/access'
 import type { TenantService } from '../identity/tenants'
-import { AppError, errorBody } from '../http/errors'
-import { toAppError } from '../http/error-mapping'
+import { AppError, errorRecord } from '../errors'
+import { toAppError } from '../error-mapping'
 import { ConnectorError } from '../../connectors/connector'
 import { summarize } from '../planner/summary'
 import { explainPlan } from '../planner/explanation'
 import type { QueryHistory, QueryRow } from './history'
 import type { ConcurrencyGate } from './concurrency-gate'
 import { resultColumns, rowShaper, type ResultColumn } from './result-columns'
-import { dialectOf } from './connection-dialect'
+import { dialectOf } from '../../connectors/registry'
+import { chartSpec, MAX_POINTS, type ChartSpec } from './chart-spec'
 import type { SqlExecutor } from './executor'
 import type { Logger } from '../logger'
 import type { LlmSummary, LlmSummaryInput } from '../planner/llm/summarize'
@@ -40,7 +45,20 @@ export type RunEvent =
   | { type: 'columns'; columns: ResultColumn[] }
   | { type: 'rows'; rows: unknown[][] }
   | { type: 'summary'; summary: string }
-  | { type: 'done'; id: string; row_count: number; truncated: boolean; execution_time_ms: number }
+  /** `chart`: a Vega-Lite spec chosen from the result's shape (chart-spec.ts), null when none fits. */
+  | { type: 'done'; id: string; row_count: number; truncated: boolean; execution_time_ms: number; chart?: ChartSpec | null }
+
+/** A run's events folded into one answer (QueryRunner.collect). */
+export interface CollectedRun {
+  id: string
+  sql: string
+  params: unknown[]
+  columns: ResultColumn[]
+  rows: unknown[][]
+  row_count: number
+  truncated: boolean
+  execution_time_ms: number
+}
 
 export interface PreparedRun {
   id: string
@@ -55,6 +73,8 @@ export interface PreparedRun {
 export interface QueryRunnerDeps {
   connections: ConnectionService
   semantic: SemanticStore
+  /** Access policies: every run compiles from the principal's restricted view of the layer. */
+  access?: AccessPolicyService
   tenants: TenantService
   history: QueryHistory
   planner: Planner
@@ -125,7 +145,7 @@ export class QueryRunner {
     const n = await this.deps.history.queuedCounts(principal.tenantId, principal.id)
     const over = n.principal >= caps.perKey ? { issue: 'credential', limit: caps.perKey } : n.tenant >= caps.perTenant ? { issue: 'tenant', limit: caps.perTenant } : null
     if (over) {
-      throw new AppError('too_many_queued_queries', `at most ${over.limit} async queries may wait at once per ${over.issue}; wait for some to finish`, [over], { 'Retry-After': '30' })
+      throw new AppError('too_many_queued_queries', `at most ${over.limit} async queries may wait at once per ${over.issue}; wait for some to finish`, [over], { retryAfterS: 30 })
     }
   }
 
@@ -134,7 +154,8 @@ export class QueryRunner {
     return this.deps.history.create({
       tenantId: principal.tenantId, principalId: principal.id, conversationId, connectionId,
       question: input.question ?? null, source: input.semantic ? 'semantic' : 'question',
-      request: { question: input.question, semantic: input.semantic, max_rows: input.maxRows, connection_id: connectionId },
+      // The access context at submit time: a queued job runs with the attributes its requester had when asking.
+      request: { question: input.question, semantic: input.semantic, max_rows: input.maxRows, connection_id: connectionId, access: accessContextOf(principal) },
       status: queued ? 'queued' : 'running', async: queued, webhookUrl: input.webhookUrl ?? null,
       webhookStatus: input.webhookUrl ? 'pending' : null,
       startedAt: queued ? null : new Date(),
@@ -151,12 +172,45 @@ export class QueryRunner {
 
   isRunning(id: string): boolean { return this.running.has(id) }
 
+  /** Cancels every run in this process, in the database too (shutdown, once its grace period is over); returns how many. */
+  cancelAll(reason: AppError = new AppError('query_cancelled', 'the server is shutting down')): number {
+    const ids = [...this.running.keys()]
+    for (const id of ids) this.cancel(id, reason)
+    return ids.length
+  }
+
   private catalogFor(key: string, fingerprint: string, build: () => Catalog): Catalog {
     const hit = this.catalogs.get(key)
     if (hit && hit.fingerprint === fingerprint) return hit.catalog
     const catalog = build()
+    // Keys include the access context (one catalog per distinct view of a layer): bound the map.
+    if (this.catalogs.size >= 500 && !this.catalogs.has(key)) this.catalogs.delete(this.catalogs.keys().next().value!)
     this.catalogs.set(key, { fingerprint, catalog })
     return catalog
+  }
+
+  /**
+   * Runs a prepared query and folds its events into one answer, for callers
+   * that answer only once it is complete (POST /semantic/query). The rows are
+   * held in memory: those callers bound them with the run's max_rows; anything
+   * that may be large streams `execute()` instead.
+   */
+  async collect(run: PreparedRun, signal: AbortSignal): Promise<CollectedRun> {
+    let sql = ''
+    let params: unknown[] = []
+    let columns: ResultColumn[] = []
+    const rows: unknown[][] = []
+    let done: Extract<RunEvent, { type: 'done' }> | undefined
+    for await (const ev of this.execute(run, signal)) {
+      if (ev.type === 'sql') { sql = ev.sql; params = ev.params }
+      else if (ev.type === 'columns') columns = ev.columns
+      else if (ev.type === 'rows') for (const r of ev.rows) rows.push(r)
+      else if (ev.type === 'done') done = ev
+    }
+    return {
+      id: run.id, sql, params, columns, rows,
+      row_count: done?.row_count ?? rows.length, truncated: done?.truncated ?? false, execution_time_ms: done?.execution_time_ms ?? 0,
+    }
   }
 
   /**
@@ -180,25 +234,37 @@ export class QueryRunner {
       const tenant = await this.deps.tenants.get(principal.tenantId)
       const timezone = tenant?.timezone ?? 'UTC'
       const layer = await this.deps.semantic.load(principal.tenantId, conn.id)
+      // One principal's view of the layer (governance): every compile, catalog and explanation below reads it.
+      const accessCtx = (run.record.request as { access?: AccessContext } | null)?.access ?? accessContextOf(principal)
+      const view = this.deps.access
+        ? await this.deps.access.restrict(conn, layer, accessCtx)
+        : { manifest: layer.manifest, applied: [], row_policies: [], context_key: '', layer_policies: [] as string[] }
+      const manifest = view.manifest
       const dialect = dialectOf(conn.type)
       const options = this.deps.connections.options(conn)
+      // Raw SQL reads tables directly, around every policy: refused on a layer that has any.
+      const rawSqlAllowed = !!options.allow_raw_sql && view.layer_policies.length === 0
 
       let compiled: CompiledQuery | undefined
       const compilePlan = (p: Plan): CompiledQuery | undefined =>
-        p.kind === 'semantic' ? compile(p.query, layer.manifest, dialect) : undefined
+        p.kind === 'semantic' ? compile(p.query, manifest, dialect) : undefined
       if (run.input.semantic) {
         plan = { kind: 'semantic', query: run.input.semantic, confidence: 1, reasons: ['structured semantic query'], planner: 'offline' }
       } else {
-        const catalog = this.catalogFor(`${principal.tenantId}/${conn.id}`, layer.fingerprint, () => buildCatalog(layer.manifest))
+        const catalog = this.catalogFor(`${principal.tenantId}/${conn.id}/${view.context_key}`, layer.fingerprint, () => buildCatalog(manifest))
         // Only this connection's turns: a conversation never carries another catalog's questions, plans or SQL.
         const turns = run.conversationId ? await this.deps.history.turns(principal.tenantId, run.conversationId, 10, conn.id) : []
         plan = await this.deps.planner.plan(run.input.question ?? '', catalog, turns, {
-          timezone, now: this.deps.now?.() ?? new Date(), allowRawSql: !!options.allow_raw_sql, dialect,
+          timezone, now: this.deps.now?.() ?? new Date(), allowRawSql: rawSqlAllowed, dialect,
           validate: (p) => {
-            if (p.kind === 'sql') this.deps.executor.guard(conn, layer.manifest, p.sql)
+            if (p.kind === 'sql') this.deps.executor.guard(conn, manifest, p.sql)
             else compilePlan(p)
           },
         }, controller.signal)
+      }
+      if (plan.kind === 'sql' && options.allow_raw_sql && !rawSqlAllowed) {
+        throw new AppError('access_denied', `raw SQL is refused on this connection: access policy "${view.layer_policies[0]}" governs its semantic layer`,
+          [{ issue: 'access_policy', policy: view.layer_policies[0] }])
       }
       if (plan.kind === 'sql' && !options.allow_raw_sql) {
         throw new AppError('sql_refused', 'this connection does not allow raw SQL plans')
@@ -211,13 +277,16 @@ export class QueryRunner {
       // enough that the first rows arrive at once and memory stays flat.
       const statement = this.deps.executor.prepare(conn, layer.manifest, { sql: sqlText, params }, { maxRows: run.input.maxRows, batchSize: 2000 })
       const now = this.deps.now?.() ?? new Date()
-      explanation = explainPlan(plan, layer.manifest, { timezone, now })
+      explanation = explainPlan(plan, manifest, { timezone, now })
+      const note = accessNote(view)
+      if (note) explanation = `${explanation} ${note}`
       yield { type: 'plan', plan, explanation }
       yield { type: 'sql', sql: sqlText, params, sql_inline: inlineParams(sqlText, params, getDialect(dialect)) }
 
       let columns: ResultColumn[] = []
       let shape: (r: unknown[]) => unknown[] = (r) => r
       const kept: unknown[][] = []
+      const chartRows: unknown[][] = []
       let rowCount = 0
       let truncated = false
       for await (const batch of statement.rows(controller.signal)) {
@@ -231,6 +300,7 @@ export class QueryRunner {
         const rows = batch.rows.map(shape)
         rowCount += rows.length
         for (const r of rows) if (kept.length < Math.max(this.deps.limits.historyRows, 50)) kept.push(r)
+        for (const r of rows) if (chartRows.length <= MAX_POINTS) chartRows.push(r)
         yield { type: 'rows', rows }
       }
       let summary = summarize(plan, columns, kept, { timezone, now, rowCount, truncated, question: run.input.question })
@@ -248,7 +318,7 @@ export class QueryRunner {
         usage: usage ?? null, summary, explanation, resultColumns: columns,
         resultRows: kept.slice(0, this.deps.limits.historyRows), finishedAt: new Date(), error: null,
       })
-      yield { type: 'done', id: run.id, row_count: rowCount, truncated, execution_time_ms: duration }
+      yield { type: 'done', id: run.id, row_count: rowCount, truncated, execution_time_ms: duration, chart: chartSpec(columns, chartRows) }
     } catch (err) {
       const cancelled = controller.signal.aborted
       const appErr = cancelled
@@ -262,7 +332,7 @@ export class QueryRunner {
       await this.deps.history.update(run.id, {
         status: cancelled ? 'cancelled' : 'failed', plan: plan ?? null, sql: sqlText ?? null, explanation: explanation ?? null,
         durationMs: Date.now() - started, planner: plan?.planner ?? null, usage: plan?.usage ?? (err as { usage?: unknown })?.usage ?? null,
-        error: withModelOutput(errorBody(appErr, '').error, err), finishedAt: new Date(),
+        error: withModelOutput(errorRecord(appErr), err), finishedAt: new Date(),
       }).catch((e) => this.deps.logger.error({ err: e }, 'could not record query failure'))
       throw appErr
     } finally {

@@ -8,11 +8,17 @@ export interface ViewOptions {
   modelOutput?: boolean
 }
 
-/** The recorded error; the model's own words (untrusted, a phishing channel) only when asked for. */
+/**
+ * The recorded error (`{code, message, details}`, src/errors.ts); the model's
+ * own words (untrusted, a phishing channel) only when asked for. Records
+ * written before history kept domain errors hold the HTTP envelope's inner
+ * object, with an empty `request_id` that named no request: it is dropped, so
+ * old and new records read the same.
+ */
 function errorView(error: unknown, opts: ViewOptions): unknown {
-  if (!error || typeof error !== 'object' || opts.modelOutput || !('model_output' in error)) return error ?? null
-  const { model_output: _hidden, ...rest } = error as Record<string, unknown>
-  return rest
+  if (!error || typeof error !== 'object') return error ?? null
+  const { model_output: modelOutput, request_id: _stale, ...rest } = error as Record<string, unknown>
+  return opts.modelOutput && modelOutput !== undefined ? { ...rest, model_output: modelOutput } : rest
 }
 
 export function queryRecordView(r: QueryRow, opts: ViewOptions = {}) {

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto'
 import type { TenantService } from '../identity/tenants'
 import type { SecretBox } from '../security/secret-box'
-import { notFound } from '../http/errors'
+import { notFound } from '../errors'
 
 const aad = (tenantId: string) => `webhook-secret:${tenantId}`
 

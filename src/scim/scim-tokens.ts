@@ -8,7 +8,7 @@ import { and, eq, isNull, lt } from 'drizzle-orm'
 import type { Db } from '../store/db'
 import { scimTokens } from '../store/schema'
 import { randomBase62 } from '../ids'
-import { notFound } from '../http/errors'
+import { notFound } from '../errors'
 
 export const SCIM_TOKEN_PATTERN = /^nxs_[A-Za-z0-9]{43}$/
 const hash = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex')

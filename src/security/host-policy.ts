@@ -3,7 +3,7 @@
 // a host name resolves to is checked, not just the first.
 import { lookup } from 'node:dns/promises'
 import net from 'node:net'
-import { AppError } from '../http/errors'
+import { AppError } from '../errors'
 import { HostRefusedError, type HostResolver, type ResolvedAddress } from '../../connectors/connector'
 
 export type NetworkPolicy = 'all' | 'private' | 'external'

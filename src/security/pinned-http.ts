@@ -6,7 +6,7 @@
 import http from 'node:http'
 import https from 'node:https'
 import { lookupVia } from '../../connectors/shared/network'
-import { AppError } from '../http/errors'
+import { AppError } from '../errors'
 import { hostResolver, resolveAndCheck, type HostPolicyOptions } from './host-policy'
 
 export interface PostOptions {

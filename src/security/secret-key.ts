@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'n
 import path from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { parseKey, SecretBox } from './secret-box'
-import { ConfigError } from '../config'
+import { ConfigError } from '../config-error'
 
 export function resolveSecretBox(opts: { secretKey?: string; previousKeys?: string[]; databaseUrl?: string; dataDir: string; inMemory?: boolean }): { box: SecretBox; generated: boolean } {
   const previous = (opts.previousKeys ?? []).map((k) => parseKey(k, 'NEXATRON_SECRET_KEY_PREVIOUS'))

@@ -4,24 +4,14 @@
 // synonyms, descriptions, formats, sample-value settings) a merge keeps and a
 // replace discards.
 import type { SchemaInfo } from '../../connectors/connector'
+import { buildTargetOf, isConnectionType } from '../../connectors/registry'
 import type { SemanticManifest } from '../../semantic/types'
 import type { ConnectionRow } from '../connections/connection-service'
 import { validateAgainstSchema } from './live-validation'
 
-/** The schema (dataset, database) and database dbt builds `ref('x')` into on this connection. */
+/** The schema (dataset, database) and database dbt builds `ref('x')` into on this connection (connectors/registry.ts knows each engine's). */
 export function refScope(conn: ConnectionRow): { schema?: string; database?: string } {
-  const c = conn.config as Record<string, unknown>
-  const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined)
-  const first = (v: unknown) => (Array.isArray(v) ? str(v[0]) : undefined)
-  switch (conn.type) {
-    case 'postgres': case 'redshift': case 'pglite': return { schema: first(c.schemas) ?? 'public' }
-    case 'mysql': return { schema: str(c.database) }
-    case 'clickhouse': return { schema: str(c.database) ?? 'default' }
-    case 'bigquery': return { schema: str(c.dataset) ?? first(c.datasets) }
-    case 'snowflake': return { database: str(c.database), schema: str(c.schema) ?? 'PUBLIC' }
-    case 'mssql': return { schema: 'dbo' }
-    default: return {}
-  }
+  return isConnectionType(conn.type) ? buildTargetOf(conn) : {}
 }
 
 export interface Located { file?: string; path: string; line?: number; message: string; suggestion?: string }

@@ -9,7 +9,7 @@
 import { getDialect, validateManifest } from '../../semantic'
 import type { NodeRelation, SemanticManifest } from '../../semantic/types'
 import type { ConnectionRow, ConnectionService } from '../connections/connection-service'
-import { dialectOf } from '../query/connection-dialect'
+import { dialectOf } from '../../connectors/registry'
 import type { SqlExecutor } from '../query/executor'
 import type { SemanticStore } from './semantic-store'
 import { validateAgainstSchema } from './live-validation'

@@ -45,7 +45,10 @@ async function openPgliteStore(dataDir?: string): Promise<Store> {
   // PGlite is single-process and takes no lock of its own: one opener at a time.
   const unlock = dir ? lockEmbeddedStore(dir) : () => {}
   try {
-    const client = dir ? await PGlite.create(dir) : await PGlite.create()
+    // 16 MB of shared buffers instead of Postgres' 128 MB: the metadata is
+    // small, and every buffer counts in the server's resident memory.
+    const options = { startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'] }
+    const client = dir ? await PGlite.create(dir, options) : await PGlite.create(options)
     const db = drizzle({ client, schema })
     await migrate(db, { migrationsFolder: MIGRATIONS_DIR })
     return {

@@ -1,6 +1,6 @@
 // Keyset pagination: the cursor is the (created_at, id) of the last row seen,
 // so pages stay stable while new rows arrive.
-import { AppError } from '../http/errors'
+import { AppError } from '../errors'
 
 export interface Page<T> { data: T[]; next_cursor: string | null }
 

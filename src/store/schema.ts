@@ -3,7 +3,7 @@
 // Every table but `tenants` carries tenant_id, and every repository query
 // filters on it: an object of another tenant is simply not found.
 import { sql } from 'drizzle-orm'
-import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
+import { bigint, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' })
 const createdAt = () => ts('created_at').notNull().defaultNow()
@@ -25,6 +25,8 @@ export const users = pgTable('users', {
   passwordHash: text('password_hash').notNull(),
   role: text('role').notNull(),
   disabled: boolean('disabled').notNull().default(false),
+  /** Governance: attributes access policies read (`{"region": ["West"]}`); see src/governance. */
+  attributes: jsonb('attributes').$type<Record<string, unknown>>().notNull().default({}),
   createdAt: createdAt(),
   updatedAt: ts('updated_at').notNull().defaultNow(),
   // Emails are unique per tenant: the same address may belong to several tenants.
@@ -42,6 +44,8 @@ export const apiKeys = pgTable('api_keys', {
   ownerType: text('owner_type').notNull().default('service'),
   ownerUserId: text('owner_user_id'),
   createdBy: text('created_by'),
+  /** Governance: attributes access policies read (defaults to the owner's at creation); see src/governance. */
+  attributes: jsonb('attributes').$type<Record<string, unknown>>().notNull().default({}),
   expiresAt: ts('expires_at'),
   revokedAt: ts('revoked_at'),
   lastUsedAt: ts('last_used_at'),
@@ -173,17 +177,34 @@ export const queries = pgTable('queries', {
   index('queries_tenant_created_idx').on(t.tenantId, t.createdAt),
 ])
 
+/**
+ * Append-only (a trigger refuses UPDATE and DELETE, see migrations/0004_audit_billing.sql).
+ * Each record of a tenant carries `seq` and a hash over its canonical content and
+ * the previous record's hash (src/audit/audit-chain.ts). Rows written before the
+ * chain existed have seq NULL and are reported as unchained by verify.
+ */
 export const auditLog = pgTable('audit_log', {
   id: text('id').primaryKey(),
   tenantId: text('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+  actorType: text('actor_type'),
   actorId: text('actor_id'),
+  actorDisplay: text('actor_display'),
   action: text('action').notNull(),
-  targetId: text('target_id'),
+  resourceType: text('resource_type'),
+  resourceId: text('resource_id'),
   outcome: text('outcome').notNull(),
   ip: text('ip'),
+  userAgent: text('user_agent'),
   requestId: text('request_id'),
+  details: jsonb('details').$type<Record<string, unknown>>(),
+  seq: bigint('seq', { mode: 'number' }),
+  prevHash: text('prev_hash'),
+  hash: text('hash'),
   createdAt: createdAt(),
-}, (t) => [index('audit_tenant_idx').on(t.tenantId, t.createdAt), index('audit_tenant_action_idx').on(t.tenantId, t.action, t.createdAt)])
+}, (t) => [
+  index('audit_tenant_idx').on(t.tenantId, t.createdAt), index('audit_tenant_action_idx').on(t.tenantId, t.action, t.createdAt),
+  uniqueIndex('audit_tenant_seq_uq').on(t.tenantId, t.seq),
+])
 
 /**
  * One SCIM provisioning token per tenant. Only the SHA-256 of the token is
@@ -208,3 +229,94 @@ export const scimUsers = pgTable('scim_users', {
   tenantId: text('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
   externalId: text('external_id'),
 }, (t) => [uniqueIndex('scim_users_external_uq').on(t.tenantId, t.externalId)])
+
+// ---- Single sign-on (OpenID Connect) -------------------------------------------------------------
+
+/** A tenant's OpenID Connect settings; no row = no SSO and password login allowed. */
+export const ssoSettings = pgTable('sso_settings', {
+  tenantId: text('tenant_id').primaryKey().references(() => tenants.id, { onDelete: 'cascade' }),
+  enabled: boolean('enabled').notNull().default(true),
+  issuer: text('issuer').notNull(),
+  clientId: text('client_id').notNull(),
+  /** The client secret sealed with the secret box (bound to the tenant); never returned. */
+  clientSecretEnc: text('client_secret_enc').notNull(),
+  scopes: jsonb('scopes').$type<string[]>().notNull(),
+  /** The ID token / userinfo claim carrying the user's groups (or app roles). */
+  groupsClaim: text('groups_claim'),
+  /** IdP group name or id -> Nexatron role. */
+  roleMapping: jsonb('role_mapping').$type<Record<string, string>>().notNull().default({}),
+  allowedDomains: jsonb('allowed_domains').$type<string[]>().notNull().default([]),
+  passwordLogin: boolean('password_login').notNull().default(true),
+  buttonLabel: text('button_label'),
+  createdAt: createdAt(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+})
+
+/**
+ * One pending sign-in: created by /auth/sso/start, consumed (deleted) by the
+ * callback, so a state and its code verifier serve once. Keyed by the SHA-256
+ * of the state the browser carries.
+ */
+export const ssoLoginStates = pgTable('sso_login_states', {
+  id: text('id').primaryKey(),
+  tenantId: text('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+  nonce: text('nonce').notNull(),
+  codeVerifier: text('code_verifier').notNull(),
+  returnTo: text('return_to').notNull(),
+  expiresAt: ts('expires_at').notNull(),
+  createdAt: createdAt(),
+}, (t) => [index('sso_login_states_tenant_expires_idx').on(t.tenantId, t.expiresAt)])
+
+/** Which IdP subject a user signed in as: the stable link, whatever the email later says. */
+export const ssoIdentities = pgTable('sso_identities', {
+  userId: text('user_id').primaryKey().references(() => users.id, { onDelete: 'cascade' }),
+  tenantId: text('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+  issuer: text('issuer').notNull(),
+  subject: text('subject').notNull(),
+  lastLoginAt: ts('last_login_at'),
+  createdAt: createdAt(),
+}, (t) => [uniqueIndex('sso_identities_subject_uq').on(t.tenantId, t.issuer, t.subject)])
+
+// ---- Audit chain, plans, quotas and metering (migration 0004_audit_billing) ----
+
+/** The newest record of each tenant's audit chain; locked FOR UPDATE while a record is appended, so writers never fork the chain. */
+export const auditHeads = pgTable('audit_heads', {
+  tenantId: text('tenant_id').primaryKey().references(() => tenants.id, { onDelete: 'cascade' }),
+  seq: bigint('seq', { mode: 'number' }).notNull(),
+  hash: text('hash').notNull(),
+})
+
+/** A tenant's plan; a tenant without a row is on NEXATRON_DEFAULT_PLAN. */
+export const tenantPlans = pgTable('tenant_plans', {
+  tenantId: text('tenant_id').primaryKey().references(() => tenants.id, { onDelete: 'cascade' }),
+  plan: text('plan').notNull(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+})
+
+/** Metered units per tenant, metric and month ('2026-12'): incremented with one atomic upsert, so instances count exactly. */
+export const usageCounters = pgTable('usage_counters', {
+  tenantId: text('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+  metric: text('metric').notNull(),
+  period: text('period').notNull(),
+  value: bigint('value', { mode: 'number' }).notNull().default(0),
+}, (t) => [primaryKey({ columns: [t.tenantId, t.metric, t.period] })])
+
+/** One row per metered event (Stripe meter-event shape); `identifier` makes re-delivery idempotent. */
+export const meterEvents = pgTable('meter_events', {
+  id: text('id').primaryKey(),
+  tenantId: text('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+  eventName: text('event_name').notNull(),
+  value: bigint('value', { mode: 'number' }).notNull(),
+  identifier: text('identifier').notNull(),
+  occurredAt: ts('occurred_at').notNull().defaultNow(),
+}, (t) => [uniqueIndex('meter_events_identifier_uq').on(t.identifier), index('meter_events_tenant_idx').on(t.tenantId, t.occurredAt, t.id)])
+
+// ------------------------------------------------------------------ governance (migration 0003_governance)
+
+/** Access policies of a connection's semantic layer (src/governance, semantic/access). */
+export const accessPolicies = pgTable('access_policies', {
+  connectionId: text('connection_id').primaryKey().references(() => connections.id, { onDelete: 'cascade' }),
+  tenantId: text('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+  policies: jsonb('policies').$type<unknown[]>().notNull().default([]),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+}, (t) => [index('access_policies_tenant_idx').on(t.tenantId)])

@@ -69,7 +69,8 @@ async function user(role: string) {
   return { id: u.id as string, token: pair.access_token as string }
 }
 const auditTargets = async (action: string) =>
-  (await (await t.request('GET', `/api/v1/audit-log?action=${action}&limit=100`)).json()).data as Array<{ target_id: string; actor_id: string | null; outcome: string }>
+  ((await (await t.request('GET', `/api/v1/audit-log?action=${action}&limit=100`)).json()).data as Array<{ resource: { id: string } | null; actor: { id: string | null } | null; outcome: string }>)
+    .map((e) => ({ target_id: e.resource?.id ?? null, actor_id: e.actor?.id ?? null, outcome: e.outcome }))
 
 function expectRevoked(j: { status: string; error: { code: string; details: Array<{ issue: string }> } | null }) {
   expect(j.status).toBe('cancelled')

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../support/test-app'
 import { reply, startFakeOpenAIServer, type FakeOpenAIServer } from '../support/fake-openai-server'
-import { toAppError } from '../../src/http/error-mapping'
+import { toAppError } from '../../src/error-mapping'
 import { ConnectorError } from '../../connectors/connector'
 
 const NOW = new Date('2026-11-23T12:00:00Z')

@@ -173,7 +173,7 @@ describe('finding 5: user-owned keys follow their owner', () => {
     expect((await t.request('DELETE', `/api/v1/users/${owner.id}`, { key: adminKey })).status).toBe(204)
     expect((await t.request('GET', '/api/v1/auth/me', { key: key.key })).status).toBe(401)
     const audit = await (await t.request('GET', '/api/v1/audit-log?action=api_key.revoke&limit=10', { key: adminKey })).json()
-    expect(audit.data.map((e: { target_id: string }) => e.target_id)).toContain(key.id)
+    expect(audit.data.map((e: { resource: { id: string } }) => e.resource.id)).toContain(key.id)
   })
 })
 
@@ -225,8 +225,8 @@ describe('finding 8: revoking keys, and emails per tenant', () => {
     expect((await login(email, NEW_PASSWORD, { tenant: aName })).status).toBe(401)
     // The login is audited in the tenant it was for, and only there.
     const auditA = await (await t.request('GET', '/api/v1/audit-log?action=auth.login&limit=10', { key: a.adminKey })).json()
-    expect(auditA.data.map((e: { target_id: string }) => e.target_id)).toContain(ua.id)
-    expect(auditA.data.map((e: { target_id: string }) => e.target_id)).not.toContain(ub.id)
+    expect(auditA.data.map((e: { resource: { id: string } }) => e.resource.id)).toContain(ua.id)
+    expect(auditA.data.map((e: { resource: { id: string } }) => e.resource.id)).not.toContain(ub.id)
   })
 
   it('still logs in without a tenant when the email is unique', async () => {

@@ -27,6 +27,8 @@ const ROUTES: Record<string, Entry> = {
   listApiKeys: { scope: 'keys:manage', query: 'limit=5' },
   createApiKey: { scope: 'keys:manage', body: () => ({ name: `sec-${unique()}`, scopes: ['keys:manage'] }) },
   revokeApiKey: { scope: 'keys:manage', object: 'apiKey' },
+  // Setting attributes needs an admin besides keys:manage (governance).
+  updateApiKey: { scope: 'keys:manage', holding: ['*'], object: 'apiKey', body: () => ({ attributes: { region: 'West' } }) },
   getWebhookSecret: { scope: 'keys:manage' },
   rotateWebhookSecret: { scope: 'keys:manage' },
   // Query
@@ -91,6 +93,10 @@ const ROUTES: Record<string, Entry> = {
   semanticQuery: { scope: 'query:run', body: () => ({ metrics: ['total_sales'] }), refs: [{ kind: 'connection', in: 'body', field: 'connection_id' }] },
   validateSemanticLayer: { scope: 'semantic:read', body: () => ({}), refs: [{ kind: 'connection', in: 'body', field: 'connection_id' }] },
   listSavedQueries: { scope: 'semantic:read', refs: [{ kind: 'connection', in: 'query', field: 'connection_id' }] },
+  // Access policies (governance): admins only.
+  listAccessPolicies: { scope: '*', refs: [{ kind: 'connection', in: 'query', field: 'connection_id' }] },
+  replaceAccessPolicies: { scope: '*', body: () => ({ policies: [] }), refs: [{ kind: 'connection', in: 'body', field: 'connection_id' }] },
+  previewAccess: { scope: '*', body: () => ({ principal: { role: 'analyst', attributes: {} }, query: { metrics: ['total_sales'] } }), refs: [{ kind: 'connection', in: 'body', field: 'connection_id' }] },
   // Identity
   logout: { scope: null },
   getMe: { scope: null },
@@ -103,9 +109,18 @@ const ROUTES: Record<string, Entry> = {
   // Enterprise
   listAuditLog: { scope: 'audit:read', query: 'limit=5&action=user.*' },
   getUsageAnalytics: { scope: 'audit:read', query: 'group_by=user' },
+  verifyAuditLog: { scope: 'audit:read' },
+  exportAuditLog: { scope: 'audit:read', query: 'format=ndjson&action=user.' },
+  getBillingPlan: { scope: null },
+  getBillingUsage: { scope: 'billing:read', query: 'period=2026-01' },
+  listMeterEvents: { scope: 'billing:read', query: 'since=2026-01-01' },
   getScimToken: { scope: 'users:manage' },
   rotateScimToken: { scope: 'users:manage' },
   deleteScimToken: { scope: 'users:manage' },
+  // Single sign-on settings: admin only (`*`), since the role mapping can grant admin.
+  getSsoSettings: { scope: '*' },
+  putSsoSettings: { scope: '*', body: () => ({ issuer: 'https://idp.example.com', client_id: 'x' }) },
+  deleteSsoSettings: { scope: '*' },
 }
 
 /**
@@ -132,10 +147,11 @@ const SCIM_ROUTES: Record<string, { id?: 'user' | 'group'; body?: () => unknown 
 }
 
 /** Operations that answer without a credential (api.md, Authentication). */
-const PUBLIC = new Set(['getHealth', 'login', 'refreshToken'])
+const PUBLIC = new Set(['getHealth', 'getReadiness', 'login', 'refreshToken', 'getSsoConfig', 'startSso', 'ssoCallback'])
 /** Served by the app outside the OpenAPI document, all public. */
 // /metrics is the operator's (its own token, 404 without NEXATRON_METRICS_TOKEN): test/api/metrics.test.ts checks it.
-const UNDOCUMENTED_PUBLIC = new Set(['get /openapi.json', 'get /docs', 'get /metrics'])
+// /docs/* are Swagger UI's static files and our init script; the console (GET *) is skipped by routesServed.
+const UNDOCUMENTED_PUBLIC = new Set(['get /openapi.json', 'get /docs', 'get /metrics', 'get /docs/', 'get /docs/docs-init.js', 'get /docs/{file}'])
 
 const clock = settableClock()
 let t: TestApp

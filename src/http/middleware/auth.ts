@@ -2,7 +2,7 @@
 // itself: the rate limiter runs next (so 401s carry rate-limit headers too),
 // and `requireScope` on each route turns a missing principal into 401.
 import type { MiddlewareHandler } from 'hono'
-import { AppError } from '../errors'
+import { AppError, HttpError } from '../errors'
 import type { AppEnv } from '../app-env'
 import { hasScope, type Scope } from '../../identity/scopes'
 
@@ -31,7 +31,7 @@ export const requireScope = (scope: Scope | null): MiddlewareHandler<AppEnv> =>
   async function requireScopeMiddleware(c, next) {
     const principal = c.get('principal')
     if (!principal) {
-      throw new AppError('unauthorized', AUTH_MESSAGES[c.get('authProblem') ?? 'missing'], [], { 'WWW-Authenticate': 'Bearer' })
+      throw new HttpError('unauthorized', AUTH_MESSAGES[c.get('authProblem') ?? 'missing'], [], { 'WWW-Authenticate': 'Bearer' })
     }
     if (scope && !hasScope(principal.scopes, scope)) {
       throw new AppError('forbidden', `this credential lacks the "${scope}" scope`, [{ issue: 'missing_scope', scope }])

@@ -8,7 +8,7 @@
 // The parsed body is cached on the request, so routes do not parse it again.
 import type { MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
-import { AppError } from '../errors'
+import { AppError, HttpError } from '../errors'
 import type { AppEnv } from '../app-env'
 
 // eslint-disable-next-line no-control-regex
@@ -67,7 +67,7 @@ export const urlGuard = (): MiddlewareHandler<AppEnv> =>
 async function readBody(read: Promise<ArrayBuffer>, timeoutMs: number): Promise<ArrayBuffer> {
   let timer: NodeJS.Timeout | undefined
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new AppError('request_timeout', `the request body did not arrive within ${timeoutMs} ms`,
+    timer = setTimeout(() => reject(new HttpError('request_timeout', `the request body did not arrive within ${timeoutMs} ms`,
       [{ path: 'body', issue: 'timeout' }], { Connection: 'close' })), timeoutMs)
   })
   try {

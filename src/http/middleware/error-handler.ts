@@ -2,16 +2,16 @@
 // request id and answered with a generic message: internals never leak.
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
-import { AppError, errorBody } from '../errors'
+import { AppError, errorBody, errorHeaders, errorStatus } from '../errors'
 import type { AppEnv } from '../app-env'
-import { toAppError } from '../error-mapping'
+import { toAppError } from '../../error-mapping'
 
 // character_not_in_repertoire, untranslatable_character, invalid_datetime_format, datetime_field_overflow
 const STORE_INPUT_ERRORS = new Set(['22021', '22P05', '22007', '22008'])
 
 function respond(c: Context<AppEnv>, err: AppError) {
-  for (const [k, v] of Object.entries(err.headers)) c.header(k, v)
-  return c.json(errorBody(err, c.get('requestId') ?? 'unknown'), err.status)
+  for (const [k, v] of Object.entries(errorHeaders(err))) c.header(k, v)
+  return c.json(errorBody(err, c.get('requestId') ?? 'unknown'), errorStatus(err))
 }
 
 export const onError: ErrorHandler<AppEnv> = (err, c) => {

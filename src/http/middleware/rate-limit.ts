@@ -19,20 +19,22 @@ function clientAddress(c: Parameters<MiddlewareHandler<AppEnv>>[0], trustProxy: 
 
 export const rateLimit = (opts: { exempt?: (path: string) => boolean } = {}): MiddlewareHandler<AppEnv> =>
   async function rateLimitMiddleware(c, next) {
-    const { limiter, config } = c.get('services')
+    const { limiter, config, billing } = c.get('services')
     const principal = c.get('principal')
     const path = c.req.path
     const subject = principal
       ? { key: `${principal.kind}:${principal.id}`, tenant: principal.tenantId }
       : { key: `ip:${clientAddress(c, config.limits.trustProxy)}`, tenant: undefined }
     const consume = !opts.exempt?.(path)
-    const result = await limiter.hit(subject, { consume, login: path.endsWith('/auth/login') })
+    // The tenant's budget is its plan's requests per hour (cached: a plan change applies within 30 s).
+    const tenantLimit = principal && consume && billing ? (await billing.cachedPlanOf(principal.tenantId)).limits.requests_per_hour : undefined
+    const result = await limiter.hit(subject, { consume, login: path.endsWith('/auth/login'), tenantLimit })
     c.header('X-RateLimit-Limit', String(result.limit))
     c.header('X-RateLimit-Remaining', String(result.remaining))
     c.header('X-RateLimit-Reset', String(result.reset))
     if (!result.allowed) {
       throw new AppError('rate_limited', result.message ?? 'rate limit exceeded; retry later', [{ issue: result.scope ?? 'credential' }], {
-        'Retry-After': String(result.retryAfter),
+        retryAfterS: result.retryAfter,
       })
     }
     await next()

@@ -2,9 +2,12 @@ import { describe, expect, it } from 'vitest'
 import { DIALECT_NAMES, SemanticError, editDistance, getDialect, suggest } from '../../../semantic'
 
 describe('getDialect', () => {
-  it('returns every dialect, and postgres for pglite', () => {
+  it('returns every dialect by its name', () => {
     for (const name of DIALECT_NAMES) expect(getDialect(name).name).toBe(name)
-    expect(getDialect('pglite').name).toBe('postgres')
+  })
+
+  it('knows no connection types: pglite is mapped to postgres by the connector registry, not here', () => {
+    expect(() => getDialect('pglite' as never)).toThrow(SemanticError)
   })
 
   it('rejects an unknown dialect with the known names', () => {

@@ -3,6 +3,7 @@ import type { AppEnv } from '../../app-env'
 import { requireScope } from '../../middleware/auth'
 import { errorResponses, jsonBody, jsonResponse, security } from '../../openapi'
 import { CreateApiKeySchema, CreatedApiKeySchema } from './schema'
+import { assertMaySetAttributes } from '../../../identity/attributes'
 
 const route = createRoute({
   method: 'post', path: '/api/v1/api-keys', operationId: 'createApiKey', tags: ['API keys'], security,
@@ -18,10 +19,11 @@ export function registerCreateApiKey(app: OpenAPIHono<AppEnv>) {
     const principal = c.get('principal')!
     const { apiKeys } = c.get('services')
     apiKeys.assertGrantable(body.scopes, principal.scopes)
+    if (body.attributes !== undefined) assertMaySetAttributes(principal)
     const ownerUserId = principal.kind === 'user' ? principal.id : principal.ownerUserId ?? null
     const { key, view } = await apiKeys.create(principal.tenantId, {
       name: body.name, scopes: [...new Set(body.scopes)], expiresInDays: body.expires_in_days ?? null,
-      ownerType: ownerUserId ? 'user' : 'service', ownerUserId, createdBy: principal.id,
+      ownerType: ownerUserId ? 'user' : 'service', ownerUserId, createdBy: principal.id, attributes: body.attributes,
     })
     return c.json({ ...view, key }, 201)
   })

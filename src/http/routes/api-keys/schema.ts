@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi'
 import { SCOPES } from '../../../identity/scopes'
+import { AttributesSchema } from '../semantic/access-schema'
 
 export const ApiKeySchema = z.object({
   id: z.string().openapi({ example: 'key_8fK2mQ9xLp3RtV7wYz1A' }),
@@ -7,6 +8,7 @@ export const ApiKeySchema = z.object({
   prefix: z.string().openapi({ example: 'nxa_3kT9' }),
   last4: z.string().openapi({ example: 'x0aQ' }),
   scopes: z.array(z.string()),
+  attributes: AttributesSchema,
   owner: z.object({ type: z.string(), user_id: z.string().nullable() }),
   created_at: z.string(),
   expires_at: z.string().nullable(),
@@ -23,6 +25,11 @@ export const CreateApiKeySchema = z.object({
   scopes: z.array(z.enum(SCOPES)).min(1).max(SCOPES.length).default(['query:run', 'query:read'])
     .openapi({ example: ['query:run', 'query:read'] }),
   expires_in_days: z.number().int().min(1).max(3650).nullable().optional().openapi({ example: 90 }),
+  attributes: AttributesSchema.optional().openapi({ description: 'What access policies read about the key (admins only); absent: its owner\'s attributes' }),
 }).strict().openapi('CreateApiKey')
+
+export const UpdateApiKeySchema = z.object({
+  attributes: AttributesSchema,
+}).strict().openapi('UpdateApiKey')
 
 export const ApiKeyListSchema = z.object({ data: z.array(ApiKeySchema), next_cursor: z.string().nullable() }).openapi('ApiKeyList')

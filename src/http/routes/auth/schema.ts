@@ -10,11 +10,17 @@ export const LoginSchema = z.object({
   }),
 }).strict().openapi('Login')
 
-export const RefreshSchema = z.object({ refresh_token: z.string().min(1).max(200) }).strict().openapi('Refresh')
+export const RefreshSchema = z.object({
+  refresh_token: z.string().min(1).max(200).optional().openapi({
+    description: 'The refresh token. Leave it out to use the console\'s refresh cookie instead (then the request must carry `X-Nexatron-Console: 1`).',
+  }),
+}).strict().openapi('Refresh')
 
 export const TokenPairSchema = z.object({
   access_token: z.string(),
-  refresh_token: z.string(),
+  refresh_token: z.string().optional().openapi({
+    description: 'Absent when the request carried `X-Nexatron-Console: 1`: the refresh token was then set as an HttpOnly cookie instead.',
+  }),
   expires_in: z.number().int().openapi({ example: 900 }),
   token_type: z.literal('Bearer'),
 }).openapi('TokenPair')

@@ -42,9 +42,14 @@ export const CreateConnectionSchema = z.object({
 
 export const UpdateConnectionSchema = z.object({
   name: CreateConnectionSchema.shape.name.optional(),
-  config: z.record(z.string(), z.any()).optional(),
+  config: z.record(z.string(), z.any()).optional()
+    .openapi({ description: 'Merged into the stored config like a JSON merge patch (RFC 7396): fields not sent are kept, a field sent as null is removed.' }),
   credentials: z.record(z.string(), z.any()).optional(),
-  options: ConnectionOptionsSchema.optional(),
+  // null resets an option to its default (merge-patch semantics, like config)
+  options: z.object(Object.fromEntries(Object.entries(ConnectionOptionsSchema.shape).map(([k, v]) => [k, v.nullable()])) as {
+    [K in keyof typeof ConnectionOptionsSchema.shape]: z.ZodNullable<(typeof ConnectionOptionsSchema.shape)[K]>
+  }).strict().optional()
+    .openapi({ description: 'Merged into the stored options: options not sent are kept, one sent as null returns to its default.' }),
   is_default: z.boolean().optional(),
 }).strict().openapi('UpdateConnection')
 

@@ -55,11 +55,7 @@ export function registerHistoryRoutes(app: OpenAPIHono<AppEnv>) {
     return c.json(queryDetailView(row, config.query.historyRows, { modelOutput: principal.scopes.includes('*') }), 200)
   })
   app.openapi(deleteRoute, async (c) => {
-    const { history, runner } = c.get('services')
-    const id = c.req.valid('param').id
-    await history.get(c.get('principal')!, id)
-    runner.cancel(id)
-    await history.delete(c.get('principal')!, id)
+    await c.get('services').jobs.delete(c.get('principal')!, c.req.valid('param').id)
     return c.body(null, 204)
   })
   app.openapi(cancelRoute, async (c) => {

@@ -4,9 +4,9 @@ import { registerRunQuery } from './run-query'
 import { registerStreamQuery } from './stream-query'
 import { registerHistoryRoutes } from './history-routes'
 
-export function registerQueryRoutes(app: OpenAPIHono<AppEnv>) {
+export function registerQueryRoutes(app: OpenAPIHono<AppEnv>, opts: { sseKeepAliveMs: number }) {
   // /query/stream and /query/history before /query/{id}.
-  registerStreamQuery(app)
+  registerStreamQuery(app, opts.sseKeepAliveMs)
   registerRunQuery(app)
   registerHistoryRoutes(app)
 }

@@ -5,14 +5,14 @@
 // stream is only committed to 200 once the first rows (or the end) are here.
 // Fields come in this order: id, question, conversation_id, connection_id,
 // created_at, plan, explanation, sql, params, sql_inline, columns, data, summary, row_count,
-// truncated, execution_time_ms, status. A failure after the rows have started
+// truncated, execution_time_ms, chart, status. A failure after the rows have started
 // ends the document with "status":"failed" and "error" (the error envelope's
 // body) instead: a client reads `status` last.
 import type { Context } from 'hono'
 import { stream } from 'hono/streaming'
 import type { AppEnv } from '../../app-env'
 import { AppError, errorBody } from '../../errors'
-import { toAppError } from '../../error-mapping'
+import { toAppError } from '../../../error-mapping'
 import type { PreparedRun, RunEvent } from '../../../query/query-runner'
 import { rowObject, type ResultColumn } from '../../../query/result-columns'
 
@@ -51,7 +51,7 @@ export async function streamJsonAnswer(c: Context<AppEnv>, run: PreparedRun, que
       if (ev.type === 'columns') columns = ev.columns
       else if (ev.type === 'rows') await writeRows(ev.rows)
       else if (ev.type === 'summary') tail.summary = ev.summary
-      else if (ev.type === 'done') Object.assign(tail, { row_count: ev.row_count, truncated: ev.truncated, execution_time_ms: ev.execution_time_ms })
+      else if (ev.type === 'done') Object.assign(tail, { row_count: ev.row_count, truncated: ev.truncated, execution_time_ms: ev.execution_time_ms, chart: ev.chart ?? null })
     }
     try {
       for (const ev of early) await onEvent(ev)

@@ -41,6 +41,12 @@ export const QueryResultSchema = z.object({
   row_count: z.number().int(),
   truncated: z.boolean(),
   execution_time_ms: z.number().int(),
+  chart: z.record(z.string(), z.any()).nullable().optional().openapi({
+    description: 'A chart chosen from the result\'s shape, as a declarative Vega-Lite v5 spec with the rows inline (never code): time series → line, '
+      + 'one category × metric → bar, a single value → big number (mark `text`), two or three metrics of one scale → several lines or grouped bars, '
+      + 'two metrics of different units or scales → dual axes (`layer` of two marks, `resolve.scale.y: independent`). '
+      + '`usermeta.formats` holds the metrics\' formats. null when no chart fits (no metric, two category dimensions, over 50 bars or 1,000 points).',
+  }),
   created_at: z.string(),
 }).openapi('QueryResult')
 

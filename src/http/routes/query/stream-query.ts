@@ -5,33 +5,46 @@ import { requireScope } from '../../middleware/auth'
 import { errorResponses, jsonBody, security } from '../../openapi'
 import { QueryRequestSchema } from './schema'
 import { AppError, errorBody } from '../../errors'
-import { toAppError } from '../../error-mapping'
+import { toAppError } from '../../../error-mapping'
 import type { RunEvent } from '../../../query/query-runner'
+import { decodeInterpretation } from '../../../planner/offline/confidence-gate'
 
-const route = createRoute({
+/** How often the keep-alive comment goes out, as the configuration says (NEXATRON_SSE_KEEPALIVE_MS). */
+function keepAliveText(ms: number): string {
+  const seconds = ms / 1000
+  return `every ${Number.isInteger(seconds) ? seconds : seconds.toFixed(1)} s (NEXATRON_SSE_KEEPALIVE_MS on this server)`
+}
+
+const streamRoute = (keepAliveMs: number) => createRoute({
   method: 'post', path: '/api/v1/query/stream', operationId: 'streamQuery', tags: ['Query'], security,
   summary: 'Ask a question and receive the answer as Server-Sent Events',
   description: 'Events in order: `plan`, `sql`, `columns`, `rows` (batches of arrays), `summary`, then `done` or `error` (the error envelope). ' +
-    'Each event has an id; `: keep-alive` comments every 15 s. Closing the connection cancels the query in the database. ' +
+    `Each event has an id; \`: keep-alive\` comments ${keepAliveText(keepAliveMs)}. ` + 'Closing the connection cancels the query in the database. ' +
     'A question refused before the stream opens (planning, compiling, the SQL guard) answers with the same status and JSON error as POST /query (e.g. 422); later failures are `error` events. ' +
-    'The `sql` event carries `sql`, `params` and `sql_inline` (display only).',
+    'The `sql` event carries `sql`, `params` and `sql_inline` (display only); `done` carries `chart` (a Vega-Lite spec or null, as in POST /query).',
   middleware: [requireScope('query:run')] as const,
-  request: { body: jsonBody(QueryRequestSchema.omit({ async: true, webhook_url: true, format: true, interpretation: true })) },
+  request: { body: jsonBody(QueryRequestSchema.omit({ async: true, webhook_url: true, format: true })) },
   responses: {
     200: { description: 'An event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } },
     ...errorResponses(404, 413, 415, 422, 503),
   },
 })
 
-export function registerStreamQuery(app: OpenAPIHono<AppEnv>) {
-  app.openapi(route, async (c) => {
+/** `keepAliveMs`: the configured interval (config.query.sseKeepAliveMs), which the handler uses and the docs state. */
+export function registerStreamQuery(app: OpenAPIHono<AppEnv>, keepAliveMs: number) {
+  app.openapi(streamRoute(keepAliveMs), async (c) => {
     const body = c.req.valid('json')
     const { runner } = c.get('services')
     const principal = c.get('principal')!
     // Resolution errors (unknown connection, conversation) answer with a status;
     // everything after the stream opens is reported as an `error` event.
+    // a confirmed interpretation of an ambiguous question streams as its structured plan, like POST /query
+    const semantic = body.interpretation === undefined ? undefined : decodeInterpretation(body.interpretation)
+    if (body.interpretation !== undefined && !semantic) {
+      throw new AppError('validation_error', 'interpretation is not a candidate id from an ambiguous_question answer', [{ path: 'interpretation', issue: 'invalid' }])
+    }
     const run = await runner.prepare({
-      principal, question: body.question, connectionId: body.connection_id, conversationId: body.conversation_id, maxRows: body.max_rows,
+      principal, question: body.question, semantic, connectionId: body.connection_id, conversationId: body.conversation_id, maxRows: body.max_rows,
     })
     const requestId = c.get('requestId')
     const abort = new AbortController()
@@ -49,7 +62,7 @@ export function registerStreamQuery(app: OpenAPIHono<AppEnv>) {
       s.onAbort(() => abort.abort(new AppError('query_cancelled', 'the client disconnected')))
       let seq = 0
       // Comments keep proxies from closing a connection while the database works.
-      const keepAlive = setInterval(() => { void s.write(': keep-alive\n\n').catch(() => {}) }, c.get('services').config.query.sseKeepAliveMs)
+      const keepAlive = setInterval(() => { void s.write(': keep-alive\n\n').catch(() => {}) }, keepAliveMs)
       const write = async (ev: RunEvent) => {
         const { type, ...data } = ev
         // Writes wait for the client: a slow reader stops us pulling rows.

@@ -4,6 +4,7 @@ import { requireScope } from '../../middleware/auth'
 import { errorResponses, IdParam, jsonBody, jsonResponse, security } from '../../openapi'
 import { DimensionBodySchema, DimensionPatchSchema, DimensionSchema, ListQuery, pageOf } from './schema'
 import { paginateByKey } from '../../../store/pagination'
+import { memberFilter } from '../../../governance/visible-members'
 import { dimensionView } from './views'
 import type { Dimension } from '../../../../semantic/types'
 
@@ -29,11 +30,18 @@ const refresh = createRoute({ method: 'post', path: '/api/v1/semantic/dimensions
 export function registerDimensionRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi(list, async (c) => {
     const q = c.req.valid('query')
-    const { rows, models } = await c.get('services').semantic.listDimensions(c.get('principal')!.tenantId, q.connection_id)
+    const s = c.get('services')
+    const { rows, models, conn } = await s.semantic.listDimensions(c.get('principal')!.tenantId, q.connection_id)
     const byId = new Map(models.map((m) => [m.id, m]))
+    // Access policies: hidden dimensions are not listed, nor sample values read from rows the caller may not see.
+    const visible = await memberFilter({ access: s.access, semantic: s.semantic.store }, c.get('principal')!, conn)
+    const modelName = (r: { modelId: string }) => byId.get(r.modelId)?.name ?? ''
     // Ordered by semantic model, then name: unique within a connection.
-    const page = paginateByKey(rows, (r) => `${byId.get(r.modelId)?.name ?? ''}\u0000${r.name}`, q)
-    return c.json({ data: page.data.map((r) => dimensionView(r, byId.get(r.modelId))), next_cursor: page.next_cursor }, 200)
+    const page = paginateByKey(rows.filter((r) => visible.dimension(modelName(r), r.name)), (r) => `${modelName(r)}\u0000${r.name}`, q)
+    return c.json({ data: page.data.map((r) => {
+      const v = dimensionView(r, byId.get(r.modelId))
+      return visible.sampleValues(modelName(r), r.name) ? v : { ...v, sample_values: null }
+    }), next_cursor: page.next_cursor }, 200)
   })
   app.openapi(create, async (c) => {
     const { connection_id, semantic_model, ...dim } = c.req.valid('json')

@@ -1,10 +1,11 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi'
+import { importWithPolicies } from '../../../governance/policy-import'
 import type { AppEnv } from '../../app-env'
 import { requireScope } from '../../middleware/auth'
 import { errorResponses, jsonBody, jsonResponse, security } from '../../openapi'
 import { ImportBodySchema, ImportResultSchema, SemanticQueryBodySchema, SemanticQueryResultSchema, ValidateBodySchema, ValidationReportSchema } from './schema'
-import { rowsToObjects, type ResultColumn } from '../../../query/result-columns'
-import type { SemanticQuery } from '../../../../semantic/types'
+import { rowsToObjects } from '../../../query/result-columns'
+import type { OffsetMetricInput, SemanticQuery, TimeGrain } from '../../../../semantic/types'
 import { hasScope } from '../../../identity/scopes'
 import { AppError } from '../../errors'
 
@@ -46,13 +47,34 @@ function importFiles(b: { format: string; files?: Array<{ path: string; content:
   return b.files
 }
 
+/** `metrics` entries that are objects become ad-hoc offset metrics; the list keeps their output names. */
+function splitMetricInputs(items: Array<string | { name: string; alias?: string; offset_window?: string; offset_to_grain?: TimeGrain }>): { metrics: string[]; offset_metrics: OffsetMetricInput[] } {
+  const metrics: string[] = []
+  const offset_metrics: OffsetMetricInput[] = []
+  items.forEach((m, i) => {
+    if (typeof m === 'string') { metrics.push(m); return }
+    if ((m.offset_window === undefined) === (m.offset_to_grain === undefined)) {
+      throw new AppError('validation_error', `metrics[${i}] needs exactly one of offset_window or offset_to_grain`, [{ path: `metrics.${i}`, issue: 'needs_one_offset' }])
+    }
+    const alias = m.alias ?? (m.offset_window !== undefined ? `${m.name}__${m.offset_window.trim().replace(/\s+/g, '_')}_ago` : `${m.name}__${m.offset_to_grain}_start`)
+    offset_metrics.push({ name: m.name, alias, ...(m.offset_window !== undefined ? { offset_window: m.offset_window } : { offset_to_grain: m.offset_to_grain }) })
+    metrics.push(alias)
+  })
+  return { metrics, offset_metrics }
+}
+
 export function registerImportQueryValidate(app: OpenAPIHono<AppEnv>) {
   app.openapi(importRoute, async (c) => {
     const b = c.req.valid('json')
-    const res = await c.get('services').semantic.import(c.get('principal')!.tenantId, {
-      connectionId: b.connection_id, files: importFiles(b), format: b.format, mode: b.mode, sourceSchema: b.source_schema, relationMap: b.relation_map,
+    const s = c.get('services')
+    const files = importFiles(b)
+    // Access policies in the YAML (governance) are checked first and stored with the layer.
+    const res = await importWithPolicies({ access: s.access, semantic: s.semantic.store, connections: s.connections }, c.get('principal')!, {
+      connectionId: b.connection_id, files, mode: b.mode, format: b.format,
+    }, () => s.semantic.import(c.get('principal')!.tenantId, {
+      connectionId: b.connection_id, files, format: b.format, mode: b.mode, sourceSchema: b.source_schema, relationMap: b.relation_map,
       refreshSampleValues: b.refresh_sample_values, checkRelations: b.check_relations,
-    })
+    }))
     return c.json(res, 200)
   })
 
@@ -66,27 +88,22 @@ export function registerImportQueryValidate(app: OpenAPIHono<AppEnv>) {
     if (b.where !== undefined && !hasScope(principal.scopes, 'semantic:write')) {
       throw new AppError('forbidden', 'where filters are SQL and need the "semantic:write" scope; use filters instead', [{ path: 'where', issue: 'missing_scope', scope: 'semantic:write' }])
     }
+    const { metrics, offset_metrics } = splitMetricInputs(b.metrics)
     const semantic: SemanticQuery = {
-      metrics: b.metrics, group_by: b.group_by, filters: b.filters, time_constraint: b.time_constraint, order_by: b.order_by, limit: b.limit,
+      metrics, ...(offset_metrics.length ? { offset_metrics } : {}),
+      ...(b.compare !== undefined ? { compare: b.compare } : {}),
+      ...(b.share_of_total !== undefined ? { share_of_total: b.share_of_total } : {}),
+      group_by: b.group_by, filters: b.filters, time_constraint: b.time_constraint, order_by: b.order_by, limit: b.limit,
       where: b.where === undefined ? undefined : Array.isArray(b.where) ? b.where : [b.where],
       ...(b.saved_query !== undefined ? { saved_query: b.saved_query } : {}),
       ...(b.min_max_only !== undefined ? { min_max_only: b.min_max_only } : {}),
       ...(b.apply_group_by !== undefined ? { apply_group_by: b.apply_group_by } : {}),
     }
     const run = await runner.prepare({ principal: c.get('principal')!, semantic, connectionId: b.connection_id, maxRows: b.max_rows })
-    let sql = ''
-    let columns: ResultColumn[] = []
-    const rows: unknown[][] = []
-    let done: { row_count: number; truncated: boolean; execution_time_ms: number } | undefined
-    for await (const ev of runner.execute(run, c.req.raw.signal)) {
-      if (ev.type === 'sql') sql = ev.sql
-      else if (ev.type === 'columns') columns = ev.columns
-      else if (ev.type === 'rows') for (const r of ev.rows) rows.push(r)
-      else if (ev.type === 'done') done = ev
-    }
+    const r = await runner.collect(run, c.req.raw.signal)
     return c.json({
-      id: run.id, columns, data: rowsToObjects(columns, rows), sql,
-      row_count: done?.row_count ?? rows.length, truncated: done?.truncated ?? false, execution_time_ms: done?.execution_time_ms ?? 0,
+      id: r.id, columns: r.columns, data: rowsToObjects(r.columns, r.rows), sql: r.sql,
+      row_count: r.row_count, truncated: r.truncated, execution_time_ms: r.execution_time_ms,
     }, 200)
   })
 

@@ -5,6 +5,7 @@ import { registerDimensionRoutes } from './dimensions'
 import { registerModelRoutes } from './models'
 import { registerImportQueryValidate } from './import-query-validate'
 import { registerSavedQueryRoutes } from './saved-queries'
+import { registerAccessPolicyRoutes } from './access-policies'
 
 export function registerSemanticRoutes(app: OpenAPIHono<AppEnv>) {
   registerMetricRoutes(app)
@@ -12,4 +13,5 @@ export function registerSemanticRoutes(app: OpenAPIHono<AppEnv>) {
   registerModelRoutes(app)
   registerImportQueryValidate(app)
   registerSavedQueryRoutes(app)
+  registerAccessPolicyRoutes(app)
 }

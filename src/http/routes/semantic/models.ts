@@ -4,6 +4,7 @@ import { requireScope } from '../../middleware/auth'
 import { errorResponses, IdParam, jsonBody, jsonResponse, security } from '../../openapi'
 import { ListQuery, ModelBodySchema, ModelPatchSchema, ModelSchema, pageOf } from './schema'
 import { paginateByKey } from '../../../store/pagination'
+import { memberFilter } from '../../../governance/visible-members'
 import { modelView } from './views'
 import type { SemanticModel } from '../../../../semantic/types'
 
@@ -28,10 +29,13 @@ const remove = createRoute({ method: 'delete', path: '/api/v1/semantic/models/{i
 export function registerModelRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi(list, async (c) => {
     const q = c.req.valid('query')
-    const { rows, manifest } = await c.get('services').semantic.listModels(c.get('principal')!.tenantId, q.connection_id)
+    const s = c.get('services')
+    const { rows, manifest, conn } = await s.semantic.listModels(c.get('principal')!.tenantId, q.connection_id)
     const byName = new Map(manifest.semantic_models.map((m) => [m.name, m]))
+    // Access policies: the caller sees each model as its policies let it (hidden members, sample values).
+    const visible = await memberFilter({ access: s.access, semantic: s.semantic.store }, c.get('principal')!, conn)
     const page = paginateByKey(rows, (r) => r.name, q)
-    return c.json({ data: page.data.map((r) => modelView(r, byName.get(r.name)!)), next_cursor: page.next_cursor }, 200)
+    return c.json({ data: page.data.map((r) => modelView(r, visible.model(byName.get(r.name)!))), next_cursor: page.next_cursor }, 200)
   })
   app.openapi(create, async (c) => {
     const { connection_id, ...model } = c.req.valid('json')

@@ -4,6 +4,7 @@ import { requireScope } from '../../middleware/auth'
 import { errorResponses, jsonResponse, security } from '../../openapi'
 import { ListQuery, SavedQuerySchema, pageOf } from './schema'
 import { paginateByKey } from '../../../store/pagination'
+import { memberFilter } from '../../../governance/visible-members'
 import type { SavedQuery } from '../../../../semantic/types'
 
 const tags = ['Semantic layer']
@@ -30,7 +31,9 @@ export function registerSavedQueryRoutes(app: OpenAPIHono<AppEnv>) {
     const tenantId = c.get('principal')!.tenantId
     const conn = await semantic.connection(tenantId, q.connection_id)
     const { manifest } = await semantic.store.load(tenantId, conn.id)
-    const page = paginateByKey(manifest.saved_queries, (r) => r.name, q)
+    // Access policies: saved queries over hidden members are not listed.
+    const visible = await memberFilter({ access: c.get('services').access, semantic: semantic.store }, c.get('principal')!, conn)
+    const page = paginateByKey(manifest.saved_queries.filter((r) => visible.savedQuery(r.name)), (r) => r.name, q)
     return c.json({ data: page.data.map((r) => savedQueryView(conn.id, r)), next_cursor: page.next_cursor }, 200)
   })
 }

@@ -183,14 +183,29 @@ export const ImportResultSchema = z.object({
   discarded_annotations: AnnotationList.optional().openapi({ description: 'replace: annotations the new YAML does not carry' }),
 }).openapi('SemanticImportResult')
 
+const AdhocMetric = z.object({
+  name: z.string().min(1).max(300),
+  alias: z.string().min(1).max(200).optional().openapi({ description: 'Output name; default `<name>__<window with _>_ago` or `<name>__<grain>_start`' }),
+  offset_window: z.string().min(1).max(40).optional().openapi({ example: '1 month' }),
+  offset_to_grain: z.enum(TIME_GRAINS).optional(),
+}).strict().openapi('AdhocOffsetMetric')
 const GroupBy = z.union([z.string().min(1).max(300), z.object({ name: z.string().min(1).max(300), grain: z.enum(TIME_GRAINS).optional(), date_part: z.enum(DATE_PARTS).optional() }).strict()])
 const FilterValue = z.union([z.string().max(10_000), z.number(), z.boolean(), z.null()])
 export const SemanticQueryBodySchema = z.object({
   connection_id: connectionId,
-  metrics: z.array(z.string().min(1).max(300)).max(50).default([]),
+  metrics: z.array(z.union([z.string().min(1).max(300), AdhocMetric])).max(50).default([]).openapi({
+    description: 'Metric names, or ad-hoc offset metrics {name, alias, offset_window | offset_to_grain} (MetricFlow offsets without editing the layer)',
+    example: ['total_sales', { name: 'total_sales', alias: 'total_sales_prev_month', offset_window: '1 month' }],
+  }),
   group_by: z.array(GroupBy).max(50).optional(),
   where: z.union([z.string().max(10_000), z.array(z.string().max(10_000)).max(50)]).optional()
     .openapi({ description: "MetricFlow where filters, e.g. {{ Dimension('store__region') }} = 'West'" }),
+  compare: z.object({ offset_window: z.string().min(1).max(40).openapi({ example: '1 year' }) }).strict().optional().openapi({
+    description: 'Period comparison: adds `<metric>__previous`, each metric over the time_constraint moved back by offset_window (needs time_constraint start and end; no time group-by)',
+  }),
+  share_of_total: z.boolean().optional().openapi({
+    description: "Adds `<metric>__share` (0..1): each row's part of the total over all rows of the query, computed before limit; filters on a grouped dimension pick rows after the total. Additive metrics (sums, counts) only",
+  }),
   saved_query: z.string().min(1).max(300).optional().openapi({
     description: "Runs this saved query's metrics, group_by, where, order_by and limit; fields given here override them (where filters are added to the saved ones)",
     example: 'weekly_revenue_report',

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi'
 import { ROLES } from '../../../identity/scopes'
 import { MIN_PASSWORD_LENGTH } from '../../../identity/passwords'
+import { AttributesSchema } from '../semantic/access-schema'
 
 export const UserSchema = z.object({
   id: z.string().openapi({ example: 'usr_7Hk2mQ9xLp3RtV7wYz1A' }),
@@ -9,6 +10,7 @@ export const UserSchema = z.object({
   role: z.enum(ROLES),
   scopes: z.array(z.string()),
   disabled: z.boolean(),
+  attributes: AttributesSchema,
   created_at: z.string(),
   updated_at: z.string(),
 }).openapi('User')
@@ -27,6 +29,7 @@ export const UpdateUserSchema = z.object({
   role: z.enum(ROLES).optional(),
   disabled: z.boolean().optional(),
   password: password.optional(),
+  attributes: AttributesSchema.optional().openapi({ description: 'Replaces the attributes access policies read (admins only)' }),
 }).strict().openapi('UpdateUser')
 
 export const UserListSchema = z.object({ data: z.array(UserSchema), next_cursor: z.string().nullable() }).openapi('UserList')

@@ -1,8 +1,9 @@
-// Domain errors from the libraries (semantic, connectors, planners, guard) to
-// the HTTP envelope. Each carries a message that is safe to show.
-import { SemanticError } from '../../semantic/types'
-import { ConnectorError } from '../../connectors/connector'
-import { PlanningError } from '../planner/planner'
+// The libraries' errors (semantic, connectors, planners, guard) as the
+// domain's error (src/errors.ts), each with a message that is safe to show.
+// The query runner records them; the HTTP layer answers them.
+import { SemanticError } from '../semantic/types'
+import { ConnectorError } from '../connectors/connector'
+import { PlanningError } from './planner/planner'
 import { AppError, type ErrorCode } from './errors'
 
 const CONNECTOR_CODES: Record<ConnectorError['code'], ErrorCode> = {
