@@ -1,5 +1,6 @@
 // First-start setup: the default tenant, its first admin API key, and the demo
 // connection with its semantic model. Safe to run on every start.
+import { randomBytes } from 'node:crypto'
 import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -19,6 +20,8 @@ export interface BootstrapResult {
   tenantId: string
   /** Set only when a key was generated now: print it once. */
   generatedKey?: string
+  /** Set only when the console's first admin was made now: print it once. */
+  generatedAdmin?: { email: string; password: string }
   demoConnectionId?: string
 }
 
@@ -31,7 +34,16 @@ export interface BootstrapOptions {
    * needs it. Without it, the values are read at every start.
    */
   demoCache?: { dir: string; key: () => DemoDataKey }
+  /**
+   * On the very first start (the admin key generated now, no admin user
+   * configured, nobody to sign in as) make the console's first admin with a
+   * generated password, so that `npm start` → open the console → sign in
+   * works without stopping the server to create a user.
+   */
+  firstAdminUser?: boolean
 }
+
+export const FIRST_ADMIN_EMAIL = 'admin@nexatron.local'
 
 export async function bootstrap(s: Container, opts: BootstrapOptions): Promise<BootstrapResult> {
   const tenant = await s.tenants.ensure(DEFAULT_TENANT, s.config.timezone)
@@ -42,6 +54,10 @@ export async function bootstrap(s: Container, opts: BootstrapOptions): Promise<B
   }
   if (s.config.bootstrapAdmin && !(await s.users.byEmail(tenant.id, s.config.bootstrapAdmin.email))) {
     await s.users.create(tenant.id, { email: s.config.bootstrapAdmin.email, password: s.config.bootstrapAdmin.password, role: 'admin', name: 'Administrator' }, OPERATOR)
+  } else if (opts.firstAdminUser && result.generatedKey && !s.config.bootstrapAdmin && (await s.users.list(tenant.id, { limit: 1 })).data.length === 0) {
+    const password = randomBytes(15).toString('base64url')
+    await s.users.create(tenant.id, { email: FIRST_ADMIN_EMAIL, password, role: 'admin', name: 'Administrator' }, OPERATOR)
+    result.generatedAdmin = { email: FIRST_ADMIN_EMAIL, password }
   }
   if (opts.demo) {
     let conn = await s.connections.byName(tenant.id, 'demo')

@@ -41,7 +41,7 @@ async function main() {
     throw e
   }
   const boot = await bootstrap(services, {
-    demo: config.demo, demoCache: demoWarehouse && { dir: demoCacheDir, key: () => demoWarehouse.dataKey() },
+    demo: config.demo, demoCache: demoWarehouse && { dir: demoCacheDir, key: () => demoWarehouse.dataKey() }, firstAdminUser: true,
   })
   if (services.store.kind === 'pglite') await services.worker.recoverOrphans()
   services.worker.start()
@@ -60,7 +60,11 @@ async function main() {
     const bar = '='.repeat(72)
     process.stdout.write(`\n${bar}\n  Nexatron admin API key (shown once; store it now):\n\n    ${boot.generatedKey}\n\n` +
       `  Try:  curl -s -H "Authorization: Bearer ${boot.generatedKey}" -H 'Content-Type: application/json' \\\n` +
-      `          -d '{"question":"What were total sales last quarter?"}' ${url}/api/v1/query\n${bar}\n\n`)
+      `          -d '{"question":"What were total sales last quarter?"}' ${url}/api/v1/query\n` +
+      (boot.generatedAdmin
+        ? `\n  Console: ${url}/  (sign in as ${boot.generatedAdmin.email}, password ${boot.generatedAdmin.password}; shown once)\n`
+        : '') +
+      `${bar}\n\n`)
   }
 
   // While draining, every response asks its client to close the connection,

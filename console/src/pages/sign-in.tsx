@@ -51,7 +51,8 @@ export function SignInPage(props: { reason?: string }) {
       </div>
       <section class="card first-time" aria-labelledby="first-time">
         <h2 id="first-time">First sign-in</h2>
-        <p>The console signs in <em>users</em>; the admin API key printed at first start works with the API, not here. Create the first admin user either way:</p>
+        <p>The console signs in <em>users</em>; the admin API key printed at first start works with the API, not here.</p>
+        <p>On a fresh install the server's first start prints a console admin (<code>admin@nexatron.local</code>) with a generated password, once, next to the API key. Or create the first admin yourself:</p>
         <ul>
           <li>Start the server with <code>NEXATRON_BOOTSTRAP_ADMIN_EMAIL</code> and <code>NEXATRON_BOOTSTRAP_ADMIN_PASSWORD</code> (at least 12 characters) set: the user is created on start if it does not exist yet.</li>
           <li>Or, with the server stopped (the embedded store is locked while it runs): <code>NEXATRON_USER_PASSWORD=… npx nexatron users create --email you@example.com --role admin</code>, then start it again.</li>
