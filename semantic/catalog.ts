@@ -86,7 +86,8 @@ export function buildCatalog(manifest: SemanticManifest): Catalog {
       ...plannerFields(metric),
       dimensions: ok && available ? [...available].sort(sortNames) : [],
     }
-    if (metric.format) entry.format = metric.format
+    const format = graph.metricFormat(metric.name)
+    if (format) entry.format = format
     metrics.push(entry)
   }
   for (const model of manifest.semantic_models) namesFor(model.name)

@@ -6,7 +6,7 @@
 import {
   SemanticError,
   type Dimension, type Entity, type Measure, type MeasureInput, type Metric, type MetricInput, type SemanticManifest,
-  type SemanticModel, type TimeGrain, type TimeSpine,
+  type SemanticModel, type TimeGrain, type TimeSpine, type ValueFormat,
 } from './types'
 import { METRIC_TIME, coarserGrain, formatQueryName, grainRank, isTimeGrain, parseQueryName, type ParsedName } from './names'
 import { suggest } from './suggest'
@@ -95,6 +95,31 @@ export class SemanticGraph {
       ])
     }
     return m
+  }
+
+  /** The metric's display format; a simple metric without one takes its measure's (dbt `meta.format` on measures). */
+  metricFormat(name: string): ValueFormat | undefined {
+    const m = this.metrics.get(name)
+    if (!m) return undefined
+    if (m.format || m.type !== 'simple' || !m.type_params.measure) return m.format
+    const measureName = typeof m.type_params.measure === 'string' ? m.type_params.measure : m.type_params.measure.name
+    return this.measures.get(measureName)?.measure.format
+  }
+
+  /**
+   * The display format of a dimension reached through `entityPath`: the model
+   * the last entity identifies owns it. Without a path (a local dimension) or
+   * when that model is ambiguous, only a format every candidate agrees on counts.
+   */
+  dimensionFormat(entityPath: string[], element: string): ValueFormat | undefined {
+    const entity = entityPath[entityPath.length - 1]
+    const formats = new Set<string>()
+    for (const model of this.models.values()) {
+      if (entity !== undefined && !model.entities.some((e) => e.name === entity && e.type !== 'foreign')) continue
+      const d = model.dimensions.find((x) => x.name === element)
+      if (d) formats.add(JSON.stringify(d.format ?? null))
+    }
+    return formats.size === 1 ? (JSON.parse([...formats][0]) as ValueFormat | null) ?? undefined : undefined
   }
 
   measure(name: string): { model: SemanticModel; measure: Measure } {

@@ -63,6 +63,8 @@ export interface Dimension extends PlannerFields {
   sample_values?: Array<string | number | boolean>
   /** false: keep no sample-value index for this dimension (dbt `meta: {sample_values: false}`). */
   sample_values_enabled?: boolean
+  /** Display format of the dimension's values (dbt `meta: {format}`), used where answers print them. */
+  format?: ValueFormat
   /** Set only by access/restrict.ts: the compiler selects a masked value instead. */
   mask?: MaskMethod
 }
@@ -78,6 +80,8 @@ export interface Measure extends PlannerFields {
   agg_time_dimension?: string
   agg_params?: { percentile?: number; use_discrete_percentile?: boolean; use_approximate_percentile?: boolean }
   non_additive_dimension?: { name: string; window_choice?: 'min' | 'max'; window_groupings?: string[] }
+  /** Display format (dbt `meta: {format}`); a simple metric over this measure without its own format uses it. */
+  format?: ValueFormat
 }
 
 export interface SemanticModel extends PlannerFields {

@@ -110,12 +110,18 @@ function outputColumns(ctx: CompileContext, metrics: string[], items: QueryItem[
   const cols: OutputColumn[] = []
   for (const m of metrics) {
     const def = ctx.graph.metric(m)
-    cols.push({ name: m, kind: 'metric', ...(def.label ? { label: def.label } : {}), ...(def.format ? { format: def.format } : {}) })
+    const format = ctx.graph.metricFormat(m)
+    cols.push({ name: m, kind: 'metric', ...(def.label ? { label: def.label } : {}), ...(format ? { format } : {}) })
   }
   for (const i of items) {
     const kind = i.kind === 'metric_time' ? 'time_dimension' : i.kind
     const col: OutputColumn = { name: i.name, kind }
     if (isStandardGrain(i.grain)) col.grain = i.grain
+    // Formats describe values, so a date part (a number of months, say) keeps none.
+    if (i.kind === 'dimension' && !i.datePart) {
+      const format = ctx.graph.dimensionFormat(i.entityPath, i.element)
+      if (format) col.format = format
+    }
     cols.push(col)
   }
   return cols
@@ -313,7 +319,8 @@ function derivedColumns(ctx: CompileContext, metrics: string[], columns: string[
     if (!m) continue
     const def = ctx.graph.metric(m)
     const label = def.label ?? m
-    if (c.endsWith(PREVIOUS_SUFFIX)) out.push({ name: c, kind: 'metric', label: `${label} (previous period)`, ...(def.format ? { format: def.format } : {}) })
+    const format = ctx.graph.metricFormat(m)
+    if (c.endsWith(PREVIOUS_SUFFIX)) out.push({ name: c, kind: 'metric', label: `${label} (previous period)`, ...(format ? { format } : {}) })
     else out.push({ name: c, kind: 'metric', label: `${label} (share of total)`, format: { type: 'percent', decimals: 1 } })
   }
   return out

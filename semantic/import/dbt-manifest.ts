@@ -130,6 +130,11 @@ class Mapper {
     }
     return out
   }
+  /** `format` from `meta` or `config.meta` (metrics, dimensions and measures alike). */
+  metaFormat(o: Obj, path: string): ValueFormat | undefined {
+    const meta = this.meta(o, path)
+    return meta && given(meta.obj.format) ? this.format(meta.obj.format, at(meta.path, 'format')) : undefined
+  }
   meta(o: Obj, path: string): { obj: Obj; path: string } | undefined {
     if (isObj(o.meta) && Object.keys(o.meta).length) return { obj: o.meta, path: at(path, 'meta') }
     if (isObj(o.config) && isObj(o.config.meta) && Object.keys(o.config.meta).length) return { obj: o.config.meta, path: at(at(path, 'config'), 'meta') }
@@ -307,6 +312,8 @@ class Mapper {
     const name = this.name(o, 'name', path)
     const type = this.oneOf(o, 'type', path, ['categorical', 'time'] as const, true)
     const d: Dimension = { name: name ?? '', type: type ?? 'categorical', ...this.plannerFields(o, path) }
+    const dimFormat = this.metaFormat(o, path)
+    if (dimFormat) d.format = dimFormat
     const expr = this.str(o, 'expr', path)
     if (expr) d.expr = expr
     if (this.bool(o, 'is_partition', path)) d.is_partition = true
@@ -339,6 +346,8 @@ class Mapper {
     const name = this.name(o, 'name', path)
     const agg = this.oneOf(o, 'agg', path, AGGREGATIONS, true)
     const m: Measure = { name: name ?? '', agg: agg ?? 'sum', ...this.plannerFields(o, path) }
+    const measureFormat = this.metaFormat(o, path)
+    if (measureFormat) m.format = measureFormat
     const expr = this.str(o, 'expr', path)
     if (expr) m.expr = expr
     if (this.bool(o, 'create_metric', path)) m.create_metric = true
@@ -414,11 +423,8 @@ class Mapper {
     if (filter !== undefined) metric.filter = filter
     const grain = this.grain(o, 'time_granularity', path)
     if (grain) metric.time_granularity = grain
-    const meta = this.meta(o, path)
-    if (meta && given(meta.obj.format)) {
-      const f = this.format(meta.obj.format, at(meta.path, 'format'))
-      if (f) metric.format = f
-    }
+    const f = this.metaFormat(o, path)
+    if (f) metric.format = f
     const tpPath = at(path, 'type_params')
     const tp = given(o.type_params) ? this.obj(o.type_params, tpPath) : undefined
     if (!given(o.type_params)) this.problem(tpPath, '"type_params" is required')

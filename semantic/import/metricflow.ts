@@ -260,6 +260,8 @@ class ManifestBuilder {
     const name = r.name(o, 'name', path)
     const type = r.oneOf(o, 'type', path, DIMENSION_TYPES, { required: true })
     const d: Dimension = { name: name ?? '', type: type ?? 'categorical', ...this.plannerFields(r, o, path) }
+    const dimFormat = this.metaFormat(r, o, path)
+    if (dimFormat) d.format = dimFormat
     const expr = this.expr(r, o, path)
     if (expr !== undefined) d.expr = expr
     const isPartition = r.bool(o, 'is_partition', path)
@@ -297,6 +299,8 @@ class ManifestBuilder {
     const name = r.name(o, 'name', path)
     const agg = r.oneOf(o, 'agg', path, AGGREGATIONS, { required: true })
     const m: Measure = { name: name ?? '', agg: agg ?? 'sum', ...this.plannerFields(r, o, path) }
+    const measureFormat = this.metaFormat(r, o, path)
+    if (measureFormat) m.format = measureFormat
     const expr = this.expr(r, o, path)
     if (expr !== undefined) m.expr = expr
     const createMetric = r.bool(o, 'create_metric', path)

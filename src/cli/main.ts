@@ -21,6 +21,7 @@ import { DEFAULT_TENANT } from '../bootstrap'
 import { OPERATOR, ROLES, type Role } from '../identity/scopes'
 import { AppError } from '../errors'
 import { StoreLockedError } from '../store/embedded-lock'
+import { printStreamedAnswer, readSse, startSpinner } from './stream-answer'
 
 const USAGE = `usage:
   nexatron semantic import --connection <id|name> [--mode merge|replace] [--source-schema <schema>] <dir-or-files...>
@@ -58,16 +59,25 @@ function serverUrl(): string {
 
 /** One call to the server's API; an unreachable server or an error answer becomes one clear line. */
 async function api(method: string, p: string, body?: unknown, scope = 'the needed scope'): Promise<{ status: number; text: string; json: () => Record<string, unknown> }> {
+  const res = await send(method, p, body, scope)
+  return readAnswer(res)
+}
+
+/** The raw response (for streams); an unreachable server becomes one clear line. */
+async function send(method: string, p: string, body: unknown, scope: string): Promise<Response> {
   const base = serverUrl()
   const key = process.env.NEXATRON_API_KEY ?? fail(`set NEXATRON_API_KEY to an API key with ${scope}`)
-  let res: Response
   try {
-    res = await fetch(`${base}${p}`, { method, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })
+    return await fetch(`${base}${p}`, { method, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })
   } catch (e) {
     const cause = (e as { cause?: { code?: string; message?: string; errors?: Array<{ code?: string }> } }).cause
     const code = cause?.code ?? cause?.errors?.find((x) => x.code)?.code ?? cause?.message ?? (e as Error).message
     throw new CliError(`cannot reach the Nexatron server at ${base} (${code}); is it running? (set NEXATRON_URL)`)
   }
+}
+
+async function readAnswer(res: Response): Promise<{ status: number; text: string; json: () => Record<string, unknown> }> {
+  const base = serverUrl()
   const text = await res.text()
   const json = () => { try { return JSON.parse(text) as Record<string, unknown> } catch { throw new CliError(`the server at ${base} did not answer with JSON (HTTP ${res.status})`) } }
   return { status: res.status, text, json }
@@ -99,33 +109,37 @@ async function semanticValidate(args: string[]) {
   process.exit(report.valid ? 0 : 1)
 }
 
-/** Rows as an aligned text table (numbers right-aligned). */
-function table(columns: string[], rows: unknown[][]): string {
-  const cell = (v: unknown) => (v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v))
-  const texts = rows.map((r) => r.map(cell))
-  const widths = columns.map((c, i) => Math.min(40, Math.max(c.length, ...texts.map((r) => r[i].length))))
-  const fit = (t: string, w: number) => (t.length > w ? `${t.slice(0, w - 1)}…` : t)
-  const line = (r: string[], right: boolean[]) => r.map((t, i) => (right[i] ? fit(t, widths[i]).padStart(widths[i]) : fit(t, widths[i]).padEnd(widths[i]))).join('  ').trimEnd()
-  const numeric = columns.map((_, i) => rows.length > 0 && rows.every((r) => typeof r[i] === 'number' || r[i] === null))
-  return [line(columns, numeric), widths.map((w) => '-'.repeat(w)).join('  '), ...texts.map((r) => line(r, numeric))].join('\n') + '\n'
-}
-
 async function ask(args: string[]) {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { connection: { type: 'string' }, json: { type: 'boolean' }, csv: { type: 'boolean' } } })
   const question = positionals.join(' ').trim()
   if (!question) fail(USAGE)
-  const body = { question, connection_id: values.connection ? await connectionIdOf(values.connection) : undefined, format: values.csv ? 'csv' : 'json' }
-  if (process.stderr.isTTY) process.stderr.write('planning…\r')
-  const r = await api('POST', '/api/v1/query', body, 'query:run')
-  if (process.stderr.isTTY) process.stderr.write('         \r')
+  const connectionId = values.connection ? await connectionIdOf(values.connection) : undefined
+  if (!values.csv && !values.json) return askStreaming(question, connectionId)
+  const body = { question, connection_id: connectionId, format: values.csv ? 'csv' : 'json' }
+  const stopSpinner = startSpinner(process.stderr, 'planning…')
+  const r = await api('POST', '/api/v1/query', body, 'query:run').finally(stopSpinner)
   if (r.status !== 200) apiError('the question', r)
-  if (values.csv) { process.stdout.write(r.text); return }
-  const answer = r.json() as { columns: Array<{ name: string }>; data: Array<Record<string, unknown>>; summary?: string; status?: string; error?: { message: string } }
-  if (values.json) { process.stdout.write(`${JSON.stringify(answer, null, 2)}\n`); return }
-  if (answer.status === 'failed') throw new CliError(`the answer failed after its first rows: ${answer.error?.message ?? ''}`)
-  const names = answer.columns.map((c) => c.name)
-  process.stdout.write(table(names, answer.data.map((row) => names.map((n) => row[n]))))
-  if (answer.summary) process.stdout.write(`\n${answer.summary}\n`)
+  process.stdout.write(values.csv ? r.text : `${JSON.stringify(r.json(), null, 2)}\n`)
+}
+
+/** The table answer: rows printed as /query/stream sends them, a spinner on a TTY stderr while planning. */
+async function askStreaming(question: string, connectionId: string | undefined) {
+  const stopSpinner = startSpinner(process.stderr, 'planning…')
+  let res: Response
+  try {
+    res = await send('POST', '/api/v1/query/stream', { question, connection_id: connectionId }, 'query:run')
+  } catch (e) {
+    stopSpinner()
+    throw e
+  }
+  if (res.status !== 200 || !res.body) {
+    stopSpinner()
+    apiError('the question', await readAnswer(res))
+  }
+  const outcome = await printStreamedAnswer(readSse(res.body as unknown as AsyncIterable<Uint8Array>), (t) => process.stdout.write(t), stopSpinner)
+  if (outcome.error !== undefined) {
+    throw new CliError(outcome.rowCount > 0 ? `the answer failed after ${outcome.rowCount} row(s): ${outcome.error}` : `the question failed: ${outcome.error}`)
+  }
 }
 
 async function semanticImport(args: string[]) {

@@ -252,6 +252,8 @@ function formatDimensionValue(v: unknown, c: SummaryColumn): string {
     }
   }
   if (typeof v === 'boolean') return `${humanize(lastSegment(c.name))}: ${v ? 'yes' : 'no'}`
+  // A numeric dimension with a declared format (a price band, a discount rate) reads as the warehouse means it.
+  if (c.format && toNumber(v) !== undefined) return formatValue(v, c.format)
   return String(v)
 }
 

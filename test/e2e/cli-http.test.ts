@@ -27,9 +27,10 @@ beforeAll(async () => {
 afterAll(async () => { await server?.close(); await t?.close() })
 
 describe('npx nexatron over HTTP', () => {
-  it('asks a question and prints the answer as a table, or as JSON', async () => {
+  it('asks a question and prints the streamed answer as a table (no spinner off a terminal), or as JSON', async () => {
     const env = { NEXATRON_URL: server.url, NEXATRON_API_KEY: t.adminKey }
-    const { stdout } = await cli(env, 'ask', 'total sales by region in 2025')
+    const { stdout, stderr } = await cli(env, 'ask', 'total sales by region in 2025')
+    expect(stderr).toBe('')
     const lines = stdout.split('\n')
     expect(lines[0].split(/\s+/).sort()).toEqual(['store__region', 'total_sales'])
     expect(lines[1]).toMatch(/^-+\s+-+$/)

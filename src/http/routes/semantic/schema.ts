@@ -79,6 +79,7 @@ export const DimensionBodySchema = z.object({
   is_partition: z.boolean().optional(),
   type_params: z.object({ time_granularity: z.enum(TIME_GRAINS).optional(), validity_params: z.object({ is_start: z.boolean().optional(), is_end: z.boolean().optional() }).strict().optional() }).strict().optional(),
   sample_values: z.array(z.union([z.string(), z.number(), z.boolean()])).max(1000).optional(),
+  format: ValueFormatSchema.optional().openapi({ description: "How the dimension's values are printed in answers (dbt meta.format)" }),
 }).strict().openapi('DimensionInput')
 export const DimensionPatchSchema = DimensionBodySchema.omit({ connection_id: true, semantic_model: true }).partial().strict().openapi('DimensionPatch')
 
@@ -92,6 +93,7 @@ export const DimensionSchema = z.object({
   label: z.string().nullable(),
   description: z.string().nullable(),
   synonyms: z.array(z.string()),
+  format: z.any().nullable(),
   type: z.string(),
   expr: z.string().nullable(),
   is_partition: z.boolean(),
@@ -111,6 +113,7 @@ const MeasureSchema = z.object({
   agg_time_dimension: z.string().optional(),
   agg_params: z.object({ percentile: z.number().min(0).max(1).optional(), use_discrete_percentile: z.boolean().optional(), use_approximate_percentile: z.boolean().optional() }).strict().optional(),
   non_additive_dimension: z.object({ name: z.string(), window_choice: z.enum(['min', 'max']).optional(), window_groupings: z.array(z.string()).optional() }).strict().optional(),
+  format: ValueFormatSchema.optional().openapi({ description: 'Display format; a simple metric over the measure without its own format uses it' }),
 }).strict()
 const ModelDimensionSchema = DimensionBodySchema.omit({ connection_id: true, semantic_model: true })
 

@@ -22,7 +22,7 @@ export function dimensionView(r: DimensionRow, model: ModelRow | undefined) {
   return {
     id: r.id, connection_id: r.connectionId, model_id: r.modelId, semantic_model: model?.name ?? '', name: r.name,
     query_name: queryName(model, r.name), label: d.label ?? null, description: d.description ?? null, synonyms: d.synonyms ?? [],
-    type: d.type, expr: d.expr ?? null, is_partition: d.is_partition ?? false, type_params: d.type_params ?? null,
+    format: d.format ?? null, type: d.type, expr: d.expr ?? null, is_partition: d.is_partition ?? false, type_params: d.type_params ?? null,
     sample_values: (r.sampleValues as unknown[] | null) ?? null, sample_values_refreshed_at: r.sampleValuesAt?.toISOString() ?? null,
     created_at: r.createdAt.toISOString(), updated_at: r.updatedAt.toISOString(),
   }
