@@ -90,7 +90,8 @@ const PREFIX_TYPES: Array<[string, string]> = [
 ]
 export const typeOfId = (id: string | null | undefined): string | null => (id ? PREFIX_TYPES.find(([p]) => id.startsWith(p))?.[1] ?? null : null)
 
-function legacyActor(id: string | null): AuditActor | null {
+/** The actor an id names, its type told by the id's prefix. */
+export function legacyActor(id: string | null): AuditActor | null {
   if (!id) return { type: 'system', id: null }
   const t = typeOfId(id)
   return { type: t === 'user' || t === 'api_key' ? t : t === 'scim_token' ? 'scim' : 'system', id }
@@ -127,6 +128,27 @@ export class AuditService {
     const tx = currentTransaction()
     if (tx) await this.append(tx, e)
     else await this.db.transaction((t) => this.append(t as unknown as Db, e))
+  }
+
+  /**
+   * Appends the record unless the tenant's log already holds one with the same
+   * action and resource: the check runs under the chain's head lock, so of
+   * several instances settling the same thing (an async job) exactly one writes.
+   * Answers whether this call wrote it.
+   */
+  async recordOnce(e: AuditEvent & { resource: AuditResource & { id: string } }): Promise<boolean> {
+    if (!isAuditAction(e.action)) throw new Error(`unknown audit action "${String(e.action)}" (add it to src/audit/audit-actions.ts)`)
+    const once = async (tx: Db) => {
+      await tx.insert(auditHeads).values({ tenantId: e.tenantId, seq: 0, hash: GENESIS_HASH }).onConflictDoNothing()
+      await tx.select({ seq: auditHeads.seq }).from(auditHeads).where(eq(auditHeads.tenantId, e.tenantId)).for('update')
+      const [seen] = await tx.select({ id: auditLog.id }).from(auditLog)
+        .where(and(eq(auditLog.tenantId, e.tenantId), eq(auditLog.action, e.action), eq(auditLog.resourceId, e.resource.id))).limit(1)
+      if (seen) return false
+      await this.append(tx, e)
+      return true
+    }
+    const tx = currentTransaction()
+    return tx ? once(tx) : this.db.transaction((t) => once(t as unknown as Db))
   }
 
   private fromLegacy(e: LegacyAuditEvent): AuditEvent {

@@ -16,7 +16,9 @@ import type { Principal } from '../identity/principal'
 import type { PrincipalLookup } from '../identity/auth-service'
 import type { CredentialsRevoked } from '../identity/revocation'
 import { hasScope } from '../identity/scopes'
-import type { AuditService } from '../audit/audit-service'
+import { legacyActor, type AuditService } from '../audit/audit-service'
+import type { BillingService } from '../billing/billing-service'
+import { runTokens } from '../billing/settled-run'
 import type { QueryHistory, QueryRow } from './history'
 import type { QueryRunner, RunInput } from './query-runner'
 import type { ConnectionService } from '../connections/connection-service'
@@ -34,6 +36,7 @@ export const credentialRevoked = () => new AppError('query_cancelled', 'the job 
 const revokedRecord = () => errorRecord(credentialRevoked())
 
 type Audit = Pick<AuditService, 'record'>
+type SettleAudit = Pick<AuditService, 'record' | 'recordOnce'>
 
 export interface JobWorkerOptions {
   db: Db
@@ -41,7 +44,9 @@ export interface JobWorkerOptions {
   /** Who each job's principal is now (checked at claim, while running, before the webhook). */
   principals: PrincipalLookup
   /** Where jobs cancelled by the worker itself are recorded. */
-  audit?: Audit
+  audit?: SettleAudit
+  /** Meters a settled job's rows and LLM tokens (its queries unit was taken when it was submitted). */
+  billing?: Pick<BillingService, 'meter'>
   runner: QueryRunner
   connections: ConnectionService
   secrets: WebhookSecrets
@@ -246,11 +251,43 @@ export class JobWorker {
         await this.o.db.update(queries).set({ lockedBy: null, lockedUntil: null, webhookNextAt: job.webhookUrl ? new Date() : null })
           .where(eq(queries.id, job.id)).catch(() => {})
       }
+      if (!released) await this.settle(job)
       this.active--
       if (job.webhookUrl && !released) {
         const fresh = await this.o.history.getById(job.id)
         if (fresh) this.track(this.deliver(fresh))
       }
+    }
+  }
+
+  /**
+   * A job that has run is a query run like any other: recorded as `query.run`
+   * (actor: its principal) and its rows and LLM tokens metered. Exactly once
+   * even when two instances settle the same job (a lease that expired while it
+   * ran): meter events are keyed by the job's id like a synchronous query's,
+   * and the audit record is written only if the tenant's log lacks it.
+   */
+  private async settle(job: QueryRow): Promise<void> {
+    try {
+      const row = await this.o.history.getById(job.id)
+      if (!row || row.status === 'queued' || row.status === 'running') return
+      const tokens = runTokens(row)
+      if (this.o.billing) {
+        if (row.rowCount) await this.o.billing.meter(row.tenantId, 'rows', row.rowCount, row.id)
+        if (tokens) await this.o.billing.meter(row.tenantId, 'llm_tokens', tokens, row.id)
+      }
+      const error = (row.error as { code?: string } | null)?.code
+      await this.o.audit?.recordOnce({
+        tenantId: row.tenantId, actor: legacyActor(row.principalId), action: 'query.run',
+        outcome: row.status === 'succeeded' ? 'success' : 'failure', resource: { type: 'query', id: row.id },
+        details: {
+          query_id: row.id, connection_id: row.connectionId, source: row.source, query_status: row.status, error_code: error,
+          rows: row.rowCount ?? undefined, duration_ms: row.durationMs ?? undefined, planner: row.planner ?? undefined,
+          llm_tokens: tokens, truncated: row.truncated,
+        },
+      })
+    } catch (err) {
+      this.o.logger.error({ err, query_id: job.id }, 'could not record or meter a settled job')
     }
   }
 

@@ -19,8 +19,8 @@ const QUERY_ROUTES = new Set(['POST /api/v1/query', 'POST /api/v1/query/stream',
 const CAPACITY: Record<string, { limit: 'connections' | 'seats'; scope: Scope | null }> = {
   'POST /api/v1/connections': { limit: 'connections', scope: 'connections:write' },
   'POST /api/v1/users': { limit: 'seats', scope: 'users:manage' },
-  // The SCIM token's own checks decide what it may do; a seat is a seat.
-  'POST /scim/v2/Users': { limit: 'seats', scope: null },
+  // SCIM's seats are checked by ScimService itself: only an active user takes
+  // one (created, or reactivated by PATCH/PUT), and it answers in SCIM's shape.
 }
 // Answers that mean the query never ran: its unit is given back.
 const NOT_RUN = new Set([400, 401, 403, 404, 408, 409, 413, 415, 429, 503])

@@ -21,6 +21,12 @@ const METERS: Array<[string, keyof Plan['usage'], keyof Plan['limits']]> = [
   ['LLM tokens this month', 'llm_tokens', 'llm_tokens_per_month'], ['Connections', 'connections', 'connections'], ['Seats (active users)', 'seats', 'seats'],
 ]
 
+/** What is left of a limit (never below zero: a plan lowered mid-month can leave use above it); null when unlimited. */
+const remaining = (plan: Plan, m: (typeof METERS)[number]) => {
+  const limit = plan.limits[m[2]]
+  return limit === null ? null : Math.max(0, limit - plan.usage[m[1]])
+}
+
 export function UsagePage() {
   const session = useSession()
   const [plan, setPlan] = useState<Plan | null>(null)
@@ -38,7 +44,7 @@ export function UsagePage() {
       {plan && (
         <section class="panel" aria-labelledby="plan-title">
           <h2 id="plan-title">Plan “{plan.name}”</h2>
-          <p class="muted small">Period {new Date(plan.period_start).toLocaleDateString('en-US', { dateStyle: 'medium' })} – {new Date(plan.period_end).toLocaleDateString('en-US', { dateStyle: 'medium' })} (UTC) · {n(plan.limits.requests_per_hour)} requests per hour</p>
+          <p class="muted small">Period {new Date(plan.period_start).toLocaleDateString('en-US', { dateStyle: 'medium' })} – {new Date(plan.period_end).toLocaleDateString('en-US', { dateStyle: 'medium' })} (UTC); monthly quotas reset at its end · {n(plan.limits.requests_per_hour)} requests per hour</p>
           <DataTable
             caption="Use against the plan’s limits"
             rows={METERS}
@@ -47,6 +53,7 @@ export function UsagePage() {
               { key: 'meter', label: 'Meter', value: (m) => m[0], render: (m) => m[0] },
               { key: 'used', label: 'Used', numeric: true, value: (m) => plan.usage[m[1]], render: (m) => n(plan.usage[m[1]]) },
               { key: 'limit', label: 'Limit', numeric: true, value: (m) => plan.limits[m[2]], render: (m) => (plan.limits[m[2]] === null ? 'unlimited' : n(plan.limits[m[2]])) },
+              { key: 'remaining', label: 'Remaining', numeric: true, value: (m) => remaining(plan, m), render: (m) => (remaining(plan, m) === null ? 'unlimited' : n(remaining(plan, m))) },
             ]}
           />
         </section>
