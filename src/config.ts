@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { configurableFunctions, invalidAllowFunctions } from './security/sql-guard/function-policy'
 import { parsePlans, type PlanLimits } from './billing/plans'
 import { ConfigError } from './config-error'
+import { parseScimAttributeMap, type ScimAttributeMap } from './scim/scim-attribute-map'
 
 const bool = (def: boolean) =>
   z.enum(['true', 'false', '1', '0', 'yes', 'no']).optional().transform((v) => (v === undefined ? def : ['true', '1', 'yes'].includes(v)))
@@ -60,6 +61,8 @@ const EnvSchema = z.object({
   NEXATRON_WEBHOOK_MAX_ATTEMPTS: int(6, 1),
   NEXATRON_WORKER_CONCURRENCY: int(2, 1),
   NEXATRON_SCIM_DEFAULT_ROLE: z.enum(['admin', 'analyst', 'viewer']).default('viewer'),
+  // SCIM attributes mapped onto user attributes for access policies (JSON: {"region": "urn:...:enterprise:2.0:User:division"}).
+  NEXATRON_SCIM_ATTRIBUTES: z.string().optional(),
   // Audit log retention in days (0: keep forever); pruning leaves a checkpoint so the chain still verifies.
   NEXATRON_AUDIT_RETENTION_DAYS: int(0, 0),
   // Plans: limits per plan (JSON over the defaults) and the plan of a tenant that has none set.
@@ -114,7 +117,7 @@ export interface Config {
   webhooks: { maxAttempts: number }
   worker: { concurrency: number }
   /** Role of users created through SCIM until a group membership says otherwise. */
-  scim: { defaultRole: 'admin' | 'analyst' | 'viewer' }
+  scim: { defaultRole: 'admin' | 'analyst' | 'viewer'; attributes: ScimAttributeMap }
   /** Audit log retention (0: forever). */
   audit: { retentionDays: number }
   /** Plans with their limits, and the plan of a tenant without one. */
@@ -142,8 +145,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid configuration:\n  NEXATRON_TIMEZONE: unknown time zone "${e.NEXATRON_TIMEZONE}"`)
   }
   let plans: Record<string, PlanLimits>
+  let scimAttributes: ScimAttributeMap
   try {
     plans = parsePlans(e.NEXATRON_PLANS)
+    scimAttributes = parseScimAttributeMap(e.NEXATRON_SCIM_ATTRIBUTES)
   } catch (err) {
     throw new ConfigError(`invalid configuration:\n  ${(err as Error).message}`)
   }
@@ -212,7 +217,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsToken: e.NEXATRON_METRICS_TOKEN,
     webhooks: { maxAttempts: e.NEXATRON_WEBHOOK_MAX_ATTEMPTS },
     worker: { concurrency: e.NEXATRON_WORKER_CONCURRENCY },
-    scim: { defaultRole: e.NEXATRON_SCIM_DEFAULT_ROLE },
+    scim: { defaultRole: e.NEXATRON_SCIM_DEFAULT_ROLE, attributes: scimAttributes },
     audit: { retentionDays: e.NEXATRON_AUDIT_RETENTION_DAYS },
     billing: { plans, defaultPlan: e.NEXATRON_DEFAULT_PLAN },
     publicUrl: e.NEXATRON_PUBLIC_URL,

@@ -122,9 +122,10 @@ export async function buildServices(config: Config, opts: ContainerOptions = {})
   const webhookSecrets = new WebhookSecrets(tenants, box)
   const auth = new AuthService(apiKeys, sessions, users)
   const audit = new AuditService(db, opts.now)
+  const billing = new BillingService(db, config.billing, audit, opts.now)
   const retention = config.audit.retentionDays > 0 ? startAuditRetention(audit, config.audit.retentionDays, logger) : undefined
   const worker = new JobWorker({
-    db, history, principals: auth, audit, runner, connections, secrets: webhookSecrets, hostPolicy, logger, fetch: opts.fetch,
+    db, history, principals: auth, audit, runner, connections, secrets: webhookSecrets, hostPolicy, logger, fetch: opts.fetch, billing,
     concurrency: config.worker.concurrency, maxWebhookAttempts: config.webhooks.maxAttempts, historyRows: config.query.historyRows,
   })
   jobs = new JobService(history, runner, worker, hostPolicy, audit)
@@ -138,10 +139,10 @@ export async function buildServices(config: Config, opts: ContainerOptions = {})
     connections, semantic, access, history, runner, worker, webhookSecrets,
     jobs,
     audit,
-    billing: new BillingService(db, config.billing, audit, opts.now),
+    billing,
     analytics: new UsageAnalytics(db),
     scimTokens: new ScimTokenService(db, opts.now),
-    scim: new ScimService(db, users, config.scim.defaultRole),
+    scim: new ScimService(db, users, config.scim.defaultRole).withAttributeMap(config.scim.attributes).withSeats(billing),
     sso: {
       settings: ssoSettings,
       login: new SsoLoginService({

@@ -1,6 +1,7 @@
 // Reading SCIM request bodies. Identity providers send many attributes we do
 // not keep (title, phoneNumbers, the enterprise extension): those are
-// ignored, so provisioning does not break; what we keep is validated.
+// ignored, so provisioning does not break, unless NEXATRON_SCIM_ATTRIBUTES maps
+// them onto user attributes (scim-attribute-map.ts); what we keep is validated.
 import { z } from 'zod'
 import { ScimError } from './scim-error'
 

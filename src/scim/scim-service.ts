@@ -13,10 +13,15 @@ import { randomBase62 } from '../ids'
 import { assertMayHoldRole, type UserRow, type UserService } from '../identity/users'
 import { ROLES, type Actor, type Role } from '../identity/scopes'
 import { AppError } from '../errors'
+import type { BillingService } from '../billing/billing-service'
 import { ScimError } from './scim-error'
 import { parseFilter, type Comparison } from './scim-filter'
 import { groupPatch, patchOps, userPatchDraft } from './scim-patch'
 import { userDraft, type UserDraft } from './scim-input'
+import { attributesFromPatch, attributesFromResource, mergeAttributes, type ScimAttributeMap } from './scim-attribute-map'
+import type { AttributeValue, Attributes } from '../../semantic/access'
+
+type AttributeChanges = Record<string, AttributeValue | null>
 import { DEFAULT_COUNT, groupResource, isRole, listResponse, MAX_COUNT, userResource, type ListResponse, type ScimGroup, type ScimUser } from './scim-resources'
 
 export interface Paging { startIndex?: number; count?: number }
@@ -62,7 +67,35 @@ function userCondition(c: Comparison): SQL {
 }
 
 export class ScimService {
+  /** The plan's seats: an active user created or reactivated here takes one. */
+  private seats?: Pick<BillingService, 'assertCapacity'>
+
+  /** Enforces the plan's seats (wired in the container; without it, no limit). */
+  withSeats(seats: Pick<BillingService, 'assertCapacity'>): this {
+    this.seats = seats
+    return this
+  }
+
+  /** Refuses (403, SCIM's error shape) an active user the plan has no seat for. */
+  private async takeSeat(tenantId: string): Promise<void> {
+    try {
+      await this.seats?.assertCapacity(tenantId, 'seats')
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'plan_limit_reached') throw new ScimError(403, err.message)
+      throw err
+    }
+  }
+
   constructor(private readonly db: Db, private readonly users: UserService, private readonly defaultRole: Role = 'viewer') {}
+
+  /** SCIM attributes mapped onto user attributes (NEXATRON_SCIM_ATTRIBUTES). */
+  private attributeMap: ScimAttributeMap = []
+
+  /** Sets the attribute mapping (at wiring time); returns the service. */
+  withAttributeMap(map: ScimAttributeMap): this {
+    this.attributeMap = map
+    return this
+  }
 
   // ---- Users -------------------------------------------------------------
 
@@ -84,10 +117,15 @@ export class ScimService {
 
   async createUser(tenantId: string, body: unknown, base: string, actor: Actor): Promise<ScimUser> {
     const d = userDraft(body)
+    const attrs = attributesFromResource(body, this.attributeMap)
     if (d.externalId) await this.assertExternalIdFree(tenantId, d.externalId, null)
+    if (!d.disabled) await this.takeSeat(tenantId)
+    const initial = mergeAttributes({}, attrs)
+    if (initial) this.assertMaySetAttributes(actor)
     let user = await this.users.create(tenantId, { email: d.email, password: randomBase62(48), role: this.defaultRole, name: d.name }, actor)
     try {
       if (d.disabled) user = await this.users.update(tenantId, user.id, { disabled: true }, actor)
+      if (initial) user = await this.users.update(tenantId, user.id, { attributes: initial }, actor)
       if (d.externalId) await this.setExternalId(tenantId, user.id, d.externalId)
     } catch (err) {
       // All or nothing: a half-made user would block the client's retry with a 409.
@@ -99,12 +137,16 @@ export class ScimService {
 
   async replaceUser(tenantId: string, id: string, body: unknown, base: string, actor: Actor): Promise<ScimUser> {
     await this.load(tenantId, id)
-    return this.apply(tenantId, id, userDraft(body), base, actor)
+    return this.apply(tenantId, id, userDraft(body), base, actor, attributesFromResource(body, this.attributeMap))
   }
 
   async patchUser(tenantId: string, id: string, body: unknown, base: string, actor: Actor): Promise<ScimUser> {
     await this.load(tenantId, id)
-    return this.apply(tenantId, id, userPatchDraft(patchOps(body)), base, actor)
+    const ops = patchOps(body)
+    // In order: a later operation on the same attribute wins.
+    const attrs: AttributeChanges = {}
+    for (const op of ops) Object.assign(attrs, attributesFromPatch(op.path, op.value, op.op === 'remove', this.attributeMap))
+    return this.apply(tenantId, id, userPatchDraft(ops), base, actor, attrs)
   }
 
   async deleteUser(tenantId: string, id: string, actor: Actor): Promise<void> {
@@ -112,19 +154,29 @@ export class ScimService {
     await this.users.delete(tenantId, id, actor)
   }
 
-  private async apply(tenantId: string, id: string, d: UserDraft, base: string, actor: Actor): Promise<ScimUser> {
+  private async apply(tenantId: string, id: string, d: UserDraft, base: string, actor: Actor, attrs: AttributeChanges = {}): Promise<ScimUser> {
     const before = await this.load(tenantId, id)
     // Checked before anything changes: the userName (login email) and externalId
     // of a user beyond the token's scopes are as off limits as its password.
     assertMayHoldRole(actor, before.user.role, 'manage')
     if (d.externalId) await this.assertExternalIdFree(tenantId, d.externalId, id)
+    const attributes = mergeAttributes((before.user.attributes ?? {}) as Attributes, attrs)
+    if (attributes) this.assertMaySetAttributes(actor)
     if (d.email !== undefined && d.email !== before.user.email.toLowerCase()) await this.changeEmail(tenantId, id, d.email)
-    const patch: { name?: string | null; disabled?: boolean } = {}
+    const patch: { name?: string | null; disabled?: boolean; attributes?: Attributes } = {}
+    if (attributes) patch.attributes = attributes
     if (d.name !== undefined && d.name !== before.user.name) patch.name = d.name
     if (d.disabled !== undefined && d.disabled !== before.user.disabled) patch.disabled = d.disabled
+    // Reactivation takes a seat again (checked before anything changes).
+    if (patch.disabled === false) await this.takeSeat(tenantId)
     if (Object.keys(patch).length) await this.users.update(tenantId, id, patch, actor)
     if (d.externalId !== undefined && d.externalId !== before.externalId) await this.setExternalId(tenantId, id, d.externalId)
     return this.getUser(tenantId, id, base)
+  }
+
+  /** Attributes decide which rows policies let through: only a token made by an admin (`*`) may provision them. */
+  private assertMaySetAttributes(actor: Actor): void {
+    if (!actor.scopes.includes('*')) throw new ScimError(403, 'mapped attributes (NEXATRON_SCIM_ATTRIBUTES) may only be set by a SCIM token an admin created')
   }
 
   private async load(tenantId: string, id: string): Promise<{ user: UserRow; externalId: string | null }> {

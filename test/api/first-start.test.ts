@@ -29,7 +29,7 @@ describe('first start', () => {
     expect(first.generatedAdmin!.password.length).toBeGreaterThanOrEqual(20)
     const res = await login(s, FIRST_ADMIN_EMAIL, first.generatedAdmin!.password)
     expect(res.status).toBe(200)
-    expect((await res.json()).access_token).toBeTruthy()
+    expect(((await res.json()) as { access_token?: string }).access_token).toBeTruthy()
     // a restart shows neither again and makes no second user
     const again = await bootstrap(s, { demo: false, firstAdminUser: true })
     expect(again.generatedKey).toBeUndefined()

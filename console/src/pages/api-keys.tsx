@@ -1,4 +1,6 @@
-// Settings → API keys: create (the full key shown once), list, revoke.
+// Settings → API keys: create (the full key shown once), list, revoke, and
+// (admins) set the attributes access policies read for a key: a BI tool's key
+// carries the attributes of the audience it serves.
 import { useEffect, useState } from 'preact/hooks'
 import { api, type Page } from '../api'
 import { useSession } from '../session'
@@ -7,10 +9,12 @@ import { ConfirmDialog } from '../components/confirm-dialog'
 import { CopyButton } from '../components/copy-button'
 import { ErrorMessage } from '../components/error-message'
 import { FormField } from '../components/form-field'
+import { AttributesCell } from '../components/attributes-cell'
+import { formatAttributes, parseAttributes, type Attributes } from '../attributes'
 
 export interface ApiKey {
   id: string; name: string; prefix: string; last4: string; scopes: string[]; created_at: string
-  expires_at: string | null; last_used_at: string | null; revoked_at: string | null
+  expires_at: string | null; last_used_at: string | null; revoked_at: string | null; attributes?: Attributes
 }
 const SCOPES = ['query:run', 'query:read', 'connections:read', 'connections:write', 'semantic:read', 'semantic:write', 'keys:manage', 'users:manage', 'audit:read', '*']
 const EXPIRIES: Array<[string, number | null]> = [['30 days', 30], ['90 days', 90], ['1 year', 365], ['Never', null]]
@@ -27,6 +31,7 @@ export function ApiKeysPage() {
   const [revoking, setRevoking] = useState<ApiKey | null>(null)
   const [busy, setBusy] = useState(false)
   const canManage = session.can('keys:manage')
+  const canSetAttributes = session.scopes.includes('*')
 
   const load = (c: string | null = cursor) => api.get<Page<ApiKey>>('/api/v1/api-keys', { limit: 50, cursor: c }).then((p) => { setKeys(p.data); setNext(p.next_cursor) }, setError)
   useEffect(() => { if (canManage) void load() }, [cursor])
@@ -63,7 +68,7 @@ export function ApiKeysPage() {
           <button type="button" onClick={() => setCreated(null)}>Done</button>
         </section>
       )}
-      {creating && <CreateKeyForm scopes={session.scopes} onCancel={() => setCreating(false)} onCreated={(k) => { setCreating(false); setCreated(k); void load() }} />}
+      {creating && <CreateKeyForm scopes={session.scopes} canSetAttributes={canSetAttributes} onCancel={() => setCreating(false)} onCreated={(k) => { setCreating(false); setCreated(k); void load() }} />}
       <ErrorMessage error={error} />
       {keys && (
         <DataTable<ApiKey>
@@ -75,6 +80,11 @@ export function ApiKeysPage() {
             { key: 'name', label: 'Name' },
             { key: 'prefix', label: 'Key', nowrap: true, value: (k) => `${k.prefix}…${k.last4}`, render: (k) => <code>{k.prefix}…{k.last4}</code> },
             { key: 'scopes', label: 'Scopes', sortable: false, render: (k) => k.scopes.join(', ') },
+            {
+              key: 'attributes', label: 'Attributes', sortable: false, value: (k) => formatAttributes(k.attributes),
+              render: (k) => <AttributesCell owner={k.name} attributes={k.attributes} canEdit={canSetAttributes}
+                onSave={async (attributes) => { await api.patch<ApiKey>(`/api/v1/api-keys/${encodeURIComponent(k.id)}`, { attributes }); await load() }} />,
+            },
             { key: 'created_at', label: 'Created', nowrap: true, render: (k) => day(k.created_at) },
             { key: 'last_used_at', label: 'Last used', nowrap: true, render: (k) => day(k.last_used_at) },
             { key: 'expires_at', label: 'Expires', nowrap: true, render: (k) => (k.expires_at ? day(k.expires_at) : 'Never') },
@@ -95,19 +105,27 @@ export function ApiKeysPage() {
   )
 }
 
-function CreateKeyForm(props: { scopes: string[]; onCancel: () => void; onCreated: (k: ApiKey & { key: string }) => void }) {
+function CreateKeyForm(props: { scopes: string[]; canSetAttributes: boolean; onCancel: () => void; onCreated: (k: ApiKey & { key: string }) => void }) {
   const [name, setName] = useState('')
   const [scopes, setScopes] = useState<string[]>(['query:run', 'query:read'])
   const [expiry, setExpiry] = useState<string>('90')
+  // Empty: the key takes its owner's (your) attributes.
+  const [attributes, setAttributes] = useState('')
   const [error, setError] = useState<unknown>(null)
   const [busy, setBusy] = useState(false)
   const grantable = SCOPES.filter((s) => props.scopes.includes('*') || props.scopes.includes(s))
   const submit = async (e: Event) => {
     e.preventDefault()
+    let attrs: Attributes | undefined
+    if (attributes.trim()) {
+      const parsed = parseAttributes(attributes)
+      if ('error' in parsed) { setError(new Error(parsed.error)); return }
+      attrs = parsed.attributes
+    }
     setBusy(true)
     setError(null)
     try {
-      const key = await api.post<ApiKey & { key: string }>('/api/v1/api-keys', { name: name.trim(), scopes, expires_in_days: expiry === 'never' ? null : Number(expiry) })
+      const key = await api.post<ApiKey & { key: string }>('/api/v1/api-keys', { name: name.trim(), scopes, expires_in_days: expiry === 'never' ? null : Number(expiry), ...(attrs ? { attributes: attrs } : {}) })
       props.onCreated(key)
     } catch (err) { setError(err) } finally { setBusy(false) }
   }
@@ -133,6 +151,11 @@ function CreateKeyForm(props: { scopes: string[]; onCancel: () => void; onCreate
           {EXPIRIES.map(([label, days]) => <option key={label} value={days === null ? 'never' : String(days)}>{label}</option>)}
         </select>
       </FormField>
+      {props.canSetAttributes && (
+        <FormField id="key-attributes" label="Attributes (JSON)" hint={'What access policies read about the key, e.g. {"partner_id": 42}. Empty: your own attributes.'}>
+          <textarea id="key-attributes" rows={3} spellcheck={false} value={attributes} onInput={(e) => setAttributes((e.target as HTMLTextAreaElement).value)} />
+        </FormField>
+      )}
       <ErrorMessage error={error} />
       <div class="actions">
         <button type="submit" class="primary" disabled={busy || !name.trim() || scopes.length === 0}>Create</button>

@@ -135,10 +135,15 @@ describe.skipIf(!hasChromium)('Settings → Users and Webhook secret in the cons
   it('shows the plan’s limits against this period’s use and the query analytics', async () => {
     await page.getByRole('navigation', { name: 'Settings' }).getByRole('link', { name: 'Usage' }).click()
     await page.getByRole('heading', { name: 'Usage', level: 1 }).waitFor()
-    const plan = await (await apiCall(s.server, 'GET', '/api/v1/billing/plan')).json() as { name: string; usage: { seats: number } }
+    const plan = await (await apiCall(s.server, 'GET', '/api/v1/billing/plan')).json() as { name: string; usage: { seats: number; queries: number }; limits: { seats: number | null; queries_per_month: number | null } }
     await page.getByRole('heading', { name: `Plan “${plan.name}”` }).waitFor()
     const seats = page.getByRole('row').filter({ hasText: 'Seats (active users)' })
     expect((await seats.getByRole('cell').nth(1).innerText()).trim()).toBe(String(plan.usage.seats))
+    // What is left of each limit, next to it.
+    const left = (limit: number | null, used: number) => (limit === null ? 'unlimited' : Math.max(0, limit - used).toLocaleString('en-US'))
+    expect((await seats.getByRole('cell').nth(3).innerText()).trim()).toBe(left(plan.limits.seats, plan.usage.seats))
+    const queries = page.getByRole('row').filter({ hasText: 'Queries this month' })
+    expect((await queries.getByRole('cell').nth(3).innerText()).trim()).toBe(left(plan.limits.queries_per_month, plan.usage.queries))
     await page.getByRole('table', { name: 'By day' }).waitFor()
     await page.getByLabel('Group by').selectOption('user')
     await page.getByRole('table', { name: 'By user' }).waitFor()

@@ -1,5 +1,6 @@
 // Settings → Users: create a user with a first password, change a role,
-// deactivate or reactivate. Deactivating revokes their keys and sessions (API).
+// deactivate or reactivate, and (admins) set the attributes access policies
+// read. Deactivating revokes their keys and sessions (API).
 import { useEffect, useState } from 'preact/hooks'
 import { api, type Page } from '../../api'
 import { useSession } from '../../session'
@@ -7,8 +8,10 @@ import { DataTable } from '../../components/data-table'
 import { ConfirmDialog } from '../../components/confirm-dialog'
 import { ErrorMessage } from '../../components/error-message'
 import { FormField } from '../../components/form-field'
+import { AttributesCell } from '../../components/attributes-cell'
+import { formatAttributes as formatAttributesValue, type Attributes } from '../../attributes'
 
-export interface User { id: string; email: string; name: string | null; role: string; scopes: string[]; disabled: boolean; created_at: string; updated_at: string }
+export interface User { id: string; email: string; name: string | null; role: string; scopes: string[]; disabled: boolean; attributes?: Attributes; created_at: string; updated_at: string }
 const ROLES = ['admin', 'analyst', 'viewer'] as const
 const MIN_PASSWORD = 12
 
@@ -23,12 +26,15 @@ export function UsersPage() {
   const [deactivating, setDeactivating] = useState<User | null>(null)
   const [busy, setBusy] = useState(false)
   const canManage = session.can('users:manage')
+  // Attributes decide which rows access policies let through: admins only (as
+  // the API), and like role and status not on one's own row (the API allows it).
+  const canSetAttributes = session.scopes.includes('*')
 
   const load = () => api.get<Page<User>>('/api/v1/users', { limit: 50, cursor }).then((p) => { setUsers(p.data); setNext(p.next_cursor) }, setError)
   useEffect(() => { if (canManage) void load() }, [cursor])
   if (!canManage) return <div class="page"><h1>Users</h1><p class="notice">Your role ({session.role ?? 'key'}) cannot manage users.</p></div>
 
-  const patch = async (u: User, body: Partial<Pick<User, 'role' | 'disabled'>>, done: string) => {
+  const patch = async (u: User, body: Partial<Pick<User, 'role' | 'disabled' | 'attributes'>>, done: string) => {
     setBusy(true); setError(null); setNotice('')
     try {
       await api.patch<User>(`/api/v1/users/${encodeURIComponent(u.id)}`, body)
@@ -61,6 +67,15 @@ export function UsersPage() {
                   {ROLES.map((r) => <option key={r} value={r}>{r}</option>)}
                 </select>
               ),
+            },
+            {
+              key: 'attributes', label: 'Attributes', sortable: false, value: (u) => formatAttributesValue(u.attributes),
+              render: (u) => <AttributesCell owner={u.email} attributes={u.attributes} canEdit={canSetAttributes && !busy && u.id !== session.userId}
+                onSave={async (attributes) => {
+                  await api.patch<User>(`/api/v1/users/${encodeURIComponent(u.id)}`, { attributes })
+                  await load()
+                  setNotice(`Attributes of ${u.email} saved.`)
+                }} />,
             },
             { key: 'disabled', label: 'Status', value: (u) => (u.disabled ? 'deactivated' : 'active'), render: (u) => <span class={`status ${u.disabled ? 'failed' : 'succeeded'}`}>{u.disabled ? 'Deactivated' : 'Active'}</span> },
             { key: 'created_at', label: 'Created', nowrap: true, render: (u) => new Date(u.created_at).toLocaleDateString('en-US', { dateStyle: 'medium' }) },

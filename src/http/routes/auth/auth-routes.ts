@@ -82,7 +82,7 @@ export function registerAuthRoutes(app: OpenAPIHono<AppEnv>) {
     }
     return c.json({
       kind: p.kind, id: p.id, tenant: { id: tenant.id, name: tenant.name, timezone: tenant.timezone },
-      role: p.role ?? null, scopes: p.scopes, user, api_key: apiKey,
+      role: p.role ?? null, scopes: p.scopes, user, api_key: apiKey, attributes: p.attributes ?? {},
     }, 200)
   })
 }

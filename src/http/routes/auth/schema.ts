@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi'
+import { AttributesSchema } from '../semantic/access-schema'
 
 export const LoginSchema = z.object({
   email: z.string().trim().email().max(320).openapi({ example: 'ada@example.com' }),
@@ -33,4 +34,5 @@ export const MeSchema = z.object({
   scopes: z.array(z.string()),
   user: z.object({ id: z.string(), email: z.string(), name: z.string().nullable() }).nullable(),
   api_key: z.object({ id: z.string(), name: z.string(), prefix: z.string(), expires_at: z.string().nullable() }).nullable(),
+  attributes: AttributesSchema.openapi({ description: 'The attributes access policies read for this credential (a user\'s own, or the API key\'s)' }),
 }).openapi('Me')

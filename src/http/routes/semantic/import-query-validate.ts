@@ -31,7 +31,7 @@ const validateRoute = createRoute({
   summary: 'Probe every model, metric and dimension in the live database',
   description: 'Per model: the relation exists, every expression runs (WHERE 1=0), time dimensions are date/time typed, primary/unique entity keys are unique ' +
     '(bounded COUNT vs COUNT DISTINCT), foreign keys find their primary (orphans are a warning). Every probe runs through the guarded executor. ' +
-    '`valid` is true only when no problem has severity error.',
+    '`valid` is true only when no problem has severity error. On a layer with access policies only admins may validate (403 otherwise): the probes read unrestricted rows.',
   middleware: [requireScope('semantic:read')] as const, request: { body: { required: false, content: { 'application/json': { schema: ValidateBodySchema } } } },
   responses: { 200: jsonResponse(ValidationReportSchema, 'The report (valid: false lists each problem)'), ...errorResponses(404, 413, 415, 422, 503) },
 })
@@ -110,6 +110,18 @@ export function registerImportQueryValidate(app: OpenAPIHono<AppEnv>) {
   app.openapi(validateRoute, async (c) => {
     let body: { connection_id?: string } = {}
     try { body = c.req.valid('json') ?? {} } catch { body = {} }
-    return c.json(await c.get('services').semantic.validate(c.get('principal')!.tenantId, body.connection_id), 200)
+    const s = c.get('services')
+    const principal = c.get('principal')!
+    // The probes read the unrestricted tables (duplicate and orphan counts), so
+    // on a governed layer they would reveal rows the caller's policies hide:
+    // there validation is for admins only.
+    if (!principal.scopes.includes('*')) {
+      const conn = await s.connections.resolve(principal.tenantId, body.connection_id)
+      if ((await s.access.forConnection(conn)).policies.length) {
+        throw new AppError('forbidden', 'this semantic layer has access policies: only admins may validate it (validation reads rows the policies may hide)',
+          [{ path: 'connection_id', issue: 'governed_layer', scope: '*' }])
+      }
+    }
+    return c.json(await s.semantic.validate(principal.tenantId, body.connection_id), 200)
   })
 }
