@@ -270,7 +270,9 @@ export class SemanticService {
   async updateModel(tenantId: string, id: string, patch: Partial<SemanticModel>): Promise<void> {
     const { row, model } = await this.getModel(tenantId, id)
     const { manifest } = await this.store.load(tenantId, row.connectionId)
-    const next: SemanticModel = { ...model, ...patch, name: patch.name ?? model.name, dimensions: patch.dimensions ?? model.dimensions }
+    // a field sent is replaced, a field not sent (absent or undefined) is kept
+    const sent = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<SemanticModel>
+    const next: SemanticModel = { ...model, ...sent, name: sent.name ?? model.name }
     const removed = model.measures.map((m) => m.name).filter((n) => !next.measures.some((m) => m.name === n))
     this.assertMeasuresUnused(manifest, removed, `cannot update semantic model "${model.name}"`)
     if (next.name !== model.name && manifest.semantic_models.some((m) => m.name === next.name)) {

@@ -154,3 +154,18 @@ describe('semantic dimensions and models', () => {
     expect(JSON.stringify(err.details)).toContain('store__region')
   })
 })
+
+describe('PATCH /semantic/models/{id}', () => {
+  it('changes only the fields sent: a label edit keeps the model’s measures, dimensions and entities', async () => {
+    const demo = await createTestApp({}, { demo: true })
+    try {
+      const list = await (await demo.request('GET', `/api/v1/semantic/models?connection_id=${demo.demoConnectionId}&limit=100`)).json() as { data: Array<{ id: string; name: string; measures: unknown[]; dimensions: unknown[]; entities: unknown[] }> }
+      for (const m of list.data) {
+        const res = await demo.request('PATCH', `/api/v1/semantic/models/${m.id}`, { body: { label: `Edited ${m.name}`, synonyms: ['ledger'] } })
+        expect(res.status, m.name).toBe(200)
+        const after = await res.json() as typeof m & { label: string; synonyms: string[] }
+        expect(after).toMatchObject({ label: `Edited ${m.name}`, synonyms: ['ledger'], measures: m.measures, dimensions: m.dimensions, entities: m.entities })
+      }
+    } finally { await demo.close() }
+  })
+})

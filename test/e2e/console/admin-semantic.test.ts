@@ -83,7 +83,7 @@ describe.skipIf(!hasChromium || !hasPg)('the semantic layer in the console', () 
     await screenshot(page, 'admin-06-semantic-layer')
   })
 
-  it('edits a metric’s label, synonyms and format, and a dimension’s description, through the API', async () => {
+  it('edits a metric’s label, synonyms and format, a dimension’s description, an entity’s label and a model’s synonyms, through the API', async () => {
     await page.getByRole('button', { name: 'Edit metric revenue' }).click()
     const dialog = page.getByRole('dialog')
     await dialog.waitFor()
@@ -109,6 +109,21 @@ describe.skipIf(!hasChromium || !hasPg)('the semantic layer in the console', () 
     await dialog.getByRole('button', { name: 'Save' }).click()
     await dialog.waitFor({ state: 'hidden' })
     await page.getByRole('row').filter({ hasText: 'Sales region of the order' }).waitFor()
+
+    // An entity is saved through its model (no route of its own); the model's synonyms too.
+    await page.getByRole('button', { name: 'Edit entity order' }).click()
+    await dialog.getByLabel('Label').fill('Customer order')
+    await dialog.getByLabel('Synonyms').fill('purchase')
+    await dialog.getByRole('button', { name: 'Save' }).click()
+    await dialog.waitFor({ state: 'hidden' })
+    await page.getByText('primary · Customer order').waitFor()
+    await page.getByRole('button', { name: 'Edit model orders' }).click()
+    await dialog.getByLabel('Synonyms').fill('sales ledger')
+    await dialog.getByRole('button', { name: 'Save' }).click()
+    await dialog.waitFor({ state: 'hidden' })
+    const model = (await (await apiCall(s.server, 'GET', `/api/v1/semantic/models?connection_id=${connectionId}`)).json() as { data: Array<{ synonyms: string[]; entities: unknown[] }> }).data[0]
+    expect(model.synonyms).toEqual(['sales ledger'])
+    expect(model.entities).toEqual([{ name: 'order', type: 'primary', expr: 'id', label: 'Customer order', synonyms: ['purchase'] }])
 
     // A new value in the database shows up after a refresh of the sample values.
     await db.query(`INSERT INTO ${db.schema}.orders VALUES (1000, current_date, 'Westmark', 1)`)

@@ -1,14 +1,33 @@
-// Edits what the planner reads about a metric, dimension or model: label,
-// description, synonyms and (metrics) the value format, through PATCH.
+// Edits what the planner reads about a metric, dimension, model or entity:
+// label, description, synonyms and (metrics) the value format, through PATCH.
+// An entity has no route of its own: it is saved as its model's entity list
+// with this one entity changed.
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { api } from '../../api'
 import { ErrorMessage } from '../../components/error-message'
 import { FormField } from '../../components/form-field'
 
 export type ValueFormat = { type: 'number' | 'percent'; decimals?: number } | { type: 'currency'; currency: string; decimals?: number }
-export interface Editable { kind: 'metric' | 'dimension' | 'model'; id: string; name: string; label: string | null; description: string | null; synonyms?: string[]; format?: ValueFormat | null }
+type EntityFields = { name: string; label?: string | null; description?: string | null; synonyms?: string[] } & Record<string, unknown>
+export type Editable =
+  | { kind: 'metric' | 'dimension' | 'model'; id: string; name: string; label: string | null; description: string | null; synonyms?: string[]; format?: ValueFormat | null }
+  | { kind: 'entity'; id: string; name: string; label: string | null; description: string | null; synonyms?: string[]; format?: undefined; modelEntities: EntityFields[] }
 
-const ROUTE = { metric: 'metrics', dimension: 'dimensions', model: 'models' } as const
+const ROUTE = { metric: 'metrics', dimension: 'dimensions', model: 'models', entity: 'models' } as const
+
+/** The model's entity list with one entity's planner fields replaced (empty fields dropped). */
+export function entitiesWith(entities: EntityFields[], name: string, fields: { label: string; description: string; synonyms: string[] }): EntityFields[] {
+  return entities.map((e) => {
+    if (e.name !== name) return e
+    const { label: _l, description: _d, synonyms: _s, ...rest } = e
+    return {
+      ...rest,
+      ...(fields.label ? { label: fields.label } : {}),
+      ...(fields.description ? { description: fields.description } : {}),
+      ...(fields.synonyms.length ? { synonyms: fields.synonyms } : {}),
+    }
+  })
+}
 
 /** Synonyms as typed: comma-separated, trimmed, without empties or repeats. */
 export const parseSynonyms = (s: string) => [...new Set(s.split(',').map((x) => x.trim()).filter(Boolean))]
@@ -38,8 +57,8 @@ export function SemanticEditDialog(props: { item: Editable | null; onClose: () =
     e.preventDefault()
     if (!item) return
     setBusy(true); setError(null)
-    const body: Record<string, unknown> = { label: label.trim(), description: description.trim() }
-    if (item.kind !== 'model') body.synonyms = parseSynonyms(synonyms)
+    let body: Record<string, unknown> = { label: label.trim(), description: description.trim(), synonyms: parseSynonyms(synonyms) }
+    if (item.kind === 'entity') body = { entities: entitiesWith(item.modelEntities, item.name, { label: label.trim(), description: description.trim(), synonyms: parseSynonyms(synonyms) }) }
     if (item.kind === 'metric' && formatType) {
       const dec = decimals.trim() === '' ? {} : { decimals: Number(decimals) }
       body.format = formatType === 'currency' ? { type: 'currency', currency: currency.trim().toUpperCase(), ...dec } : { type: formatType, ...dec }
@@ -56,11 +75,9 @@ export function SemanticEditDialog(props: { item: Editable | null; onClose: () =
           <h2 id="edit-title">Edit {item.kind} <code>{item.name}</code></h2>
           <FormField id="sem-label" label="Label"><input id="sem-label" type="text" maxLength={200} value={label} onInput={(e) => setLabel((e.target as HTMLInputElement).value)} /></FormField>
           <FormField id="sem-description" label="Description"><textarea id="sem-description" rows={3} maxLength={4000} value={description} onInput={(e) => setDescription((e.target as HTMLTextAreaElement).value)} /></FormField>
-          {item.kind !== 'model' && (
-            <FormField id="sem-synonyms" label="Synonyms" hint="Comma-separated words people use for it, e.g. “turnover, sales”.">
-              <input id="sem-synonyms" type="text" value={synonyms} onInput={(e) => setSynonyms((e.target as HTMLInputElement).value)} />
-            </FormField>
-          )}
+          <FormField id="sem-synonyms" label="Synonyms" hint="Comma-separated words people use for it, e.g. “turnover, sales”.">
+            <input id="sem-synonyms" type="text" value={synonyms} onInput={(e) => setSynonyms((e.target as HTMLInputElement).value)} />
+          </FormField>
           {item.kind === 'metric' && (
             <div class="form-grid">
               <FormField id="sem-format" label="Format">

@@ -17,10 +17,10 @@ interface Dimension {
   id: string; model_id: string; semantic_model: string; name: string; query_name: string | null; label: string | null; description: string | null
   synonyms: string[]; type: string; sample_values: unknown[] | null
 }
-interface Entity { name: string; type: string; expr?: string; label?: string; description?: string }
+interface Entity { name: string; type: string; expr?: string; label?: string; description?: string; synonyms?: string[]; [field: string]: unknown }
 interface Measure { name: string; agg: string; expr?: string; label?: string; description?: string }
 interface Model {
-  id: string; name: string; label: string | null; description: string | null; node_relation: { alias: string; schema_name?: string; database?: string }
+  id: string; name: string; label: string | null; description: string | null; synonyms: string[]; node_relation: { alias: string; schema_name?: string; database?: string }
   entities: Entity[]; measures: Measure[]; dimensions: unknown[]
 }
 interface Report {
@@ -165,10 +165,15 @@ export function SemanticLayerPage() {
               <div class="model-body">
                 <div class="page-head">
                   <p class="muted">{m.description || 'No description.'}</p>
-                  {editButton({ kind: 'model', id: m.id, name: m.name, label: m.label, description: m.description })}
+                  {editButton({ kind: 'model', id: m.id, name: m.name, label: m.label, description: m.description, synonyms: m.synonyms })}
                 </div>
                 <h3>Entities</h3>
-                <ul class="chips">{m.entities.map((e) => <li key={e.name}><code>{e.name}</code> <span class="muted small">{e.type}{e.label ? ` · ${e.label}` : ''}</span></li>)}</ul>
+                <ul class="chips">{m.entities.map((e) => (
+                  <li key={e.name}>
+                    <code>{e.name}</code> <span class="muted small">{e.type}{e.label ? ` · ${e.label}` : ''}</span>{' '}
+                    {editButton({ kind: 'entity', id: m.id, name: e.name, label: e.label ?? null, description: e.description ?? null, synonyms: e.synonyms, modelEntities: m.entities })}
+                  </li>
+                ))}</ul>
                 <DataTable<Dimension>
                   caption={`Dimensions of ${m.name}`}
                   rows={dimensions.filter((d) => d.model_id === m.id)}

@@ -132,7 +132,13 @@ export const ModelBodySchema = z.object({
   dimensions: z.array(ModelDimensionSchema).max(500).default([]),
   measures: z.array(MeasureSchema).max(500).default([]),
 }).strict().openapi('SemanticModelInput')
-export const ModelPatchSchema = ModelBodySchema.omit({ connection_id: true }).partial().strict().openapi('SemanticModelPatch')
+// Without the create body's `default([])`s: a PATCH that does not send a list
+// must keep it, not replace it with an empty one.
+export const ModelPatchSchema = ModelBodySchema.omit({ connection_id: true }).extend({
+  entities: z.array(EntitySchema).max(100),
+  dimensions: z.array(ModelDimensionSchema).max(500),
+  measures: z.array(MeasureSchema).max(500),
+}).partial().strict().openapi('SemanticModelPatch')
 
 export const ModelSchema = z.object({
   id: z.string().openapi({ example: 'sm_2kT9x0aQ1bZ7yW2eR4uI' }),
@@ -140,6 +146,7 @@ export const ModelSchema = z.object({
   name: z.string(),
   label: z.string().nullable(),
   description: z.string().nullable(),
+  synonyms: z.array(z.string()),
   node_relation: z.any(),
   defaults: z.any().nullable(),
   primary_entity: z.string().nullable(),

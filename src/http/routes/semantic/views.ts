@@ -30,7 +30,7 @@ export function dimensionView(r: DimensionRow, model: ModelRow | undefined) {
 
 export function modelView(r: ModelRow, m: SemanticModel) {
   return {
-    id: r.id, connection_id: r.connectionId, name: r.name, label: m.label ?? null, description: m.description ?? null,
+    id: r.id, connection_id: r.connectionId, name: r.name, label: m.label ?? null, description: m.description ?? null, synonyms: m.synonyms ?? [],
     node_relation: m.node_relation, defaults: m.defaults ?? null, primary_entity: m.primary_entity ?? null,
     entities: m.entities, measures: m.measures, dimensions: m.dimensions,
     created_at: r.createdAt.toISOString(), updated_at: r.updatedAt.toISOString(),
