@@ -5,7 +5,7 @@
 // request to the provider goes through the pinned fetch (network policy).
 import * as oidc from 'openid-client'
 import type { HostPolicyOptions } from '../../security/host-policy'
-import { pinnedFetch } from './pinned-fetch'
+import { pinnedFetch } from '../../security/pinned-http'
 import { SsoFailure } from './sso-failure'
 
 /** What the relying party needs of a tenant's settings. */
