@@ -9,12 +9,25 @@ const SecretSchema = z.object({
   header: z.literal('X-Nexatron-Signature'),
 }).openapi('WebhookSecret')
 
+const StatusSchema = z.object({
+  set: z.boolean(),
+  hint: z.string().nullable().openapi({ description: "The secret's first 8 and last 4 characters; null when none is set", example: 'whsec_Jx…9fQa' }),
+  algorithm: z.literal('hmac-sha256'),
+  header: z.literal('X-Nexatron-Signature'),
+}).openapi('WebhookSecretStatus')
+
 const tags = ['Webhooks']
 const getRoute = createRoute({
   method: 'get', path: '/api/v1/webhook-secret', operationId: 'getWebhookSecret', tags, security,
   summary: "The tenant's webhook signing secret (created on first read)",
   middleware: [requireScope('keys:manage')] as const,
   responses: { 200: jsonResponse(SecretSchema, 'The secret'), ...errorResponses() },
+})
+const statusRoute = createRoute({
+  method: 'get', path: '/api/v1/webhook-secret/status', operationId: 'getWebhookSecretStatus', tags, security,
+  summary: 'Whether a webhook signing secret is set, with a hint of it (never the secret; creates nothing)',
+  middleware: [requireScope('keys:manage')] as const,
+  responses: { 200: jsonResponse(StatusSchema, 'Whether a secret is set'), ...errorResponses() },
 })
 const rotateRoute = createRoute({
   method: 'post', path: '/api/v1/webhook-secret', operationId: 'rotateWebhookSecret', tags, security,
@@ -26,5 +39,9 @@ const rotateRoute = createRoute({
 export function registerWebhookSecret(app: OpenAPIHono<AppEnv>) {
   const view = (secret: string) => ({ secret, algorithm: 'hmac-sha256' as const, header: 'X-Nexatron-Signature' as const })
   app.openapi(getRoute, async (c) => c.json(view(await c.get('services').webhookSecrets.get(c.get('principal')!.tenantId)), 200))
+  app.openapi(statusRoute, async (c) => {
+    const s = await c.get('services').webhookSecrets.status(c.get('principal')!.tenantId)
+    return c.json({ ...s, algorithm: 'hmac-sha256' as const, header: 'X-Nexatron-Signature' as const }, 200)
+  })
   app.openapi(rotateRoute, async (c) => c.json(view(await c.get('services').webhookSecrets.rotate(c.get('principal')!.tenantId)), 200))
 }
