@@ -1,5 +1,6 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi'
 import { importWithPolicies } from '../../../governance/policy-import'
+import { assertMayValidate } from '../../../governance/validate-access'
 import type { AppEnv } from '../../app-env'
 import { requireScope } from '../../middleware/auth'
 import { errorResponses, jsonBody, jsonResponse, security } from '../../openapi'
@@ -112,16 +113,7 @@ export function registerImportQueryValidate(app: OpenAPIHono<AppEnv>) {
     try { body = c.req.valid('json') ?? {} } catch { body = {} }
     const s = c.get('services')
     const principal = c.get('principal')!
-    // The probes read the unrestricted tables (duplicate and orphan counts), so
-    // on a governed layer they would reveal rows the caller's policies hide:
-    // there validation is for admins only.
-    if (!principal.scopes.includes('*')) {
-      const conn = await s.connections.resolve(principal.tenantId, body.connection_id)
-      if ((await s.access.forConnection(conn)).policies.length) {
-        throw new AppError('forbidden', 'this semantic layer has access policies: only admins may validate it (validation reads rows the policies may hide)',
-          [{ path: 'connection_id', issue: 'governed_layer', scope: '*' }])
-      }
-    }
+    await assertMayValidate(s, principal, body.connection_id)
     return c.json(await s.semantic.validate(principal.tenantId, body.connection_id), 200)
   })
 }
