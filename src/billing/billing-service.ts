@@ -53,10 +53,15 @@ export class BillingService {
   /** The tenant's plan (an unknown stored name falls back to the default plan). */
   async planOf(tenantId: string): Promise<TenantPlan> {
     const [row] = await this.db.select({ plan: tenantPlans.plan }).from(tenantPlans).where(eq(tenantPlans.tenantId, tenantId))
-    const name = row && this.cfg.plans[row.plan] ? row.plan : this.cfg.defaultPlan
-    const plan = { name, limits: this.cfg.plans[name] }
+    const plan = this.planNamed(row?.plan ?? null)
     this.cache.set(tenantId, { plan, at: Date.now() })
     return plan
+  }
+
+  /** The plan a stored name stands for (none, or one no longer configured: the default plan). */
+  private planNamed(stored: string | null): TenantPlan {
+    const name = stored && this.cfg.plans[stored] ? stored : this.cfg.defaultPlan
+    return { name, limits: this.cfg.plans[name] }
   }
 
   /** planOf, cached for 30 s: read on every request by the rate limiter. */
@@ -109,29 +114,41 @@ export class BillingService {
     const { period, end } = monthOf(at)
     const reset = Math.ceil(end.getTime() / 1000)
     const retryAfter = Math.max(1, Math.ceil((end.getTime() - at.getTime()) / 1000))
-    const { limits } = await this.planOf(tenantId)
     const exceeded = (quota: MonthlyQuota, limit: number) => new AppError('quota_exceeded',
       `the monthly ${quota.replace(/_/g, ' ')} quota of this plan (${limit}) is spent; it resets at ${end.toISOString()}`,
       [{ issue: 'quota_exceeded', quota, limit, reset }], { retryAfterS: retryAfter })
-    const used = await this.monthUsage(tenantId, at)
+    // Two round trips on the query path: the plan with the month's counters,
+    // then the conditional upsert with its meter event as one statement.
+    const first = await this.db.execute(sql`SELECT
+      (SELECT ${tenantPlans.plan} FROM ${tenantPlans} WHERE ${tenantPlans.tenantId} = ${tenantId}) AS plan,
+      (SELECT coalesce(jsonb_object_agg(${usageCounters.metric}, ${usageCounters.value}), '{}'::jsonb) FROM ${usageCounters}
+        WHERE ${usageCounters.tenantId} = ${tenantId} AND ${usageCounters.period} = ${period}) AS used`)
+    const row0 = (first as unknown as { rows: Array<{ plan: string | null; used: Record<string, unknown> | string }> }).rows[0]
+    const { limits } = this.planNamed(row0?.plan ?? null)
+    const usedRaw = typeof row0?.used === 'string' ? JSON.parse(row0.used) as Record<string, unknown> : row0?.used ?? {}
     for (const q of MONTHLY_QUOTAS) {
       const limit = limits[q]
-      if (q !== 'queries_per_month' && limit !== null && used[QUOTA_METRIC[q]] >= limit) throw exceeded(q, limit)
+      if (q !== 'queries_per_month' && limit !== null && Number(usedRaw[QUOTA_METRIC[q]] ?? 0) >= limit) throw exceeded(q, limit)
     }
     const limit = limits.queries_per_month
     if (limit === 0) throw exceeded('queries_per_month', 0)
     const eventId = newId('mev')
-    const value = await this.db.transaction(async (t) => {
-      const tx = t as unknown as Db
-      const [row] = await tx.insert(usageCounters).values({ tenantId, metric: 'queries', period, value: 1 })
-        .onConflictDoUpdate({
-          target: [usageCounters.tenantId, usageCounters.metric, usageCounters.period], set: { value: sql`${usageCounters.value} + 1` },
-          ...(limit !== null && { setWhere: sql`${usageCounters.value} < ${limit}` }),
-        }).returning({ value: usageCounters.value })
-      if (!row) return null
-      await tx.insert(meterEvents).values({ id: eventId, tenantId, eventName: 'queries', value: 1, identifier: `${tenantId}:queries:${eventId}`, occurredAt: at })
-      return Number(row.value)
-    })
+    // A data-modifying CTE is one statement, so atomic: the counter moves only
+    // while under the limit (`value < limit`, checked on the row under its
+    // lock), and the meter event exists exactly when it moved.
+    const taken = await this.db.execute(sql`WITH up AS (
+        INSERT INTO ${usageCounters} (tenant_id, metric, period, value) VALUES (${tenantId}, 'queries', ${period}, 1)
+        ON CONFLICT (tenant_id, metric, period) DO UPDATE SET value = ${usageCounters}.value + 1
+        ${limit !== null ? sql`WHERE ${usageCounters}.value < ${limit}` : sql``}
+        RETURNING value
+      ), ev AS (
+        INSERT INTO ${meterEvents} (id, tenant_id, event_name, value, identifier, occurred_at)
+        SELECT ${eventId}, ${tenantId}, 'queries', 1, ${`${tenantId}:queries:${eventId}`}, ${at.toISOString()}::timestamptz FROM up
+        RETURNING id
+      )
+      SELECT value FROM up`)
+    const row = (taken as unknown as { rows: Array<{ value: number | string }> }).rows[0]
+    const value = row ? Number(row.value) : null
     if (value === null || (limit !== null && value > limit)) throw exceeded('queries_per_month', limit ?? 0)
     return {
       quota: limit === null ? undefined : { limit, remaining: Math.max(0, limit - value), reset },

@@ -35,16 +35,15 @@ export class SemanticStore {
 
   constructor(private readonly db: Db) {}
 
+  /** One statement (every question asks it): counts and last changes of each definition table. */
   private async fingerprint(tenantId: string, connectionId: string): Promise<string> {
-    const q = (t: typeof semanticModels | typeof semanticMetrics | typeof semanticDimensions) => this.db
-      .select({ n: sql<number>`count(*)::int`, m: sql<string>`coalesce(max(${t.updatedAt})::text, '')` })
-      .from(t).where(and(eq(t.tenantId, tenantId), eq(t.connectionId, connectionId)))
-    const [[a], [b], [c], p] = await Promise.all([
-      q(semanticModels), q(semanticMetrics), q(semanticDimensions),
-      this.db.select({ u: semanticProjects.updatedAt }).from(semanticProjects)
-        .where(and(eq(semanticProjects.tenantId, tenantId), eq(semanticProjects.connectionId, connectionId))),
-    ])
-    return createHash('sha1').update(JSON.stringify([a, b, c, p[0]?.u?.toISOString() ?? ''])).digest('hex')
+    const part = (t: typeof semanticModels | typeof semanticMetrics | typeof semanticDimensions) =>
+      sql`(SELECT count(*)::text || '/' || coalesce(max(${t.updatedAt})::text, '') FROM ${t} WHERE ${t.tenantId} = ${tenantId} AND ${t.connectionId} = ${connectionId})`
+    const res = await this.db.execute(sql`SELECT ${part(semanticModels)} AS a, ${part(semanticMetrics)} AS b, ${part(semanticDimensions)} AS c,
+      (SELECT coalesce(max(${semanticProjects.updatedAt})::text, '') FROM ${semanticProjects}
+        WHERE ${semanticProjects.tenantId} = ${tenantId} AND ${semanticProjects.connectionId} = ${connectionId}) AS p`)
+    const row = (res as unknown as { rows: Array<Record<string, string>> }).rows[0]
+    return createHash('sha1').update(JSON.stringify([row.a, row.b, row.c, row.p])).digest('hex')
   }
 
   /** The connection's layer; cached in memory while nothing changed in the store. */
