@@ -1,11 +1,17 @@
 // Joining metric datasets on the group-by items (FULL OUTER JOIN, or its
 // emulations for MySQL and ClickHouse 18).
 import { SemanticError } from '../types'
-import type { CompileContext, Dataset } from './context'
+import type { CompileContext, Dataset, MetricValue } from './context'
 import type { QueryItem } from './items'
 import { select, type Join } from './sql'
-import { type MetricValue } from './metric-request'
 
+/**
+ * Joins metric datasets on the group-by items. Values computed in the same
+ * dataset are read from it once. With FULL OUTER JOIN, rows are re-grouped on
+ * the coalesced keys (NULL keys from both sides meet there); without it
+ * (MySQL), the union of keys is LEFT JOINed to each dataset with NULL-safe
+ * equality; on ClickHouse 18, datasets are joined two at a time USING the keys.
+ */
 export function combine(ctx: CompileContext, parts: MetricValue[], items: QueryItem[]): Dataset {
   const groups: Array<{ dataset: Dataset; values: MetricValue[] }> = []
   for (const p of parts) {
@@ -120,5 +126,3 @@ export function combinePairwise(ctx: CompileContext, groups: Array<{ dataset: Da
   }
   return acc
 }
-
-/** Compiles several metrics for the same items and joins them. */

@@ -13,7 +13,7 @@ import { suggest } from '../suggest'
 import { CompileContext, type CompileOptions, type Dataset } from './context'
 import { querySpec, renderResolved, structuredToFilter, type FilterSpec, type ResolvedFilter } from './filters'
 import { itemBaseGrain, isStandardGrain, resolveGroupBy, resolveParsed, type QueryItem, type ResolveContext } from './items'
-import { compileMetricSet } from './metrics'
+import { METRIC_COMPILER, compileMetricSet } from './metrics'
 import { compileDimensionQuery } from './dimension-query'
 import { SqlRenderer, select, type Query } from './sql'
 import { adjustRange, type TimeRange } from './time-constraint'
@@ -180,7 +180,7 @@ export function compile(input: SemanticQuery, manifest: SemanticManifest, dialec
   checkShape(query)
   // ad-hoc offset metrics live in a copy of the manifest (graph built per query)
   const graph = graphFor(withOffsetMetrics(manifest, query))
-  const ctx = new CompileContext(graph, dialect, options)
+  const ctx = new CompileContext(graph, dialect, METRIC_COMPILER, options)
 
   const metrics: string[] = []
   query.metrics.forEach((m) => {

@@ -1,9 +1,13 @@
 // Per-compilation state: the model graph, the dialect, parameters and a
-// deterministic alias counter (same query -> same SQL text).
+// deterministic alias counter (same query -> same SQL text); the shapes every
+// metric module passes around (MetricRequest in, MetricValue out); and the
+// compiler's two real recursions as callbacks, so the modules below the
+// metric dispatcher never import it back.
 import type { Dialect } from '../dialects/dialect'
 import type { SemanticGraph } from '../graph'
 import { SemanticError, type TimeGrain, type TimeSpine } from '../types'
 import { Params, type Query, type Source } from './sql'
+import type { FilterSpec, QueryItem, TimeRange } from './request-parts'
 import { rowFilterCondition } from '../access/row-filter-sql'
 import type { ResolvedRowFilter } from '../access/types'
 
@@ -11,6 +15,40 @@ import type { ResolvedRowFilter } from '../access/types'
 export interface Dataset {
   query: Query
   columns: string[]
+}
+
+export interface MetricRequest {
+  /** Output group-by items. */
+  items: QueryItem[]
+  /** Filters applied to every measure the metric reads. */
+  filters: FilterSpec[]
+  /** Adjusted time constraint on metric_time. */
+  range?: TimeRange
+  /**
+   * The query's time constraint for cumulative metrics nested under an offset:
+   * MetricFlow constrains their time spine before the shift, not their inputs.
+   */
+  cumulativeRange?: TimeRange
+}
+
+export interface MetricValue {
+  dataset: Dataset
+  /** Column holding the value. */
+  column: string
+  /** fill_nulls_with: re-applied when outer joins leave gaps. */
+  fill?: number
+}
+
+/**
+ * The metric compiler (metrics.ts), handed to the context by compile.ts. Two
+ * paths re-enter it from below: a `{{ Metric('x', group_by=[...]) }}` filter
+ * compiles metric x (metric-helpers.ts, prepareFilters), and an offset input
+ * compiles the metric it shifts (offsets.ts). Calling through the context
+ * keeps the import graph top-down: compile -> metrics -> leaves.
+ */
+export interface MetricCompiler {
+  metric(ctx: CompileContext, name: string, req: MetricRequest, column: string): MetricValue
+  metricSet(ctx: CompileContext, metrics: Array<{ metric: string; column: string }>, req: MetricRequest): { dataset: Dataset; values: MetricValue[] }
 }
 
 export interface CompileOptions {
@@ -27,7 +65,17 @@ export class CompileContext {
   /** Grain of metric_time when a query or filter names it without one. */
   metricTimeGrain: TimeGrain = 'day'
 
-  constructor(readonly graph: SemanticGraph, readonly dialect: Dialect, readonly options: CompileOptions = {}) {}
+  constructor(readonly graph: SemanticGraph, readonly dialect: Dialect, private readonly metrics: MetricCompiler, readonly options: CompileOptions = {}) {}
+
+  /** One metric as a dataset grouped by `req.items` with its value in `column`. */
+  compileMetric(name: string, req: MetricRequest, column: string): MetricValue {
+    return this.metrics.metric(this, name, req, column)
+  }
+
+  /** Several metrics for the same request, joined on the group-by items. */
+  compileMetricSet(metrics: Array<{ metric: string; column: string }>, req: MetricRequest): { dataset: Dataset; values: MetricValue[] } {
+    return this.metrics.metricSet(this, metrics, req)
+  }
 
   alias(prefix = 'subq'): string {
     this.counter += 1

@@ -3,15 +3,15 @@
 import { SemanticError, type Metric, type SemanticModel } from '../types'
 import { coarserGrain, parseWindow } from '../names'
 import { conversionParamsProblem } from '../conversion-params'
-import type { CompileContext } from './context'
+import type { CompileContext, MetricRequest, MetricValue } from './context'
 import { isStandardGrain } from './items'
 import { buildRows } from './rows'
 import { select, type Join, type Select } from './sql'
 import { rangePredicates } from './time-constraint'
 import { combine } from './combine'
+import { finishMeasureMetric } from './finish'
 import { aggregateMeasure } from './measures'
-import { type MetricRequest, type MetricValue, aggGrainOf, aggregateExpr, compute, definitionSpecs, measureInputObj, prepareFilters, selectItemsFrom, whereOf } from './metric-request'
-import { finishMeasureMetric } from './metrics'
+import { aggGrainOf, aggregateExpr, compute, definitionSpecs, measureInputObj, prepareFilters, selectItemsFrom, whereOf } from './metric-helpers'
 
 // ---------------------------------------------------------------- conversion
 

@@ -1,44 +1,19 @@
-// Cumulative metrics (window, grain_to_date, all time) over the time spine, and
-// re-aggregation of base-grain values to coarser periods (period_agg).
+// Cumulative metrics (window, grain_to_date, all time) over the time spine;
+// coarser periods re-aggregate the base-grain values (period_agg, periods.ts).
 import { SemanticError, type Metric, type TimeGrain } from '../types'
 import { parseWindow } from '../names'
-import type { CompileContext } from './context'
-import { isStandardGrain, type QueryItem } from './items'
+import type { CompileContext, MetricRequest, MetricValue } from './context'
+import { isStandardGrain } from './items'
 import { buildRows } from './rows'
 import { select } from './sql'
 import { rangePredicates, shiftBound, truncateBound, type TimeRange } from './time-constraint'
+import { finishMeasureMetric } from './finish'
 import { aggregateMeasure } from './measures'
-import { type MetricRequest, type MetricValue, aggGrainOf, aggregateExpr, definitionSpecs, isAggTimeItem, measureInputObj, prepareFilters, selectItemsFrom, whereOf } from './metric-request'
-import { finishMeasureMetric } from './metrics'
-import { postTimeFilters, splitTimeFilters } from './offsets'
+import { aggGrainOf, aggregateExpr, definitionSpecs, isAggTimeItem, measureInputObj, prepareFilters, selectItemsFrom, whereOf } from './metric-helpers'
+import { periodAggregate, postTimeFilters, splitTimeFilters } from './periods'
 import { spineAt, timeFromSpine } from './time-spine'
 
 // ---------------------------------------------------------------- cumulative
-
-/**
- * Re-aggregates base-grain values (`__t`) to the requested coarser periods with
- * MetricFlow's period_agg: the first, last or average value within each period.
- */
-export function periodAggregate(ctx: CompileContext, value: MetricValue, items: QueryItem[], periodAgg: 'first' | 'last' | 'average'): MetricValue {
-  const a = ctx.alias()
-  const col = ctx.col(a, value.column)
-  const t = ctx.col(a, '__t')
-  const parts = items.map((i) => ctx.col(a, i.name))
-  if (!ctx.dialect.capabilities.windowFunctions) {
-    const agg = periodAgg === 'average' ? `AVG(${col})` : ctx.dialect.argExtreme?.(periodAgg, col, [t])
-    if (!agg) throw new SemanticError('unsupported', `${ctx.dialect.name} cannot re-aggregate cumulative metrics to coarser periods`)
-    const sel = select({ items: [...items.map((i) => ({ expr: ctx.col(a, i.name), alias: i.name })), { expr: agg, alias: value.column }], from: ctx.sub(value.dataset, a), groupBy: parts })
-    return { dataset: { query: sel, columns: [...items.map((i) => i.name), value.column] }, column: value.column }
-  }
-  const over = `OVER (PARTITION BY ${parts.join(', ')}${periodAgg === 'average' ? '' : ` ORDER BY ${t} ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING`})`
-  const fn = periodAgg === 'average' ? `AVG(${col})` : periodAgg === 'last' ? `LAST_VALUE(${col})` : `FIRST_VALUE(${col})`
-  const sel = select({
-    distinct: true,
-    items: [...items.map((i) => ({ expr: ctx.col(a, i.name), alias: i.name })), { expr: `${fn} ${over}`, alias: value.column }],
-    from: ctx.sub(value.dataset, a),
-  })
-  return { dataset: { query: sel, columns: [...items.map((i) => i.name), value.column] }, column: value.column, fill: value.fill }
-}
 
 export function compileCumulative(ctx: CompileContext, metric: Metric, req: MetricRequest, column: string): MetricValue {
   const tp = metric.type_params

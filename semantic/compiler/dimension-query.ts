@@ -10,7 +10,7 @@ import {
 } from './filters'
 import { isStandardGrain, itemBaseGrain, resolveParsed, type QueryItem, type ResolveContext } from './items'
 import { compileMetricSet } from './metrics'
-import { metricResolveContext } from './metric-request'
+import { metricResolveContext } from './metric-helpers'
 import { buildRows, type MetricJoin } from './rows'
 import { select, type Join, type SelectItem } from './sql'
 import { rangePredicates, type TimeRange } from './time-constraint'

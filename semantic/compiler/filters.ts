@@ -6,15 +6,10 @@ import { METRIC_TIME, formatQueryName, type ParsedName } from '../names'
 import { parseWhereFilter, type FilterRef, type ParsedFilter } from '../where-filter'
 import type { CompileContext } from './context'
 import { resolveParsed, type QueryItem, type ResolveContext } from './items'
+import type { FilterSpec } from './request-parts'
 import { parseIsoInstant } from '../iso-time'
 
-/** Where a filter came from: query filters are re-applied after time spine joins. */
-export type FilterOrigin = 'query' | 'definition'
-
-export interface FilterSpec {
-  filter: ParsedFilter
-  origin: FilterOrigin
-}
+export type { FilterOrigin, FilterSpec } from './request-parts'
 
 export interface MetricRefResolution {
   metric: string

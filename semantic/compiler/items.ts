@@ -1,25 +1,15 @@
 // Group-by and filter items: parsing query names, resolving them against the
 // semantic models a query reads, naming output columns the MetricFlow way.
-import { SemanticError, type DatePart, type GroupByItem, type SemanticModel, type TimeGrain } from '../types'
+import { SemanticError, type GroupByItem, type SemanticModel, type TimeGrain } from '../types'
 import type { LinkableElement } from '../graph'
 import {
   METRIC_TIME, coarserGrain, datePartGrain, formatQueryName, grainRank, isDatePart, isTimeGrain, type ParsedName,
 } from '../names'
 import { suggest } from '../suggest'
 import type { CompileContext } from './context'
+import type { QueryItem } from './request-parts'
 
-export type ItemKind = 'metric_time' | 'time_dimension' | 'dimension' | 'entity'
-
-export interface QueryItem {
-  /** Output column name: resolved entity path, element, grain or date part. */
-  name: string
-  kind: ItemKind
-  entityPath: string[]
-  element: string
-  /** Standard or custom grain; absent for date parts and non-time items. */
-  grain?: string
-  datePart?: DatePart
-}
+export type { ItemKind, QueryItem } from './request-parts'
 
 /** An item bound to one source model (the model of a measure, or of a dimension-only query). */
 export interface BoundItem {

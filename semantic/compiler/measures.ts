@@ -1,13 +1,13 @@
 // Measure aggregation: one SELECT per model and filter set (several measures
 // share it), and semi-additive measures that keep only their window's rows.
 import type { Measure, SemanticModel } from '../types'
-import type { CompileContext, Dataset } from './context'
+import type { CompileContext, Dataset, MetricValue } from './context'
 import type { FilterSpec, ResolvedFilter } from './filters'
 import type { QueryItem } from './items'
 import { buildRows, type MetricJoin } from './rows'
 import { select } from './sql'
 import { rangePredicates, type TimeRange } from './time-constraint'
-import { type MetricValue, aggregateExpr, isAggTimeItem, prepareFilters, selectItemsFrom, whereOf } from './metric-request'
+import { aggregateExpr, isAggTimeItem, prepareFilters, selectItemsFrom, whereOf } from './metric-helpers'
 
 // ---------------------------------------------------------------- measures
 

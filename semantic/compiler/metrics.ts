@@ -2,17 +2,16 @@
 // with one value column; measures are aggregated per semantic model and only
 // then joined (on the group-by items), so joins never multiply measure rows.
 import { SemanticError, type Metric, type MetricInput } from '../types'
-import { inputName } from '../graph'
-import type { CompileContext, Dataset } from './context'
+import type { CompileContext, Dataset, MetricCompiler, MetricRequest, MetricValue } from './context'
 import type { FilterSpec } from './filters'
 import { select } from './sql'
 import { combine } from './combine'
 import { compileConversion } from './conversion'
 import { compileCumulative } from './cumulative'
+import { finishMeasureMetric } from './finish'
 import { aggregateMeasure, aggregateMeasures } from './measures'
-import { type MetricRequest, type MetricValue, compute, definitionSpecs, isAggTimeItem, measureInputObj, project } from './metric-request'
+import { compute, definitionSpecs, measureInputObj } from './metric-helpers'
 import { compileOffset } from './offsets'
-import { joinToTimeSpine } from './time-spine'
 
 // ---------------------------------------------------------------- simple
 
@@ -24,17 +23,6 @@ export function compileSimple(ctx: CompileContext, metric: Metric, req: MetricRe
   const joinSpine = mi.join_to_timespine ?? metric.type_params.join_to_timespine ?? false
   const value = aggregateMeasure(ctx, { measure: mi.name, items: req.items, filters, range: req.range, column })
   return finishMeasureMetric(ctx, value, req, mi.name, fill, joinSpine)
-}
-
-export function finishMeasureMetric(ctx: CompileContext, value: MetricValue, req: MetricRequest, measure: string, fill: number | undefined, joinSpine: boolean): MetricValue {
-  const timeItems = req.items.filter((i) => isAggTimeItem(ctx, measure, i))
-  if (joinSpine && timeItems.length > 0) return joinToTimeSpine(ctx, { ...value, fill }, req.items, timeItems, req, measure)
-  if (fill === undefined) return value
-  return {
-    dataset: project(ctx, value.dataset, req.items, [{ from: value.column, as: value.column, wrap: (e) => `COALESCE(${e}, ${fill})` }]),
-    column: value.column,
-    fill,
-  }
 }
 
 // ---------------------------------------------------------------- ratio & derived
@@ -195,17 +183,14 @@ export function compileMetric(ctx: CompileContext, name: string, req: MetricRequ
   }
 }
 
-/**
- * Joins metric datasets on the group-by items. Values computed in the same
- * dataset are read from it once. With FULL OUTER JOIN, rows are re-grouped on
- * the coalesced keys (NULL keys from both sides meet there); without it
- * (MySQL), the union of keys is LEFT JOINed to each dataset with NULL-safe
- * equality; on ClickHouse 18, datasets are joined two at a time USING the keys.
- */
-
+/** Compiles several metrics for the same items and joins them (combine.ts). */
 export function compileMetricSet(ctx: CompileContext, metrics: Array<{ metric: string; column: string }>, req: MetricRequest): { dataset: Dataset; values: MetricValue[] } {
   const values = compileInputs(ctx, metrics.map((m) => ({ input: { name: m.metric }, req, column: m.column })))
   return { dataset: combine(ctx, values, req.items), values }
 }
 
-export { inputName }
+/** The context's callbacks into this dispatcher (see MetricCompiler in context.ts). */
+export const METRIC_COMPILER: MetricCompiler = {
+  metric: compileMetric,
+  metricSet: compileMetricSet,
+}

@@ -1,16 +1,16 @@
 // Derived-metric inputs with offset_window / offset_to_grain: values move along
-// the time spine (measure rows before aggregation; other metrics after).
+// the time spine (measure rows before aggregation; other metrics after, the
+// metric compiled through the context's callback).
 import { SemanticError, type MetricInput, type TimeGrain } from '../types'
 import { METRIC_TIME, grainRank, parseWindow, type TimeWindow } from '../names'
-import type { CompileContext } from './context'
-import { filterIsTimeOnly, renderResolved, resolveFilter, type FilterSpec, type ResolvedFilter } from './filters'
+import type { CompileContext, MetricRequest, MetricValue } from './context'
 import { isStandardGrain, type QueryItem } from './items'
 import { buildRows } from './rows'
 import { select } from './sql'
 import { rangePredicates } from './time-constraint'
-import { periodAggregate } from './cumulative'
-import { type MetricRequest, type MetricValue, aggregateExpr, definitionSpecs, isAggTimeItem, measureInputObj, metricResolveContext, prepareFilters, resolveContextFor, selectItemsFrom, whereOf } from './metric-request'
-import { compileMetric, finishMeasureMetric } from './metrics'
+import { finishMeasureMetric } from './finish'
+import { aggregateExpr, definitionSpecs, isAggTimeItem, measureInputObj, prepareFilters, selectItemsFrom, whereOf } from './metric-helpers'
+import { periodAggregate, postTimeFilters, splitTimeFilters } from './periods'
 import { customOffsetSpine, spineAt, timeFromSpine } from './time-spine'
 
 // ---------------------------------------------------------------- offsets
@@ -30,38 +30,6 @@ export function parseShift(ctx: CompileContext, mi: MetricInput): Shift {
   const w = parseWindow(mi.offset_window!, ctx.graph.customGrainNames)
   if (!w) throw new SemanticError('invalid_model', `offset_window "${mi.offset_window}" of "${mi.name}" is not a time window`)
   return { window: w }
-}
-
-/** Splits filters into those applied before time shifts (pushed to measure rows) and after (on the spine's time). */
-export function splitTimeFilters(ctx: CompileContext, measure: string, filters: FilterSpec[]): { pre: FilterSpec[]; post: FilterSpec[] } {
-  const { model } = ctx.graph.measure(measure)
-  const rc = resolveContextFor(ctx, model)
-  const pre: FilterSpec[] = []
-  const post: FilterSpec[] = []
-  for (const f of filters) {
-    let resolved: ResolvedFilter | undefined
-    try {
-      resolved = resolveFilter(ctx, f, rc, (m) => metricResolveContext(ctx, m))
-    } catch {
-      pre.push(f)
-      continue
-    }
-    if (filterIsTimeOnly(resolved, (i) => isAggTimeItem(ctx, measure, i))) post.push(f)
-    else pre.push(f)
-  }
-  return { pre, post }
-}
-
-/** Renders time-only filters against items computed from the spine. */
-export function postTimeFilters(ctx: CompileContext, measure: string, filters: FilterSpec[], exprOf: (item: QueryItem) => string): string[] {
-  const { model } = ctx.graph.measure(measure)
-  const rc = resolveContextFor(ctx, model)
-  return filters.map((f) => {
-    const resolved = resolveFilter(ctx, f, rc, (m) => metricResolveContext(ctx, m))
-    const byName = new Map<string, QueryItem>()
-    for (const r of resolved.refs.values()) if ('item' in r) byName.set(r.item.name, r.item)
-    return renderResolved(ctx, resolved, (n) => (byName.has(n) ? exprOf(byName.get(n)!) : undefined))
-  })
 }
 
 export function firstMeasure(ctx: CompileContext, metric: string): string {
@@ -145,7 +113,7 @@ export function compileOffset(ctx: CompileContext, mi: MetricInput, req: MetricR
     throw new SemanticError('unsupported', `an offset on ${inner.type} metric "${inner.name}" can only be grouped by metric_time at its ${baseGrain} grain`)
   }
   // MetricFlow constrains the inner metric to the queried range too (before shifting).
-  const innerValue = compileMetric(ctx, mi.name, { items: [...others, baseTimeItem(baseGrain)], filters: pre, cumulativeRange: req.range ?? req.cumulativeRange }, '__value')
+  const innerValue = ctx.compileMetric(mi.name, { items: [...others, baseTimeItem(baseGrain)], filters: pre, cumulativeRange: req.range ?? req.cumulativeRange }, '__value')
   const da = ctx.alias()
   const joined = select({
     items: [

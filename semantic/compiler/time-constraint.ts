@@ -4,12 +4,9 @@
 import { SemanticError, type TimeGrain } from '../types'
 import { MAX_INSTANT_MS, MIN_INSTANT_MS, parseIsoInstant } from '../iso-time'
 import type { CompileContext } from './context'
+import type { TimeRange } from './request-parts'
 
-/** Half-open range [start, end) as timestamp text; either bound may be absent. */
-export interface TimeRange {
-  start?: string
-  end?: string
-}
+export type { TimeRange } from './request-parts'
 
 /**
  * A bound as a UTC instant (offsets applied: bounds are compared with naive

@@ -2,12 +2,12 @@
 // join_to_timespine, and the day mapping of custom-granularity offsets.
 import { SemanticError, type TimeGrain } from '../types'
 import { coarserGrain, grainRank, type TimeWindow } from '../names'
-import type { CompileContext, Dataset } from './context'
+import type { CompileContext, Dataset, MetricRequest, MetricValue } from './context'
 import { filterOnlyUses, renderResolved, resolveFilter, type ResolvedFilter } from './filters'
 import { isStandardGrain, itemBaseGrain, type QueryItem, type ResolveContext } from './items'
 import { select, type Select, type SelectItem } from './sql'
 import { rangePredicates } from './time-constraint'
-import { type MetricRequest, type MetricValue, aggGrainOf, metricResolveContext } from './metric-request'
+import { aggGrainOf, metricResolveContext } from './metric-helpers'
 
 // ---------------------------------------------------------------- time spine
 

@@ -1,9 +1,11 @@
 // ClickHouse, down to 18.16: no CTEs, no window functions, one JOIN per SELECT,
 // equality-only join conditions, no server-side parameters (values are inlined
-// as escaped literals), no toStartOfInterval/toStartOfWeek.
+// as escaped literals), no toStartOfInterval/toStartOfWeek. SELECT shapes it
+// cannot run are rewritten before rendering (clickhouse-select.ts).
 import { SemanticError, type DatePart, type DialectName, type TimeGrain } from '../types'
 import { BaseDialect } from './base'
-import type { DialectCapabilities } from './dialect'
+import { ClickHouseSelectRewriter } from './clickhouse-select'
+import type { DialectCapabilities, SelectRewriter } from './dialect'
 
 const ADD_FUNCTION: Partial<Record<TimeGrain, string>> = {
   second: 'addSeconds', minute: 'addMinutes', hour: 'addHours', day: 'addDays',
@@ -139,6 +141,11 @@ export class ClickHouseDialect extends BaseDialect {
       case 'full': return 'ALL FULL OUTER JOIN'
       case 'cross': return 'CROSS JOIN'
     }
+  }
+
+  /** One join per SELECT, nullable outer-joined sides, copies of merged join keys, unshadowed aliases. */
+  selectRewriter(): SelectRewriter {
+    return new ClickHouseSelectRewriter(this)
   }
 
   argExtreme(which: 'first' | 'last', value: string, orderBy: string[]): string {

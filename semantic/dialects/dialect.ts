@@ -1,6 +1,7 @@
 // The Dialect seam: small hooks with defaults in a base class; each database
 // overrides only what differs. Capability flags replace `if (dialect === ...)`.
 import type { DatePart, DialectName, TimeGrain } from '../types'
+import type { Select } from './select-ast'
 
 /** Which percentile aggregates the engine has as plain aggregate functions. */
 export interface PercentileSupport {
@@ -69,6 +70,11 @@ export interface DialectCapabilities {
   percentile: PercentileSupport
 }
 
+/** Rewrites the structure of each SELECT before it renders (see Dialect.selectRewriter). */
+export interface SelectRewriter {
+  rewrite(q: Select): Select
+}
+
 export interface Dialect {
   readonly name: DialectName
   readonly capabilities: DialectCapabilities
@@ -131,4 +137,14 @@ export interface Dialect {
    * where window functions are missing.
    */
   argExtreme?(which: 'first' | 'last', value: string, orderBy: string[]): string
+  /**
+   * For engines that cannot run some SELECT shapes as written (ClickHouse
+   * 18.16: one join per SELECT, merged outer-join keys...): a rewriter of each
+   * SELECT's structure, made once per rendered statement (it may number the
+   * subqueries it adds). Absent: SELECTs render as built. ClickHouse's
+   * (clickhouse-select.ts) applies the rewrites its capability flags ask for:
+   * multipleJoins, exprsOverJoins, outerJoinsFillDefaults, outerJoinKeysMerge,
+   * aliasesShadowColumns; those flags mean nothing without a rewriter.
+   */
+  selectRewriter?(): SelectRewriter
 }

@@ -41,5 +41,5 @@ export function getDialect(name: DialectName): Dialect {
   return dialect
 }
 
-export type { Dialect, DialectCapabilities, PercentileSupport } from './dialect'
+export type { Dialect, DialectCapabilities, PercentileSupport, SelectRewriter } from './dialect'
 export { BaseDialect } from './base'

@@ -1,5 +1,7 @@
-// Shared pieces of metric compilation: the request/value types, filter
-// preparation for a model, aggregate expressions and small dataset helpers.
+// Shared pieces of metric compilation: filter preparation for a model,
+// aggregate expressions and small dataset helpers. A leaf under every metric
+// module: the one path back up (a Metric(...) filter compiles a metric) goes
+// through the context's callback, not an import.
 import { SemanticError, type Measure, type MeasureInput, type SemanticModel, type TimeGrain } from '../types'
 import { filterList, parseWhereFilter } from '../where-filter'
 import type { CompileContext, Dataset } from './context'
@@ -7,30 +9,6 @@ import { filterItems, filterMetricRefs, renderResolved, resolveFilter, type Filt
 import { bindItem, resolveParsed, type QueryItem, type ResolveContext } from './items'
 import { dedupeItems, type MetricJoin, type RowSource } from './rows'
 import { select, type SelectItem } from './sql'
-import type { TimeRange } from './time-constraint'
-import { compileMetricSet } from './metrics'
-
-export interface MetricRequest {
-  /** Output group-by items. */
-  items: QueryItem[]
-  /** Filters applied to every measure the metric reads. */
-  filters: FilterSpec[]
-  /** Adjusted time constraint on metric_time. */
-  range?: TimeRange
-  /**
-   * The query's time constraint for cumulative metrics nested under an offset:
-   * MetricFlow constrains their time spine before the shift, not their inputs.
-   */
-  cumulativeRange?: TimeRange
-}
-
-export interface MetricValue {
-  dataset: Dataset
-  /** Column holding the value. */
-  column: string
-  /** fill_nulls_with: re-applied when outer joins leave gaps. */
-  fill?: number
-}
 
 // ---------------------------------------------------------------- helpers
 
@@ -140,7 +118,7 @@ export function prepareFilters(ctx: CompileContext, model: SemanticModel, specs:
     if (seen.has(ref.column)) continue
     seen.add(ref.column)
     const g = ref.groupBy[0]
-    const dataset = compileMetricSet(ctx, [{ metric: ref.metric, column: ref.metric }], { items: [g], filters: [] }).dataset
+    const dataset = ctx.compileMetricSet([{ metric: ref.metric, column: ref.metric }], { items: [g], filters: [] }).dataset
     const keyItem = resolveParsed(ctx, { entityPath: [], element: g.element }, rc, `Metric('${ref.metric}')`)
     if (keyItem.kind !== 'entity') throw new SemanticError('invalid_filter', `"${g.element}" is not an entity of "${model.name}"`)
     joins.push({ dataset, keyItem, datasetKey: g.name, valueColumn: ref.metric, as: ref.column })
