@@ -40,9 +40,10 @@ async function main() {
     }
     throw e
   }
-  const boot = await bootstrap(services, {
+  // Instances sharing a store take turns: the first creates the tenant and key, the next finds them.
+  const boot = await services.store.exclusive(() => bootstrap(services, {
     demo: config.demo, demoCache: demoWarehouse && { dir: demoCacheDir, key: () => demoWarehouse.dataKey() }, firstAdminUser: true,
-  })
+  }))
   if (services.store.kind === 'pglite') await services.worker.recoverOrphans()
   services.worker.start()
 

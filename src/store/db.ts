@@ -15,12 +15,19 @@ export interface Store {
   kind: 'pglite' | 'postgres'
   /** Cheap liveness check for /health. */
   ping(): Promise<void>
+  /**
+   * Runs `fn` while no other instance of this store runs its own: instances
+   * started at once (systemd, a rollout) take turns at first-start setup
+   * instead of racing to create the same tenant and key.
+   */
+  exclusive<T>(fn: () => Promise<T>): Promise<T>
   close(): Promise<void>
 }
 
 export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../migrations')
 // Arbitrary constant shared by every Nexatron instance migrating the same database.
 const MIGRATION_LOCK_KEY = 72_110_521
+const STARTUP_LOCK_KEY = 72_110_522
 
 export interface OpenStoreOptions {
   databaseUrl?: string
@@ -55,6 +62,8 @@ async function openPgliteStore(dataDir?: string): Promise<Store> {
       db: db as unknown as Db,
       kind: 'pglite',
       ping: async () => { await client.query('SELECT 1') },
+      // One process holds an embedded store (lockEmbeddedStore): nothing to take turns with.
+      exclusive: (fn) => fn(),
       close: async () => { try { await client.close() } finally { unlock() } },
     }
   } catch (e) {
@@ -84,6 +93,17 @@ async function openPostgresStore(url: string, poolMax = 10): Promise<Store> {
     db: db as unknown as Db,
     kind: 'postgres',
     ping: async () => { await db.execute(sql`SELECT 1`) },
+    exclusive: async (fn) => {
+      // A session-level advisory lock on a client of its own, so `fn` may use the pool freely.
+      const client = await pool.connect()
+      try {
+        await client.query('SELECT pg_advisory_lock($1)', [STARTUP_LOCK_KEY])
+        return await fn()
+      } finally {
+        await client.query('SELECT pg_advisory_unlock($1)', [STARTUP_LOCK_KEY]).catch(() => {})
+        client.release()
+      }
+    },
     close: async () => { await pool.end() },
   }
 }

@@ -76,6 +76,24 @@ describe.skipIf(!hasPg)('store on PostgreSQL', () => {
     }
   })
 
+  it('runs the first-start setup of instances started at once one after the other', async () => {
+    const [s1, s2] = await Promise.all([openStore({ databaseUrl: url }), openStore({ databaseUrl: url })])
+    try {
+      // Look, wait, create: two setups interleaved would both find nothing and both create.
+      const setup = (s: Store) => s.exclusive(async () => {
+        const tenants = new TenantService(s.db)
+        const found = await tenants.byName('started-together')
+        await new Promise((r) => setTimeout(r, 300))
+        return found ?? tenants.create('started-together')
+      })
+      const [a, b] = await Promise.all([setup(s1), setup(s2)])
+      expect(a.id).toBe(b.id)
+    } finally {
+      await s1.close()
+      await s2.close()
+    }
+  })
+
   storeSuite('PostgreSQL', () => openStore({ databaseUrl: url }))
 
   it('reports unavailability through ping when the server is gone', async () => {
