@@ -1,7 +1,7 @@
 // Scopes and the role → scope sets of the API (README.md, "People, keys and tenants").
 export const SCOPES = [
   'query:run', 'query:read', 'connections:read', 'connections:write', 'semantic:read', 'semantic:write',
-  'keys:manage', 'users:manage', 'audit:read', 'billing:read', '*',
+  'keys:manage', 'users:manage', 'audit:read', 'billing:read', 'analytics:read', '*',
 ] as const
 export type Scope = (typeof SCOPES)[number]
 

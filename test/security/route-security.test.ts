@@ -30,6 +30,7 @@ const ROUTES: Record<string, Entry> = {
   // Setting attributes needs an admin besides keys:manage (governance).
   updateApiKey: { scope: 'keys:manage', holding: ['*'], object: 'apiKey', body: () => ({ attributes: { region: 'West' } }) },
   getWebhookSecret: { scope: 'keys:manage' },
+  getWebhookSecretStatus: { scope: 'keys:manage' },
   rotateWebhookSecret: { scope: 'keys:manage' },
   // Query
   runQuery: {
@@ -106,9 +107,16 @@ const ROUTES: Record<string, Entry> = {
   getUser: { scope: 'users:manage', object: 'user' },
   updateUser: { scope: 'users:manage', object: 'user', body: () => ({ name: 'attacker' }) },
   deleteUser: { scope: 'users:manage', object: 'user' },
+  listGroups: { scope: 'users:manage' },
+  createGroup: { scope: 'users:manage', body: () => ({ display_name: `sec-${unique()}` }) },
+  getGroup: { scope: 'users:manage', object: 'group' },
+  updateGroup: { scope: 'users:manage', object: 'group', body: () => ({ display_name: `attacker-${unique()}` }) },
+  deleteGroup: { scope: 'users:manage', object: 'group' },
+  changeGroupMembers: { scope: 'users:manage', object: 'group', body: () => ({ remove: [] }) },
+  replaceGroupMembers: { scope: 'users:manage', object: 'group', body: () => ({ user_ids: [] }) },
   // Enterprise
   listAuditLog: { scope: 'audit:read', query: 'limit=5&action=user.*' },
-  getUsageAnalytics: { scope: 'audit:read', query: 'group_by=user' },
+  getUsageAnalytics: { scope: 'analytics:read', query: 'group_by=user&interval=week' },
   verifyAuditLog: { scope: 'audit:read' },
   exportAuditLog: { scope: 'audit:read', query: 'format=ndjson&action=user.' },
   getBillingPlan: { scope: null },
@@ -127,7 +135,7 @@ const ROUTES: Record<string, Entry> = {
  * SCIM 2.0 routes (RFC 7644): served outside the OpenAPI document, with the
  * tenant's SCIM token as the only credential and SCIM's own error format, so
  * the checks above do not apply; the "SCIM routes" block below checks them.
- * `{id}` is a user id, or a group (role) name.
+ * `{id}` is a user id, or a group id.
  */
 const SCIM_ROUTES: Record<string, { id?: 'user' | 'group'; body?: () => unknown }> = {
   'get /scim/v2/ServiceProviderConfig': {},
@@ -141,7 +149,7 @@ const SCIM_ROUTES: Record<string, { id?: 'user' | 'group'; body?: () => unknown 
   'get /scim/v2/Groups': {},
   'post /scim/v2/Groups': { body: () => ({ displayName: 'attackers' }) },
   'get /scim/v2/Groups/{id}': { id: 'group' },
-  'put /scim/v2/Groups/{id}': { id: 'group', body: () => ({ displayName: 'viewer', members: [] }) },
+  'put /scim/v2/Groups/{id}': { id: 'group', body: () => ({ displayName: 'attackers', members: [] }) },
   'patch /scim/v2/Groups/{id}': { id: 'group', body: () => ({ schemas: [SCIM_PATCH], Operations: [{ op: 'add', path: 'members', value: [{ value: MISSING_ID }] }] }) },
   'delete /scim/v2/Groups/{id}': { id: 'group' },
 }
@@ -232,7 +240,7 @@ describe.each(specs.map((s) => [`${s.method.toUpperCase()} ${s.path} (${s.operat
 
 describe.each(Object.entries(SCIM_ROUTES).map(([k, v]) => [k.replace(/^\w+/, (m) => m.toUpperCase()), k, v] as const))('SCIM route %s', (_title, key, spec) => {
   const [method, path] = key.split(' ')
-  const ids = { user: MISSING_ID, group: 'viewer' }
+  const ids = { user: MISSING_ID, group: 'grp_missing00000000000' }
   const at = (id?: string) => path.replace('{id}', encodeURIComponent(id ?? (spec.id ? ids[spec.id] : '')))
   const send = (authorization: string | null, target = at()) => t.request(method.toUpperCase(), target, {
     key: null, headers: { ...(authorization ? { authorization } : {}), ...(spec.body ? { 'content-type': 'application/scim+json' } : {}) }, body: spec.body?.(),

@@ -16,7 +16,7 @@ export interface ApiKey {
   id: string; name: string; prefix: string; last4: string; scopes: string[]; created_at: string
   expires_at: string | null; last_used_at: string | null; revoked_at: string | null; attributes?: Attributes
 }
-const SCOPES = ['query:run', 'query:read', 'connections:read', 'connections:write', 'semantic:read', 'semantic:write', 'keys:manage', 'users:manage', 'audit:read', '*']
+const SCOPES = ['query:run', 'query:read', 'connections:read', 'connections:write', 'semantic:read', 'semantic:write', 'keys:manage', 'users:manage', 'audit:read', 'analytics:read', '*']
 const EXPIRIES: Array<[string, number | null]> = [['30 days', 30], ['90 days', 90], ['1 year', 365], ['Never', null]]
 const day = (iso: string | null) => (iso ? new Date(iso).toLocaleDateString('en-US', { dateStyle: 'medium' }) : '—')
 
