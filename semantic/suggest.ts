@@ -1,26 +1,33 @@
 // "Did you mean" suggestions: closest valid names by edit distance, with
 // substring and token matches ranked first so `revenue` finds `txn_revenue`.
 
-/** Damerau-Levenshtein distance (optimal string alignment variant). */
-export function editDistance(a: string, b: string): number {
-  const m = a.length
-  const n = b.length
-  if (m === 0) return n
-  if (n === 0) return m
-  let prevPrev = new Array<number>(n + 1).fill(0)
-  let prev = Array.from({ length: n + 1 }, (_, j) => j)
-  for (let i = 1; i <= m; i++) {
-    const cur = new Array<number>(n + 1)
+/**
+ * Damerau–Levenshtein distance (optimal string alignment variant): the one
+ * edit distance of the code base (the planners' typo readings use it too).
+ * With `max`, stops early and returns `max + 1` once the distance is above it.
+ */
+export function editDistance(a: string, b: string, max = Number.POSITIVE_INFINITY): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1
+  if (a === b) return 0
+  const n = a.length
+  const m = b.length
+  let prev2 = new Array<number>(m + 1).fill(0)
+  let prev = Array.from({ length: m + 1 }, (_, j) => j)
+  let cur = new Array<number>(m + 1).fill(0)
+  for (let i = 1; i <= n; i++) {
     cur[0] = i
-    for (let j = 1; j <= n; j++) {
+    let rowMin = cur[0]
+    for (let j = 1; j <= m; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) cur[j] = Math.min(cur[j], prevPrev[j - 2] + 1)
+      let v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2] + 1)
+      cur[j] = v
+      if (v < rowMin) rowMin = v
     }
-    prevPrev = prev
-    prev = cur
+    if (rowMin > max) return max + 1
+    ;[prev2, prev, cur] = [prev, cur, prev2]
   }
-  return prev[n]
+  return prev[m]
 }
 
 /** Up to `limit` candidates closest to `input`; empty when nothing is reasonably close. */

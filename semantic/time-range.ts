@@ -161,9 +161,22 @@ const TOKEN_RE = /\d{4}-\d{1,2}-\d{1,2}|\d{4}\/\d{1,2}\/\d{1,2}|\d{4}-\d{1,2}(?!
 function tokenize(text: string): Tok[] {
   const out: Tok[] = []
   const lower = text.toLowerCase()
-  for (const m of lower.matchAll(TOKEN_RE)) out.push({ t: m[0], i: m.index ?? 0, len: m[0].length })
+  for (const m of lower.matchAll(TOKEN_RE)) {
+    const i = m.index ?? 0
+    // "last 30d", "past 2wks", "trailing 12mo": a count glued to its unit is two words
+    const glued = /^(\d{1,3})(d|w|wk|wks|mo|mos|mth|mths|m|q|qtr|qtrs|y|yr|yrs)$/.exec(m[0])
+    if (glued) {
+      out.push({ t: glued[1], i, len: glued[1].length })
+      out.push({ t: GLUED_UNITS[glued[2]] ?? glued[2], i: i + glued[1].length, len: glued[2].length })
+      continue
+    }
+    out.push({ t: m[0], i, len: m[0].length })
+  }
   return out
 }
+
+/** Unit letters of a glued count ("30d", "12m"): only read after a count, so "m" is a month here, never a million. */
+const GLUED_UNITS: Record<string, string> = { d: 'days', w: 'weeks', m: 'months', q: 'quarters', y: 'years' }
 
 const MONTHS: Record<string, number> = {
   jan: 1, january: 1, feb: 2, february: 2, mar: 3, march: 3, apr: 4, april: 4, may: 5, jun: 6, june: 6,
@@ -175,11 +188,12 @@ const UNITS: Record<string, PeriodUnit> = {
   month: 'month', months: 'month', mo: 'month', mos: 'month', quarter: 'quarter', quarters: 'quarter',
   qtr: 'quarter', qtrs: 'quarter', year: 'year', years: 'year', yr: 'year', yrs: 'year',
 }
-const NUMBER_WORDS: Record<string, number> = {
+/** Number words of counts ("last three months", "top five"): the one table, shared with the offline planner. */
+export const NUMBER_WORDS: Readonly<Record<string, number>> = Object.freeze({
   one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
-  eleven: 11, twelve: 12, thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, eighteen: 18,
-  twenty: 20, thirty: 30, sixty: 60, ninety: 90,
-}
+  eleven: 11, twelve: 12, thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18, nineteen: 19,
+  twenty: 20, thirty: 30, forty: 40, fifty: 50, sixty: 60, seventy: 70, eighty: 80, ninety: 90, hundred: 100, dozen: 12,
+})
 const ORDINALS: Record<string, number> = { first: 1, second: 2, third: 3, fourth: 4, '1st': 1, '2nd': 2, '3rd': 3, '4th': 4 }
 const TO_DATE: Record<string, PeriodUnit> = { ytd: 'year', qtd: 'quarter', mtd: 'month', wtd: 'week' }
 
@@ -220,7 +234,7 @@ class Parser {
       const n = Number(w)
       return n >= 1 && n <= 3660 ? { n, next: i + 1 } : undefined
     }
-    if (w in NUMBER_WORDS) return { n: NUMBER_WORDS[w], next: i + 1 }
+    if (w !== undefined && Object.hasOwn(NUMBER_WORDS, w)) return { n: NUMBER_WORDS[w], next: i + 1 }
     if (w === 'a' || w === 'an') return { n: 1, next: i + 1 }
     const couple = this.phrase(i, 'a', 'couple', 'of') ?? this.phrase(i, 'couple', 'of')
     if (couple !== undefined) return { n: 2, next: couple }

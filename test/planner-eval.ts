@@ -10,10 +10,16 @@
 // test/fixtures/planner-eval-dev-2.json (`planner dev-2`) is the trust work's
 // development set: the issue's language classes over the demo and over an
 // un-curated logistics layer (test/fixtures/logistics); its failures print.
+// test/fixtures/planner-eval-dev-3.json (`planner dev-3`) is the third: an
+// un-curated healthcare-visits layer (test/fixtures/clinic) and the demo typed
+// by a hurried analyst, a quarter of it expecting a refusal or a clarification.
 //
 // Then the two blind sets (planner-eval-blind-support.json: a support-desk
 // domain modeled like a dbt user would; planner-eval-blind-demo.json: hurried
-// analyst phrasing over the demo) print only their counts. Every set prints
+// analyst phrasing over the demo) print only their counts, as do the second
+// pair written for the trust work's honest measure (planner-eval-blind-learning.json:
+// an online-learning domain with an un-curated layer in test/fixtures/learning-blind;
+// planner-eval-blind-demo-2.json: hurried analyst phrasing over the demo). Every set prints
 // `planner <label> trust: correct N, clarified N, refused N, wrong N`.
 //
 // Options: --verbose (print passing cases too), --show-blind (print blind failures),
@@ -206,10 +212,15 @@ function main(): void {
   runFile('test/fixtures/planner-eval-holdout.json', 'holdout', opts)
   // second development set of the trust work: analyst language over the demo and an un-curated logistics layer
   runFile('test/fixtures/planner-eval-dev-2.json', 'dev-2', opts)
+  // third development set: an un-curated healthcare-visits layer (test/fixtures/clinic) and hurried demo phrasing
+  runFile('test/fixtures/planner-eval-dev-3.json', 'dev-3', opts)
   // blind sets, written before the trust work and never tuned on (only their counts are printed)
   const blind = { ...opts, quiet: !args.includes('--show-blind') }
   runFile('test/fixtures/planner-eval-blind-support.json', 'blind-support', blind)
   runFile('test/fixtures/planner-eval-blind-demo.json', 'blind-demo', blind)
+  // second blind pair, written by someone who did not read the planner: never tune on these
+  runFile('test/fixtures/planner-eval-blind-learning.json', 'blind-learning', blind)
+  runFile('test/fixtures/planner-eval-blind-demo-2.json', 'blind-demo-2', blind)
   if (original.total > 0 && original.correct / original.total < min) process.exitCode = 1
 }
 

@@ -5,6 +5,7 @@
 import type { Catalog, CatalogDimension, FilterOp, GroupByItem, SemanticQuery, StructuredFilter, TimeGrain } from '../../../semantic/types'
 import { DATE_PARTS, TIME_GRAINS, type DatePart } from '../../../semantic/types'
 import { parseIsoInstant } from '../../../semantic/iso-time'
+import { editDistance } from '../../../semantic/suggest'
 import { PlanningError, type Plan } from '../planner'
 import { LIMITS, answerSchema, type Answer, type AnswerQuery } from './answer-schema'
 
@@ -29,21 +30,6 @@ export function parseAnswer(value: unknown): Answer {
 
 // ------------------------------------------------------------------ names
 
-function levenshtein(a: string, b: string): number {
-  if (a === b) return 0
-  const prev = Array.from({ length: b.length + 1 }, (_, i) => i)
-  for (let i = 1; i <= a.length; i++) {
-    let diag = prev[0]
-    prev[0] = i
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = prev[j]
-      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1))
-      diag = tmp
-    }
-  }
-  return prev[b.length]
-}
-
 /** Up to three catalog names close to `wanted` (edit distance, shared words). */
 export function closestNames(wanted: string, names: string[]): string[] {
   const w = wanted.toLowerCase().slice(0, LIMITS.name)
@@ -53,7 +39,7 @@ export function closestNames(wanted: string, names: string[]): string[] {
     .map((n) => {
       const lower = n.toLowerCase()
       const shared = [...wordsOf(lower)].filter((x) => ww.has(x)).length
-      const dist = levenshtein(w, lower) / Math.max(w.length, lower.length, 1)
+      const dist = editDistance(w, lower) / Math.max(w.length, lower.length, 1)
       return { n, score: shared * 0.5 + (1 - dist) }
     })
     .filter((x) => x.score > 0.45)

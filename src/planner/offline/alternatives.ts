@@ -137,7 +137,7 @@ function valueReadingsOfMetrics(query: SemanticQuery, idx: CatalogIndex, asked: 
  * growth" → plan = Growth) is not confident unless the question also names its
  * dimension ("in the Growth plan", "plan growth").
  */
-const LOADED_WORDS = new Set(['growth', 'new', 'net', 'gross', 'total', 'change', 'changes', 'share', 'rate', 'average', 'first', 'last', 'current', 'previous', 'open', 'closed', 'active', 'top', 'best', 'high', 'low', 'other', 'all', 'none', 'unknown', 'yes', 'no'])
+export const LOADED_WORDS = new Set(['growth', 'new', 'net', 'gross', 'total', 'change', 'changes', 'share', 'rate', 'average', 'first', 'last', 'current', 'previous', 'open', 'closed', 'active', 'top', 'best', 'high', 'low', 'other', 'all', 'none', 'unknown', 'yes', 'no'])
 
 export function loadedValueFilters(query: SemanticQuery, question: string): string[] {
   const asked = new Set(words(question))

@@ -20,8 +20,9 @@ export interface AnalystPhrase {
   reason: string
 }
 
-const GRAIN_WORD: Record<string, TimeGrain> = { year: 'year', yr: 'year', quarter: 'quarter', qtr: 'quarter', q: 'quarter', month: 'month', mo: 'month', m: 'month', week: 'week', wk: 'week', w: 'week', day: 'day', d: 'day', y: 'year' }
-const GRAINS = '(year|quarter|month|week|day)'
+const GRAIN_WORD: Record<string, TimeGrain> = { year: 'year', yr: 'year', quarter: 'quarter', qtr: 'quarter', q: 'quarter', month: 'month', mo: 'month', mth: 'month', m: 'month', week: 'week', wk: 'week', w: 'week', day: 'day', d: 'day', y: 'year' }
+// analysts type the short forms too ("this wk vs last wk", "QoQ", "yr")
+const GRAINS = '(year|quarter|month|week|day|yr|qtr|mo|mth|wk)'
 const VS = '(?:vs\\.?|versus|v\\.?|compared\\s+(?:to|with)|against|relative\\s+to)'
 const PREV = '(?:last|previous|prior|the\\s+previous|the\\s+prior|the\\s+last)'
 const CHANGE_WORDS = '(?:growth|change|changes|difference|increase|decrease|delta|trend|%\\s*change|percent\\s+change|pct\\s+change)'
@@ -110,7 +111,8 @@ export function findAnalystPhrase(question: string): AnalystPhrase | undefined {
   }
 
   // "this year vs last year", "this quarter compared to the previous quarter", "current month vs prior month"
-  m = new RegExp(`\\b(?:this|current|the\\s+current)\\s+${GRAINS}\\s+${VS}\\s+${PREV}\\s+(?:one|\\1)\\b`, 'i').exec(text)
+  // ("sales this yr vs last": the grain after "last" may be left out)
+  m = new RegExp(`\\b(?:this|current|the\\s+current)\\s+${GRAINS}\\s+${VS}\\s+${PREV}(?:\\s+(?:one|\\1)|(?!\\s+(?:the\\s+)?(?:same\\s+)?${GRAINS}))(?![\\w-])`, 'i').exec(text)
   if (m) {
     const grain = grainOf(m[1])
     const rest = tidy(text.slice(0, m.index) + ` this ${grain} ` + text.slice(m.index + m[0].length))

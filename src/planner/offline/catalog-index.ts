@@ -12,6 +12,8 @@ export type Target =
   | { kind: 'value'; name: string; dim: CatalogDimension; value: string | number | boolean }
 
 export type HitSource = 'name' | 'label' | 'synonym' | 'path' | 'short name' | 'value' | 'alias' | 'partial value' | 'boolean' | 'description'
+  /** The last words of a metric's name ("shipment rate" for `late_shipment_rate`): the words before are left out. */
+  | 'name tail'
 
 export interface Hit {
   target: Target
@@ -103,6 +105,8 @@ function buildIndex(catalog: Catalog): CatalogIndex {
     add(stems, hit)
     const strong = stems.filter((s) => !WEAK_NAME_TOKENS.has(s))
     if (strong.length > 0 && strong.length < stems.length) add(strong, { ...hit, quality: hit.quality * 0.96, source: hit.source === 'name' ? 'short name' : hit.source })
+    // "paid amount" for `total_paid_amount`: people drop some of the weak words, not always all
+    for (const partial of weakSubsets(stems)) add(partial, { ...hit, quality: hit.quality * 0.96, source: hit.source === 'name' ? 'short name' : hit.source })
     // "home and kitchen" also as "home kitchen"
     if (stems.includes('and') && stems.length > 2) add(stems.filter((s) => s !== 'and'), { ...hit, quality: hit.quality * 0.97 })
   }
@@ -144,7 +148,7 @@ function buildIndex(catalog: Catalog): CatalogIndex {
     // `verification__verification_type` is also just "type" for verifications
     const entity = path.length > 1 ? nameStems(path[path.length - 2]) : []
     if (entity.length && own.length > entity.length && entity.every((e, i) => own[i] === e)) {
-      add(own.slice(entity.length), { target, quality: base * 0.9, source: 'short name' })
+      addWithVariants(own.slice(entity.length), { target, quality: base * 0.9, source: 'short name' })
     }
     if (path.length > 1) addWithVariants(nameStems(path.join(' ')), { target, quality: base, source: 'path' })
     if (d.label) addWithVariants(nameStems(d.label), { target, quality: base * (d.type === 'entity' ? 1.05 : 1), source: 'label' })
@@ -163,6 +167,8 @@ function buildIndex(catalog: Catalog): CatalogIndex {
   timeDimensions.sort((a, b) => (a.name === 'metric_time' ? -1 : b.name === 'metric_time' ? 1 : 0))
 
   addMetricHeads(catalog, terms, add)
+  addMetricVariants(catalog, terms, add)
+  addClassifierHeads(catalog, terms, add)
   addPartialValues(catalog, terms)
 
   for (const list of terms.values()) list.sort((a, b) => b.quality - a.quality)
@@ -236,7 +242,54 @@ function indexValues(d: CatalogDimension, own: string[], add: (stems: string[], 
     if (/[a-z]'[a-z]{2,}/i.test(v)) add(nameStemsOfValue(v.replace(/'/g, ' ')), { target, quality: 0.97, source: 'alias' })
     if (stems.includes('and') && stems.length > 2) add(stems.filter((s) => s !== 'and'), { target, quality: 0.97, source: 'value' })
     for (const alias of valueAliases(v, dimWords)) add(nameStemsOfValue(alias), { target, quality: 0.97, source: 'alias' })
+    // "instore" for "In store", "noshow" for "no_show": a compound typed as one word
+    if (stems.length >= 2 && stems.length <= 3 && stems.join('').length >= 5) add([stems.join('')], { target, quality: 0.95, source: 'alias' })
   }
+  // "Medicare" for MCR when the description says "MCR = Medicare": a code's meaning lives in the description
+  const legend = codeLegend(d.description)
+  const samples = new Map((d.sample_values ?? []).map((v) => [String(v).toLowerCase(), v]))
+  for (const [code, meaning] of legend) {
+    const v = samples.size ? samples.get(code.toLowerCase()) : code
+    if (v === undefined || typeof v === 'boolean') continue
+    const target: Target = { kind: 'value', name: d.name, dim: d, value: v }
+    const stems = nameStemsOfValue(meaning)
+    if (stems.length === 0 || stems.length > 4) continue
+    // as strong as a value: "physician" may be the legend of MD and a value elsewhere; both are readings
+    add(stems, { target, quality: 0.99, source: 'alias' })
+    if (!samples.size) add(nameStemsOfValue(code), { target, quality: 1, source: 'value' })
+  }
+}
+
+/**
+ * Code legends written in a description: "MCR = Medicare, MCD = Medicaid",
+ * "role_code 'M' = member", "F: female; M: male", "NP (new patient)".
+ * Returns [code, meaning] pairs; a description without a legend gives none.
+ */
+export function codeLegend(description: string | undefined): Array<[string, string]> {
+  if (!description) return []
+  const out: Array<[string, string]> = []
+  const re = /(?:^|[\s,;(:])['"]?([A-Za-z0-9+-]{1,6})['"]?\s*(?:=|:|->|→)\s*([A-Za-z][A-Za-z' -]{1,40}?)(?=\s*(?:[,;).]|$|\s+(?:and|or)\s))/g
+  for (const m of description.matchAll(re)) {
+    const code = m[1]
+    const meaning = m[2].trim()
+    // "Kind of visit: NP = ...": the word before a colon that opens a legend is its title, not a code
+    if (!/[A-Z0-9]/.test(code) && code.length > 3) continue
+    if (/\s/.test(meaning) && meaning.split(/\s+/).length > 4) continue
+    out.push([code, meaning])
+  }
+  return out
+}
+
+/** Every variant of a name without some (not all, not none) of its weak words; at most 3 weak words. */
+function weakSubsets(stems: string[]): string[][] {
+  const weak = stems.map((s, i) => (WEAK_NAME_TOKENS.has(s) ? i : -1)).filter((i) => i >= 0)
+  if (weak.length < 2 || weak.length > 3 || weak.length === stems.length) return []
+  const out: string[][] = []
+  for (let mask = 1; mask < (1 << weak.length) - 1; mask++) {
+    const drop = new Set(weak.filter((_, j) => mask & (1 << j)))
+    out.push(stems.filter((_, i) => !drop.has(i)))
+  }
+  return out
 }
 
 /** Trailing words of a time dimension's name that only say "this is a date". */
@@ -303,7 +356,77 @@ function addMetricHeads(catalog: Catalog, terms: Map<string, Hit[]>, add: (stems
     if (ms.length !== 1) continue // shared by several metrics: the words do not pick one
     if (terms.get(key)?.some((h) => h.target.kind === 'metric')) continue
     const m = ms[0]
-    add(key.split(' '), { target: { kind: 'metric', name: m.name, metric: m }, quality: 0.85, source: 'short name' })
+    add(key.split(' '), { target: { kind: 'metric', name: m.name, metric: m }, quality: 0.85, source: 'name tail' })
+  }
+}
+
+const AGG_PREFIXES = new Set(['average', 'avg', 'mean', 'median', 'max', 'maximum', 'min', 'minimum', 'total', 'sum'])
+const TIME_UNITS = new Set(['minute', 'min', 'mins', 'hour', 'hr', 'hrs', 'day', 'second', 'sec', 'secs'])
+
+/**
+ * Other ways people name a metric of an un-curated layer, indexed only where
+ * they name one metric and nothing else does:
+ * - without its aggregation word: "wait minutes" for `avg_wait_minutes` (an
+ *   aggregation word said with it is then checked against the metric);
+ * - "time" for a unit of time: "wait time" for `avg_wait_minutes`, "transit
+ *   time" for `avg_transit_days`.
+ */
+function addMetricVariants(catalog: Catalog, terms: Map<string, Hit[]>, add: (stems: string[], hit: Hit) => void): void {
+  const keys = new Map<string, CatalogMetric[]>()
+  const push = (stems: string[], m: CatalogMetric) => {
+    if (stems.length < 2 && (stems[0]?.length ?? 0) < 5) return
+    const key = stems.join(' ')
+    const list = keys.get(key) ?? []
+    if (!list.includes(m)) list.push(m)
+    keys.set(key, list)
+  }
+  for (const m of catalog.metrics) {
+    const stems = nameStems(m.name)
+    const bare = AGG_PREFIXES.has(stems[0]) && stems.length > 1 ? stems.slice(1) : undefined
+    if (bare) push(bare, m)
+    for (const s of [stems, bare]) {
+      if (s && s.length > 1 && TIME_UNITS.has(s[s.length - 1])) {
+        push([...s.slice(0, -1), 'time'], m)
+        // "visit duration" for `avg_visit_duration_min`: the unit is left out
+        if (s.length > 2) push(s.slice(0, -1), m)
+      }
+    }
+  }
+  for (const [key, ms] of keys) {
+    if (ms.length !== 1 || terms.get(key)?.some((h) => h.target.kind !== 'value')) continue
+    add(key.split(' '), { target: { kind: 'metric', name: ms[0].name, metric: ms[0] }, quality: 0.88, source: 'short name' })
+  }
+}
+
+/** Last words of a dimension name that only say it classifies ("payer type", "claim status"). */
+const CLASSIFIERS = new Set(['type', 'status', 'category', 'code', 'group', 'level', 'band', 'class', 'tier', 'kind'])
+
+/**
+ * "by payer" for `payer_type_cd`, "by age" for `age_band`: a dimension named
+ * by what it classifies, without the classifier word. Indexed only where the
+ * shorter words name nothing else (not "by claim" when `claim` is an entity).
+ */
+function addClassifierHeads(catalog: Catalog, terms: Map<string, Hit[]>, add: (stems: string[], hit: Hit) => void): void {
+  const keys = new Map<string, CatalogDimension[]>()
+  for (const d of catalog.dimensions) {
+    if (d.type !== 'categorical' || isBooleanDimension(d)) continue
+    const stems = nameStems(d.name.split('__').pop() ?? d.name)
+    while (stems.length > 1 && CLASSIFIERS.has(stems[stems.length - 1])) stems.pop()
+    if (stems.length === nameStems(d.name.split('__').pop() ?? d.name).length || stems.some((w) => RESERVED.has(w) || isKnownWord(w))) continue
+    const key = stems.join(' ')
+    const leaf = (n: string) => n.split('__').pop()
+    const list = keys.get(key) ?? []
+    if (!list.some((x) => leaf(x.name) === leaf(d.name))) list.push(d)
+    keys.set(key, list)
+  }
+  for (const [key, ds] of keys) {
+    if (ds.length !== 1 || terms.has(key)) continue
+    for (const d of catalog.dimensions) {
+      if (d.type === 'categorical' && d.name.split('__').pop() === ds[0].name.split('__').pop()) {
+        const hops = Math.max(0, d.name.split('__').length - 2)
+        add(key.split(' '), { target: { kind: 'dimension', name: d.name, dim: d }, quality: 0.88 * Math.pow(0.97, hops), source: 'short name' })
+      }
+    }
   }
 }
 
@@ -376,7 +499,26 @@ export function correctTypo(idx: CatalogIndex, word: string): { word: string; di
       if (d <= budget && (!best || d < best.distance)) best = { word: v, distance: d }
     }
   }
-  return best
+  return best ?? abbreviationOf(idx, word)
+}
+
+/**
+ * "regn" for region, "chnl" for channel, "pmt" for payment: an abbreviation
+ * keeps the first and last letters of a word and some letters between, in
+ * order. Read only when exactly one metric or dimension word fits.
+ */
+function abbreviationOf(idx: CatalogIndex, word: string): { word: string; distance: number } | undefined {
+  if (word.length < 3 || !/^[a-z]+$/.test(word) || isKnownWord(word)) return undefined
+  let found: string | undefined
+  for (const v of idx.nameVocabulary) {
+    if (v.length <= word.length || v.length > word.length * 2.5 || v[0] !== word[0] || v[v.length - 1] !== word[word.length - 1]) continue
+    let i = 0
+    for (const ch of v) if (ch === word[i]) i++
+    if (i < word.length) continue
+    if (found && found !== v) return undefined // two words fit: not a reading
+    found = v
+  }
+  return found ? { word: found, distance: typoBudget(word) + 1 } : undefined
 }
 
 /** Metric and dimension names closest to some words, for "did you mean" suggestions. */

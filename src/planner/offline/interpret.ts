@@ -33,6 +33,8 @@ export interface ValueMention extends Mention {
   negate: boolean
   /** Introduced by a preposition ("for corporate customers"): a following entity noun belongs to it. */
   introduced?: boolean
+  /** The same words also name a metric ("no show" the status value, or `no_show_count`). */
+  metricHits?: Hit[]
 }
 export interface FieldFilter { mention: Mention; as: 'metric' | 'dimension'; op: CompareOp; value: number | number[]; text: string }
 export interface OrderKey { mention: Mention; as: 'metric' | 'dimension' | 'time'; dir?: Direction; grain?: TimeGrain }
@@ -145,7 +147,7 @@ class Interpreter {
     const it = this.items[k]
     if (it?.kind !== 'word') return undefined
     if (it.token.number !== undefined) return it.token.number
-    return NUMBER_WORDS[it.token.text]
+    return Object.hasOwn(NUMBER_WORDS, it.token.text) ? NUMBER_WORDS[it.token.text] : undefined
   }
 
   run(): Draft {
@@ -177,6 +179,9 @@ class Interpreter {
     if (this.d.cue.sort && !this.d.cue.instead && !this.d.cue.replace) this.d.cue.add = true
     // "over 100" with nothing to compare: say so rather than drop it
     if (this.pendingCompare) this.d.unknown.push({ text: this.pendingCompare.text, afterMarker: 'compare' })
+    // "sales in or": a preposition followed only by conjunctions leaves its filter unsaid; the answer
+    // would silently be for everything (a bare trailing preposition is left: cut phrases leave them)
+    this.danglingPreposition()
     // "units sold": the verb only echoes a metric that is named anyway
     const echo = (m: Mention) => VERB_METRIC_WORDS.has(m.text.toLowerCase())
     if (this.d.metrics.some((m) => !echo(m))) {
@@ -190,10 +195,20 @@ class Interpreter {
     const modifiers = this.d.metrics.filter((m) => this.d.metrics.some((n) => n.at === m.at + 1))
     if (modifiers.length) {
       this.d.metrics = this.d.metrics.filter((m) => !modifiers.includes(m))
+      // "new patient visits": a modifier that is also a value (NP = new patient) filters the head metric
+      // instead of being dropped; dropping it would answer for all visits
+      for (const m of modifiers) {
+        const it = this.items[m.at]
+        const V = it.kind === 'match' ? it.hits.filter((h) => h.target.kind === 'value') : []
+        if (V.length) {
+          this.d.values.push({ text: m.text, at: m.at, hits: V, negate: false })
+          this.d.notes.push(`"${m.text}" qualifies the next metric word as a value`)
+        }
+      }
       if (this.d.rank?.metric && modifiers.includes(this.d.rank.metric)) this.d.rank.metric = this.d.metrics.find((n) => n.at === this.d.rank!.metric!.at + 1)
       this.d.order = this.d.order.filter((o) => !modifiers.includes(o.mention))
       this.d.fieldFilters = this.d.fieldFilters.filter((f) => !modifiers.includes(f.mention))
-      for (const m of modifiers) this.d.notes.push(`"${m.text}" only qualifies the next metric word`)
+      for (const m of modifiers) if (!this.d.values.some((v) => v.at === m.at)) this.d.notes.push(`"${m.text}" only qualifies the next metric word`)
     }
     // "which store sold the most Electronics": the subject waited for a ranking metric that never came
     const rank = this.d.rank
@@ -211,6 +226,14 @@ class Interpreter {
     // "non-instant bookings": the noun of a boolean filter is the metric when nothing else is
     this.d.impliedMetrics = this.implied
     return this.d
+  }
+
+  private danglingPreposition(): void {
+    let k = this.items.length - 1
+    while (k >= 0 && this.items[k].kind === 'word' && (CONJUNCTIONS.has(this.word(k)!) || /^[?.!]$/.test(this.word(k)!))) k--
+    const w = this.word(k)
+    if (k < 0 || k === this.items.length - 1 || !w || !['in', 'for', 'at', 'from', 'with', 'where', 'excluding', 'except', 'without'].includes(w)) return
+    this.d.unknown.push({ text: this.span(k, this.items.length - k), afterMarker: w })
   }
 
   private resetModes(): void {
@@ -694,7 +717,7 @@ class Interpreter {
       // "excluding the West region" / "for Electronics" / "Electronics sales"
       const useValue = this.negMode || this.filterMode || !M.length || q(V) > q(M)
       if (useValue) {
-        const v: ValueMention = { text: it.text, at: k, hits: V, negate: this.negMode, introduced: this.filterMode || this.negMode }
+        const v: ValueMention = { text: it.text, at: k, hits: V, negate: this.negMode, introduced: this.filterMode || this.negMode, ...(M.length ? { metricHits: M } : {}) }
         const implied = V.find((h) => h.implied)?.implied
         if (implied) this.implied.push({ text: it.text, at: k, hits: [implied] })
         this.narrowByNeighbour(v, k)

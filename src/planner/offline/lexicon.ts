@@ -2,6 +2,7 @@
 // excluding, over...) and words that carry nothing (show, me, the...). The
 // catalog supplies the open-class words (metrics, dimensions, values).
 import type { TimeGrain } from '../../../semantic/types'
+import { NUMBER_WORDS } from '../../../semantic/time-range'
 
 /**
  * Words that can be ignored without losing meaning when the catalog did not
@@ -112,6 +113,8 @@ export const GRAIN_ADJECTIVES: Record<string, TimeGrain> = {
 export const GRAIN_NOUNS: Record<string, TimeGrain> = {
   hour: 'hour', hours: 'hour', day: 'day', days: 'day', date: 'day', dates: 'day', week: 'week', weeks: 'week',
   month: 'month', months: 'month', quarter: 'quarter', quarters: 'quarter', year: 'year', years: 'year',
+  // the short forms analysts type ("by qtr", "per wk")
+  wk: 'week', wks: 'week', mo: 'month', mos: 'month', mth: 'month', mths: 'month', qtr: 'quarter', qtrs: 'quarter', yr: 'year', yrs: 'year',
 }
 /** "month over month", "day by day", "week on week". */
 export const GRAIN_REPEATS = ['over', 'by', 'on', 'to']
@@ -152,11 +155,8 @@ export const RESERVED = new Set([
   'ascending', 'descending', 'asc', 'desc', 'is', 'are', 'was', 'were', 'the', 'a', 'an', 'to', 'which', 'what', 'how', 'show', 'me', 'us', 'it',
 ])
 
-/** Small number words for "top five", "last three". */
-export const NUMBER_WORDS: Record<string, number> = {
-  one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
-  eleven: 11, twelve: 12, fifteen: 15, twenty: 20, thirty: 30, fifty: 50, hundred: 100, dozen: 12,
-}
+/** Number words for "top five", "last three": the one table, kept with the time phrases that read counts too. */
+export { NUMBER_WORDS }
 
 /** Name parts people leave out: "country" for `country_latest`, "sales" for `total_sales`, "store" for `store_name`. */
 export const WEAK_NAME_TOKENS = new Set(['latest', 'name', 'id', 'is', 'has', 'was', 'code', 'count', 'num', 'number', 'total', 'amount', 'of', 'the', 'flag', 'dim', 'fct', 'key', 'label', 'title', 'nr'])

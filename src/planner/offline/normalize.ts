@@ -1,5 +1,6 @@
 // Text normalisation shared by the catalog index and the question parser, so
 // both sides reduce "Categories", "category" and "CATEGORY_" to the same key.
+import { editDistance } from '../../../semantic/suggest'
 
 export interface Token {
   /** Lower-case surface form ("stores", "10,000", ">="). */
@@ -28,6 +29,10 @@ const LEMMAS: Record<string, string> = {
   txn: 'transaction', txns: 'transaction', acct: 'account', accts: 'account',
   // dbt column habits: `open_dt` is an open date, `ticket_nbr` a ticket number
   dt: 'date', nbr: 'number', qtys: 'quantity', amts: 'amount', yr: 'year', mth: 'month', wk: 'week',
+  // `payer_type_cd`, `provider_nm`, `is_active_flg`: the same habit on codes, names and flags
+  cd: 'code', cds: 'code', nm: 'name', flg: 'flag', yrs: 'year', wks: 'week', mths: 'month', qtr: 'quarter', qtrs: 'quarter',
+  // one idea, two words: "unique patients" is `distinct_patients`
+  unique: 'distinct',
 }
 
 export function stem(word: string): string {
@@ -72,34 +77,17 @@ export function nameStems(name: string): string[] {
   return tokenize(spaced).filter((t) => /[a-z0-9]/.test(t.stem)).map((t) => t.stem)
 }
 
-/** Damerau–Levenshtein (optimal string alignment) with an early exit above `max`. */
-export function editDistance(a: string, b: string, max: number): number {
-  if (Math.abs(a.length - b.length) > max) return max + 1
-  if (a === b) return 0
-  const n = a.length
-  const m = b.length
-  let prev2 = new Array<number>(m + 1).fill(0)
-  let prev = Array.from({ length: m + 1 }, (_, j) => j)
-  let cur = new Array<number>(m + 1).fill(0)
-  for (let i = 1; i <= n; i++) {
-    cur[0] = i
-    let rowMin = cur[0]
-    for (let j = 1; j <= m; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1
-      let v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2] + 1)
-      cur[j] = v
-      if (v < rowMin) rowMin = v
-    }
-    if (rowMin > max) return max + 1
-    ;[prev2, prev, cur] = [prev, cur, prev2]
-  }
-  return prev[m]
-}
+/** The edit distance (Damerau–Levenshtein, early exit above `max`) is the semantic library's one. */
+export { editDistance }
 
 /** How many typos a word of this length may carry and still be recognised. */
 export function typoBudget(word: string): number {
   if (word.length >= 8) return 2
   if (word.length >= 4) return 1
   return 0
+}
+
+/** Shorthand analysts type that the tokenizer would split into nothing: "w/" (with), "w/o" (without). */
+export function expandShorthand(text: string): string {
+  return text.replace(/\bw\/o\b/gi, 'without').replace(/\bw\/(?=\s|[a-z])/gi, 'with ')
 }

@@ -11,10 +11,12 @@ import { draftMetricNames, metricsSupport, resolveDraft, type Parts } from './re
 import { segment } from './segment'
 import { accountForWords } from './ledger'
 import { fixTimeTypos } from './time-typos'
+import { expandShorthand } from './normalize'
 import { matchSavedQuery } from './saved-query-rule'
 import { findAnalystPhrase } from './analyst-phrases'
 import { alternativeReadings, loadedValueFilters, perEntityReadings } from './alternatives'
-import { extractIdFilters, rewriteAggregationWords, rewriteBooleanVersus } from './word-readings'
+import { STRICT_AGG_WORDS, aggregationFits, extractIdFilters, metricAggregation, rewriteAggregationWords, rewriteBooleanVersus } from './word-readings'
+import type { Item } from './segment'
 
 export interface OfflinePlannerOptions {
   /** Unexplained content words tolerated before refusing (each lowers confidence). Default 1. */
@@ -46,7 +48,7 @@ export function createOfflinePlanner(options: OfflinePlannerOptions = {}): Plann
 
 /** Synchronous core, exported for benchmarks and tests. */
 export function planOffline(question: string, catalog: Catalog, history: Turn[], ctx: Pick<PlannerContext, 'timezone' | 'now'>, maxUnknown = 1, analystPhrases = true): Extract<Plan, { kind: 'semantic' }> {
-  const text = (question ?? '').trim()
+  const text = expandShorthand((question ?? '').trim())
   if (!text) throw new PlanningError('question_not_understood', 'The question is empty', [{ path: 'question', issue: 'empty question' }])
   if (text.length > MAX_QUESTION_LENGTH) {
     throw new PlanningError('question_not_understood', `The question is too long (${text.length} characters, at most ${MAX_QUESTION_LENGTH})`, [{ path: 'question', issue: 'too long' }])
@@ -101,6 +103,16 @@ export function planOffline(question: string, catalog: Catalog, history: Turn[],
     draft.metrics.push(draft.impliedMetrics[0])
     ownMetrics = draftMetricNames(draft)
   }
+  if (ownMetrics.length === 0 && previous === undefined) {
+    // "no-shows last month", "paid amount by clinic": the words are a value and a metric's name; with
+    // no other metric in the question the value has nothing to filter, so they name the metric
+    const v = draft.values.find((x) => x.metricHits?.length && !x.negate)
+    if (v) {
+      draft.values = draft.values.filter((x) => x !== v)
+      draft.metrics.push({ text: v.text, at: v.at, hits: v.metricHits! })
+      ownMetrics = draftMetricNames(draft)
+    }
+  }
   const followUp = previous !== undefined && isFollowUp(draft, ownMetrics)
   if (draft.bareNumber) {
     // "show me 10" re-limits a ranked answer; anywhere else the number explains nothing
@@ -124,6 +136,7 @@ export function planOffline(question: string, catalog: Catalog, history: Turn[],
     }])
   }
 
+  refuseMismatchedAggregation(draft, items, idx)
   const res = resolveDraft(draft, metrics, idx)
   if (res.problems.length) {
     throw new PlanningError('question_not_understood', res.problems[0].issue, res.problems)
@@ -152,16 +165,35 @@ export function planOffline(question: string, catalog: Catalog, history: Turn[],
   if (ids.filters.length) {
     // the identifier's entity word was read as a grouping ("store" → group by store): it names the filter instead
     const keyed = new Set(ids.filters.map((f) => f.field))
-    query.filters = [...(query.filters ?? []).filter((f) => !keyed.has(f.field)), ...ids.filters]
+    // "store 5 vs store 6", "customers 12 and 13": several ids of one entity are one list (two "="
+    // filters would ask for rows that are both), and compared ids are a breakdown by the entity
+    const merged: StructuredFilter[] = [...keyed].map((field) => {
+      const values = unique(ids.filters.filter((f) => f.field === field).map((f) => f.value))
+      return values.length === 1 ? { field, op: '=', value: values[0] } : { field, op: 'in', value: values }
+    })
+    query.filters = [...(query.filters ?? []).filter((f) => !keyed.has(f.field)), ...merged]
     if (query.group_by) {
       query.group_by = query.group_by.filter((g) => !keyed.has(typeof g === 'string' ? g : g.name))
       if (query.group_by.length === 0) { delete query.group_by; delete query.order_by; delete query.limit }
+    }
+    const compared = merged.filter((f) => f.op === 'in')
+    if (compared.length && /\b(?:vs\.?|versus|compared?\s+(?:to|with)|against)\b/i.test(text)) {
+      query.group_by = [...(query.group_by ?? []), ...compared.map((f) => f.field)]
+      reasons.push(`${compared.map((f) => f.field).join(', ')}: compared identifiers → group by it`)
     }
   }
   for (const u of draft.unknown) reasons.push(`ignored "${u.text}"`)
   confidence *= Math.pow(0.6, draft.unknown.length)
   // a value word that can also name a metric or a time dimension: two readings, ask which
   const alternatives = followUp ? [] : alternativeReadings(query, idx, working)
+  for (const a of followUp ? [] : res.groupAlternatives) {
+    const group_by = (query.group_by ?? []).map((g) => (g === a.group ? a.other : g))
+    if (group_by.includes(a.other)) alternatives.push({ query: { ...query, group_by }, why: `group by ${a.other} instead of ${a.group}` })
+  }
+  for (const a of followUp ? [] : res.valueAlternatives) {
+    const filters = (query.filters ?? []).map((f) => (f.field === a.field && f.op === '=' && f.value === a.value ? { ...f, field: a.other.field, value: a.other.value } : f))
+    if (filters.some((f) => f.field === a.other.field)) alternatives.push({ query: { ...query, filters }, why: `${a.other.field} = ${String(a.other.value)} instead of ${a.field} = ${String(a.value)}` })
+  }
   // "freight cost per shipment": a list by shipment, or the layer's average freight cost? (a ranked
   // "top 10 ... per guest" or an average already per entity is a list; without an average metric too)
   const perEntity = followUp || query.limit !== undefined ? undefined : perEntityReadings(query, idx, working)
@@ -169,6 +201,16 @@ export function planOffline(question: string, catalog: Catalog, history: Turn[],
   if (alternatives.length) {
     confidence = Math.min(confidence, AMBIGUOUS_CONFIDENCE)
     for (const a of alternatives) reasons.push(`another reading: ${a.why}`)
+  }
+  // "lost shipments rate" read as `late_shipment_rate` where status = lost: the metric was named by the
+  // tail of its name, and a value word stands where the left-out words ("late") would be. The value
+  // may be meant in their place (a rate of lost shipments the layer does not have): not confident.
+  for (const m of followUp ? [] : draft.metrics) {
+    if (m.hits[0]?.source !== 'name tail') continue
+    const before = draft.values.find((v) => v.at === m.at - 1 && !v.negate)
+    if (!before) continue
+    confidence = Math.min(confidence, AMBIGUOUS_CONFIDENCE)
+    reasons.push(`"${m.text}" names ${m.hits[0].target.name} without its first words, and "${before.text}" stands in their place`)
   }
   const loaded = followUp ? [] : loadedValueFilters(query, working)
   if (loaded.length) {
@@ -178,6 +220,32 @@ export function planOffline(question: string, catalog: Catalog, history: Turn[],
   return {
     kind: 'semantic', query, confidence: round(confidence), reasons: [...reasons, ...draft.notes.filter((n) => !reasons.includes(n))], planner: 'offline',
     ...(alternatives.length ? { alternatives } : {}),
+  }
+}
+
+const AGG_NOUNS: Record<string, string> = { max: 'maximum', min: 'minimum', avg: 'average', median: 'median', sum: 'sum', total: 'total' }
+
+/**
+ * "max wait minutes" when the layer only has the average wait: the word names
+ * an aggregation the metric does not compute. Answering with the average (or
+ * ranking by it) would be a confident wrong number, so refuse and name the
+ * metric and what it computes.
+ */
+function refuseMismatchedAggregation(draft: Draft, items: Item[], idx: CatalogIndex): void {
+  for (const m of draft.metrics) {
+    let j = m.at - 1
+    while (j >= 0 && items[j].kind === 'word' && ['the', 'a', 'an', 'of', 'our'].includes(items[j].text.toLowerCase())) j--
+    const it = items[j]
+    if (!it || it.kind !== 'word') continue
+    const word = STRICT_AGG_WORDS[it.text.toLowerCase()]
+    if (!word) continue
+    const name = m.hits[0].target.name
+    const agg = metricAggregation(name, idx)
+    if (aggregationFits(word, agg)) continue
+    const fitting = [...idx.metrics.keys()].filter((n) => aggregationFits(word, metricAggregation(n, idx)))
+    throw new PlanningError('question_not_understood', `"${it.text} ${m.text}": no metric computes the ${AGG_NOUNS[word]} of it (${name} is ${agg === 'additive' ? 'a sum or a count' : agg === 'ratio' ? 'a ratio' : `the ${AGG_NOUNS[agg] ?? agg}`})`, [
+      { issue: `"${it.text}" asks for the ${AGG_NOUNS[word]}; ${name} does not compute it`, ...(fitting.length ? { suggestions: fitting.slice(0, 5) } : {}) },
+    ])
   }
 }
 

@@ -5,7 +5,8 @@ import type { CatalogDimension, StructuredFilter, TimeGrain } from '../../../sem
 import { rangeDays, type TimeRange } from '../../../semantic/time-range'
 import type { CatalogIndex, Hit } from './catalog-index'
 import type { Draft, GroupMention, Mention } from './interpret'
-import { GRAIN_NOUNS } from './lexicon'
+import { GRAIN_NOUNS, isKnownWord } from './lexicon'
+import { LOADED_WORDS } from './alternatives'
 
 export interface Parts {
   metrics: string[]
@@ -32,6 +33,10 @@ export interface Resolution {
   /** Multiplied into the plan's confidence. */
   quality: number
   problems: Array<{ issue: string; suggestions?: string[] }>
+  /** A value that names as well a value of another dimension ("NP": visit type, or provider role): the other filter. */
+  valueAlternatives: Array<{ field: string; value: string | number | boolean; other: { field: string; value: string | number | boolean } }>
+  /** A grouping word that names two dimensions as well ("by type": visit type or clinic type): the other one. */
+  groupAlternatives: Array<{ group: string; other: string }>
 }
 
 const DEFAULT_TOP = 10
@@ -51,6 +56,8 @@ export function resolveDraft(draft: Draft, metrics: string[], idx: CatalogIndex)
   const problems: Resolution['problems'] = []
   let quality = 1
   const parts: Parts = { metrics: [...metrics], groups: [], timeGroups: [], filters: [], removed: [], unfiltered: [] }
+  const valueAlternatives: Resolution['valueAlternatives'] = []
+  const groupAlternatives: Resolution['groupAlternatives'] = []
 
   const supports = (dimName: string) => metricsSupport(idx, parts.metrics, dimName)
 
@@ -90,17 +97,27 @@ export function resolveDraft(draft: Draft, metrics: string[], idx: CatalogIndex)
   // --- groupings
   for (const g of draft.groups) {
     if (g.absorbed) continue
+    preferOwnDimension(g, parts.metrics, supports)
     const dim = pickDim(g, 'grouped by')
     if (!dim) continue
     if (dim.type === 'time') {
       // "by signup month": the grain is the mention's last word
       const named = GRAIN_NOUNS[g.text.toLowerCase().split(/\s+/).pop() ?? '']
       const grain = g.grain ?? (named && named !== 'hour' ? named : undefined) ?? grains.shift() ?? coarsest(dim)
+      if (tooFine(dim, grain)) { problems.push(tooFineProblem(dim, grain)); continue }
       pushUnique(parts.timeGroups, `${dim.name}__${grain}`)
       reasons.push(`"${g.text}" → group by ${dim.name} at ${grain} grain`)
     } else {
       pushUnique(parts.groups, dim.name)
       reasons.push(`"${g.text}" → group by ${dim.name}`)
+      const best = g.hits.find((h) => h.target.name === dim.name)!
+      const leaf = (n: string) => n.slice(n.lastIndexOf('__') + 2)
+      for (const h of g.hits) {
+        if (h.target.kind !== 'dimension' || h.target.dim.type !== 'categorical' || leaf(h.target.name) === leaf(dim.name)) continue
+        if (h.quality < best.quality - 0.01 || !supports(h.target.name) || groupAlternatives.some((a) => leaf(a.other) === leaf(h.target.name))) continue
+        groupAlternatives.push({ group: dim.name, other: h.target.name })
+        reasons.push(`"${g.text}" also names ${h.target.name}`)
+      }
     }
   }
   if (grains.length || (draft.trend && parts.timeGroups.length === 0)) {
@@ -113,6 +130,9 @@ export function resolveDraft(draft: Draft, metrics: string[], idx: CatalogIndex)
         grains.push(days === undefined ? 'month' : days <= 31 ? 'day' : days <= 120 ? 'week' : 'month')
       }
       for (const grain of grains) {
+        const dim = idx.dimensions.get(t)
+        // "sales by hour" over data kept by day: an hourly series would be all zeros but one
+        if (dim && tooFine(dim, grain)) { problems.push(tooFineProblem(dim, grain)); continue }
         pushUnique(parts.timeGroups, `${t}__${grain}`)
         const words = draft.grains.find((x) => x.grain === grain)?.text
         reasons.push(`${words ? `"${words}"` : 'trend'} → group by ${t}__${grain}`)
@@ -137,7 +157,10 @@ export function resolveDraft(draft: Draft, metrics: string[], idx: CatalogIndex)
     parts.time = range.start || range.end ? range : null
     const units = new Set(draft.times.map((t) => t.unit))
     const unit = draft.times[0].unit
-    if (units.size === 1 && unit && unit !== 'day' && parts.timeGroups.length === 0) {
+    // single days side by side ("yesterday vs today") are a daily breakdown too; a range that only
+    // starts or ends on a day is not
+    const singleDays = unit === 'day' && draft.times.every((t) => t.range.start !== undefined && t.range.start === t.range.end)
+    if (units.size === 1 && unit && (unit !== 'day' || singleDays) && parts.timeGroups.length === 0) {
       const t = timeDimFor()
       if (t) {
         parts.timeGroups.push(`${t}__${unit}`)
@@ -169,12 +192,28 @@ export function resolveDraft(draft: Draft, metrics: string[], idx: CatalogIndex)
     if (others.length) {
       quality *= 0.9
       reasons.push(`"${v.text}" also matches ${[...new Set(others.map((o) => o.target.name))].join(', ')}`)
+      // as strong a reading on another dimension is a second interpretation, not a detail: ask which
+      if (!v.negate && same.length === 1) {
+        for (const o of others) {
+          if (o.target.kind !== 'value') continue
+          if (valueAlternatives.some((a) => a.other.field === o.target.name || samePath(a.other.field, o.target.name))) continue
+          valueAlternatives.push({ field: dimName, value: bestValue as string | number | boolean, other: { field: o.target.name, value: o.target.value } })
+        }
+      }
     }
     quality *= clamp(best.quality)
     // A value match needs evidence: the value as a whole phrase, or the dimension named next
     // to it. One word that is only part of a longer value ("new" → New York) is not evidence.
     if (best.source === 'partial value' && v.text.trim().split(/\s+/).length === 1) {
       const named = draft.groups.some((g) => Math.abs(g.at - v.at) === 1 && g.hits.some((h) => h.target.kind === 'dimension' && leaf(h.target.name) === leaf(dimName)))
+      const word = v.text.trim().toLowerCase()
+      if (!named && (LOADED_WORDS.has(word) || isKnownWord(word))) {
+        // "new customers" → city New York: an everyday word that happens to open a value is no
+        // reading at all; the word stays unexplained (the question is refused, naming it)
+        draft.unknown.push({ text: v.text })
+        reasons.push(`"${v.text}" is an everyday word and only part of the value "${String(bestValue)}": not read as a filter`)
+        continue
+      }
       if (!named) {
         quality *= 0.7
         reasons.push(`"${v.text}" is only part of the value "${String(bestValue)}" and no ${leaf(dimName)} is named next to it`)
@@ -244,7 +283,7 @@ export function resolveDraft(draft: Draft, metrics: string[], idx: CatalogIndex)
   if (order.length === 0 && draft.direction && !rank) parts.rankDir = draft.direction
   if (order.length) parts.order = dedupeOrder(order)
   if (draft.limit !== undefined) parts.limit = draft.limit
-  return { parts, reasons, quality, problems }
+  return { parts, reasons, quality, problems, valueAlternatives, groupAlternatives }
 }
 
 /** Whether every metric can be grouped/filtered by a dimension query name. */
@@ -266,6 +305,36 @@ export function dimListed(list: string[], dimName: string): boolean {
 
 const GRAINS = new Set(['nanosecond', 'microsecond', 'millisecond', 'second', 'minute', 'hour', 'day', 'week', 'month', 'quarter', 'year'])
 export const isGrain = (s: string) => GRAINS.has(s)
+
+/**
+ * "claims by status" when claims and visits both have a status: the dimension
+ * whose name shares a word with the metric's (`claim_status` for
+ * `claim_count`) is the metric's own, and a close reading of another model's
+ * dimension is not a second interpretation. Reorders the mention's readings.
+ */
+function preferOwnDimension(g: GroupMention, metrics: string[], supports: (d: string) => boolean): void {
+  const top = g.hits.find((h) => h.target.kind === 'dimension' && supports(h.target.name))
+  if (!top) return
+  const metricWords = new Set(metrics.flatMap((m) => m.toLowerCase().split('_')).filter((w) => w.length >= 3 && !['count', 'total', 'sum', 'avg', 'average', 'max', 'min', 'rate', 'amount', 'number'].includes(w)).map((w) => w.replace(/s$/, '')))
+  const leafWords = (n: string) => (n.slice(n.lastIndexOf('__') + 2)).toLowerCase().split('_').map((w) => w.replace(/s$/, ''))
+  const close = g.hits.filter((h) => h.target.kind === 'dimension' && supports(h.target.name) && h.quality >= top.quality - 0.05)
+  const own = close.filter((h) => leafWords(h.target.name).some((w) => metricWords.has(w)))
+  const ownLeaves = new Set(own.map((h) => leafWords(h.target.name).join('_')))
+  if (ownLeaves.size !== 1) return
+  const rest = g.hits.filter((h) => !own.includes(h) && !close.includes(h))
+  g.hits = [...own.map((h) => ({ ...h, quality: Math.max(h.quality, top.quality) })), ...rest]
+}
+
+const GRAIN_ORDER = ['nanosecond', 'microsecond', 'millisecond', 'second', 'minute', 'hour', 'day', 'week', 'month', 'quarter', 'year']
+/** Whether a grain is finer than the finest the time dimension keeps. */
+function tooFine(dim: CatalogDimension, grain: string): boolean {
+  const have = GRAIN_ORDER.indexOf(dim.grain ?? '')
+  const want = GRAIN_ORDER.indexOf(grain)
+  return have >= 0 && want >= 0 && want < have
+}
+function tooFineProblem(dim: CatalogDimension, grain: string): { issue: string; suggestions: string[] } {
+  return { issue: `${dim.name} is recorded by ${dim.grain}; it cannot be grouped by ${grain}`, suggestions: [`${dim.name}__${dim.grain}`] }
+}
 
 function coarsest(dim: CatalogDimension): TimeGrain {
   const g = dim.grain

@@ -127,8 +127,44 @@ export function segment(question: string, idx: CatalogIndex, clock: Clock): Segm
       i++
     }
   }
+  splitValueNouns(items, tokens, idx, question)
   joinSoldNouns(items, tokens, idx)
   return { tokens, items }
+}
+
+const SPLIT_AFTER = new Set(['for', 'of', 'with', 'from', 'on', 'in', 'among'])
+const SPLIT_BETWEEN = new Set(['vs', 'versus', 'and', 'or', ','])
+
+/**
+ * "billed amount for denied claims": after another metric and a preposition,
+ * a metric name that is a value plus a noun (`denied_claim_count` = denied +
+ * claims) names a filter on the first metric, not a second metric. Likewise
+ * "paid vs denied claims": the second side of a comparison of values is a
+ * value too. The item is split into the value and the noun.
+ */
+function splitValueNouns(items: Item[], tokens: Token[], idx: CatalogIndex, question: string): void {
+  for (let i = 2; i < items.length; i++) {
+    const it = items[i]
+    if (it.kind !== 'match' || it.to - it.from < 2 || it.hits[0]?.target.kind !== 'metric') continue
+    const prev = items[i - 1]
+    if (prev.kind !== 'word') continue
+    const earlierMetric = items.slice(0, i - 1).some((x) => x.kind === 'match' && x.hits.some((h) => h.target.kind === 'metric'))
+    const afterPrep = SPLIT_AFTER.has(prev.token.text) && earlierMetric
+    const sideValue = SPLIT_BETWEEN.has(prev.token.text) ? items[i - 2] : undefined
+    const sideDims = sideValue?.kind === 'match' ? new Set(sideValue.hits.filter((h) => h.target.kind === 'value').map((h) => h.target.name)) : new Set<string>()
+    if (!afterPrep && sideDims.size === 0) continue
+    for (let p = it.from + 1; p < it.to; p++) {
+      const valueHits = idx.terms.get(tokens.slice(it.from, p).map((t) => t.stem).join(' '))?.filter((h) => h.target.kind === 'value' && (h.source === 'value' || h.source === 'alias'))
+      const nounHits = idx.terms.get(tokens.slice(p, it.to).map((t) => t.stem).join(' '))?.filter((h) => h.target.kind !== 'value')
+      if (!valueHits?.length || !nounHits?.length) continue
+      if (!afterPrep && !valueHits.some((h) => sideDims.has(h.target.name))) continue
+      const text = (a: number, b: number) => question.slice(tokens[a].start, tokens[b - 1].end)
+      items.splice(i, 1,
+        { kind: 'match', from: it.from, to: p, text: text(it.from, p), hits: valueHits, corrected: [], weak: false },
+        { kind: 'match', from: p, to: it.to, text: text(p, it.to), hits: nounHits, corrected: [], weak: false })
+      break
+    }
+  }
 }
 
 /** Words between a counted noun and its verb: "how many items did we sell", "items were sold". */

@@ -22,6 +22,44 @@ const AGG_NAME_TOKENS: Record<'max' | 'min' | 'avg', string[]> = {
 }
 const GLUE = new Set(['the', 'a', 'an', 'of', 'per', 'single', 'one', 'ever', 'our', 'any'])
 
+export type Aggregation = 'max' | 'min' | 'avg' | 'median' | 'ratio' | 'additive'
+const NAME_AGG: Record<string, Aggregation> = {
+  max: 'max', maximum: 'max', largest: 'max', biggest: 'max', highest: 'max', peak: 'max', heaviest: 'max', longest: 'max',
+  min: 'min', minimum: 'min', smallest: 'min', lowest: 'min', shortest: 'min', lightest: 'min',
+  avg: 'avg', average: 'avg', mean: 'avg', median: 'median', p50: 'median',
+}
+
+/**
+ * What a metric aggregates, read from its name's first aggregation word
+ * (`avg_visit_duration_min` is an average: its trailing "min" is a unit), else
+ * from the first word of its description ("Average days..."), else ratio for
+ * ratio metrics and additive (a sum or a count) for the rest.
+ */
+export function metricAggregation(name: string, idx: CatalogIndex): Aggregation {
+  for (const p of name.toLowerCase().split(/__|_/)) if (NAME_AGG[p]) return NAME_AGG[p]
+  const m = idx.metrics.get(name)
+  const first = /^\s*([A-Za-z]+)/.exec(m?.description ?? '')?.[1].toLowerCase()
+  if (first && NAME_AGG[first]) return NAME_AGG[first]
+  return m?.type === 'ratio' ? 'ratio' : 'additive'
+}
+
+/** Aggregation words that name how to aggregate, not which rows rank first. */
+export const STRICT_AGG_WORDS: Record<string, 'max' | 'min' | 'avg' | 'median' | 'sum' | 'total'> = {
+  max: 'max', maximum: 'max', min: 'min', minimum: 'min', average: 'avg', avg: 'avg', mean: 'avg', median: 'median', sum: 'sum', total: 'total',
+}
+
+/**
+ * Whether a metric answers an aggregation word: "max" of a max metric,
+ * "average" of an average or a ratio, "sum" of a sum or count, "total" of a
+ * sum, count or ratio ("total conversion rate" is the overall rate) but never
+ * of an average or an extreme ("total wait minutes" is not the average wait).
+ */
+export function aggregationFits(word: 'max' | 'min' | 'avg' | 'median' | 'sum' | 'total', agg: Aggregation): boolean {
+  if (word === 'sum') return agg === 'additive'
+  if (word === 'total') return agg === 'additive' || agg === 'ratio'
+  return word === agg || (word === 'avg' && agg === 'ratio')
+}
+
 interface Word { text: string; start: number; end: number }
 function wordsOf(text: string): Word[] {
   return [...text.matchAll(/[A-Za-z][A-Za-z0-9_-]*/g)].map((m) => ({ text: m[0], start: m.index ?? 0, end: (m.index ?? 0) + m[0].length }))
@@ -46,11 +84,13 @@ export function rewriteAggregationWords(question: string, idx: CatalogIndex): { 
     let tie = false
     for (const name of idx.metrics.keys()) {
       const parts = nameWords(name)
-      if (!parts.some((p) => AGG_NAME_TOKENS[kind].map(stem).includes(p))) continue
+      if (!parts.some((p) => AGG_NAME_TOKENS[kind].map(stem).includes(p)) || metricAggregation(name, idx) !== kind) continue
       let overlap = 0
       let last: Word | undefined
       for (const n of nouns) {
-        if (!parts.includes(n.s)) break
+        // "average wait time" for `avg_wait_minutes`: "time" stands for the name's unit of time
+        const unitOfTime = n.s === 'time' && /^(minute|min|mins|hour|hr|hrs|day|second|sec|secs)$/.test(parts[parts.length - 1] ?? '')
+        if (!parts.includes(n.s) && !unitOfTime) break
         overlap++
         last = n.w
       }
@@ -109,31 +149,59 @@ export function extractIdFilters(question: string, idx: CatalogIndex): { text: s
   for (const m of [...question.matchAll(ID)]) {
     const token = m[1]
     if (!/\d/.test(token) || /^\d+(st|nd|rd|th|k|m|%)$/i.test(token)) continue
+    // "patients 65+", "orders over 100%": a bound or a share, not an identifier
+    if (/^\s*[+%]/.test(question.slice(m.index + token.length))) continue
     // a known value ("WH-03" of warehouse_code) is matched as a value, on its own dimension
     if ([...idx.dimensions.values()].some((d) => (d.sample_values ?? []).some((v) => String(v).toLowerCase() === token.toLowerCase()))) continue
-    const beforeWords = wordsOf(question.slice(0, m.index)).slice(-3)
+    const words4 = wordsOf(question.slice(0, m.index)).slice(-4)
     // the name must sit right before the id ("store s-1042"), not somewhere earlier
-    if (beforeWords.length && question.slice(beforeWords[beforeWords.length - 1].end, m.index).trim() !== '') continue
-    const before = beforeWords.map((w) => stem(w.text.toLowerCase()))
-    let best: { name: string; len: number } | undefined
-    for (const d of idx.dimensions.values()) {
-      if (d.type === 'time') continue
-      const vals = d.sample_values ?? []
-      if (d.type === 'categorical' && vals.some((v) => String(v).toLowerCase() === token.toLowerCase())) continue
-      const last = nameWords(d.name.split('__').pop() ?? d.name).filter((w) => !['id', 'key', 'code', 'number', 'nr', 'num'].includes(w) || d.type === 'categorical')
-      if (last.length === 0 || last.length > before.length) continue
-      const tail = before.slice(before.length - last.length)
-      const idLike = d.type === 'entity' || /(^|_)(id|key|code|number|nr|num)$/.test(d.name)
-      if (!idLike || !last.every((w, i) => tail[i] === w || `${tail[i]}s` === w)) continue
-      if (!best || last.length > best.len || (last.length === best.len && d.name.split('__').length < best.name.split('__').length)) best = { name: d.name, len: last.length }
+    const gap = words4.length ? question.slice(words4[words4.length - 1].end, m.index).trim() : ''
+    if (gap !== '' && gap !== '#') continue
+    // "orders 2023": a year after a noun is a time, unless a word says it is an id ("order id 2023")
+    // ("for customer 2023" names one: the preposition introduces the entity, not a period)
+    const marked = words4.length > 1 && /^(id|ids|no|nr|num|number|identifier)$/i.test(words4[words4.length - 1].text) || gap === '#' ||
+      (words4.length > 1 && /^(for|of|from|at)$/i.test(words4[words4.length - 2].text))
+    if (/^(19|20)\d\d$/.test(token) && !marked) continue
+    let beforeWords = words4.slice(-3)
+    let best = idTarget(beforeWords, token, idx)
+    // "product id 88", "order # 5512", "customer no 17": a word that only says "identifier" stands
+    // between the entity's name and the id (tried second: "tracking number" may be the name itself)
+    const lastBefore = words4[words4.length - 1]
+    if (!best && words4.length > 1 && /^(id|ids|no|nr|num|number|identifier)$/i.test(lastBefore.text)) {
+      beforeWords = words4.slice(0, -1).slice(-3)
+      best = idTarget(beforeWords, token, idx)
     }
     if (!best) continue
     // the entity's name is spent on the filter: it is neither a grouping nor a metric here
     const spent = beforeWords.slice(beforeWords.length - best.len)
-    text = text.replace(question.slice(spent[0].start, m.index + token.length), ' ')
+    text = text.replace(question.slice(spent[0].start, m.index + token.length), ID_SLOT)
     const value = /^\d+$/.test(token) && token.length < 16 ? Number(token) : token
     filters.push({ field: best.name, op: '=', value })
     notes.push(`"${token}" → filter ${best.name} = ${token} (an identifier)`)
   }
+  // the preposition and the joiners of the removed ids go with them ("for store 5 and store 6")
+  text = text.replace(ID_SLOT_RUN, ' ').split(ID_SLOT).join(' ')
   return { text: text.replace(/\s+/g, ' ').trim(), filters, notes }
+}
+
+/** Stands where an identifier phrase was cut out, until its glue words are cut too. */
+const ID_SLOT = '\u0001'
+const ID_SLOT_RUN = /(?:\b(?:for|at|of|from|in|with|on)\s+)?\u0001(?:\s*(?:and|or|vs\.?|versus|,|&|compared\s+(?:to|with)|against)\s*\u0001)*/gi
+
+/** The entity or id-like dimension whose name ends the words before an identifier. */
+function idTarget(beforeWords: Word[], token: string, idx: CatalogIndex): { name: string; len: number } | undefined {
+  const before = beforeWords.map((w) => stem(w.text.toLowerCase()))
+  let best: { name: string; len: number } | undefined
+  for (const d of idx.dimensions.values()) {
+    if (d.type === 'time') continue
+    const vals = d.sample_values ?? []
+    if (d.type === 'categorical' && vals.some((v) => String(v).toLowerCase() === token.toLowerCase())) continue
+    const last = nameWords(d.name.split('__').pop() ?? d.name).filter((w) => !['id', 'key', 'code', 'number', 'nr', 'num'].includes(w) || d.type === 'categorical')
+    if (last.length === 0 || last.length > before.length) continue
+    const tail = before.slice(before.length - last.length)
+    const idLike = d.type === 'entity' || /(^|_)(id|key|code|number|nr|num)$/.test(d.name)
+    if (!idLike || !last.every((w, i) => tail[i] === w || `${tail[i]}s` === w)) continue
+    if (!best || last.length > best.len || (last.length === best.len && d.name.split('__').length < best.name.split('__').length)) best = { name: d.name, len: last.length }
+  }
+  return best
 }
