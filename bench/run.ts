@@ -9,7 +9,8 @@
 //  - rows/s of /query/stream end to end (server + a client parsing every
 //    event) vs the raw driver reading the same SQL with a cursor;
 //  - peak RSS of the server process streaming 100k rows vs 1M rows;
-//  - time to the first `rows` event.
+//  - time to the first `rows` event;
+//  - result cache: /query latency of a hit vs a miss of the same aggregate.
 // Needs PostgreSQL at 127.0.0.1:5432 (BENCH_PG_URL to override).
 import { spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs'
@@ -28,9 +29,12 @@ const SMALL = Math.round(ROWS / 10)
 const DB = `nexatron_bench_${randomBytes(3).toString('hex')}`
 const KEY = `nxa_${randomBytes(24).toString('hex')}`
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..')
-const RUNTIME = defaultRuntime()
+// BENCH_RUNTIME=ts benches the sources even where a (possibly stale) dist/ exists.
+const RUNTIME = process.env.BENCH_RUNTIME === 'ts' ? 'ts' : defaultRuntime()
 const CPU_QUESTIONS = Number(process.env.BENCH_CPU_QUESTIONS ?? 300)
 const ONE_METRIC = 'total revenue'
+const CACHE_QUESTION = 'revenue by region and channel'
+const CACHE_ASKS = Number(process.env.BENCH_CACHE_ASKS ?? 30)
 
 const SEMANTIC = `
 semantic_model:
@@ -117,11 +121,12 @@ async function api(s: Server, method: string, p: string, body?: unknown) {
   return json as Record<string, unknown>
 }
 
-async function prepare(s: Server): Promise<string> {
+/** `cache`: keep the result cache on (off by default here: the other figures measure work, not replays). */
+async function prepare(s: Server, opts: { cache?: boolean } = {}): Promise<string> {
   const conn = await api(s, 'POST', '/api/v1/connections', {
-    name: 'bench', type: 'postgres', config: { host: '127.0.0.1', port: 5432, database: DB, user: 'postgres', ssl: 'disable' },
+    name: opts.cache ? 'bench-cached' : 'bench', type: 'postgres', config: { host: '127.0.0.1', port: 5432, database: DB, user: 'postgres', ssl: 'disable' },
     // The bench database's login is the local superuser: allowed here on purpose.
-    options: { max_rows: ROWS * 2, timeout_ms: 600_000, allow_elevated_login: true },
+    options: { max_rows: ROWS * 2, timeout_ms: 600_000, allow_elevated_login: true, ...(opts.cache ? {} : { cache_ttl_s: 0 }) },
   })
   await api(s, 'POST', '/api/v1/semantic/import', { connection_id: conn.id, files: [{ path: 'bench.yml', content: SEMANTIC }], refresh_sample_values: false })
   return conn.id as string
@@ -217,6 +222,59 @@ async function questionCost(s: Server, connectionId: string) {
   return { cpuMs: (cpuMsOf(s.proc.pid!) - cpu0) / CPU_QUESTIONS, reqPerS: CPU_QUESTIONS / seconds, sql: last.sql, params: last.params ?? [] }
 }
 
+function printCache(cache: Awaited<ReturnType<typeof cacheLatency>>) {
+  console.log(`cache       /query "${CACHE_QUESTION}" (${cache.rows} rows over ${fmt(ROWS)}), miss (baseline): ${cache.missMs.toFixed(1)} ms median of ${CACHE_ASKS}`)
+  console.log(`cache       same question, hit:                ${cache.hitMs.toFixed(1)} ms median   ratio ${(cache.hitMs / cache.missMs).toFixed(3)} (${(cache.missMs / cache.hitMs).toFixed(1)}x faster)`)
+}
+
+/** BENCH_ONLY=cache: the result-cache figures alone (a PostgreSQL store, as in production). */
+async function cacheOnly() {
+  console.log(`bench: preparing PostgreSQL database ${DB} with ${fmt(ROWS)} rows x 5 columns ...`)
+  await setupDatabase()
+  try {
+    const server = await startServer({ postgresStore: true })
+    try { printCache(await cacheLatency(server, await prepare(server, { cache: true }))) } finally { await stopServer(server) }
+  } finally { await dropDatabase() }
+}
+
+/**
+ * /query latency of the result cache: misses (each ask a different max_rows,
+ * so a different key, the same SQL work) vs hits (one key asked again), one
+ * after another on one server; medians.
+ */
+async function cacheLatency(s: Server, connectionId: string) {
+  const ask = async (maxRows: number) => {
+    const t0 = performance.now()
+    const res = await fetch(`${s.url}/api/v1/query`, {
+      method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ question: CACHE_QUESTION, connection_id: connectionId, max_rows: maxRows }),
+    })
+    const body = await res.json() as { status: string; cache: string; data: unknown[] }
+    const ms = performance.now() - t0
+    if (!res.ok || body.status !== 'succeeded') throw new Error(`/query: ${res.status} ${JSON.stringify(body).slice(0, 300)}`)
+    if (res.headers.get('x-nexatron-cache') !== body.cache) throw new Error('X-Nexatron-Cache differs from the body')
+    return { ms, cache: body.cache, rows: body.data.length }
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+  for (let i = 0; i < 5; i++) await ask(50_000 + i) // warm: pool, JIT
+  const miss: number[] = []
+  const hit: number[] = []
+  let rows = 0
+  for (let i = 0; i < CACHE_ASKS; i++) {
+    const m = await ask(60_000 + i)
+    if (m.cache !== 'miss') throw new Error(`expected a miss, got ${m.cache}`)
+    miss.push(m.ms)
+    rows = m.rows
+  }
+  await ask(70_000)
+  for (let i = 0; i < CACHE_ASKS; i++) {
+    const h = await ask(70_000)
+    if (h.cache !== 'hit') throw new Error(`expected a hit, got ${h.cache}`)
+    hit.push(h.ms)
+  }
+  return { missMs: median(miss), hitMs: median(hit), rows }
+}
+
 /** The same SQL through the connector directly, in this process: the floor a question cannot go under. */
 async function connectorCost(sql: string, params: unknown[]) {
   const connector = createConnector({ type: 'postgres', config: { host: '127.0.0.1', port: 5432, database: DB, user: 'postgres', ssl: 'disable' }, credentials: {}, options: {} })
@@ -277,8 +335,10 @@ async function main() {
 
     const cpuServer = await startServer({ postgresStore: true })
     let perQuestion: Awaited<ReturnType<typeof questionCost>>
+    let cache: Awaited<ReturnType<typeof cacheLatency>>
     try {
       perQuestion = await questionCost(cpuServer, await prepare(cpuServer))
+      cache = await cacheLatency(cpuServer, await prepare(cpuServer, { cache: true }))
     } finally { await stopServer(cpuServer) }
     const direct = await connectorCost(perQuestion.sql, perQuestion.params)
 
@@ -297,7 +357,7 @@ async function main() {
     const cpuRatio = perQuestion.cpuMs / direct.cpuMs
     console.log(`cpu         one-metric /query ("${ONE_METRIC}"): ${perQuestion.cpuMs.toFixed(2)} ms Node CPU per question, ${perQuestion.reqPerS.toFixed(0)} req/s sequential`)
     console.log(`cpu         same SQL through the connector (baseline): ${direct.cpuMs.toFixed(2)} ms per statement, ${direct.reqPerS.toFixed(0)} statements/s   ratio ${cpuRatio.toFixed(1)}; overhead ${(perQuestion.cpuMs - direct.cpuMs).toFixed(2)} ms (target <= 2) ${met(perQuestion.cpuMs - direct.cpuMs <= 2)}`)
-    console.log('cache       result cache: not implemented yet (no hit/miss figures)')
+    printCache(cache)
     console.log(`bench: PostgreSQL ${version}; query: "${QUESTION}"`)
     console.log(`throughput  raw driver (pg-cursor, baseline):  ${fmt(raw.rowsPerS)} rows/s`)
     console.log(`throughput  /query/stream end to end:          ${fmt(end.rowsPerS)} rows/s   ratio ${ratio.toFixed(2)} (target >= 0.80) ${ratio >= 0.8 ? 'met' : 'MISSED'}`)
@@ -311,4 +371,4 @@ async function main() {
   }
 }
 
-main().catch((e) => { console.error(e); process.exit(1) })
+;(process.env.BENCH_ONLY === 'cache' ? cacheOnly() : main()).catch((e) => { console.error(e); process.exit(1) })

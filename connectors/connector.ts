@@ -63,7 +63,18 @@ export interface Connector {
    * read-only sessions. Connectors that cannot tell report `unknown`.
    */
   privileges?(): Promise<LoginPrivileges>
+  /** The session pool's state now (read by /metrics); connectors without a pool leave it out. */
+  readonly pool?: PoolState
   close(): Promise<void>
+}
+
+/** A connector's session pool: its size, sessions busy and statements waiting now, and waits since it was built. */
+export interface PoolState {
+  readonly size: number
+  readonly inUse: number
+  readonly queued: number
+  readonly waitsTotal: number
+  readonly timeoutsTotal: number
 }
 
 /** One thing the login may do beyond reading; `message` names grants and objects, never secrets. */

@@ -128,6 +128,7 @@ export function createBigQueryConnector(cfg: ConnectorConfig): Connector {
   return {
     type: 'bigquery',
     dialect: 'bigquery',
+    pool: gate,
     async test() {
       const started = performance.now()
       await collect('SELECT 1', options.connectTimeoutMs + 10_000)

@@ -327,6 +327,7 @@ export function createClickhouseConnector(cfg: ConnectorConfig, internals: Click
   return {
     type: 'clickhouse',
     dialect: 'clickhouse',
+    pool: gate,
     test,
     introspect,
     stream,

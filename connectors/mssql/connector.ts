@@ -161,6 +161,7 @@ export function createMssqlConnector(cfg: ConnectorConfig): Connector {
   return {
     type: 'mssql',
     dialect: 'mssql',
+    pool: gate,
     async test() {
       const started = performance.now()
       const rows = await collect('SELECT @@VERSION', [], options.connectTimeoutMs + 10_000)

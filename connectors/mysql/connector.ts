@@ -287,6 +287,7 @@ export function createMysqlConnector(cfg: ConnectorConfig): Connector {
   return {
     type: 'mysql',
     dialect: 'mysql',
+    pool: gate,
     test,
     introspect,
     stream,

@@ -166,6 +166,7 @@ export function createPgliteConnector(init: PgliteConnectorInit | ConnectorConfi
   return {
     type: 'pglite',
     dialect: 'postgres',
+    pool: gate,
     test,
     introspect,
     stream,

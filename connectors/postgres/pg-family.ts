@@ -186,6 +186,7 @@ export function createPgFamilyConnector(spec: PgFamilySpec): Connector {
   return {
     type,
     dialect: spec.dialect,
+    pool: gate,
     test,
     introspect,
     stream,

@@ -1,21 +1,26 @@
 // A counting semaphore in front of each connector's driver pool. Drivers queue
 // without bound when their pool is full; we want a bounded wait and then a
 // clear `pool_exhausted` (503) instead of a request that hangs.
-import { ConnectorError, type ConnectionType } from '../connector'
+import { ConnectorError, type ConnectionType, type PoolState } from '../connector'
 
 interface Waiter {
   grant: (release: () => void) => void
   fail: (err: unknown) => void
 }
 
-export class Gate {
+export class Gate implements PoolState {
   private active = 0
   private readonly waiters: Waiter[] = []
+  private waits = 0
+  private timeouts = 0
 
   constructor(readonly size: number, private readonly dialect: ConnectionType) {}
 
   get inUse(): number { return this.active }
   get queued(): number { return this.waiters.length }
+  /** Acquisitions that had to queue, and those of them that timed out (for /metrics). */
+  get waitsTotal(): number { return this.waits }
+  get timeoutsTotal(): number { return this.timeouts }
 
   /**
    * Resolves with a release function (call it exactly once; extra calls are
@@ -24,7 +29,8 @@ export class Gate {
    */
   acquire(timeoutMs: number, signal?: AbortSignal, onAbort?: () => unknown): Promise<() => void> {
     if (this.active < this.size && this.waiters.length === 0) return Promise.resolve(this.grant())
-    if (timeoutMs <= 0) return Promise.reject(this.exhausted())
+    this.waits++
+    if (timeoutMs <= 0) { this.timeouts++; return Promise.reject(this.exhausted()) }
     return new Promise((resolve, reject) => {
       const cleanup = () => {
         clearTimeout(timer)
@@ -36,7 +42,7 @@ export class Gate {
         grant: (release) => { cleanup(); resolve(release) },
         fail: (err) => { cleanup(); reject(err) },
       }
-      const timer = setTimeout(() => waiter.fail(this.exhausted()), timeoutMs)
+      const timer = setTimeout(() => { this.timeouts++; waiter.fail(this.exhausted()) }, timeoutMs)
       const abort = () => waiter.fail(onAbort ? onAbort() : signal?.reason)
       signal?.addEventListener('abort', abort, { once: true })
       this.waiters.push(waiter)

@@ -113,6 +113,7 @@ export function createSnowflakeConnector(cfg: ConnectorConfig): Connector {
   return {
     type: 'snowflake',
     dialect: 'snowflake',
+    pool: gate,
     async test() {
       const started = performance.now()
       const rows = await collect('SELECT CURRENT_VERSION()', [], options.connectTimeoutMs + 10_000)

@@ -35,6 +35,8 @@ export interface AuditDetails {
   /** Why a request was refused (missing / invalid / missing_scope). */
   reason?: string
   scope?: string
+  /** The OpenTelemetry trace of the request (tracing on), next to the record's request_id. */
+  trace_id?: string
 }
 
 type Kind = 'string' | 'number' | 'boolean' | 'names'
@@ -43,6 +45,7 @@ const KINDS: Record<keyof AuditDetails, Kind> = {
   source: 'string', query_status: 'string', rows: 'number', duration_ms: 'number', planner: 'string', llm_tokens: 'number',
   truncated: 'boolean', plan_from: 'string', plan_to: 'string', format: 'string', checked: 'number', ok: 'boolean',
   pruned_count: 'number', pruned_through_seq: 'number', pruned_through_hash: 'string', retention_days: 'number', reason: 'string', scope: 'string',
+  trace_id: 'string',
 }
 
 const MAX_STRING = 200

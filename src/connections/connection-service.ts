@@ -8,13 +8,19 @@ import { newId } from '../ids'
 import { AppError, notFound } from '../errors'
 import { decodeCursor, encodeCursor, type Page } from '../store/pagination'
 import { LoginChecks, type PrivilegeReport } from './login-check'
+import type { PoolSample } from '../ops/metrics'
 import type { Connector, ConnectorConfig, ConnectorOptions, ConnectionType, HostResolver, SchemaInfo } from '../../connectors/connector'
 import { CONNECTION_REGISTRY, validateConnectionConfig } from '../../connectors/registry'
 import { assertHostAllowed, hostResolver, type HostPolicyOptions } from '../security/host-policy'
 
 export type ConnectionRow = typeof connections.$inferSelect
 
-export interface ConnectionOptions extends ConnectorOptions { allow_raw_sql?: boolean; allow_elevated_login?: boolean }
+export interface ConnectionOptions extends ConnectorOptions {
+  allow_raw_sql?: boolean
+  allow_elevated_login?: boolean
+  /** Result cache TTL in seconds (0: off); see src/query/result-cache.ts. */
+  cache_ttl_s?: number
+}
 
 export interface ConnectionView {
   id: string
@@ -76,7 +82,7 @@ export function credentialMovingChanges(before: Record<string, unknown>, after: 
 }
 
 export class ConnectionService {
-  private readonly live = new Map<string, { connector: Connector; version: number }>()
+  private readonly live = new Map<string, { connector: Connector; version: number; tenantId: string; type: string }>()
   /** What each connection's login may do (see login-check.ts). */
   private readonly logins = new LoginChecks()
 
@@ -268,11 +274,11 @@ export class ConnectionService {
     if (cached && cached.version === version) return this.logins.admit(row, cached.connector)
     if (cached) await cached.connector.close().catch(() => {})
     await this.checkHosts(row.config)
-    const { allow_raw_sql: _raw, allow_elevated_login: _elevated, ...options } = row.options as ConnectionOptions
+    const { allow_raw_sql: _raw, allow_elevated_login: _elevated, cache_ttl_s: _ttl, ...options } = row.options as ConnectionOptions
     const connector = await this.deps.createConnector({
       type: row.type as ConnectionType, config: row.config, credentials: this.credentials(row), options, resolveHost: this.resolveHost,
     }, row)
-    this.live.set(row.id, { connector, version })
+    this.live.set(row.id, { connector, version, tenantId: row.tenantId, type: row.type })
     return this.logins.admit(row, connector)
   }
 
@@ -304,6 +310,14 @@ export class ConnectionService {
     const cached = this.live.get(id)
     this.live.delete(id)
     if (cached) await cached.connector.close().catch(() => {})
+  }
+
+  /** The session pools of the live connectors, for /metrics (connectors without a pool are left out). */
+  poolStats(): PoolSample[] {
+    return [...this.live].flatMap(([id, l]) => (l.connector.pool ? [{
+      connectionId: id, tenantId: l.tenantId, engine: l.type, size: l.connector.pool.size, inUse: l.connector.pool.inUse,
+      waiting: l.connector.pool.queued, waitsTotal: l.connector.pool.waitsTotal, timeoutsTotal: l.connector.pool.timeoutsTotal,
+    }] : []))
   }
 
   async closeAll(): Promise<void> {

@@ -10,6 +10,7 @@ import type { ConnectionRow, ConnectionService } from '../connections/connection
 import { guardSql, type GuardOptions } from '../security/sql-guard'
 import { defaultSchemaOf, dialectOf } from '../../connectors/registry'
 import { allowedRelations } from './allowed-relations'
+import { dbSystemOf, withSpanSync } from '../ops/spans'
 
 export interface ExecutorLimits {
   defaultMaxRows: number
@@ -65,7 +66,7 @@ export class SqlExecutor {
    * before the first row is read.
    */
   prepare(conn: ConnectionRow, manifest: SemanticManifest, statement: Statement, opts: ExecuteOptions = {}): GuardedStatement {
-    this.guard(conn, manifest, statement.sql)
+    withSpanSync('guard', () => this.guard(conn, manifest, statement.sql), { attributes: { 'db.system': dbSystemOf(conn.type) } })
     const { maxRows, timeoutMs } = this.bounds(conn, opts)
     const connections = this.deps.connections
     return {

@@ -8,6 +8,7 @@ import { AppError, notFound } from '../errors'
 import { decodeCursor, encodeCursor, type Page } from '../store/pagination'
 import type { Principal } from '../identity/principal'
 import type { Plan, Turn } from '../planner/planner'
+import { withSpan } from '../ops/spans'
 
 export type QueryRow = typeof queries.$inferSelect
 export type QueryStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled'
@@ -18,13 +19,18 @@ const ownerFilter = (p: Principal) => (canSeeAll(p) ? undefined : eq(queries.pri
 export class QueryHistory {
   constructor(private readonly db: Db) {}
 
+  // Writes of a run's record are the `history` spans of its trace (src/ops/spans.ts).
   async create(values: Omit<typeof queries.$inferInsert, 'id'> & { id?: string }): Promise<QueryRow> {
-    const [row] = await this.db.insert(queries).values({ id: values.id ?? newId('qry'), ...values }).returning()
-    return row
+    return withSpan('history', async () => {
+      const [row] = await this.db.insert(queries).values({ id: values.id ?? newId('qry'), ...values }).returning()
+      return row
+    }, { attributes: { 'nexatron.history.operation': 'create' } })
   }
 
   async update(id: string, patch: Partial<typeof queries.$inferInsert>): Promise<void> {
-    await this.db.update(queries).set(patch).where(eq(queries.id, id))
+    await withSpan('history', async () => {
+      await this.db.update(queries).set(patch).where(eq(queries.id, id))
+    }, { attributes: { 'nexatron.history.operation': 'update', 'nexatron.query_id': id, ...(patch.status && { 'nexatron.query.status': patch.status }) } })
   }
 
   async get(principal: Principal, id: string): Promise<QueryRow> {

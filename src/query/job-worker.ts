@@ -29,6 +29,8 @@ import { postWebhook } from '../security/pinned-http'
 import { AppError, errorRecord } from '../errors'
 import type { Logger } from '../logger'
 import { queryDetailView } from './query-views'
+import type { WebhookMetrics } from '../ops/metrics'
+import { NEW_TRACE, withSpan } from '../ops/spans'
 
 /** Why a job of a revoked (expired, disabled, deleted, demoted) principal was cancelled. */
 export const credentialRevoked = () => new AppError('query_cancelled', 'the job was cancelled: the credential that submitted it was revoked or no longer holds query:run',
@@ -61,6 +63,8 @@ export interface JobWorkerOptions {
   /** Base of the exponential backoff between webhook attempts. */
   backoffBaseMs?: number
   fetch?: typeof fetch
+  /** Counts webhook attempts by outcome (src/ops/metrics.ts). */
+  metrics?: WebhookMetrics
 }
 
 export class JobWorker {
@@ -130,9 +134,10 @@ export class JobWorker {
       while (!this.stopped && this.active < this.o.concurrency) {
         const job = await this.claim()
         if (!job) break
-        this.track(this.runJob(job))
+        // Each job is a trace of its own (its runner spans nest under `job`), not part of the request that woke the worker.
+        this.track(withSpan('job', () => this.runJob(job), { parent: NEW_TRACE, attributes: { 'nexatron.query_id': job.id, 'nexatron.tenant_id': job.tenantId } }))
       }
-      for (const due of await this.dueWebhooks()) this.track(this.deliver(due))
+      for (const due of await this.dueWebhooks()) this.track(this.tracedDelivery(due))
     } catch (err) {
       this.o.logger.error({ err }, 'job worker tick failed')
     } finally {
@@ -255,7 +260,7 @@ export class JobWorker {
       this.active--
       if (job.webhookUrl && !released) {
         const fresh = await this.o.history.getById(job.id)
-        if (fresh) this.track(this.deliver(fresh))
+        if (fresh) this.track(this.tracedDelivery(fresh))
       }
     }
   }
@@ -297,6 +302,10 @@ export class JobWorker {
       sql`${queries.status} IN ('succeeded', 'failed', 'cancelled')`,
       sql`${queries.webhookNextAt} <= now()`,
     )).limit(20)
+  }
+
+  private tracedDelivery(job: QueryRow): Promise<void> {
+    return withSpan('webhook', () => this.deliver(job), { parent: NEW_TRACE, attributes: { 'nexatron.query_id': job.id, 'nexatron.tenant_id': job.tenantId } })
   }
 
   /** One delivery attempt; schedules the next with backoff or gives up. */
@@ -352,6 +361,7 @@ export class JobWorker {
     }
     const base = this.o.backoffBaseMs ?? 2000
     const giveUp = !ok && attempt >= this.o.maxWebhookAttempts
+    this.o.metrics?.webhookDelivery(ok ? 'delivered' : giveUp ? 'failed' : 'retrying')
     await this.o.db.update(queries).set({
       webhookStatus: ok ? 'delivered' : giveUp ? 'failed' : 'pending',
       webhookNextAt: ok || giveUp ? null : new Date(Date.now() + base * 2 ** (attempt - 1)),

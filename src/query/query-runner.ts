@@ -24,7 +24,10 @@ import { chartSpec, MAX_POINTS, type ChartSpec } from './chart-spec'
 import type { SqlExecutor } from './executor'
 import type { Logger } from '../logger'
 import type { LlmSummary, LlmSummaryInput } from '../planner/llm/summarize'
-import type { LlmUsage } from '../planner/planner'
+import { PlanningError, type LlmUsage } from '../planner/planner'
+import type { PlannerOutcome, QueryMetrics, QueryOutcome } from '../ops/metrics'
+import { activeContext, dbSystemOf, failSpan, startSpan, withSpan, withSpanSync, type Context, type Span } from '../ops/spans'
+import { cacheTtlFor, replayResult, ResultRecorder, resultCacheKey, type CacheStatus, type ResultCache } from './result-cache'
 
 export interface RunInput {
   principal: Principal
@@ -41,12 +44,13 @@ export interface RunInput {
 export type RunEvent =
   | { type: 'plan'; plan: Plan; explanation: string }
   /** `sql` runs with `params`; `sql_inline` has the values written in as literals, for display only. */
-  | { type: 'sql'; sql: string; params: unknown[]; sql_inline: string }
+  /** `cache`: whether the rows come from the result cache (result-cache.ts), known before the first row. */
+  | { type: 'sql'; sql: string; params: unknown[]; sql_inline: string; cache: CacheStatus }
   | { type: 'columns'; columns: ResultColumn[] }
   | { type: 'rows'; rows: unknown[][] }
   | { type: 'summary'; summary: string }
   /** `chart`: a Vega-Lite spec chosen from the result's shape (chart-spec.ts), null when none fits. */
-  | { type: 'done'; id: string; row_count: number; truncated: boolean; execution_time_ms: number; chart?: ChartSpec | null }
+  | { type: 'done'; id: string; row_count: number; truncated: boolean; execution_time_ms: number; chart?: ChartSpec | null; cache: CacheStatus }
 
 /** A run's events folded into one answer (QueryRunner.collect). */
 export interface CollectedRun {
@@ -58,6 +62,7 @@ export interface CollectedRun {
   row_count: number
   truncated: boolean
   execution_time_ms: number
+  cache: CacheStatus
 }
 
 export interface PreparedRun {
@@ -68,6 +73,8 @@ export interface PreparedRun {
   input: RunInput
   /** The concurrency slot held for a synchronous run (async jobs are bounded by the worker). */
   releaseSlot?: () => void
+  /** The record was written as running, its first attempt counted (a synchronous run, just prepared). */
+  startedRecord?: boolean
 }
 
 export interface QueryRunnerDeps {
@@ -87,6 +94,12 @@ export interface QueryRunnerDeps {
   now?: () => Date
   /** An LLM-written summary (NEXATRON_LLM_SUMMARY); the deterministic one stays when it fails. */
   llmSummary?: (input: LlmSummaryInput, signal: AbortSignal) => Promise<LlmSummary | null>
+  /** Operator metrics (src/ops/metrics.ts): run durations, planner outcomes, rows. */
+  metrics?: QueryMetrics
+  /** Finished results served again (absent: every run reads the database); defaultTtlS applies to semantic queries. */
+  resultCache?: { store: ResultCache; defaultTtlS: number }
+  /** Told of every cache lookup (for operator metrics). */
+  onCacheLookup?: (outcome: 'hit' | 'miss') => void
 }
 
 /** Longest model text kept in a history record. */
@@ -101,6 +114,13 @@ function withModelOutput<T extends object>(error: T, err: unknown): T | (T & { m
   if (typeof text !== 'string' || !text) return error
   const clipped = text.length > MAX_MODEL_OUTPUT_CHARS ? `${text.slice(0, MAX_MODEL_OUTPUT_CHARS)}…` : text
   return { ...error, model_output: { source: 'llm', untrusted: true, text: clipped } }
+}
+
+/** What a planner's refusal means for the planner-outcome metric. */
+function plannerOutcomeOf(err: unknown): PlannerOutcome {
+  if (!(err instanceof PlanningError)) return 'failed'
+  if (err.code === 'ambiguous_question') return 'clarified'
+  return err.code === 'llm_unavailable' ? 'failed' : 'refused'
 }
 
 function addUsage(a: LlmUsage | undefined, b: LlmUsage): LlmUsage {
@@ -135,7 +155,7 @@ export class QueryRunner {
       releaseSlot?.()
       throw e
     }
-    return { id: record.id, record, connection, conversationId, input, releaseSlot }
+    return { id: record.id, record, connection, conversationId, input, releaseSlot, startedRecord: !queued }
   }
 
   /** Caps waiting async jobs per credential and per tenant, so one client cannot bury everyone's work. */
@@ -158,7 +178,8 @@ export class QueryRunner {
       request: { question: input.question, semantic: input.semantic, max_rows: input.maxRows, connection_id: connectionId, access: accessContextOf(principal) },
       status: queued ? 'queued' : 'running', async: queued, webhookUrl: input.webhookUrl ?? null,
       webhookStatus: input.webhookUrl ? 'pending' : null,
-      startedAt: queued ? null : new Date(),
+      // A synchronous run starts now: recorded as its first attempt, so execute() need not write again.
+      startedAt: queued ? null : new Date(), attempts: queued ? 0 : 1,
     })
   }
 
@@ -177,6 +198,23 @@ export class QueryRunner {
     const ids = [...this.running.keys()]
     for (const id of ids) this.cancel(id, reason)
     return ids.length
+  }
+
+  /** The planner's call as the `plan` span, counted by outcome (answered, clarified, refused, failed). */
+  private planTraced(parent: Context, plan: () => Promise<Plan>): Promise<Plan> {
+    return withSpan('plan', async (span) => {
+      try {
+        const p = await plan()
+        span.setAttributes({ 'nexatron.planner': p.planner, 'nexatron.plan.kind': p.kind, 'nexatron.plan.confidence': p.confidence })
+        this.deps.metrics?.plannerOutcome(p.planner, 'answered')
+        return p
+      } catch (err) {
+        const outcome = plannerOutcomeOf(err)
+        span.setAttribute('nexatron.planner.outcome', outcome)
+        this.deps.metrics?.plannerOutcome('unknown', outcome)
+        throw err
+      }
+    }, { parent })
   }
 
   private catalogFor(key: string, fingerprint: string, build: () => Catalog): Catalog {
@@ -201,15 +239,16 @@ export class QueryRunner {
     let columns: ResultColumn[] = []
     const rows: unknown[][] = []
     let done: Extract<RunEvent, { type: 'done' }> | undefined
+    let cache: CacheStatus = 'off'
     for await (const ev of this.execute(run, signal)) {
-      if (ev.type === 'sql') { sql = ev.sql; params = ev.params }
+      if (ev.type === 'sql') { sql = ev.sql; params = ev.params; cache = ev.cache }
       else if (ev.type === 'columns') columns = ev.columns
       else if (ev.type === 'rows') for (const r of ev.rows) rows.push(r)
       else if (ev.type === 'done') done = ev
     }
     return {
       id: run.id, sql, params, columns, rows,
-      row_count: done?.row_count ?? rows.length, truncated: done?.truncated ?? false, execution_time_ms: done?.execution_time_ms ?? 0,
+      row_count: done?.row_count ?? rows.length, truncated: done?.truncated ?? false, execution_time_ms: done?.execution_time_ms ?? 0, cache,
     }
   }
 
@@ -225,14 +264,19 @@ export class QueryRunner {
     else signal.addEventListener('abort', onAbort, { once: true })
     this.running.set(run.id, controller)
     const started = Date.now()
+    // This run's spans hang off the request that started it, whichever caller resumes the generator later (a response stream).
+    const traceCtx = activeContext()
+    let execSpan: Span | undefined
+    // An abandoned generator (the client left) never reaches catch: it counts as cancelled.
+    let outcome: QueryOutcome = 'cancelled'
     let plan: Plan | undefined
     let sqlText: string | undefined
     let explanation: string | undefined
     try {
-      await this.deps.history.update(run.id, { status: 'running', startedAt: new Date(started), attempts: run.record.attempts + 1 })
+      // A synchronous run's record was written as running (createRecord); a job's is marked here, attempt counted.
+      if (!run.startedRecord) await this.deps.history.update(run.id, { status: 'running', startedAt: new Date(started), attempts: run.record.attempts + 1 })
       const conn = run.connection
-      const tenant = await this.deps.tenants.get(principal.tenantId)
-      const timezone = tenant?.timezone ?? 'UTC'
+      const timezone = await this.deps.tenants.timezoneOf(principal.tenantId)
       const layer = await this.deps.semantic.load(principal.tenantId, conn.id)
       // One principal's view of the layer (governance): every compile, catalog and explanation below reads it.
       const accessCtx = (run.record.request as { access?: AccessContext } | null)?.access ?? accessContextOf(principal)
@@ -253,14 +297,15 @@ export class QueryRunner {
       } else {
         const catalog = this.catalogFor(`${principal.tenantId}/${conn.id}/${view.context_key}`, layer.fingerprint, () => buildCatalog(manifest))
         // Only this connection's turns: a conversation never carries another catalog's questions, plans or SQL.
-        const turns = run.conversationId ? await this.deps.history.turns(principal.tenantId, run.conversationId, 10, conn.id) : []
-        plan = await this.deps.planner.plan(run.input.question ?? '', catalog, turns, {
+        // A conversation started by this very question has no turns yet: no need to ask the store.
+        const turns = run.conversationId && run.input.conversationId ? await this.deps.history.turns(principal.tenantId, run.conversationId, 10, conn.id) : []
+        plan = await this.planTraced(traceCtx, () => this.deps.planner.plan(run.input.question ?? '', catalog, turns, {
           timezone, now: this.deps.now?.() ?? new Date(), allowRawSql: rawSqlAllowed, dialect,
           validate: (p) => {
             if (p.kind === 'sql') this.deps.executor.guard(conn, manifest, p.sql)
             else compilePlan(p)
           },
-        }, controller.signal)
+        }, controller.signal))
       }
       if (plan.kind === 'sql' && options.allow_raw_sql && !rawSqlAllowed) {
         throw new AppError('access_denied', `raw SQL is refused on this connection: access policy "${view.layer_policies[0]}" governs its semantic layer`,
@@ -269,19 +314,30 @@ export class QueryRunner {
       if (plan.kind === 'sql' && !options.allow_raw_sql) {
         throw new AppError('sql_refused', 'this connection does not allow raw SQL plans')
       }
-      compiled = compilePlan(plan)
+      const chosen = plan
+      compiled = withSpanSync('compile', () => compilePlan(chosen), { parent: traceCtx, attributes: { 'nexatron.plan.kind': chosen.kind } })
       sqlText = compiled ? compiled.sql : (plan as Extract<Plan, { kind: 'sql' }>).sql
       const params = compiled ? compiled.params : []
       // Every statement is guarded right before it runs, whoever wrote it.
       // Batches of 2,000 rows: large enough to amortise per-event costs, small
       // enough that the first rows arrive at once and memory stays flat.
       const statement = this.deps.executor.prepare(conn, layer.manifest, { sql: sqlText, params }, { maxRows: run.input.maxRows, batchSize: 2000 })
+      // The result cache, looked up before the first event so the routes can send X-Nexatron-Cache with their headers.
+      const cacheTtlS = this.deps.resultCache ? cacheTtlFor(plan.kind, options.cache_ttl_s, this.deps.resultCache.defaultTtlS) : 0
+      const cacheKey = cacheTtlS > 0 ? resultCacheKey({
+        tenantId: principal.tenantId, connectionId: conn.id, connectionVersion: conn.updatedAt.getTime(), layerFingerprint: layer.fingerprint,
+        accessKey: view.context_key, sql: sqlText, params, maxRows: statement.maxRows,
+      }) : undefined
+      const cached = cacheKey ? await this.deps.resultCache!.store.get(cacheKey) : undefined
+      if (cacheKey) this.deps.onCacheLookup?.(cached ? 'hit' : 'miss')
+      const cache: CacheStatus = !cacheKey ? 'off' : cached ? 'hit' : 'miss'
+      const recorder = cacheKey && !cached ? new ResultRecorder(this.deps.resultCache!.store.maxEntryBytes) : undefined
       const now = this.deps.now?.() ?? new Date()
       explanation = explainPlan(plan, manifest, { timezone, now })
       const note = accessNote(view)
       if (note) explanation = `${explanation} ${note}`
       yield { type: 'plan', plan, explanation }
-      yield { type: 'sql', sql: sqlText, params, sql_inline: inlineParams(sqlText, params, getDialect(dialect)) }
+      yield { type: 'sql', sql: sqlText, params, sql_inline: inlineParams(sqlText, params, getDialect(dialect)), cache }
 
       let columns: ResultColumn[] = []
       let shape: (r: unknown[]) => unknown[] = (r) => r
@@ -289,7 +345,10 @@ export class QueryRunner {
       const chartRows: unknown[][] = []
       let rowCount = 0
       let truncated = false
-      for await (const batch of statement.rows(controller.signal)) {
+      execSpan = startSpan('execute', { parent: traceCtx, attributes: { 'db.system': dbSystemOf(conn.type), 'nexatron.connection_id': conn.id, 'nexatron.cache': cache } })
+      // A hit replays the stored batches through the same shaping as a live result, so both answer alike.
+      for await (const batch of cached ? replayResult(cached, 2000) : statement.rows(controller.signal)) {
+        recorder?.add(batch)
         if (batch.columns) {
           columns = resultColumns(batch.columns, compiled?.columns)
           shape = rowShaper(batch.columns, columns)
@@ -299,9 +358,18 @@ export class QueryRunner {
         if (!batch.rows.length) continue
         const rows = batch.rows.map(shape)
         rowCount += rows.length
+        this.deps.metrics?.rowsStreamed(conn.type, rows.length)
         for (const r of rows) if (kept.length < Math.max(this.deps.limits.historyRows, 50)) kept.push(r)
         for (const r of rows) if (chartRows.length <= MAX_POINTS) chartRows.push(r)
         yield { type: 'rows', rows }
+      }
+      execSpan.setAttributes({ 'nexatron.rows': rowCount, 'nexatron.truncated': truncated })
+      execSpan.end()
+      execSpan = undefined
+      // Only a complete result is stored: an error, a cancel or a timeout leaves the loop by throwing.
+      if (recorder && cacheKey && !controller.signal.aborted) {
+        const text = recorder.text()
+        if (text) await this.deps.resultCache!.store.set(cacheKey, text, cacheTtlS)
       }
       let summary = summarize(plan, columns, kept, { timezone, now, rowCount, truncated, question: run.input.question })
       let usage = plan.usage
@@ -317,10 +385,14 @@ export class QueryRunner {
         status: 'succeeded', plan, sql: sqlText, rowCount, truncated, durationMs: duration, planner: plan.planner,
         usage: usage ?? null, summary, explanation, resultColumns: columns,
         resultRows: kept.slice(0, this.deps.limits.historyRows), finishedAt: new Date(), error: null,
+        // History tells a served-again answer from one the database computed (query-views.ts shows it as `cache`).
+        request: { ...(run.record.request ?? {}), cache },
       })
-      yield { type: 'done', id: run.id, row_count: rowCount, truncated, execution_time_ms: duration, chart: chartSpec(columns, chartRows) }
+      outcome = 'succeeded'
+      yield { type: 'done', id: run.id, row_count: rowCount, truncated, execution_time_ms: duration, chart: chartSpec(columns, chartRows), cache }
     } catch (err) {
       const cancelled = controller.signal.aborted
+      outcome = cancelled ? 'cancelled' : 'failed'
       const appErr = cancelled
         ? (toAppError(controller.signal.reason) ?? new AppError('query_cancelled', 'the query was cancelled'))
         : toAppError(err) ?? new AppError('internal_error', 'internal error')
@@ -334,8 +406,11 @@ export class QueryRunner {
         durationMs: Date.now() - started, planner: plan?.planner ?? null, usage: plan?.usage ?? (err as { usage?: unknown })?.usage ?? null,
         error: withModelOutput(errorRecord(appErr), err), finishedAt: new Date(),
       }).catch((e) => this.deps.logger.error({ err: e }, 'could not record query failure'))
+      if (execSpan) failSpan(execSpan, appErr)
       throw appErr
     } finally {
+      execSpan?.end()
+      this.deps.metrics?.queryRun(run.connection.type, outcome, (Date.now() - started) / 1000)
       signal.removeEventListener('abort', onAbort)
       this.running.delete(run.id)
       run.releaseSlot?.()

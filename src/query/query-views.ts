@@ -21,12 +21,18 @@ function errorView(error: unknown, opts: ViewOptions): unknown {
   return opts.modelOutput && modelOutput !== undefined ? { ...rest, model_output: modelOutput } : rest
 }
 
+/** The runner writes the run's cache status into its request record when it succeeds. */
+function cacheOf(r: QueryRow): 'hit' | 'miss' | 'off' | null {
+  const c = (r.request as { cache?: unknown } | null)?.cache
+  return c === 'hit' || c === 'miss' || c === 'off' ? c : null
+}
+
 export function queryRecordView(r: QueryRow, opts: ViewOptions = {}) {
   return {
     id: r.id, question: r.question, status: r.status as 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled',
     connection_id: r.connectionId, conversation_id: r.conversationId, sql: r.sql, plan: r.plan ?? null, planner: r.planner,
     row_count: r.rowCount, truncated: r.truncated, execution_time_ms: r.durationMs, error: errorView(r.error, opts), usage: r.usage ?? null,
-    summary: r.summary, explanation: r.explanation,
+    summary: r.summary, explanation: r.explanation, cache: cacheOf(r),
     created_at: r.createdAt.toISOString(), started_at: iso(r.startedAt), finished_at: iso(r.finishedAt),
   }
 }

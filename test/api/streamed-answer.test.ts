@@ -22,7 +22,8 @@ const connector: Connector = {
 }
 
 let t: TestApp
-beforeAll(async () => { t = await createTestApp({}, { demo: true, connectorFactory: () => connector }) })
+// The fake database answers the same question differently from one test to the next: no result cache.
+beforeAll(async () => { t = await createTestApp({ NEXATRON_RESULT_CACHE: 'false' }, { demo: true, connectorFactory: () => connector }) })
 afterAll(async () => { await t?.close() })
 
 const ask = (body: Record<string, unknown>) => t.request('POST', '/api/v1/query', { body: { question: 'total sales by region', ...body } })

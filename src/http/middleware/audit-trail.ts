@@ -20,6 +20,7 @@ import { actorDisplay, refreshTokenSubject, refusedApiKeySubject } from '../../a
 import { clientIp } from './client-ip'
 import { onResponseEnd, answeredQueryId } from './response-end'
 import { runTokens, settledRun } from '../../billing/settled-run'
+import { currentTraceId } from '../../ops/spans'
 
 type Event = Omit<AuditEvent, 'ip' | 'userAgent' | 'requestId'>
 
@@ -171,7 +172,10 @@ export const auditTrail = (): MiddlewareHandler<AppEnv> =>
     const routePath = finalRoutePath(c)
     const route = routePath ? auditedRoute(c.req.method, routePath) : undefined
     const context = () => ({ ip: clientIp(c, services.config.limits.trustProxy), userAgent: c.req.header('user-agent') ?? null, requestId: c.get('requestId') })
-    const write = async (event: Event | null) => { if (event) await services.audit.record({ ...event, ...context() }) }
+    // The request's trace (tracing on) goes into the record's details: request_id finds the record, trace_id its spans.
+    const traceId = currentTraceId()
+    const withTrace = (event: Event): Event => (traceId ? { ...event, details: { ...event.details, trace_id: traceId } } : event)
+    const write = async (event: Event | null) => { if (event) await services.audit.record({ ...withTrace(event), ...context() }) }
     const logFailure = (err: unknown) => services.logger.error({ err, request_id: c.get('requestId') }, 'could not write the audit log')
 
     if (route && !route.kind && MUTATING.has(c.req.method) && c.get('principal')) {

@@ -77,6 +77,7 @@ export const OPTION_FIELDS: EngineField[] = [
   { key: 'max_rows', label: 'Row limit', kind: 'number', hint: 'Row cap for every query on this connection.' },
   { key: 'timeout_ms', label: 'Statement timeout (ms)', kind: 'number' },
   { key: 'allow_raw_sql', label: 'Allow SQL written by the planner (always guarded)', kind: 'boolean', initial: false },
+  { key: 'cache_ttl_s', label: 'Result cache TTL (s)', kind: 'number', hint: '0 turns the result cache off; empty: semantic queries 60 s, raw SQL never.' },
   { key: 'allow_elevated_login', label: 'Accept a login that can do more than read', kind: 'boolean', initial: false, hint: 'Off by default: such a login turns any guard bypass into a write.' },
 ]
 

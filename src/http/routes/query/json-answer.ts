@@ -5,7 +5,8 @@
 // stream is only committed to 200 once the first rows (or the end) are here.
 // Fields come in this order: id, question, conversation_id, connection_id,
 // created_at, plan, explanation, sql, params, sql_inline, columns, data, summary, row_count,
-// truncated, execution_time_ms, chart, status. A failure after the rows have started
+// truncated, execution_time_ms, chart, cache, status (`cache`: hit, miss or off, also
+// sent as the X-Nexatron-Cache header). A failure after the rows have started
 // ends the document with "status":"failed" and "error" (the error envelope's
 // body) instead: a client reads `status` last.
 import type { Context } from 'hono'
@@ -15,6 +16,7 @@ import { AppError, errorBody } from '../../errors'
 import { toAppError } from '../../../error-mapping'
 import type { PreparedRun, RunEvent } from '../../../query/query-runner'
 import { rowObject, type ResultColumn } from '../../../query/result-columns'
+import { startSpan } from '../../../ops/spans'
 
 export async function streamJsonAnswer(c: Context<AppEnv>, run: PreparedRun, question: string | undefined, events: AsyncGenerator<RunEvent>, requestId: string) {
   const head: Record<string, unknown> = {
@@ -22,6 +24,7 @@ export async function streamJsonAnswer(c: Context<AppEnv>, run: PreparedRun, que
     created_at: run.record.createdAt.toISOString(),
   }
   let columns: ResultColumn[] = []
+  let cache: string | undefined
   // Pull events up to the first rows (or the end): errors before that are thrown here, with their status.
   const early: RunEvent[] = []
   for (;;) {
@@ -29,12 +32,13 @@ export async function streamJsonAnswer(c: Context<AppEnv>, run: PreparedRun, que
     if (next.done) break
     const ev = next.value
     if (ev.type === 'plan') { head.plan = ev.plan; head.explanation = ev.explanation }
-    else if (ev.type === 'sql') { head.sql = ev.sql; head.params = ev.params; head.sql_inline = ev.sql_inline }
+    else if (ev.type === 'sql') { head.sql = ev.sql; head.params = ev.params; head.sql_inline = ev.sql_inline; cache = ev.cache }
     else if (ev.type === 'columns') columns = ev.columns
     else { early.push(ev); break }
   }
   c.header('Content-Type', 'application/json; charset=utf-8')
   c.header('X-Nexatron-Query-Id', run.id)
+  if (cache) c.header('X-Nexatron-Cache', cache)
   return stream(c, async (s) => {
     const json = JSON.stringify
     await s.write(`${json({ ...head, columns }).slice(0, -1)},"data":[`)
@@ -51,8 +55,10 @@ export async function streamJsonAnswer(c: Context<AppEnv>, run: PreparedRun, que
       if (ev.type === 'columns') columns = ev.columns
       else if (ev.type === 'rows') await writeRows(ev.rows)
       else if (ev.type === 'summary') tail.summary = ev.summary
-      else if (ev.type === 'done') Object.assign(tail, { row_count: ev.row_count, truncated: ev.truncated, execution_time_ms: ev.execution_time_ms, chart: ev.chart ?? null })
+      else if (ev.type === 'done') Object.assign(tail, { row_count: ev.row_count, truncated: ev.truncated, execution_time_ms: ev.execution_time_ms, chart: ev.chart ?? null, cache: ev.cache })
     }
+    // The `stream` span times sending the rows (the client's reading included: writes wait for it).
+    const streamSpan = startSpan('stream', { attributes: { 'nexatron.format': 'json' } })
     try {
       for (const ev of early) await onEvent(ev)
       for await (const ev of events) await onEvent(ev)
@@ -61,5 +67,6 @@ export async function streamJsonAnswer(c: Context<AppEnv>, run: PreparedRun, que
       const appErr = toAppError(err) ?? new AppError('internal_error', 'internal error')
       await s.write(`],${json({ ...tail, status: 'failed', error: errorBody(appErr, requestId).error }).slice(1)}`).catch(() => {})
     }
+    streamSpan.end()
   }, async () => { /* errors are written into the document and recorded in history */ }) as never
 }

@@ -3,11 +3,13 @@ import { stream } from 'hono/streaming'
 import type { AppEnv } from '../../app-env'
 import { requireScope } from '../../middleware/auth'
 import { errorResponses, jsonBody, jsonResponse, security } from '../../openapi'
-import { QueryRequestSchema, QueryResultSchema, QueuedSchema } from './schema'
+import { cacheHeader, QueryRequestSchema, QueryResultSchema, QueuedSchema } from './schema'
 import { csvLine } from '../../../query/csv'
 import { streamJsonAnswer } from './json-answer'
+import { answerHead } from './answer-head'
 import { AppError } from '../../errors'
 import { decodeInterpretation } from '../../../planner/offline/confidence-gate'
+import { startSpan } from '../../../ops/spans'
 
 const route = createRoute({
   method: 'post', path: '/api/v1/query', operationId: 'runQuery', tags: ['Query'], security,
@@ -19,6 +21,7 @@ const route = createRoute({
       description: 'The answer (JSON, or CSV when format is csv). CSV comes as an attachment named `<query-id>.csv`; text cells that a spreadsheet '
         + "would run as a formula (starting with = + - @, tab or CR) are prefixed with ' and quoted, numbers are written as they are.",
       content: { 'application/json': { schema: QueryResultSchema }, 'text/csv': { schema: { type: 'string' } } },
+      headers: cacheHeader,
     },
     202: jsonResponse(QueuedSchema, 'Queued as an async job'),
     ...errorResponses(404, 413, 415, 422, 503),
@@ -47,11 +50,12 @@ export function registerRunQuery(app: OpenAPIHono<AppEnv>) {
     }
     const events = runner.execute(run, c.req.raw.signal)
     if (body.format === 'csv') {
-      // Pull the first event before committing to 200, so planning and
+      // Pull the events up to the SQL before committing to 200, so planning and
       // compile errors still get their proper status and envelope.
-      const first = await events.next()
+      const head = await answerHead(events)
       c.header('Content-Type', 'text/csv; charset=utf-8')
       c.header('X-Nexatron-Query-Id', run.id)
+      if (head.cache) c.header('X-Nexatron-Cache', head.cache)
       // A download, never rendered inline; run ids are [A-Za-z0-9_] only.
       c.header('Content-Disposition', `attachment; filename="${run.id}.csv"`)
       return stream(c, async (s) => {
@@ -60,12 +64,14 @@ export function registerRunQuery(app: OpenAPIHono<AppEnv>) {
           if (ev.type === 'columns') await s.write(csvLine(ev.columns.map((col: { name: string }) => col.name)))
           if (ev.type === 'rows') await s.write(ev.rows.map(csvLine).join(''))
         }
+        const streamSpan = startSpan('stream', { attributes: { 'nexatron.format': 'csv' } })
         try {
-          if (!first.done) await onEvent(first.value)
-          for await (const ev of events) await onEvent(ev)
+          for (const ev of head.early) await onEvent(ev)
+          if (!head.ended) for await (const ev of events) await onEvent(ev)
         } catch {
           // Headers are gone; the error is in history. End the body early.
         }
+        streamSpan.end()
       }, async () => { /* errors already recorded */ }) as never
     }
     return streamJsonAnswer(c, run, body.question, events, c.get('requestId'))

@@ -24,6 +24,16 @@ export const ColumnSchema = z.object({
   grain: z.string().optional(),
 }).openapi('Column')
 
+export const CacheStatusSchema = z.enum(['hit', 'miss', 'off']).openapi({
+  description: 'Result cache: `hit` (the rows were served again without running the SQL), `miss` (run, and stored when complete and small enough) '
+    + "or `off` (not cacheable: raw SQL without the connection's options.cache_ttl_s, cache_ttl_s 0, or the cache disabled on this server). "
+    + 'Also the X-Nexatron-Cache header.',
+  example: 'miss',
+})
+
+/** The X-Nexatron-Cache header of every answer (JSON, CSV, SSE). */
+export const cacheHeader = { 'X-Nexatron-Cache': { description: 'hit, miss or off (see `cache`)', schema: { type: 'string' as const, enum: ['hit', 'miss', 'off'] } } }
+
 export const QueryResultSchema = z.object({
   id: z.string().openapi({ example: 'qry_a1b2c3' }),
   question: z.string().nullable(),
@@ -48,6 +58,7 @@ export const QueryResultSchema = z.object({
       + '`usermeta.formats` holds the metrics\' formats. null when no chart fits (no metric, two category dimensions, over 50 bars or 1,000 points).',
   }),
   created_at: z.string(),
+  cache: CacheStatusSchema,
 }).openapi('QueryResult')
 
 export const QueuedSchema = z.object({ id: z.string(), status: z.literal('queued') }).openapi('QueuedQuery')
@@ -71,6 +82,7 @@ export const QueryRecordSchema = z.object({
   usage: z.any().nullable(),
   summary: z.string().nullable(),
   explanation: z.string().nullable(),
+  cache: CacheStatusSchema.nullable().optional().openapi({ description: 'Whether the run was served from the result cache (null: not finished, or run before the cache existed)' }),
   created_at: z.string(),
   started_at: z.string().nullable(),
   finished_at: z.string().nullable(),

@@ -3,11 +3,13 @@ import { streamSSE } from 'hono/streaming'
 import type { AppEnv } from '../../app-env'
 import { requireScope } from '../../middleware/auth'
 import { errorResponses, jsonBody, security } from '../../openapi'
-import { QueryRequestSchema } from './schema'
+import { cacheHeader, QueryRequestSchema } from './schema'
 import { AppError, errorBody } from '../../errors'
 import { toAppError } from '../../../error-mapping'
 import type { RunEvent } from '../../../query/query-runner'
 import { decodeInterpretation } from '../../../planner/offline/confidence-gate'
+import { answerHead } from './answer-head'
+import { startSpan } from '../../../ops/spans'
 
 /** How often the keep-alive comment goes out, as the configuration says (NEXATRON_SSE_KEEPALIVE_MS). */
 function keepAliveText(ms: number): string {
@@ -21,11 +23,12 @@ const streamRoute = (keepAliveMs: number) => createRoute({
   description: 'Events in order: `plan`, `sql`, `columns`, `rows` (batches of arrays), `summary`, then `done` or `error` (the error envelope). ' +
     `Each event has an id; \`: keep-alive\` comments ${keepAliveText(keepAliveMs)}. ` + 'Closing the connection cancels the query in the database. ' +
     'A question refused before the stream opens (planning, compiling, the SQL guard) answers with the same status and JSON error as POST /query (e.g. 422); later failures are `error` events. ' +
-    'The `sql` event carries `sql`, `params` and `sql_inline` (display only); `done` carries `chart` (a Vega-Lite spec or null, as in POST /query).',
+    'The `sql` event carries `sql`, `params` and `sql_inline` (display only); `done` carries `chart` (a Vega-Lite spec or null, as in POST /query). ' +
+    'Both carry `cache` (`hit`, `miss` or `off`, as in POST /query), also sent as the `X-Nexatron-Cache` header.',
   middleware: [requireScope('query:run')] as const,
   request: { body: jsonBody(QueryRequestSchema.omit({ async: true, webhook_url: true, format: true })) },
   responses: {
-    200: { description: 'An event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } },
+    200: { description: 'An event stream', content: { 'text/event-stream': { schema: { type: 'string' } } }, headers: cacheHeader },
     ...errorResponses(404, 413, 415, 422, 503),
   },
 })
@@ -54,13 +57,17 @@ export function registerStreamQuery(app: OpenAPIHono<AppEnv>, keepAliveMs: numbe
     // stream opens, so a question refused before any row exists answers with
     // the same status and JSON envelope as POST /query (422, not 200 + `error`).
     // Errors after this first event are reported as `error` events.
-    const first = await events.next().catch((err: unknown) => { abort.abort(); throw err })
+    const head = await answerHead(events).catch((err: unknown) => { abort.abort(); throw err })
     c.header('X-Nexatron-Query-Id', run.id)
+    if (head.cache) c.header('X-Nexatron-Cache', head.cache)
     c.header('Cache-Control', 'no-cache')
     c.header('X-Accel-Buffering', 'no')
     return streamSSE(c, async (s) => {
       s.onAbort(() => abort.abort(new AppError('query_cancelled', 'the client disconnected')))
       let seq = 0
+      // Open streams are a gauge on /metrics; the `stream` span times sending the events.
+      const closeGauge = c.get('services').metrics?.sseOpened()
+      const streamSpan = startSpan('stream', { attributes: { 'nexatron.format': 'sse' } })
       // Comments keep proxies from closing a connection while the database works.
       const keepAlive = setInterval(() => { void s.write(': keep-alive\n\n').catch(() => {}) }, keepAliveMs)
       const write = async (ev: RunEvent) => {
@@ -69,8 +76,8 @@ export function registerStreamQuery(app: OpenAPIHono<AppEnv>, keepAliveMs: numbe
         await s.writeSSE({ event: type, id: String(++seq), data: JSON.stringify(type === 'rows' ? ev.rows : data) })
       }
       try {
-        if (!first.done && !s.aborted && !s.closed) await write(first.value)
-        if (!first.done) {
+        for (const ev of head.early) if (!s.aborted && !s.closed) await write(ev)
+        if (!head.ended) {
           for await (const ev of events) {
             if (s.aborted || s.closed) break
             await write(ev)
@@ -82,6 +89,8 @@ export function registerStreamQuery(app: OpenAPIHono<AppEnv>, keepAliveMs: numbe
           await s.writeSSE({ event: 'error', id: String(++seq), data: JSON.stringify(errorBody(appErr, requestId)) })
         }
       } finally {
+        closeGauge?.()
+        streamSpan.end()
         clearInterval(keepAlive)
         abort.abort()
         // a client that left early: let the generator run its cleanup
