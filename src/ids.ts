@@ -14,7 +14,7 @@ export function randomBase62(length: number): string {
   return out
 }
 
-export type IdPrefix = 'qry' | 'conn' | 'met' | 'dim' | 'key' | 'usr' | 'conv' | 'job' | 'ten' | 'sm' | 'ses' | 'fam' | 'req' | 'aud' | 'mev'
+export type IdPrefix = 'qry' | 'conn' | 'met' | 'dim' | 'key' | 'usr' | 'conv' | 'job' | 'ten' | 'sm' | 'ses' | 'fam' | 'req' | 'aud' | 'mev' | 'grp'
 
 export function newId(prefix: IdPrefix): string {
   return `${prefix}_${randomBase62(20)}`

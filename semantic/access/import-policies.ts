@@ -15,7 +15,7 @@ export interface ImportedPolicies {
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v)
-const KEYS = new Set(['name', 'model', 'description', 'applies_to', 'bypass_roles', 'row_filter', 'member_access', 'mask', 'on_missing_attribute'])
+const KEYS = new Set(['name', 'model', 'description', 'applies_to', 'bypass_roles', 'bypass_groups', 'row_filter', 'member_access', 'mask', 'on_missing_attribute'])
 const strings = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === 'string')
 
 export function importAccessPolicies(files: Array<{ path: string; content: string }>): ImportedPolicies {
@@ -34,6 +34,7 @@ export function importAccessPolicies(files: Array<{ path: string; content: strin
       if (typeof p.model !== 'string' || !p.model) problem(childPath(path, 'model'), 'model is required')
       if (p.row_filter !== undefined && typeof p.row_filter !== 'string') problem(childPath(path, 'row_filter'), 'row_filter must be a string')
       if (p.bypass_roles !== undefined && !strings(p.bypass_roles)) problem(childPath(path, 'bypass_roles'), 'bypass_roles must be a list of role names')
+      if (p.bypass_groups !== undefined && !strings(p.bypass_groups)) problem(childPath(path, 'bypass_groups'), 'bypass_groups must be a list of group names')
       if (p.on_missing_attribute !== undefined && p.on_missing_attribute !== 'deny' && p.on_missing_attribute !== 'no_rows') problem(childPath(path, 'on_missing_attribute'), 'on_missing_attribute is deny or no_rows')
       const ma = p.member_access
       if (ma !== undefined && (!isObj(ma) || (ma.hide !== undefined && !strings(ma.hide)) || (ma.allow !== undefined && !strings(ma.allow)))) problem(childPath(path, 'member_access'), 'member_access is {hide: [names]} or {allow: [names]}')
@@ -41,7 +42,14 @@ export function importAccessPolicies(files: Array<{ path: string; content: strin
         problem(childPath(path, 'mask'), `mask is a list of {dimension, method: ${MASK_METHODS.join('|')}}`)
       }
       const to = p.applies_to
-      if (to !== undefined && (!isObj(to) || (to.roles !== undefined && !strings(to.roles)) || (to.attributes !== undefined && !isObj(to.attributes)))) problem(childPath(path, 'applies_to'), 'applies_to is {roles: [names], attributes: {name: value(s)}}')
+      if (to !== undefined && !isObj(to)) problem(childPath(path, 'applies_to'), 'applies_to is {roles: [names], groups: [names], attributes: {name: value(s)}}')
+      else if (to !== undefined) {
+        const at = childPath(path, 'applies_to')
+        for (const k of Object.keys(to)) if (k !== 'roles' && k !== 'groups' && k !== 'attributes') problem(childPath(at, k), `unknown applies_to field "${k}" (roles, groups, attributes)`)
+        if (to.roles !== undefined && !strings(to.roles)) problem(childPath(at, 'roles'), 'applies_to.roles must be a list of role names')
+        if (to.groups !== undefined && !strings(to.groups)) problem(childPath(at, 'groups'), 'applies_to.groups must be a list of group names')
+        if (to.attributes !== undefined && !isObj(to.attributes)) problem(childPath(at, 'attributes'), 'applies_to.attributes is {name: value(s)}')
+      }
       if (out.problems.length > before) return
       out.policies.push(p as unknown as AccessPolicy)
       out.origins.push({ file: doc.file, path, line: lineFor(doc.lines, path) })

@@ -25,12 +25,20 @@ export interface RestrictedManifest {
 const asList = (v: AttributeValue): AttributeScalar[] => (Array.isArray(v) ? v : [v])
 const sameValue = (a: AttributeScalar, b: AttributeScalar) => String(a) === String(b)
 
-/** Whether a policy governs this principal (bypass roles first, then every applies_to condition). */
+/** Whether the principal is in one of `names` (group names are case-insensitive, like their uniqueness). */
+export function inAnyGroup(ctx: AccessContext, names: readonly string[]): boolean {
+  const mine = new Set((ctx.groups ?? []).map((g) => g.toLowerCase()))
+  return names.some((n) => mine.has(n.toLowerCase()))
+}
+
+/** Whether a policy governs this principal (bypass roles and groups first, then every applies_to condition). */
 export function policyApplies(policy: AccessPolicy, ctx: AccessContext): boolean {
   if (policy.bypass_roles?.includes(ctx.role)) return false
+  if (policy.bypass_groups && inAnyGroup(ctx, policy.bypass_groups)) return false
   const to = policy.applies_to
   if (!to) return true
   if (to.roles && !to.roles.includes(ctx.role)) return false
+  if (to.groups && !inAnyGroup(ctx, to.groups)) return false
   for (const [name, wanted] of Object.entries(to.attributes ?? {})) {
     const have = ctx.attributes[name]
     if (have === undefined) return false

@@ -19,12 +19,15 @@ export interface AccessPolicy {
   description?: string
   /**
    * Who the policy applies to (absent: everyone). Every given condition must
-   * hold: the principal's role is listed, and for each attribute the
-   * principal's value (or one of its values) is among the given ones.
+   * hold: the principal's role is listed, the principal is in one of the
+   * listed groups (names compare case-insensitively), and for each attribute
+   * the principal's value (or one of its values) is among the given ones.
    */
-  applies_to?: { roles?: string[]; attributes?: Attributes }
+  applies_to?: { roles?: string[]; groups?: string[]; attributes?: Attributes }
   /** Roles the policy does not apply to. Admins are restricted unless listed here. */
   bypass_roles?: string[]
+  /** Groups whose members the policy does not apply to (case-insensitive names). */
+  bypass_groups?: string[]
   /** A where-filter template over the model's own dimensions/entities and the principal's attributes. */
   row_filter?: string
   /** Members hidden from the principal (`hide`), or the only ones left visible (`allow`). */
@@ -34,10 +37,12 @@ export interface AccessPolicy {
   on_missing_attribute?: 'deny' | 'no_rows'
 }
 
-/** What of the principal the policies read: its role and attributes. */
+/** What of the principal the policies read: its role, groups and attributes. */
 export interface AccessContext {
   role: string
   attributes: Attributes
+  /** Display names of the principal's groups (users only; API keys have none). */
+  groups?: string[]
 }
 
 /** One piece of a resolved row filter: SQL text as written, a column of the model, or an attribute value. */

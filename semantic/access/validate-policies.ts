@@ -34,6 +34,11 @@ export function validateAccessPolicies(manifest: SemanticManifest, policies: rea
     if (!p.row_filter && !p.member_access && !p.mask?.length) {
       problems.push({ path, message: `policy "${p.name}" has no row_filter, member_access or mask: it would do nothing` })
     }
+    for (const [which, list] of [['applies_to.groups', p.applies_to?.groups], ['bypass_groups', p.bypass_groups]] as const) {
+      list?.forEach((g, j) => {
+        if (!g.trim() || g.length > 200) problems.push({ path: `${path}.${which}[${j}]`, message: 'a group name is 1 to 200 characters' })
+      })
+    }
     for (const [k] of Object.entries(p.applies_to?.attributes ?? {})) {
       if (!ATTRIBUTE_NAME.test(k)) problems.push({ path: `${path}.applies_to.attributes.${k}`, message: `"${k}" is not an attribute name (letters, digits, _)` })
     }

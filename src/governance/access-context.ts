@@ -1,4 +1,4 @@
-// The access context of a principal (its role and attributes: all that access
+// The access context of a principal (its role, groups and attributes: all that access
 // policies read) and a stable key of the part of it that changes what a
 // principal may see, for caches of restricted layers and of results.
 import { createHash } from 'node:crypto'
@@ -16,8 +16,8 @@ export function accessRole(principal: Pick<Principal, 'role' | 'scopes'>): strin
   return principal.scopes.includes('query:run') ? 'analyst' : 'viewer'
 }
 
-export function accessContextOf(principal: Pick<Principal, 'role' | 'scopes' | 'attributes'>): AccessContext {
-  return { role: accessRole(principal), attributes: principal.attributes ?? {} }
+export function accessContextOf(principal: Pick<Principal, 'role' | 'scopes' | 'attributes' | 'groups'>): AccessContext {
+  return { role: accessRole(principal), attributes: principal.attributes ?? {}, ...(principal.groups?.length ? { groups: principal.groups } : {}) }
 }
 
 /** Canonical JSON (sorted keys) so equal contexts hash equally. */
@@ -34,7 +34,7 @@ function canonical(v: unknown): string {
  * restricted layer (so may share cached results); with no policies every
  * principal has the same key.
  */
-export function accessContextKey(principal: Pick<Principal, 'role' | 'scopes' | 'attributes'> | AccessContext, policies: readonly AccessPolicy[]): string {
+export function accessContextKey(principal: Pick<Principal, 'role' | 'scopes' | 'attributes' | 'groups'> | AccessContext, policies: readonly AccessPolicy[]): string {
   const ctx = 'attributes' in principal && 'role' in principal && typeof principal.role === 'string' && !('scopes' in principal)
     ? principal as AccessContext
     : accessContextOf(principal as Principal)
@@ -43,7 +43,11 @@ export function accessContextKey(principal: Pick<Principal, 'role' | 'scopes' | 
   for (const p of applying) {
     for (const m of (p.row_filter ?? '').matchAll(/Attribute\(\s*'([^']*)'\s*\)/g)) if (ctx.attributes[m[1]] !== undefined) attrs[m[1]] = ctx.attributes[m[1]]
   }
+  // The principal's groups that applying policies name. Which policies apply
+  // already depends on them; naming them keeps the key's basis explicit.
+  const named = new Set(applying.flatMap((p) => [...(p.applies_to?.groups ?? []), ...(p.bypass_groups ?? [])]).map((g) => g.toLowerCase()))
+  const groups = [...new Set((ctx.groups ?? []).map((g) => g.toLowerCase()).filter((g) => named.has(g)))].sort()
   // The applying policies' full definitions: a changed policy changes the key.
-  const basis = { policies: applying.map(canonical).sort(), attributes: attrs, missing: applying.flatMap((p) => [...(p.row_filter ?? '').matchAll(/Attribute\(\s*'([^']*)'\s*\)/g)].map((m) => m[1]).filter((a) => ctx.attributes[a] === undefined)).sort() }
+  const basis = { policies: applying.map(canonical).sort(), attributes: attrs, ...(groups.length ? { groups } : {}), missing: applying.flatMap((p) => [...(p.row_filter ?? '').matchAll(/Attribute\(\s*'([^']*)'\s*\)/g)].map((m) => m[1]).filter((a) => ctx.attributes[a] === undefined)).sort() }
   return createHash('sha256').update(canonical(basis)).digest('hex').slice(0, 32)
 }

@@ -4,6 +4,7 @@
 import type { Principal } from './principal'
 import type { ApiKeyService } from './api-keys'
 import type { UserService } from './users'
+import { withSpan } from '../ops/spans'
 
 export interface AccessTokenVerifier {
   verify(token: string): Promise<Principal | null>
@@ -21,9 +22,16 @@ export class AuthService implements PrincipalLookup {
     private readonly users?: Pick<UserService, 'principalById'>,
   ) {}
 
+  /** Traced as the `auth` span: the credential kind and, when it is valid, whose (ids only). */
   async authenticate(token: string): Promise<Principal | null> {
-    if (token.startsWith('nxa_')) return this.apiKeys.authenticate(token)
-    return this.tokens ? this.tokens.verify(token) : null
+    const kind = token.startsWith('nxa_') ? 'api_key' : 'access_token'
+    return withSpan('auth', async (span) => {
+      const principal = kind === 'api_key' ? await this.apiKeys.authenticate(token) : this.tokens ? await this.tokens.verify(token) : null
+      span.setAttributes(principal
+        ? { 'nexatron.auth.outcome': 'authenticated', 'nexatron.tenant_id': principal.tenantId, 'nexatron.principal_id': principal.id }
+        : { 'nexatron.auth.outcome': 'refused' })
+      return principal
+    }, { attributes: { 'nexatron.auth.credential': kind } })
   }
 
   async principalById(tenantId: string, id: string): Promise<Principal | null> {

@@ -18,6 +18,12 @@ export interface Principal {
    * roles it may grant and of the users it may change.
    */
   delegatedScopes?: string[]
-  /** Attributes access policies read (users and API keys; see src/governance). */
+  /**
+   * Attributes access policies read (users and API keys; see src/governance).
+   * A user's are their own merged with their groups' (effective-attributes.ts);
+   * a key keeps its own (groups do not apply to keys).
+   */
   attributes?: Attributes
+  /** For users: the display names of their groups (policies' applies_to.groups, bypass_groups). */
+  groups?: string[]
 }

@@ -11,7 +11,7 @@ import { sessions, users } from '../store/schema'
 import { newId, randomBase62 } from '../ids'
 import { AppError } from '../errors'
 import type { Principal } from './principal'
-import type { Attributes } from '../../semantic/access/types'
+import { groupsAndAttributes, memberGroupsColumn } from './member-groups'
 import { ROLE_SCOPES, type Role } from './scopes'
 import { dummyHash, verifyPassword } from './passwords'
 import type { UserService } from './users'
@@ -136,9 +136,9 @@ export class SessionService implements AccessTokenVerifier {
     const familyId = payload.sid as string | undefined
     if (!payload.sub || !familyId) return null
     // The family must still be live (logout, reuse detection) and the user active.
-    const [row] = await this.db.select({ role: users.role, disabled: users.disabled, tenantId: users.tenantId, attributes: users.attributes }).from(users)
+    const [row] = await this.db.select({ role: users.role, disabled: users.disabled, tenantId: users.tenantId, attributes: users.attributes, groups: memberGroupsColumn() }).from(users)
       .where(and(eq(users.id, payload.sub), sql`EXISTS (SELECT 1 FROM ${sessions} WHERE ${sessions.familyId} = ${familyId} AND ${sessions.revokedAt} IS NULL)`)).limit(1)
     if (!row || row.disabled || row.tenantId !== payload.tid) return null
-    return { tenantId: row.tenantId, kind: 'user', id: payload.sub, role: row.role, scopes: ROLE_SCOPES[row.role as Role] ?? [], sessionId: familyId, attributes: row.attributes as Attributes }
+    return { tenantId: row.tenantId, kind: 'user', id: payload.sub, role: row.role, scopes: ROLE_SCOPES[row.role as Role] ?? [], sessionId: familyId, ...groupsAndAttributes(row.attributes, row.groups) }
   }
 }

@@ -15,6 +15,7 @@ import type { Attributes } from '../../semantic/access/types'
 import { assertMaySetAttributes } from './attributes'
 import type { ApiKeyService } from './api-keys'
 import type { OnCredentialsRevoked } from './revocation'
+import { groupsAndAttributes, memberGroupsColumn } from './member-groups'
 
 export type UserRow = typeof users.$inferSelect
 
@@ -107,10 +108,10 @@ export class UserService {
 
   /** The user as they stand now (for queued work they submitted), or null when disabled or gone. */
   async principalById(tenantId: string, id: string): Promise<Principal | null> {
-    const [row] = await this.db.select({ role: users.role, disabled: users.disabled, attributes: users.attributes }).from(users)
+    const [row] = await this.db.select({ role: users.role, disabled: users.disabled, attributes: users.attributes, groups: memberGroupsColumn() }).from(users)
       .where(and(eq(users.tenantId, tenantId), eq(users.id, id))).limit(1)
     if (!row || row.disabled) return null
-    return { tenantId, kind: 'user', id, role: row.role, scopes: ROLE_SCOPES[row.role as Role] ?? [], attributes: row.attributes as Attributes }
+    return { tenantId, kind: 'user', id, role: row.role, scopes: ROLE_SCOPES[row.role as Role] ?? [], ...groupsAndAttributes(row.attributes, row.groups) }
   }
 
   async get(tenantId: string, id: string): Promise<UserRow> {

@@ -88,13 +88,17 @@ export function userPatchDraft(ops: PatchOp[]): UserDraft {
   return d
 }
 
-export interface MembershipChange {
+/** What a group PATCH changes: the membership (folded in order), and the name or externalId when given. */
+export interface GroupChange {
   /** Users to put into the group. */
   add: string[]
   /** Users to take out of it (null: every current member). */
   remove: string[] | null
   /** replace: the listed users become the whole membership. */
   replace?: string[]
+  displayName?: string
+  /** null: removed. */
+  externalId?: string | null
 }
 
 const memberIds = (v: unknown, where: string): string[] => {
@@ -106,39 +110,60 @@ const memberIds = (v: unknown, where: string): string[] => {
 }
 
 const MEMBER_FILTER = /^members\[\s*value\s+eq\s+"([^"\\]{1,64})"\s*\]$/i
+const stripGroupUrn = (p: string) => p.replace(new RegExp(`^${SCHEMAS.group.replace(/[.]/g, '\\.')}:`, 'i'), '')
 
-/** Folds group PATCH operations into one membership change, in order. */
-export function groupPatch(ops: PatchOp[], displayName: string): MembershipChange {
+export function checkGroupName(v: unknown, where = 'displayName'): string {
+  if (typeof v !== 'string' || !v.trim() || v.trim().length > 200) throw new ScimError(400, `${where} must be a non-empty string of at most 200 characters`, 'invalidValue')
+  return v.trim()
+}
+
+/**
+ * Folds group PATCH operations into one change, in order. Okta replaces the
+ * name without a path (`{"op":"replace","value":{"id":..,"displayName":..}}`)
+ * and removes one member by a value filter (`members[value eq "id"]`); Entra
+ * writes "Add"/"Remove"/"Replace" with `path: "members"` and a list of values.
+ */
+export function groupPatch(ops: PatchOp[]): GroupChange {
+  const out: GroupChange = { add: [], remove: [] }
   let replace: string[] | undefined
   const add = new Set<string>()
   let remove: Set<string> | null = new Set<string>()
   const addAll = (ids: string[]) => { for (const id of ids) { add.add(id); remove?.delete(id) } }
+  const members = (op: PatchOp['op'], value: unknown) => {
+    if (op === 'remove') {
+      if (value === undefined) { remove = null; add.clear(); replace = undefined } else for (const id of memberIds(value, 'value')) { remove?.add(id); add.delete(id) }
+      return
+    }
+    const ids = memberIds(value, 'members')
+    if (op === 'replace') { replace = ids; add.clear(); remove = new Set() } else addAll(ids)
+  }
   for (const op of ops) {
-    const path = op.path?.trim()
+    const path = op.path === undefined ? undefined : stripGroupUrn(op.path.trim())
     const lower = path?.toLowerCase()
-    if (lower === undefined || lower === 'members') {
-      if (op.op === 'remove') {
-        if (op.value === undefined) { remove = null; add.clear(); replace = undefined } else for (const id of memberIds(op.value, 'value')) { remove?.add(id); add.delete(id) }
-        continue
+    if (lower === undefined) {
+      if (!obj(op.value)) throw new ScimError(400, `${op.op} without a path needs an object value`, 'invalidValue')
+      for (const [k, v] of Object.entries(op.value)) {
+        const key = k.toLowerCase()
+        if (key === 'displayname') out.displayName = checkGroupName(v)
+        else if (key === 'externalid') out.externalId = v === null ? null : checkText(v, 'externalId', 255)
+        else if (key === 'members') members(op.op, v)
+        // id, schemas, meta: read-only or not ours to change.
       }
-      let value = op.value
-      if (lower === undefined) {
-        if (!obj(value)) throw new ScimError(400, `${op.op} without a path needs an object value`, 'invalidValue')
-        if (value.displayName !== undefined && value.displayName !== displayName) throw new ScimError(400, 'groups are the fixed roles; their displayName cannot change', 'mutability')
-        if (value.members === undefined) continue
-        value = value.members
-      }
-      const ids = memberIds(value, 'members')
-      if (op.op === 'replace') { replace = ids; add.clear(); remove = new Set() } else addAll(ids)
       continue
     }
+    if (lower === 'members') { members(op.op, op.value); continue }
     const m = path ? MEMBER_FILTER.exec(path) : null
     if (m && op.op === 'remove') { remove?.add(m[1]); add.delete(m[1]); continue }
     if (lower === 'displayname') {
-      if (op.value !== displayName) throw new ScimError(400, 'groups are the fixed roles; their displayName cannot change', 'mutability')
+      if (op.op === 'remove') throw new ScimError(400, 'displayName is required and cannot be removed', 'mutability')
+      out.displayName = checkGroupName(op.value)
+      continue
+    }
+    if (lower === 'externalid') {
+      out.externalId = op.op === 'remove' ? null : checkText(op.value, 'externalId', 255)
       continue
     }
     throw new ScimError(400, `unsupported path for a group: ${path}`, 'invalidPath')
   }
-  return { add: [...add], remove: remove ? [...remove] : null, replace }
+  return { ...out, add: [...add], remove: remove ? [...remove] : null, replace }
 }

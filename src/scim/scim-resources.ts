@@ -1,8 +1,9 @@
-// SCIM resource shapes (RFC 7643) and how Nexatron users and roles map onto
+// SCIM resource shapes (RFC 7643) and how Nexatron users and groups map onto
 // them: userName = email, name.formatted/displayName = name, active = not
-// disabled, one work email; the fixed groups admin/analyst/viewer are the
-// roles, and a user's single group is its role.
+// disabled, one work email; a Group is a Nexatron group (src/identity/groups.ts),
+// and a user's `groups` are the groups they are a member of.
 import type { UserRow } from '../identity/users'
+import type { GroupRow } from '../identity/groups'
 import { ROLES, type Role } from '../identity/scopes'
 
 export const SCHEMAS = {
@@ -32,29 +33,30 @@ export interface ScimUser {
 
 export interface ScimGroup {
   schemas: string[]
-  id: Role
-  displayName: Role
+  id: string
+  externalId?: string
+  displayName: string
   members?: Array<{ value: string; display: string; $ref: string }>
-  meta: { resourceType: 'Group'; location: string }
+  meta: { resourceType: 'Group'; created: string; lastModified: string; location: string }
 }
 
 export interface ListResponse<T> { schemas: string[]; totalResults: number; startIndex: number; itemsPerPage: number; Resources: T[] }
 
-export function userResource(u: UserRow, externalId: string | null, base: string): ScimUser {
+export function userResource(u: UserRow, externalId: string | null, base: string, groups: Array<{ id: string; displayName: string }> = []): ScimUser {
   return {
     schemas: [SCHEMAS.user], id: u.id, ...(externalId ? { externalId } : {}), userName: u.email,
     ...(u.name ? { name: { formatted: u.name } } : {}), displayName: u.name ?? u.email, active: !u.disabled,
     emails: [{ value: u.email, type: 'work', primary: true }],
-    groups: [{ value: u.role, display: u.role, $ref: `${base}/Groups/${u.role}` }],
+    groups: groups.map((g) => ({ value: g.id, display: g.displayName, $ref: `${base}/Groups/${g.id}` })),
     meta: { resourceType: 'User', created: u.createdAt.toISOString(), lastModified: u.updatedAt.toISOString(), location: `${base}/Users/${u.id}` },
   }
 }
 
-export function groupResource(role: Role, members: Array<{ id: string; email: string }> | null, base: string): ScimGroup {
+export function groupResource(g: GroupRow, members: Array<{ id: string; email: string }> | null, base: string): ScimGroup {
   return {
-    schemas: [SCHEMAS.group], id: role, displayName: role,
+    schemas: [SCHEMAS.group], id: g.id, ...(g.externalId ? { externalId: g.externalId } : {}), displayName: g.displayName,
     ...(members ? { members: members.map((m) => ({ value: m.id, display: m.email, $ref: `${base}/Users/${m.id}` })) } : {}),
-    meta: { resourceType: 'Group', location: `${base}/Groups/${role}` },
+    meta: { resourceType: 'Group', created: g.createdAt.toISOString(), lastModified: g.updatedAt.toISOString(), location: `${base}/Groups/${g.id}` },
   }
 }
 

@@ -1,4 +1,4 @@
-// SCIM provisioning onto Nexatron users and roles, one tenant at a time.
+// SCIM provisioning onto Nexatron users and groups, one tenant at a time.
 // Every change to a user goes through UserService, so its rules hold here
 // too (emails unique in the tenant, the last active admin cannot be disabled,
 // demoted or deleted, a disabled user or a changed role ends the user's
@@ -6,28 +6,31 @@
 // scopes: the SCIM token acts with its creator's scopes, see scim-tokens.ts).
 // Users made here get an unguessable random password: they sign in once an
 // admin sets a password (PATCH /api/v1/users/{id}) or through SSO.
-import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm'
+// Groups are GroupService's (src/identity/groups.ts): it keeps the same rules
+// when membership of a role-mapped group changes a user's role.
+import { and, asc, eq, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../store/db'
 import { scimUsers, users } from '../store/schema'
 import { randomBase62 } from '../ids'
 import { assertMayHoldRole, type UserRow, type UserService } from '../identity/users'
-import { ROLES, type Actor, type Role } from '../identity/scopes'
+import type { Actor, Role } from '../identity/scopes'
 import { AppError } from '../errors'
 import type { BillingService } from '../billing/billing-service'
 import { ScimError } from './scim-error'
 import { parseFilter, type Comparison } from './scim-filter'
-import { groupPatch, patchOps, userPatchDraft } from './scim-patch'
-import { userDraft, type UserDraft } from './scim-input'
+import { checkGroupName, groupPatch, patchOps, userPatchDraft } from './scim-patch'
+import { checkText, obj, userDraft, type UserDraft } from './scim-input'
+import type { GroupLookup, GroupRow, GroupService } from '../identity/groups'
 import { attributesFromPatch, attributesFromResource, mergeAttributes, type ScimAttributeMap } from './scim-attribute-map'
 import type { AttributeValue, Attributes } from '../../semantic/access'
 
 type AttributeChanges = Record<string, AttributeValue | null>
-import { DEFAULT_COUNT, groupResource, isRole, listResponse, MAX_COUNT, userResource, type ListResponse, type ScimGroup, type ScimUser } from './scim-resources'
+import { DEFAULT_COUNT, groupResource, listResponse, MAX_COUNT, userResource, type ListResponse, type ScimGroup, type ScimUser } from './scim-resources'
 
 export interface Paging { startIndex?: number; count?: number }
 
 const userNotFound = (id: string) => new ScimError(404, `User ${id} not found`)
-const groupNotFound = (id: string) => new ScimError(404, `Group ${id} not found (the groups are ${ROLES.join(', ')})`)
+const groupNotFound = (id: string) => new ScimError(404, `Group ${id} not found`)
 
 /** RFC 7644 §3.4.2.4: startIndex below 1 means 1, a negative count means 0. */
 function paging(p: Paging): { start: number; count: number } {
@@ -107,12 +110,14 @@ export class ScimService {
     const rows = count === 0 ? [] : await this.db.select({ u: users, externalId: scimUsers.externalId }).from(users)
       .leftJoin(scimUsers, eq(scimUsers.userId, users.id)).where(where)
       .orderBy(asc(users.createdAt), asc(users.id)).limit(count).offset(start - 1)
-    return listResponse(rows.map((r) => userResource(r.u, r.externalId, base)), n, start)
+    const memberOf = await this.groups?.groupsOf(tenantId, rows.map((r) => r.u.id)) ?? new Map()
+    return listResponse(rows.map((r) => userResource(r.u, r.externalId, base, memberOf.get(r.u.id))), n, start)
   }
 
   async getUser(tenantId: string, id: string, base: string): Promise<ScimUser> {
     const { user, externalId } = await this.load(tenantId, id)
-    return userResource(user, externalId, base)
+    const memberOf = await this.groups?.groupsOf(tenantId, [id]) ?? new Map()
+    return userResource(user, externalId, base, memberOf.get(id))
   }
 
   async createUser(tenantId: string, body: unknown, base: string, actor: Actor): Promise<ScimUser> {
@@ -213,86 +218,96 @@ export class ScimService {
     }
   }
 
-  // ---- Groups (the fixed roles) -------------------------------------------
+  // ---- Groups (src/identity/groups.ts) ---------------------------------------
+
+  /** Groups are Nexatron groups; membership of a mapped one decides roles (NEXATRON_SCIM_ROLE_GROUPS). */
+  private groups?: GroupService
+
+  /** Serves /Groups from the group service (wired in the container). */
+  withGroups(groups: GroupService): this {
+    this.groups = groups
+    return this
+  }
+
+  private groupService(): GroupService {
+    if (!this.groups) throw new ScimError(501, 'groups are not available on this server')
+    return this.groups
+  }
+
+  /** The group, or SCIM's 404 (another tenant's group is as missing as a made-up id). */
+  private async loadGroup(tenantId: string, id: string): Promise<GroupRow> {
+    try {
+      return await this.groupService().get(tenantId, id)
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'not_found') throw groupNotFound(id)
+      throw err
+    }
+  }
+
+  private async groupOut(tenantId: string, g: GroupRow, withMembers: boolean, base: string): Promise<ScimGroup> {
+    return groupResource(g, withMembers ? await this.groupService().members(tenantId, g.id) : null, base)
+  }
 
   async listGroups(tenantId: string, q: Paging & { filter?: string; withMembers: boolean }, base: string): Promise<ListResponse<ScimGroup>> {
     const { start, count } = paging(q)
-    let roles: Role[] = [...ROLES]
-    if (q.filter) {
-      for (const c of parseFilter(q.filter)) {
-        const attr = c.attr.toLowerCase()
-        if ((attr !== 'displayname' && attr !== 'id') || c.op !== 'eq' || typeof c.value !== 'string') {
-          throw new ScimError(400, 'groups can be filtered by displayName eq or id eq', 'invalidFilter')
-        }
-        const v = attr === 'displayname' ? c.value.toLowerCase() : c.value
-        roles = roles.filter((r) => r === v)
+    const lookup: GroupLookup = {}
+    for (const c of q.filter ? parseFilter(q.filter) : []) {
+      const attr = c.attr.toLowerCase()
+      if ((attr !== 'displayname' && attr !== 'id' && attr !== 'externalid' && attr !== 'members.value') || c.op !== 'eq' || typeof c.value !== 'string') {
+        throw new ScimError(400, 'groups can be filtered by displayName eq, externalId eq, id eq or members.value eq', 'invalidFilter')
       }
+      if (attr === 'displayname') lookup.displayName = c.value
+      else if (attr === 'externalid') lookup.externalId = c.value
+      // Entra checks one membership with `id eq "grp_..." and members.value eq "usr_..."`.
+      else if (attr === 'members.value') lookup.memberId = c.value
+      else lookup.id = c.value
     }
-    const page = roles.slice(start - 1, start - 1 + count)
-    const resources = await Promise.all(page.map(async (r) => groupResource(r, q.withMembers ? await this.members(tenantId, r) : null, base)))
-    return listResponse(resources, roles.length, start)
+    const { rows, total } = await this.groupService().list(tenantId, { ...lookup, offset: start - 1, limit: count })
+    const members = q.withMembers ? await this.groupService().membersOf(tenantId, rows.map((g) => g.id)) : null
+    return listResponse(rows.map((g) => groupResource(g, members?.get(g.id) ?? null, base)), total, start)
   }
 
   async getGroup(tenantId: string, id: string, withMembers: boolean, base: string): Promise<ScimGroup> {
-    if (!isRole(id)) throw groupNotFound(id)
-    return groupResource(id, withMembers ? await this.members(tenantId, id) : null, base)
+    return this.groupOut(tenantId, await this.loadGroup(tenantId, id), withMembers, base)
   }
 
+  async createGroup(tenantId: string, body: unknown, base: string, actor: Actor): Promise<ScimGroup> {
+    if (!obj(body)) throw new ScimError(400, 'the body must be a SCIM Group object', 'invalidSyntax')
+    const displayName = checkGroupName(body.displayName)
+    const externalId = body.externalId === undefined || body.externalId === null ? null : checkText(body.externalId, 'externalId', 255)
+    const members = body.members === undefined || body.members === null ? [] : groupPatch([{ op: 'replace', path: 'members', value: body.members }]).replace ?? []
+    const g = await this.groupService().create(tenantId, { displayName, externalId, members }, actor)
+    return this.groupOut(tenantId, g, true, base)
+  }
+
+  /** PUT: the resource as sent (members absent: none; externalId absent: removed). */
   async replaceGroup(tenantId: string, id: string, body: unknown, base: string, actor: Actor): Promise<ScimGroup> {
-    if (!isRole(id)) throw groupNotFound(id)
-    if (!body || typeof body !== 'object' || Array.isArray(body)) throw new ScimError(400, 'the body must be a SCIM Group object', 'invalidSyntax')
-    const b = body as { displayName?: unknown; members?: unknown }
-    if (b.displayName !== undefined && b.displayName !== id) throw new ScimError(400, 'groups are the fixed roles; their displayName cannot change', 'mutability')
-    const { replace } = groupPatch([{ op: 'replace', path: 'members', value: b.members ?? [] }], id)
-    await this.setMembers(tenantId, id, new Set(replace ?? []), actor)
+    await this.loadGroup(tenantId, id)
+    if (!obj(body)) throw new ScimError(400, 'the body must be a SCIM Group object', 'invalidSyntax')
+    const displayName = checkGroupName(body.displayName)
+    const externalId = body.externalId === undefined || body.externalId === null ? null : checkText(body.externalId, 'externalId', 255)
+    const { replace } = groupPatch([{ op: 'replace', path: 'members', value: body.members ?? [] }])
+    await this.db.transaction(async () => {
+      await this.groupService().update(tenantId, id, { displayName, externalId }, actor)
+      await this.groupService().changeMembers(tenantId, id, { replace: replace ?? [] }, actor)
+    })
     return this.getGroup(tenantId, id, true, base)
   }
 
   async patchGroup(tenantId: string, id: string, body: unknown, base: string, actor: Actor): Promise<ScimGroup> {
-    if (!isRole(id)) throw groupNotFound(id)
-    const change = groupPatch(patchOps(body), id)
-    const current = new Set((await this.members(tenantId, id)).map((m) => m.id))
-    const target = change.replace !== undefined ? new Set(change.replace) : change.remove === null ? new Set<string>() : new Set(current)
-    for (const r of change.remove ?? []) target.delete(r)
-    for (const a of change.add) target.add(a)
-    await this.setMembers(tenantId, id, target, actor, current)
+    await this.loadGroup(tenantId, id)
+    const change = groupPatch(patchOps(body))
+    await this.db.transaction(async () => {
+      if (change.displayName !== undefined || change.externalId !== undefined) {
+        await this.groupService().update(tenantId, id, { displayName: change.displayName, externalId: change.externalId }, actor)
+      }
+      await this.groupService().changeMembers(tenantId, id, { add: change.add, remove: change.remove, replace: change.replace }, actor)
+    })
     return this.getGroup(tenantId, id, true, base)
   }
 
-  /** Creating groups: only the fixed roles exist. */
-  createGroup(body: unknown): never {
-    const name = body && typeof body === 'object' ? (body as { displayName?: unknown }).displayName : undefined
-    if (typeof name === 'string' && isRole(name.toLowerCase())) throw new ScimError(409, `group ${name} already exists (id "${name.toLowerCase()}")`, 'uniqueness')
-    throw new ScimError(400, `groups are the fixed roles ${ROLES.join(', ')}; map your groups onto them`, 'invalidValue')
-  }
-
-  private async members(tenantId: string, role: Role): Promise<Array<{ id: string; email: string }>> {
-    return this.db.select({ id: users.id, email: users.email }).from(users)
-      .where(and(eq(users.tenantId, tenantId), eq(users.role, role))).orderBy(asc(users.createdAt), asc(users.id))
-  }
-
-  /**
-   * Makes `target` the group's membership: newcomers get the role, leavers
-   * fall back to viewer (every user has exactly one role, and viewer is the
-   * least one; leaving the viewer group itself changes nothing). Promotions
-   * run before demotions, so handing admin from one user to another works.
-   */
-  private async setMembers(tenantId: string, role: Role, target: Set<string>, actor: Actor, known?: Set<string>): Promise<void> {
-    const current = known ?? new Set((await this.members(tenantId, role)).map((m) => m.id))
-    const join = [...target].filter((id) => !current.has(id))
-    if (join.length) {
-      const found = await this.db.select({ id: users.id }).from(users).where(and(eq(users.tenantId, tenantId), inArray(users.id, join)))
-      const ok = new Set(found.map((f) => f.id))
-      const missing = join.find((id) => !ok.has(id))
-      if (missing) throw new ScimError(400, `member ${missing} is not a user`, 'invalidValue')
-    }
-    const leave = role === 'viewer' ? [] : [...current].filter((id) => !target.has(id))
-    if (role === 'admin' && leave.length && target.size === 0) {
-      throw new AppError('conflict', 'the tenant must keep at least one active admin user', [{ issue: 'last_admin' }])
-    }
-    // Granting or leaving the role is changing the user: both need its scopes (admin: `*`).
-    if (join.length || leave.length) assertMayHoldRole(actor, role, 'grant')
-    for (const id of join) await this.users.update(tenantId, id, { role }, actor)
-    for (const id of leave) await this.users.update(tenantId, id, { role: 'viewer' }, actor)
+  async deleteGroup(tenantId: string, id: string, actor: Actor): Promise<void> {
+    await this.loadGroup(tenantId, id)
+    await this.groupService().delete(tenantId, id, actor)
   }
 }

@@ -230,6 +230,32 @@ export const scimUsers = pgTable('scim_users', {
   externalId: text('external_id'),
 }, (t) => [uniqueIndex('scim_users_external_uq').on(t.tenantId, t.externalId)])
 
+// ---- Groups (SCIM-pushed or made by admins) -----------------------------------------------------
+
+/**
+ * A tenant's groups: membership can decide a user's role (NEXATRON_SCIM_ROLE_GROUPS)
+ * and its attributes add to its members' (src/identity/groups.ts).
+ */
+export const groups = pgTable('groups', {
+  id: text('id').primaryKey(),
+  tenantId: text('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+  displayName: text('display_name').notNull(),
+  /** The identity provider's id of the group (SCIM externalId). */
+  externalId: text('external_id'),
+  /** Governance: attributes its members inherit (`{"region": ["West"]}`); see src/identity/effective-attributes.ts. */
+  attributes: jsonb('attributes').$type<Record<string, unknown>>().notNull().default({}),
+  createdAt: createdAt(),
+  updatedAt: ts('updated_at').notNull().defaultNow(),
+  // Names are unique per tenant regardless of case (SCIM clients look groups up by displayName).
+}, (t) => [uniqueIndex('groups_tenant_name_uq').on(t.tenantId, sql`lower(${t.displayName})`), uniqueIndex('groups_tenant_external_uq').on(t.tenantId, t.externalId)])
+
+export const groupMembers = pgTable('group_members', {
+  tenantId: text('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+  groupId: text('group_id').notNull().references(() => groups.id, { onDelete: 'cascade' }),
+  userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  createdAt: createdAt(),
+}, (t) => [primaryKey({ columns: [t.groupId, t.userId] }), index('group_members_user_idx').on(t.userId), index('group_members_tenant_idx').on(t.tenantId)])
+
 // ---- Single sign-on (OpenID Connect) -------------------------------------------------------------
 
 /** A tenant's OpenID Connect settings; no row = no SSO and password login allowed. */

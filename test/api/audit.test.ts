@@ -177,10 +177,12 @@ describe('GET /api/v1/audit-log', () => {
     const u = await res.json()
     const e = await latest('scim.user.create')
     expect(e).toMatchObject({ outcome: 'success', actor_type: 'scim', target_id: u.id })
-    await t.request('PATCH', '/scim/v2/Groups/analyst', {
+    const g = await (await t.request('POST', '/scim/v2/Groups', { key: token, body: { displayName: 'Audited analysts' }, headers: { 'content-type': 'application/scim+json' } })).json()
+    expect(await latest('scim.group.create')).toMatchObject({ outcome: 'success', target_id: g.id, actor_id: e.actor_id })
+    await t.request('PATCH', `/scim/v2/Groups/${g.id}`, {
       key: token, headers: { 'content-type': 'application/scim+json' },
       body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'add', path: 'members', value: [{ value: u.id }] }] },
     })
-    expect(await latest('scim.group.update')).toMatchObject({ outcome: 'success', target_id: 'analyst', actor_id: e.actor_id })
+    expect(await latest('scim.group.update')).toMatchObject({ outcome: 'success', target_id: g.id, actor_id: e.actor_id })
   })
 })

@@ -35,7 +35,7 @@ async function createUser(extra: Record<string, unknown> = {}, tok = token) {
 }
 
 beforeAll(async () => {
-  t = await createTestApp({ NEXATRON_RATE_LIMIT_PER_HOUR: '100000', NEXATRON_TENANT_RATE_LIMIT_PER_HOUR: '1000000' })
+  t = await createTestApp({ NEXATRON_RATE_LIMIT_PER_HOUR: '100000', NEXATRON_TENANT_RATE_LIMIT_PER_HOUR: '1000000', NEXATRON_SCIM_ROLE_GROUPS: 'admin:Nexatron Admins,analyst:Nexatron Analysts' })
   const res = await t.request('POST', '/api/v1/scim-token')
   expect(res.status).toBe(201)
   token = (await res.json()).token
@@ -124,7 +124,8 @@ describe('SCIM Users', () => {
     expect(res.headers.get('content-type')).toMatch(/^application\/scim\+json/)
     const u = await res.json()
     expect(u).toMatchObject({ schemas: [USER], userName: mail, externalId: 'ext-1', name: { formatted: 'Ann Lee' }, active: true, emails: [{ value: mail, primary: true }] })
-    expect(u.groups).toEqual([expect.objectContaining({ value: 'viewer' })])
+    // A new user is in no group yet (its role is the default one, see the role below).
+    expect(u.groups).toEqual([])
     expect(res.headers.get('location')).toBe(u.meta.location)
     const nx = await (await t.request('GET', `/api/v1/users/${u.id}`)).json()
     expect(nx).toMatchObject({ email: mail, name: 'Ann Lee', role: 'viewer', disabled: false })
@@ -227,56 +228,149 @@ describe('SCIM Users', () => {
   })
 })
 
-describe('SCIM Groups (the roles)', () => {
-  it('lists the three fixed groups and filters by displayName', async () => {
-    const list = await (await scim('GET', '/Groups?excludedAttributes=members')).json()
-    expect(list.Resources.map((g: { id: string }) => g.id)).toEqual(['admin', 'analyst', 'viewer'])
-    expect(list.Resources[0].members).toBeUndefined()
-    const one = await (await scim('GET', `/Groups?filter=${encodeURIComponent('displayName eq "analyst"')}`)).json()
-    expect(one.totalResults).toBe(1)
-    expect(one.Resources[0].id).toBe('analyst')
+const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group'
+
+type Member = { value: string }
+const role = async (id: string, key?: string) => (await (await t.request('GET', `/api/v1/users/${id}`, key ? { key } : {})).json()).role
+const memberIds = (g: { members?: Member[] }) => (g.members ?? []).map((m) => m.value).sort()
+const patchGroup = (id: string, Operations: unknown[], tok = token) => scim('PATCH', `/Groups/${id}`, { schemas: [PATCH], Operations }, tok)
+async function createGroup(displayName: string, extra: Record<string, unknown> = {}, tok = token) {
+  const res = await scim('POST', '/Groups', { schemas: [GROUP], displayName, members: [], ...extra }, tok)
+  expect(res.status, await res.clone().text()).toBe(201)
+  return res.json()
+}
+/** A tenant of its own (group names are unique per tenant) with a SCIM token made by its admin. */
+async function freshTenant(tag: string) {
+  const tenant = await t.newTenant(`scim-${tag}-${n++}`)
+  const tok = (await (await t.request('POST', '/api/v1/scim-token', { key: tenant.adminKey })).json()).token as string
+  return { ...tenant, tok }
+}
+
+describe('SCIM Groups', () => {
+  it('creates a group, finds it by displayName in any case or by externalId, and refuses a second one of that name with 409 uniqueness', async () => {
+    const name = `Sales West ${n++}`
+    const res = await scim('POST', '/Groups', { schemas: [GROUP], displayName: name, externalId: `ext-${name}`, members: [] })
+    expect(res.status).toBe(201)
+    const g = await res.json()
+    expect(g.id).toMatch(/^grp_/)
+    expect(res.headers.get('location')).toBe(g.meta.location)
+    expect(g).toMatchObject({ schemas: [GROUP], displayName: name, externalId: `ext-${name}`, members: [], meta: { resourceType: 'Group' } })
+    const byName = await (await scim('GET', `/Groups?filter=${encodeURIComponent(`displayName eq "${name.toUpperCase()}"`)}`)).json()
+    expect(byName.Resources.map((r: { id: string }) => r.id)).toEqual([g.id])
+    const byExt = await (await scim('GET', `/Groups?filter=${encodeURIComponent(`externalId eq "ext-${name}"`)}`)).json()
+    expect(byExt.totalResults).toBe(1)
+    await expectScimError(await scim('POST', '/Groups', { schemas: [GROUP], displayName: name.toLowerCase() }), 409, 'uniqueness')
+    await expectScimError(await scim('POST', '/Groups', { schemas: [GROUP] }), 400, 'invalidValue')
   })
 
-  it('sets the role by membership: add makes the user an analyst, remove returns them to viewer', async () => {
-    const u = await createUser()
-    let res = await scim('PATCH', '/Groups/analyst', { schemas: [PATCH], Operations: [{ op: 'add', path: 'members', value: [{ value: u.id }] }] })
+  it('pages with startIndex and count and leaves members out when asked (excludedAttributes, attributes)', async () => {
+    const { tok } = await freshTenant('page')
+    const u = await createUser({}, tok)
+    for (const name of ['Alpha', 'Bravo', 'Charlie']) await createGroup(name, { members: [{ value: u.id }] }, tok)
+    const page = await (await scim('GET', '/Groups?startIndex=2&count=1', undefined, tok)).json()
+    expect(page).toMatchObject({ schemas: [LIST], totalResults: 3, startIndex: 2, itemsPerPage: 1 })
+    expect(page.Resources[0].displayName).toBe('Bravo')
+    expect(memberIds(page.Resources[0])).toEqual([u.id])
+    const lean = await (await scim('GET', '/Groups?excludedAttributes=members', undefined, tok)).json()
+    expect(lean.Resources.map((g: { displayName: string }) => g.displayName)).toEqual(['Alpha', 'Bravo', 'Charlie'])
+    expect(lean.Resources.every((g: object) => !('members' in g))).toBe(true)
+    const named = await (await scim('GET', `/Groups?attributes=displayName&filter=${encodeURIComponent('displayName eq "alpha"')}`, undefined, tok)).json()
+    expect(named.Resources[0].members).toBeUndefined()
+    // A user resource names the groups the user is in.
+    const user = await (await scim('GET', `/Users/${u.id}`, undefined, tok)).json()
+    expect(user.groups.map((g: { display: string }) => g.display)).toEqual(['Alpha', 'Bravo', 'Charlie'])
+  })
+
+  it('Okta group push: members of a mapped group get its role; a value-filter remove, a rename out of the mapping and a delete take it away', async () => {
+    const { tenantId, adminKey, tok } = await freshTenant('okta')
+    const [a, b] = [await createUser({}, tok), await createUser({}, tok)]
+    const g = await createGroup('Nexatron Analysts', {}, tok)
+    let res = await patchGroup(g.id, [{ op: 'add', path: 'members', value: [{ value: a.id, display: a.userName }, { value: b.id, display: b.userName }] }], tok)
     expect(res.status, await res.clone().text()).toBe(200)
-    expect((await res.json()).members.map((m: { value: string }) => m.value)).toContain(u.id)
-    expect((await (await t.request('GET', `/api/v1/users/${u.id}`)).json()).role).toBe('analyst')
-    expect((await (await scim('GET', `/Users/${u.id}`)).json()).groups[0].value).toBe('analyst')
-    res = await scim('PATCH', '/Groups/analyst', { schemas: [PATCH], Operations: [{ op: 'remove', path: `members[value eq "${u.id}"]` }] })
+    expect(memberIds(await res.json())).toEqual([a.id, b.id].sort())
+    expect([await role(a.id, adminKey), await role(b.id, adminKey)]).toEqual(['analyst', 'analyst'])
+
+    res = await patchGroup(g.id, [{ op: 'remove', path: `members[value eq "${a.id}"]` }], tok)
+    expect(memberIds(await res.json())).toEqual([b.id])
+    expect([await role(a.id, adminKey), await role(b.id, adminKey)]).toEqual(['viewer', 'analyst'])
+
+    // Okta renames without a path; the new name is not mapped, so b falls back to the default role.
+    res = await patchGroup(g.id, [{ op: 'replace', value: { id: g.id, displayName: 'Sales Analysts' } }], tok)
+    expect((await res.json()).displayName).toBe('Sales Analysts')
+    expect(await role(b.id, adminKey)).toBe('viewer')
+    await patchGroup(g.id, [{ op: 'replace', value: { id: g.id, displayName: 'nexatron analysts' } }], tok)
+    expect(await role(b.id, adminKey)).toBe('analyst')
+
+    expect((await scim('DELETE', `/Groups/${g.id}`, undefined, tok)).status).toBe(204)
+    expect(await role(b.id, adminKey)).toBe('viewer')
+    await expectScimError(await scim('GET', `/Groups/${g.id}`, undefined, tok), 404)
+    expect((await t.services.groups.groupsOf(tenantId, [b.id])).get(b.id)).toBeUndefined()
+  })
+
+  it('Entra group push: capitalised ops with member lists; the highest mapped role wins; the last admin stays and a refused change leaves the membership as it was', async () => {
+    const { adminKey, tok } = await freshTenant('entra')
+    const [a, b] = [await createUser({}, tok), await createUser({}, tok)]
+    // Entra looks the group up first, without members.
+    const none = await (await scim('GET', `/Groups?excludedAttributes=members&filter=${encodeURIComponent('displayName eq "Nexatron Admins"')}`, undefined, tok)).json()
+    expect(none.totalResults).toBe(0)
+    const admins = await createGroup('Nexatron Admins', { externalId: '8d2f6c1e-0000-4a57-9c1b-2f0e5b7a1c11' }, tok)
+    const analysts = await createGroup('Nexatron Analysts', { externalId: '8d2f6c1e-0000-4a57-9c1b-2f0e5b7a1c12' }, tok)
+    expect((await patchGroup(analysts.id, [{ op: 'Add', path: 'members', value: [{ value: a.id }, { value: b.id }] }], tok)).status).toBe(200)
+    expect((await patchGroup(admins.id, [{ op: 'Add', path: 'members', value: [{ value: a.id }] }], tok)).status).toBe(200)
+    expect([await role(a.id, adminKey), await role(b.id, adminKey)]).toEqual(['admin', 'analyst'])
+    // Entra checks a single membership with a filter on id and members.value.
+    const has = async (g: string, u: string) => (await (await scim('GET', `/Groups?excludedAttributes=members&filter=${encodeURIComponent(`id eq "${g}" and members.value eq "${u}"`)}`, undefined, tok)).json()).totalResults
+    expect([await has(admins.id, a.id), await has(admins.id, b.id)]).toEqual([1, 0])
+
+    // a is the tenant's only admin user: taking them out of the admin group is refused, and nothing changes.
+    await expectScimError(await patchGroup(admins.id, [{ op: 'Remove', path: 'members', value: [{ value: a.id }] }], tok), 409)
+    expect(memberIds(await (await scim('GET', `/Groups/${admins.id}`, undefined, tok)).json())).toEqual([a.id])
+    expect(await role(a.id, adminKey)).toBe('admin')
+
+    // Hand the admin role over in one operation: b is promoted before a is demoted, to the highest role they keep (analyst).
+    const res = await patchGroup(admins.id, [{ op: 'Replace', path: 'members', value: [{ value: b.id }] }], tok)
+    expect(res.status, await res.clone().text()).toBe(200)
+    expect([await role(a.id, adminKey), await role(b.id, adminKey)]).toEqual(['analyst', 'admin'])
+    expect((await patchGroup(admins.id, [{ op: 'Replace', path: 'displayName', value: 'Nexatron Admins' }, { op: 'Replace', path: 'externalId', value: 'new-ext' }], tok)).status).toBe(200)
+    expect((await (await scim('GET', `/Groups/${admins.id}`, undefined, tok)).json()).externalId).toBe('new-ext')
+  })
+
+  it('ends the sessions of a user whose role a group changed', async () => {
+    const mail = email('grp-sess')
+    const created = await (await t.request('POST', '/api/v1/users', { body: { email: mail, password: 'a long enough password', role: 'viewer' } })).json()
+    const access = (await (await t.request('POST', '/api/v1/auth/login', { key: null, body: { email: mail, password: 'a long enough password' } })).json()).access_token
+    const g = await createGroup(`analyst-${n++}`)
+    // Not mapped: joining changes neither the role nor the session.
+    await patchGroup(g.id, [{ op: 'add', path: 'members', value: [{ value: created.id }] }])
+    const me = await (await t.request('GET', '/api/v1/auth/me', { key: access })).json()
+    expect(me.groups).toEqual([g.displayName])
+    const mapped = await createGroup('Nexatron Analysts')
+    await patchGroup(mapped.id, [{ op: 'add', path: 'members', value: [{ value: created.id }] }])
+    expect(await role(created.id)).toBe('analyst')
+    expect((await t.request('GET', '/api/v1/auth/me', { key: access })).status).toBe(401)
+    await scim('DELETE', `/Groups/${mapped.id}`)
+  })
+
+  it('replaces a group with PUT (name, externalId, the whole membership)', async () => {
+    const { adminKey, tok } = await freshTenant('put')
+    const [a, b] = [await createUser({}, tok), await createUser({}, tok)]
+    const g = await createGroup('Nexatron Analysts', { members: [{ value: a.id }] }, tok)
+    expect(await role(a.id, adminKey)).toBe('analyst')
+    const res = await scim('PUT', `/Groups/${g.id}`, { schemas: [GROUP], displayName: 'Nexatron Analysts', members: [{ value: b.id }] }, tok)
     expect(res.status).toBe(200)
-    expect((await (await t.request('GET', `/api/v1/users/${u.id}`)).json()).role).toBe('viewer')
+    expect(memberIds(await res.json())).toEqual([b.id])
+    expect([await role(a.id, adminKey), await role(b.id, adminKey)]).toEqual(['viewer', 'analyst'])
   })
 
-  it('replaces the membership with PUT, promoting before demoting', async () => {
-    const a = await createUser()
-    const b = await createUser()
-    await scim('PUT', '/Groups/analyst', { displayName: 'analyst', members: [{ value: a.id }] })
-    const res = await scim('PUT', '/Groups/analyst', { displayName: 'analyst', members: [{ value: b.id }] })
-    expect(res.status).toBe(200)
-    expect((await res.json()).members.map((m: { value: string }) => m.value)).toEqual([b.id])
-    expect((await (await t.request('GET', `/api/v1/users/${a.id}`)).json()).role).toBe('viewer')
-  })
-
-  it('keeps the last active admin: emptying the admin group is refused with 409', async () => {
-    const tenant = await t.newTenant(`scim-admin-${n++}`)
-    const tok = (await (await t.request('POST', '/api/v1/scim-token', { key: tenant.adminKey })).json()).token
-    const admin = await createUser({}, tok)
-    expect((await scim('PATCH', '/Groups/admin', { schemas: [PATCH], Operations: [{ op: 'add', path: 'members', value: [{ value: admin.id }] }] }, tok)).status).toBe(200)
-    await expectScimError(await scim('PATCH', '/Groups/admin', { schemas: [PATCH], Operations: [{ op: 'remove', path: 'members' }] }, tok), 409)
-    await expectScimError(await scim('PATCH', `/Users/${admin.id}`, { schemas: [PATCH], Operations: [{ op: 'replace', path: 'active', value: false }] }, tok), 409)
-    await expectScimError(await scim('DELETE', `/Users/${admin.id}`, undefined, tok), 409)
-    expect((await (await t.request('GET', `/api/v1/users/${admin.id}`, { key: tenant.adminKey })).json()).role).toBe('admin')
-  })
-
-  it('refuses unknown groups, new groups, renames and deletes', async () => {
-    await expectScimError(await scim('GET', '/Groups/owners'), 404)
-    await expectScimError(await scim('POST', '/Groups', { displayName: 'admin' }), 409, 'uniqueness')
-    await expectScimError(await scim('POST', '/Groups', { displayName: 'Engineering' }), 400)
-    await expectScimError(await scim('PATCH', '/Groups/viewer', { schemas: [PATCH], Operations: [{ op: 'replace', path: 'displayName', value: 'x' }] }), 400, 'mutability')
-    await expectScimError(await scim('DELETE', '/Groups/viewer'), 400)
-    await expectScimError(await scim('PATCH', '/Groups/analyst', { schemas: [PATCH], Operations: [{ op: 'add', path: 'members', value: [{ value: 'usr_nobody' }] }] }), 400, 'invalidValue')
+  it('refuses unknown groups and members, removing displayName, unsupported paths and filters', async () => {
+    const g = await createGroup(`Refusals ${n++}`)
+    await expectScimError(await scim('GET', '/Groups/grp_missing000000000000'), 404)
+    await expectScimError(await patchGroup('grp_missing000000000000', [{ op: 'add', path: 'members', value: [{ value: 'usr_x' }] }]), 404)
+    await expectScimError(await scim('DELETE', '/Groups/grp_missing000000000000'), 404)
+    await expectScimError(await patchGroup(g.id, [{ op: 'add', path: 'members', value: [{ value: 'usr_nobody' }] }]), 400, 'invalidValue')
+    await expectScimError(await patchGroup(g.id, [{ op: 'remove', path: 'displayName' }]), 400, 'mutability')
+    await expectScimError(await patchGroup(g.id, [{ op: 'replace', path: 'owners', value: 'x' }]), 400, 'invalidPath')
+    await expectScimError(await scim('GET', `/Groups?filter=${encodeURIComponent('displayName co "a"')}`), 400, 'invalidFilter')
   })
 })
 
@@ -297,11 +391,17 @@ describe('SCIM tenant isolation', () => {
     expect((await (await scim('GET', `/Users/${theirs.id}`, undefined, other.token)).json()).active).toBe(true)
   })
 
-  it("cannot put another tenant's user into a group, and lists only its own members", async () => {
+  it("cannot put another tenant's user into a group, nor see, change or delete another tenant's group", async () => {
     const theirs = await createUser({}, other.token)
-    await expectScimError(await scim('PATCH', '/Groups/admin', { schemas: [PATCH], Operations: [{ op: 'add', path: 'members', value: [{ value: theirs.id }] }] }), 400, 'invalidValue')
-    const viewers = await (await scim('GET', '/Groups/viewer')).json()
-    expect(viewers.members.map((m: { value: string }) => m.value)).not.toContain(theirs.id)
-    expect((await (await t.request('GET', `/api/v1/users/${theirs.id}`, { key: other.adminKey })).json()).role).toBe('viewer')
+    const mine = await createGroup(`Mine ${n++}`)
+    await expectScimError(await patchGroup(mine.id, [{ op: 'add', path: 'members', value: [{ value: theirs.id }] }]), 400, 'invalidValue')
+    const theirGroup = await createGroup(`Theirs ${n++}`, { members: [{ value: theirs.id }] }, other.token)
+    for (const [method, body] of [['GET', undefined], ['PUT', { schemas: [GROUP], displayName: 'x' }], ['PATCH', { schemas: [PATCH], Operations: [{ op: 'remove', path: 'members' }] }], ['DELETE', undefined]] as const) {
+      await expectScimError(await scim(method, `/Groups/${theirGroup.id}`, body), 404)
+    }
+    const listed = await (await scim('GET', '/Groups?count=200')).json()
+    expect(listed.Resources.map((g: { id: string }) => g.id)).not.toContain(theirGroup.id)
+    expect((await (await scim('GET', `/Groups?filter=${encodeURIComponent(`displayName eq "${theirGroup.displayName}"`)}`)).json()).totalResults).toBe(0)
+    expect(memberIds(await (await scim('GET', `/Groups/${theirGroup.id}`, undefined, other.token)).json())).toEqual([theirs.id])
   })
 })

@@ -38,7 +38,7 @@ let t: TestApp & { demoConnectionId?: string }
 let log: FuzzLog
 const ids = {
   connection: [] as string[], sacrificialConnection: [] as string[], metric: [] as string[], dimension: [] as string[], model: [] as string[],
-  query: [] as string[], conversation: [] as string[], user: [] as string[], apiKey: [] as string[],
+  query: [] as string[], conversation: [] as string[], user: [] as string[], apiKey: [] as string[], group: [] as string[],
   foreign: [] as string[], foreignConnection: '', foreignConversation: '',
 }
 const creds = { admin: '', viewerToken: '', readOnlyKey: '', otherAdmin: '', refreshToken: '', viewerEmail: '' }
@@ -52,7 +52,7 @@ interface Operation {
   body?: JsonSchema
 }
 const ID_KINDS = {
-  connections: 'connection', metrics: 'metric', dimensions: 'dimension', models: 'model', query: 'query', users: 'user', 'api-keys': 'apiKey',
+  connections: 'connection', metrics: 'metric', dimensions: 'dimension', models: 'model', query: 'query', users: 'user', 'api-keys': 'apiKey', groups: 'group',
 } as const
 let ops: Operation[] = []
 let components: Components = {}
@@ -109,6 +109,7 @@ beforeAll(async () => {
   creds.readOnlyKey = (await (await api('POST', '/api/v1/api-keys', { name: 'fuzz read-only', scopes: ['query:read'] })).json()).key
   ids.apiKey = [(await (await api('POST', '/api/v1/api-keys', { name: 'fuzz victim', scopes: ['query:read'] })).json()).id]
   ids.user = [(await (await api('POST', '/api/v1/users', { email: 'fuzz-victim@example.com', password: PASSWORD, role: 'analyst' })).json()).id]
+  ids.group = [(await (await api('POST', '/api/v1/groups', { display_name: 'fuzz victims', members: ids.user })).json()).id]
   ids.connection = [t.demoConnectionId!]
   // A tenant has one demo connection: the victim is a (closed) PostgreSQL port instead.
   ids.sacrificialConnection = [(await (await api('POST', '/api/v1/connections', { name: 'fuzz victim', type: 'postgres', config: { host: '127.0.0.1', port: 9, database: 'victim', user: 'victim' }, is_default: false, credentials: {} })).json()).id]

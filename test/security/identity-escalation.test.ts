@@ -45,6 +45,12 @@ const scim = (token: string, method: string, path: string, body?: unknown) =>
   t.request(method, `/scim/v2${path}`, { key: token, body, headers: body === undefined ? {} : { 'content-type': 'application/scim+json' } })
 const addToGroup = (token: string, group: string, userId: string) =>
   scim(token, 'PATCH', `/Groups/${group}`, { schemas: [SCIM_PATCH], Operations: [{ op: 'add', path: 'members', value: [{ value: userId }] }] })
+/** The group named after a role (unset NEXATRON_SCIM_ROLE_GROUPS maps `admin` to admin, ...): its id. */
+async function roleGroup(token: string, name: string): Promise<string> {
+  const res = await scim(token, 'POST', '/Groups', { displayName: name })
+  expect(res.status, await res.clone().text()).toBe(201)
+  return (await res.json()).id
+}
 
 describe('finding 4: users:manage must not become admin', () => {
   it('replays the filed attack: a users:manage key cannot create an admin, log in as it and mint a * key', async () => {
@@ -112,10 +118,19 @@ describe('finding 4: users:manage must not become admin', () => {
     const u = await (await scim(weak, 'POST', '/Users', { schemas: [SCIM_USER], userName: mail('scim') })).json()
     expect(u.id).toMatch(/^usr_/)
     // The filed escalation through SCIM: make a user (or oneself) admin.
-    const promote = await addToGroup(weak, 'admin', u.id)
+    const admins = await roleGroup(weak, 'admin')
+    const promote = await addToGroup(weak, admins, u.id)
     expect(promote.status).toBe(403)
     expect(promote.headers.get('content-type')).toMatch(/^application\/scim\+json/)
-    expect((await scim(weak, 'PUT', '/Groups/admin', { displayName: 'admin', members: [{ value: u.id }] })).status).toBe(403)
+    expect((await scim(weak, 'PUT', `/Groups/${admins}`, { displayName: 'admin', members: [{ value: u.id }] })).status).toBe(403)
+    // Nor by creating the admin group with the user in it, or by renaming a group into the mapping.
+    expect((await scim(weak, 'POST', '/Groups', { displayName: 'Admin ', members: [{ value: u.id }] })).status).toBe(409)
+    const other = await roleGroup(weak, 'helpers')
+    expect((await addToGroup(weak, other, u.id)).status).toBe(200)
+    await scim(weak, 'DELETE', `/Groups/${admins}`)
+    expect((await scim(weak, 'PATCH', `/Groups/${other}`, { schemas: [SCIM_PATCH], Operations: [{ op: 'replace', path: 'displayName', value: 'admin' }] })).status).toBe(403)
+    expect((await scim(weak, 'POST', '/Groups', { displayName: 'admin', members: [{ value: u.id }] })).status).toBe(403)
+    await roleGroup(weak, 'admin')
     expect((await (await t.request('GET', `/api/v1/users/${u.id}`, { key: adminKey })).json()).role).toBe('viewer')
     // Nor may it touch an existing admin: rename its login, disable or delete it.
     const admin = await createUser(adminKey, 'admin')
@@ -125,11 +140,13 @@ describe('finding 4: users:manage must not become admin', () => {
     expect((await scim(weak, 'DELETE', `/Users/${admin.id}`)).status).toBe(403)
     expect((await login(admin.email)).status).toBe(200)
     // Roles within its creator's scopes still work.
-    expect((await addToGroup(weak, 'analyst', u.id)).status).toBe(200)
+    expect((await addToGroup(weak, await roleGroup(weak, 'analyst'), u.id)).status).toBe(200)
+    expect((await (await t.request('GET', `/api/v1/users/${u.id}`, { key: adminKey })).json()).role).toBe('analyst')
 
     // A token rotated by a * principal may assign admin.
     const strong = (await (await t.request('POST', '/api/v1/scim-token', { key: adminKey })).json()).token as string
-    expect((await addToGroup(strong, 'admin', u.id)).status).toBe(200)
+    const adminGroup = (await (await scim(strong, 'GET', `/Groups?filter=${encodeURIComponent('displayName eq "admin"')}`)).json()).Resources[0].id
+    expect((await addToGroup(strong, adminGroup, u.id)).status).toBe(200)
     expect((await (await t.request('GET', `/api/v1/users/${u.id}`, { key: adminKey })).json()).role).toBe('admin')
   })
 })

@@ -21,7 +21,7 @@ import { ROLE_SCOPES, SCOPES, hasScope, type Role, type Scope } from '../../src/
 import { demoSemanticFiles } from '../../src/bootstrap'
 
 /** Kinds of tenant-owned objects a path `{id}` can name. */
-export type ObjectKind = 'connection' | 'metric' | 'dimension' | 'model' | 'query' | 'user' | 'apiKey'
+export type ObjectKind = 'connection' | 'metric' | 'dimension' | 'model' | 'query' | 'user' | 'apiKey' | 'group'
 /** Kinds of references that can appear in a body or query string. */
 export type RefKind = 'connection' | 'conversation' | 'model'
 
@@ -178,9 +178,11 @@ export async function createSecurityFixture(t: TestApp, opts: { clock?: Clock } 
   const queryDetail = await json(await as('GET', `/api/v1/query/${queued.id}`), 'other query detail', 200)
   const user = await json(await as('POST', '/api/v1/users', { email: `sec-other-${tag}@example.com`, password: PASSWORD, role: 'viewer' }), 'other user', 201)
   const key = await json(await as('POST', '/api/v1/api-keys', { name: 'other key', scopes: ['query:read'] }), 'other key', 201)
+  const group = await json(await as('POST', '/api/v1/groups', { display_name: `Other ${tag}`, members: [user.id] }), 'other group', 201)
   const ids: ObjectIds = {
     connection: conn.id, metric: await first('/api/v1/semantic/metrics'), dimension: await first('/api/v1/semantic/dimensions'),
     model: await first('/api/v1/semantic/models'), query: queued.id, conversation: queryDetail.conversation_id, user: user.id, apiKey: key.id,
+    group: group.id,
   }
   for (const [k, v] of Object.entries(ids)) if (!v) throw new Error(`fixture: no ${k} id for the other tenant`)
 
@@ -342,7 +344,7 @@ export async function expectOtherTenantIntact(f: SecurityFixture) {
   for (const [kind, path] of [
     ['connection', `/api/v1/connections/${ids.connection}`], ['metric', `/api/v1/semantic/metrics/${ids.metric}`],
     ['dimension', `/api/v1/semantic/dimensions/${ids.dimension}`], ['model', `/api/v1/semantic/models/${ids.model}`],
-    ['query', `/api/v1/query/${ids.query}`], ['user', `/api/v1/users/${ids.user}`],
+    ['query', `/api/v1/query/${ids.query}`], ['user', `/api/v1/users/${ids.user}`], ['group', `/api/v1/groups/${ids.group}`],
   ] as const) {
     const res = await as(path)
     const text = await res.text()
@@ -350,6 +352,8 @@ export async function expectOtherTenantIntact(f: SecurityFixture) {
     expect(text, `the other tenant's ${kind} was not renamed/relabelled`).not.toContain('attacker')
     if (kind === 'query') expect(JSON.parse(text).status, 'the other tenant\'s queued query was not cancelled').toBe('queued')
   }
+  const group = await (await as(`/api/v1/groups/${ids.group}`)).json()
+  expect(group.members.map((m: { id: string }) => m.id), "the other tenant's group kept its members").toEqual([ids.user])
   const keys = await (await as('/api/v1/api-keys?limit=100')).json()
   expect(keys.data.map((k: { id: string }) => k.id), "the other tenant's API key was not revoked").toContain(ids.apiKey)
 }

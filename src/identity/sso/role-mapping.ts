@@ -1,6 +1,6 @@
-// From the identity provider's groups to one Nexatron role, by the rules SCIM
-// provisioning uses (src/scim): the groups are the fixed roles, a group whose
-// id is a role name (`admin`, `analyst`, `viewer`) is that role, and every user
+// From the identity provider's groups to one Nexatron role, by rules like
+// SCIM's default mapping (src/identity/role-groups.ts): a group whose name is
+// a role name (`admin`, `analyst`, `viewer`) is that role, and every user
 // holds exactly one role. SSO adds the tenant's own map from IdP group names
 // or ids (Okta group names, Entra group object ids or app roles) onto those
 // roles. Several matches: the strongest role wins; none: the default role

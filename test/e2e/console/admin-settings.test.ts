@@ -133,6 +133,8 @@ describe.skipIf(!hasChromium)('Settings → Users and Webhook secret in the cons
   })
 
   it('shows the plan’s limits against this period’s use and the query analytics', async () => {
+    // A question the semantic layer cannot ground: it shows up among the refused questions.
+    expect((await apiCall(s.server, 'POST', '/api/v1/query', { question: 'the meaning of life' })).status).toBe(422)
     await page.getByRole('navigation', { name: 'Settings' }).getByRole('link', { name: 'Usage' }).click()
     await page.getByRole('heading', { name: 'Usage', level: 1 }).waitFor()
     const plan = await (await apiCall(s.server, 'GET', '/api/v1/billing/plan')).json() as { name: string; usage: { seats: number; queries: number }; limits: { seats: number | null; queries_per_month: number | null } }
@@ -145,6 +147,13 @@ describe.skipIf(!hasChromium)('Settings → Users and Webhook secret in the cons
     const queries = page.getByRole('row').filter({ hasText: 'Queries this month' })
     expect((await queries.getByRole('cell').nth(3).innerText()).trim()).toBe(left(plan.limits.queries_per_month, plan.usage.queries))
     await page.getByRole('table', { name: 'By day' }).waitFor()
+    await page.getByRole('heading', { name: 'Totals' }).waitFor()
+    const refused = page.getByRole('table', { name: 'Refused questions (gaps in the semantic layer)' }).getByRole('row').filter({ hasText: 'the meaning of life' })
+    expect((await refused.getByRole('cell').nth(1).innerText()).trim()).toBe('1')
+    await page.getByRole('table', { name: 'Top questions' }).getByRole('row').filter({ hasText: 'the meaning of life' }).waitFor()
+    await page.getByRole('img', { name: /^Chart: queries by day/ }).waitFor()
+    await page.getByLabel('Interval').selectOption('week')
+    await page.getByRole('table', { name: 'By week' }).waitFor()
     await page.getByLabel('Group by').selectOption('user')
     await page.getByRole('table', { name: 'By user' }).waitFor()
     await expectAccessible(page, 'usage')

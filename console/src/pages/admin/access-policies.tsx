@@ -10,8 +10,8 @@ import { FormField } from '../../components/form-field'
 import { problemsOf, ProblemList } from './semantic-import'
 
 interface Policy {
-  name: string; model: string; description?: string; row_filter?: string; bypass_roles?: string[]
-  applies_to?: { roles?: string[]; attributes?: Record<string, unknown> }
+  name: string; model: string; description?: string; row_filter?: string; bypass_roles?: string[]; bypass_groups?: string[]
+  applies_to?: { roles?: string[]; groups?: string[]; attributes?: Record<string, unknown> }
   member_access?: { hide?: string[]; allow?: string[] }; mask?: Array<{ dimension: string; method: string }>
 }
 interface PolicySet { connection_id: string; policies: Policy[]; updated_at: string | null }
@@ -59,7 +59,12 @@ export function AccessPolicies(props: { connectionId: string }) {
           columns={[
             { key: 'name', label: 'Policy', render: (p) => <code>{p.name}</code> },
             { key: 'model', label: 'Model', render: (p) => <code>{p.model}</code> },
-            { key: 'applies', label: 'Applies to', sortable: false, render: (p) => [p.applies_to?.roles?.length ? `roles ${p.applies_to.roles.join(', ')}` : 'everyone', p.bypass_roles?.length ? `except ${p.bypass_roles.join(', ')}` : ''].filter(Boolean).join(' ') },
+            { key: 'applies', label: 'Applies to', sortable: false, render: (p) => [
+              p.applies_to?.roles?.length || p.applies_to?.groups?.length
+                ? [p.applies_to.roles?.length ? `roles ${p.applies_to.roles.join(', ')}` : '', p.applies_to.groups?.length ? `groups ${p.applies_to.groups.join(', ')}` : ''].filter(Boolean).join(' and ')
+                : 'everyone',
+              p.bypass_roles?.length || p.bypass_groups?.length ? `except ${[...(p.bypass_roles ?? []), ...(p.bypass_groups ?? [])].join(', ')}` : '',
+            ].filter(Boolean).join(' ') },
             { key: 'row_filter', label: 'Row filter', sortable: false, render: (p) => (p.row_filter ? <code>{p.row_filter}</code> : '') },
             { key: 'hidden', label: 'Hidden', sortable: false, render: (p) => (p.member_access?.hide ?? []).join(', ') },
             { key: 'mask', label: 'Masked', sortable: false, render: (p) => (p.mask ?? []).map((m) => `${m.dimension} (${m.method})`).join(', ') },

@@ -1,6 +1,7 @@
 // Settings → Users: create a user with a first password, change a role,
 // deactivate or reactivate, and (admins) set the attributes access policies
-// read. Deactivating revokes their keys and sessions (API).
+// read. Deactivating revokes their keys and sessions (API). The Groups tab
+// (groups.tsx) manages groups, their members and attributes.
 import { useEffect, useState } from 'preact/hooks'
 import { api, type Page } from '../../api'
 import { useSession } from '../../session'
@@ -10,6 +11,7 @@ import { ErrorMessage } from '../../components/error-message'
 import { FormField } from '../../components/form-field'
 import { AttributesCell } from '../../components/attributes-cell'
 import { formatAttributes as formatAttributesValue, type Attributes } from '../../attributes'
+import { GroupsSection } from './groups'
 
 export interface User { id: string; email: string; name: string | null; role: string; scopes: string[]; disabled: boolean; attributes?: Attributes; created_at: string; updated_at: string }
 const ROLES = ['admin', 'analyst', 'viewer'] as const
@@ -29,6 +31,7 @@ export function UsersPage() {
   // Attributes decide which rows access policies let through: admins only (as
   // the API), and like role and status not on one's own row (the API allows it).
   const canSetAttributes = session.scopes.includes('*')
+  const [tab, setTab] = useState<'users' | 'groups'>('users')
 
   const load = () => api.get<Page<User>>('/api/v1/users', { limit: 50, cursor }).then((p) => { setUsers(p.data); setNext(p.next_cursor) }, setError)
   useEffect(() => { if (canManage) void load() }, [cursor])
@@ -43,12 +46,22 @@ export function UsersPage() {
     } catch (e) { setError(e); await load() } finally { setBusy(false) }
   }
 
+  const tabs = (
+    <div role="tablist" aria-label="Users and groups" class="tabs">
+      {(['users', 'groups'] as const).map((k) => (
+        <button key={k} type="button" role="tab" aria-selected={tab === k} class={tab === k ? 'active' : undefined} onClick={() => setTab(k)}>{k === 'users' ? 'Users' : 'Groups'}</button>
+      ))}
+    </div>
+  )
+  if (tab === 'groups') return <div class="page"><h1>Users</h1>{tabs}<GroupsSection /></div>
+
   return (
     <div class="page">
       <div class="page-head">
         <h1>Users</h1>
         {!creating && <button type="button" class="primary" onClick={() => { setCreating(true); setNotice('') }}>Create user</button>}
       </div>
+      {tabs}
       <p class="muted">People who sign in to this tenant. A role change or deactivation ends their sessions at once; deactivating also revokes their API keys.</p>
       {creating && <CreateUserForm onCancel={() => setCreating(false)} onCreated={(u) => { setCreating(false); setNotice(`User ${u.email} created. Give them their password over a safe channel.`); void load() }} />}
       <p role="status" aria-live="polite" class={notice ? 'notice' : undefined}>{notice}</p>

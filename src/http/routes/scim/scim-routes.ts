@@ -1,4 +1,4 @@
-// SCIM 2.0 (RFC 7644) under /scim/v2: Users and the fixed Groups (the roles),
+// SCIM 2.0 (RFC 7644) under /scim/v2: Users and Groups (src/identity/groups.ts),
 // plus the discovery documents. These routes speak SCIM, not the Nexatron
 // API: their own bearer token, `application/scim+json`, SCIM error bodies.
 // They are deliberately not in /openapi.json (SCIM clients discover them via
@@ -45,8 +45,19 @@ function listQuery(c: C) {
   return { filter: filter === undefined || filter === '' ? undefined : filter, startIndex: intParam(c, 'startIndex'), count: intParam(c, 'count') }
 }
 
-/** `excludedAttributes=members` (Entra, Okta) skips listing every member of a group. */
-const withMembers = (c: C) => !(c.req.query('excludedAttributes') ?? '').split(',').some((a) => a.trim().toLowerCase() === 'members')
+const attrList = (v: string | undefined) => (v ?? '').split(',').map((a) => a.trim().toLowerCase()).filter(Boolean)
+
+/**
+ * `excludedAttributes=members` (Entra, Okta) skips listing every member of a
+ * group, and so does `attributes=` naming other attributes only (members is
+ * not returned by default: RFC 7643 "returned: default", so it is when
+ * neither parameter is given).
+ */
+const withMembers = (c: C) => {
+  if (attrList(c.req.query('excludedAttributes')).includes('members')) return false
+  const only = attrList(c.req.query('attributes'))
+  return only.length === 0 || only.includes('members')
+}
 
 async function body(c: C): Promise<unknown> {
   try {
@@ -86,12 +97,16 @@ export function registerScimRoutes(app: OpenAPIHono<AppEnv>) {
   })
 
   scim.get('/Groups', async (c) => send(c, await c.get('services').scim.listGroups(tenant(c), { ...listQuery(c), withMembers: withMembers(c) }, baseUrl(c))))
-  scim.post('/Groups', async (c) => c.get('services').scim.createGroup(await body(c)))
+  scim.post('/Groups', async (c) => {
+    const group = await c.get('services').scim.createGroup(tenant(c), await body(c), baseUrl(c), actor(c))
+    return send(c, group, 201, { Location: group.meta.location })
+  })
   scim.get('/Groups/:id', async (c) => send(c, await c.get('services').scim.getGroup(tenant(c), id(c), withMembers(c), baseUrl(c))))
   scim.put('/Groups/:id', async (c) => send(c, await c.get('services').scim.replaceGroup(tenant(c), id(c), await body(c), baseUrl(c), actor(c))))
   scim.patch('/Groups/:id', async (c) => send(c, await c.get('services').scim.patchGroup(tenant(c), id(c), await body(c), baseUrl(c), actor(c))))
-  scim.delete('/Groups/:id', async () => {
-    throw new ScimError(400, 'the groups are the fixed roles and cannot be deleted; remove their members instead', 'mutability')
+  scim.delete('/Groups/:id', async (c) => {
+    await c.get('services').scim.deleteGroup(tenant(c), id(c), actor(c))
+    return c.body(null, 204)
   })
 
   app.route(SCIM_BASE, scim)
