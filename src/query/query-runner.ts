@@ -328,6 +328,9 @@ export class QueryRunner {
         tenantId: principal.tenantId, connectionId: conn.id, connectionVersion: conn.updatedAt.getTime(), layerFingerprint: layer.fingerprint,
         accessKey: view.context_key, sql: sqlText, params, maxRows: statement.maxRows,
       }) : undefined
+      // A hit is still a use of the connection: a login now known to do more
+      // than read refuses it (elevated_login), cached answers included.
+      if (cacheKey) await this.deps.connections.connector(conn)
       const cached = cacheKey ? await this.deps.resultCache!.store.get(cacheKey) : undefined
       if (cacheKey) this.deps.onCacheLookup?.(cached ? 'hit' : 'miss')
       const cache: CacheStatus = !cacheKey ? 'off' : cached ? 'hit' : 'miss'
