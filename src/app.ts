@@ -3,6 +3,7 @@ import { OpenAPIHono } from '@hono/zod-openapi'
 import type { AppEnv } from './http/app-env'
 import type { Services } from './services'
 import { requestId } from './http/middleware/request-id'
+import { telemetry } from './http/middleware/telemetry'
 import { onError, onNotFound } from './http/middleware/error-handler'
 import { bodyGuard, urlGuard } from './http/middleware/body-guard'
 import { authenticate } from './http/middleware/auth'
@@ -15,19 +16,19 @@ import { registerQueryRoutes } from './http/routes/query'
 import { registerConnectionRoutes } from './http/routes/connections'
 import { registerSemanticRoutes } from './http/routes/semantic'
 import { registerWebhookSecret } from './http/routes/system/webhook-secret'
-import { registerAuthRoutes } from './http/routes/auth/auth-routes'
-import { registerSsoRoutes } from './http/routes/auth/sso-routes'
+import { registerAuthRoutes } from './http/routes/auth'
 import { registerUserRoutes } from './http/routes/users/user-routes'
-import { registerAuditRoutes } from './http/routes/audit/audit-routes'
-import { registerBillingRoutes } from './http/routes/billing/billing-routes'
+import { registerGroupRoutes } from './http/routes/groups/group-routes'
+import { registerAuditRoutes } from './http/routes/audit'
+import { registerBillingRoutes } from './http/routes/billing'
 import { quota } from './http/middleware/quota'
-import { registerAnalyticsRoutes } from './http/routes/analytics/analytics-routes'
+import { registerAnalyticsRoutes } from './http/routes/analytics'
 import { registerScimRoutes } from './http/routes/scim/scim-routes'
 import { registerScimTokenRoutes } from './http/routes/scim/scim-token-routes'
 import { auditTrail } from './http/middleware/audit-trail'
 import { scimErrors } from './http/middleware/scim-errors'
 import { scimAuthenticate } from './http/middleware/scim-auth'
-import { registerConsole, registerDocs, isConsoleAsset } from './http/routes/console'
+import { registerConsoleRoutes, isConsoleAsset } from './http/routes/console'
 
 // /metrics has its own operator token and is scraped often: not a tenant's budget.
 const UNMETERED = new Set(['/health', '/health/ready', '/openapi.json', '/docs', '/metrics'])
@@ -40,6 +41,8 @@ export function createApp(services: Services) {
   })
   app.use('*', requestId())
   app.use('*', async (c, next) => { c.set('services', services); await next() })
+  // The request's trace span and HTTP metrics: around everything else, so auth and the rest are inside it.
+  app.use('*', telemetry())
   app.onError(onError)
   app.notFound(onNotFound)
   // SCIM speaks its own error format: every error answer under /scim/ is rewritten.
@@ -62,8 +65,8 @@ export function createApp(services: Services) {
   registerSemanticRoutes(app)
   registerWebhookSecret(app)
   registerAuthRoutes(app)
-  registerSsoRoutes(app)
   registerUserRoutes(app)
+  registerGroupRoutes(app)
   registerAuditRoutes(app)
   registerAnalyticsRoutes(app)
   registerBillingRoutes(app)
@@ -78,9 +81,8 @@ export function createApp(services: Services) {
     info: { title: 'Nexatron API', version: '0.1.0', description: 'Natural-language-to-SQL over a semantic layer.' },
     servers: [{ url: '/' }],
   })
-  registerDocs(app)
-  // Last: the console's fallback must not shadow any API route.
-  registerConsole(app)
+  // Last: /docs, then the console's fallback, which must not shadow any API route.
+  registerConsoleRoutes(app)
   return app
 }
 

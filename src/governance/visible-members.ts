@@ -22,6 +22,8 @@ export interface MemberFilter {
 const ALL: MemberFilter = { metric: () => true, dimension: () => true, sampleValues: () => true, savedQuery: () => true, model: (m) => m }
 
 export async function memberFilter(deps: { access: AccessPolicyService; semantic: SemanticStore }, principal: Principal, conn: Pick<ConnectionRow, 'id' | 'tenantId'>): Promise<MemberFilter> {
+  // An ungoverned layer shows everything: skip loading the whole layer, so its listings read only their page from the store.
+  if (!(await deps.access.forConnection(conn)).policies.length) return ALL
   const layer = await deps.semantic.load(conn.tenantId, conn.id)
   const view = await deps.access.restrict(conn, layer, accessContextOf(principal))
   if (view.manifest === layer.manifest) return ALL

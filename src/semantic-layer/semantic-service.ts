@@ -83,11 +83,6 @@ export class SemanticService {
 
   // ------------------------------------------------------------ metrics
 
-  async listMetrics(tenantId: string, connectionId?: string): Promise<{ conn: ConnectionRow; rows: MetricRow[] }> {
-    const conn = await this.connection(tenantId, connectionId)
-    return { conn, rows: (await this.store.load(tenantId, conn.id)).metrics }
-  }
-
   async getMetric(tenantId: string, id: string): Promise<MetricRow> {
     const [row] = await this.db.select().from(semanticMetrics).where(and(eq(semanticMetrics.tenantId, tenantId), eq(semanticMetrics.id, id)))
     if (!row) throw notFound('metric')
@@ -132,12 +127,6 @@ export class SemanticService {
 
   // ------------------------------------------------------------ dimensions
 
-  async listDimensions(tenantId: string, connectionId?: string): Promise<{ conn: ConnectionRow; rows: DimensionRow[]; models: ModelRow[] }> {
-    const conn = await this.connection(tenantId, connectionId)
-    const layer = await this.store.load(tenantId, conn.id)
-    return { conn, rows: layer.dimensions, models: layer.models }
-  }
-
   async getDimension(tenantId: string, id: string): Promise<{ row: DimensionRow; model: ModelRow }> {
     const [row] = await this.db.select().from(semanticDimensions).where(and(eq(semanticDimensions.tenantId, tenantId), eq(semanticDimensions.id, id)))
     if (!row) throw notFound('dimension')
@@ -152,7 +141,7 @@ export class SemanticService {
     return m
   }
 
-  async createDimension(tenantId: string, connectionId: string | undefined, modelRef: string, dim: Dimension): Promise<DimensionRow> {
+  async createDimension(tenantId: string, connectionId: string | undefined, modelRef: string, dim: Dimension): Promise<{ row: DimensionRow; model: ModelRow }> {
     const conn = await this.connection(tenantId, connectionId)
     const model = await this.modelByRef(tenantId, conn.id, modelRef)
     const { manifest } = await this.store.load(tenantId, conn.id)
@@ -162,10 +151,10 @@ export class SemanticService {
     const { name, sample_values, ...def } = dim
     const id = newId('dim')
     await this.db.insert(semanticDimensions).values({ id, tenantId, connectionId: conn.id, modelId: model.id, name, definition: def, sampleValues: sample_values ?? null })
-    return (await this.getDimension(tenantId, id)).row
+    return this.getDimension(tenantId, id)
   }
 
-  async updateDimension(tenantId: string, id: string, patch: Partial<Dimension>): Promise<DimensionRow> {
+  async updateDimension(tenantId: string, id: string, patch: Partial<Dimension>): Promise<{ row: DimensionRow; model: ModelRow }> {
     const { row, model } = await this.getDimension(tenantId, id)
     const { manifest } = await this.store.load(tenantId, row.connectionId)
     const sm = manifest.semantic_models.find((m) => m.name === model.name)!
@@ -175,7 +164,7 @@ export class SemanticService {
     const { name, sample_values, ...def } = next
     await this.db.update(semanticDimensions).set({ name, definition: def, ...(patch.sample_values ? { sampleValues: sample_values } : {}), updatedAt: new Date() })
       .where(and(eq(semanticDimensions.tenantId, tenantId), eq(semanticDimensions.id, id)))
-    return (await this.getDimension(tenantId, id)).row
+    return this.getDimension(tenantId, id)
   }
 
   async deleteDimension(tenantId: string, id: string): Promise<void> {
@@ -188,12 +177,12 @@ export class SemanticService {
   }
 
   /** Reads up to 200 distinct values of a categorical dimension from the database. */
-  async refreshSampleValues(tenantId: string, id: string): Promise<DimensionRow> {
+  async refreshSampleValues(tenantId: string, id: string): Promise<{ row: DimensionRow; model: ModelRow }> {
     const { row, model } = await this.getDimension(tenantId, id)
     const conn = await this.connections.get(tenantId, row.connectionId)
     const values = await this.sampleValues(conn, model.name, row.name)
     await this.store.setSampleValues(tenantId, id, values)
-    return (await this.getDimension(tenantId, id)).row
+    return this.getDimension(tenantId, id)
   }
 
   private async sampleValues(conn: ConnectionRow, modelName: string, dimName: string): Promise<unknown[]> {
@@ -233,12 +222,6 @@ export class SemanticService {
 
   // ------------------------------------------------------------ models
 
-  async listModels(tenantId: string, connectionId?: string): Promise<{ conn: ConnectionRow; rows: ModelRow[]; manifest: SemanticManifest }> {
-    const conn = await this.connection(tenantId, connectionId)
-    const layer = await this.store.load(tenantId, conn.id)
-    return { conn, rows: layer.models, manifest: layer.manifest }
-  }
-
   async getModel(tenantId: string, id: string): Promise<{ row: ModelRow; model: SemanticModel }> {
     const [row] = await this.db.select().from(semanticModels).where(and(eq(semanticModels.tenantId, tenantId), eq(semanticModels.id, id)))
     if (!row) throw notFound('semantic model')
@@ -246,7 +229,7 @@ export class SemanticService {
     return { row, model: manifest.semantic_models.find((m) => m.name === row.name)! }
   }
 
-  async createModel(tenantId: string, connectionId: string | undefined, model: SemanticModel): Promise<string> {
+  async createModel(tenantId: string, connectionId: string | undefined, model: SemanticModel): Promise<{ row: ModelRow; model: SemanticModel }> {
     const conn = await this.connection(tenantId, connectionId)
     const { manifest } = await this.store.load(tenantId, conn.id)
     if (manifest.semantic_models.some((m) => m.name === model.name)) throw new AppError('conflict', `a semantic model named "${model.name}" already exists`, [{ path: 'name', issue: 'duplicate' }])
@@ -255,7 +238,7 @@ export class SemanticService {
     await this.store.write(tenantId, conn.id, { semantic_models: [model], metrics: [], time_spines: [], saved_queries: [] }, 'merge')
     const [row] = await this.db.select({ id: semanticModels.id }).from(semanticModels)
       .where(and(eq(semanticModels.tenantId, tenantId), eq(semanticModels.connectionId, conn.id), eq(semanticModels.name, model.name)))
-    return row.id
+    return this.getModel(tenantId, row.id)
   }
 
   private assertMeasuresUnused(manifest: SemanticManifest, removed: string[], what: string): void {
@@ -267,7 +250,7 @@ export class SemanticService {
     }
   }
 
-  async updateModel(tenantId: string, id: string, patch: Partial<SemanticModel>): Promise<void> {
+  async updateModel(tenantId: string, id: string, patch: Partial<SemanticModel>): Promise<{ row: ModelRow; model: SemanticModel }> {
     const { row, model } = await this.getModel(tenantId, id)
     const { manifest } = await this.store.load(tenantId, row.connectionId)
     // a field sent is replaced, a field not sent (absent or undefined) is kept
@@ -284,6 +267,7 @@ export class SemanticService {
     if (patch.dimensions) {
       await this.store.write(tenantId, row.connectionId, { semantic_models: [next], metrics: [], time_spines: [], saved_queries: [] }, 'merge')
     }
+    return this.getModel(tenantId, id)
   }
 
   async deleteModel(tenantId: string, id: string): Promise<void> {

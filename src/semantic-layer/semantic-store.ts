@@ -7,6 +7,7 @@ import { and, eq, sql } from 'drizzle-orm'
 import type { Db } from '../store/db'
 import { semanticDimensions, semanticMetrics, semanticModels, semanticProjects } from '../store/schema'
 import { newId } from '../ids'
+import { SemanticPages } from './semantic-pages'
 import type { Dimension, Metric, SavedQuery, SemanticManifest, SemanticModel, TimeSpine } from '../../semantic/types'
 
 export type ModelRow = typeof semanticModels.$inferSelect
@@ -32,8 +33,12 @@ export function modelDefinition(m: SemanticModel): Record<string, unknown> {
 
 export class SemanticStore {
   private readonly cache = new Map<string, LoadedLayer>()
+  /** Keyset pages read from the store (the listings), not sliced from the whole layer. */
+  readonly pages: SemanticPages
 
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db) {
+    this.pages = new SemanticPages(db)
+  }
 
   /** One statement (every question asks it): counts and last changes of each definition table. */
   private async fingerprint(tenantId: string, connectionId: string): Promise<string> {

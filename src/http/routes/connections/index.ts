@@ -1,9 +1,9 @@
 import type { OpenAPIHono } from '@hono/zod-openapi'
 import type { AppEnv } from '../../app-env'
-import { registerConnectionCrud } from './crud'
-import { registerConnectionTestAndSchema } from './test-and-schema'
+import { registerConnectionCrud } from './connections'
+import { registerConnectionProbes } from './connection-probes'
 
 export function registerConnectionRoutes(app: OpenAPIHono<AppEnv>) {
   registerConnectionCrud(app)
-  registerConnectionTestAndSchema(app)
+  registerConnectionProbes(app)
 }

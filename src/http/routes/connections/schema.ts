@@ -10,6 +10,10 @@ export const ConnectionOptionsSchema = z.object({
   idle_ms: z.number().int().min(1000).max(3_600_000).optional().openapi({ description: 'Idle sessions are closed after this long' }),
   acquire_timeout_ms: z.number().int().min(0).max(600_000).optional().openapi({ description: 'Wait for a free session before failing with 503 pool_exhausted' }),
   connect_timeout_ms: z.number().int().min(100).max(600_000).optional().openapi({ description: 'Opening a session may take this long before 503 unreachable' }),
+  cache_ttl_s: z.number().int().min(0).max(86_400).optional().openapi({
+    description: 'Seconds an answer may be served again from the result cache (0: never). Unset: semantic queries use the server default '
+      + '(NEXATRON_RESULT_CACHE_TTL_S, 60) and raw SQL is not cached.', example: 300,
+  }),
 }).strict()
 
 export const LoginPrivilegesSchema = z.object({

@@ -4,10 +4,9 @@ import { createRoute, type OpenAPIHono } from '@hono/zod-openapi'
 import type { AppEnv } from '../../app-env'
 import { requireScope } from '../../middleware/auth'
 import { errorResponses, jsonBody, jsonResponse, security } from '../../openapi'
-import { AppError, notFound } from '../../../errors'
-import { accessContextOf } from '../../../governance/access-context'
+import { previewContext } from '../../../governance/preview-principal'
 import { previewAccess } from '../../../governance/access-policy-service'
-import type { AccessContext, AccessPolicy } from '../../../../semantic/access'
+import type { AccessPolicy } from '../../../../semantic/access'
 import type { SemanticQuery } from '../../../../semantic/types'
 import { AccessPoliciesQuery, AccessPolicySetSchema, AccessPreviewResultSchema, AccessPreviewSchema, ReplaceAccessPoliciesSchema } from './access-schema'
 
@@ -42,21 +41,7 @@ export function registerAccessPolicyRoutes(app: OpenAPIHono<AppEnv>) {
     const b = c.req.valid('json')
     const s = c.get('services')
     const tenantId = c.get('principal')!.tenantId
-    const p = b.principal
-    const ways = [p.user_id, p.api_key_id, p.role ?? p.attributes].filter((x) => x !== undefined).length
-    if (ways !== 1) throw new AppError('validation_error', 'principal needs exactly one of user_id, api_key_id, or role/attributes', [{ path: 'principal', issue: 'one_of' }])
-    let ctx: AccessContext
-    if (p.user_id) {
-      const who = await s.users.principalById(tenantId, p.user_id)
-      if (!who) throw notFound('user')
-      ctx = accessContextOf(who)
-    } else if (p.api_key_id) {
-      const who = await s.apiKeys.principalById(tenantId, p.api_key_id)
-      if (!who) throw notFound('API key')
-      ctx = accessContextOf(who)
-    } else {
-      ctx = { role: p.role ?? 'analyst', attributes: p.attributes ?? {} }
-    }
+    const ctx = await previewContext(s, tenantId, b.principal)
     const conn = await s.connections.resolve(tenantId, b.connection_id)
     return c.json(await previewAccess(s.access, s.semantic.store, conn, ctx, b.query as SemanticQuery), 200)
   })

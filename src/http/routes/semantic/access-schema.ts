@@ -17,9 +17,14 @@ export const AccessPolicySchema = z.object({
   name: Name.openapi({ example: 'regional_managers' }),
   model: Name.openapi({ example: 'stores' }),
   description: z.string().max(2000).optional(),
-  applies_to: z.object({ roles: z.array(z.string().max(50)).max(20).optional(), attributes: AttributesSchema.optional() }).strict().optional()
+  applies_to: z.object({
+    roles: z.array(z.string().max(50)).max(20).optional(),
+    groups: z.array(z.string().min(1).max(200)).max(50).optional().openapi({ description: 'Group display names (case-insensitive): the principal must be in one', example: ['Sales West'] }),
+    attributes: AttributesSchema.optional(),
+  }).strict().optional()
     .openapi({ description: 'Who the policy governs (absent: everyone); every given condition must hold' }),
   bypass_roles: z.array(z.string().max(50)).max(20).optional().openapi({ description: 'Roles the policy does not apply to (admins are restricted unless listed)', example: ['admin'] }),
+  bypass_groups: z.array(z.string().min(1).max(200)).max(50).optional().openapi({ description: 'Groups whose members the policy does not apply to (case-insensitive names)', example: ['Finance Auditors'] }),
   row_filter: z.string().min(1).max(10_000).optional().openapi({ example: "{{ Dimension('store__region') }} IN {{ Attribute('region') }}" }),
   member_access: z.object({ hide: z.array(Name).max(500).optional(), allow: z.array(Name).max(500).optional() }).strict().optional(),
   mask: z.array(z.object({ dimension: Name, method: z.enum(MASK_METHODS) }).strict()).max(200).optional(),
@@ -47,8 +52,9 @@ export const AccessPreviewSchema = z.object({
     user_id: z.string().max(64).optional(),
     api_key_id: z.string().max(64).optional(),
     role: z.string().max(50).optional(),
+    groups: z.array(z.string().min(1).max(200)).max(50).optional().openapi({ description: 'With role/attributes: the group names to preview as' }),
     attributes: AttributesSchema.optional(),
-  }).strict().openapi({ description: 'A user, an API key, or a role with attributes (exactly one way)' }),
+  }).strict().openapi({ description: 'A user, an API key, or a role with groups and attributes (exactly one way)' }),
   query: z.object({
     metrics: z.array(z.string().min(1).max(300)).max(50).default([]),
     group_by: z.array(GroupBy).max(50).optional(),

@@ -3,8 +3,7 @@ import type { AppEnv } from '../../app-env'
 import { requireScope } from '../../middleware/auth'
 import { errorResponses, IdParam, jsonBody, jsonResponse, security } from '../../openapi'
 import { DimensionBodySchema, DimensionPatchSchema, DimensionSchema, ListQuery, pageOf } from './schema'
-import { paginateByKey } from '../../../store/pagination'
-import { memberFilter } from '../../../governance/visible-members'
+import { visibleDimensions } from '../../../governance/visible-listings'
 import { dimensionView } from './views'
 import type { Dimension } from '../../../../semantic/types'
 
@@ -29,26 +28,20 @@ const refresh = createRoute({ method: 'post', path: '/api/v1/semantic/dimensions
 
 export function registerDimensionRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi(list, async (c) => {
-    const q = c.req.valid('query')
     const s = c.get('services')
-    const { rows, models, conn } = await s.semantic.listDimensions(c.get('principal')!.tenantId, q.connection_id)
-    const byId = new Map(models.map((m) => [m.id, m]))
     // Access policies: hidden dimensions are not listed, nor sample values read from rows the caller may not see.
-    const visible = await memberFilter({ access: s.access, semantic: s.semantic.store }, c.get('principal')!, conn)
-    const modelName = (r: { modelId: string }) => byId.get(r.modelId)?.name ?? ''
     // Ordered by semantic model, then name: unique within a connection.
-    const page = paginateByKey(rows.filter((r) => visible.dimension(modelName(r), r.name)), (r) => `${modelName(r)}\u0000${r.name}`, q)
+    const page = await visibleDimensions({ access: s.access, semantic: s.semantic }, c.get('principal')!, c.req.valid('query'))
     return c.json({ data: page.data.map((r) => {
-      const v = dimensionView(r, byId.get(r.modelId))
-      return visible.sampleValues(modelName(r), r.name) ? v : { ...v, sample_values: null }
+      const v = dimensionView(r.row, r.model)
+      return r.sampleValues ? v : { ...v, sample_values: null }
     }), next_cursor: page.next_cursor }, 200)
   })
   app.openapi(create, async (c) => {
     const { connection_id, semantic_model, ...dim } = c.req.valid('json')
     const { semantic } = c.get('services')
     const tenantId = c.get('principal')!.tenantId
-    const row = await semantic.createDimension(tenantId, connection_id, semantic_model, dim as Dimension)
-    const { model } = await semantic.getDimension(tenantId, row.id)
+    const { row, model } = await semantic.createDimension(tenantId, connection_id, semantic_model, dim as Dimension)
     return c.json(dimensionView(row, model), 201)
   })
   app.openapi(get, async (c) => {
@@ -58,8 +51,7 @@ export function registerDimensionRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi(update, async (c) => {
     const { semantic } = c.get('services')
     const tenantId = c.get('principal')!.tenantId
-    const row = await semantic.updateDimension(tenantId, c.req.valid('param').id, c.req.valid('json') as Partial<Dimension>)
-    const { model } = await semantic.getDimension(tenantId, row.id)
+    const { row, model } = await semantic.updateDimension(tenantId, c.req.valid('param').id, c.req.valid('json') as Partial<Dimension>)
     return c.json(dimensionView(row, model), 200)
   })
   app.openapi(remove, async (c) => {
@@ -69,8 +61,7 @@ export function registerDimensionRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi(refresh, async (c) => {
     const { semantic } = c.get('services')
     const tenantId = c.get('principal')!.tenantId
-    const row = await semantic.refreshSampleValues(tenantId, c.req.valid('param').id)
-    const { model } = await semantic.getDimension(tenantId, row.id)
+    const { row, model } = await semantic.refreshSampleValues(tenantId, c.req.valid('param').id)
     return c.json(dimensionView(row, model), 200)
   })
 }

@@ -3,7 +3,9 @@ import type { AppEnv } from '../../app-env'
 import { registerMetricRoutes } from './metrics'
 import { registerDimensionRoutes } from './dimensions'
 import { registerModelRoutes } from './models'
-import { registerImportQueryValidate } from './import-query-validate'
+import { registerLayerImportRoute } from './layer-import'
+import { registerSemanticQueryRoute } from './semantic-query'
+import { registerLayerValidationRoute } from './layer-validation'
 import { registerSavedQueryRoutes } from './saved-queries'
 import { registerAccessPolicyRoutes } from './access-policies'
 
@@ -11,7 +13,9 @@ export function registerSemanticRoutes(app: OpenAPIHono<AppEnv>) {
   registerMetricRoutes(app)
   registerDimensionRoutes(app)
   registerModelRoutes(app)
-  registerImportQueryValidate(app)
+  registerLayerImportRoute(app)
+  registerSemanticQueryRoute(app)
+  registerLayerValidationRoute(app)
   registerSavedQueryRoutes(app)
   registerAccessPolicyRoutes(app)
 }

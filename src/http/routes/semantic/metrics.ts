@@ -3,9 +3,8 @@ import type { AppEnv } from '../../app-env'
 import { requireScope } from '../../middleware/auth'
 import { errorResponses, IdParam, jsonBody, jsonResponse, security } from '../../openapi'
 import { ListQuery, MetricBodySchema, MetricPatchSchema, MetricSchema, pageOf } from './schema'
-import { paginateByKey } from '../../../store/pagination'
 import { metricView } from './views'
-import { memberFilter } from '../../../governance/visible-members'
+import { visibleMetrics } from '../../../governance/visible-listings'
 import type { Metric } from '../../../../semantic/types'
 
 const tags = ['Semantic layer']
@@ -26,12 +25,9 @@ const remove = createRoute({ method: 'delete', path: '/api/v1/semantic/metrics/{
 
 export function registerMetricRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi(list, async (c) => {
-    const q = c.req.valid('query')
     const s = c.get('services')
-    const { rows, conn } = await s.semantic.listMetrics(c.get('principal')!.tenantId, q.connection_id)
     // Access policies: metrics hidden from the caller are not listed.
-    const visible = await memberFilter({ access: s.access, semantic: s.semantic.store }, c.get('principal')!, conn)
-    const page = paginateByKey(rows.filter((r) => visible.metric(r.name)), (r) => r.name, q)
+    const page = await visibleMetrics({ access: s.access, semantic: s.semantic }, c.get('principal')!, c.req.valid('query'))
     return c.json({ data: page.data.map(metricView), next_cursor: page.next_cursor }, 200)
   })
   app.openapi(create, async (c) => {

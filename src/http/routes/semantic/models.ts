@@ -3,8 +3,7 @@ import type { AppEnv } from '../../app-env'
 import { requireScope } from '../../middleware/auth'
 import { errorResponses, IdParam, jsonBody, jsonResponse, security } from '../../openapi'
 import { ListQuery, ModelBodySchema, ModelPatchSchema, ModelSchema, pageOf } from './schema'
-import { paginateByKey } from '../../../store/pagination'
-import { memberFilter } from '../../../governance/visible-members'
+import { visibleModels } from '../../../governance/visible-listings'
 import { modelView } from './views'
 import type { SemanticModel } from '../../../../semantic/types'
 
@@ -28,21 +27,16 @@ const remove = createRoute({ method: 'delete', path: '/api/v1/semantic/models/{i
 
 export function registerModelRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi(list, async (c) => {
-    const q = c.req.valid('query')
     const s = c.get('services')
-    const { rows, manifest, conn } = await s.semantic.listModels(c.get('principal')!.tenantId, q.connection_id)
-    const byName = new Map(manifest.semantic_models.map((m) => [m.name, m]))
     // Access policies: the caller sees each model as its policies let it (hidden members, sample values).
-    const visible = await memberFilter({ access: s.access, semantic: s.semantic.store }, c.get('principal')!, conn)
-    const page = paginateByKey(rows, (r) => r.name, q)
-    return c.json({ data: page.data.map((r) => modelView(r, visible.model(byName.get(r.name)!))), next_cursor: page.next_cursor }, 200)
+    const page = await visibleModels({ access: s.access, semantic: s.semantic }, c.get('principal')!, c.req.valid('query'))
+    return c.json({ data: page.data.map((r) => modelView(r.row, r.model)), next_cursor: page.next_cursor }, 200)
   })
   app.openapi(create, async (c) => {
     const { connection_id, ...model } = c.req.valid('json')
     const { semantic } = c.get('services')
     const tenantId = c.get('principal')!.tenantId
-    const id = await semantic.createModel(tenantId, connection_id, model as SemanticModel)
-    const { row, model: m } = await semantic.getModel(tenantId, id)
+    const { row, model: m } = await semantic.createModel(tenantId, connection_id, model as SemanticModel)
     return c.json(modelView(row, m), 201)
   })
   app.openapi(get, async (c) => {
@@ -52,8 +46,7 @@ export function registerModelRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi(update, async (c) => {
     const { semantic } = c.get('services')
     const tenantId = c.get('principal')!.tenantId
-    await semantic.updateModel(tenantId, c.req.valid('param').id, c.req.valid('json') as Partial<SemanticModel>)
-    const { row, model } = await semantic.getModel(tenantId, c.req.valid('param').id)
+    const { row, model } = await semantic.updateModel(tenantId, c.req.valid('param').id, c.req.valid('json') as Partial<SemanticModel>)
     return c.json(modelView(row, model), 200)
   })
   app.openapi(remove, async (c) => {

@@ -3,9 +3,8 @@ import type { AppEnv } from '../../app-env'
 import { requireScope } from '../../middleware/auth'
 import { errorResponses, jsonResponse, security } from '../../openapi'
 import { ListQuery, SavedQuerySchema, pageOf } from './schema'
-import { paginateByKey } from '../../../store/pagination'
-import { memberFilter } from '../../../governance/visible-members'
-import type { SavedQuery } from '../../../../semantic/types'
+import { visibleSavedQueries } from '../../../governance/visible-listings'
+import { savedQueryView } from './views'
 
 const tags = ['Semantic layer']
 
@@ -16,24 +15,11 @@ const list = createRoute({
   request: { query: ListQuery }, responses: { 200: jsonResponse(pageOf(SavedQuerySchema), 'Saved queries, by name'), ...errorResponses(404, 422) },
 })
 
-function savedQueryView(connectionId: string, q: SavedQuery) {
-  const p = q.query_params
-  return {
-    connection_id: connectionId, name: q.name, label: q.label ?? null, description: q.description ?? null, synonyms: q.synonyms ?? [],
-    query_params: { metrics: p.metrics, group_by: p.group_by ?? [], where: p.where ?? [], order_by: p.order_by ?? [], limit: p.limit ?? null },
-  }
-}
-
 export function registerSavedQueryRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi(list, async (c) => {
-    const q = c.req.valid('query')
-    const { semantic } = c.get('services')
-    const tenantId = c.get('principal')!.tenantId
-    const conn = await semantic.connection(tenantId, q.connection_id)
-    const { manifest } = await semantic.store.load(tenantId, conn.id)
+    const s = c.get('services')
     // Access policies: saved queries over hidden members are not listed.
-    const visible = await memberFilter({ access: c.get('services').access, semantic: semantic.store }, c.get('principal')!, conn)
-    const page = paginateByKey(manifest.saved_queries.filter((r) => visible.savedQuery(r.name)), (r) => r.name, q)
-    return c.json({ data: page.data.map((r) => savedQueryView(conn.id, r)), next_cursor: page.next_cursor }, 200)
+    const page = await visibleSavedQueries({ access: s.access, semantic: s.semantic }, c.get('principal')!, c.req.valid('query'))
+    return c.json({ data: page.data.map((r) => savedQueryView(page.conn.id, r)), next_cursor: page.next_cursor }, 200)
   })
 }

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi'
 import { TIME_GRAINS, DATE_PARTS } from '../../../../semantic/types'
+import { CacheStatusSchema } from '../query/schema'
 
 const name = z.string().trim().min(1).max(200).regex(/^[a-z][a-z0-9_]*$/, 'lower snake_case: letters, digits, underscores')
 const plannerFields = {
@@ -241,6 +242,7 @@ export const SemanticQueryResultSchema = z.object({
   row_count: z.number().int(),
   truncated: z.boolean(),
   execution_time_ms: z.number().int(),
+  cache: CacheStatusSchema,
 }).openapi('SemanticQueryResult')
 
 export const ValidateBodySchema = z.object({ connection_id: connectionId }).strict()

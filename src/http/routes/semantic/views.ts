@@ -1,5 +1,5 @@
 import type { DimensionRow, MetricRow, ModelRow } from '../../../semantic-layer/semantic-store'
-import type { Dimension, Metric, SemanticModel } from '../../../../semantic/types'
+import type { Dimension, Metric, SavedQuery, SemanticModel } from '../../../../semantic/types'
 
 export function metricView(r: MetricRow) {
   const d = r.definition as unknown as Omit<Metric, 'name'>
@@ -34,5 +34,13 @@ export function modelView(r: ModelRow, m: SemanticModel) {
     node_relation: m.node_relation, defaults: m.defaults ?? null, primary_entity: m.primary_entity ?? null,
     entities: m.entities, measures: m.measures, dimensions: m.dimensions,
     created_at: r.createdAt.toISOString(), updated_at: r.updatedAt.toISOString(),
+  }
+}
+
+export function savedQueryView(connectionId: string, q: SavedQuery) {
+  const p = q.query_params
+  return {
+    connection_id: connectionId, name: q.name, label: q.label ?? null, description: q.description ?? null, synonyms: q.synonyms ?? [],
+    query_params: { metrics: p.metrics, group_by: p.group_by ?? [], where: p.where ?? [], order_by: p.order_by ?? [], limit: p.limit ?? null },
   }
 }

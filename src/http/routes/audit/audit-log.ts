@@ -5,7 +5,7 @@ import { AppError } from '../../errors'
 import { errorResponses, jsonResponse, security } from '../../openapi'
 import { AUDIT_ACTIONS } from '../../../audit/audit-actions'
 import { auditCsvHeader, auditCsvLine } from '../../../audit/audit-export'
-import type { AuditFilter } from '../../../audit/audit-service'
+import { recordAuditExport } from '../../../audit/export-event'
 import { clientIp } from '../../middleware/client-ip'
 import { AuditExportQuery, AuditListSchema, AuditQuery, AuditVerifySchema } from './schema'
 
@@ -45,7 +45,7 @@ function checkRange(q: { since?: Date; until?: Date }) {
   }
 }
 
-export function registerAuditRoutes(app: OpenAPIHono<AppEnv>) {
+export function registerAuditLogRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi(list, async (c) => {
     const q = c.req.valid('query')
     checkRange(q)
@@ -59,11 +59,8 @@ export function registerAuditRoutes(app: OpenAPIHono<AppEnv>) {
     checkRange(filter)
     const services = c.get('services')
     const principal = c.get('principal')!
-    await services.audit.record({
-      tenantId: principal.tenantId, actor: { type: principal.id.startsWith('scim_') ? 'scim' : principal.kind, id: principal.id },
-      action: 'audit.export', outcome: 'success', resource: { type: 'audit_log', id: principal.tenantId },
-      details: { format, fields: Object.keys(filter).filter((k) => filter[k as keyof AuditFilter] !== undefined) },
-      ip: clientIp(c, services.config.limits.trustProxy), userAgent: c.req.header('user-agent') ?? null, requestId: c.get('requestId'),
+    await recordAuditExport(services.audit, principal, {
+      format, filter, ip: clientIp(c, services.config.limits.trustProxy), userAgent: c.req.header('user-agent') ?? null, requestId: c.get('requestId'),
     })
     const entries = services.audit.entries(principal.tenantId, filter)
     const encoder = new TextEncoder()

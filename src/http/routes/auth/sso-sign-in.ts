@@ -1,5 +1,5 @@
 // Single sign-on over OpenID Connect: the public sign-in routes (config,
-// start, callback) and the admin's settings. The browser flow:
+// start, callback; the admin's settings are in sso-settings.ts). The browser flow:
 //   console -> GET /auth/sso/start?tenant=&return_to=  -> 302 to the provider (state cookie set)
 //   provider -> GET /auth/sso/callback?code=&state=    -> 302 to return_to with the console's refresh cookie
 // The console then restores the session from that cookie like after a reload.
@@ -9,15 +9,14 @@ import { createRoute, type OpenAPIHono } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import type { AppEnv } from '../../app-env'
-import { requireScope } from '../../middleware/auth'
 import { clientIp } from '../../middleware/client-ip'
-import { errorResponses, jsonBody, jsonResponse, security } from '../../openapi'
+import { errorResponses, jsonResponse } from '../../openapi'
 import { LOGIN_STATE_TTL_S } from '../../../identity/sso/login-states'
 import { SsoFailure } from '../../../identity/sso/sso-failure'
 import { setRefreshCookie } from './console-cookie'
-import { SsoCallbackQuery, SsoConfigQuery, SsoPublicConfigSchema, SsoSettingsInputSchema, SsoSettingsSchema, SsoStartQuery } from './sso-schema'
+import { SSO_CALLBACK_PATH, ssoRedirectUri } from './sso-redirect'
+import { SsoCallbackQuery, SsoConfigQuery, SsoPublicConfigSchema, SsoStartQuery } from './schema'
 
-export const SSO_CALLBACK_PATH = '/api/v1/auth/sso/callback'
 export const SSO_STATE_COOKIE = 'nexatron_sso_state'
 const STATE_COOKIE_PATH = '/api/v1/auth/sso'
 /** Where a failed sign-in lands: the console shows its sign-in page there with the reason. */
@@ -25,13 +24,6 @@ export const SSO_ERROR_PATH = '/'
 
 const tags = ['Single sign-on']
 const publicErrors = (...extra: number[]) => { const e = errorResponses(...extra); delete (e as Record<number, unknown>)[401]; delete (e as Record<number, unknown>)[403]; return e }
-const admin = requireScope('*')
-
-/** This server's callback URL: NEXATRON_PUBLIC_URL when set, else the origin the request came to. */
-export function ssoRedirectUri(c: Context<AppEnv>): string {
-  const base = c.get('services').config.publicUrl ?? new URL(c.req.url).origin
-  return new URL(SSO_CALLBACK_PATH, base).href
-}
 
 const secureCookies = (c: Context<AppEnv>) => new URL(ssoRedirectUri(c)).protocol === 'https:'
 
@@ -70,24 +62,7 @@ const callbackRoute = createRoute({
   },
 })
 
-const getSettings = createRoute({
-  method: 'get', path: '/api/v1/sso/settings', operationId: 'getSsoSettings', tags, security, middleware: admin,
-  summary: 'The tenant\'s single sign-on settings (never the client secret)',
-  responses: { 200: jsonResponse(SsoSettingsSchema, 'The settings'), ...errorResponses(404) },
-})
-const putSettings = createRoute({
-  method: 'put', path: '/api/v1/sso/settings', operationId: 'putSsoSettings', tags, security, middleware: admin,
-  summary: 'Configure single sign-on (OpenID Connect) for the tenant; admin (`*`) only, since the role mapping can grant admin',
-  request: { body: jsonBody(SsoSettingsInputSchema) },
-  responses: { 200: jsonResponse(SsoSettingsSchema, 'The settings as stored'), ...errorResponses(413, 415, 422) },
-})
-const deleteSettings = createRoute({
-  method: 'delete', path: '/api/v1/sso/settings', operationId: 'deleteSsoSettings', tags, security, middleware: admin,
-  summary: 'Remove single sign-on (password login is open again)',
-  responses: { 204: { description: 'Removed' }, ...errorResponses(404) },
-})
-
-export function registerSsoRoutes(app: OpenAPIHono<AppEnv>) {
+export function registerSsoSignInRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi(configRoute, async (c) => c.json(await c.get('services').sso.login.publicConfig(c.req.valid('query').tenant), 200))
 
   app.openapi(startRoute, async (c) => {
@@ -117,15 +92,5 @@ export function registerSsoRoutes(app: OpenAPIHono<AppEnv>) {
       s.logger.warn({ reason: err.reason, tenant_id: err.tenantId, err: err.message, request_id: c.get('requestId') }, 'single sign-on failed')
       return c.redirect(`${SSO_ERROR_PATH}?sso_error=${err.reason}`, 302)
     }
-  })
-
-  app.openapi(getSettings, async (c) => c.json(await c.get('services').sso.settings.get(c.get('principal')!.tenantId, ssoRedirectUri(c)), 200))
-  app.openapi(putSettings, async (c) => {
-    const view = await c.get('services').sso.settings.put(c.get('principal')!.tenantId, c.req.valid('json'), ssoRedirectUri(c))
-    return c.json(view, 200)
-  })
-  app.openapi(deleteSettings, async (c) => {
-    await c.get('services').sso.settings.delete(c.get('principal')!.tenantId)
-    return c.body(null, 204)
   })
 }

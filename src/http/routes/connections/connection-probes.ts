@@ -21,7 +21,7 @@ const schemaRoute = createRoute({
   responses: { 200: jsonResponse(SchemaInfoSchema, 'The schema'), ...errorResponses(404, 422, 503) },
 })
 
-export function registerConnectionTestAndSchema(app: OpenAPIHono<AppEnv>) {
+export function registerConnectionProbes(app: OpenAPIHono<AppEnv>) {
   app.openapi(testRoute, async (c) => {
     const { connections } = c.get('services')
     const row = await connections.get(c.get('principal')!.tenantId, c.req.valid('param').id)

@@ -1,9 +1,9 @@
+// Password sign-in and the session's tokens: log in, refresh, log out.
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi'
 import type { AppEnv } from '../../app-env'
 import { requireScope } from '../../middleware/auth'
 import { errorResponses, jsonBody, jsonResponse, security } from '../../openapi'
-import { LoginSchema, MeSchema, RefreshSchema, TokenPairSchema } from './schema'
-import { notFound } from '../../errors'
+import { LoginSchema, RefreshSchema, TokenPairSchema } from './schema'
 import { clearRefreshCookie, fromConsole, refreshCookie, setRefreshCookie } from './console-cookie'
 import type { TokenPair } from '../../../identity/sessions'
 import type { Context } from 'hono'
@@ -30,13 +30,8 @@ const logout = createRoute({
   middleware: requireScope(null),
   responses: { 204: { description: 'Logged out' }, ...errorResponses(422) },
 })
-const me = createRoute({
-  method: 'get', path: '/api/v1/auth/me', operationId: 'getMe', tags, security, summary: 'The user or API key behind the credential, its tenant and scopes',
-  middleware: requireScope(null),
-  responses: { 200: jsonResponse(MeSchema, 'Who you are'), ...errorResponses() },
-})
 
-export function registerAuthRoutes(app: OpenAPIHono<AppEnv>) {
+export function registerSessionRoutes(app: OpenAPIHono<AppEnv>) {
   // The console (X-Nexatron-Console: 1) gets its refresh token as a cookie, never in the body.
   const answer = (c: Context<AppEnv>, pair: TokenPair, cookie: boolean) => {
     if (!cookie) return pair
@@ -61,28 +56,5 @@ export function registerAuthRoutes(app: OpenAPIHono<AppEnv>) {
     await c.get('services').sessions.logout(c.get('principal')!)
     clearRefreshCookie(c)
     return c.body(null, 204)
-  })
-  app.openapi(me, async (c) => {
-    const p = c.get('principal')!
-    const s = c.get('services')
-    const tenant = await s.tenants.get(p.tenantId)
-    if (!tenant) throw notFound('tenant')
-    let user = null
-    let apiKey = null
-    if (p.kind === 'user') {
-      const u = await s.users.get(p.tenantId, p.id)
-      user = { id: u.id, email: u.email, name: u.name }
-    } else {
-      const k = await s.apiKeys.find(p.tenantId, p.id)
-      if (k) apiKey = { id: k.id, name: k.name, prefix: k.prefix, expires_at: k.expiresAt?.toISOString() ?? null }
-      if (k?.ownerUserId) {
-        const u = await s.users.get(p.tenantId, k.ownerUserId).catch(() => null)
-        if (u) user = { id: u.id, email: u.email, name: u.name }
-      }
-    }
-    return c.json({
-      kind: p.kind, id: p.id, tenant: { id: tenant.id, name: tenant.name, timezone: tenant.timezone },
-      role: p.role ?? null, scopes: p.scopes, user, api_key: apiKey, attributes: p.attributes ?? {},
-    }, 200)
   })
 }

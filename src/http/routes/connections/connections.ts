@@ -3,7 +3,7 @@ import type { AppEnv } from '../../app-env'
 import { requireScope } from '../../middleware/auth'
 import { errorResponses, IdParam, jsonBody, jsonResponse, PaginationQuery, security } from '../../openapi'
 import { ConnectionListSchema, ConnectionSchema, CreateConnectionSchema, UpdateConnectionSchema } from './schema'
-import { viewConnection } from '../../../connections/connection-service'
+import { viewConnection, type ConnectionRow, type ConnectionService } from '../../../connections/connection-service'
 
 const tags = ['Connections']
 const idParam = IdParam('connection', 'conn_xyz789')
@@ -36,19 +36,23 @@ const remove = createRoute({
   responses: { 204: { description: 'Removed' }, ...errorResponses(404) },
 })
 
+/** A connection as answered, with what its login may do once this server has checked it. */
+function withPrivileges(connections: ConnectionService, row: ConnectionRow) {
+  const privileges = connections.privileges(row)
+  return { ...viewConnection(row), ...(privileges && { privileges }) }
+}
+
 export function registerConnectionCrud(app: OpenAPIHono<AppEnv>) {
   app.openapi(list, async (c) => c.json(await c.get('services').connections.list(c.get('principal')!.tenantId, c.req.valid('query')), 200))
   app.openapi(create, async (c) => {
     const { connections } = c.get('services')
     const row = await connections.create(c.get('principal')!.tenantId, c.req.valid('json'))
-    const privileges = connections.privileges(row)
-    return c.json({ ...viewConnection(row), ...(privileges && { privileges }) }, 201)
+    return c.json(withPrivileges(connections, row), 201)
   })
   app.openapi(get, async (c) => {
     const { connections } = c.get('services')
     const row = await connections.get(c.get('principal')!.tenantId, c.req.valid('param').id)
-    const privileges = connections.privileges(row)
-    return c.json({ ...viewConnection(row), ...(privileges && { privileges }) }, 200)
+    return c.json(withPrivileges(connections, row), 200)
   })
   app.openapi(update, async (c) => {
     const row = await c.get('services').connections.update(c.get('principal')!.tenantId, c.req.valid('param').id, c.req.valid('json'))

@@ -1,0 +1,67 @@
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi'
+import type { AppEnv } from '../../app-env'
+import { requireScope } from '../../middleware/auth'
+import { errorResponses, jsonBody, jsonResponse, security } from '../../openapi'
+import { AppError } from '../../errors'
+import { cacheHeader } from '../query/schema'
+import { rowsToObjects } from '../../../query/result-columns'
+import { hasScope } from '../../../identity/scopes'
+import type { OffsetMetricInput, SemanticQuery, TimeGrain } from '../../../../semantic/types'
+import { SemanticQueryBodySchema, SemanticQueryResultSchema } from './schema'
+
+const tags = ['Semantic layer']
+
+const queryRoute = createRoute({
+  method: 'post', path: '/api/v1/semantic/query', operationId: 'semanticQuery', tags, security,
+  summary: 'Run a structured semantic query (metrics, group_by, filters, where, time_constraint, order_by, limit) or a saved query',
+  description: '`filters` carry values as bind parameters and are open to every caller with query:run. `where` takes MetricFlow where-filter SQL ' +
+    "({{ Dimension('store__region') }} = 'West') and needs semantic:write as well.",
+  middleware: [requireScope('query:run')] as const, request: { body: jsonBody(SemanticQueryBodySchema) },
+  responses: { 200: { ...jsonResponse(SemanticQueryResultSchema, 'The result'), headers: cacheHeader }, ...errorResponses(404, 413, 415, 422, 503) },
+})
+/** `metrics` entries that are objects become ad-hoc offset metrics; the list keeps their output names. */
+function splitMetricInputs(items: Array<string | { name: string; alias?: string; offset_window?: string; offset_to_grain?: TimeGrain }>): { metrics: string[]; offset_metrics: OffsetMetricInput[] } {
+  const metrics: string[] = []
+  const offset_metrics: OffsetMetricInput[] = []
+  items.forEach((m, i) => {
+    if (typeof m === 'string') { metrics.push(m); return }
+    if ((m.offset_window === undefined) === (m.offset_to_grain === undefined)) {
+      throw new AppError('validation_error', `metrics[${i}] needs exactly one of offset_window or offset_to_grain`, [{ path: `metrics.${i}`, issue: 'needs_one_offset' }])
+    }
+    const alias = m.alias ?? (m.offset_window !== undefined ? `${m.name}__${m.offset_window.trim().replace(/\s+/g, '_')}_ago` : `${m.name}__${m.offset_to_grain}_start`)
+    offset_metrics.push({ name: m.name, alias, ...(m.offset_window !== undefined ? { offset_window: m.offset_window } : { offset_to_grain: m.offset_to_grain }) })
+    metrics.push(alias)
+  })
+  return { metrics, offset_metrics }
+}
+
+export function registerSemanticQueryRoute(app: OpenAPIHono<AppEnv>) {
+  app.openapi(queryRoute, async (c) => {
+    const b = c.req.valid('json')
+    const { runner } = c.get('services')
+    const principal = c.get('principal')!
+    // `where` is SQL around template references: the guard and the read-only
+    // session bound it, but only people who may define the layer may write it.
+    // Everyone else filters with `filters`, whose values are bind parameters.
+    if (b.where !== undefined && !hasScope(principal.scopes, 'semantic:write')) {
+      throw new AppError('forbidden', 'where filters are SQL and need the "semantic:write" scope; use filters instead', [{ path: 'where', issue: 'missing_scope', scope: 'semantic:write' }])
+    }
+    const { metrics, offset_metrics } = splitMetricInputs(b.metrics)
+    const semantic: SemanticQuery = {
+      metrics, ...(offset_metrics.length ? { offset_metrics } : {}),
+      ...(b.compare !== undefined ? { compare: b.compare } : {}),
+      ...(b.share_of_total !== undefined ? { share_of_total: b.share_of_total } : {}),
+      group_by: b.group_by, filters: b.filters, time_constraint: b.time_constraint, order_by: b.order_by, limit: b.limit,
+      where: b.where === undefined ? undefined : Array.isArray(b.where) ? b.where : [b.where],
+      ...(b.saved_query !== undefined ? { saved_query: b.saved_query } : {}),
+      ...(b.min_max_only !== undefined ? { min_max_only: b.min_max_only } : {}),
+      ...(b.apply_group_by !== undefined ? { apply_group_by: b.apply_group_by } : {}),
+    }
+    const run = await runner.prepare({ principal: c.get('principal')!, semantic, connectionId: b.connection_id, maxRows: b.max_rows })
+    const r = await runner.collect(run, c.req.raw.signal)
+    return c.json({
+      id: r.id, columns: r.columns, data: rowsToObjects(r.columns, r.rows), sql: r.sql,
+      row_count: r.row_count, truncated: r.truncated, execution_time_ms: r.execution_time_ms, cache: r.cache,
+    }, 200, { 'X-Nexatron-Cache': r.cache })
+  })
+}
