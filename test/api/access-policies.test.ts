@@ -120,6 +120,35 @@ function sharedChecks(get: () => Ctx) {
     expect(stores.data.map((r: { store__store_name: string }) => r.store__store_name)).toEqual(STORES.filter((s) => s.region === 'West').map((s) => s.name))
   })
 
+  it('keeps other regions out of reach through entity ids, ordering and limits, and names none of them in a refusal', async () => {
+    const c = get()
+    const westStores = STORES.filter((s) => s.region === 'West')
+    // Store 2 is in the East: asked for by id, the West key gets no rows of it.
+    const eastStore = STORES.find((s) => s.region === 'East')!
+    const byId = await ask(c, c.west, { question: `revenue for store ${eastStore.id}` })
+    expect(byId.status).toBe(200)
+    const idBody = await byId.json()
+    expect(idBody.plan.query.filters).toEqual([expect.objectContaining({ field: 'store', value: eastStore.id })])
+    expect(Number(idBody.data[0]?.revenue ?? 0)).toBe(0)
+    // Lowest first and a limit read the permitted rows only: the bottom stores are West's, however small East's are.
+    const bottom = await (await ask(c, c.west, { question: `bottom ${westStores.length + 1} stores by revenue` })).json()
+    expect(bottom.plan.query).toMatchObject({ order_by: ['revenue'], limit: westStores.length + 1 })
+    expect(bottom.data.map((r: { store__store_name: string }) => r.store__store_name).sort()).toEqual(westStores.map((s) => s.name).sort())
+    const lowest = await (await ask(c, c.west, { question: 'revenue by region, lowest first' })).json()
+    expect(lowest.data.map((r: { store__region: string }) => r.store__region)).toEqual(['West'])
+    // A region the key may not see is not a value to it: refused, and nothing in the answer lists the others.
+    const other = await ask(c, c.west, { question: 'revenue in North' })
+    expect(other.status).toBe(422)
+    const text = await other.text()
+    expect(text).not.toMatch(/East|store__region/)
+    // A metric the policies hide is not offered as a suggestion either.
+    const hidden = await ask(c, c.west, { question: 'margin by region' })
+    expect(hidden.status).toBe(422)
+    const hiddenBody = await hidden.json()
+    expect(JSON.stringify(hiddenBody)).not.toContain('secret_margin')
+    expect(hiddenBody.error.details[0].suggestions).toEqual(expect.arrayContaining(['revenue']))
+  })
+
   it('runs saved queries over the permitted rows only', async () => {
     const c = get()
     const res = await (await semanticQuery(c, c.east, { saved_query: 'revenue_by_region' })).json()
