@@ -4,7 +4,9 @@ import { z } from 'zod'
 import { configurableFunctions, invalidAllowFunctions } from './security/sql-guard/function-policy'
 import { parsePlans, type PlanLimits } from './billing/plans'
 import { ConfigError } from './config-error'
+import { tracingConfig, type TracingConfig } from './ops/tracing-config'
 import { parseScimAttributeMap, type ScimAttributeMap } from './scim/scim-attribute-map'
+import { parseRoleGroups, type RoleGroupMap } from './identity/role-groups'
 
 const bool = (def: boolean) =>
   z.enum(['true', 'false', '1', '0', 'yes', 'no']).optional().transform((v) => (v === undefined ? def : ['true', '1', 'yes'].includes(v)))
@@ -58,16 +60,31 @@ const EnvSchema = z.object({
   NEXATRON_MAX_QUEUED_QUERIES_PER_TENANT: int(1000, 1),
   NEXATRON_TRUST_PROXY: bool(false),
   NEXATRON_METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
+  // OpenTelemetry traces over OTLP/HTTP (the SDK loads only when an endpoint is set): see src/ops/tracing.ts.
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.string().url().optional(),
+  OTEL_EXPORTER_OTLP_HEADERS: z.string().optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).default('nexatron'),
   NEXATRON_WEBHOOK_MAX_ATTEMPTS: int(6, 1),
   NEXATRON_WORKER_CONCURRENCY: int(2, 1),
+  // How long a claimed async job stays an instance's without a heartbeat: a job whose instance died runs again elsewhere after this.
+  NEXATRON_JOB_LEASE_MS: int(60_000, 1000),
   NEXATRON_SCIM_DEFAULT_ROLE: z.enum(['admin', 'analyst', 'viewer']).default('viewer'),
   // SCIM attributes mapped onto user attributes for access policies (JSON: {"region": "urn:...:enterprise:2.0:User:division"}).
   NEXATRON_SCIM_ATTRIBUTES: z.string().optional(),
+  // Groups whose members get a role: `admin:Nexatron Admins,analyst:Nexatron Analysts` (unset: groups named after the roles; `none`: off).
+  NEXATRON_SCIM_ROLE_GROUPS: z.string().max(10_000).optional(),
   // Audit log retention in days (0: keep forever); pruning leaves a checkpoint so the chain still verifies.
   NEXATRON_AUDIT_RETENTION_DAYS: int(0, 0),
   // Plans: limits per plan (JSON over the defaults) and the plan of a tenant that has none set.
   NEXATRON_PLANS: z.string().optional(),
   NEXATRON_DEFAULT_PLAN: z.string().default('enterprise'),
+  // Result cache: on by default; semantic queries are served again for NEXATRON_RESULT_CACHE_TTL_S unless a connection sets options.cache_ttl_s.
+  NEXATRON_RESULT_CACHE: bool(true),
+  NEXATRON_RESULT_CACHE_TTL_S: z.coerce.number().int().min(0).max(86_400).default(60),
+  NEXATRON_RESULT_CACHE_MAX_ENTRIES: int(1000, 1),
+  NEXATRON_RESULT_CACHE_MAX_MB: int(64, 1),
+  NEXATRON_RESULT_CACHE_MAX_ENTRY_KB: int(1024, 1),
   // The URL browsers reach this server at (single sign-on's redirect URI); default: the origin of each request.
   NEXATRON_PUBLIC_URL: z.string().url().refine((u) => /^https?:$/.test(new URL(u).protocol), 'must be an http(s) URL').optional(),
 })
@@ -114,14 +131,19 @@ export interface Config {
   }
   /** Bearer token of the operator's /metrics endpoint (unset: /metrics answers 404). */
   metricsToken?: string
+  /** Where traces go (OTLP/HTTP JSON); undefined: no tracing SDK is loaded. */
+  tracing?: TracingConfig
   webhooks: { maxAttempts: number }
-  worker: { concurrency: number }
+  /** leaseMs: a claimed job's lease, renewed while it runs; reclaimed by another instance once it lapses. */
+  worker: { concurrency: number; leaseMs: number }
   /** Role of users created through SCIM until a group membership says otherwise. */
-  scim: { defaultRole: 'admin' | 'analyst' | 'viewer'; attributes: ScimAttributeMap }
+  scim: { defaultRole: 'admin' | 'analyst' | 'viewer'; attributes: ScimAttributeMap; roleGroups: RoleGroupMap }
   /** Audit log retention (0: forever). */
   audit: { retentionDays: number }
   /** Plans with their limits, and the plan of a tenant without one. */
   billing: { plans: Record<string, PlanLimits>; defaultPlan: string }
+  /** Result cache (src/query/result-cache.ts): in memory, or in Redis when limits.redisUrl is set. */
+  resultCache: { enabled: boolean; defaultTtlS: number; maxEntries: number; maxBytes: number; maxEntryBytes: number }
   /** NEXATRON_PUBLIC_URL: the origin browsers use (SSO redirect URI); undefined = each request's own origin. */
   publicUrl?: string
 }
@@ -146,9 +168,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   let plans: Record<string, PlanLimits>
   let scimAttributes: ScimAttributeMap
+  let roleGroups: RoleGroupMap
   try {
     plans = parsePlans(e.NEXATRON_PLANS)
     scimAttributes = parseScimAttributeMap(e.NEXATRON_SCIM_ATTRIBUTES)
+    roleGroups = parseRoleGroups(e.NEXATRON_SCIM_ROLE_GROUPS)
   } catch (err) {
     throw new ConfigError(`invalid configuration:\n  ${(err as Error).message}`)
   }
@@ -215,11 +239,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       trustProxy: e.NEXATRON_TRUST_PROXY,
     },
     metricsToken: e.NEXATRON_METRICS_TOKEN,
+    tracing: tracingConfig(e),
     webhooks: { maxAttempts: e.NEXATRON_WEBHOOK_MAX_ATTEMPTS },
-    worker: { concurrency: e.NEXATRON_WORKER_CONCURRENCY },
-    scim: { defaultRole: e.NEXATRON_SCIM_DEFAULT_ROLE, attributes: scimAttributes },
+    worker: { concurrency: e.NEXATRON_WORKER_CONCURRENCY, leaseMs: e.NEXATRON_JOB_LEASE_MS },
+    scim: { defaultRole: e.NEXATRON_SCIM_DEFAULT_ROLE, attributes: scimAttributes, roleGroups },
     audit: { retentionDays: e.NEXATRON_AUDIT_RETENTION_DAYS },
     billing: { plans, defaultPlan: e.NEXATRON_DEFAULT_PLAN },
     publicUrl: e.NEXATRON_PUBLIC_URL,
+    resultCache: {
+      enabled: e.NEXATRON_RESULT_CACHE, defaultTtlS: e.NEXATRON_RESULT_CACHE_TTL_S, maxEntries: e.NEXATRON_RESULT_CACHE_MAX_ENTRIES,
+      maxBytes: e.NEXATRON_RESULT_CACHE_MAX_MB * 2 ** 20, maxEntryBytes: e.NEXATRON_RESULT_CACHE_MAX_ENTRY_KB * 2 ** 10,
+    },
   }
 }

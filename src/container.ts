@@ -7,6 +7,8 @@ import type { Config } from './config'
 import { createLogger, type Logger } from './logger'
 import { MIGRATIONS_DIR, openStore, type Store } from './store/db'
 import { Readiness } from './ops/readiness'
+import { createMetrics } from './ops/metrics'
+import { startTracing } from './ops/tracing'
 import { resolveSecretBox } from './security/secret-key'
 import { ApiKeyService } from './identity/api-keys'
 import { AuthService } from './identity/auth-service'
@@ -19,6 +21,8 @@ import { AccessPolicyService } from './governance/access-policy-service'
 import { SemanticService } from './semantic-layer/semantic-service'
 import { QueryHistory } from './query/history'
 import { QueryRunner } from './query/query-runner'
+import { MemoryResultCache } from './query/result-cache-memory'
+import { RedisResultCache } from './query/result-cache-redis'
 import { SqlExecutor } from './query/executor'
 import { ConcurrencyGate } from './query/concurrency-gate'
 import { JobService, JobWorker } from './query/job-worker'
@@ -33,6 +37,7 @@ import { ConnectorError } from '../connectors/connector'
 import type { Services } from './services'
 import type { DemoWarehouse } from './demo/warehouse-host'
 import { UserService } from './identity/users'
+import { GroupService } from './identity/groups'
 import { SessionService, tokenKeys } from './identity/sessions'
 import { AuditService } from './audit/audit-service'
 import { ambientDb } from './audit/ambient-tx'
@@ -69,6 +74,9 @@ export type Container = Services & { dispose(): Promise<void> }
 
 export async function buildServices(config: Config, opts: ContainerOptions = {}): Promise<Container> {
   const logger = opts.logger ?? createLogger(config.logLevel)
+  // The SDK loads only when an OTLP endpoint is configured, while the store opens.
+  const tracingReady = startTracing(config.tracing)
+  tracingReady.catch(() => {}) // awaited below; this only keeps an early failure elsewhere from leaving it unhandled
   const { box } = resolveSecretBox({
     secretKey: config.secretKey, previousKeys: config.previousSecretKeys, databaseUrl: config.databaseUrl,
     dataDir: config.dataDir, inMemory: opts.inMemory,
@@ -86,6 +94,7 @@ export async function buildServices(config: Config, opts: ContainerOptions = {})
   const onRevoked: OnCredentialsRevoked = async (e) => { await jobs?.credentialsRevoked(e) }
   const apiKeys = new ApiKeyService(db, undefined, onRevoked)
   const users = new UserService(db, { apiKeys, onRevoked })
+  const groups = new GroupService(db, users, { roleGroups: config.scim.roleGroups, defaultRole: config.scim.defaultRole })
   const ssoSettings = new SsoSettingsService(db, box, hostPolicy, opts.now)
   const sessions = new SessionService(db, users,
     tokenKeys({ jwtSecret: config.auth.jwtSecret, kid: config.auth.jwtKid, fallbackKey: box.deriveKey('nexatron-jwt-v1'), previous: config.auth.jwtPrevious }),
@@ -106,6 +115,9 @@ export async function buildServices(config: Config, opts: ContainerOptions = {})
   const semantic = new SemanticService(semanticStore, db, connections, executor)
   const access = new AccessPolicyService(db, semanticStore, connections)
   const history = new QueryHistory(db)
+  const metrics = await createMetrics(!!config.metricsToken, {
+    history, pools: () => connections.poolStats(), demoWarehouseStarts: opts.demoWarehouse ? () => opts.demoWarehouse!.starts : undefined,
+  })
   const openai = config.planner.openai
     ? { apiKey: config.planner.openai.apiKey, baseURL: config.planner.openai.baseURL, model: config.planner.openai.model, timeoutMs: config.planner.openai.timeoutMs }
     : undefined
@@ -117,7 +129,14 @@ export async function buildServices(config: Config, opts: ContainerOptions = {})
     llmSummary: config.planner.llmSummary && openai ? (input, signal) => summarizeWithLlm(input, { openai }, signal) : undefined,
     gate: new ConcurrencyGate(config.limits.concurrentPerKey, config.limits.concurrentPerTenant, { bytes: config.limits.memoryBudgetBytes }),
     queueCaps: { perKey: config.limits.queuedPerKey, perTenant: config.limits.queuedPerTenant },
-    executor, limits: config.query,
+    executor, limits: config.query, metrics, onCacheLookup: (outcome) => metrics.cacheLookup(outcome),
+    // Shared through Redis when configured, so every instance serves what any of them computed.
+    resultCache: !config.resultCache.enabled ? undefined : {
+      defaultTtlS: config.resultCache.defaultTtlS,
+      store: redis
+        ? new RedisResultCache(redis, config.resultCache.maxEntryBytes, logger)
+        : new MemoryResultCache(config.resultCache, opts.now ? () => opts.now!().getTime() : Date.now),
+    },
   })
   const webhookSecrets = new WebhookSecrets(tenants, box)
   const auth = new AuthService(apiKeys, sessions, users)
@@ -126,12 +145,14 @@ export async function buildServices(config: Config, opts: ContainerOptions = {})
   const retention = config.audit.retentionDays > 0 ? startAuditRetention(audit, config.audit.retentionDays, logger) : undefined
   const worker = new JobWorker({
     db, history, principals: auth, audit, runner, connections, secrets: webhookSecrets, hostPolicy, logger, fetch: opts.fetch, billing,
-    concurrency: config.worker.concurrency, maxWebhookAttempts: config.webhooks.maxAttempts, historyRows: config.query.historyRows,
+    concurrency: config.worker.concurrency, leaseMs: config.worker.leaseMs, maxWebhookAttempts: config.webhooks.maxAttempts, historyRows: config.query.historyRows, metrics,
   })
   jobs = new JobService(history, runner, worker, hostPolicy, audit)
+  const tracing = await tracingReady
   const services: Services = {
     demoWarehouseStarts: opts.demoWarehouse ? () => opts.demoWarehouse!.starts : undefined,
     readiness: new Readiness({ store, redis, migrationsDir: MIGRATIONS_DIR }),
+    metrics, tracing,
     config, logger, store, secretBox: box, tenants, apiKeys,
     auth,
     users, sessions,
@@ -142,7 +163,8 @@ export async function buildServices(config: Config, opts: ContainerOptions = {})
     billing,
     analytics: new UsageAnalytics(db),
     scimTokens: new ScimTokenService(db, opts.now),
-    scim: new ScimService(db, users, config.scim.defaultRole).withAttributeMap(config.scim.attributes).withSeats(billing),
+    scim: new ScimService(db, users, config.scim.defaultRole).withAttributeMap(config.scim.attributes).withSeats(billing).withGroups(groups),
+    groups,
     sso: {
       settings: ssoSettings,
       login: new SsoLoginService({
@@ -165,6 +187,7 @@ export async function buildServices(config: Config, opts: ContainerOptions = {})
       await connections.closeAll()
       redis?.disconnect()
       if (!opts.store) await store.close()
+      await tracing?.stop()
     },
   }
 }

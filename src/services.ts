@@ -16,6 +16,7 @@ import type { QueryHistory } from './query/history'
 import type { JobService, JobWorker } from './query/job-worker'
 import type { WebhookSecrets } from './query/webhook-secrets'
 import type { UserService } from './identity/users'
+import type { GroupService } from './identity/groups'
 import type { SessionService } from './identity/sessions'
 import type { AuditService } from './audit/audit-service'
 import type { BillingService } from './billing/billing-service'
@@ -25,12 +26,18 @@ import type { ScimService } from './scim/scim-service'
 import type { SsoSettingsService } from './identity/sso/sso-settings'
 import type { SsoLoginService } from './identity/sso/sso-login'
 import type { Readiness } from './ops/readiness'
+import type { Metrics } from './ops/metrics'
+import type { Tracing } from './ops/tracing'
 
 export interface Services {
   /** What /health/ready reports (store, Redis, migrations, draining); absent in tests that build services by hand. */
   readiness?: Readiness
   /** Threads the demo warehouse has started (for /metrics), when it runs on its own thread. */
   demoWarehouseStarts?: () => number
+  /** What /metrics reports (NO_METRICS when it is off); absent in tests that build services by hand. */
+  metrics?: Metrics
+  /** The OpenTelemetry exporter, when OTEL_EXPORTER_OTLP_ENDPOINT is set. */
+  tracing?: Tracing
   config: Config
   logger: Logger
   store: Store
@@ -49,6 +56,8 @@ export interface Services {
   worker: JobWorker
   webhookSecrets: WebhookSecrets
   users: UserService
+  /** Groups of users: roles by mapping, attributes for policies (src/identity/groups.ts). */
+  groups: GroupService
   sessions: SessionService
   audit: AuditService
   billing: BillingService
