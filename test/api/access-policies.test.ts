@@ -301,6 +301,34 @@ access_policies:
     expect((await c.t.request('POST', '/api/v1/semantic/access/preview', { key: c.west, body: { connection_id: c.conn, principal: { api_key_id: c.westId }, query: { metrics: ['revenue'] } } })).status).toBe(403)
   })
 
+  it('asks back on an ambiguous question with candidates from the permitted layer, and each runs on the permitted rows', async () => {
+    const c = get()
+    // A metric whose name is also a value of the governed column: "west sales" is this metric, or revenue where region = West.
+    const extra = `metrics:\n  - name: west_sales\n    type: simple\n    type_params: { measure: amount }\n    filter: "{{ Dimension('store__region') }} = 'West'"\n`
+    // (extraChecks run on the PostgreSQL set-up, whose tables are in schema shop.)
+    const merged = await c.t.request('POST', '/api/v1/semantic/import', { body: { connection_id: c.conn, mode: 'replace', files: [{ path: 's.yml', content: semantic('shop') }, { path: 'extra.yml', content: extra }] } })
+    expect(merged.status, await merged.clone().text()).toBe(200)
+    const res = await ask(c, c.west, { question: 'west sales' })
+    expect(res.status, await res.clone().text()).toBe(422)
+    const err = (await res.json()).error
+    expect(err.code).toBe('ambiguous_question')
+    const candidates = err.details[0].candidates as Array<{ id: string; plan: { metrics: string[]; filters?: Array<{ value: unknown }> } }>
+    expect(candidates.length).toBeGreaterThanOrEqual(2)
+    expect(JSON.stringify(candidates)).not.toMatch(/secret_margin|East|North/)
+    for (const cand of candidates) {
+      const run = await ask(c, c.west, { question: 'west sales', interpretation: cand.id })
+      expect(run.status).toBe(200)
+      const metric = cand.plan.metrics[0]
+      const westRows = SALES.filter((r) => regionOf(r.store_id) === 'West')
+      const expected = metric === 'sales_count' ? westRows.length : revenueIn(['West'])
+      expect(Number((await run.json()).data[0][metric])).toBeCloseTo(expected, 2)
+    }
+    // The East key reads the same words over its own rows: West is no value it can see, and West's rows stay out of reach.
+    const east = await ask(c, c.east, { question: 'west sales' })
+    if (east.status === 200) expect(Number((await east.json()).data[0]?.west_sales ?? 0)).toBe(0)
+    else expect(await east.text()).not.toMatch(/North/)
+  })
+
   it('lets only admins set attributes, on users and keys', async () => {
     const c = get()
     const user = await (await c.t.request('POST', '/api/v1/users', { body: { email: `m${randomBytes(3).toString('hex')}@example.com`, password: 'correct horse battery', role: 'analyst' } })).json()
