@@ -13,6 +13,9 @@
 // test/fixtures/planner-eval-dev-3.json (`planner dev-3`) is the third: an
 // un-curated healthcare-visits layer (test/fixtures/clinic) and the demo typed
 // by a hurried analyst, a quarter of it expecting a refusal or a clarification.
+// test/fixtures/planner-eval-dev-4.json (`planner dev-4`) is the fourth: an
+// un-curated HR/recruiting layer (test/fixtures/hr) and busy demo phrasing,
+// aimed at confidently wrong readings; over a third expect a non-answer.
 //
 // Then the two blind sets (planner-eval-blind-support.json: a support-desk
 // domain modeled like a dbt user would; planner-eval-blind-demo.json: hurried
@@ -20,7 +23,9 @@
 // pair written for the trust work's honest measure (planner-eval-blind-learning.json:
 // an online-learning domain with an un-curated layer in test/fixtures/learning-blind;
 // planner-eval-blind-demo-2.json: hurried analyst phrasing over the demo). Every set prints
-// `planner <label> trust: correct N, clarified N, refused N, wrong N`.
+// `planner <label> trust: correct N, clarified N, refused N, wrong N`, and for a set with
+// wrong answers, counts only: their confidence bands, the kinds of reading they used and
+// which plan parts differed (aggregates, so the blind sets stay blind).
 //
 // Options: --verbose (print passing cases too), --show-blind (print blind failures),
 // --min-confidence <x> (offline-only threshold; default 0.75 as the service; 0 = answer everything), --only <id substring>,
@@ -109,7 +114,7 @@ function compareQuery(expected: Expected, got: SemanticQuery): string[] {
 // ------------------------------------------------------------ run
 
 interface RunOptions { verbose: boolean; only?: string; quiet?: boolean; minConfidence: number }
-interface Counts { clarified: number; refused: number; wrong: number; wrongWhereRefusalExpected: number }
+interface Counts { clarified: number; refused: number; wrong: number; wrongWhereRefusalExpected: number; wrongBands: Record<string, number>; wrongReadings: Record<string, number>; wrongParts: Record<string, number> }
 
 /** Runs one eval file and prints its failures, timings and the `planner <label>: N/M correct` line. */
 function runFile(relPath: string, label: string, opts: RunOptions): { correct: number; total: number } & Counts {
@@ -141,7 +146,7 @@ function runFile(relPath: string, label: string, opts: RunOptions): { correct: n
   // non-answer), clarified (asked back with ambiguous_question), refused
   // (question_not_understood), or wrong (answered with another plan, or
   // answered where a refusal or clarification was expected)
-  const counts: Counts = { clarified: 0, refused: 0, wrong: 0, wrongWhereRefusalExpected: 0 }
+  const counts: Counts = { clarified: 0, refused: 0, wrong: 0, wrongWhereRefusalExpected: 0, wrongBands: {}, wrongReadings: {}, wrongParts: {} }
   const timings: number[] = []
   const failures: string[] = []
   for (const c of file.cases) {
@@ -151,14 +156,14 @@ function runFile(relPath: string, label: string, opts: RunOptions): { correct: n
     const catalog = catalogs.get(c.catalog)
     if (!catalog) throw new Error(`planner-eval: case ${c.id} names unknown catalog ${c.catalog}`)
     const history: Turn[] = []
-    let outcome: { query?: SemanticQuery; error?: string; message?: string }
+    let outcome: { query?: SemanticQuery; error?: string; message?: string; confidence?: number; reasons?: string[] }
     try {
       for (const q of c.history ?? []) history.push({ question: q, plan: planOffline(q, catalog, history, ctx) })
       const t0 = performance.now()
       // as the service answers in offline-only mode: below the threshold it refuses or asks back
       const plan = gateConfidence(planOffline(c.question, catalog, history, ctx), opts.minConfidence)
       timings.push(performance.now() - t0)
-      outcome = { query: plan.query }
+      outcome = { query: plan.query, confidence: plan.confidence, reasons: plan.reasons }
     } catch (err) {
       if (!(err instanceof PlanningError)) throw err
       outcome = { error: err.code, message: err.message }
@@ -172,6 +177,13 @@ function runFile(relPath: string, label: string, opts: RunOptions): { correct: n
       else {
         counts.wrong++
         if (c.expected.error) counts.wrongWhereRefusalExpected++
+        // which parts of the plan differed (metrics, time_constraint...), counted
+        if (!c.expected.error) for (const d of diffs) { const k = d.split(':')[0]; counts.wrongParts[k] = (counts.wrongParts[k] ?? 0) + 1 }
+        const conf = outcome.confidence ?? 1
+        const band = conf >= 0.95 ? '>=0.95' : conf >= 0.85 ? '0.85-0.95' : '<0.85'
+        counts.wrongBands[band] = (counts.wrongBands[band] ?? 0) + 1
+        // which kinds of reading the wrong plans leaned on (a reason's "(source)"), counted, never shown per question
+        for (const k of new Set((outcome.reasons ?? []).map((r) => /→ (?:metric|group by|filter)[^(]*\(([a-z ]+)\)$/.exec(r)?.[1]).filter((x): x is string => !!x))) counts.wrongReadings[k] = (counts.wrongReadings[k] ?? 0) + 1
       }
     }
     if (diffs.length === 0) {
@@ -196,6 +208,8 @@ function runFile(relPath: string, label: string, opts: RunOptions): { correct: n
   // an aggregate that says which kind of wrong without showing any question (so blind sets stay blind):
   // an answer where the set expected a refusal may be a capability added after the set was written
   if (counts.wrong) console.log(`planner ${label} wrong: ${counts.wrong - counts.wrongWhereRefusalExpected} answered with another plan, ${counts.wrongWhereRefusalExpected} answered where a refusal was expected`)
+  // aggregates only (blind sets stay blind): how sure the wrong answers were, and the kinds of reading they used
+  if (counts.wrong) console.log(`planner ${label} wrong by confidence: ${Object.entries(counts.wrongBands).map(([b, n]) => `${b} ${n}`).join(', ')}; readings used: ${Object.entries(counts.wrongReadings).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}; parts that differed: ${Object.entries(counts.wrongParts).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`)
   return { correct, total, ...counts }
 }
 
@@ -214,6 +228,8 @@ function main(): void {
   runFile('test/fixtures/planner-eval-dev-2.json', 'dev-2', opts)
   // third development set: an un-curated healthcare-visits layer (test/fixtures/clinic) and hurried demo phrasing
   runFile('test/fixtures/planner-eval-dev-3.json', 'dev-3', opts)
+  // fourth development set: an un-curated people/HR/recruiting layer (test/fixtures/hr) and busy demo phrasing
+  runFile('test/fixtures/planner-eval-dev-4.json', 'dev-4', opts)
   // blind sets, written before the trust work and never tuned on (only their counts are printed)
   const blind = { ...opts, quiet: !args.includes('--show-blind') }
   runFile('test/fixtures/planner-eval-blind-support.json', 'blind-support', blind)

@@ -192,3 +192,23 @@ export function perEntityReadings(query: SemanticQuery, idx: CatalogIndex, quest
   }
   return out
 }
+
+/**
+ * "sales per order", "revenue per customer": "per" before an entity (its
+ * identifiers, not a named attribute) over a metric that adds up asks either
+ * for a list with one row per identifier or for the average per entity. With
+ * no average metric to offer as the other reading (perEntityReadings), the
+ * plan is still not sure: a reason saying so, else undefined.
+ */
+export function perEntityDoubt(query: SemanticQuery, idx: CatalogIndex, question: string): string | undefined {
+  const m = /\bper\s+([a-z]+)/i.exec(question)
+  if (!m) return undefined
+  const word = stem(m[1].toLowerCase())
+  const entity = (query.group_by ?? []).map((g) => (typeof g === 'string' ? g : g.name)).find((g) => {
+    const d = idx.dimensions.get(g)
+    return d?.type === 'entity' && stem((g.split('__').pop() ?? g).toLowerCase()) === word
+  })
+  if (!entity) return undefined
+  const additive = query.metrics.some((metric) => !words(metric).some((p) => NOT_SUMS.has(p)) && idx.metrics.get(metric)?.type !== 'ratio')
+  return additive ? `"per ${m[1]}" may ask for an average per ${m[1]} rather than a list by ${entity}` : undefined
+}

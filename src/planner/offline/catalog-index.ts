@@ -408,11 +408,15 @@ const CLASSIFIERS = new Set(['type', 'status', 'category', 'code', 'group', 'lev
  */
 function addClassifierHeads(catalog: Catalog, terms: Map<string, Hit[]>, add: (stems: string[], hit: Hit) => void): void {
   const keys = new Map<string, CatalogDimension[]>()
+  // "req" of `req_status` is short for the requisition entity: "per req" names the entity, not its status
+  const entityWords = catalog.dimensions.filter((d) => d.type === 'entity').map((d) => (d.name.split('__').pop() ?? d.name).toLowerCase())
+  const abbreviatesEntity = (w: string) => w.length >= 2 && entityWords.some((e) => e !== w && e.startsWith(w))
   for (const d of catalog.dimensions) {
     if (d.type !== 'categorical' || isBooleanDimension(d)) continue
     const stems = nameStems(d.name.split('__').pop() ?? d.name)
     while (stems.length > 1 && CLASSIFIERS.has(stems[stems.length - 1])) stems.pop()
     if (stems.length === nameStems(d.name.split('__').pop() ?? d.name).length || stems.some((w) => RESERVED.has(w) || isKnownWord(w))) continue
+    if (stems.length === 1 && abbreviatesEntity(stems[0])) continue
     const key = stems.join(' ')
     const leaf = (n: string) => n.split('__').pop()
     const list = keys.get(key) ?? []
@@ -495,11 +499,28 @@ export function correctTypo(idx: CatalogIndex, word: string): { word: string; di
     for (const v of idx.vocabulary.get(len) ?? []) {
       // short words are only corrected to metric/dimension words: "regoin" → region, never "same" → "game"
       if (v.length < 4 || (word.length <= 5 && !idx.nameVocabulary.has(v))) continue
+      if (agentNounOf(word, v) || negatedFormOf(word, v)) continue
       const d = editDistance(word, v, best ? Math.min(best.distance, budget) : budget)
       if (d <= budget && (!best || d < best.distance)) best = { word: v, distance: d }
     }
   }
   return best ?? abbreviationOf(idx, word)
+}
+
+/**
+ * "interviewer" is not a typo of "interview", nor "recruiters" of "recruit":
+ * a catalog word plus an agent-noun ending is another word (the person who
+ * does it), and reading it as the catalog word answers another question.
+ */
+function agentNounOf(word: string, v: string): boolean {
+  if (!word.startsWith(v)) return false
+  const rest = word.slice(v.length)
+  return ['er', 'ers', 'or', 'ors', 'ee', 'ees'].includes(rest) || (v.endsWith('e') && ['r', 'rs'].includes(rest))
+}
+
+/** "inactive" is not a typo of "active", nor "unpaid" of "paid": a negating prefix flips the meaning. */
+function negatedFormOf(word: string, v: string): boolean {
+  return ['in', 'un', 'non', 'dis', 'im', 'ir', 'il', 'de'].some((p) => word === p + v || v === p + word)
 }
 
 /**

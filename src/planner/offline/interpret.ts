@@ -79,6 +79,12 @@ export interface Draft {
   bareNumber?: { n: number; text: string }
 }
 
+/** Words before a metric that ask for the rows where it is zero ("no sales"). */
+const ZERO_WORDS = new Set(['no', 'zero', 'never'])
+/** Words before a dimension that ask for a count of its distinct values. */
+const DISTINCT_WORDS = new Set(['distinct', 'unique'])
+/** Filler nouns that stand for a dimension without naming it ("by type", "per kind"). */
+const GENERIC_NOUNS = new Set(['type', 'types', 'kind', 'kinds', 'sort', 'sorts'])
 const COMPARE_VERBS = new Set(['compare', 'comparing', 'compared', 'comparison'])
 const SKIPPABLE = new Set(['the', 'a', 'an', 'our', 'my', 'their', 'its', 'your', 'his', 'her', 'these', 'those', 'this', 'that'])
 const QUESTION_WORDS = new Set(['which', 'what', 'whose'])
@@ -456,6 +462,7 @@ class Interpreter {
         this.negMode = false
         this.allMode = m.includes('all')
         this.lastMarker = this.span(k, len)
+        this.groupSlotAt = k + len
         return len
       }
     }
@@ -499,6 +506,21 @@ class Interpreter {
       return 1
     }
     if (SKIPPABLE.has(w)) return 1
+    const next = this.items[k + 1]
+    if (next?.kind === 'match' && ((ZERO_WORDS.has(w) && next.hits.some((h) => h.target.kind === 'metric')) || (DISTINCT_WORDS.has(w) && next.hits[0]?.target.kind === 'dimension'))) {
+      // "brands with no sales": the rows asked for are the ones missing from the answer; "distinct
+      // products sold": a count of distinct values, not a breakdown by them. Neither is what the
+      // plan would compute if the word were dropped as filler.
+      d.unknown.push({ text: this.items[k].text })
+      return 1
+    }
+    if (GENERIC_NOUNS.has(w) && ((this.groupMode && k === this.groupSlotAt) || (this.items[k - 1]?.kind === 'match' && this.word(k + 1) !== 'of') || (this.word(k + 1) === 'of' && this.items[k + 2]?.kind === 'match'))) {
+      // "terminations by type": the grouping's noun is only a placeholder for a dimension
+      // the layer did not match; "sales by store type": it turns the name before it into
+      // another attribute (a store's type, not the store). Dropping it answers another question.
+      d.unknown.push({ text: this.items[k].text, afterMarker: this.lastMarker })
+      return 1
+    }
     if (FILLER.has(w) || FILLER.has(this.stemOf(k))) {
       // ordinary words end group/negation chains ("by region, show sales")
       if (!['total', 'number', 'amount', 'count', 'sum', 'value'].includes(w)) this.groupMode = false
@@ -510,6 +532,8 @@ class Interpreter {
   }
 
   private rankAt = -1
+  /** The item right after the last group marker ("by", "per"): where its dimension should stand. */
+  private groupSlotAt = -1
   /** Where "all <dimension>" stood ("all categories but Toys"). */
   private unfilterAt = -1
   private rankMetricAt = -1
@@ -748,7 +772,7 @@ class Interpreter {
     if (D.length && this.lastRole?.kind === 'value' && this.lastRole.at === k - 1) {
       const v = this.lastRole.mention as ValueMention
       if ((!M.length || d.metrics.length > 0 || v.introduced) && this.compatible(v, D)) {
-        this.narrow(v, D)
+        this.narrow(v, D, M.length ? undefined : this.items[k].text)
         if (M.length) this.implied.push(mention(M))
         this.lastRole = { kind: 'other', at: k }
         return
@@ -858,10 +882,16 @@ class Interpreter {
   }
 
   /** Keeps only the value readings that belong to the named dimension/entity. */
-  private narrow(v: ValueMention, D: Hit[]): void {
+  private narrow(v: ValueMention, D: Hit[], text?: string): void {
     const exact = v.hits.filter((vh) => D.some((dh) => dh.target.name === vh.target.name))
     const sameEntity = v.hits.filter((vh) => D.some((dh) => this.entityOf(dh) !== undefined && this.entityOf(dh) === this.entityOf(vh)))
     const keep = exact.length ? exact : sameEntity
+    // "Product division" when Product is a department name: the word names another attribute of
+    // the same entity (its division), not the value's own dimension; reading it as the value's
+    // noun would answer for the department. The word is not accounted for.
+    if (text && !exact.length && sameEntity.length && D.every((h) => h.target.kind === 'dimension' && h.target.dim.type === 'categorical')) {
+      this.d.unknown.push({ text })
+    }
     if (keep.length) v.hits = keep
     // the dimension was only naming the value: drop a grouping it caused
     for (const g of this.d.groups) if (!g.absorbed && !g.marked && D.some((dh) => g.hits[0]?.target.name === dh.target.name) && Math.abs(g.at - v.at) <= 2) g.absorbed = true

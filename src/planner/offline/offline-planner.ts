@@ -6,7 +6,7 @@ import { assertTimeZone, type Clock } from '../../../semantic/time-range'
 import { PlanningError, type Plan, type Planner, type PlannerContext, type Turn } from '../planner'
 import { getCatalogIndex, suggestNames, suggestValues, type CatalogIndex } from './catalog-index'
 import { interpret, type Draft } from './interpret'
-import { DATA_CHANGE_WORDS, OPERATION_WORDS } from './lexicon'
+import { CONJUNCTIONS, DATA_CHANGE_WORDS, OPERATION_WORDS } from './lexicon'
 import { draftMetricNames, metricsSupport, resolveDraft, type Parts } from './resolve'
 import { segment } from './segment'
 import { accountForWords } from './ledger'
@@ -14,7 +14,7 @@ import { fixTimeTypos } from './time-typos'
 import { expandShorthand } from './normalize'
 import { matchSavedQuery } from './saved-query-rule'
 import { findAnalystPhrase } from './analyst-phrases'
-import { alternativeReadings, loadedValueFilters, perEntityReadings } from './alternatives'
+import { alternativeReadings, loadedValueFilters, perEntityDoubt, perEntityReadings } from './alternatives'
 import { STRICT_AGG_WORDS, aggregationFits, extractIdFilters, metricAggregation, rewriteAggregationWords, rewriteBooleanVersus } from './word-readings'
 import type { Item } from './segment'
 
@@ -198,6 +198,15 @@ export function planOffline(question: string, catalog: Catalog, history: Turn[],
   // "top 10 ... per guest" or an average already per entity is a list; without an average metric too)
   const perEntity = followUp || query.limit !== undefined ? undefined : perEntityReadings(query, idx, working)
   if (perEntity?.length) alternatives.push(...perEntity)
+  else if (!followUp && query.limit === undefined) {
+    // "sales per order", "tickets per agent" with no average metric to offer: a list by the
+    // entity's identifiers is one reading, an average per entity (which the layer lacks) the other
+    const doubt = perEntityDoubt(query, idx, working)
+    if (doubt) {
+      confidence = Math.min(confidence, AMBIGUOUS_CONFIDENCE)
+      reasons.push(doubt)
+    }
+  }
   if (alternatives.length) {
     confidence = Math.min(confidence, AMBIGUOUS_CONFIDENCE)
     for (const a of alternatives) reasons.push(`another reading: ${a.why}`)
@@ -212,6 +221,13 @@ export function planOffline(question: string, catalog: Catalog, history: Turn[],
     confidence = Math.min(confidence, AMBIGUOUS_CONFIDENCE)
     reasons.push(`"${m.text}" names ${m.hits[0].target.name} without its first words, and "${before.text}" stands in their place`)
   }
+  // "sales to new york customers": two metrics with no list word between them; the second
+  // metric word more likely describes something (customers in New York) than asks for a second number
+  for (const doubt of followUp ? [] : [agg.partial, unlistedPeriods(items, query), averagePer(text, query), unlistedMetric(draft, items, query), unlistedValues(draft, items, query), droppedAggregation(draft, working, query), droppedQualifier(draft, working, query, idx)]) {
+    if (!doubt) continue
+    confidence = Math.min(confidence, AMBIGUOUS_CONFIDENCE)
+    reasons.push(doubt)
+  }
   const loaded = followUp ? [] : loadedValueFilters(query, working)
   if (loaded.length) {
     confidence = Math.min(confidence, AMBIGUOUS_CONFIDENCE)
@@ -222,6 +238,155 @@ export function planOffline(question: string, catalog: Catalog, history: Turn[],
     ...(alternatives.length ? { alternatives } : {}),
   }
 }
+
+/** Words that join metrics into a list ("sales and units", "orders, aov", "sales vs units"). */
+const LIST_WORDS = new Set([...CONJUNCTIONS, 'vs', 'versus', 'with', 'along', 'alongside', 'including', 'against', 'than', 'to'])
+
+/**
+ * Two metrics of the plan whose words stand apart with no list word between
+ * them: a reason to doubt the plan (the second word may qualify a filter or
+ * the subject instead), else undefined. "to" counts only between two metrics
+ * ("sales to units ratio"); anything else between them must hold a list word.
+ */
+function unlistedMetric(draft: Draft, items: Item[], query: SemanticQuery): string | undefined {
+  if (query.metrics.length < 2) return undefined
+  const ms = [...draft.metrics].sort((a, b) => a.at - b.at)
+  for (let i = 1; i < ms.length; i++) {
+    const between = items.slice(ms[i - 1].at + 1, ms[i].at)
+    if (between.length === 0) continue
+    const listed = between.some((it) => it.kind === 'word' && LIST_WORDS.has(it.text.toLowerCase()) && (it.text.toLowerCase() !== 'to' || between.length === 1))
+    if (!listed) return `"${ms[i - 1].text}" and "${ms[i].text}" are not listed together; "${ms[i].text}" may describe something else`
+  }
+  return undefined
+}
+
+/**
+ * "avg days open for reqs on hold" read as status in (open, on_hold): values
+ * of one dimension become a list only when the question lists them ("open or
+ * on hold", "Texas, Ohio"). Two values far apart with no list word between
+ * them are two different things, one of which the plan misreads.
+ */
+function unlistedValues(draft: Draft, items: Item[], query: SemanticQuery): string | undefined {
+  for (const f of query.filters ?? []) {
+    if ((f.op !== 'in' && f.op !== 'not_in') || !Array.isArray(f.value)) continue
+    const listed = f.value as unknown[]
+    const ms = draft.values
+      .filter((v) => v.hits.some((h) => h.target.kind === 'value' && h.target.name === f.field && listed.includes(h.target.value)))
+      .sort((a, b) => a.at - b.at)
+    for (let i = 1; i < ms.length; i++) {
+      const between = items.slice(ms[i - 1].at + 1, ms[i].at)
+      if (between.length === 0) continue
+      if (!between.some((it) => it.kind === 'word' && (LIST_WORDS.has(it.text.toLowerCase()) || NEGATION_LIST_WORDS.has(it.text.toLowerCase())))) {
+        return `"${ms[i - 1].text}" and "${ms[i].text}" are not listed together; one of them may mean something else`
+      }
+    }
+  }
+  return undefined
+}
+/** Name words that say how a metric aggregates; a name without them is another number. */
+const AGGREGATION_NAME_WORDS = new Set(['avg', 'average', 'mean', 'median', 'max', 'maximum', 'min', 'minimum', 'rate', 'ratio', 'pct', 'percent', 'percentage', 'distinct', 'unique'])
+
+const AGGREGATION_SYNONYMS = [['avg', 'average', 'mean', 'aov'], ['distinct', 'unique', 'different'], ['max', 'maximum', 'highest', 'largest', 'biggest', 'top', 'peak'], ['min', 'minimum', 'lowest', 'smallest'], ['rate', 'ratio', 'pct', 'percent', 'percentage', '%', 'share']]
+
+/**
+ * "order value" read as `average_order_value`: the metric was found by its
+ * name without the word that says how it aggregates, and the question says
+ * nothing of the kind either; the total is as good a reading as the average.
+ */
+function droppedAggregation(draft: Draft, question: string, query: SemanticQuery): string | undefined {
+  const said = new Set(question.toLowerCase().split(/[^a-z0-9%]+/))
+  if (said.has('%')) said.add('pct')
+  // the same aggregation in other words
+  for (const group of AGGREGATION_SYNONYMS) if (group.some((w) => said.has(w))) for (const w of group) said.add(w)
+  for (const m of draft.metrics) {
+    const h = m.hits[0]
+    if (!h || h.target.kind !== 'metric' || !query.metrics.includes(h.target.name) || h.source === 'synonym' || h.source === 'label') continue
+    const mine = new Set(m.text.toLowerCase().split(/[^a-z0-9]+/))
+    const dropped = h.target.name.toLowerCase().split(/_+/).filter((w) => AGGREGATION_NAME_WORDS.has(w) && !mine.has(w) && !said.has(w))
+    if (dropped.length) return `"${m.text}" names ${h.target.name} without "${dropped.join(' ')}", and the question does not say it either`
+  }
+  return undefined
+}
+
+/** Words that narrow a count to a state or a kind of its subject (general analytics vocabulary). */
+const NARROWING_WORDS = new Set(['new', 'late', 'early', 'active', 'inactive', 'net', 'returning', 'repeat', 'first', 'paid', 'unpaid', 'failed', 'open', 'closed', 'cancelled', 'canceled', 'completed', 'successful', 'lost', 'won', 'churned', 'overdue', 'free', 'trial', 'refunded', 'returned', 'pending', 'resolved', 'unresolved', 'escalated', 'reopened', 'breached', 'billable', 'qualified', 'converted', 'retained', 'recurring', 'accepted', 'declined', 'rejected', 'approved', 'denied', 'delayed', 'missed', 'abandoned', 'internal', 'external', 'domestic', 'international'])
+
+/** Head words of a metric name that do not change what is counted ("total_sales" is the sales). */
+const PLAIN_HEAD_WORDS = new Set(['total', 'sum', 'count', 'cnt', 'num', 'number', 'distinct', 'unique', 'all', 'overall', 'gross', 'amount', 'amt', 'value', 'qty', 'quantity'])
+
+/**
+ * "accounts by industry" read as `new_accounts`: the metric was found by the
+ * tail of its name, and the words left out ("new") narrow what it counts.
+ * Nothing in the question asked for that narrowing: not confident.
+ */
+function droppedQualifier(draft: Draft, question: string, query: SemanticQuery, idx: CatalogIndex): string | undefined {
+  const said = new Set(question.toLowerCase().split(/[^a-z0-9]+/).map(stemWord))
+  for (const m of draft.metrics) {
+    const h = m.hits[0]
+    if (!h || h.source !== 'name tail' || h.target.kind !== 'metric' || !query.metrics.includes(h.target.name)) continue
+    const dropped = h.target.name.toLowerCase().split(/_+/)
+      .filter((w) => w.length > 1 && !PLAIN_HEAD_WORDS.has(w) && !AGGREGATION_NAME_WORDS.has(w) && !said.has(stemWord(w)))
+      // a word naming a state or a kind narrows ("new", "late"); the noun of an entity the
+      // metric is about does not ("acceptance rate" for offer_acceptance_rate)
+      .filter((w) => NARROWING_WORDS.has(w) || !namesEntity(w, idx))
+    if (dropped.length) return `"${m.text}" names ${h.target.name} without "${dropped.join(' ')}", which narrows what it counts`
+  }
+  return undefined
+}
+/** Whether a word is (or starts with a part of) an entity's name: "offer", "identity" for an `id` entity. */
+function namesEntity(w: string, idx: CatalogIndex): boolean {
+  for (const d of idx.dimensions.values()) {
+    if (d.type !== 'entity') continue
+    if ((d.name.split('__').pop() ?? '').split('_').some((p) => p === w || (p.length >= 2 && w.startsWith(p)))) return true
+  }
+  return false
+}
+const stemWord = (w: string) => (w.endsWith('ies') ? `${w.slice(0, -3)}y` : w.endsWith('s') && !w.endsWith('ss') ? w.slice(0, -1) : w)
+
+/** Words that put periods side by side or chain them ("2023 vs 2024", "jan to mar"). */
+const PERIOD_LINKS = new Set([...LIST_WORDS, 'compared', 'through', 'thru', 'until', 'till', 'vs.'])
+
+/**
+ * "sales year to date last year": two periods, nothing saying how they relate.
+ * The plan spans both, but the question most likely meant one inside the
+ * other (last year's year-to-date); a range built from a guess is not sure.
+ */
+function unlistedPeriods(items: Item[], query: SemanticQuery): string | undefined {
+  if (query.compare) return undefined
+  const at = items.map((it, i) => (it.kind === 'time' ? i : -1)).filter((i) => i >= 0)
+  for (let k = 1; k < at.length; k++) {
+    const between = items.slice(at[k - 1] + 1, at[k])
+    if (between.length > 0 && between.some((it) => it.kind === 'word' && PERIOD_LINKS.has(it.text.toLowerCase()))) continue
+    return `"${items[at[k - 1]].text}" and "${items[at[k]].text}" are two periods with nothing saying how they relate`
+  }
+  return undefined
+}
+
+const AVERAGE_WORD = /\b(?:avg|average|mean|typical)\b/i
+const PER_WORD = /\bper\s+[a-z]+|\ba\s+(?:day|week|month|quarter|year)\b/i
+const NAME_FILLER = new Set(['avg', 'average', 'mean', 'amount', 'amt', 'total', 'count', 'cnt', 'num', 'number', 'min', 'mins', 'minutes', 'hours', 'hrs', 'days', 'usd', 'kg', 'years', 'pct', 'of', 'to', 'per'])
+
+/**
+ * "avg sales per day", "avg orders per customer": an average per something is
+ * a total divided by how many of them there are. A plan that found an average
+ * metric by other words (a synonym, a name without its head) and grouped by the
+ * "per" word answers a series of averages instead. Only when the question
+ * names the average metric in full ("average order value per store") is the
+ * "per" a breakdown of it.
+ */
+function averagePer(question: string, query: SemanticQuery): string | undefined {
+  if (!AVERAGE_WORD.test(question) || !PER_WORD.test(question)) return undefined
+  const said = new Set(question.toLowerCase().split(/[^a-z0-9]+/).map(stemWord))
+  for (const m of query.metrics) {
+    const own = m.toLowerCase().split(/_+/).filter((w) => !NAME_FILLER.has(w))
+    if (!m.toLowerCase().split(/_+/).some((w) => ['avg', 'average', 'mean'].includes(w))) continue
+    if (own.some((w) => !said.has(stemWord(w)))) return `"${PER_WORD.exec(question)![0]}" after an average word may ask for a total per ${PER_WORD.exec(question)![0].split(/\s+/).pop()}, not ${m} by it`
+  }
+  return undefined
+}
+
+/** Words that carry a list of excluded values on ("not Texas nor Ohio", "except Toys, Beauty"). */
+const NEGATION_LIST_WORDS = new Set(['nor', 'neither', 'either', 'both', 'but'])
 
 const AGG_NOUNS: Record<string, string> = { max: 'maximum', min: 'minimum', avg: 'average', median: 'median', sum: 'sum', total: 'total' }
 

@@ -157,6 +157,14 @@ export function resolveDraft(draft: Draft, metrics: string[], idx: CatalogIndex)
     parts.time = range.start || range.end ? range : null
     const units = new Set(draft.times.map((t) => t.unit))
     const unit = draft.times[0].unit
+    // "q4 sales last year", "2023 h2": a period inside another one most likely narrows it (Q4 of last
+    // year), but each phrase was resolved alone ("q4" as the latest Q4); the span of both answers
+    // for the outer period and drops the inner one, so the plan is not sure of its range
+    const inside = (a: TimeRange, b: TimeRange) => !!(a.start && a.end && b.start && b.end && a.start >= b.start && a.end <= b.end && (a.start !== b.start || a.end !== b.end))
+    if (units.size > 1 && draft.times.some((a) => draft.times.some((b) => a !== b && inside(a.range, b.range)))) {
+      quality *= 0.7
+      reasons.push(`${draft.times.map((t) => `"${t.text}"`).join(' and ')}: one period lies inside the other; the range spans both`)
+    }
     // single days side by side ("yesterday vs today") are a daily breakdown too; a range that only
     // starts or ends on a day is not
     const singleDays = unit === 'day' && draft.times.every((t) => t.range.start !== undefined && t.range.start === t.range.end)

@@ -66,7 +66,7 @@ function wordsOf(text: string): Word[] {
 }
 const nameWords = (name: string) => name.toLowerCase().split(/__|_/).filter(Boolean).map(stem)
 
-export function rewriteAggregationWords(question: string, idx: CatalogIndex): { text: string; note?: string } {
+export function rewriteAggregationWords(question: string, idx: CatalogIndex): { text: string; note?: string; partial?: string } {
   const ws = wordsOf(question)
   for (let i = 0; i < ws.length; i++) {
     const kind = AGG_WORDS[ws[i].text.toLowerCase()]
@@ -76,7 +76,8 @@ export function rewriteAggregationWords(question: string, idx: CatalogIndex): { 
     for (let j = i + 1; j < ws.length && nouns.length < 4; j++) {
       const t = ws[j].text.toLowerCase()
       if (GLUE.has(t)) continue
-      if (AGG_WORDS[t]) break
+      // "avg reply time min": after the nouns, "min" is the name's unit (minutes), not a minimum
+      if (AGG_WORDS[t] && !(t === 'min' && nouns.length > 0)) break
       nouns.push({ w: ws[j], s: stem(t) })
     }
     if (nouns.length === 0) continue
@@ -90,7 +91,9 @@ export function rewriteAggregationWords(question: string, idx: CatalogIndex): { 
       for (const n of nouns) {
         // "average wait time" for `avg_wait_minutes`: "time" stands for the name's unit of time
         const unitOfTime = n.s === 'time' && /^(minute|min|mins|hour|hr|hrs|day|second|sec|secs)$/.test(parts[parts.length - 1] ?? '')
-        if (!parts.includes(n.s) && !unitOfTime) break
+        // "avg wait min" for `avg_wait_minutes`: the unit typed short is still the name's word
+        const unitShort = (['min', 'mins'].includes(n.s) && parts.some((p) => p.startsWith('minute'))) || (['hr', 'hrs'].includes(n.s) && parts.some((p) => p.startsWith('hour')))
+        if (!parts.includes(n.s) && !unitOfTime && !unitShort) break
         overlap++
         last = n.w
       }
@@ -99,12 +102,31 @@ export function rewriteAggregationWords(question: string, idx: CatalogIndex): { 
     }
     if (!best || tie) continue
     const replacement = best.name.replace(/_/g, ' ')
+    const said = nouns.slice(0, best.overlap).map((n) => n.s)
     return {
       text: `${question.slice(0, ws[i].start)}${replacement}${question.slice(best.last.end)}`,
       note: `"${question.slice(ws[i].start, best.last.end)}" → metric ${best.name} (the ${kind} of it)`,
+      ...(namesHead(best.name, said, ws[i].text.toLowerCase()) ? {} : { partial: `"${question.slice(ws[i].start, best.last.end)}" leaves out what ${best.name} measures` }),
     }
   }
   return { text: question }
+}
+
+/** Name words that only say "how much" or its unit: not what a metric measures. */
+const PLAIN_OR_UNIT = new Set(['amount', 'amt', 'value', 'total', 'count', 'cnt', 'number', 'num', 'min', 'mins', 'minute', 'hour', 'hr', 'hrs', 'day', 'week', 'wk', 'month', 'year', 'yr', 'yrs', 'sec', 'secs', 'second', 'usd', 'kg', 'kgs', 'lb', 'lbs', 'km', 'mi', 'pct', 'percent', 'score'])
+/** Aggregation words that also say what is measured ("heaviest" is the max of a weight). */
+const IMPLIED_NOUNS: Record<string, string[]> = { heaviest: ['weight'], longest: ['duration', 'time', 'length', 'wait'], oldest: ['age'], youngest: ['age'] }
+
+/**
+ * Whether the words said with an aggregation word name what the metric
+ * measures: the last word of its name that is not a unit or "amount" ("avg
+ * visit" leaves out the duration of `avg_visit_duration_min`; "avg claim" is
+ * all of `avg_claim_amount`).
+ */
+function namesHead(name: string, said: string[], aggWord: string): boolean {
+  const parts = nameWords(name).filter((p) => !Object.values(AGG_NAME_TOKENS).flat().map(stem).includes(p) && !PLAIN_OR_UNIT.has(p) && !['avg', 'average', 'mean'].includes(p))
+  const head = parts[parts.length - 1]
+  return head === undefined || said.includes(head) || (IMPLIED_NOUNS[aggWord] ?? []).includes(head)
 }
 
 const VS = /\b([A-Za-z][A-Za-z-]*)\s+(?:vs\.?|versus|v\.?|or)\s+([A-Za-z][A-Za-z-]*)\b/i
