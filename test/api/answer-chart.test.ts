@@ -13,7 +13,7 @@ describe('chart on answers', () => {
     expect(body.chart.mark.type).toBe('text')
     expect(body.chart.data.values).toEqual(body.data)
     expect(body.chart.encoding.text).toMatchObject({ field: 'total_sales', format: '$,.2f' })
-    expect(Object.keys(body).slice(-2)).toEqual(['chart', 'status'])
+    expect(Object.keys(body).slice(-3)).toEqual(['chart', 'cache', 'status'])
   })
 
   it('sends the same spec in the stream\'s done event as in the JSON answer', async () => {
