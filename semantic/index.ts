@@ -17,5 +17,3 @@ export type { ParsedFilter, FilterRef } from './where-filter'
 export { suggest, editDistance } from './suggest'
 export { parseQueryName, formatQueryName } from './names'
 export type { ParsedName } from './names'
-// Relative date ranges for planners (semantic/time-range.ts).
-export * from './time-range'

@@ -2,7 +2,7 @@
 // answer: each metric's definition, the groupings, the filters, the exact
 // dates of the time range, the sort and the limit. Deterministic.
 import type { GroupByItem, Measure, MeasureInput, Metric, MetricInput, SemanticManifest, SemanticModel, StructuredFilter } from '../../semantic/types'
-import { describeTimeRange, formatCivilDate } from '../../semantic/time-range'
+import { describeTimeRange, formatCivilDate } from './time/describe-range'
 import type { Plan } from './planner'
 import { formatValue, humanize } from './summary'
 

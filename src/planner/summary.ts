@@ -10,7 +10,8 @@
 //   "Total sales last quarter were $1,284,350.00."
 //   "Total sales by region last quarter: West $412,300.00 (32%), South ... and 2 more."
 import type { OutputColumn, SemanticQuery, StructuredFilter, TimeGrain, ValueFormat } from '../../semantic/types'
-import { civilDateIn, describeTimeRange, formatCivilDate, isoDate } from '../../semantic/time-range'
+import { civilDateIn, isoDate } from './time/civil-date'
+import { describeTimeRange, formatCivilDate } from './time/describe-range'
 import type { Plan } from './planner'
 
 /** The column facts a summary needs (the runner's ResultColumn fits). */

@@ -2,7 +2,7 @@
 // excluding, over...) and words that carry nothing (show, me, the...). The
 // catalog supplies the open-class words (metrics, dimensions, values).
 import type { TimeGrain } from '../../../semantic/types'
-import { NUMBER_WORDS } from '../../../semantic/time-range'
+import { NUMBER_WORDS } from '../time/parse-time'
 
 /**
  * Words that can be ignored without losing meaning when the catalog did not

@@ -2,7 +2,7 @@
 // question → segment (time phrases + catalog mentions) → interpret (roles)
 // → resolve (concrete names) → merge with the previous turn → SemanticQuery.
 import type { Catalog, SemanticQuery, StructuredFilter } from '../../../semantic/types'
-import { assertTimeZone, type Clock } from '../../../semantic/time-range'
+import { assertTimeZone, type Clock } from '../time/civil-date'
 import { PlanningError, type Plan, type Planner, type PlannerContext, type Turn } from '../planner'
 import { getCatalogIndex, suggestNames, suggestValues, type CatalogIndex } from './catalog-index'
 import { interpret, type Draft } from './interpret'

@@ -2,7 +2,8 @@
 // mention, the catalog object that the chosen metrics can actually be sliced
 // by, merges values into IN lists, and builds order/limit from rankings.
 import type { CatalogDimension, StructuredFilter, TimeGrain } from '../../../semantic/types'
-import { rangeDays, type TimeRange } from '../../../semantic/time-range'
+import type { TimeRange } from '../time/civil-date'
+import { rangeDays } from '../time/describe-range'
 import type { CatalogIndex, Hit } from './catalog-index'
 import type { Draft, GroupMention, Mention } from './interpret'
 import { GRAIN_NOUNS, isKnownWord } from './lexicon'

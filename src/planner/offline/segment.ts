@@ -3,7 +3,8 @@
 // catalog's terms cover the words, preferring few, long, exact matches
 // ("total sales" over "total" + "sales"; "instant bookings" the metric over
 // "instant" + "bookings").
-import { findTimeRanges, type Clock, type TimeRangeMatch } from '../../../semantic/time-range'
+import type { Clock } from '../time/civil-date'
+import { findTimeRanges, type TimeRangeMatch } from '../time/parse-time'
 import { correctTypo, type CatalogIndex, type Hit } from './catalog-index'
 import { DIRECTION_PHRASES, FILLER, ORDER_MARKERS, RESERVED, isKnownWord } from './lexicon'
 import { tokenize, type Token } from './normalize'

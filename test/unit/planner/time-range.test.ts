@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { civilDateIn, describeTimeRange, findTimeRanges, rangeDays, resolveTimeRange, type Clock } from '../../../semantic/time-range'
+import { civilDateIn, type Clock } from '../../../src/planner/time/civil-date'
+import { describeTimeRange, rangeDays } from '../../../src/planner/time/describe-range'
+import { findTimeRanges, resolveTimeRange } from '../../../src/planner/time/parse-time'
 
 // Saturday 15 June 2024, 11:00 in New York.
 const clock: Clock = { now: new Date('2024-06-15T15:00:00Z'), timezone: 'America/New_York' }

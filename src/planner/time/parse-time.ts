@@ -1,5 +1,5 @@
-// Relative and absolute date ranges in plain English, resolved to inclusive
-// ISO dates in the tenant's IANA time zone with an injected clock.
+// Relative and absolute date ranges in plain English, found in a question and
+// resolved to inclusive ISO dates with an injected clock (civil-date.ts).
 //
 // Pure: no I/O and no global clock. "Today" is the civil date of `clock.now`
 // in `clock.timezone` (Intl API); everything after that is civil-date
@@ -15,19 +15,7 @@
 // - A month or quarter named without a year ("in March", "Q3") is the most
 //   recent one that has already started.
 
-export interface Clock {
-  now: Date
-  /** IANA time zone, e.g. `Europe/Berlin`. */
-  timezone: string
-}
-
-/** Inclusive ISO dates (`YYYY-MM-DD`); a missing side is open. `{}` means all time. */
-export interface TimeRange {
-  start?: string
-  end?: string
-}
-
-export type PeriodUnit = 'day' | 'week' | 'month' | 'quarter' | 'year'
+import { addDays, addMonths, civilDateIn, daysInMonth, isoDate, parseIsoDate, periods, rolling, shiftPeriod, startOfPeriod, toDays, type CivilDate, type Clock, type PeriodUnit, type Span, type TimeRange } from './civil-date'
 
 export interface TimeRangeMatch {
   /** Character offset of the phrase in the scanned text. */
@@ -40,114 +28,9 @@ export interface TimeRangeMatch {
   unit?: PeriodUnit
 }
 
-export interface CivilDate {
-  year: number
-  /** 1..12 */
-  month: number
-  day: number
-}
-
-// ------------------------------------------------------------ civil dates
-
-const DAY_MS = 86_400_000
-const formatters = new Map<string, Intl.DateTimeFormat>()
-
-/** Throws a clear error for a time zone the runtime does not know. */
-export function assertTimeZone(timezone: string): void {
-  getFormatter(timezone)
-}
-
-function getFormatter(timezone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timezone)
-  if (!f) {
-    try {
-      f = new Intl.DateTimeFormat('en-US', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' })
-    } catch {
-      throw new RangeError(`Unknown time zone "${timezone}" (expected an IANA name such as "Europe/Berlin")`)
-    }
-    formatters.set(timezone, f)
-  }
-  return f
-}
-
-/** The civil date of an instant in a time zone. */
-export function civilDateIn(now: Date, timezone: string): CivilDate {
-  if (Number.isNaN(now.getTime())) throw new RangeError('Invalid clock: now is not a valid Date')
-  const parts = getFormatter(timezone).formatToParts(now)
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value)
-  return { year: get('year'), month: get('month'), day: get('day') }
-}
-
-const toDays = (d: CivilDate) => Date.UTC(d.year, d.month - 1, d.day) / DAY_MS
-function fromDays(n: number): CivilDate {
-  const dt = new Date(n * DAY_MS)
-  return { year: dt.getUTCFullYear(), month: dt.getUTCMonth() + 1, day: dt.getUTCDate() }
-}
-const addDays = (d: CivilDate, n: number) => fromDays(toDays(d) + n)
-const daysInMonth = (year: number, month: number) => new Date(Date.UTC(year, month, 0)).getUTCDate()
-
-function addMonths(d: CivilDate, n: number): CivilDate {
-  const idx = d.year * 12 + (d.month - 1) + n
-  const year = Math.floor(idx / 12)
-  const month = idx - year * 12 + 1
-  return { year, month, day: Math.min(d.day, daysInMonth(year, month)) }
-}
-
-export function isoDate(d: CivilDate): string {
-  const y = String(d.year).padStart(4, '0')
-  return `${y}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`
-}
-
-export function parseIsoDate(s: string): CivilDate | undefined {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s)
-  if (!m) return undefined
-  const d = { year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) }
-  if (d.month < 1 || d.month > 12 || d.day < 1 || d.day > daysInMonth(d.year, d.month)) return undefined
-  return d
-}
-
-/** First day of the period that contains `d`. */
-export function startOfPeriod(d: CivilDate, unit: PeriodUnit): CivilDate {
-  switch (unit) {
-    case 'day': return d
-    case 'week': {
-      const dow = (new Date(toDays(d) * DAY_MS).getUTCDay() + 6) % 7 // Monday = 0
-      return addDays(d, -dow)
-    }
-    case 'month': return { year: d.year, month: d.month, day: 1 }
-    case 'quarter': return { year: d.year, month: Math.floor((d.month - 1) / 3) * 3 + 1, day: 1 }
-    case 'year': return { year: d.year, month: 1, day: 1 }
-  }
-}
-
-/** Moves a period start by n whole periods. */
-export function shiftPeriod(start: CivilDate, n: number, unit: PeriodUnit): CivilDate {
-  switch (unit) {
-    case 'day': return addDays(start, n)
-    case 'week': return addDays(start, 7 * n)
-    case 'month': return addMonths(start, n)
-    case 'quarter': return addMonths(start, 3 * n)
-    case 'year': return addMonths(start, 12 * n)
-  }
-}
-
-/** Closed range of `count` whole periods starting at the period that is `offset` periods from the current one. */
-function periods(today: CivilDate, unit: PeriodUnit, offset: number, count = 1): Span {
-  const first = shiftPeriod(startOfPeriod(today, unit), offset, unit)
-  const afterLast = shiftPeriod(first, count, unit)
-  return { start: first, end: addDays(afterLast, -1), unit: count === 1 ? unit : undefined }
-}
-
-/** Rolling window of n units ending today (inclusive). */
-function rolling(today: CivilDate, unit: PeriodUnit, n: number): Span {
-  const start = unit === 'day' ? addDays(today, -(n - 1)) : addDays(shiftPeriod(today, -n, unit), 1)
-  return { start, end: today }
-}
-
 // ------------------------------------------------------------ tokens
 
 interface Tok { t: string; i: number; len: number }
-interface Span { start?: CivilDate; end?: CivilDate; unit?: PeriodUnit; allTime?: boolean }
 interface Parsed {
   next: number
   span: Span
@@ -658,67 +541,4 @@ export function resolveTimeRange(phrase: string, clock: Clock): TimeRange | unde
   if (found.length !== 1) return undefined
   const m = found[0]
   return m.index === 0 && m.length === trimmed.length ? m.range : undefined
-}
-
-// ------------------------------------------------------------ describing
-
-const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December']
-
-/** "March 5, 2024" */
-export function formatCivilDate(iso: string): string {
-  const d = parseIsoDate(iso.slice(0, 10))
-  if (!d) return iso
-  return `${MONTH_NAMES[d.month - 1]} ${d.day}, ${d.year}`
-}
-
-/**
- * Words for a range, relative to the clock when it is a named period:
- * "last quarter", "year to date", "in March 2024", "in Q3 2024", "on March 5, 2024",
- * "from January 5, 2024 to March 31, 2024", "since June 1, 2023", "through December 31, 2019".
- */
-export function describeTimeRange(range: TimeRange, clock: Clock): string {
-  const today = civilDateIn(clock.now, clock.timezone)
-  if (!range.start && !range.end) return 'over all time'
-  const s = range.start ? parseIsoDate(range.start.slice(0, 10)) : undefined
-  const e = range.end ? parseIsoDate(range.end.slice(0, 10)) : undefined
-  if (s && e) {
-    const named: Array<[string, Span]> = [
-      ['today', periods(today, 'day', 0)],
-      ['yesterday', periods(today, 'day', -1)],
-      ['this week', periods(today, 'week', 0)],
-      ['next week', periods(today, 'week', 1)],
-      ['next month', periods(today, 'month', 1)],
-      ['next quarter', periods(today, 'quarter', 1)],
-      ['next year', periods(today, 'year', 1)],
-      ['last week', periods(today, 'week', -1)],
-      ['this month', periods(today, 'month', 0)],
-      ['last month', periods(today, 'month', -1)],
-      ['this quarter', periods(today, 'quarter', 0)],
-      ['last quarter', periods(today, 'quarter', -1)],
-      ['this year', periods(today, 'year', 0)],
-      ['last year', periods(today, 'year', -1)],
-      ['year to date', { start: startOfPeriod(today, 'year'), end: today }],
-      ['quarter to date', { start: startOfPeriod(today, 'quarter'), end: today }],
-      ['month to date', { start: startOfPeriod(today, 'month'), end: today }],
-      ['week to date', { start: startOfPeriod(today, 'week'), end: today }],
-    ]
-    for (const [name, span] of named) {
-      if (toDays(span.start!) === toDays(s) && toDays(span.end!) === toDays(e)) return name
-    }
-    if (toDays(s) === toDays(e)) return `on ${formatCivilDate(range.start!)}`
-    const endOf = (unit: PeriodUnit) => addDays(shiftPeriod(startOfPeriod(s, unit), 1, unit), -1)
-    if (s.day === 1 && s.month === 1 && toDays(endOf('year')) === toDays(e)) return `in ${s.year}`
-    if (s.day === 1 && (s.month - 1) % 3 === 0 && toDays(endOf('quarter')) === toDays(e)) return `in Q${(s.month + 2) / 3} ${s.year}`
-    if (s.day === 1 && toDays(endOf('month')) === toDays(e)) return `in ${MONTH_NAMES[s.month - 1]} ${s.year}`
-    return `from ${formatCivilDate(range.start!)} to ${formatCivilDate(range.end!)}`
-  }
-  if (range.start) return `since ${formatCivilDate(range.start)}`
-  return `through ${formatCivilDate(range.end!)}`
-}
-
-/** Number of days a closed range covers; undefined when open. */
-export function rangeDays(range: TimeRange): number | undefined {
-  const s = range.start ? parseIsoDate(range.start.slice(0, 10)) : undefined
-  const e = range.end ? parseIsoDate(range.end.slice(0, 10)) : undefined
-  return s && e ? toDays(e) - toDays(s) + 1 : undefined
 }

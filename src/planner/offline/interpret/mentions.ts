@@ -1,0 +1,65 @@
+// Plain mentions: a metric or dimension that no structure word claimed is
+// asked for (a metric) or shown (a dimension); after reading, metric words
+// that only echo or qualify another metric ("units sold", "sales volume") go.
+import type { Hit } from '../catalog-index'
+import type { Mention } from './draft'
+import { addGroup, addMetric, isSingular, resetModes, type MatchRule, type ReadState } from './state'
+
+/** Verbs that only echo a metric ("units sold"); a metric only when nothing else is. */
+const VERB_METRIC_WORDS = new Set(['sell', 'sells', 'sold', 'selling'])
+
+/** The fallback for a catalog match: a metric when it reads as one, else a dimension to show. */
+export const plainMention: MatchRule = (s, { k, it, M, D, mention }) => {
+  const q = (hs: Hit[]) => hs[0]?.quality ?? 0
+  if (M.length && (!D.length || !s.filterMode || q(M) >= q(D) || s.d.metrics.length === 0)) {
+    const m = mention(M)
+    addMetric(s, m)
+    s.lastRole = { kind: 'metric', at: k, mention: m }
+    resetModes(s)
+    return true
+  }
+  if (D.length) {
+    const g = addGroup(s, mention(D))
+    g.bareSingular = !s.filterMode && isSingular(it)
+    s.lastRole = { kind: 'group', at: k, mention: g }
+    s.filterMode = false
+    s.negMode = false
+    return true
+  }
+  s.lastRole = { kind: 'other', at: k }
+  return true
+}
+
+/** "units sold": the verb only echoes a metric that is named anyway. */
+export function dropEchoVerbs(s: ReadState): void {
+  const d = s.d
+  const echo = (m: Mention) => VERB_METRIC_WORDS.has(m.text.toLowerCase())
+  if (!d.metrics.some((m) => !echo(m))) return
+  const dropped = d.metrics.filter(echo)
+  d.metrics = d.metrics.filter((m) => !echo(m))
+  if (d.rank?.metric && dropped.includes(d.rank.metric)) d.rank.metric = undefined
+  d.order = d.order.filter((o) => !dropped.includes(o.mention))
+  d.fieldFilters = d.fieldFilters.filter((f) => !dropped.includes(f.mention))
+}
+
+/** "sales volume": two metric words side by side are one noun phrase; its head (the last word) names the metric. */
+export function joinMetricNounPhrases(s: ReadState): void {
+  const d = s.d
+  const modifiers = d.metrics.filter((m) => d.metrics.some((n) => n.at === m.at + 1))
+  if (!modifiers.length) return
+  d.metrics = d.metrics.filter((m) => !modifiers.includes(m))
+  // "new patient visits": a modifier that is also a value (NP = new patient) filters the head metric
+  // instead of being dropped; dropping it would answer for all visits
+  for (const m of modifiers) {
+    const it = s.items[m.at]
+    const V = it.kind === 'match' ? it.hits.filter((h) => h.target.kind === 'value') : []
+    if (V.length) {
+      d.values.push({ text: m.text, at: m.at, hits: V, negate: false })
+      d.notes.push(`"${m.text}" qualifies the next metric word as a value`)
+    }
+  }
+  if (d.rank?.metric && modifiers.includes(d.rank.metric)) d.rank.metric = d.metrics.find((n) => n.at === d.rank!.metric!.at + 1)
+  d.order = d.order.filter((o) => !modifiers.includes(o.mention))
+  d.fieldFilters = d.fieldFilters.filter((f) => !modifiers.includes(f.mention))
+  for (const m of modifiers) if (!d.values.some((v) => v.at === m.at)) d.notes.push(`"${m.text}" only qualifies the next metric word`)
+}
