@@ -4,7 +4,7 @@
 // `npx tsx bench/startup.ts [ts|dist]` prints the figures for the embedded
 // default (first and warm start) and for a production start on PostgreSQL.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { randomBytes } from 'node:crypto'
@@ -22,7 +22,7 @@ export function serverArgs(runtime: Runtime): string[] {
 
 export const defaultRuntime = (): Runtime => (existsSync(path.join(ROOT, 'dist/src/server.js')) ? 'dist' : 'ts')
 
-export interface Started { url: string; proc: ChildProcess; startMs: number; key: string; output: () => string }
+export interface Started { url: string; proc: ChildProcess; startMs: number; key: string; output: () => string; cpuS: number }
 
 export async function startServer(runtime: Runtime, env: Record<string, string>): Promise<Started> {
   // A random port may be taken by another process on a shared machine: try another.
@@ -46,7 +46,12 @@ async function startOnce(runtime: Runtime, env: Record<string, string>): Promise
   proc.stderr!.on('data', (d) => { out += d })
   const url = `http://127.0.0.1:${port}`
   while (performance.now() - t0 < 180_000) {
-    try { if ((await fetch(`${url}/health`)).status === 200) return { url, proc, startMs: performance.now() - t0, key, output: () => out } } catch { /* not yet */ }
+    try {
+      if ((await fetch(`${url}/health`)).status === 200) {
+        const startMs = performance.now() - t0
+        return { url, proc, startMs, key, output: () => out, cpuS: cpuSeconds(proc.pid!) }
+      }
+    } catch { /* not yet */ }
     if (proc.exitCode !== null) throw new Error(`server exited (${proc.exitCode}): ${out}`)
     await new Promise((r) => setTimeout(r, 20))
   }
@@ -59,6 +64,20 @@ export async function stopServer(s: Started): Promise<number | null> {
   const exited = new Promise<number | null>((r) => s.proc.once('exit', (code) => r(code)))
   s.proc.kill('SIGTERM')
   return exited
+}
+
+/**
+ * CPU seconds (user + system, every thread: the demo warehouse's too) the
+ * process has used so far, from /proc: far less sensitive than wall time to
+ * what else loads a shared machine. NaN where there is no /proc.
+ */
+export function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return (Number(f[11]) + Number(f[12])) / 100 // USER_HZ is 100 on Linux
+  } catch { return NaN }
 }
 
 /** Resident set size of a process in MiB, as `ps -o rss` reports it. */
@@ -75,7 +94,7 @@ export async function ask(s: Started, question: string): Promise<Record<string, 
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-export interface EmbeddedFigures { firstStartMs: number; warmStartMs: number; idleRssMiB: number; afterQuestionRssMiB: number; firstQuestionMs: number }
+export interface EmbeddedFigures { firstStartMs: number; firstStartCpuS: number; warmStartMs: number; warmStartCpuS: number; idleRssMiB: number; afterQuestionRssMiB: number; firstQuestionMs: number }
 
 /** The embedded default (PGlite store, demo on): a first start in an empty data dir, then a warm start on the same dir. */
 export async function measureEmbedded(runtime: Runtime, idleMs = 10_000): Promise<EmbeddedFigures> {
@@ -85,6 +104,7 @@ export async function measureEmbedded(runtime: Runtime, idleMs = 10_000): Promis
   try {
     const first = await startServer(runtime, env)
     const firstStartMs = first.startMs
+    const firstStartCpuS = first.cpuS
     await stopServer(first)
     const warm = await startServer(runtime, env)
     try {
@@ -95,7 +115,7 @@ export async function measureEmbedded(runtime: Runtime, idleMs = 10_000): Promis
       const firstQuestionMs = performance.now() - q0
       await sleep(1000)
       const afterQuestionRssMiB = rssMiB(warm.proc.pid!)
-      return { firstStartMs, warmStartMs: warm.startMs, idleRssMiB, afterQuestionRssMiB, firstQuestionMs }
+      return { firstStartMs, firstStartCpuS, warmStartMs: warm.startMs, warmStartCpuS: warm.cpuS, idleRssMiB, afterQuestionRssMiB, firstQuestionMs }
     } finally { await stopServer(warm) }
   } finally { rmSync(dataDir, { recursive: true, force: true }) }
 }
@@ -131,7 +151,9 @@ if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(ROOT, 'ben
   const runtime = (process.argv[2] as Runtime | undefined) ?? defaultRuntime()
   const idle = Number(process.env.BENCH_IDLE_MS ?? 10_000)
   const e = await measureEmbedded(runtime, idle)
-  console.log(`[${runtime}] embedded+demo: first start ${e.firstStartMs.toFixed(0)} ms, warm start ${e.warmStartMs.toFixed(0)} ms, idle RSS ${e.idleRssMiB.toFixed(0)} MiB, first question ${e.firstQuestionMs.toFixed(0)} ms, RSS after it ${e.afterQuestionRssMiB.toFixed(0)} MiB`)
+  console.log(`[${runtime}] embedded+demo: first start ${e.firstStartMs.toFixed(0)} ms (${e.firstStartCpuS.toFixed(2)} CPU s), warm start ${e.warmStartMs.toFixed(0)} ms (${e.warmStartCpuS.toFixed(2)} CPU s), idle RSS ${e.idleRssMiB.toFixed(0)} MiB, first question ${e.firstQuestionMs.toFixed(0)} ms, RSS after it ${e.afterQuestionRssMiB.toFixed(0)} MiB`)
+  // BENCH_ONLY=embedded: the embedded rows alone (no PostgreSQL needed).
+  if (process.env.BENCH_ONLY === 'embedded') process.exit(0)
   const p = await measureProduction(runtime, idle)
   console.log(`[${runtime}] postgres, no demo: first start ${p.firstStartMs.toFixed(0)} ms, warm start ${p.warmStartMs.toFixed(0)} ms, idle RSS ${p.idleRssMiB.toFixed(0)} MiB`)
 }

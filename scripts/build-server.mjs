@@ -19,11 +19,14 @@
 //   dist/src/warehouse-thread.js  the demo warehouse's thread, found next to the server
 //   dist/src/chunk-*.js           shared and lazily loaded modules
 //   dist/src/demo/semantic/*.yaml the demo semantic layer (copied)
+//   dist/src/pglite-seed.tar.gz   an empty PGlite cluster (build-store-seed.mjs), so a
+//                                 first start skips initdb; pglite-seed.json keys it
 //   ../../migrations from dist/src is the package's migrations/ folder.
 import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { buildStoreSeed, keptSeed } from './build-store-seed.mjs'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 // Output folder (tests build into a scratch folder): must be <something>/src two levels below the root.
@@ -37,6 +40,8 @@ const require = createRequire(import.meta.url)
 const esbuild = createRequire(require.resolve('tsx/package.json'))('esbuild')
 
 const started = Date.now()
+// The previous build's seed, when this PGlite made it: initdb takes seconds.
+const seed = keptSeed(out)
 rmSync(out, { recursive: true, force: true })
 mkdirSync(out, { recursive: true })
 await esbuild.build({
@@ -63,5 +68,10 @@ await esbuild.build({
   logLevel: 'warning',
 })
 cpSync(path.join(root, 'src/demo/semantic'), path.join(out, 'demo/semantic'), { recursive: true })
+// Without a seed the server runs initdb at a first start, as before: a failure here must not fail `npm install`.
+const seeded = await buildStoreSeed(out, seed).catch((e) => {
+  console.warn(`build:server: no PGlite seed (first starts will run initdb): ${e.message}`)
+  return undefined
+})
 writeFileSync(path.join(out, 'build-info.json'), JSON.stringify({ built_at: new Date().toISOString() }) + '\n')
-console.log(`build:server: ${path.relative(root, out)}/{server,cli,warehouse-thread}.js in ${Date.now() - started} ms`)
+console.log(`build:server: ${path.relative(root, out)}/{server,cli,warehouse-thread}.js, pglite-seed.tar.gz (${!seeded ? 'none' : seeded.reused ? 'reused' : `initdb ${seeded.ms} ms`}) in ${Date.now() - started} ms`)

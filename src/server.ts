@@ -9,6 +9,7 @@ import { bootstrap } from './bootstrap'
 import { createLogger } from './logger'
 import { answerClientErrors, requestTimeoutOptions } from './http/server-timeouts'
 import { DemoWarehouse } from './demo/warehouse-host'
+import { sampleValuesReadFrom } from './demo/demo-cache'
 import { AppError } from './errors'
 
 async function main() {
@@ -30,6 +31,10 @@ async function main() {
   const demoCacheDir = path.resolve(config.dataDir, 'demo')
   // After 10 idle minutes the thread stops again (the next question reloads it from disk in a second or two).
   const demoWarehouse = config.demo ? new DemoWarehouse(new Date(), { cacheDir: demoCacheDir, idleStopMs: 10 * 60_000 }) : undefined
+  // When bootstrap will read the demo's sample values (a first start, the
+  // first start of a day), the warehouse builds or loads its data on its own
+  // thread meanwhile, instead of after the store has opened and migrated.
+  if (demoWarehouse && !sampleValuesReadFrom(demoCacheDir, demoWarehouse.dataKey())) void demoWarehouse.start()
   let services
   try {
     services = await buildServices(config, { logger, demoWarehouse })

@@ -48,6 +48,15 @@ export function sampleValuesCurrent(dir: string, k: DemoDataKey, connectionId: s
   return existsSync(valuesFile(dir)) && readFileSync(valuesFile(dir), 'utf8').trim() === `${k.key} ${connectionId}`
 }
 
+/**
+ * True when the sample values were last read from this data, whatever the
+ * connection: false on a first start and on the first start of a new day, the
+ * starts whose bootstrap reads them (and so needs the warehouse).
+ */
+export function sampleValuesReadFrom(dir: string, k: DemoDataKey): boolean {
+  return existsSync(valuesFile(dir)) && readFileSync(valuesFile(dir), 'utf8').trim().split(' ')[0] === k.key
+}
+
 export function markSampleValues(dir: string, k: DemoDataKey, connectionId: string): void {
   mkdirSync(dir, { recursive: true })
   writeFileSync(valuesFile(dir), `${k.key} ${connectionId}\n`)

@@ -18,6 +18,7 @@ import { generateDemoDataset } from './dataset'
 import { DEMO_PGLITE_OPTIONS, loadDemoDataset } from './warehouse'
 import { demoDataKey, saveSnapshot, snapshotFile } from './demo-cache'
 import type { HostMessage, ThreadMessage, ThreadInit } from './warehouse-protocol'
+import { createSeededPglite } from '../store/cluster-seed'
 
 const port = parentPort!
 const init = workerData as ThreadInit
@@ -40,7 +41,8 @@ async function open(): Promise<{ db: PGlite; snapshot?: Uint8Array }> {
       }
     }
   }
-  const db = await PGlite.create(DEMO_PGLITE_OPTIONS)
+  // From the prebuilt empty cluster when the build made one: initdb is most of building the data.
+  const db = await createSeededPglite(DEMO_PGLITE_OPTIONS)
   const data = generateDemoDataset(new Date(init.today))
   await loadDemoDataset(db, data)
   const dump = new Uint8Array(await (await db.dumpDataDir('none')).arrayBuffer())

@@ -3,6 +3,7 @@
 // end today and "last quarter" has data.
 import { PGlite } from '@electric-sql/pglite'
 import { generateDemoDataset, type DemoDataset } from './dataset'
+import { createSeededPglite } from '../store/cluster-seed'
 
 export const DEMO_DDL = `
 CREATE SCHEMA IF NOT EXISTS retail;
@@ -29,15 +30,15 @@ CREATE INDEX order_items_ordered_at ON retail.order_items (ordered_at);
 CREATE INDEX orders_ordered_at ON retail.orders (ordered_at);
 `
 
+/** One CSV field: strings quoted (names may hold commas or quotes), numbers as JavaScript writes them. */
+const csvField = (v: unknown) => (typeof v === 'string' ? `"${v.replace(/"/g, '""')}"` : String(v))
+
 async function insertRows(db: PGlite, table: string, columns: string[], rows: unknown[][]): Promise<void> {
-  // Chunked multi-row INSERTs with bind parameters (stays under the 65535 limit).
-  const chunk = Math.floor(30000 / columns.length)
-  for (let i = 0; i < rows.length; i += chunk) {
-    const part = rows.slice(i, i + chunk)
-    const params: unknown[] = []
-    const tuples = part.map((row) => `(${row.map((v) => { params.push(v); return `$${params.length}` }).join(',')})`)
-    await db.query(`INSERT INTO ${table} (${columns.join(',')}) VALUES ${tuples.join(',')}`, params)
-  }
+  // COPY from an in-memory blob rather than multi-row INSERTs: the same rows in
+  // the same order (the data's hash is unchanged), for about a third less CPU,
+  // which a first start waits for.
+  const csv = rows.map((row) => row.map(csvField).join(',')).join('\n') + '\n'
+  await db.query(`COPY ${table} (${columns.join(',')}) FROM '/dev/blob' WITH (FORMAT csv)`, [], { blob: new Blob([csv]) })
 }
 
 export async function loadDemoDataset(db: PGlite, data: DemoDataset): Promise<void> {
@@ -65,7 +66,7 @@ export const DEMO_PGLITE_OPTIONS = { startParams: [...PGlite.defaultStartParams,
 
 /** Creates an in-memory demo warehouse with data ending on `today`. */
 export async function createDemoWarehouse(today: Date = new Date()): Promise<PGlite> {
-  const db = await PGlite.create(DEMO_PGLITE_OPTIONS)
+  const db = await createSeededPglite(DEMO_PGLITE_OPTIONS)
   await loadDemoDataset(db, generateDemoDataset(today))
   return db
 }

@@ -1,8 +1,9 @@
 // Opens the metadata store: embedded PGlite (default) or PostgreSQL
 // (DATABASE_URL), and applies the drizzle-kit migrations in ./migrations.
-import { mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync } from 'node:fs'
 import path from 'node:path'
 import { lockEmbeddedStore } from './embedded-lock'
+import { clusterSeed, createSeededPglite, unpackSeed } from './cluster-seed'
 import { fileURLToPath } from 'node:url'
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
 import { sql } from 'drizzle-orm'
@@ -34,13 +35,18 @@ export interface OpenStoreOptions {
   /** Directory for PGlite files; omit (or 'memory://') for an in-memory store (tests). */
   dataDir?: string
   poolMax?: number
+  /**
+   * The prebuilt empty cluster a new embedded store starts from (cluster-seed.ts):
+   * a seed file's path, false to run initdb; default the build's seed when it matches.
+   */
+  seed?: string | false
 }
 
 export async function openStore(opts: OpenStoreOptions): Promise<Store> {
-  return opts.databaseUrl ? openPostgresStore(opts.databaseUrl, opts.poolMax) : openPgliteStore(opts.dataDir)
+  return opts.databaseUrl ? openPostgresStore(opts.databaseUrl, opts.poolMax) : openPgliteStore(opts.dataDir, opts.seed)
 }
 
-async function openPgliteStore(dataDir?: string): Promise<Store> {
+async function openPgliteStore(dataDir?: string, seedFile?: string | false): Promise<Store> {
   const { PGlite } = await import('@electric-sql/pglite')
   const { drizzle } = await import('drizzle-orm/pglite')
   const { migrate } = await import('drizzle-orm/pglite/migrator')
@@ -55,7 +61,20 @@ async function openPgliteStore(dataDir?: string): Promise<Store> {
     // 16 MB of shared buffers instead of Postgres' 128 MB: the metadata is
     // small, and every buffer counts in the server's resident memory.
     const options = { startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'] }
-    const client = dir ? await PGlite.create(dir, options) : await PGlite.create(options)
+    // A new store starts from the prebuilt cluster instead of running initdb
+    // (most of a first start); any trouble with the seed means initdb, as before.
+    const seed = () => (seedFile === false ? undefined : clusterSeed(seedFile))
+    let client
+    if (dir) {
+      const fresh = !existsSync(path.join(dir, 'PG_VERSION'))
+      const bytes = fresh ? seed() : undefined
+      if (bytes) {
+        try { unpackSeed(bytes, dir) } catch { /* initdb below */ }
+      }
+      client = await PGlite.create(dir, options)
+    } else {
+      client = await createSeededPglite(options, seed())
+    }
     const db = drizzle({ client, schema })
     await migrate(db, { migrationsFolder: MIGRATIONS_DIR })
     return {

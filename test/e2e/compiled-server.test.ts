@@ -47,7 +47,7 @@ describe.skipIf(!hasPg)('the compiled server', () => {
 
   it('is plain JavaScript: no TypeScript is loaded at run time', () => {
     const files = readdirSync(path.join(ROOT, BUILD, 'src'))
-    expect(files).toEqual(expect.arrayContaining(['server.js', 'cli.js', 'warehouse-thread.js']))
+    expect(files).toEqual(expect.arrayContaining(['server.js', 'cli.js', 'warehouse-thread.js', 'pglite-seed.tar.gz', 'pglite-seed.json']))
     expect(existsSync(path.join(ROOT, BUILD, 'src/demo/semantic/metrics.yaml'))).toBe(true)
   })
 
