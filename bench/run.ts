@@ -88,7 +88,9 @@ async function startServer(opts: { postgresStore?: boolean } = {}): Promise<Serv
   const port = 20000 + Math.floor(Math.random() * 20000)
   // The compiled build when present; else `node --import tsx`, which keeps the
   // server in this one process (the tsx CLI would fork a child), so its RSS is what we read.
-  const proc = spawn(process.execPath, serverArgs(RUNTIME), {
+  // BENCH_SERVER_FLAGS: extra node flags for the server only (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
+  const flags = process.env.BENCH_SERVER_FLAGS?.split(' ').filter(Boolean) ?? []
+  const proc = spawn(process.execPath, [...flags, ...serverArgs(RUNTIME)], {
     cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
     env: {
       ...process.env, PORT: String(port), NEXATRON_DATA_DIR: dataDir, NEXATRON_DEMO: 'false', NEXATRON_BOOTSTRAP_API_KEY: KEY, LOG_LEVEL: 'warn', NEXATRON_RATE_LIMIT_PER_HOUR: '100000', NEXATRON_MAX_ROWS_LIMIT: String(ROWS * 2),
@@ -238,6 +240,47 @@ async function cacheOnly() {
 }
 
 /**
+ * BENCH_ONLY=stream: /query/stream rows/s vs the raw driver alone, to iterate
+ * on the row path. One server; BENCH_REPEAT rounds (default 3) of stream then
+ * raw, so each ratio compares figures taken moments apart on a loaded
+ * machine; prints every round and the medians.
+ */
+async function streamOnly() {
+  const rounds = Number(process.env.BENCH_REPEAT ?? 3)
+  console.log(`bench: preparing PostgreSQL database ${DB} with ${fmt(ROWS)} rows x 5 columns ...`)
+  await setupDatabase()
+  try {
+    const server = await startServer()
+    const ratios: number[] = []
+    const streamed: number[] = []
+    const rawRates: number[] = []
+    const cpuPerRow: number[] = []
+    let peak = 0
+    try {
+      const conn = await prepare(server)
+      await stream(server, conn, 10)
+      for (let i = 0; i < rounds; i++) {
+        const cpu0 = cpuMsOf(server.proc.pid!)
+        const end = await stream(server, conn, ROWS)
+        // Server CPU per row: what the row path costs, far steadier than rows/s on a shared machine.
+        const cpuUs = (cpuMsOf(server.proc.pid!) - cpu0) * 1000 / ROWS
+        if (end.rows !== ROWS) throw new Error(`expected ${ROWS} rows, got ${end.rows}`)
+        const raw = await rawDriver(end.sql)
+        streamed.push(end.rowsPerS); rawRates.push(raw.rowsPerS); ratios.push(end.rowsPerS / raw.rowsPerS); cpuPerRow.push(cpuUs)
+        console.log(`round ${i + 1}     raw ${fmt(raw.rowsPerS)} rows/s, /query/stream ${fmt(end.rowsPerS)} rows/s   ratio ${(end.rowsPerS / raw.rowsPerS).toFixed(2)}; server CPU ${cpuUs.toFixed(2)} µs/row`)
+      }
+      peak = peakRssKb(server.proc.pid!)
+    } finally { await stopServer(server) }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+    const ratio = median(ratios)
+    console.log(`throughput  raw driver (pg-cursor, baseline):  ${fmt(median(rawRates))} rows/s (median of ${rounds})`)
+    console.log(`throughput  /query/stream end to end:          ${fmt(median(streamed))} rows/s (median)   ratio ${ratio.toFixed(2)} (median; target >= 0.80) ${ratio >= 0.8 ? 'met' : 'MISSED'}`)
+    console.log(`cpu         server CPU per streamed row:       ${median(cpuPerRow).toFixed(2)} µs (median)`)
+    console.log(`memory      peak server RSS, ${fmt(ROWS)} rows streamed ${rounds} times: ${mib(peak).toFixed(1)} MiB`)
+  } finally { await dropDatabase() }
+}
+
+/**
  * /query latency of the result cache: misses (each ask a different max_rows,
  * so a different key, the same SQL work) vs hits (one key asked again), one
  * after another on one server; medians.
@@ -371,4 +414,4 @@ async function main() {
   }
 }
 
-;(process.env.BENCH_ONLY === 'cache' ? cacheOnly() : main()).catch((e) => { console.error(e); process.exit(1) })
+;(process.env.BENCH_ONLY === 'cache' ? cacheOnly() : process.env.BENCH_ONLY === 'stream' ? streamOnly() : main()).catch((e) => { console.error(e); process.exit(1) })

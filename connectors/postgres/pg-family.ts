@@ -34,8 +34,12 @@ export interface PgFamilySpec {
   resolveHost?: HostResolver
 }
 
-/** Every value reaches us as the server's text: types.ts parses it. */
-const RAW_TYPES = { getTypeParser: () => (value: string) => value }
+/**
+ * Every value reaches us as the server's text and types.ts parses it, by OID:
+ * node-postgres calls our parser itself as it builds each row (NULLs stay
+ * null), so a row is walked once, not twice.
+ */
+const PG_TYPES = { getTypeParser: (oid: number) => pgParser(oid) }
 /** Time a catalog query may take, whatever the query time limit. */
 const INTROSPECT_TIMEOUT_MS = 120_000
 /** Extra time for statement_timeout to trip before our own timer cancels. */
@@ -123,13 +127,12 @@ export function createPgFamilyConnector(spec: PgFamilySpec): Connector {
     let cursor: Cursor
     try {
       await client.query(`BEGIN READ ONLY; SET LOCAL statement_timeout = ${Math.ceil(o.timeoutMs)}`)
-      cursor = client.query(new Cursor(sql, params, { rowMode: 'array', types: RAW_TYPES }))
+      cursor = client.query(new Cursor(sql, params, { rowMode: 'array', types: PG_TYPES }))
     } catch (err) {
       client.release(true)
       throw err
     }
     let columns: Column[] = []
-    let parsers: Array<(v: unknown) => unknown> = []
     let described = false
     let finished = false
     let failed = false
@@ -140,26 +143,51 @@ export function createPgFamilyConnector(spec: PgFamilySpec): Connector {
       described = true
       const fields = result?.fields ?? []
       columns = fields.map((f) => pgColumn(f.name, f.dataTypeID))
-      parsers = fields.map((f) => pgParser(f.dataTypeID))
+    }
+
+    // One fetch from the portal: `max` rows, already parsed by column type (PG_TYPES).
+    const fetchRows = (max: number) => new Promise<unknown[][] | null>((resolve, reject) => {
+      cursor.read(max, (err: Error | undefined, rows: unknown[][], result?: CursorResult) => {
+        if (err) { failed = true; reject(err); return }
+        describe(result)
+        if (rows.length === 0) { finished = true; resolve(null); return }
+        resolve(rows)
+      })
+    })
+    // Read-ahead: once a batch arrives, the next one is asked for at once, so
+    // the database and the network work while the consumer encodes and sends
+    // this one (one round trip per batch otherwise sits idle on the critical
+    // path). At most one batch is held ahead: memory stays flat. Only rows the
+    // consumer will surely want are asked for (never past maxRows + 1, the
+    // row that tells `truncated`), so a capped query does no extra work.
+    let ahead: Promise<unknown[][] | null> | undefined
+    let delivered = 0
+    const read = async (max: number): Promise<unknown[][] | null> => {
+      const pending = ahead ?? fetchRows(max)
+      ahead = undefined
+      const rows = await pending
+      if (rows === null) return null
+      delivered += rows.length
+      const next = Math.min(max, o.maxRows + 1 - delivered)
+      // A short batch means the portal is complete: nothing to read ahead.
+      if (next > 0 && rows.length >= max && !finished && !failed && !released) {
+        ahead = fetchRows(next)
+        ahead.catch(() => {}) // surfaced by the read that takes it
+      }
+      return rows
     }
 
     return {
       columns: () => columns,
-      read: (max) => new Promise<unknown[][] | null>((resolve, reject) => {
-        cursor.read(max, (err: Error | undefined, rows: unknown[][], result?: CursorResult) => {
-          if (err) { failed = true; reject(err); return }
-          describe(result)
-          if (rows.length === 0) { finished = true; resolve(null); return }
-          for (const row of rows) for (let i = 0; i < parsers.length; i++) row[i] = parsers[i](row[i])
-          resolve(rows)
-        })
-      }),
+      read,
       cancel: () => cancelBackend(clientConfig, key, Math.min(options.connectTimeoutMs, 5_000), lookup),
       close: async (discard) => {
         if (released) return
         released = true
         if (discard) { client.release(true); return }
         try {
+          // A batch read ahead must land before the portal closes (one message flow at a time).
+          if (ahead) await ahead.catch(() => {})
           // Closing the portal stops a statement that still has rows to give.
           if (!finished && !failed) await cursor.close()
           await client.query('ROLLBACK')

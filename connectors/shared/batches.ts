@@ -115,7 +115,9 @@ export async function* streamBatches(plan: StreamPlan): AsyncGenerator<RowBatch>
         let chunk: unknown[][] | null
         try { chunk = await race(source.read(want), life) } catch (err) { return await fail(err) }
         if (chunk === null) break
-        for (const row of chunk) buf.push(row)
+        // The common case, a whole chunk with nothing held back: take it as is, no copy.
+        if (buf.length === 0) buf = chunk
+        else for (const row of chunk) buf.push(row)
         if (emitted + buf.length > maxRows) {
           truncated = true
           buf.length = maxRows - emitted
@@ -124,8 +126,9 @@ export async function* streamBatches(plan: StreamPlan): AsyncGenerator<RowBatch>
         // Hold back a full batch that would reach maxRows: only the next read
         // can tell whether the result was cut short.
         while (buf.length >= batchSize && emitted + batchSize < maxRows) {
-          const rows = buf.slice(0, batchSize)
-          buf = buf.slice(batchSize)
+          let rows = buf
+          if (buf.length === batchSize) buf = []
+          else { rows = buf.slice(0, batchSize); buf = buf.slice(batchSize) }
           emitted += rows.length
           const batch: RowBatch = first ? { columns: source.columns(), rows } : { rows }
           first = false

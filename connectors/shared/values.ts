@@ -37,6 +37,13 @@ export function finiteOrNull(text: string): number | null {
  * dates) is returned unchanged.
  */
 export function isoTimestamp(text: string): string {
+  // Fast path for the forms Postgres prints for nearly every row
+  // (`YYYY-MM-DD hh:mm:ss` and the same with `+00`): no regex per value on
+  // large results. Anything else takes the general path below.
+  const n = text.length
+  if ((n === 19 || (n === 22 && text.endsWith('+00'))) && plainDateTime(text)) {
+    return `${text.slice(0, 10)}T${text.slice(11, 19)}${n === 22 ? 'Z' : ''}`
+  }
   let s = text
   let bc = false
   if (s.endsWith(' BC')) { bc = true; s = s.slice(0, -3) }
@@ -50,6 +57,18 @@ export function isoTimestamp(text: string): string {
     else zone = `${sign}${oh}:${om ?? '00'}${os && os !== '00' ? `:${os}` : ''}`
   }
   return `${isoYear(y, bc)}-${mo}-${d}T${time}${zone}`
+}
+
+const DIGIT_AT = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18]
+
+/** `YYYY-MM-DD hh:mm:ss` at the start of `t` (digits and separators checked, as the regex would). */
+function plainDateTime(t: string): boolean {
+  if (t[4] !== '-' || t[7] !== '-' || t[10] !== ' ' || t[13] !== ':' || t[16] !== ':') return false
+  for (const i of DIGIT_AT) {
+    const c = t.charCodeAt(i)
+    if (c < 48 || c > 57) return false
+  }
+  return true
 }
 
 /** `YYYY-MM-DD[ BC]` to an ISO 8601 date. */

@@ -343,7 +343,10 @@ export class QueryRunner {
       yield { type: 'sql', sql: sqlText, params, sql_inline: inlineParams(sqlText, params, getDialect(dialect)), cache }
 
       let columns: ResultColumn[] = []
-      let shape: (r: unknown[]) => unknown[] = (r) => r
+      let shape: (rows: unknown[][], owned: boolean) => unknown[][] = (rows) => rows
+      // Live rows without a recorder are ours alone: shaped in place, no copy per row.
+      const ownedRows = !cached && !recorder
+      const keepCap = Math.max(this.deps.limits.historyRows, 50)
       const kept: unknown[][] = []
       const chartRows: unknown[][] = []
       let rowCount = 0
@@ -359,11 +362,11 @@ export class QueryRunner {
         }
         if (batch.truncated) truncated = true
         if (!batch.rows.length) continue
-        const rows = batch.rows.map(shape)
+        const rows = shape(batch.rows, ownedRows)
         rowCount += rows.length
         this.deps.metrics?.rowsStreamed(conn.type, rows.length)
-        for (const r of rows) if (kept.length < Math.max(this.deps.limits.historyRows, 50)) kept.push(r)
-        for (const r of rows) if (chartRows.length <= MAX_POINTS) chartRows.push(r)
+        for (let i = 0; i < rows.length && kept.length < keepCap; i++) kept.push(rows[i])
+        for (let i = 0; i < rows.length && chartRows.length <= MAX_POINTS; i++) chartRows.push(rows[i])
         yield { type: 'rows', rows }
       }
       execSpan.setAttributes({ 'nexatron.rows': rowCount, 'nexatron.truncated': truncated })

@@ -29,11 +29,29 @@ export function resultColumns(db: Column[], semantic: OutputColumn[] = []): Resu
   })
 }
 
-/** Per-column converters applied to each row (identity where nothing changes). */
-export function rowShaper(db: Column[], cols: ResultColumn[]): (row: unknown[]) => unknown[] {
-  const convert = cols.map((c, i) => c.json_type === 'number' && db[i].json_type === 'string')
-  if (!convert.some(Boolean)) return (r) => r
-  return (row) => row.map((v, i) => (convert[i] && typeof v === 'string' ? Number(v) : v))
+/**
+ * Per-column converters for a batch of rows (the rows themselves where nothing
+ * changes). `owned`: the caller hands rows nobody else holds, so they are
+ * converted in place; otherwise each converted row is a copy (a cached result
+ * or the cache recorder keeps the originals). One loop over the columns that
+ * convert, no closure per value: this runs for every streamed row.
+ */
+export function rowShaper(db: Column[], cols: ResultColumn[]): (rows: unknown[][], owned: boolean) => unknown[][] {
+  const idx: number[] = []
+  cols.forEach((c, i) => { if (c.json_type === 'number' && db[i].json_type === 'string') idx.push(i) })
+  if (idx.length === 0) return (rows) => rows
+  return (rows, owned) => {
+    const out = owned ? rows : new Array<unknown[]>(rows.length)
+    for (let r = 0; r < rows.length; r++) {
+      const row = owned ? rows[r] : rows[r].slice()
+      for (let k = 0; k < idx.length; k++) {
+        const v = row[idx[k]]
+        if (typeof v === 'string') row[idx[k]] = Number(v)
+      }
+      out[r] = row
+    }
+    return out
+  }
 }
 
 export function rowObject(cols: ResultColumn[], row: unknown[]): Record<string, unknown> {

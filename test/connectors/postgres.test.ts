@@ -59,6 +59,38 @@ runConnectorSuite('postgres', async () => ({
           expect.stringMatching(/^2024-02-29T\d{2}:\d{2}:30\.5(Z|[+-]\d{2}:\d{2})$/), '123456789012345678901234567890.123', null, ['9007199254740993']])
       })
 
+      // One pg_sleep per row (depending on n, so not evaluated once; no ORDER BY,
+      // so rows are made as the portal is read): the database's time is visible.
+      const slowRows = (n: number, seconds: string) =>
+        `SELECT n FROM generate_series(1, ${n}) n, LATERAL (SELECT pg_sleep(${seconds} + n * 0)) s`
+
+      it('reads the next batch from the database while the consumer still works on the last one', async () => {
+        // Each row carries the moment the database made it (after a short pg_sleep, so
+        // made as the portal is read); the consumer notes when it is done with each
+        // row. Reading ahead, row n+1 is made while the consumer still holds row n;
+        // reading on demand, it could only be made after the consumer asked again.
+        const sql = `SELECT n, (extract(epoch FROM clock_timestamp()) * 1000)::float8 AS made_ms
+          FROM generate_series(1, 4) n, LATERAL (SELECT pg_sleep(0.05 + n * 0)) s`
+        const made: number[] = []
+        const done: number[] = []
+        for await (const b of env().connector.stream({ sql, params: [] }, { signal: new AbortController().signal, maxRows: 10, timeoutMs: 30_000, batchSize: 1 })) {
+          for (const r of b.rows) made.push(Number(r[1]))
+          await new Promise((r) => setTimeout(r, 600)) // a consumer much slower than the database
+          done.push(Date.now())
+        }
+        expect(made).toHaveLength(4)
+        for (let n = 0; n < 3; n++) expect(made[n + 1], `row ${n + 2} made before the consumer finished row ${n + 1}`).toBeLessThan(done[n])
+      })
+
+      it('reads nothing ahead past maxRows + 1, so a capped query does not wait on rows it will not send', async () => {
+        // Rows past the third fail in the database when made: reading one of them would end the stream in an error.
+        const sql = `SELECT n, CASE WHEN n > 3 THEN 1 / (n - n) ELSE n END AS v FROM generate_series(1, 10) n`
+        const batches = []
+        for await (const b of env().connector.stream({ sql, params: [] }, { signal: new AbortController().signal, maxRows: 2, timeoutMs: 30_000, batchSize: 1 })) batches.push(b)
+        expect(batches.flatMap((b) => b.rows.map((r) => r[0]))).toEqual([1, 2])
+        expect(batches.at(-1)!.truncated).toBe(true)
+      })
+
       it('works with the SELECT-only role documented in connectors/README.md', async () => {
         await pgAdmin(`CREATE ROLE "${roRole}" LOGIN`)
         await pgAdmin(`ALTER ROLE "${roRole}" SET default_transaction_read_only = on`)

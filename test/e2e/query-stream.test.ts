@@ -50,6 +50,24 @@ describe('POST /api/v1/query/stream', () => {
     expect(rec.row_count).toBe(rows.length)
   })
 
+  it('frames every event as event, data and id lines, each rows event one line of JSON', async () => {
+    const res = await fetch(`${server.url}/api/v1/query/stream`, {
+      method: 'POST', headers: { ...auth(), 'content-type': 'application/json' }, body: JSON.stringify({ question: 'sales by region last quarter' }),
+    })
+    const text = await res.text()
+    const blocks = text.split('\n\n').filter((b) => b && !b.startsWith(':'))
+    const rowBlocks = blocks.filter((b) => b.startsWith('event: rows\n'))
+    expect(rowBlocks.length).toBeGreaterThan(0)
+    blocks.forEach((b, i) => {
+      const lines = b.split('\n')
+      expect(lines).toHaveLength(3)
+      expect(lines[0]).toMatch(/^event: [a-z]+$/)
+      expect(lines[1].startsWith('data: ')).toBe(true)
+      expect(lines[2]).toBe(`id: ${i + 1}`)
+    })
+    for (const b of rowBlocks) expect(Array.isArray(JSON.parse(b.split('\n')[1].slice('data: '.length)))).toBe(true)
+  })
+
   it('answers a planning failure with the same 422 JSON envelope as /query, before any event', async () => {
     const res = await readSse(`${server.url}/api/v1/query/stream`, { headers: auth(), body: { question: 'how tall is the eiffel tower' } })
     expect(res.status).toBe(422)

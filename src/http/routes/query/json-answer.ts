@@ -45,7 +45,8 @@ export async function streamJsonAnswer(c: Context<AppEnv>, run: PreparedRun, que
     let first = true
     const writeRows = async (rows: unknown[][]) => {
       if (!rows.length) return
-      const text = rows.map((r) => json(rowObject(columns, r))).join(',')
+      // One stringify per batch, brackets cut off: the same bytes as one per row joined by commas, with less work per row.
+      const text = json(rows.map((r) => rowObject(columns, r))).slice(1, -1)
       // Each write waits for the client: a slow reader stops us pulling rows from the database.
       await s.write(first ? text : `,${text}`)
       first = false
