@@ -8,25 +8,14 @@
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../store/db'
 import { apiKeys, connections, users } from '../store/schema'
+// Which failures count as refused or clarified (the planner-outcome metric reads the same lists).
+import { CLARIFICATION_CODES, REFUSAL_CODES } from '../query/answer-outcome'
 
 export const USAGE_INTERVALS = ['day', 'week', 'month'] as const
 export type UsageInterval = (typeof USAGE_INTERVALS)[number]
 
 export const USAGE_GROUPS = ['user', 'api_key', 'connection', 'metric', 'planner'] as const
 export type UsageGroup = (typeof USAGE_GROUPS)[number]
-
-/**
- * Failures that mean "the semantic layer could not ground this question": the
- * planner (offline or LLM) refused it, or a plan named something the layer
- * lacks. These are the gaps an admin fills with metrics, dimensions or
- * synonyms, so they are counted apart from failures of the database or the LLM.
- * (`sql_refused` is not one: the SQL guard refusing a statement is a failure.)
- */
-export const REFUSAL_CODES = [
-  'question_not_understood', 'unknown_metric', 'unknown_dimension', 'unknown_measure', 'llm_refused', 'llm_invalid_plan',
-] as const
-/** Failures that asked the person to choose between readings (422 ambiguous_question). */
-export const CLARIFICATION_CODES = ['ambiguous_question'] as const
 
 export interface UsageFigures {
   /** Every run: succeeded + failed + refused + clarified + cancelled + pending. */

@@ -24,8 +24,9 @@ import { chartSpec, MAX_POINTS, type ChartSpec } from './chart-spec'
 import type { SqlExecutor } from './executor'
 import type { Logger } from '../logger'
 import type { LlmSummary, LlmSummaryInput } from '../planner/llm/summarize'
-import { PlanningError, type LlmUsage } from '../planner/planner'
+import type { LlmUsage } from '../planner/planner'
 import type { PlannerOutcome, QueryMetrics, QueryOutcome } from '../ops/metrics'
+import { failureOutcome } from './answer-outcome'
 import { activeContext, dbSystemOf, failSpan, startSpan, withSpan, withSpanSync, type Context, type Span } from '../ops/spans'
 import { cacheTtlFor, replayResult, ResultRecorder, resultCacheKey, type CacheStatus, type ResultCache } from './result-cache'
 
@@ -116,11 +117,9 @@ function withModelOutput<T extends object>(error: T, err: unknown): T | (T & { m
   return { ...error, model_output: { source: 'llm', untrusted: true, text: clipped } }
 }
 
-/** What a planner's refusal means for the planner-outcome metric. */
+/** What a planner's failure means for the planner-outcome metric: the classes usage analytics count (answer-outcome.ts). */
 function plannerOutcomeOf(err: unknown): PlannerOutcome {
-  if (!(err instanceof PlanningError)) return 'failed'
-  if (err.code === 'ambiguous_question') return 'clarified'
-  return err.code === 'llm_unavailable' ? 'failed' : 'refused'
+  return failureOutcome((err as { code?: unknown } | null)?.code as string | undefined)
 }
 
 function addUsage(a: LlmUsage | undefined, b: LlmUsage): LlmUsage {
