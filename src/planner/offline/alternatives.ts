@@ -164,7 +164,8 @@ export function loadedValueFilters(query: SemanticQuery, question: string): stri
  */
 const NOT_SUMS = new Set(['avg', 'average', 'mean', 'max', 'maximum', 'min', 'minimum', 'median', 'rate', 'ratio', 'per', 'pct', 'percent'])
 
-export function perEntityReadings(query: SemanticQuery, idx: CatalogIndex, question: string): Reading[] | undefined {
+/** "per <entity>" in the question, where the plan groups by that entity: the word, its stem and the group-by. */
+function perEntity(query: SemanticQuery, idx: CatalogIndex, question: string): { said: string; word: string; entity: string } | undefined {
   const m = /\bper\s+([a-z]+)/i.exec(question)
   if (!m) return undefined
   const word = stem(m[1].toLowerCase())
@@ -172,7 +173,13 @@ export function perEntityReadings(query: SemanticQuery, idx: CatalogIndex, quest
     const d = idx.dimensions.get(g)
     return d?.type === 'entity' && stem((g.split('__').pop() ?? g).toLowerCase()) === word
   })
-  if (!entity) return undefined
+  return entity ? { said: m[1], word, entity } : undefined
+}
+
+export function perEntityReadings(query: SemanticQuery, idx: CatalogIndex, question: string): Reading[] | undefined {
+  const per = perEntity(query, idx, question)
+  if (!per) return undefined
+  const { said, word, entity } = per
   const out: Reading[] = []
   for (const metric of query.metrics) {
     const own = words(metric).filter((p) => !WEAK.has(p))
@@ -187,7 +194,7 @@ export function perEntityReadings(query: SemanticQuery, idx: CatalogIndex, quest
       const groups = (q.group_by ?? []).filter((g) => (typeof g === 'string' ? g : g.name) !== entity)
       if (groups.length) q.group_by = groups
       else { delete q.group_by; delete q.order_by; delete q.limit }
-      if (def.dimensions.length) out.push({ query: q, why: `${name} (the average per ${m[1]}) instead of a list by ${entity}` })
+      if (def.dimensions.length) out.push({ query: q, why: `${name} (the average per ${said}) instead of a list by ${entity}` })
     }
   }
   return out
@@ -201,14 +208,9 @@ export function perEntityReadings(query: SemanticQuery, idx: CatalogIndex, quest
  * plan is still not sure: a reason saying so, else undefined.
  */
 export function perEntityDoubt(query: SemanticQuery, idx: CatalogIndex, question: string): string | undefined {
-  const m = /\bper\s+([a-z]+)/i.exec(question)
-  if (!m) return undefined
-  const word = stem(m[1].toLowerCase())
-  const entity = (query.group_by ?? []).map((g) => (typeof g === 'string' ? g : g.name)).find((g) => {
-    const d = idx.dimensions.get(g)
-    return d?.type === 'entity' && stem((g.split('__').pop() ?? g).toLowerCase()) === word
-  })
-  if (!entity) return undefined
+  const per = perEntity(query, idx, question)
+  if (!per) return undefined
+  const { said, entity } = per
   const additive = query.metrics.some((metric) => !words(metric).some((p) => NOT_SUMS.has(p)) && idx.metrics.get(metric)?.type !== 'ratio')
-  return additive ? `"per ${m[1]}" may ask for an average per ${m[1]} rather than a list by ${entity}` : undefined
+  return additive ? `"per ${said}" may ask for an average per ${said} rather than a list by ${entity}` : undefined
 }
