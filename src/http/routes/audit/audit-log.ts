@@ -8,6 +8,7 @@ import { auditCsvHeader, auditCsvLine } from '../../../audit/audit-export'
 import { recordAuditExport } from '../../../audit/export-event'
 import { clientIp } from '../../middleware/client-ip'
 import { AuditExportQuery, AuditListSchema, AuditQuery, AuditVerifySchema } from './schema'
+import { lineStream, ndjsonLine } from '../../line-stream'
 
 const tags = ['Audit']
 const mw = [requireScope('audit:read')]
@@ -63,18 +64,7 @@ export function registerAuditLogRoutes(app: OpenAPIHono<AppEnv>) {
       format, filter, ip: clientIp(c, services.config.limits.trustProxy), userAgent: c.req.header('user-agent') ?? null, requestId: c.get('requestId'),
     })
     const entries = services.audit.entries(principal.tenantId, filter)
-    const encoder = new TextEncoder()
-    let headerSent = false
-    // Pulled one record at a time as the client reads: memory stays flat.
-    const body = new ReadableStream<Uint8Array>({
-      async pull(controller) {
-        if (format === 'csv' && !headerSent) { headerSent = true; controller.enqueue(encoder.encode(auditCsvHeader())); return }
-        const next = await entries.next()
-        if (next.done) { controller.close(); return }
-        controller.enqueue(encoder.encode(format === 'csv' ? auditCsvLine(next.value) : `${JSON.stringify(next.value)}\n`))
-      },
-      async cancel() { await entries.return(undefined) },
-    })
+    const body = format === 'csv' ? lineStream(entries, auditCsvLine, auditCsvHeader()) : lineStream(entries, ndjsonLine)
     const date = new Date().toISOString().slice(0, 10)
     // c.body (not a bare Response) keeps the headers middleware set, X-Request-Id among them
     return c.body(body, 200, {

@@ -3,6 +3,7 @@ import type { AppEnv } from '../../app-env'
 import { requireScope } from '../../middleware/auth'
 import { errorResponses, security } from '../../openapi'
 import { MeterEventSchema, MeterEventsQuery } from './schema'
+import { lineStream, ndjsonLine } from '../../line-stream'
 
 const tags = ['Billing']
 
@@ -21,16 +22,7 @@ export function registerMeterEventsRoute(app: OpenAPIHono<AppEnv>) {
   app.openapi(eventsRoute, async (c) => {
     const { since } = c.req.valid('query')
     const events = c.get('services').billing.meterEvents(c.get('principal')!.tenantId, since)
-    const encoder = new TextEncoder()
-    // Pulled as the client reads: one batch in memory whatever the export's size.
-    const body = new ReadableStream<Uint8Array>({
-      async pull(controller) {
-        const next = await events.next()
-        if (next.done) controller.close()
-        else controller.enqueue(encoder.encode(`${JSON.stringify(next.value)}\n`))
-      },
-      async cancel() { await events.return(undefined) },
-    })
+    const body = lineStream(events, ndjsonLine)
     return c.body(body, 200, { 'Content-Type': 'application/x-ndjson' }) as never
   })
 }
