@@ -9,22 +9,19 @@ import { bodyGuard, urlGuard } from './http/middleware/body-guard'
 import { authenticate } from './http/middleware/auth'
 import { rateLimit } from './http/middleware/rate-limit'
 import { validationError } from './http/validation'
-import { registerHealth } from './http/routes/system/health'
-import { registerMetrics } from './http/routes/system/metrics'
 import { registerApiKeyRoutes } from './http/routes/api-keys'
 import { registerQueryRoutes } from './http/routes/query'
 import { registerConnectionRoutes } from './http/routes/connections'
 import { registerSemanticRoutes } from './http/routes/semantic'
-import { registerWebhookSecret } from './http/routes/system/webhook-secret'
 import { registerAuthRoutes } from './http/routes/auth'
-import { registerUserRoutes } from './http/routes/users/user-routes'
-import { registerGroupRoutes } from './http/routes/groups/group-routes'
+import { registerUserRoutes } from './http/routes/users'
+import { registerGroupRoutes } from './http/routes/groups'
 import { registerAuditRoutes } from './http/routes/audit'
 import { registerBillingRoutes } from './http/routes/billing'
 import { quota } from './http/middleware/quota'
 import { registerAnalyticsRoutes } from './http/routes/analytics'
-import { registerScimRoutes } from './http/routes/scim/scim-routes'
-import { registerScimTokenRoutes } from './http/routes/scim/scim-token-routes'
+import { registerScimRoutes } from './http/routes/scim'
+import { registerSystemRoutes } from './http/routes/system'
 import { auditTrail } from './http/middleware/audit-trail'
 import { scimErrors } from './http/middleware/scim-errors'
 import { scimAuthenticate } from './http/middleware/scim-auth'
@@ -57,20 +54,17 @@ export function createApp(services: Services) {
   // Plans: quotas on query routes, connections/seats at create (inside the audit trail's transaction).
   app.use('*', quota())
 
-  registerHealth(app)
-  registerMetrics(app)
+  registerSystemRoutes(app)
   registerApiKeyRoutes(app)
   registerQueryRoutes(app, { sseKeepAliveMs: services.config.query.sseKeepAliveMs })
   registerConnectionRoutes(app)
   registerSemanticRoutes(app)
-  registerWebhookSecret(app)
   registerAuthRoutes(app)
   registerUserRoutes(app)
   registerGroupRoutes(app)
   registerAuditRoutes(app)
   registerAnalyticsRoutes(app)
   registerBillingRoutes(app)
-  registerScimTokenRoutes(app)
   registerScimRoutes(app)
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {

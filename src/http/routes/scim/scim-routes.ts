@@ -72,7 +72,7 @@ const id = (c: C) => c.req.param('id') ?? ''
 /** The SCIM token acts within its creator's scopes. */
 const actor = (c: C) => scimActor(c.get('principal')!)
 
-export function registerScimRoutes(app: OpenAPIHono<AppEnv>) {
+export function registerScimServiceRoutes(app: OpenAPIHono<AppEnv>) {
   const scim = new Hono<AppEnv>()
   scim.onError(scimOnError)
   scim.use('*', requireScimToken())

@@ -1,18 +1,7 @@
-import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi'
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi'
 import type { AppEnv } from '../../app-env'
 import { jsonResponse } from '../../openapi'
-
-const HealthSchema = z.object({
-  status: z.enum(['ok', 'unavailable']),
-  failing: z.array(z.string()).optional(),
-}).openapi('Health')
-
-const ReadinessSchema = z.object({
-  status: z.enum(['ok', 'unavailable']),
-  failing: z.array(z.enum(['draining', 'store', 'redis', 'migrations'])).openapi({
-    description: 'What keeps the instance from taking traffic: `draining` (shutting down after SIGTERM), `store`, `redis` (configured but unreachable), `migrations` (not applied yet).',
-  }),
-}).openapi('Readiness')
+import { HealthSchema, ReadinessSchema } from './schema'
 
 const route = createRoute({
   method: 'get', path: '/health', operationId: 'getHealth', tags: ['System'], summary: 'Liveness and store health (no auth)',

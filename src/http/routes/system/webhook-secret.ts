@@ -1,20 +1,9 @@
-import { createRoute, z, type OpenAPIHono } from '@hono/zod-openapi'
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi'
 import type { AppEnv } from '../../app-env'
 import { requireScope } from '../../middleware/auth'
 import { errorResponses, jsonResponse, security } from '../../openapi'
+import { SecretSchema, SecretStatusSchema } from './schema'
 
-const SecretSchema = z.object({
-  secret: z.string().openapi({ example: 'whsec_Jx3...' }),
-  algorithm: z.literal('hmac-sha256'),
-  header: z.literal('X-Nexatron-Signature'),
-}).openapi('WebhookSecret')
-
-const StatusSchema = z.object({
-  set: z.boolean(),
-  hint: z.string().nullable().openapi({ description: "The secret's first 8 and last 4 characters; null when none is set", example: 'whsec_Jx…9fQa' }),
-  algorithm: z.literal('hmac-sha256'),
-  header: z.literal('X-Nexatron-Signature'),
-}).openapi('WebhookSecretStatus')
 
 const tags = ['Webhooks']
 const getRoute = createRoute({
@@ -27,7 +16,7 @@ const statusRoute = createRoute({
   method: 'get', path: '/api/v1/webhook-secret/status', operationId: 'getWebhookSecretStatus', tags, security,
   summary: 'Whether a webhook signing secret is set, with a hint of it (never the secret; creates nothing)',
   middleware: [requireScope('keys:manage')] as const,
-  responses: { 200: jsonResponse(StatusSchema, 'Whether a secret is set'), ...errorResponses() },
+  responses: { 200: jsonResponse(SecretStatusSchema, 'Whether a secret is set'), ...errorResponses() },
 })
 const rotateRoute = createRoute({
   method: 'post', path: '/api/v1/webhook-secret', operationId: 'rotateWebhookSecret', tags, security,

@@ -1,0 +1,1 @@
+export { registerGroupRoutes } from './group-routes'
