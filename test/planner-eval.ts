@@ -24,8 +24,8 @@
 // an online-learning domain with an un-curated layer in test/fixtures/learning-blind;
 // planner-eval-blind-demo-2.json: hurried analyst phrasing over the demo). Every set prints
 // `planner <label> trust: correct N, clarified N, refused N, wrong N`, and for a set with
-// wrong answers, counts only: their confidence bands, the kinds of reading they used and
-// which plan parts differed (aggregates, so the blind sets stay blind).
+// wrong answers, for development sets, counts only: their confidence bands, the kinds of reading
+// they used and which plan parts differed (never for blind sets: that would guide tuning).
 //
 // Options: --verbose (print passing cases too), --show-blind (print blind failures),
 // --min-confidence <x> (offline-only threshold; default 0.75 as the service; 0 = answer everything), --only <id substring>,
@@ -208,8 +208,9 @@ function runFile(relPath: string, label: string, opts: RunOptions): { correct: n
   // an aggregate that says which kind of wrong without showing any question (so blind sets stay blind):
   // an answer where the set expected a refusal may be a capability added after the set was written
   if (counts.wrong) console.log(`planner ${label} wrong: ${counts.wrong - counts.wrongWhereRefusalExpected} answered with another plan, ${counts.wrongWhereRefusalExpected} answered where a refusal was expected`)
-  // aggregates only (blind sets stay blind): how sure the wrong answers were, and the kinds of reading they used
-  if (counts.wrong) console.log(`planner ${label} wrong by confidence: ${Object.entries(counts.wrongBands).map(([b, n]) => `${b} ${n}`).join(', ')}; readings used: ${Object.entries(counts.wrongReadings).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}; parts that differed: ${Object.entries(counts.wrongParts).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`)
+  // development sets only: how sure the wrong answers were, the kinds of reading they used and the parts that
+  // differed. Even as aggregates this tells what to change, so blind sets never print it (that would be tuning on them).
+  if (counts.wrong && !opts.quiet) console.log(`planner ${label} wrong by confidence: ${Object.entries(counts.wrongBands).map(([b, n]) => `${b} ${n}`).join(', ')}; readings used: ${Object.entries(counts.wrongReadings).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}; parts that differed: ${Object.entries(counts.wrongParts).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`)
   return { correct, total, ...counts }
 }
 
