@@ -117,8 +117,11 @@ export function validateManifest(manifest: SemanticManifest): ManifestProblem[] 
     if (!measureOwner.has(name)) add(path, `measure "${name}" does not exist${didYouMean(name, measureOwner.keys())}`, owner, field)
     if (typeof ref === 'object' && ref.join_to_timespine) needsTimeSpine = true
   }
-  const checkMetricRef = (ref: MetricInput | undefined, path: string, owner: object, field: string) => {
-    if (!ref) return
+  // A ratio's numerator and denominator may be a bare name (MetricFlow's short form) or an input object.
+  const checkMetricRef = (input: string | MetricInput | undefined, path: string, owner: object, field: string) => {
+    if (!input) return
+    const ref: MetricInput = typeof input === 'string' ? { name: input } : input
+    if (typeof ref.name !== 'string') { add(path, 'a metric input needs a name', owner, field); return }
     if (!metricsByName.has(ref.name)) add(path, `metric "${ref.name}" does not exist${didYouMean(ref.name, metricsByName.keys())}`, owner, field)
     if (ref.offset_window !== undefined) {
       needsTimeSpine = true
@@ -149,8 +152,8 @@ export function validateManifest(manifest: SemanticManifest): ManifestProblem[] 
         break
       }
       case 'ratio':
-        checkMetricRef(tp.numerator as MetricInput | undefined, `${path}.type_params.numerator`, m, 'type_params.numerator')
-        checkMetricRef(tp.denominator as MetricInput | undefined, `${path}.type_params.denominator`, m, 'type_params.denominator')
+        checkMetricRef(tp.numerator as string | MetricInput | undefined, `${path}.type_params.numerator`, m, 'type_params.numerator')
+        checkMetricRef(tp.denominator as string | MetricInput | undefined, `${path}.type_params.denominator`, m, 'type_params.denominator')
         break
       case 'derived': {
         const exprProblem = tp.expr === undefined ? null : sqlFragmentProblem(tp.expr)

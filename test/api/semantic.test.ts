@@ -32,6 +32,19 @@ describe('semantic metrics', () => {
     expect(err.message).toContain('margin_amount')
   })
 
+  it('takes ratio inputs written as names (MetricFlow\'s short form), and refuses an unknown one with 422 naming it, never a 500', async () => {
+    const ok = await t.request('POST', '/api/v1/semantic/metrics', { body: { name: 'sales_per_order', type: 'ratio', type_params: { numerator: 'total_sales', denominator: 'order_count' } } })
+    expect(ok.status, await ok.clone().text()).toBe(201)
+    const q = await t.request('POST', '/api/v1/semantic/query', { body: { metrics: ['sales_per_order'] } })
+    expect(q.status, await q.clone().text()).toBe(200)
+    const bad = await t.request('POST', '/api/v1/semantic/metrics', { body: { name: 'bad_ratio', type: 'ratio', type_params: { numerator: 'total_sale', denominator: 'order_count' } } })
+    expect(bad.status).toBe(422)
+    const err = (await bad.json()).error
+    expect(err.message).toContain('"total_sale" does not exist')
+    expect(err.message).toContain('total_sales')
+    expect((await t.request('DELETE', `/api/v1/semantic/metrics/${(await ok.json()).id}`)).status).toBe(204)
+  })
+
   it('creates a derived metric that queries work with, and refuses a duplicate', async () => {
     const res = await t.request('POST', '/api/v1/semantic/metrics', { body: {
       name: 'sales_per_customer', label: 'Sales per customer', synonyms: ['revenue per customer'], format: { type: 'currency', currency: 'USD' },
