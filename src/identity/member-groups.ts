@@ -20,6 +20,20 @@ export const memberGroupsColumn = (): SQL<unknown> => sql.raw(`(
   WHERE gm.user_id = "users"."id" AND gm.tenant_id = "users"."tenant_id" AND g.tenant_id = "users"."tenant_id"
 )`)
 
+/** Selects `[{id, display_name}]` of the row's user's groups, for the user's view (GET /users). */
+export const userGroupsColumn = (): SQL<unknown> => sql.raw(`(
+  SELECT coalesce(json_agg(json_build_object('id', g.id, 'display_name', g.display_name) ORDER BY lower(g.display_name), g.id), '[]'::json)
+  FROM group_members gm JOIN groups g ON g.id = gm.group_id
+  WHERE gm.user_id = "users"."id" AND gm.tenant_id = "users"."tenant_id" AND g.tenant_id = "users"."tenant_id"
+)`)
+
+export interface UserGroupRef { id: string; display_name: string }
+
+/** The view's groups from the column above. */
+export function userGroupRefs(raw: unknown): UserGroupRef[] {
+  return parse(raw) as unknown as UserGroupRef[]
+}
+
 /** Drivers hand json back parsed or as text. */
 function parse(raw: unknown): MemberGroup[] {
   const v = typeof raw === 'string' ? JSON.parse(raw) as unknown : raw

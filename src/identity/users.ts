@@ -15,7 +15,7 @@ import type { Attributes } from '../../semantic/access/types'
 import { assertMaySetAttributes } from './attributes'
 import type { ApiKeyService } from './api-keys'
 import type { OnCredentialsRevoked } from './revocation'
-import { groupsAndAttributes, memberGroupsColumn } from './member-groups'
+import { groupsAndAttributes, memberGroupsColumn, userGroupRefs, userGroupsColumn, type UserGroupRef } from './member-groups'
 
 export type UserRow = typeof users.$inferSelect
 
@@ -28,14 +28,17 @@ export interface UserView {
   disabled: boolean
   /** What access policies read about the user (src/governance). */
   attributes: Attributes
+  /** Groups the user is a member of (SCIM or /groups), by name. */
+  groups: UserGroupRef[]
   created_at: string
   updated_at: string
 }
 
-export function viewUser(u: UserRow): UserView {
+/** The API's view of a user; `groups` comes from userGroupsColumn (a user just created has none). */
+export function viewUser(u: UserRow, groups: unknown = []): UserView {
   return {
     id: u.id, email: u.email, name: u.name, role: u.role as Role, scopes: ROLE_SCOPES[u.role as Role] ?? [], disabled: u.disabled, attributes: (u.attributes ?? {}) as Attributes,
-    created_at: u.createdAt.toISOString(), updated_at: u.updatedAt.toISOString(),
+    groups: userGroupRefs(groups), created_at: u.createdAt.toISOString(), updated_at: u.updatedAt.toISOString(),
   }
 }
 
@@ -120,14 +123,21 @@ export class UserService {
     return row
   }
 
+  /** One user as the API shows it, with their groups (one statement). */
+  async view(tenantId: string, id: string): Promise<UserView> {
+    const [row] = await this.db.select({ u: users, groups: userGroupsColumn() }).from(users).where(and(eq(users.tenantId, tenantId), eq(users.id, id))).limit(1)
+    if (!row) throw notFound('user')
+    return viewUser(row.u, row.groups)
+  }
+
   async list(tenantId: string, opts: { limit: number; cursor?: string }): Promise<Page<UserView>> {
     const c = opts.cursor ? decodeCursor(opts.cursor) : undefined
-    const rows = await this.db.select().from(users)
+    const rows = await this.db.select({ u: users, groups: userGroupsColumn() }).from(users)
       .where(and(eq(users.tenantId, tenantId), c ? sql`(${users.createdAt}, ${users.id}) < (${c.t}, ${c.id})` : undefined))
       .orderBy(desc(users.createdAt), desc(users.id)).limit(opts.limit + 1)
     const page = rows.slice(0, opts.limit)
-    const last = page[page.length - 1]
-    return { data: page.map(viewUser), next_cursor: rows.length > opts.limit && last ? encodeCursor(last.createdAt, last.id) : null }
+    const last = page[page.length - 1]?.u
+    return { data: page.map((r) => viewUser(r.u, r.groups)), next_cursor: rows.length > opts.limit && last ? encodeCursor(last.createdAt, last.id) : null }
   }
 
   async update(tenantId: string, id: string, patch: { name?: string | null; role?: Role; disabled?: boolean; password?: string; attributes?: Attributes }, actor: Actor): Promise<UserRow> {

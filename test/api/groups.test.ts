@@ -61,6 +61,25 @@ describe('/api/v1/groups', () => {
     expect((await t.request('GET', `/api/v1/users/${u.id}`)).status).toBe(200)
   })
 
+  it('lists each user\'s groups on the user (get, list, update), in this tenant only', async () => {
+    const tenant = await t.newTenant(`groups-users-${n++}`)
+    const key = tenant.adminKey
+    const u = (await (await t.request('POST', '/api/v1/users', { key, body: { email: `member-${n++}@example.com`, password: PASSWORD, role: 'viewer' } })).json()) as { id: string; groups: unknown }
+    expect(u.groups).toEqual([])
+    const west = await createGroup({ display_name: 'west', members: [u.id] }, key)
+    const beta = await createGroup({ display_name: 'Beta testers', members: [u.id] }, key)
+    const expected = [{ id: beta.id, display_name: 'Beta testers' }, { id: west.id, display_name: 'west' }]
+    expect((await (await t.request('GET', `/api/v1/users/${u.id}`, { key })).json()).groups).toEqual(expected)
+    const listed = (await (await t.request('GET', '/api/v1/users?limit=100', { key })).json()).data.find((x: { id: string }) => x.id === u.id)
+    expect(listed.groups).toEqual(expected)
+    const patched = await (await t.request('PATCH', `/api/v1/users/${u.id}`, { key, body: { name: 'Member' } })).json()
+    expect(patched).toMatchObject({ name: 'Member', groups: expected })
+    // A group of another tenant with the same member id cannot exist; its own groups never leak into this view.
+    const other = await t.newTenant(`groups-users-other-${n++}`)
+    await createGroup({ display_name: 'west' }, other.adminKey)
+    expect((await (await t.request('GET', `/api/v1/users/${u.id}`, { key })).json()).groups).toEqual(expected)
+  })
+
   it('pages by name with a cursor', async () => {
     const tenant = await t.newTenant(`groups-page-${n++}`)
     for (const name of ['delta', 'Alpha', 'charlie', 'Bravo', 'echo']) await createGroup({ display_name: name }, tenant.adminKey)

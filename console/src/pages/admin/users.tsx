@@ -13,7 +13,7 @@ import { AttributesCell } from '../../components/attributes-cell'
 import { formatAttributes as formatAttributesValue, type Attributes } from '../../attributes'
 import { GroupsSection } from './groups'
 
-export interface User { id: string; email: string; name: string | null; role: string; scopes: string[]; disabled: boolean; attributes?: Attributes; created_at: string; updated_at: string }
+export interface User { id: string; email: string; name: string | null; role: string; scopes: string[]; disabled: boolean; attributes?: Attributes; groups?: Array<{ id: string; display_name: string }>; created_at: string; updated_at: string }
 const ROLES = ['admin', 'analyst', 'viewer'] as const
 const MIN_PASSWORD = 12
 
@@ -81,6 +81,7 @@ export function UsersPage() {
                 </select>
               ),
             },
+            { key: 'groups', label: 'Groups', value: (u) => (u.groups ?? []).map((g) => g.display_name).join(', ') },
             {
               key: 'attributes', label: 'Attributes', sortable: false, value: (u) => formatAttributesValue(u.attributes),
               render: (u) => <AttributesCell owner={u.email} attributes={u.attributes} canEdit={canSetAttributes && !busy && u.id !== session.userId}

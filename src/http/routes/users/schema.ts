@@ -11,6 +11,7 @@ export const UserSchema = z.object({
   scopes: z.array(z.string()),
   disabled: z.boolean(),
   attributes: AttributesSchema,
+  groups: z.array(z.object({ id: z.string(), display_name: z.string() })).openapi({ description: 'Groups the user is a member of (SCIM or /groups)' }),
   created_at: z.string(),
   updated_at: z.string(),
 }).openapi('User')

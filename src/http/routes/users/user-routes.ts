@@ -27,8 +27,13 @@ const remove = createRoute({ method: 'delete', path: '/api/v1/users/{id}', opera
 export function registerUserRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi(list, async (c) => c.json(await c.get('services').users.list(c.get('principal')!.tenantId, c.req.valid('query')), 200))
   app.openapi(create, async (c) => c.json(viewUser(await c.get('services').users.create(c.get('principal')!.tenantId, c.req.valid('json'), c.get('principal')!)), 201))
-  app.openapi(get, async (c) => c.json(viewUser(await c.get('services').users.get(c.get('principal')!.tenantId, c.req.valid('param').id)), 200))
-  app.openapi(update, async (c) => c.json(viewUser(await c.get('services').users.update(c.get('principal')!.tenantId, c.req.valid('param').id, c.req.valid('json'), c.get('principal')!)), 200))
+  app.openapi(get, async (c) => c.json(await c.get('services').users.view(c.get('principal')!.tenantId, c.req.valid('param').id), 200))
+  app.openapi(update, async (c) => {
+    const { tenantId } = c.get('principal')!
+    const { id } = c.req.valid('param')
+    await c.get('services').users.update(tenantId, id, c.req.valid('json'), c.get('principal')!)
+    return c.json(await c.get('services').users.view(tenantId, id), 200)
+  })
   app.openapi(remove, async (c) => {
     await c.get('services').users.delete(c.get('principal')!.tenantId, c.req.valid('param').id, c.get('principal')!)
     return c.body(null, 204)
