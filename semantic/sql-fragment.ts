@@ -91,3 +91,76 @@ export function sqlFragmentProblem(text: string): string | null {
   if (stack.length) return `it opens "${stack[stack.length - 1] === ')' ? '(' : '['}" that it does not close`
   return null
 }
+
+/** One token of SQL text as the compiler writes it (fragments, compiler SQL, parameter markers). */
+export interface SqlToken {
+  kind: 'name' | 'string' | 'number' | 'param' | 'symbol'
+  text: string
+  /** For names: the name itself, unquoted (`"a""b"` -> `a"b`). */
+  name?: string
+}
+
+/**
+ * Splits SQL text into tokens, for reading which names an expression
+ * mentions: bare words and quoted identifiers are names, string literals are
+ * not. `backslashEscapes`: a backslash inside quotes escapes the next
+ * character (ClickHouse, whose quoteIdentifier writes `\``); a doubled quote
+ * always stands for itself. Unlike sqlFragmentProblem it judges nothing: it
+ * reads text that was already checked or written by the compiler.
+ */
+export function sqlTokens(text: string, opts: { backslashEscapes?: boolean } = {}): SqlToken[] {
+  const out: SqlToken[] = []
+  const n = text.length
+  let i = 0
+  while (i < n) {
+    const c = text[i]
+    if (/\s/.test(c)) { i++; continue }
+    if (c === "'" || c === '"' || c === '`') {
+      let j = i + 1
+      let body = ''
+      while (j < n) {
+        const d = text[j]
+        if (d === '\\' && opts.backslashEscapes && j + 1 < n) { body += text[j + 1]; j += 2; continue }
+        if (d === c) {
+          if (text[j + 1] === c) { body += c; j += 2; continue }
+          break
+        }
+        body += d
+        j++
+      }
+      const tokenText = text.slice(i, Math.min(j + 1, n))
+      out.push(c === "'" ? { kind: 'string', text: tokenText } : { kind: 'name', text: tokenText, name: body })
+      i = j + 1
+      continue
+    }
+    if (c === '\u0001') {
+      // A parameter marker (compiler/sql.ts Params): `\u0001P<n>\u0001`.
+      const end = text.indexOf('\u0001', i + 1)
+      const j = end < 0 ? n : end + 1
+      out.push({ kind: 'param', text: text.slice(i, j) })
+      i = j
+      continue
+    }
+    if (/[A-Za-z_]/.test(c)) {
+      let j = i + 1
+      while (j < n && /[A-Za-z0-9_$]/.test(text[j])) j++
+      out.push({ kind: 'name', text: text.slice(i, j), name: text.slice(i, j) })
+      i = j
+      continue
+    }
+    if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(text[i + 1] ?? ''))) {
+      let j = i + 1
+      while (j < n && /[0-9.]/.test(text[j])) j++
+      if (j < n && /[eE]/.test(text[j]) && /[0-9+-]/.test(text[j + 1] ?? '')) {
+        j += 2
+        while (j < n && /[0-9]/.test(text[j])) j++
+      }
+      out.push({ kind: 'number', text: text.slice(i, j) })
+      i = j
+      continue
+    }
+    out.push({ kind: 'symbol', text: c })
+    i++
+  }
+  return out
+}

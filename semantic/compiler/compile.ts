@@ -273,7 +273,7 @@ export function compile(input: SemanticQuery, manifest: SemanticManifest, dialec
     const parsed = structuredToFilter(ctx, f, false, true)
     const a = 'result'
     const resolved: ResolvedFilter = { spec: { filter: parsed, origin: 'query' }, refs: new Map(parsed.refs.map((r) => [r, { item: { name: f.field, kind: 'dimension', entityPath: [], element: f.field } }])) }
-    where.push(renderResolved(ctx, resolved, (n) => `${a}.${ctx.q(n)}`))
+    where.push(renderResolved(ctx, resolved, (n) => ctx.col(a, n)))
   }
   const extra = columns.filter((c) => !metrics.includes(c) && !items.some((i) => i.name === c))
   const orderBy = (query.order_by ?? []).map((o, i) => orderColumn(ctx, o, [...metrics, ...extra], items, rc, i))
@@ -282,7 +282,7 @@ export function compile(input: SemanticQuery, manifest: SemanticManifest, dialec
   let final: Query
   if (where.length > 0) {
     final = select({
-      items: columns.map((c) => ({ expr: `result.${ctx.q(c)}`, alias: c })),
+      items: columns.map((c) => ({ expr: ctx.col('result', c), alias: c })),
       from: ctx.sub(dataset, 'result'),
       where,
       orderBy: orderBy.map((o) => ({ expr: ctx.q(o.name), desc: o.desc })),

@@ -3,6 +3,7 @@
 // metric module passes around (MetricRequest in, MetricValue out); and the
 // compiler's two real recursions as callbacks, so the modules below the
 // metric dispatcher never import it back.
+import { columnRef } from '../dialects/column-ref'
 import type { Dialect } from '../dialects/dialect'
 import type { SemanticGraph } from '../graph'
 import { SemanticError, type TimeGrain, type TimeSpine } from '../types'
@@ -87,9 +88,18 @@ export class CompileContext {
     return this.dialect.quoteIdentifier(name)
   }
 
-  /** `alias."column"` */
+  /**
+   * `alias."column"`, as a ref token (dialects/column-ref.ts) that the
+   * renderer quotes: the one way the compiler writes a qualified column, so
+   * a dialect's SELECT rewrites see every column an expression reads.
+   */
   col(alias: string, name: string): string {
-    return `${alias}.${this.q(name)}`
+    return columnRef(alias, name)
+  }
+
+  /** A model table's column named as stored (Dialect.sourceIdentifier), as a ref token. */
+  storedCol(alias: string, name: string): string {
+    return columnRef(alias, name, true)
   }
 
   sub(ds: Dataset, alias = this.alias()): Source & { kind: 'query' } {

@@ -96,13 +96,13 @@ export function compileDimensionQuery(ctx: CompileContext, q: DimensionQuery): D
   const custom = customItems.length > 0 ? ctx.graph.customGrains.get(customItems[0].grain!) : undefined
   const spineDef = custom ? { spine: custom.spine, column: custom.spine.primary_column.name } : needsSpine ? ctx.spine(spineGrain) : undefined
   const sa = ctx.alias('spine')
-  const spineCol = spineDef ? `${sa}.${ctx.dialect.sourceIdentifier(spineDef.column)}` : ''
+  const spineCol = spineDef ? ctx.storedCol(sa, spineDef.column) : ''
   const timeExpr = (i: QueryItem): string => {
     if (i.datePart) return ctx.dialect.extract(i.datePart, spineCol)
     if (isStandardGrain(i.grain)) return ctx.dialect.dateTrunc(i.grain, spineCol)
     const cg = ctx.graph.customGrains.get(i.grain!)
     if (!cg || cg.spine !== spineDef?.spine) throw new SemanticError('unsupported', `custom granularity "${i.grain}" cannot be combined with these grains`)
-    return `${sa}.${ctx.dialect.sourceIdentifier(cg.column)}`
+    return ctx.storedCol(sa, cg.column)
   }
 
   let selectItems: SelectItem[]

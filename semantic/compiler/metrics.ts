@@ -1,6 +1,7 @@
 // Metrics to SQL. Every metric becomes a dataset grouped by the requested items
 // with one value column; measures are aggregated per semantic model and only
 // then joined (on the group-by items), so joins never multiply measure rows.
+import { sqlFragmentProblem } from '../sql-fragment'
 import { SemanticError, type Metric, type MetricInput } from '../types'
 import type { CompileContext, Dataset, MetricCompiler, MetricRequest, MetricValue } from './context'
 import type { FilterSpec } from './filters'
@@ -86,6 +87,10 @@ export function substituteExpr(expr: string, columns: Map<string, string>): stri
 export function compileDerived(ctx: CompileContext, metric: Metric, req: MetricRequest, column: string): MetricValue {
   const inputs = metric.type_params.metrics ?? []
   if (inputs.length === 0 || metric.type_params.expr === undefined) throw new SemanticError('invalid_model', `derived metric "${metric.name}" needs expr and metrics`)
+  // Checked when stored; again here (as rows.ts does for model exprs) so a layer
+  // built in code cannot paste unchecked text, or a forged column ref, into SQL.
+  const problem = sqlFragmentProblem(metric.type_params.expr)
+  if (problem) throw new SemanticError('invalid_model', `the expr of metric "${metric.name}" is not a single SQL expression: ${problem}`)
   const base = withFilters(req, definitionSpecs(metric.filter))
   const names = new Map<string, string>()
   const parts = compileInputs(ctx, inputs.map((mi, n) => {

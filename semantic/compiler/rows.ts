@@ -149,7 +149,7 @@ function projectionQuery(ctx: CompileContext, p: Projection, index: number): Sel
   const s = ctx.spine(grain)
   const x = ctx.alias('scd')
   const sa = ctx.alias('spine')
-  const day = ctx.dialect.dateTrunc(grain, `${sa}.${ctx.dialect.sourceIdentifier(s.column)}`)
+  const day = ctx.dialect.dateTrunc(grain, ctx.storedCol(sa, s.column))
   return select({
     items: [...p.items.map((i) => ({ expr: ctx.col(x, i.alias), alias: i.alias })), { expr: day, alias: `__day_${index}` }],
     from: ctx.sub({ query: base, columns: [] }, x),
@@ -204,10 +204,10 @@ function joinedNode(ctx: CompileContext, hops: JoinHop[], items: BoundItem[], jo
   const ua = ctx.alias('hop')
   const tSrc = ctx.sub({ query: projectionQuery(ctx, pt, 0), columns: [] }, ta)
   const uSrc = ctx.sub({ query: projectionQuery(ctx, pu, 1), columns: [] }, ua)
-  const on = [`${ctx.col(ta, '__k2')} = ${ctx.col(ua, '__k')}`]
+  const keys = [{ left: ctx.col(ta, '__k2'), right: ctx.col(ua, '__k') }]
   const tParts = partitionDims(pt.model).map((d) => d.name)
   const uParts = partitionDims(pu.model).map((d) => d.name)
-  for (const name of tParts) if (uParts.includes(name)) on.push(`${ctx.col(ta, `__p_${name}`)} = ${ctx.col(ua, `__p_${name}`)}`)
+  for (const name of tParts) if (uParts.includes(name)) keys.push({ left: ctx.col(ta, `__p_${name}`), right: ctx.col(ua, `__p_${name}`) })
   const outItems: SelectItem[] = [{ expr: ctx.col(ta, '__k'), alias: '__k' }]
   for (const b of items) {
     const from = holder(b) === pt ? ta : ua
@@ -229,7 +229,7 @@ function joinedNode(ctx: CompileContext, hops: JoinHop[], items: BoundItem[], jo
     if (!ctx.dialect.capabilities.nonEquiJoins) outItems.push({ expr: ctx.col(a, `__day_${i}`), alias: `__day_${i}` })
     validity.push(i)
   })
-  const q = select({ items: outItems, from: tSrc, joins: [{ kind: joinKind === 'full' ? 'full' : 'left', source: uSrc, on }] })
+  const q = select({ items: outItems, from: tSrc, joins: [{ kind: joinKind === 'full' ? 'full' : 'left', source: uSrc, keys, on: [] }] })
   return { alias, source: ctx.sub({ query: q, columns: outItems.map((i) => i.alias) }, alias), partitions, validity }
 }
 
@@ -325,13 +325,14 @@ export function buildRows(ctx: CompileContext, req: RowRequest): RowSource {
 
   const modelParts = partitionDims(model).map((d) => d.name)
   for (const { node, hops, items: nodeItems } of nodes) {
-    const on = [`${ctx.col(a0, `__k_${hops[0].entity}`)} = ${ctx.col(node.alias, '__k')}`]
-    for (const name of modelParts) if (node.partitions.includes(name)) on.push(`${ctx.col(a0, `__p_${name}`)} = ${ctx.col(node.alias, `__p_${name}`)}`)
+    const keys = [{ left: ctx.col(a0, `__k_${hops[0].entity}`), right: ctx.col(node.alias, '__k') }]
+    for (const name of modelParts) if (node.partitions.includes(name)) keys.push({ left: ctx.col(a0, `__p_${name}`), right: ctx.col(node.alias, `__p_${name}`) })
+    const on: string[] = []
     if (req.measure && node.validity.length > 0) {
       for (const i of node.validity) {
         if (!ctx.dialect.capabilities.nonEquiJoins) {
           // The SCD side was expanded to one row per valid day: join on the day.
-          on.push(`${ctx.col(a0, '__scd_day')} = ${ctx.col(node.alias, `__day_${i}`)}`)
+          keys.push({ left: ctx.col(a0, '__scd_day'), right: ctx.col(node.alias, `__day_${i}`) })
           continue
         }
         const t = ctx.col(a0, '__scd_t')
@@ -339,7 +340,7 @@ export function buildRows(ctx: CompileContext, req: RowRequest): RowSource {
         on.push(`${t} < ${ctx.col(node.alias, `__ve_${i}`)} OR ${ctx.col(node.alias, `__ve_${i}`)} IS NULL`)
       }
     }
-    joins.push({ kind: joinKind, source: node.source, on, leftKey: ctx.col(a0, `__k_${hops[0].entity}`) })
+    joins.push({ kind: joinKind, source: node.source, keys, on, leftKey: ctx.col(a0, `__k_${hops[0].entity}`) })
     for (const b of nodeItems) {
       exprs.set(b.item.name, ctx.col(node.alias, b.item.name))
       if (isCustomGrain(b.item)) exprs.set(`__cgb_${b.item.name}`, ctx.col(node.alias, `__cgb_${b.item.name}`))
@@ -354,13 +355,14 @@ export function buildRows(ctx: CompileContext, req: RowRequest): RowSource {
       kind: 'left',
       source: ctx.spineTable(cg.spine, sa),
       // The spine column is at its own grain already: compared raw so an index on it can serve the join.
-      on: [`${sa}.${ctx.dialect.sourceIdentifier(cg.spine.primary_column.name)} = ${exprs.get(`__cgb_${b.item.name}`)}`],
+      keys: [{ left: ctx.storedCol(sa, cg.spine.primary_column.name), right: exprs.get(`__cgb_${b.item.name}`)! }],
+      on: [],
     })
-    exprs.set(b.item.name, `${sa}.${ctx.dialect.sourceIdentifier(cg.column)}`)
+    exprs.set(b.item.name, ctx.storedCol(sa, cg.column))
   }
   for (const mj of req.metricJoins ?? []) {
     const ma = ctx.alias('metric')
-    joins.push({ kind: joinKind, source: ctx.sub(mj.dataset, ma), on: [`${exprs.get(mj.keyItem.name)} = ${ctx.col(ma, mj.datasetKey)}`], leftKey: exprs.get(mj.keyItem.name) })
+    joins.push({ kind: joinKind, source: ctx.sub(mj.dataset, ma), keys: [{ left: exprs.get(mj.keyItem.name)!, right: ctx.col(ma, mj.datasetKey) }], on: [], leftKey: exprs.get(mj.keyItem.name) })
     exprs.set(mj.as, ctx.col(ma, mj.valueColumn))
   }
   return { from, joins, exprs }

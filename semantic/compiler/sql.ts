@@ -7,6 +7,7 @@
 // that cannot run some shapes rewrites each SELECT's structure first
 // (Dialect.selectRewriter).
 import type { Dialect, SelectRewriter } from '../dialects/dialect'
+import { hasRefs, renderRefs } from '../dialects/column-ref'
 import type { Join, Query, Select, Source } from '../dialects/select-ast'
 import { SemanticError } from '../types'
 
@@ -30,6 +31,8 @@ export class Params {
    * get their own placeholder each (positional dialects need one value per `?`).
    */
   finalize(sql: string, dialect: Dialect): { sql: string; params: unknown[] } {
+    // Checked before values are inlined: a value may hold any character.
+    if (hasRefs(sql)) throw new SemanticError('invalid_query', 'internal error: unrendered column reference')
     const out: unknown[] = []
     const re = new RegExp(`${MARK}P(\\d+)${MARK}`, 'g')
     const text = sql.replace(re, (_m, idx: string) => {
@@ -61,6 +64,23 @@ export class SqlRenderer {
     return this.rewriter ? this.rewriter.rewrite(q) : q
   }
 
+  /** Column refs (dialects/column-ref.ts) as `alias.<quoted column>`, once the rewrites are done. */
+  private renderColumns(q: Select): Select {
+    const r = (t: string) => renderRefs(t, this.dialect)
+    return {
+      ...q,
+      items: q.items.map((i) => ({ expr: r(i.expr), alias: i.alias })),
+      joins: q.joins.map((j) => ({
+        ...j,
+        on: [...(j.keys ?? []).map((k) => `${r(k.left)} = ${r(k.right)}`), ...j.on.map(r)],
+        keys: undefined,
+      })),
+      where: q.where.map(r),
+      groupBy: q.groupBy.map(r),
+      orderBy: q.orderBy.map((o) => ({ expr: r(o.expr), desc: o.desc })),
+    }
+  }
+
   private source(s: Source): string {
     if (s.kind === 'table') return `${s.sql} ${s.alias}`
     return `(\n${indent(this.query(s.query))}\n) ${s.alias}`
@@ -75,7 +95,7 @@ export class SqlRenderer {
   }
 
   select(input: Select): string {
-    const q = this.prepare(input)
+    const q = this.renderColumns(this.prepare(input))
     const lines: string[] = []
     if (q.with && q.with.length > 0) {
       if (!this.dialect.capabilities.ctes) throw new SemanticError('unsupported', `${this.dialect.name} has no common table expressions`)

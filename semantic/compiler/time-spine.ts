@@ -22,7 +22,7 @@ export function spineAt(ctx: CompileContext, grain: TimeGrain, customItems: Quer
   const wanted = customItems.map((i) => ctx.graph.customGrains.get(i.grain!)!).filter(Boolean)
   const s = wanted.length > 0 ? { spine: wanted[0].spine, column: wanted[0].spine.primary_column.name, grain: wanted[0].spine.primary_column.time_granularity } : ctx.spine(grain)
   const a = ctx.alias('spine')
-  const col = `${a}.${ctx.dialect.sourceIdentifier(s.column)}`
+  const col = ctx.storedCol(a, s.column)
   const sameGrain = s.grain === grain
   // At the spine's own grain the column is used raw, so joins on it can use an index.
   const items: SelectItem[] = [{ expr: sameGrain ? col : ctx.dialect.dateTrunc(grain, col), alias: '__t' }]
@@ -32,7 +32,7 @@ export function spineAt(ctx: CompileContext, grain: TimeGrain, customItems: Quer
   if (sameGrain) {
     // Custom granularities may be needed by filters too: the spine carries them all.
     for (const c of ctx.graph.customGrains.values()) {
-      if (c.spine === s.spine) items.push({ expr: `${a}.${ctx.dialect.sourceIdentifier(c.column)}`, alias: `__cg_${c.name}` })
+      if (c.spine === s.spine) items.push({ expr: ctx.storedCol(a, c.column), alias: `__cg_${c.name}` })
     }
   }
   return { source: select({ items, from: ctx.spineTable(s.spine, a), distinct: !sameGrain }), grain }
@@ -82,7 +82,7 @@ export function joinToTimeSpine(
       { expr: fill !== undefined ? `COALESCE(${ctx.col(v, value.column)}, ${fill})` : ctx.col(v, value.column), alias: value.column },
     ],
     from: ctx.sub({ query: spineSel, columns: [] }, s),
-    joins: [{ kind: 'left', source: ctx.sub(value.dataset, v), on: timeItems.map((i) => `${ctx.col(s, i.name)} = ${ctx.col(v, i.name)}`) }],
+    joins: [{ kind: 'left', source: ctx.sub(value.dataset, v), keys: timeItems.map((i) => ({ left: ctx.col(s, i.name), right: ctx.col(v, i.name) })), on: [] }],
   })
   let ds: Dataset = { query: sel, columns: [...items.map((i) => i.name), value.column] }
   // Query filters that only use group-by items are applied once more on the joined result.
@@ -122,8 +122,8 @@ export function customOffsetSpine(ctx: CompileContext, w: TimeWindow, baseGrain:
     throw new SemanticError('unsupported', `an offset of "${w.count} ${w.unit}" needs the metric at the ${spineGrain} grain of its time spine`)
   }
   const d = ctx.dialect
-  const day = (a: string) => d.dateTrunc(spineGrain, `${a}.${d.sourceIdentifier(cg.spine.primary_column.name)}`)
-  const period = (a: string) => `${a}.${d.sourceIdentifier(cg.column)}`
+  const day = (a: string) => d.dateTrunc(spineGrain, ctx.storedCol(a, cg.spine.primary_column.name))
+  const period = (a: string) => ctx.storedCol(a, cg.column)
   // Per day: its period, the period's first and last day, its position in the period;
   // per period: the first and last day of the period `count` periods later.
   const { dayRows, leads } = d.capabilities.windowFunctions ? windowedOffsetParts() : countedOffsetParts()
@@ -255,7 +255,7 @@ export function customOffsetSpine(ctx: CompileContext, w: TimeWindow, baseGrain:
     { expr: ctx.col(m, '__base'), alias: '__base' },
     { expr: d.dateTrunc(spineGrain, ctx.col(m, '__lead')), alias: '__t' },
   ]
-  for (const c of ctx.graph.customGrains.values()) if (c.spine === cg.spine) items.push({ expr: `${sp}.${d.sourceIdentifier(c.column)}`, alias: `__cg_${c.name}` })
+  for (const c of ctx.graph.customGrains.values()) if (c.spine === cg.spine) items.push({ expr: ctx.storedCol(sp, c.column), alias: `__cg_${c.name}` })
   return select({
     items,
     from: ctx.sub({ query: mapping, columns: [] }, m),

@@ -1,6 +1,7 @@
 // Defaults shared by the dialects: ANSI SQL as PostgreSQL speaks it. Each
 // database file overrides only the hooks where its SQL differs.
 import { SemanticError, type DatePart, type DialectName, type TimeGrain } from '../types'
+import { TOKEN_CHARS } from './column-ref'
 import type { Dialect, DialectCapabilities } from './dialect'
 
 export const DEFAULT_CAPABILITIES: DialectCapabilities = {
@@ -39,8 +40,17 @@ export abstract class BaseDialect implements Dialect {
   /** Opening and closing identifier quote characters. */
   protected quoteChars: [string, string] = ['"', '"']
 
-  quoteIdentifier(name: string): string {
+  /**
+   * Refuses NUL, and the characters that delimit the compiler's parameter and
+   * column-ref tokens (column-ref.ts), so a quoted name can never pass for one.
+   */
+  protected checkIdentifier(name: string): void {
     if (name.includes('\u0000')) throw new SemanticError('invalid_query', 'identifier contains a NUL character')
+    if (TOKEN_CHARS.test(name)) throw new SemanticError('invalid_query', 'identifier contains a control character (U+0001 to U+0003)')
+  }
+
+  quoteIdentifier(name: string): string {
+    this.checkIdentifier(name)
     const [open, close] = this.quoteChars
     return open + name.split(close).join(close + close) + close
   }

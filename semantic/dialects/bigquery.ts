@@ -13,7 +13,7 @@ export class BigQueryDialect extends BaseDialect {
   protected override quoteChars: [string, string] = ['`', '`']
 
   override quoteIdentifier(name: string): string {
-    if (name.includes('\u0000')) return super.quoteIdentifier(name)
+    this.checkIdentifier(name)
     // Backticks and backslashes inside a quoted identifier are backslash-escaped.
     return '`' + name.split('\\').join('\\\\').split('`').join('\\`') + '`'
   }

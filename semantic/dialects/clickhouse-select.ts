@@ -1,8 +1,10 @@
 // ClickHouse 18.16's SELECT rewrites, as a dialect hook over the SELECT's
 // structure (Dialect.selectRewriter): the shared renderer renders what this
-// returns. Each rewrite works clause by clause on the AST; expressions are SQL
-// text, so the columns an expression reads from a source are found as
-// `alias.column` references (the compiler always qualifies them so).
+// returns. Each rewrite works clause by clause on the AST. The columns an
+// expression reads through an alias are ref tokens (column-ref.ts), found and
+// replaced without reading SQL; outer-join keys are the join's `keys` pairs.
+// Only unshadow reads SQL text, through a lexer (sql-fragment.ts sqlTokens),
+// for the unqualified names inside model fragments.
 //  - copyOuterJoinKeys: outer-join ON keys merge into one column; keys read
 //    elsewhere come from non-key copies (capability outerJoinKeysMerge);
 //  - nestJoins: one join per SELECT (multipleJoins), and joins isolated from
@@ -11,11 +13,19 @@
 //    read NULL under join_use_nulls=0 (outerJoinsFillDefaults);
 //  - unshadow: aliases that would replace a column of the same name are
 //    renamed inside and restored outside (aliasesShadowColumns).
+import { sqlTokens } from '../sql-fragment'
+import { columnRef, mapRefs, refToken, refsIn, segments, soleRef, type ColumnRef } from './column-ref'
 import type { Dialect, SelectRewriter } from './dialect'
-import { select, type Query, type Select, type SelectItem, type Source } from './select-ast'
+import { select, type Join, type Query, type Select, type SelectItem, type Source } from './select-ast'
 
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+/** A join's condition texts in rendering order: key sides, then the other conditions. */
+function joinTexts(j: Join): string[] {
+  return [...(j.keys ?? []).flatMap((k) => [k.left, k.right]), ...j.on]
+}
+
+/** The same ref however it is quoted (stored and output quoting render alike on ClickHouse). */
+function refKey(r: ColumnRef): string {
+  return JSON.stringify([r.alias, r.name])
 }
 
 /** One per rendered statement: `nest_N` / `unshadow_N` aliases are numbered in rendering order. */
@@ -36,18 +46,37 @@ export class ClickHouseSelectRewriter implements SelectRewriter {
     return out
   }
 
-  /** Quoted-identifier token pattern of this dialect (`"x"`, `` `x` ``, `[x]`). */
-  private identPattern(): string {
-    const [open] = this.dialect.quoteIdentifier('x')
-    if (open === '[') return '\\[(?:[^\\]]|\\]\\])*\\]'
-    if (open === '`') return '`(?:[^`\\\\]|\\\\.|``)*`'
-    return '"(?:[^"]|"")*"'
+  /** Every expression of the SELECT with `f` applied (join keys, ON conditions and leftKey included). */
+  private mapExprs(q: Select, f: (t: string) => string, joins = true): Select {
+    return {
+      ...q,
+      items: q.items.map((i) => ({ expr: f(i.expr), alias: i.alias })),
+      joins: joins ? q.joins.map((j) => this.mapJoin(j, f)) : q.joins,
+      where: q.where.map(f),
+      groupBy: q.groupBy.map(f),
+      orderBy: q.orderBy.map((o) => ({ expr: f(o.expr), desc: o.desc })),
+    }
   }
 
-  private unquote(token: string): string {
-    if (/^[A-Za-z_]/.test(token)) return token
-    const inner = token.slice(1, -1)
-    return inner.replace(/\\(.)/g, '$1').replace(/""/g, '"').replace(/``/g, '`').replace(/]]/g, ']')
+  private mapJoin(j: Join, f: (t: string) => string): Join {
+    return {
+      ...j,
+      ...(j.keys ? { keys: j.keys.map((k) => ({ left: f(k.left), right: f(k.right) })) } : {}),
+      on: j.on.map(f),
+      ...(j.leftKey ? { leftKey: f(j.leftKey) } : {}),
+    }
+  }
+
+  /** The name tokens (bare or quoted, unquoted) of SQL text outside its refs; string literals are not names. */
+  private namesIn(text: string): string[] {
+    return segments(text).flatMap((s) => (s.ref ? [] : sqlTokens(s.text, { backslashEscapes: true }).flatMap((t) => (t.kind === 'name' ? [t.name!] : []))))
+  }
+
+  /** The one name an expression consists of (`x`, `` `x` ``), as model fragments over a table write columns. */
+  private soleName(text: string): string | undefined {
+    if (refsIn(text).length > 0) return undefined
+    const tokens = sqlTokens(text, { backslashEscapes: true })
+    return tokens.length === 1 && tokens[0].kind === 'name' ? tokens[0].name : undefined
   }
 
   /**
@@ -58,60 +87,53 @@ export class ClickHouseSelectRewriter implements SelectRewriter {
     if (q.joins.length === 0 || (!all && q.joins.length <= 1)) return q
     const moved = all ? q.joins : [q.joins[0]]
     const first = q.joins[0]
-    const innerAliases = [q.from.alias, ...moved.map((j) => j.source.alias)]
-    const ref = new RegExp(`\\b(${innerAliases.map(escapeRegExp).join('|')})\\.(${this.identPattern()}|[A-Za-z_][A-Za-z0-9_]*)`, 'g')
+    const innerAliases = new Set([q.from.alias, ...moved.map((j) => j.source.alias)])
+    const later = q.joins.slice(moved.length)
     const texts = [
       ...q.items.map((i) => i.expr), ...q.where, ...q.groupBy, ...q.orderBy.map((o) => o.expr),
-      ...q.joins.slice(moved.length).flatMap((j) => [...j.on, ...(j.leftKey ? [j.leftKey] : [])]),
+      ...later.flatMap((j) => [...joinTexts(j), ...(j.leftKey ? [j.leftKey] : [])]),
     ]
-    const needed = new Map<string, string>()
+    const needed = new Map<string, { ref: ColumnRef; alias: string }>()
     for (const t of texts) {
-      for (const m of t.matchAll(ref)) needed.set(`${m[1]}.${m[2]}`, `__${m[1]}_${this.unquote(m[2])}`)
+      for (const r of refsIn(t)) if (innerAliases.has(r.alias) && !needed.has(refKey(r))) needed.set(refKey(r), { ref: r, alias: `__${r.alias}_${r.name}` })
     }
     const nest = `nest_${++this.counter}`
-    const innerItems: SelectItem[] = [...needed].map(([expr, alias]) => ({ expr, alias }))
+    const innerItems: SelectItem[] = [...needed.values()].map((n) => ({ expr: refToken(n.ref), alias: n.alias }))
     if (innerItems.length === 0) innerItems.push({ expr: '1', alias: '__one' })
     const inner = select({ items: innerItems, from: q.from, joins: all ? moved : [first] })
-    const rewrite = (t: string) => t.replace(ref, (m: string) => `${nest}.${this.dialect.quoteIdentifier(needed.get(m)!)}`)
-    const outer: Select = {
-      ...q,
-      items: q.items.map((i) => ({ expr: rewrite(i.expr), alias: i.alias })),
-      from: { kind: 'query', query: inner, alias: nest },
-      joins: q.joins.slice(moved.length).map((j) => ({ ...j, on: j.on.map(rewrite), ...(j.leftKey ? { leftKey: rewrite(j.leftKey) } : {}) })),
-      where: q.where.map(rewrite),
-      groupBy: q.groupBy.map(rewrite),
-      orderBy: q.orderBy.map((o) => ({ expr: rewrite(o.expr), desc: o.desc })),
-    }
+    const rewrite = (t: string) => mapRefs(t, (r) => (innerAliases.has(r.alias) ? { alias: nest, name: needed.get(refKey(r))!.alias } : r))
+    const outer: Select = { ...this.mapExprs({ ...q, joins: later }, rewrite), from: { kind: 'query', query: inner, alias: nest } }
     return all ? outer : this.nestJoins(outer)
   }
 
-  /** True when every part of the SELECT only passes columns through. */
+  /** True when every part of the SELECT only passes columns through: each item is one column and nothing else. */
   private passesColumnsOnly(q: Select): boolean {
-    const plain = new RegExp(`^([A-Za-z_][A-Za-z0-9_]*\\.)?(${this.identPattern()}|[A-Za-z_][A-Za-z0-9_]*)$`)
-    return q.items.every((i) => plain.test(i.expr)) && q.where.length === 0 && q.groupBy.length === 0 && !q.distinct
+    const plain = (e: string) => soleRef(e) !== undefined || this.soleName(e) !== undefined
+    return q.items.every((i) => plain(i.expr)) && q.where.length === 0 && q.groupBy.length === 0 && !q.distinct
   }
 
   /**
    * ClickHouse 18.16 substitutes an alias wherever a column of that name
    * appears in the SELECT: an alias naming anything but that plain column is
-   * renamed inside and restored by an outer SELECT.
+   * renamed inside and restored by an outer SELECT. The names an expression
+   * reads are its refs' columns and the names in its fragment text (a model's
+   * unqualified columns; keywords and function names count too, harmlessly).
    */
   private unshadow(q: Select): Select {
-    const tokens = new RegExp(`${this.identPattern()}|[A-Za-z_][A-Za-z0-9_]*`, 'g')
     const referenced = new Set<string>()
-    const texts = [...q.items.map((i) => i.expr), ...q.where, ...q.groupBy, ...q.joins.flatMap((j) => j.on)]
-    for (const t of texts) for (const m of t.matchAll(tokens)) referenced.add(this.unquote(m[0]))
-    const plain = (i: SelectItem) => {
-      const last = i.expr.split('.').pop() ?? ''
-      return /^[A-Za-z_][A-Za-z0-9_]*$|^[`"[]/.test(last) && this.unquote(last) === i.alias && !/[()\s]/.test(i.expr.replace(/`[^`]*`/g, 'x'))
+    const texts = [...q.items.map((i) => i.expr), ...q.where, ...q.groupBy, ...q.joins.flatMap(joinTexts)]
+    for (const t of texts) {
+      for (const r of refsIn(t)) referenced.add(r.name)
+      for (const name of this.namesIn(t)) referenced.add(name)
     }
+    const plain = (i: SelectItem) => (soleRef(i.expr)?.name ?? this.soleName(i.expr)) === i.alias
     const conflicts = q.items.filter((i) => referenced.has(i.alias) && !plain(i))
     if (conflicts.length === 0) return q
     const rename = new Map(conflicts.map((i) => [i.alias, `__shadow_${i.alias}`]))
     const w = `unshadow_${++this.counter}`
     const inner: Select = { ...q, items: q.items.map((i) => ({ expr: i.expr, alias: rename.get(i.alias) ?? i.alias })), orderBy: [], limit: undefined }
     return select({
-      items: q.items.map((i) => ({ expr: `${w}.${this.dialect.quoteIdentifier(rename.get(i.alias) ?? i.alias)}`, alias: i.alias })),
+      items: q.items.map((i) => ({ expr: columnRef(w, rename.get(i.alias) ?? i.alias), alias: i.alias })),
       from: { kind: 'query', query: inner, alias: w },
       orderBy: q.orderBy,
       ...(q.limit !== undefined ? { limit: q.limit } : {}),
@@ -127,12 +149,11 @@ export class ClickHouseSelectRewriter implements SelectRewriter {
       return { ...s, query }
     }
     // A table: project the columns this SELECT reads from it.
-    const ref = new RegExp(`\\b${escapeRegExp(s.alias)}\\.(${this.identPattern()}|[A-Za-z_][A-Za-z0-9_]*)`, 'g')
-    const texts = [...q.items.map((i) => i.expr), ...q.where, ...q.groupBy, ...q.joins.flatMap((j) => j.on)]
-    const cols = new Set<string>()
-    for (const t of texts) for (const m of t.matchAll(ref)) cols.add(m[1])
+    const texts = [...q.items.map((i) => i.expr), ...q.where, ...q.groupBy, ...q.joins.flatMap(joinTexts)]
+    const cols = new Map<string, ColumnRef>()
+    for (const t of texts) for (const r of refsIn(t)) if (r.alias === s.alias && !cols.has(r.name)) cols.set(r.name, r)
     const inner = `${s.alias}_t`
-    const items = [...cols].map((c) => ({ expr: wrap(`${inner}.${c}`), alias: this.unquote(c) }))
+    const items = [...cols.values()].map((r) => ({ expr: wrap(columnRef(inner, r.name, r.stored === true)), alias: r.name }))
     if (items.length === 0) items.push({ expr: '1', alias: '__one' })
     return { kind: 'query', query: select({ items, from: { kind: 'table', sql: s.sql, alias: inner } }), alias: s.alias }
   }
@@ -155,18 +176,17 @@ export class ClickHouseSelectRewriter implements SelectRewriter {
    * which reads NULL like any other column of the missing side.
    */
   private copyOuterJoinKeys(q: Select): Select {
-    const ident = `${this.identPattern()}|[A-Za-z_][A-Za-z0-9_]*`
-    const eq = new RegExp(`^\\s*(?:\\(\\s*)?([A-Za-z_][A-Za-z0-9_]*)\\.(${ident})\\s*=\\s*([A-Za-z_][A-Za-z0-9_]*)\\.(${ident})(?:\\s*\\))?\\s*$`)
     const keys = new Map<string, Set<string>>()
     for (const j of q.joins) {
       if ((j.kind !== 'left' && j.kind !== 'right' && j.kind !== 'full') || (j.using && j.using.length > 0)) continue
-      for (const c of j.on) {
-        const m = eq.exec(c)
-        if (!m || m[1] === m[3]) continue
-        for (const [alias, col] of [[m[1], m[2]], [m[3], m[4]]]) {
-          const set = keys.get(alias) ?? new Set<string>()
-          set.add(this.unquote(col))
-          keys.set(alias, set)
+      for (const k of j.keys ?? []) {
+        const left = soleRef(k.left)
+        const right = soleRef(k.right)
+        if (!left || !right || left.alias === right.alias) continue
+        for (const r of [left, right]) {
+          const set = keys.get(r.alias) ?? new Set<string>()
+          set.add(r.name)
+          keys.set(r.alias, set)
         }
       }
     }
@@ -178,10 +198,9 @@ export class ClickHouseSelectRewriter implements SelectRewriter {
   /** Points references to `alias`'s columns `keys` outside ON conditions at copies `__jk_<name>` added to that source. */
   private readKeyCopies(q: Select, alias: string, keys: Set<string>): Select {
     const copy = (c: string) => `__jk_${c}`
-    const ref = new RegExp(`\\b${escapeRegExp(alias)}\\.(${this.identPattern()}|[A-Za-z_][A-Za-z0-9_]*)`, 'g')
     const outside = [...q.items.map((i) => i.expr), ...q.where, ...q.groupBy, ...q.orderBy.map((o) => o.expr)]
-    const read = new Set<string>()
-    for (const t of outside) for (const m of t.matchAll(ref)) if (keys.has(this.unquote(m[1]))) read.add(this.unquote(m[1]))
+    const readFrom = (texts: string[]) => texts.flatMap((t) => refsIn(t)).filter((r) => r.alias === alias).map((r) => r.name)
+    const read = new Set(readFrom(outside).filter((c) => keys.has(c)))
     if (read.size === 0) return q
     let ok = true
     const fix = (s: Source): Source => {
@@ -197,25 +216,16 @@ export class ClickHouseSelectRewriter implements SelectRewriter {
         }
         return { ...s, query: s.query.type === 'select' ? add(s.query) : { ...s.query, parts: s.query.parts.map(add) } }
       }
-      const cols = new Set<string>(read)
-      for (const t of [...outside, ...q.joins.flatMap((j) => [...j.on, ...(j.leftKey ? [j.leftKey] : [])])]) for (const m of t.matchAll(ref)) cols.add(this.unquote(m[1]))
+      const cols = new Set<string>([...read, ...readFrom([...outside, ...q.joins.flatMap((j) => [...joinTexts(j), ...(j.leftKey ? [j.leftKey] : [])])])])
       const inner = `${s.alias}_t`
-      const items = [...cols].map((c) => ({ expr: `${inner}.${this.dialect.quoteIdentifier(c)}`, alias: c }))
-      for (const c of read) items.push({ expr: `${inner}.${this.dialect.quoteIdentifier(c)}`, alias: copy(c) })
+      const items = [...cols].map((c) => ({ expr: columnRef(inner, c), alias: c }))
+      for (const c of read) items.push({ expr: columnRef(inner, c), alias: copy(c) })
       return { kind: 'query', query: select({ items, from: { kind: 'table', sql: s.sql, alias: inner } }), alias: s.alias }
     }
     const from = fix(q.from)
     const joins = q.joins.map((j) => ({ ...j, source: fix(j.source) }))
     if (!ok) return q
-    const rewrite = (t: string) => t.replace(ref, (m: string, col: string) => (read.has(this.unquote(col)) ? `${alias}.${this.dialect.quoteIdentifier(copy(this.unquote(col)))}` : m))
-    return {
-      ...q,
-      items: q.items.map((i) => ({ expr: rewrite(i.expr), alias: i.alias })),
-      from,
-      joins,
-      where: q.where.map(rewrite),
-      groupBy: q.groupBy.map(rewrite),
-      orderBy: q.orderBy.map((o) => ({ expr: rewrite(o.expr), desc: o.desc })),
-    }
+    const rewrite = (t: string) => mapRefs(t, (r) => (r.alias === alias && read.has(r.name) ? { alias, name: copy(r.name) } : r))
+    return { ...this.mapExprs(q, rewrite, false), from, joins }
   }
 }

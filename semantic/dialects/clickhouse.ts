@@ -34,7 +34,7 @@ export class ClickHouseDialect extends BaseDialect {
   protected override quoteChars: [string, string] = ['`', '`']
 
   override quoteIdentifier(name: string): string {
-    if (name.includes('\u0000')) return super.quoteIdentifier(name)
+    this.checkIdentifier(name)
     return '`' + name.split('\\').join('\\\\').split('`').join('\\`') + '`'
   }
 

@@ -70,7 +70,12 @@ export interface DialectCapabilities {
   percentile: PercentileSupport
 }
 
-/** Rewrites the structure of each SELECT before it renders (see Dialect.selectRewriter). */
+/**
+ * Rewrites the structure of each SELECT before it renders (see
+ * Dialect.selectRewriter). The columns its expressions read are ref tokens
+ * (column-ref.ts): a rewriter finds and moves them with those helpers, and
+ * the renderer quotes them after it returns.
+ */
 export interface SelectRewriter {
   rewrite(q: Select): Select
 }

@@ -3,7 +3,9 @@
 // read it: the compiler builds it (compiler/sql.ts renders it), and a dialect
 // may rewrite a SELECT's structure before it is rendered (Dialect.selectRewriter,
 // ClickHouse 18.16), as Kysely's dialects supply their own query compiler.
-// Expressions are SQL text; only the clauses are structure.
+// Expressions are SQL text in which every column read through an alias is a
+// ref token (column-ref.ts), so a rewrite finds and replaces columns without
+// reading SQL; the clauses and the outer-join keys are structure.
 
 export interface SelectItem {
   expr: string
@@ -19,7 +21,13 @@ export type JoinKind = 'inner' | 'left' | 'right' | 'full' | 'cross'
 export interface Join {
   kind: JoinKind
   source: Source
-  /** ANDed conditions; empty for cross joins. */
+  /**
+   * Key equalities `left = right` between two column refs (column-ref.ts),
+   * rendered as the first ON conditions. Kept apart from `on` because
+   * ClickHouse 18.16 merges an outer join's key columns (clickhouse-select.ts).
+   */
+  keys?: Array<{ left: string; right: string }>
+  /** Further ANDed conditions (after `keys`); both empty for cross joins. */
   on: string[]
   /** Left side of the key equality (used to emulate FULL OUTER JOIN where it is missing). */
   leftKey?: string
