@@ -16,18 +16,25 @@
 // test/fixtures/planner-eval-dev-4.json (`planner dev-4`) is the fourth: an
 // un-curated HR/recruiting layer (test/fixtures/hr) and busy demo phrasing,
 // aimed at confidently wrong readings; over a third expect a non-answer.
+// test/fixtures/planner-eval-dev-5.json (`planner dev-5`) is the fifth: an un-curated
+// insurance layer (test/fixtures/insurance) and hurried demo phrasing, written for calibration.
 //
 // Then the two blind sets (planner-eval-blind-support.json: a support-desk
 // domain modeled like a dbt user would; planner-eval-blind-demo.json: hurried
 // analyst phrasing over the demo) print only their counts, as do the second
 // pair written for the trust work's honest measure (planner-eval-blind-learning.json:
 // an online-learning domain with an un-curated layer in test/fixtures/learning-blind;
-// planner-eval-blind-demo-2.json: hurried analyst phrasing over the demo). Every set prints
+// planner-eval-blind-demo-2.json: hurried analyst phrasing over the demo), and the third pair
+// (planner-eval-blind-3-energy.json: an electric and gas utility with an un-curated layer in
+// test/fixtures/energy-blind; planner-eval-blind-demo-3.json: hurried phrasing over the demo). Every set prints
 // `planner <label> trust: correct N, clarified N, refused N, wrong N`, and for a set with
 // wrong answers, for development sets, counts only: their confidence bands, the kinds of reading
 // they used and which plan parts differed (never for blind sets: that would guide tuning).
+// Development sets also print their calibration: answered plans and wrong ones per confidence band
+// (run with --min-confidence 0 to see every plan the planner would have made).
 //
 // Options: --verbose (print passing cases too), --show-blind (print blind failures),
+// --skip-blind (run no blind set at all: for tuning runs, so not even their counts are seen),
 // --min-confidence <x> (offline-only threshold; default 0.75 as the service; 0 = answer everything), --only <id substring>,
 // --min <fraction> (exit 1 when the first set scores below it; default 0,
 // the figure is informational).
@@ -114,7 +121,7 @@ function compareQuery(expected: Expected, got: SemanticQuery): string[] {
 // ------------------------------------------------------------ run
 
 interface RunOptions { verbose: boolean; only?: string; quiet?: boolean; minConfidence: number }
-interface Counts { clarified: number; refused: number; wrong: number; wrongWhereRefusalExpected: number; wrongBands: Record<string, number>; wrongReadings: Record<string, number>; wrongParts: Record<string, number> }
+interface Counts { clarified: number; refused: number; wrong: number; wrongWhereRefusalExpected: number; wrongBands: Record<string, number>; wrongReadings: Record<string, number>; wrongParts: Record<string, number>; calibration: Record<string, { answered: number; wrong: number }> }
 
 /** Runs one eval file and prints its failures, timings and the `planner <label>: N/M correct` line. */
 function runFile(relPath: string, label: string, opts: RunOptions): { correct: number; total: number } & Counts {
@@ -146,7 +153,7 @@ function runFile(relPath: string, label: string, opts: RunOptions): { correct: n
   // non-answer), clarified (asked back with ambiguous_question), refused
   // (question_not_understood), or wrong (answered with another plan, or
   // answered where a refusal or clarification was expected)
-  const counts: Counts = { clarified: 0, refused: 0, wrong: 0, wrongWhereRefusalExpected: 0, wrongBands: {}, wrongReadings: {}, wrongParts: {} }
+  const counts: Counts = { clarified: 0, refused: 0, wrong: 0, wrongWhereRefusalExpected: 0, wrongBands: {}, wrongReadings: {}, wrongParts: {}, calibration: {} }
   const timings: number[] = []
   const failures: string[] = []
   for (const c of file.cases) {
@@ -171,6 +178,14 @@ function runFile(relPath: string, label: string, opts: RunOptions): { correct: n
     let diffs: string[]
     if (c.expected.error) diffs = outcome.error === c.expected.error ? [] : [`expected error ${c.expected.error}, got ${outcome.error ? `error ${outcome.error}` : JSON.stringify(outcome.query)}`]
     else diffs = outcome.query ? compareQuery(c.expected, outcome.query) : [`expected a plan, got ${outcome.error}: ${outcome.message}`]
+    if (outcome.query) {
+      // calibration: of the plans answered, how many were wrong, by confidence (with --min-confidence 0, every plan)
+      const conf = outcome.confidence ?? 1
+      const band = conf >= 0.95 ? '>=0.95' : conf >= 0.85 ? '0.85-0.95' : conf >= 0.75 ? '0.75-0.85' : conf >= 0.6 ? '0.6-0.75' : '<0.6'
+      const cell = (counts.calibration[band] ??= { answered: 0, wrong: 0 })
+      cell.answered++
+      if (diffs.length > 0) cell.wrong++
+    }
     if (diffs.length > 0) {
       if (outcome.error === 'ambiguous_question') counts.clarified++
       else if (outcome.error) counts.refused++
@@ -210,6 +225,8 @@ function runFile(relPath: string, label: string, opts: RunOptions): { correct: n
   if (counts.wrong) console.log(`planner ${label} wrong: ${counts.wrong - counts.wrongWhereRefusalExpected} answered with another plan, ${counts.wrongWhereRefusalExpected} answered where a refusal was expected`)
   // development sets only: how sure the wrong answers were, the kinds of reading they used and the parts that
   // differed. Even as aggregates this tells what to change, so blind sets never print it (that would be tuning on them).
+  const bands = ['>=0.95', '0.85-0.95', '0.75-0.85', '0.6-0.75', '<0.6'].filter((b) => counts.calibration[b])
+  if (!opts.quiet && bands.length) console.log(`planner ${label} calibration (answered/wrong by confidence): ${bands.map((b) => `${b} ${counts.calibration[b].answered}/${counts.calibration[b].wrong}`).join(', ')}`)
   if (counts.wrong && !opts.quiet) console.log(`planner ${label} wrong by confidence: ${Object.entries(counts.wrongBands).map(([b, n]) => `${b} ${n}`).join(', ')}; readings used: ${Object.entries(counts.wrongReadings).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}; parts that differed: ${Object.entries(counts.wrongParts).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`)
   return { correct, total, ...counts }
 }
@@ -231,13 +248,22 @@ function main(): void {
   runFile('test/fixtures/planner-eval-dev-3.json', 'dev-3', opts)
   // fourth development set: an un-curated people/HR/recruiting layer (test/fixtures/hr) and busy demo phrasing
   runFile('test/fixtures/planner-eval-dev-4.json', 'dev-4', opts)
-  // blind sets, written before the trust work and never tuned on (only their counts are printed)
-  const blind = { ...opts, quiet: !args.includes('--show-blind') }
-  runFile('test/fixtures/planner-eval-blind-support.json', 'blind-support', blind)
-  runFile('test/fixtures/planner-eval-blind-demo.json', 'blind-demo', blind)
-  // second blind pair, written by someone who did not read the planner: never tune on these
-  runFile('test/fixtures/planner-eval-blind-learning.json', 'blind-learning', blind)
-  runFile('test/fixtures/planner-eval-blind-demo-2.json', 'blind-demo-2', blind)
+  // fifth development set: an un-curated insurance layer (test/fixtures/insurance) and hurried demo phrasing
+  runFile('test/fixtures/planner-eval-dev-5.json', 'dev-5', opts)
+  // blind sets, written before the trust work and never tuned on (only their counts are printed);
+  // --skip-blind leaves them out entirely, for runs made while tuning
+  if (!args.includes('--skip-blind')) {
+    const blind = { ...opts, quiet: !args.includes('--show-blind') }
+    runFile('test/fixtures/planner-eval-blind-support.json', 'blind-support', blind)
+    runFile('test/fixtures/planner-eval-blind-demo.json', 'blind-demo', blind)
+    // second blind pair, written by someone who did not read the planner: never tune on these
+    runFile('test/fixtures/planner-eval-blind-learning.json', 'blind-learning', blind)
+    runFile('test/fixtures/planner-eval-blind-demo-2.json', 'blind-demo-2', blind)
+    // third blind pair, written 2026-12-06 by a helper who did not read the planner and never tuned on:
+    // an un-curated utility (energy) layer and hurried demo phrasing
+    runFile('test/fixtures/planner-eval-blind-3-energy.json', 'blind-3-energy', blind)
+    runFile('test/fixtures/planner-eval-blind-demo-3.json', 'blind-demo-3', blind)
+  }
   if (original.total > 0 && original.correct / original.total < min) process.exitCode = 1
 }
 

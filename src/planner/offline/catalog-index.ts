@@ -154,6 +154,14 @@ function buildIndex(catalog: Catalog): CatalogIndex {
     if (d.label) addWithVariants(nameStems(d.label), { target, quality: base * (d.type === 'entity' ? 1.05 : 1), source: 'label' })
     for (const s of d.synonyms ?? []) addWithVariants(nameStems(s), { target, quality: base * 0.98 * (d.type === 'entity' ? 1.05 : 1), source: 'synonym' })
     addDescription(d.description, target)
+    // "Line of business: PA = personal auto, ...": a code column's description opens with what the column is
+    const lead = d.type === 'categorical' ? /^\s*([A-Za-z][A-Za-z ]{2,40}):\s*\S+\s*=/.exec(d.description ?? '')?.[1] : undefined
+    const leadStems = lead ? nameStems(lead) : []
+    if (leadStems.length >= 1 && leadStems.length <= 4 && !leadStems.every((w) => FILLER.has(w))) {
+      add(leadStems, { target, quality: base * 0.9, source: 'description' })
+      // "adjuster seniority": the entity's noun before it is the owner, not a second grouping
+      if (entity.length && !entity.every((e, i) => leadStems[i] === e)) add([...entity, ...leadStems], { target, quality: base * 0.9, source: 'path' })
+    }
     indexValues(d, own, add, terms)
     // dbt time columns are named `booked_at`, `open_dt`, `ship_date`, `created_ts`: people say "booked date", "open date"
     if (d.type === 'time' && own.length > 1 && TIME_SUFFIXES.has(own[own.length - 1])) {
@@ -321,6 +329,30 @@ function addTimeDimensionGrains(catalog: Catalog, terms: Map<string, Hit[]>, add
   }
 }
 
+/** Aggregation words: two names differing only in one of these differ in how, not in what, they count. */
+const AGGREGATION_STEMS = new Set(['count', 'number', 'amount', 'total', 'sum', 'average', 'distinct', 'max', 'min', 'median', 'rate', 'ratio', 'percent'])
+
+/**
+ * The words that alone tell two metric names apart: `gross_earned_premium` and
+ * `gross_written_premium` differ only in "earned" / "written". Such a word means
+ * something in this layer even when the lexicon counts it as filler elsewhere.
+ */
+function siblingWords(names: string[][]): Set<string> {
+  const out = new Set<string>()
+  for (let a = 0; a < names.length; a++) {
+    for (let b = a + 1; b < names.length; b++) {
+      const x = names[a]
+      const y = names[b]
+      if (x.length !== y.length || x.length < 2) continue
+      const diff = x.map((_, i) => i).filter((i) => x[i] !== y[i])
+      if (diff.length !== 1 || AGGREGATION_STEMS.has(x[diff[0]]) || AGGREGATION_STEMS.has(y[diff[0]])) continue
+      out.add(x[diff[0]])
+      out.add(y[diff[0]])
+    }
+  }
+  return out
+}
+
 /** Words that end a name part but never head it: "total_account_balance_first_day" is not "first day". */
 const HEAD_BREAKERS = new Set(['by', 'per', 'of', 'for', 'with', 'to', 'at', 'in', 'on', 'from', 'since', 'over', 'vs', 'and', 'or', 'than'])
 
@@ -333,6 +365,7 @@ const HEAD_BREAKERS = new Set(['by', 'per', 'of', 'for', 'with', 'to', 'at', 'in
  */
 function addMetricHeads(catalog: Catalog, terms: Map<string, Hit[]>, add: (stems: string[], hit: Hit) => void): void {
   const heads = new Map<string, CatalogMetric[]>()
+  const distinguishing = siblingWords(catalog.metrics.map((m) => nameStems(m.name)))
   for (const m of catalog.metrics) {
     const stems = nameStems(m.name)
     for (let i = 1; i < stems.length; i++) {
@@ -341,7 +374,9 @@ function addMetricHeads(catalog: Catalog, terms: Map<string, Hit[]>, add: (stems
       const last = tail[tail.length - 1]
       // the object of a preposition ("by user", "per booker") is not what the metric counts
       if (HEAD_BREAKERS.has(stems[i - 1])) continue
-      if (isKnownWord(first) || FILLER.has(first) || RESERVED.has(first) || /\d/.test(first)) continue
+      // a filler word heads a tail only where it tells two metrics apart ("earned premium" next to "written premium")
+      const meaningful = FILLER.has(first) && distinguishing.has(first)
+      if ((isKnownWord(first) && !meaningful) || RESERVED.has(first) || /\d/.test(first)) continue
       if (GRAIN_NOUNS[last] || /^\d/.test(last) || RESERVED.has(last) || WEAK_NAME_TOKENS.has(last)) continue
       if (tail.length === 1 && first.length < 5) continue
       // "account balance by user" in a question is a grouping, not `current_account_balance_by_user`

@@ -189,6 +189,23 @@ export function isKnownWord(word: string): boolean {
   return known.has(word)
 }
 
+let structure: Set<string> | undefined
+/**
+ * Words with a role in the question's grammar (a grain, a ranking, a comparison, a
+ * direction, a negation, a number): narrower than isKnownWord, which also holds
+ * filler and everyday words.
+ */
+export function isStructureWord(word: string): boolean {
+  if (!structure) {
+    structure = new Set<string>([
+      ...Object.keys(SUPERLATIVES), ...Object.keys(GRAIN_ADJECTIVES), ...Object.keys(GRAIN_NOUNS), ...Object.keys(NUMBER_WORDS),
+      ...[NEGATIONS, ORDER_MARKERS, LIMIT_MARKERS].flat(2),
+      ...COMPARATORS.flatMap(([p]) => p), ...DIRECTION_PHRASES.flatMap(([p]) => p), ...TIME_ORDER_PHRASES.flatMap(([p]) => p),
+    ].filter((w) => !FILLER.has(w)))
+  }
+  return structure.has(word)
+}
+
 /** Everyday words that look like typos of catalog words ("same"/"game", "cost"/"most"). */
 const COMMON_WORDS = `
 same game time times today week month year day date dates first last next previous prior past current

@@ -13,6 +13,10 @@ import { accountForWords } from './ledger'
 import { fixTimeTypos } from './time-typos'
 import { expandShorthand } from './normalize'
 import { matchSavedQuery } from './saved-query-rule'
+import { adjacentGroupings, planShapeDoubts } from './plan-shape'
+import { passedOverDistinction } from './passed-over-words'
+import { grammarWordValue } from './grammar-word-values'
+import { sharedNameReadings } from './shared-name-readings'
 import { findAnalystPhrase } from './analyst-phrases'
 import { alternativeReadings, loadedValueFilters, perEntityDoubt, perEntityReadings } from './alternatives'
 import { STRICT_AGG_WORDS, aggregationFits, extractIdFilters, metricAggregation, rewriteAggregationWords, rewriteBooleanVersus } from './word-readings'
@@ -26,6 +30,8 @@ export interface OfflinePlannerOptions {
 const MAX_QUESTION_LENGTH = 2000
 /** Confidence of a plan with a second plausible reading: below every sensible threshold. */
 const AMBIGUOUS_CONFIDENCE = 0.55
+/** A rewritten reading offered in a clarification must itself be sure (the service's default threshold). */
+const SURE = 0.75
 
 export function createOfflinePlanner(options: OfflinePlannerOptions = {}): Planner {
   const maxUnknown = options.maxUnknownWords ?? 1
@@ -127,6 +133,23 @@ export function planOffline(question: string, catalog: Catalog, history: Turn[],
     if (ownMetrics.length === 0) metrics = [...previous!.metrics]
     else if (draft.cue.add && !draft.cue.instead) metrics = unique([...previous!.metrics, ...ownMetrics])
   }
+  if (metrics.length === 0 && !followUp) {
+    // "premium by month" next to written and earned premium: ask which, rather than refuse or guess
+    const shared = sharedNameReadings(text, draft.unknown.map((u) => u.text.toLowerCase()), idx, (t) => {
+      try {
+        const p = planOffline(t, catalog, history, ctx, maxUnknown, analystPhrases)
+        return p.confidence >= SURE && !p.reasons.some((r) => r.startsWith('ignored ')) ? p.query : undefined
+      } catch { return undefined }
+    })
+    if (shared) {
+      const [first, ...rest] = shared.readings
+      return {
+        kind: 'semantic', query: first.query, confidence: AMBIGUOUS_CONFIDENCE, planner: 'offline',
+        reasons: [`"${shared.word}" is part of the names of ${shared.readings.map((r) => r.metric).join(', ')}, and nothing in the question picks one`],
+        alternatives: rest.map((r) => ({ query: r.query, why: `metric ${r.metric} instead of ${first.metric}` })),
+      }
+    }
+  }
   if (metrics.length === 0) {
     const words = draft.unknown.map((u) => u.text.toLowerCase())
     const suggestions = suggestNames(idx, words).filter((n) => idx.metrics.has(n))
@@ -224,6 +247,14 @@ export function planOffline(question: string, catalog: Catalog, history: Turn[],
   // "sales to new york customers": two metrics with no list word between them; the second
   // metric word more likely describes something (customers in New York) than asks for a second number
   for (const doubt of followUp ? [] : [agg.partial, unlistedPeriods(items, query), averagePer(text, query), unlistedMetric(draft, items, query), unlistedValues(draft, items, query), droppedAggregation(draft, working, query), droppedQualifier(draft, working, query, idx)]) {
+    if (!doubt) continue
+    confidence = Math.min(confidence, AMBIGUOUS_CONFIDENCE)
+    reasons.push(doubt)
+  }
+  // calibration, however exact the names were: a plan whose shape nobody asks for (two time axes,
+  // a breakdown pinned to one value, two groupings side by side), a passed-over word that tells the
+  // plan's name from a sibling's, a value filter read from a grammar word with its dimension unnamed
+  for (const doubt of followUp ? [] : [...planShapeDoubts(query, idx), adjacentGroupings(draft.groups), passedOverDistinction(items, query, idx), grammarWordValue(draft, working)]) {
     if (!doubt) continue
     confidence = Math.min(confidence, AMBIGUOUS_CONFIDENCE)
     reasons.push(doubt)

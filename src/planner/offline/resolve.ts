@@ -102,8 +102,10 @@ export function resolveDraft(draft: Draft, metrics: string[], idx: CatalogIndex)
     const dim = pickDim(g, 'grouped by')
     if (!dim) continue
     if (dim.type === 'time') {
-      // "by signup month": the grain is the mention's last word
-      const named = GRAIN_NOUNS[g.text.toLowerCase().split(/\s+/).pop() ?? '']
+      // "by signup month": the grain is the mention's last word. "date" ("by loss date") is the
+      // dimension's own suffix, not a grain: a grain word after it ("loss date month") says which
+      const last = g.text.toLowerCase().split(/\s+/).pop() ?? ''
+      const named = /^dates?$/.test(last) && grains.length ? undefined : GRAIN_NOUNS[last]
       const grain = g.grain ?? (named && named !== 'hour' ? named : undefined) ?? grains.shift() ?? coarsest(dim)
       if (tooFine(dim, grain)) { problems.push(tooFineProblem(dim, grain)); continue }
       pushUnique(parts.timeGroups, `${dim.name}__${grain}`)
