@@ -94,7 +94,8 @@ export async function buildServices(config: Config, opts: ContainerOptions = {})
   const onRevoked: OnCredentialsRevoked = async (e) => { await jobs?.credentialsRevoked(e) }
   const apiKeys = new ApiKeyService(db, undefined, onRevoked)
   const users = new UserService(db, { apiKeys, onRevoked })
-  const groups = new GroupService(db, users, { roleGroups: config.scim.roleGroups, defaultRole: config.scim.defaultRole })
+  // Groups named in access policies are admins' to change; the policy service is built further down.
+  const groups = new GroupService(db, users, { roleGroups: config.scim.roleGroups, defaultRole: config.scim.defaultRole, policyGroups: (t) => access.groupNames(t) })
   const ssoSettings = new SsoSettingsService(db, box, hostPolicy, opts.now)
   const sessions = new SessionService(db, users,
     tokenKeys({ jwtSecret: config.auth.jwtSecret, kid: config.auth.jwtKid, fallbackKey: box.deriveKey('nexatron-jwt-v1'), previous: config.auth.jwtPrevious }),

@@ -37,6 +37,16 @@ export class AccessPolicyService {
     return { connection_id: conn.id, policies: (row?.policies ?? []) as AccessPolicy[], updated_at: row?.updatedAt.toISOString() ?? null }
   }
 
+  /** Lower-cased names of the groups any policy of the tenant names (applies_to.groups, bypass_groups). */
+  async groupNames(tenantId: string): Promise<ReadonlySet<string>> {
+    const rows = await this.db.select({ policies: accessPolicies.policies }).from(accessPolicies).where(eq(accessPolicies.tenantId, tenantId))
+    const names = new Set<string>()
+    for (const r of rows) {
+      for (const p of (r.policies ?? []) as AccessPolicy[]) for (const g of [...(p.applies_to?.groups ?? []), ...(p.bypass_groups ?? [])]) names.add(g.toLowerCase())
+    }
+    return names
+  }
+
   /** Replaces every policy of the connection's layer; refused (422, every problem with its path) when one does not fit the layer. */
   async replace(tenantId: string, connectionId: string | undefined, policies: AccessPolicy[]): Promise<PolicySet> {
     const conn = await this.connections.resolve(tenantId, connectionId)

@@ -10,6 +10,7 @@ import type { SemanticService } from '../semantic-layer/semantic-service'
 import type { DimensionRow, MetricRow, ModelRow } from '../semantic-layer/semantic-store'
 import { dimensionKey } from '../semantic-layer/semantic-pages'
 import { keysetPage, paginateByKey, type Page } from '../store/pagination'
+import { notFound } from '../errors'
 import type { AccessPolicyService } from './access-policy-service'
 import { memberFilter, type MemberFilter } from './visible-members'
 import type { SavedQuery, SemanticModel } from '../../semantic/types'
@@ -53,4 +54,32 @@ export async function visibleSavedQueries(deps: ListingDeps, principal: Principa
   const { conn, visible } = await scope(deps, principal, q.connection_id)
   const { manifest } = await deps.semantic.store.load(conn.tenantId, conn.id)
   return { conn, ...paginateByKey(manifest.saved_queries.filter((r) => visible.savedQuery(r.name)), (r) => r.name, q) }
+}
+
+// The same rules for one object read by id (GET /semantic/metrics/{id},
+// /dimensions/{id}, /models/{id}): its id is in the listings, so reading it
+// must show no more than the listing does. A hidden member is as unknown as a
+// made-up id (404).
+
+/** A metric by id; 404 when the principal's policies hide it. */
+export async function visibleMetric(deps: ListingDeps, principal: Principal, id: string): Promise<MetricRow> {
+  const row = await deps.semantic.getMetric(principal.tenantId, id)
+  const visible = await memberFilter({ access: deps.access, semantic: deps.semantic.store }, principal, { id: row.connectionId, tenantId: principal.tenantId })
+  if (!visible.metric(row.name)) throw notFound('metric')
+  return row
+}
+
+/** A dimension by id; 404 when hidden, and `sampleValues` false when they were read from rows the principal may not see. */
+export async function visibleDimension(deps: ListingDeps, principal: Principal, id: string): Promise<{ row: DimensionRow; model: ModelRow; sampleValues: boolean }> {
+  const { row, model } = await deps.semantic.getDimension(principal.tenantId, id)
+  const visible = await memberFilter({ access: deps.access, semantic: deps.semantic.store }, principal, { id: row.connectionId, tenantId: principal.tenantId })
+  if (!model || !visible.dimension(model.name, row.name)) throw notFound('dimension')
+  return { row, model, sampleValues: visible.sampleValues(model.name, row.name) }
+}
+
+/** A model by id as the principal sees it (hidden members and unseen sample values gone). */
+export async function visibleModel(deps: ListingDeps, principal: Principal, id: string): Promise<{ row: ModelRow; model: SemanticModel }> {
+  const { row, model } = await deps.semantic.getModel(principal.tenantId, id)
+  const visible = await memberFilter({ access: deps.access, semantic: deps.semantic.store }, principal, { id: row.connectionId, tenantId: principal.tenantId })
+  return { row, model: visible.model(model) }
 }

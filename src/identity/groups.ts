@@ -16,6 +16,11 @@
 //   Attributes decide which rows policies let through, so setting them, and
 //   renaming, deleting or changing the members of a group that carries them,
 //   needs `*` (as setting a user's attributes does).
+// - Policies. A group an access policy names (applies_to.groups: a mask or
+//   hidden members for its members; bypass_groups: a way past a policy)
+//   decides rows as much as attributes do, so changing its members, renaming
+//   it (out of or into such a name), deleting it, or creating it with members
+//   needs `*` too. The names come from the tenant's policies (policyGroups).
 import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm'
 import type { Db } from '../store/db'
 import { groupMembers, groups, users } from '../store/schema'
@@ -83,8 +88,23 @@ export class GroupService {
   constructor(
     private readonly db: Db,
     private readonly users: UserService,
-    private readonly opts: { roleGroups: RoleGroupMap; defaultRole: Role },
+    private readonly opts: {
+      roleGroups: RoleGroupMap
+      defaultRole: Role
+      /** Lower-cased names of the groups the tenant's access policies name (applies_to.groups, bypass_groups). */
+      policyGroups?: (tenantId: string) => Promise<ReadonlySet<string>>
+    },
   ) {}
+
+  /** 403 unless `actor` is an admin, when one of `names` is a group an access policy names. */
+  private async assertMayChangePolicyGroup(tenantId: string, names: string[], actor: Actor, path: string): Promise<void> {
+    if (actor.scopes.includes('*') || !this.opts.policyGroups) return
+    const named = await this.opts.policyGroups(tenantId)
+    const hit = names.find((n) => named.has(n.toLowerCase()))
+    if (hit === undefined) return
+    throw new AppError('forbidden', `the group "${hit.slice(0, MAX_NAME)}" is named in an access policy: only admins may change who is in it, rename or delete it`,
+      [{ path, issue: 'governing_group', scope: '*' }])
+  }
 
   private where(tenantId: string, q: GroupLookup): SQL | undefined {
     return and(
@@ -168,6 +188,7 @@ export class GroupService {
   async create(tenantId: string, input: { displayName: string; externalId?: string | null; attributes?: Attributes; members?: string[] }, actor: Actor): Promise<GroupRow> {
     const displayName = checkName(input.displayName)
     if (input.attributes && Object.keys(input.attributes).length) assertMaySetAttributes(actor)
+    if (input.members?.length) await this.assertMayChangePolicyGroup(tenantId, [displayName], actor, 'members')
     await this.assertFree(tenantId, { displayName, externalId: input.externalId ?? undefined }, null)
     return this.db.transaction(async () => {
       let row: GroupRow
@@ -190,6 +211,7 @@ export class GroupService {
     if (patch.attributes !== undefined) assertMaySetAttributes(actor)
     const renamed = displayName !== undefined && displayName !== current.displayName
     if (renamed && hasAttributes(current)) assertMaySetAttributes(actor)
+    if (renamed) await this.assertMayChangePolicyGroup(tenantId, [current.displayName, displayName], actor, 'display_name')
     await this.assertFree(tenantId, { displayName: renamed ? displayName : undefined, externalId: patch.externalId ?? undefined }, id)
     return this.db.transaction(async () => {
       let row: GroupRow
@@ -215,6 +237,7 @@ export class GroupService {
   async delete(tenantId: string, id: string, actor: Actor): Promise<void> {
     const current = await this.get(tenantId, id)
     if (hasAttributes(current)) assertMaySetAttributes(actor)
+    await this.assertMayChangePolicyGroup(tenantId, [current.displayName], actor, 'id')
     await this.db.transaction(async () => {
       const former = (await this.members(tenantId, id)).map((m) => m.id)
       await this.db.delete(groups).where(and(eq(groups.tenantId, tenantId), eq(groups.id, id)))
@@ -239,6 +262,7 @@ export class GroupService {
     const leave = [...current].filter((u) => !target.has(u))
     if (!join.length && !leave.length) return
     if (hasAttributes(group)) assertMaySetAttributes(actor)
+    await this.assertMayChangePolicyGroup(tenantId, [group.displayName], actor, 'members')
     if (join.length) {
       // Only this tenant's users: another tenant's id is as unknown as a made-up one.
       const found = await this.db.select({ id: users.id }).from(users).where(and(eq(users.tenantId, tenantId), inArray(users.id, join)))

@@ -25,7 +25,7 @@ export const CreateApiKeySchema = z.object({
   scopes: z.array(z.enum(SCOPES)).min(1).max(SCOPES.length).default(['query:run', 'query:read'])
     .openapi({ example: ['query:run', 'query:read'] }),
   expires_in_days: z.number().int().min(1).max(3650).nullable().optional().openapi({ example: 90 }),
-  attributes: AttributesSchema.optional().openapi({ description: 'What access policies read about the key (admins only); absent: its owner\'s attributes' }),
+  attributes: AttributesSchema.optional().openapi({ description: 'What access policies read about the key (admins only); absent: its owner\'s attributes, or, when a key creates it, that key\'s (a key never makes one that reads more than itself)' }),
 }).strict().openapi('CreateApiKey')
 
 export const UpdateApiKeySchema = z.object({

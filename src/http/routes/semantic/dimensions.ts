@@ -3,8 +3,9 @@ import type { AppEnv } from '../../app-env'
 import { requireScope } from '../../middleware/auth'
 import { errorResponses, IdParam, jsonBody, jsonResponse, security } from '../../openapi'
 import { DimensionBodySchema, DimensionPatchSchema, DimensionSchema, ListQuery, pageOf } from './schema'
-import { visibleDimensions } from '../../../governance/visible-listings'
+import { visibleDimension, visibleDimensions } from '../../../governance/visible-listings'
 import { dimensionView } from './views'
+import { assertMayChangeGovernedLayer } from '../../../governance/governed-layer'
 import type { Dimension } from '../../../../semantic/types'
 
 const tags = ['Semantic layer']
@@ -16,7 +17,7 @@ const list = createRoute({ method: 'get', path: '/api/v1/semantic/dimensions', o
   request: { query: ListQuery }, responses: { 200: jsonResponse(pageOf(DimensionSchema), 'Dimensions'), ...errorResponses(404, 422) } })
 const create = createRoute({ method: 'post', path: '/api/v1/semantic/dimensions', operationId: 'createDimension', tags, security, summary: 'Create a dimension on a semantic model', middleware: write,
   request: { body: jsonBody(DimensionBodySchema) }, responses: { 201: jsonResponse(DimensionSchema, 'Created'), ...errorResponses(404, 409, 413, 415, 422) } })
-const get = createRoute({ method: 'get', path: '/api/v1/semantic/dimensions/{id}', operationId: 'getDimension', tags, security, summary: 'Get a dimension', middleware: read,
+const get = createRoute({ method: 'get', path: '/api/v1/semantic/dimensions/{id}', operationId: 'getDimension', tags, security, summary: 'Get a dimension (as the listing shows it: 404 when access policies hide it from the caller, no sample values it may not see)', middleware: read,
   request: { params: idParam }, responses: { 200: jsonResponse(DimensionSchema, 'The dimension'), ...errorResponses(404) } })
 const update = createRoute({ method: 'patch', path: '/api/v1/semantic/dimensions/{id}', operationId: 'updateDimension', tags, security, summary: 'Update a dimension', middleware: write,
   request: { params: idParam, body: jsonBody(DimensionPatchSchema) }, responses: { 200: jsonResponse(DimensionSchema, 'Updated'), ...errorResponses(404, 409, 413, 415, 422) } })
@@ -41,26 +42,37 @@ export function registerDimensionRoutes(app: OpenAPIHono<AppEnv>) {
     const { connection_id, semantic_model, ...dim } = c.req.valid('json')
     const { semantic } = c.get('services')
     const tenantId = c.get('principal')!.tenantId
+    // A dimension's expression is SQL (and row filters read dimensions): admins only on a governed layer.
+    await assertMayChangeGovernedLayer(c.get('services'), c.get('principal')!, connection_id)
     const { row, model } = await semantic.createDimension(tenantId, connection_id, semantic_model, dim as Dimension)
     return c.json(dimensionView(row, model), 201)
   })
   app.openapi(get, async (c) => {
-    const { row, model } = await c.get('services').semantic.getDimension(c.get('principal')!.tenantId, c.req.valid('param').id)
-    return c.json(dimensionView(row, model), 200)
+    const s = c.get('services')
+    // As the listing: a hidden dimension is unknown (404), and sample values read from rows the caller may not see are not shown.
+    const r = await visibleDimension({ access: s.access, semantic: s.semantic }, c.get('principal')!, c.req.valid('param').id)
+    const v = dimensionView(r.row, r.model)
+    return c.json(r.sampleValues ? v : { ...v, sample_values: null }, 200)
   })
   app.openapi(update, async (c) => {
     const { semantic } = c.get('services')
     const tenantId = c.get('principal')!.tenantId
+    await assertMayChangeGovernedLayer(c.get('services'), c.get('principal')!, (await semantic.getDimension(tenantId, c.req.valid('param').id)).row.connectionId)
     const { row, model } = await semantic.updateDimension(tenantId, c.req.valid('param').id, c.req.valid('json') as Partial<Dimension>)
     return c.json(dimensionView(row, model), 200)
   })
   app.openapi(remove, async (c) => {
-    await c.get('services').semantic.deleteDimension(c.get('principal')!.tenantId, c.req.valid('param').id)
+    const { semantic } = c.get('services')
+    const tenantId = c.get('principal')!.tenantId
+    await assertMayChangeGovernedLayer(c.get('services'), c.get('principal')!, (await semantic.getDimension(tenantId, c.req.valid('param').id)).row.connectionId)
+    await semantic.deleteDimension(tenantId, c.req.valid('param').id)
     return c.body(null, 204)
   })
   app.openapi(refresh, async (c) => {
     const { semantic } = c.get('services')
     const tenantId = c.get('principal')!.tenantId
+    // The values are read from every row and answered: on a governed layer that is for admins.
+    await assertMayChangeGovernedLayer(c.get('services'), c.get('principal')!, (await semantic.getDimension(tenantId, c.req.valid('param').id)).row.connectionId)
     const { row, model } = await semantic.refreshSampleValues(tenantId, c.req.valid('param').id)
     return c.json(dimensionView(row, model), 200)
   })

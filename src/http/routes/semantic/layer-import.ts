@@ -5,6 +5,7 @@ import { errorResponses, jsonBody, jsonResponse, security } from '../../openapi'
 import { AppError } from '../../errors'
 import { importWithPolicies } from '../../../governance/policy-import'
 import { ImportBodySchema, ImportResultSchema } from './schema'
+import { assertMayChangeGovernedLayer } from '../../../governance/governed-layer'
 
 const tags = ['Semantic layer']
 
@@ -31,6 +32,8 @@ export function registerLayerImportRoute(app: OpenAPIHono<AppEnv>) {
     const b = c.req.valid('json')
     const s = c.get('services')
     const files = importFiles(b)
+    // An import rewrites models and expressions the policies rely on: admins only on a governed layer.
+    await assertMayChangeGovernedLayer(s, c.get('principal')!, b.connection_id)
     // Access policies in the YAML (governance) are checked first and stored with the layer.
     const res = await importWithPolicies({ access: s.access, semantic: s.semantic.store, connections: s.connections }, c.get('principal')!, {
       connectionId: b.connection_id, files, mode: b.mode, format: b.format,

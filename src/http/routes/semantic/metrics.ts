@@ -4,7 +4,8 @@ import { requireScope } from '../../middleware/auth'
 import { errorResponses, IdParam, jsonBody, jsonResponse, security } from '../../openapi'
 import { ListQuery, MetricBodySchema, MetricPatchSchema, MetricSchema, pageOf } from './schema'
 import { metricView } from './views'
-import { visibleMetrics } from '../../../governance/visible-listings'
+import { assertMayChangeGovernedLayer } from '../../../governance/governed-layer'
+import { visibleMetric, visibleMetrics } from '../../../governance/visible-listings'
 import type { Metric } from '../../../../semantic/types'
 
 const tags = ['Semantic layer']
@@ -16,7 +17,7 @@ const list = createRoute({ method: 'get', path: '/api/v1/semantic/metrics', oper
   request: { query: ListQuery }, responses: { 200: jsonResponse(pageOf(MetricSchema), 'Metrics'), ...errorResponses(404, 422) } })
 const create = createRoute({ method: 'post', path: '/api/v1/semantic/metrics', operationId: 'createMetric', tags, security, summary: 'Create a metric', middleware: write,
   request: { body: jsonBody(MetricBodySchema) }, responses: { 201: jsonResponse(MetricSchema, 'Created'), ...errorResponses(404, 409, 413, 415, 422) } })
-const get = createRoute({ method: 'get', path: '/api/v1/semantic/metrics/{id}', operationId: 'getMetric', tags, security, summary: 'Get a metric', middleware: read,
+const get = createRoute({ method: 'get', path: '/api/v1/semantic/metrics/{id}', operationId: 'getMetric', tags, security, summary: 'Get a metric (404 when access policies hide it from the caller)', middleware: read,
   request: { params: idParam }, responses: { 200: jsonResponse(MetricSchema, 'The metric'), ...errorResponses(404) } })
 const update = createRoute({ method: 'patch', path: '/api/v1/semantic/metrics/{id}', operationId: 'updateMetric', tags, security, summary: 'Update a metric', middleware: write,
   request: { params: idParam, body: jsonBody(MetricPatchSchema) }, responses: { 200: jsonResponse(MetricSchema, 'Updated'), ...errorResponses(404, 409, 413, 415, 422) } })
@@ -32,16 +33,26 @@ export function registerMetricRoutes(app: OpenAPIHono<AppEnv>) {
   })
   app.openapi(create, async (c) => {
     const { connection_id, ...metric } = c.req.valid('json')
+    // A metric's filter and expressions are SQL: admins only on a governed layer.
+    await assertMayChangeGovernedLayer(c.get('services'), c.get('principal')!, connection_id)
     const row = await c.get('services').semantic.createMetric(c.get('principal')!.tenantId, connection_id, metric as Metric)
     return c.json(metricView(row), 201)
   })
-  app.openapi(get, async (c) => c.json(metricView(await c.get('services').semantic.getMetric(c.get('principal')!.tenantId, c.req.valid('param').id)), 200))
+  app.openapi(get, async (c) => {
+    const s = c.get('services')
+    // As the listing: a metric the caller's access policies hide is unknown (404).
+    return c.json(metricView(await visibleMetric({ access: s.access, semantic: s.semantic }, c.get('principal')!, c.req.valid('param').id)), 200)
+  })
   app.openapi(update, async (c) => {
-    const row = await c.get('services').semantic.updateMetric(c.get('principal')!.tenantId, c.req.valid('param').id, c.req.valid('json') as Partial<Metric>)
+    const { semantic } = c.get('services')
+    await assertMayChangeGovernedLayer(c.get('services'), c.get('principal')!, (await semantic.getMetric(c.get('principal')!.tenantId, c.req.valid('param').id)).connectionId)
+    const row = await semantic.updateMetric(c.get('principal')!.tenantId, c.req.valid('param').id, c.req.valid('json') as Partial<Metric>)
     return c.json(metricView(row), 200)
   })
   app.openapi(remove, async (c) => {
-    await c.get('services').semantic.deleteMetric(c.get('principal')!.tenantId, c.req.valid('param').id)
+    const { semantic } = c.get('services')
+    await assertMayChangeGovernedLayer(c.get('services'), c.get('principal')!, (await semantic.getMetric(c.get('principal')!.tenantId, c.req.valid('param').id)).connectionId)
+    await semantic.deleteMetric(c.get('principal')!.tenantId, c.req.valid('param').id)
     return c.body(null, 204)
   })
 }

@@ -3,8 +3,9 @@ import type { AppEnv } from '../../app-env'
 import { requireScope } from '../../middleware/auth'
 import { errorResponses, IdParam, jsonBody, jsonResponse, security } from '../../openapi'
 import { ListQuery, ModelBodySchema, ModelPatchSchema, ModelSchema, pageOf } from './schema'
-import { visibleModels } from '../../../governance/visible-listings'
+import { visibleModel, visibleModels } from '../../../governance/visible-listings'
 import { modelView } from './views'
+import { assertMayChangeGovernedLayer } from '../../../governance/governed-layer'
 import type { SemanticModel } from '../../../../semantic/types'
 
 const tags = ['Semantic layer']
@@ -16,7 +17,7 @@ const list = createRoute({ method: 'get', path: '/api/v1/semantic/models', opera
   request: { query: ListQuery }, responses: { 200: jsonResponse(pageOf(ModelSchema), 'Models'), ...errorResponses(404, 422) } })
 const create = createRoute({ method: 'post', path: '/api/v1/semantic/models', operationId: 'createSemanticModel', tags, security, summary: 'Create a semantic model', middleware: write,
   request: { body: jsonBody(ModelBodySchema) }, responses: { 201: jsonResponse(ModelSchema, 'Created'), ...errorResponses(404, 409, 413, 415, 422) } })
-const get = createRoute({ method: 'get', path: '/api/v1/semantic/models/{id}', operationId: 'getSemanticModel', tags, security, summary: 'Get a semantic model', middleware: read,
+const get = createRoute({ method: 'get', path: '/api/v1/semantic/models/{id}', operationId: 'getSemanticModel', tags, security, summary: 'Get a semantic model (as the listing shows it: without members hidden from the caller)', middleware: read,
   request: { params: idParam }, responses: { 200: jsonResponse(ModelSchema, 'The model'), ...errorResponses(404) } })
 const update = createRoute({ method: 'patch', path: '/api/v1/semantic/models/{id}', operationId: 'updateSemanticModel', tags, security,
   summary: 'Update a semantic model (409 when removing a measure a metric uses)', middleware: write,
@@ -36,21 +37,29 @@ export function registerModelRoutes(app: OpenAPIHono<AppEnv>) {
     const { connection_id, ...model } = c.req.valid('json')
     const { semantic } = c.get('services')
     const tenantId = c.get('principal')!.tenantId
+    // A model over a governed table would read it around the policies: admins only on a governed layer.
+    await assertMayChangeGovernedLayer(c.get('services'), c.get('principal')!, connection_id)
     const { row, model: m } = await semantic.createModel(tenantId, connection_id, model as SemanticModel)
     return c.json(modelView(row, m), 201)
   })
   app.openapi(get, async (c) => {
-    const { row, model } = await c.get('services').semantic.getModel(c.get('principal')!.tenantId, c.req.valid('param').id)
+    const s = c.get('services')
+    // As the listing: hidden members and sample values read from rows the caller may not see are left out.
+    const { row, model } = await visibleModel({ access: s.access, semantic: s.semantic }, c.get('principal')!, c.req.valid('param').id)
     return c.json(modelView(row, model), 200)
   })
   app.openapi(update, async (c) => {
     const { semantic } = c.get('services')
     const tenantId = c.get('principal')!.tenantId
+    await assertMayChangeGovernedLayer(c.get('services'), c.get('principal')!, (await semantic.getModel(tenantId, c.req.valid('param').id)).row.connectionId)
     const { row, model } = await semantic.updateModel(tenantId, c.req.valid('param').id, c.req.valid('json') as Partial<SemanticModel>)
     return c.json(modelView(row, model), 200)
   })
   app.openapi(remove, async (c) => {
-    await c.get('services').semantic.deleteModel(c.get('principal')!.tenantId, c.req.valid('param').id)
+    const { semantic } = c.get('services')
+    const tenantId = c.get('principal')!.tenantId
+    await assertMayChangeGovernedLayer(c.get('services'), c.get('principal')!, (await semantic.getModel(tenantId, c.req.valid('param').id)).row.connectionId)
+    await semantic.deleteModel(tenantId, c.req.valid('param').id)
     return c.body(null, 204)
   })
 }

@@ -8,6 +8,7 @@ import { rowsToObjects } from '../../../query/result-columns'
 import { hasScope } from '../../../identity/scopes'
 import type { OffsetMetricInput, SemanticQuery, TimeGrain } from '../../../../semantic/types'
 import { SemanticQueryBodySchema, SemanticQueryResultSchema } from './schema'
+import { assertGovernedWhere } from '../../../governance/governed-layer'
 
 const tags = ['Semantic layer']
 
@@ -15,7 +16,8 @@ const queryRoute = createRoute({
   method: 'post', path: '/api/v1/semantic/query', operationId: 'semanticQuery', tags, security,
   summary: 'Run a structured semantic query (metrics, group_by, filters, where, time_constraint, order_by, limit) or a saved query',
   description: '`filters` carry values as bind parameters and are open to every caller with query:run. `where` takes MetricFlow where-filter SQL ' +
-    "({{ Dimension('store__region') }} = 'West') and needs semantic:write as well.",
+    "({{ Dimension('store__region') }} = 'West') and needs semantic:write as well; on a layer with access policies a non-admin's where may name members " +
+    'only through templates (a subquery, table or column name is 403 access_denied).',
   middleware: [requireScope('query:run')] as const, request: { body: jsonBody(SemanticQueryBodySchema) },
   responses: { 200: { ...jsonResponse(SemanticQueryResultSchema, 'The result'), headers: cacheHeader }, ...errorResponses(404, 413, 415, 422, 503) },
 })
@@ -46,6 +48,8 @@ export function registerSemanticQueryRoute(app: OpenAPIHono<AppEnv>) {
     if (b.where !== undefined && !hasScope(principal.scopes, 'semantic:write')) {
       throw new AppError('forbidden', 'where filters are SQL and need the "semantic:write" scope; use filters instead', [{ path: 'where', issue: 'missing_scope', scope: 'semantic:write' }])
     }
+    // On a layer with access policies a subquery or a bare table name in `where` would read around them.
+    if (b.where !== undefined) await assertGovernedWhere(c.get('services'), principal, b.connection_id, Array.isArray(b.where) ? b.where : [b.where])
     const { metrics, offset_metrics } = splitMetricInputs(b.metrics)
     const semantic: SemanticQuery = {
       metrics, ...(offset_metrics.length ? { offset_metrics } : {}),
