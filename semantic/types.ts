@@ -41,7 +41,8 @@ export interface NodeRelation {
    */
   row_filters?: ResolvedRowFilter[]
   /** Set only by access/restrict.ts: reading the model is refused (a policy needs an attribute the principal lacks). */
-  access_denied?: { policy: string; attribute: string }
+  /** Set by an access policy (semantic/access/restrict.ts); `reason`, when set, is the whole explanation. */
+  access_denied?: { policy: string; attribute: string; reason?: string }
 }
 
 export type EntityType = 'primary' | 'unique' | 'foreign' | 'natural'

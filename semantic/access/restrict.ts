@@ -103,7 +103,7 @@ function pinnedValues(f: ResolvedRowFilter): { column: string; values: Set<strin
 
 interface ModelChanges {
   rowFilters: ResolvedRowFilter[]
-  denied?: { policy: string; attribute: string }
+  denied?: { policy: string; attribute: string; reason?: string }
   hiddenDims: Set<string>
   hiddenEntities: Set<string>
   masks: Map<string, MaskMethod>
@@ -228,6 +228,7 @@ export function restrictManifest(manifest: SemanticManifest, policies: readonly 
     }
     if (note.row_filter || note.denied || note.hidden.length || note.masked.length) applied.push(note)
   }
+  denyOtherDoors(manifest, policies, changes)
   if (!changes.size && !hiddenMetrics.size) return { manifest, applied, row_policies: rowPolicies }
 
   propagateRowFilters(manifest, changes)
@@ -243,6 +244,39 @@ export function restrictManifest(manifest: SemanticManifest, policies: readonly 
     next = dropDependents({ ...next, saved_queries: next.saved_queries.filter((q) => !mentionsAny(q, hiddenNames)) })
   }
   return { manifest: next, applied, row_policies: rowPolicies }
+}
+
+const relationKey = (m: SemanticModel) =>
+  [m.node_relation.database ?? '', m.node_relation.schema_name ?? '', m.node_relation.alias].join('.').toLowerCase()
+
+/**
+ * A second model over a governed model's table (written before the policy
+ * existed, or imported later) would read the same rows without the policy:
+ * policies govern models, the rows live in tables. So a model no policy
+ * names, over a table a policy restricts for this principal, is denied to
+ * them until an admin names it in a policy (fail closed, like a policy whose
+ * model is gone).
+ */
+function denyOtherDoors(manifest: SemanticManifest, policies: readonly AccessPolicy[], changes: Map<string, ModelChanges>): void {
+  const named = new Set(policies.map((p) => p.model))
+  const governed = new Map<string, { model: string; policy: string }>()
+  for (const m of manifest.semantic_models) {
+    const ch = changes.get(m.name)
+    if (!ch || (!ch.rowFilters.length && !ch.denied && !ch.masks.size && !ch.hiddenDims.size && !ch.hiddenEntities.size)) continue
+    const policy = ch.rowFilters[0]?.policy ?? ch.denied?.policy ?? policies.find((p) => p.model === m.name)?.name ?? ''
+    if (!governed.has(relationKey(m))) governed.set(relationKey(m), { model: m.name, policy })
+  }
+  if (!governed.size) return
+  for (const m of manifest.semantic_models) {
+    const g = governed.get(relationKey(m))
+    if (!g || named.has(m.name)) continue
+    const ch: ModelChanges = changes.get(m.name) ?? { rowFilters: [], hiddenDims: new Set(), hiddenEntities: new Set(), masks: new Map() }
+    ch.denied ??= {
+      policy: g.policy, attribute: `(model "${m.name}")`,
+      reason: `semantic model "${m.name}" reads the same table as "${g.model}", which access policy "${g.policy}" governs, and no policy names it: nothing is read from it until an admin adds one`,
+    }
+    changes.set(m.name, ch)
+  }
 }
 
 /**

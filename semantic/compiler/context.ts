@@ -111,11 +111,11 @@ export class CompileContext {
    * place a model's table is read, so an access policy's row filters (carried
    * on the relation by access/restrict.ts) apply to every path through it.
    */
-  table(rel: { alias: string; schema_name?: string; database?: string; row_filters?: ResolvedRowFilter[]; access_denied?: { policy: string; attribute: string } }, alias = this.alias('src')): Source & { kind: 'table' } {
+  table(rel: { alias: string; schema_name?: string; database?: string; row_filters?: ResolvedRowFilter[]; access_denied?: { policy: string; attribute: string; reason?: string } }, alias = this.alias('src')): Source & { kind: 'table' } {
     if (!rel.alias) throw new SemanticError('invalid_model', 'a semantic model has no table (node_relation.alias)')
     if (rel.access_denied) {
       const d = rel.access_denied
-      throw new SemanticError('access_denied', d.attribute.startsWith('(')
+      throw new SemanticError('access_denied', d.reason ? d.reason : d.attribute.startsWith('(')
         ? `access policy "${d.policy}" governs a semantic model that no longer exists ${d.attribute.slice(1, -1).replace(/^model /, '')}; nothing is read until an admin updates the access policies`
         : `access policy "${d.policy}" needs the attribute "${d.attribute}", which your credential does not have (or holds several values where one is compared)`,
         [{ issue: 'access_denied', policy: rel.access_denied.policy, attribute: rel.access_denied.attribute } as { issue: string }])

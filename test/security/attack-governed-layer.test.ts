@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../support/test-app'
 import { serviceAvailable } from '../support/services'
-import { createWarehouse, LAYER, makeKey, revenueAs, revenueWhere, type Warehouse } from './attack-warehouse'
+import { createWarehouse, LAYER, makeKey, POLICIES, revenueAs, revenueWhere, type Warehouse } from './attack-warehouse'
 
 const hasPg = await serviceAvailable('postgres')
 const west = (s: { region: string }) => s.region === 'West'
@@ -69,6 +69,32 @@ describe.skipIf(!hasPg)('attack: writing SQL into a governed layer', () => {
     await expectRefused(res as unknown as Response)
     const rows = await t.request('POST', '/api/v1/semantic/query', { key: writer, body: { connection_id: conn, metrics: [], group_by: ['store_copy__copy_region'] } })
     expect(rows.status).toBe(422)
+  })
+
+  it('denies a model planted over the governed table before the policies existed, until a policy names it', async () => {
+    const planted = await wh.connect(t, 'planted')
+    const put = (policies: unknown[]) => t.request('PUT', '/api/v1/semantic/access-policies', { body: { connection_id: planted, policies } })
+    expect((await put([])).status).toBe(200)
+    // While the layer has no policies the writer may add a model: a second door to the stores table.
+    const created = await t.request('POST', '/api/v1/semantic/models', { key: writer, body: {
+      connection_id: planted, name: 'stores_copy', node_relation: { schema_name: 'shop', alias: 'stores' },
+      entities: [{ name: 'store_copy', type: 'primary', expr: 'id' }], dimensions: [{ name: 'copy_region', type: 'categorical', expr: 'region' }], measures: [],
+    } })
+    expect(created.status, await created.clone().text()).toBe(201)
+    expect((await put(POLICIES)).status).toBe(200)
+    const ask = (key: string) => t.request('POST', '/api/v1/semantic/query', { key, body: { connection_id: planted, metrics: [], group_by: ['store_copy__copy_region'] } })
+    const res = await ask(writer)
+    const body = await res.json() as { error?: { code: string; message: string }; rows?: unknown[] }
+    expect(res.status, JSON.stringify(body)).toBe(403)
+    expect(body.error!.code).toBe('access_denied')
+    expect(body.error!.message).toContain('stores_copy')
+    expect(JSON.stringify(body)).not.toMatch(/East|North/)
+    // The admin (whom no policy here governs) still reads it, and a policy naming the model governs it like the original.
+    expect((await ask(t.adminKey)).status).toBe(200)
+    const copyPolicy = { name: 'regional_copy', model: 'stores_copy', applies_to: { roles: ['analyst', 'viewer'] }, row_filter: "{{ Dimension('store_copy__copy_region') }} IN {{ Attribute('region') }}", on_missing_attribute: 'no_rows' }
+    expect((await put([...POLICIES, copyPolicy])).status).toBe(200)
+    const governed = await (await ask(writer)).json() as { data: Array<Record<string, unknown>> }
+    expect(governed.data.map((r) => Object.values(r)[0])).toEqual(['West'])
   })
 
   it('refuses to change, remove or re-read the values of what the policies read', async () => {
