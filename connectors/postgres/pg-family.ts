@@ -15,7 +15,7 @@ import type { SqlRunner } from '../shared/schema-info'
 import { cancelBackend } from './cancel'
 import { mapPgError } from './errors'
 import { StrictClient } from './strict-client'
-import { pgColumn, pgParser } from './types'
+import { pgColumn, pgTextParser } from './types'
 
 export interface PgFamilySpec {
   type: ConnectionType
@@ -39,7 +39,7 @@ export interface PgFamilySpec {
  * node-postgres calls our parser itself as it builds each row (NULLs stay
  * null), so a row is walked once, not twice.
  */
-const PG_TYPES = { getTypeParser: (oid: number) => pgParser(oid) }
+const PG_TYPES = { getTypeParser: (oid: number) => pgTextParser(oid) }
 /** Time a catalog query may take, whatever the query time limit. */
 const INTROSPECT_TIMEOUT_MS = 120_000
 /** Extra time for statement_timeout to trip before our own timer cancels. */

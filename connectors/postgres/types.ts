@@ -73,6 +73,24 @@ export function pgColumn(name: string, oid: number): Column {
   return column(name, 'string')
 }
 
+/**
+ * The converter node-postgres calls as it builds each row. It calls one only
+ * for a non-NULL value and always with the server's text, so the converter is
+ * the type's own parse with no checks around it: this runs for every value of
+ * every streamed row. (pgParser keeps the checks, for drivers that may hand
+ * over NULLs or values they parsed themselves.)
+ */
+export function pgTextParser(oid: number): Parse {
+  const scalar = SCALARS[oid]
+  if (scalar) return scalar.parse
+  const elem = ARRAYS[oid]
+  if (elem !== undefined) {
+    const parse = SCALARS[elem].parse
+    return (t) => parseArray(t, parse)
+  }
+  return str
+}
+
 /** The text → JSON value converter for one column. */
 export function pgParser(oid: number): (value: unknown) => unknown {
   const scalar = SCALARS[oid]
