@@ -18,6 +18,8 @@
 // aimed at confidently wrong readings; over a third expect a non-answer.
 // test/fixtures/planner-eval-dev-5.json (`planner dev-5`) is the fifth: an un-curated
 // insurance layer (test/fixtures/insurance) and hurried demo phrasing, written for calibration.
+// test/fixtures/planner-eval-dev-6.json (`planner dev-6`) is the sixth: an un-curated B2B SaaS layer
+// (test/fixtures/saas) and hurried demo phrasing, harder: overlapping values, shared words, unreachable dimensions.
 //
 // Then the two blind sets (planner-eval-blind-support.json: a support-desk
 // domain modeled like a dbt user would; planner-eval-blind-demo.json: hurried
@@ -250,6 +252,7 @@ function main(): void {
   runFile('test/fixtures/planner-eval-dev-4.json', 'dev-4', opts)
   // fifth development set: an un-curated insurance layer (test/fixtures/insurance) and hurried demo phrasing
   runFile('test/fixtures/planner-eval-dev-5.json', 'dev-5', opts)
+  runFile('test/fixtures/planner-eval-dev-6.json', 'dev-6', opts)
   // blind sets, written before the trust work and never tuned on (only their counts are printed);
   // --skip-blind leaves them out entirely, for runs made while tuning
   if (!args.includes('--skip-blind')) {

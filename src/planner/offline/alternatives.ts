@@ -150,10 +150,28 @@ export function loadedValueFilters(query: SemanticQuery, question: string): stri
       if (!LOADED_WORDS.has(w)) continue
       const dimWords = words(f.field.split('__').pop() ?? f.field).filter((x) => x.length >= 3)
       if (dimWords.some((d) => asked.has(d))) continue
+      if (STATE_WORDS.has(w) && entityNamedAfter(question, w, f.field)) continue
       out.push(`"${v}" is read as ${f.field} = ${v} only because the word matches that value`)
     }
   }
   return out
+}
+
+/**
+ * "active subscriptions", "open invoices": the word right after the value is the noun of
+ * the entity the value's column belongs to (`subscription__sub_status`), so the value
+ * says which of those rows are meant; that is the evidence a bare word lacks. Only for
+ * words of a row's state: "sales growth customers" may still be a comparison.
+ */
+/** Loaded words that describe a row's state; the others ("growth", "share", "net") also operate on the metric. */
+const STATE_WORDS = new Set(['open', 'closed', 'active', 'current', 'new', 'previous', 'unknown'])
+
+function entityNamedAfter(question: string, value: string, field: string): boolean {
+  const parts = field.split('__')
+  if (parts.length < 2) return false
+  const entity = stem(parts[parts.length - 2].toLowerCase().split('_').pop() ?? '')
+  const said = question.toLowerCase().split(/[^a-z0-9-]+/).filter(Boolean)
+  return said.some((w, i) => w === value && i + 1 < said.length && stem(said[i + 1]) === entity)
 }
 
 /**
@@ -171,7 +189,9 @@ function perEntity(query: SemanticQuery, idx: CatalogIndex, question: string): {
   const word = stem(m[1].toLowerCase())
   const entity = (query.group_by ?? []).map((g) => (typeof g === 'string' ? g : g.name)).find((g) => {
     const d = idx.dimensions.get(g)
-    return d?.type === 'entity' && stem((g.split('__').pop() ?? g).toLowerCase()) === word
+    const leaf = stem((g.split('__').pop() ?? g).toLowerCase())
+    // "per req" for requisitions: the layer's short form of the entity is the entity too
+    return d?.type === 'entity' && (leaf === word || (word.length >= 3 && leaf.startsWith(word)))
   })
   return entity ? { said: m[1], word, entity } : undefined
 }

@@ -3,7 +3,7 @@
 // once per catalog object (WeakMap) so planning a question is a few map hits.
 import type { Catalog, CatalogDimension, CatalogMetric } from '../../../semantic/types'
 import { FILLER, GRAIN_NOUNS, RESERVED, WEAK_NAME_TOKENS, isKnownWord } from './lexicon'
-import { editDistance, nameStems, tokenize, typoBudget } from './normalize'
+import { editDistance, nameStems, stem, tokenize, typoBudget } from './normalize'
 import { valueAliases } from './value-aliases'
 
 export type Target =
@@ -131,6 +131,7 @@ function buildIndex(catalog: Catalog): CatalogIndex {
     // A very short description is usually a readable name ("p99 booking value").
     const desc = m.description ? nameStems(m.description) : []
     if (desc.length > 0 && desc.length <= 5 && !/[.:;]\s*\S/.test(m.description!.trim())) add(desc, { target, quality: 0.9, source: 'description' })
+    for (const words of descriptionNames(m.description)) add(words, { target, quality: 0.9, source: 'description' })
   }
 
   const dimensions = new Map<string, CatalogDimension>()
@@ -175,8 +176,11 @@ function buildIndex(catalog: Catalog): CatalogIndex {
   timeDimensions.sort((a, b) => (a.name === 'metric_time' ? -1 : b.name === 'metric_time' ? 1 : 0))
 
   addMetricHeads(catalog, terms, add)
+  addFamilyHeads(catalog, terms, add)
   addMetricVariants(catalog, terms, add)
   addClassifierHeads(catalog, terms, add)
+  addHeadNouns(catalog, terms, add)
+  addLayerAbbreviations(catalog, terms, add)
   addPartialValues(catalog, terms)
 
   for (const list of terms.values()) list.sort((a, b) => b.quality - a.quality)
@@ -197,6 +201,21 @@ function buildIndex(catalog: Catalog): CatalogIndex {
     vocabulary.set(w.length, list)
   }
   return { catalog, terms, maxTermLength, vocabulary, vocabularySet, nameVocabulary, descriptionWords, metrics, dimensions, timeDimensions }
+}
+
+/**
+ * Names a metric's description gives it: an acronym in parentheses ("Gross written premium
+ * (GWP)", "Monthly recurring revenue (MRR)") and a short opening phrase set off by a comma
+ * or colon ("Billings, the sum of invoice totals"). Both are how the layer's authors call it.
+ */
+function descriptionNames(description: string | undefined): string[][] {
+  if (!description) return []
+  const out: string[][] = []
+  for (const m of description.matchAll(/\(([A-Z]{2,6})\)/g)) out.push([m[1].toLowerCase()])
+  const lead = /^\s*([A-Za-z][A-Za-z-]*(?:\s+[A-Za-z][A-Za-z-]*){0,2})\s*[,:]\s/.exec(description)?.[1]
+  const stems = lead ? nameStems(lead) : []
+  if (stems.length > 0 && !stems.every((w) => FILLER.has(w) || RESERVED.has(w))) out.push(stems)
+  return out
 }
 
 function targetId(t: Target): string {
@@ -395,6 +414,24 @@ function addMetricHeads(catalog: Catalog, terms: Map<string, Hit[]>, add: (stems
   }
 }
 
+/**
+ * "contraction by plan" for `contraction_mrr` next to `new_mrr`, `expansion_mrr` and
+ * `churned_mrr`: where metric names form a family sharing their last word, the word
+ * that tells one member from the rest names it alone. Indexed only where that word
+ * starts no other metric name and names nothing else, and below whole names.
+ */
+function addFamilyHeads(catalog: Catalog, terms: Map<string, Hit[]>, add: (stems: string[], hit: Hit) => void): void {
+  const names = catalog.metrics.map((m) => ({ m, stems: nameStems(m.name) }))
+  for (const { m, stems } of names) {
+    if (stems.length !== 2) continue
+    const [head, tail] = stems
+    const family = names.filter((x) => x.stems.length === 2 && x.stems[1] === tail)
+    if (family.length < 3 || names.filter((x) => x.stems[0] === head).length !== 1) continue
+    if (head.length < 5 || isKnownWord(head) || RESERVED.has(head) || AGGREGATION_STEMS.has(head) || terms.has(head)) continue
+    add([head], { target: { kind: 'metric', name: m.name, metric: m }, quality: 0.85, source: 'short name' })
+  }
+}
+
 const AGG_PREFIXES = new Set(['average', 'avg', 'mean', 'median', 'max', 'maximum', 'min', 'minimum', 'total', 'sum'])
 const TIME_UNITS = new Set(['minute', 'min', 'mins', 'hour', 'hr', 'hrs', 'day', 'second', 'sec', 'secs'])
 
@@ -469,6 +506,66 @@ function addClassifierHeads(catalog: Catalog, terms: Map<string, Hit[]>, add: (s
   }
 }
 
+/**
+ * "by state" for `billing_state` or `risk_state`, "by status" for `inv_status`, "by
+ * platform" for `client_platform`: a categorical column is named by its head noun,
+ * the last strong word, with the qualifier before it left out. Indexed only where the
+ * head names no metric or dimension already, and below every fuller name; when the
+ * head ends several dimensions' names, each is a reading, so the usual choice (the
+ * metric's own model, the only one it reaches) or a question back decides.
+ */
+function addHeadNouns(catalog: Catalog, terms: Map<string, Hit[]>, add: (stems: string[], hit: Hit) => void): void {
+  const heads = new Map<string, CatalogDimension[]>()
+  for (const d of catalog.dimensions) {
+    if (d.type !== 'categorical' || isBooleanDimension(d)) continue
+    const strong = nameStems(d.name.split('__').pop() ?? d.name).filter((w) => !WEAK_NAME_TOKENS.has(w))
+    if (strong.length < 2) continue
+    const head = strong[strong.length - 1]
+    // "type" is filler in prose, but as the head of `event_type` it is the column ("events by type")
+    if (head.length < 4 || RESERVED.has(head) || (FILLER.has(head) && !CLASSIFIERS.has(head)) || GRAIN_NOUNS[head] || /\d/.test(head)) continue
+    const list = heads.get(head) ?? []
+    list.push(d)
+    heads.set(head, list)
+  }
+  for (const [head, ds] of heads) {
+    // a whole name, label or synonym owns the word; another column's shortened name does not ("region" of `acct_region`
+    // next to `bill_region`: both are readings)
+    if (terms.get(head)?.some((h) => h.target.kind !== 'value' && h.source !== 'short name')) continue
+    for (const d of ds) {
+      const hops = Math.max(0, d.name.split('__').length - 2)
+      add([head], { target: { kind: 'dimension', name: d.name, dim: d }, quality: 0.86 * Math.pow(0.97, hops), source: 'short name' })
+    }
+  }
+}
+
+/**
+ * "subs" for subscriptions where the layer itself writes `sub_status` on the
+ * subscription entity, "inv" where it writes `inv_status` on invoices: a column's
+ * first word that is the start of its entity's name is the layer's own short form of
+ * that entity, so the short form names what the entity's noun names. Only where the
+ * short form names nothing else.
+ */
+function addLayerAbbreviations(catalog: Catalog, terms: Map<string, Hit[]>, add: (stems: string[], hit: Hit) => void): void {
+  const short = new Map<string, Set<string>>()
+  for (const d of catalog.dimensions) {
+    const path = d.name.split('__')
+    if (path.length < 2 || d.type === 'entity') continue
+    const first = path[path.length - 1].toLowerCase().split('_')[0]
+    const entity = stem(path[path.length - 2].toLowerCase().split('_').pop() ?? '')
+    if (first.length < 3 || entity.length <= first.length + 2 || !entity.startsWith(first) || isKnownWord(first)) continue
+    const set = short.get(first) ?? new Set<string>()
+    set.add(entity)
+    short.set(first, set)
+  }
+  for (const [abbr, entities] of short) {
+    if (entities.size !== 1 || terms.get(abbr)?.some((h) => h.target.kind !== 'value' && h.source !== 'short name')) continue
+    const [entity] = entities
+    for (const h of terms.get(entity) ?? []) {
+      if (h.target.kind !== 'value') add([abbr], { ...h, quality: h.quality * 0.95 })
+    }
+  }
+}
+
 /** Values keep their own words; only case, punctuation and plurals are folded. */
 function nameStemsOfValue(v: string): string[] {
   let stems = valueStemCache?.get(v)
@@ -534,7 +631,7 @@ export function correctTypo(idx: CatalogIndex, word: string): { word: string; di
     for (const v of idx.vocabulary.get(len) ?? []) {
       // short words are only corrected to metric/dimension words: "regoin" → region, never "same" → "game"
       if (v.length < 4 || (word.length <= 5 && !idx.nameVocabulary.has(v))) continue
-      if (agentNounOf(word, v) || negatedFormOf(word, v)) continue
+      if (agentNounOf(word, v) || negatedFormOf(word, v) || otherDerivationOf(word, v)) continue
       const d = editDistance(word, v, best ? Math.min(best.distance, budget) : budget)
       if (d <= budget && (!best || d < best.distance)) best = { word: v, distance: d }
     }
@@ -551,6 +648,26 @@ function agentNounOf(word: string, v: string): boolean {
   if (!word.startsWith(v)) return false
   const rest = word.slice(v.length)
   return ['er', 'ers', 'or', 'ors', 'ee', 'ees'].includes(rest) || (v.endsWith('e') && ['r', 'rs'].includes(rest))
+}
+
+/** Endings of a verb form and of the agent noun made from the same stem. */
+const VERB_ENDINGS = new Set(['ed', 'd', 'ing'])
+const AGENT_ENDINGS = new Set(['er', 'ers', 'or', 'ors', 'r', 'rs'])
+
+/**
+ * "started" is not a typo of "starter" (a plan), nor "trader" of "traded": two
+ * words built on one stem, one a verb form and the other the agent noun, are
+ * different words; the typo budget would otherwise join them and turn a verb
+ * into a value filter.
+ */
+function otherDerivationOf(word: string, v: string): boolean {
+  let i = 0
+  while (i < word.length && i < v.length && word[i] === v[i]) i++
+  if (i < 4) return false
+  const a = word.slice(i)
+  const b = v.slice(i)
+  // "starte|d" / "starte|r": the stem's own final e stays in the shared part
+  return (VERB_ENDINGS.has(a) && AGENT_ENDINGS.has(b)) || (VERB_ENDINGS.has(b) && AGENT_ENDINGS.has(a))
 }
 
 /** "inactive" is not a typo of "active", nor "unpaid" of "paid": a negating prefix flips the meaning. */

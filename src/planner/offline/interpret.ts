@@ -13,7 +13,7 @@ import { FILLER } from './lexicon'
 import type { Item } from './segment'
 import { betweenNumbers, comparator, compareValues, finishPendingCompare, numberAlternative, numberOrMore, numericDimensionValue, pendingComparison } from './interpret/comparisons'
 import type { Draft } from './interpret/draft'
-import { allWord, conjunction, danglingPreposition, filterPrep, filteredEntityNoun, valueMention, valueNoun } from './interpret/filters'
+import { allWord, conjunction, absorbFilteredNouns, danglingPreposition, filterPrep, filteredEntityNoun, valueMention, valueNoun } from './interpret/filters'
 import { clearTimeRange, detectCues, editPhrase, finishSortCue, removeCue, removedDimension, unfilteredDimension } from './interpret/follow-up'
 import { flagVerb, genericNoun, grainAdjective, grainNoun, groupMarker, groupTarget, trendPhrase } from './interpret/grouping'
 import { dropEchoVerbs, joinMetricNounPhrases, plainMention } from './interpret/mentions'
@@ -92,6 +92,7 @@ export function interpret(items: Item[]): Draft {
   finishSortCue(s)
   finishPendingCompare(s)
   danglingPreposition(s)
+  absorbFilteredNouns(s)
   dropEchoVerbs(s)
   joinMetricNounPhrases(s)
   finishRankSubject(s)

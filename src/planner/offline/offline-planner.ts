@@ -11,7 +11,7 @@ import { draftMetricNames, metricsSupport, resolveDraft, type Parts } from './re
 import { segment } from './segment'
 import { accountForWords } from './ledger'
 import { fixTimeTypos } from './time-typos'
-import { expandShorthand } from './normalize'
+import { expandShorthand, nameStems, tokenize, type Token } from './normalize'
 import { matchSavedQuery } from './saved-query-rule'
 import { adjacentGroupings, planShapeDoubts } from './plan-shape'
 import { passedOverDistinction } from './passed-over-words'
@@ -70,7 +70,7 @@ export function planOffline(question: string, catalog: Catalog, history: Turn[],
   if (saved) return { kind: 'semantic', query: saved.query, confidence: saved.confidence, reasons: [saved.reason], planner: 'offline' }
   const idx = getCatalogIndex(catalog)
   const analyst = analystPhrases ? findAnalystPhrase(text) : undefined
-  if (analyst && analyst.rest !== text && !namesUseWords(idx, analyst.reason)) {
+  if (analyst && analyst.rest !== text && !namesUseWords(idx, analyst.reason, text)) {
     // "this year vs last year", "share by region": plan the rest, then add the comparison
     const inner = planOffline(analyst.rest, catalog, history, ctx, maxUnknown)
     // ...unless the layer has a metric for the phrase itself ("bookings_yoy" for
@@ -108,6 +108,15 @@ export function planOffline(question: string, catalog: Catalog, history: Turn[],
     // "non-instant bookings", "how many corporate customers": the filter's noun is the metric
     draft.metrics.push(draft.impliedMetrics[0])
     ownMetrics = draftMetricNames(draft)
+  }
+  if (ownMetrics.length === 0 && previous === undefined) {
+    // "api calls last week", "exports by tier": a value written as a plural noun counts its entity's events
+    const counted = countedValueMetric(draft, idx)
+    if (counted) {
+      draft.metrics.push(counted.metric)
+      draft.notes.push(counted.note)
+      ownMetrics = draftMetricNames(draft)
+    }
   }
   if (ownMetrics.length === 0 && previous === undefined) {
     // "no-shows last month", "paid amount by clinic": the words are a value and a metric's name; with
@@ -467,12 +476,59 @@ function localDate(clock: Clock): string {
 }
 
 /** Whether a share/mix word of the phrase is itself part of a metric or dimension name (a `market_share` metric). */
-function namesUseWords(idx: CatalogIndex, reason: string): boolean {
+/**
+ * "api calls last week" over `event_type = api_call`, "exports by account tier": with no
+ * metric named, a value written in the plural while the layer writes it singular is used
+ * as a countable noun, so the question counts the rows of the value's entity; the metric
+ * is the one the entity's noun names (`usage_events` for `usage_event`), and the value
+ * stays as the filter. Only where exactly one metric is named by that noun.
+ */
+function countedValueMetric(draft: Draft, idx: CatalogIndex): { metric: Draft['metrics'][number]; note: string } | undefined {
+  for (const v of draft.values) {
+    // the words also name a metric ("offers", "no-shows"): that metric is the reading, decided below
+    if (v.negate || v.metricHits?.length) continue
+    const said = tokenize(v.text)
+    const last = said[said.length - 1]
+    if (!last || last.text === last.stem) continue
+    const top = v.hits[0]
+    if (top?.target.kind !== 'value' || typeof top.target.value !== 'string') continue
+    const written = tokenize(top.target.value)
+    if (written.length === 0 || written[written.length - 1].text !== written[written.length - 1].stem) continue
+    const path = top.target.name.split('__')
+    if (path.length < 2) continue
+    const noun = nameStems(path[path.length - 2]).join(' ')
+    const metrics = [...new Map((idx.terms.get(noun) ?? []).filter((h) => h.target.kind === 'metric').map((h) => [h.target.name, h])).values()]
+    if (metrics.length !== 1) continue
+    return {
+      metric: { text: v.text, at: v.at, hits: [{ ...metrics[0], quality: metrics[0].quality * 0.92 }] },
+      note: `"${v.text}" counts ${path[path.length - 2]} rows: metric ${metrics[0].target.name} with the value as its filter`,
+    }
+  }
+  return undefined
+}
+
+function namesUseWords(idx: CatalogIndex, reason: string, text: string): boolean {
   const phrase = /^"([^"]*)"/.exec(reason)?.[1].toLowerCase() ?? ''
   const words = phrase.split(/[^a-z]+/).filter((w) => ['share', 'mix', 'growth', 'change', 'proportion', 'yoy', 'mom', 'qoq', 'wow', 'percent', 'percentage', 'pct'].includes(w))
   if (words.length === 0) return false
   const names = [...idx.metrics.keys(), ...idx.dimensions.keys()]
-  return words.some((w) => names.some((n) => n.toLowerCase().split(/__|_/).includes(w)))
+  return words.some((w) => names.some((n) => n.toLowerCase().split(/__|_/).includes(w))) || words.some((w) => valueWithItsNoun(idx, text, w))
+}
+
+/**
+ * "growth plan subscriptions": the word is a whole value (plan Growth) and the word
+ * next to it names that value's column, so it is the value, not a
+ * period comparison. Without the noun ("mrr growth") the analyst reading stays.
+ */
+function valueWithItsNoun(idx: CatalogIndex, text: string, word: string): boolean {
+  const tokens = tokenize(text)
+  return tokens.some((t, i) => {
+    if (t.text !== word) return false
+    const values = (idx.terms.get(t.stem) ?? []).filter((h) => h.target.kind === 'value' && h.source === 'value')
+    const around = [tokens[i - 1], tokens[i + 1]].filter((x): x is Token => !!x)
+    // the column's own name ("plan" of `plan_name`), not just its entity: "growth customers" stays a comparison
+    return values.some((h) => around.some((x) => nameStems(h.target.name.split('__').pop() ?? '').includes(x.stem)))
+  })
 }
 
 function fresh(p: Parts): SemanticQuery {

@@ -34,6 +34,14 @@ export function planShapeDoubts(query: SemanticQuery, idx: CatalogIndex): string
       if (f.op === '=' && names.has(f.field)) doubts.push(`the plan groups by ${f.field} and keeps only ${f.field} = ${String(f.value)}; one word was likely read both ways`)
     }
   }
+  // "invoices over 10k" read as invoice_count > 10000: with nothing to break down, a bound on the plan's only
+  // metric filters the one total by itself (the answer is that total or nothing); the bound most likely
+  // belonged to each row's amount, which the layer has no dimension for
+  if (groups.length === 0 && query.metrics.length === 1) {
+    for (const f of query.filters ?? []) {
+      if (f.field === query.metrics[0] && f.op !== '=' && f.op !== '!=') doubts.push(`the plan keeps its single total only when ${f.field} ${f.op} ${String(f.value)}; the bound likely belongs to each row, not to the total`)
+    }
+  }
   return doubts
 }
 

@@ -6,7 +6,8 @@ import type { TimeRange } from '../time/civil-date'
 import { rangeDays } from '../time/describe-range'
 import type { CatalogIndex, Hit } from './catalog-index'
 import type { Draft, GroupMention, Mention } from './interpret'
-import { GRAIN_NOUNS, isKnownWord } from './lexicon'
+import { GRAIN_NOUNS, WEAK_NAME_TOKENS, isKnownWord } from './lexicon'
+import { nameStems } from './normalize'
 import { LOADED_WORDS } from './alternatives'
 
 export interface Parts {
@@ -189,7 +190,8 @@ export function resolveDraft(draft: Draft, metrics: string[], idx: CatalogIndex)
       problems.push({ issue: `${describeMetrics(parts.metrics)} cannot be filtered by "${v.text}" (${dims.join(', ')})`, suggestions: dims })
       continue
     }
-    const best = readings[0]
+    const owned = ownReading(readings, parts.metrics)
+    const best = owned ?? readings[0]
     const dimName = best.target.name
     // all readings of the same dimension with the best quality ("jacket" → two jackets)
     const same = readings.filter((h) => h.target.name === dimName && h.quality >= best.quality - 0.05)
@@ -198,8 +200,9 @@ export function resolveDraft(draft: Draft, metrics: string[], idx: CatalogIndex)
     const leaf = (n: string) => n.slice(n.lastIndexOf('__') + 2)
     const bestValue = (best.target as { value: unknown }).value
     const samePath = (a: string, b: string) => a.endsWith(`__${b}`) || b.endsWith(`__${a}`)
-    const others = readings.filter((h) => h.target.name !== dimName && h.quality >= best.quality - 0.01
+    const others = owned ? [] : readings.filter((h) => h.target.name !== dimName && h.quality >= best.quality - 0.01
       && !(samePath(h.target.name, dimName) && (h.target as { value: unknown }).value === bestValue))
+    if (owned) reasons.push(`"${v.text}" read on ${dimName}, the metric's own model's column, among ${[...new Set(readings.map((h) => h.target.name))].join(', ')}`)
     if (others.length) {
       quality *= 0.9
       reasons.push(`"${v.text}" also matches ${[...new Set(others.map((o) => o.target.name))].join(', ')}`)
@@ -326,14 +329,57 @@ export const isGrain = (s: string) => GRAINS.has(s)
 function preferOwnDimension(g: GroupMention, metrics: string[], supports: (d: string) => boolean): void {
   const top = g.hits.find((h) => h.target.kind === 'dimension' && supports(h.target.name))
   if (!top) return
-  const metricWords = new Set(metrics.flatMap((m) => m.toLowerCase().split('_')).filter((w) => w.length >= 3 && !['count', 'total', 'sum', 'avg', 'average', 'max', 'min', 'rate', 'amount', 'number'].includes(w)).map((w) => w.replace(/s$/, '')))
+  const metricWords = metricNameWords(metrics)
   const leafWords = (n: string) => (n.slice(n.lastIndexOf('__') + 2)).toLowerCase().split('_').map((w) => w.replace(/s$/, ''))
   const close = g.hits.filter((h) => h.target.kind === 'dimension' && supports(h.target.name) && h.quality >= top.quality - 0.05)
-  const own = close.filter((h) => leafWords(h.target.name).some((w) => metricWords.has(w)))
+  const own = close.filter((h) => ownsWords((h.target as { dim: CatalogDimension }).dim, leafWords(h.target.name), metricWords))
   const ownLeaves = new Set(own.map((h) => leafWords(h.target.name).join('_')))
   if (ownLeaves.size !== 1) return
   const rest = g.hits.filter((h) => !own.includes(h) && !close.includes(h))
   g.hits = [...own.map((h) => ({ ...h, quality: Math.max(h.quality, top.quality) })), ...rest]
+}
+
+/**
+ * "past due invoices", "invoices in EMEA": a value found on several dimensions as
+ * strongly (invoice and subscription status; billing and account region) is read
+ * on the one the metric's own model has, when exactly one of them is its own.
+ * Undefined when the ownership does not pick one, so the question is asked back.
+ */
+function ownReading(readings: Hit[], metrics: string[]): Hit | undefined {
+  const top = readings[0]
+  const close = readings.filter((h) => h.quality >= top.quality - 0.01)
+  if (new Set(close.map((h) => h.target.name)).size < 2) return undefined
+  const words = metricNameWords(metrics)
+  const leafWords = (n: string) => (n.slice(n.lastIndexOf('__') + 2)).toLowerCase().split('_').map((w) => w.replace(/s$/, ''))
+  // only the same attribute on two entities (`bill_region` and `acct_region`): two different attributes that share a
+  // code ("NP": visit type or provider role) are two questions, whoever owns them
+  if (new Set(close.map((h) => headNoun(h.target.name))).size !== 1) return undefined
+  const own = close.filter((h) => ownsWords((h.target as { dim: CatalogDimension }).dim, leafWords(h.target.name), words))
+  return new Set(own.map((h) => h.target.name)).size === 1 ? own[0] : undefined
+}
+
+/** The last strong word of a column's name: "region" of `bill_region`, "country" of `hq_country_cd`. */
+function headNoun(dimName: string): string | undefined {
+  const strong = nameStems(dimName.slice(dimName.lastIndexOf('__') + 2)).filter((w) => !WEAK_NAME_TOKENS.has(w))
+  return strong[strong.length - 1]
+}
+
+function metricNameWords(metrics: string[]): Set<string> {
+  return new Set(metrics.flatMap((m) => m.toLowerCase().split('_')).filter((w) => w.length >= 3 && !['count', 'total', 'sum', 'avg', 'average', 'max', 'min', 'rate', 'amount', 'number'].includes(w)).map((w) => w.replace(/s$/, '')))
+}
+
+/**
+ * Whether a dimension's words say it belongs to the metric's model: a word of its
+ * column name or of the entity it hangs on is a word of the metric's name, whole or
+ * abbreviated (`inv_status` and `invoice__…` for `invoice_count` and
+ * `invoiced_amount`; one word a prefix of the other, at least 3 letters).
+ */
+export function ownsWords(dim: Pick<CatalogDimension, 'name' | 'type'>, leaf: string[], metricWords: Set<string>): boolean {
+  const parts = dim.name.split('__')
+  // an entity reached through the metric's own entity ("booking__listing") is the same listing, not the model's own column
+  const entity = parts.length > 1 && dim.type !== 'entity' ? parts[parts.length - 2].toLowerCase().split('_') : []
+  const same = (a: string, b: string) => a === b || (Math.min(a.length, b.length) >= 3 && (a.startsWith(b) || b.startsWith(a)))
+  return [...leaf, ...entity].some((w) => [...metricWords].some((m) => same(w, m)))
 }
 
 const GRAIN_ORDER = ['nanosecond', 'microsecond', 'millisecond', 'second', 'minute', 'hour', 'day', 'week', 'month', 'quarter', 'year']

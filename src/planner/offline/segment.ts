@@ -98,7 +98,7 @@ export function segment(question: string, idx: CatalogIndex, clock: Clock): Segm
         if (fixed?.length) candidates.push({ hits: fixed, penalty: Math.pow(0.9, fixes.length), fixes })
       }
       for (const c of candidates) {
-        const hits = usableHits(c.hits, span)
+        const hits = usableHits(c.hits, span, idx, tokens[i + len])
         if (hits.length === 0) continue
         const q = hits[0].quality * c.penalty
         const score = len * q + 0.1 * (len - 1) + best[i + len].score
@@ -198,7 +198,7 @@ function joinSoldNouns(items: Item[], tokens: Token[], idx: CatalogIndex): void 
  * Structure words may only be claimed as part of a longer exact name or value
  * ("In store"); partial values and shortened names never take them.
  */
-function usableHits(hits: Hit[], span: Token[]): Hit[] {
+function usableHits(hits: Hit[], span: Token[], idx: CatalogIndex, next?: Token): Hit[] {
   const first = span[0].text
   const last = span[span.length - 1].text
   const boundaryReserved = RESERVED.has(first) || RESERVED.has(last)
@@ -208,7 +208,24 @@ function usableHits(hits: Hit[], span: Token[]): Hit[] {
     return hits.filter((h) => h.target.kind === 'value' && (h.source === 'value' || h.source === 'alias'))
   }
   if (!boundaryReserved) return hits
-  return hits.filter((h) => h.source === 'value' || h.source === 'name' || h.source === 'label' || h.source === 'synonym' || h.source === 'alias')
+  return hits.filter((h) => (h.source === 'value' || h.source === 'name' || h.source === 'label' || h.source === 'synonym' || h.source === 'alias') && !nounInsideValue(h, span, idx, next))
+}
+
+/**
+ * "sales in stores in new york": the value "In store" matches only once "stores"
+ * is folded to "store", and "stores" names the store entity. When such a word, in
+ * another number than the value writes it, is followed by its own preposition
+ * phrase ("stores in new york"), it is that dimension's noun (the stores there),
+ * and reading it as the value adds a filter nobody asked for. Without a phrase
+ * of its own ("orders in stores last month") the value reading stays.
+ */
+const NOUN_PHRASE_PREPOSITIONS = new Set(['in', 'at', 'of', 'from', 'across', 'located'])
+
+function nounInsideValue(h: Hit, span: Token[], idx: CatalogIndex, next?: Token): boolean {
+  if (h.target.kind !== 'value' || h.source !== 'value' || !next || !NOUN_PHRASE_PREPOSITIONS.has(next.text)) return false
+  const written = tokenize(String(h.target.value)).map((t) => t.text)
+  if (written.length !== span.length) return false
+  return span.some((t, j) => t.text !== written[j] && t.stem === written[j] && (idx.terms.get(t.stem) ?? []).some((x) => x.target.kind === 'dimension'))
 }
 
 /** Whether a metric or dimension name spans a time phrase and more ("revenue all time"). */

@@ -29,7 +29,8 @@ export function sharedNameReadings(question: string, unknown: string[], idx: Cat
   for (const word of unknown) {
     const s = stem(word)
     if (s.length < 3 || AGGREGATION_STEMS.has(s)) continue
-    const metrics = [...idx.metrics.keys()].filter((m) => nameStems(m).includes(s))
+    // "churn" is shared by `churned_mrr`, `churned_accounts` and `logo_churn_rate`: a past participle is the same word
+    const metrics = [...idx.metrics.keys()].filter((m) => nameStems(m).some((w) => w === s || w === `${s}ed` || w === `${s}d`))
     if (metrics.length < 2 || metrics.length > MAX_SHARED) continue
     const at = new RegExp(`\\b${word.replace(/[^a-z0-9]/gi, '')}\\b`, 'i')
     if (!at.test(question)) continue

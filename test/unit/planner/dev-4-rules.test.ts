@@ -79,7 +79,9 @@ describe('planner-eval-dev-4.json', () => {
 
 describe('not sure, so not answered', () => {
   it('does not drop a placeholder noun that stands for an unmatched dimension ("by type", "store type")', () => {
-    expect(ask('hr', 'terminations by type this year')).toBe('question_not_understood')
+    // where the layer has a column headed by the word (`term_type_cd`), it names that column (dev-6 round)
+    expect(ask('hr', 'terminations by type this year')).toMatchObject({ group_by: ['termination__term_type_cd'] })
+    expect(ask('hr', 'terminations by kind')).toBe('question_not_understood')
     expect(ask('demo', 'sales by store type')).toBe('question_not_understood')
     expect(ask('demo', 'sales by store')).toMatchObject({ group_by: ['store__store_name'] })
   })
@@ -106,7 +108,9 @@ describe('not sure, so not answered', () => {
   })
 
   it('does not read an entity abbreviation as the classifier of that entity ("per req" is not req_status)', () => {
-    expect(ask('hr', 'offers per req')).toBe('question_not_understood')
+    // "req" is the layer's short form of the requisition entity: a list per requisition or an average, asked back
+    expect(ask('hr', 'offers per req')).toBe('ambiguous_question')
+    expect(candidates('hr', 'offers per req').flatMap((q) => q.group_by ?? [])).not.toContain('requisition__req_status')
   })
 
   it('asks back when a metric was named without the word that says how it aggregates', () => {

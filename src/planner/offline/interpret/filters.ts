@@ -87,6 +87,24 @@ export function danglingPreposition(s: ReadState): void {
   s.d.unknown.push({ text: span(s, k, s.items.length - k), afterMarker: w })
 }
 
+/**
+ * "store sales in chicago": an entity's noun said once, in the singular, with no group word
+ * ("by", "per", "each"), next to a filter on that entity's values is the noun the filter
+ * applies to (the stores in Chicago), not a breakdown; grouping by it answers "sales per
+ * store in Chicago", which nobody asked. A ranking keeps its subject ("which store in ...").
+ */
+export function absorbFilteredNouns(s: ReadState): void {
+  if (s.d.rank) return
+  for (const g of s.d.groups) {
+    if (g.absorbed || g.marked || !g.bareSingular) continue
+    const D = g.hits.filter((h) => h.target.kind === 'dimension')
+    const v = s.d.values.find((x) => !x.negate && x.at !== g.at && compatible(x, D))
+    if (!v) continue
+    g.absorbed = true
+    s.d.notes.push(`"${g.text}" names what the filter "${v.text}" applies to, not a breakdown`)
+  }
+}
+
 /** Entity of a dimension query name: `store__region` → `store`; an entity is itself. */
 function entityOf(h: Hit): string | undefined {
   if (h.target.kind === 'metric') return undefined

@@ -87,7 +87,9 @@ export const groupTarget: MatchRule = (s, { k, M, D, mention }) => {
     const m = mention(M)
     addMetric(s, m)
     if (d.rank && !d.rank.metric) d.rank.metric = m
-    else if (d.groups.some((g) => !g.absorbed) || s.pendingSubject) d.order.push({ mention: m, as: 'metric' })
+    // "by state sales 2023": a metric right after the grouping's own words ends the grouping; only one
+    // that a group or list word introduces ("stores by sales") is a sort key
+    else if ((d.groups.some((g) => !g.absorbed) || s.pendingSubject) && !(s.lastRole?.kind === 'group' && s.lastRole.at === k - 1)) d.order.push({ mention: m, as: 'metric' })
     s.groupMode = false
     s.lastRole = { kind: 'metric', at: k, mention: m }
     return true
