@@ -163,8 +163,13 @@ export function loadedValueFilters(query: SemanticQuery, question: string): stri
  * says which of those rows are meant; that is the evidence a bare word lacks. Only for
  * words of a row's state: "sales growth customers" may still be a comparison.
  */
-/** Loaded words that describe a row's state; the others ("growth", "share", "net") also operate on the metric. */
-const STATE_WORDS = new Set(['open', 'closed', 'active', 'current', 'new', 'previous', 'unknown'])
+/**
+ * Loaded words that describe a row's lifecycle state; the others ("growth", "share", "net") also operate on
+ * the metric. "new", "current" and "previous" are left out although a status column may hold them: before an
+ * entity's noun they mostly place the rows in time ("new customers" = first seen in the period, "previous
+ * customers"), which a status value does not say, so they stay doubted. Found at the validation gate.
+ */
+const STATE_WORDS = new Set(['open', 'closed', 'active', 'unknown'])
 
 function entityNamedAfter(question: string, value: string, field: string): boolean {
   const parts = field.split('__')

@@ -109,12 +109,14 @@ export function planOffline(question: string, catalog: Catalog, history: Turn[],
     draft.metrics.push(draft.impliedMetrics[0])
     ownMetrics = draftMetricNames(draft)
   }
+  let countedDoubt: string | undefined
   if (ownMetrics.length === 0 && previous === undefined) {
     // "api calls last week", "exports by tier": a value written as a plural noun counts its entity's events
     const counted = countedValueMetric(draft, idx)
     if (counted) {
       draft.metrics.push(counted.metric)
       draft.notes.push(counted.note)
+      countedDoubt = counted.doubt
       ownMetrics = draftMetricNames(draft)
     }
   }
@@ -255,7 +257,7 @@ export function planOffline(question: string, catalog: Catalog, history: Turn[],
   }
   // "sales to new york customers": two metrics with no list word between them; the second
   // metric word more likely describes something (customers in New York) than asks for a second number
-  for (const doubt of followUp ? [] : [agg.partial, unlistedPeriods(items, query), averagePer(text, query), unlistedMetric(draft, items, query), unlistedValues(draft, items, query), droppedAggregation(draft, working, query), droppedQualifier(draft, working, query, idx)]) {
+  for (const doubt of followUp ? [] : [agg.partial, unlistedPeriods(items, query), averagePer(text, query), unlistedMetric(draft, items, query), unlistedValues(draft, items, query), droppedAggregation(draft, working, query), droppedQualifier(draft, working, query, idx), countedDoubt]) {
     if (!doubt) continue
     confidence = Math.min(confidence, AMBIGUOUS_CONFIDENCE)
     reasons.push(doubt)
@@ -475,15 +477,20 @@ function localDate(clock: Clock): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: clock.timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(clock.now)
 }
 
-/** Whether a share/mix word of the phrase is itself part of a metric or dimension name (a `market_share` metric). */
 /**
  * "api calls last week" over `event_type = api_call`, "exports by account tier": with no
  * metric named, a value written in the plural while the layer writes it singular is used
  * as a countable noun, so the question counts the rows of the value's entity; the metric
  * is the one the entity's noun names (`usage_events` for `usage_event`), and the value
- * stays as the filter. Only where exactly one metric is named by that noun.
+ * stays as the filter. Only where exactly one metric is named by that noun. A doubt comes
+ * with it when a value of another entity stands right next to the plural ("enterprise
+ * exports", the tier on the account, the type on the event): the two words are one noun
+ * phrase that ties the rows to another entity in a way the question does not spell out
+ * (exports by enterprise accounts? on the Enterprise plan? a segment the layer names
+ * otherwise?), so counting the plural's rows under both filters is a guess stacked on the
+ * guessed metric: asked back with that reading, not answered.
  */
-function countedValueMetric(draft: Draft, idx: CatalogIndex): { metric: Draft['metrics'][number]; note: string } | undefined {
+function countedValueMetric(draft: Draft, idx: CatalogIndex): { metric: Draft['metrics'][number]; note: string; doubt?: string } | undefined {
   for (const v of draft.values) {
     // the words also name a metric ("offers", "no-shows"): that metric is the reading, decided below
     if (v.negate || v.metricHits?.length) continue
@@ -499,14 +506,24 @@ function countedValueMetric(draft: Draft, idx: CatalogIndex): { metric: Draft['m
     const noun = nameStems(path[path.length - 2]).join(' ')
     const metrics = [...new Map((idx.terms.get(noun) ?? []).filter((h) => h.target.kind === 'metric').map((h) => [h.target.name, h])).values()]
     if (metrics.length !== 1) continue
+    const entity = path[path.length - 2]
+    const beside = draft.values.find((x) => x !== v && Math.abs(x.at - v.at) === 1 && entityOfValue(x) !== entity)
     return {
       metric: { text: v.text, at: v.at, hits: [{ ...metrics[0], quality: metrics[0].quality * 0.92 }] },
-      note: `"${v.text}" counts ${path[path.length - 2]} rows: metric ${metrics[0].target.name} with the value as its filter`,
+      note: `"${v.text}" counts ${entity} rows: metric ${metrics[0].target.name} with the value as its filter`,
+      ...(beside ? { doubt: `"${beside.at < v.at ? `${beside.text} ${v.text}` : `${v.text} ${beside.text}`}" joins a value of another entity to the counted ${entity} rows; the phrase may mean something the filters do not` } : {}),
     }
   }
   return undefined
 }
 
+/** The entity a value mention's best reading hangs on: `course` for `course__level`. */
+function entityOfValue(v: Draft['values'][number]): string | undefined {
+  const path = v.hits[0]?.target.name.split('__') ?? []
+  return path.length >= 2 ? path[path.length - 2] : undefined
+}
+
+/** Whether a share/mix word of the phrase is itself part of a metric or dimension name (a `market_share` metric). */
 function namesUseWords(idx: CatalogIndex, reason: string, text: string): boolean {
   const phrase = /^"([^"]*)"/.exec(reason)?.[1].toLowerCase() ?? ''
   const words = phrase.split(/[^a-z]+/).filter((w) => ['share', 'mix', 'growth', 'change', 'proportion', 'yoy', 'mom', 'qoq', 'wow', 'percent', 'percentage', 'pct'].includes(w))

@@ -128,6 +128,13 @@ describe('an un-curated layer read as its authors wrote it', () => {
   it('counts the rows of a value written as a plural noun when no metric is named ("api calls")', () => {
     expect(ask('saas', 'api calls last week')).toEqual({ metrics: ['usage_events'], filters: [{ field: 'usage_event__event_type', op: '=', value: 'api_call' }], time_constraint: { start: '2024-06-03', end: '2024-06-09' } })
     expect(ask('saas', 'exports by account tier')).toMatchObject({ metrics: ['usage_events'], group_by: ['account__acct_tier_cd'] })
+    // a value of the same rows beside the plural is one more filter on them
+    expect(ask('saas', 'ios logins')).toMatchObject({ metrics: ['usage_events'], filters: [{ field: 'usage_event__client_platform', op: '=', value: 'ios' }, { field: 'usage_event__event_type', op: '=', value: 'login' }] })
+  })
+
+  it('asks back a counted plural that stands next to a value of another entity ("smb api calls")', () => {
+    // the tier is the account's, the event type the event's: how the phrase ties them is a guess on top of the guessed metric
+    expect(candidates('saas', 'smb api calls')).toEqual([{ metrics: ['usage_events'], filters: [{ field: 'account__acct_tier_cd', op: '=', value: 'SMB' }, { field: 'usage_event__event_type', op: '=', value: 'api_call' }] }])
   })
 
   it('takes the names a metric\'s description gives it ("Billings, the sum of ...")', () => {
@@ -138,6 +145,16 @@ describe('an un-curated layer read as its authors wrote it', () => {
   it('reads an everyday value word followed by its entity\'s noun as a filter ("active subscriptions")', () => {
     expect(ask('saas', 'active subscriptions')).toEqual({ metrics: ['subscription_count'], filters: [{ field: 'subscription__sub_status', op: '=', value: 'active' }] })
     expect(ask('saas', 'active users last week')).toEqual({ metrics: ['active_users'], time_constraint: { start: '2024-06-03', end: '2024-06-09' } })
+  })
+
+  it('still doubts "new" before its entity\'s noun although the status column holds it ("new subscriptions" = started in the period?)', () => {
+    const saas = structuredClone(catalogs.get('saas')!)
+    const status = saas.dimensions.find((d) => d.name === 'subscription__sub_status')!
+    status.sample_values = [...(status.sample_values ?? []), 'new']
+    const plan = planOffline('new subscriptions', saas, [], ctx)
+    expect(plan.query).toMatchObject({ metrics: ['subscription_count'], filters: [{ field: 'subscription__sub_status', op: '=', value: 'new' }] })
+    expect(plan.confidence).toBeLessThan(0.75)
+    expect(planOffline('active subscriptions', saas, [], ctx).confidence).toBeGreaterThanOrEqual(0.75)
   })
 
   it('reads the short form the layer uses for an entity ("subs" where columns are sub_status)', () => {
