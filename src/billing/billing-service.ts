@@ -11,7 +11,7 @@ import type { Db } from '../store/db'
 import { connections, meterEvents, tenantPlans, tenants, usageCounters, users } from '../store/schema'
 import { newId } from '../ids'
 import { AppError } from '../errors'
-import { currentTransaction } from '../audit/ambient-tx'
+import { currentTransaction, lockForWrites } from '../audit/ambient-tx'
 import type { AuditActor, AuditService } from '../audit/audit-service'
 import { METER_NAMES, MONTHLY_QUOTAS, QUOTA_METRIC, monthOf, type MeterName, type MonthlyQuota, type PlanLimits } from './plans'
 
@@ -239,21 +239,31 @@ export class BillingService {
   }
 
   /**
-   * Refuses a create that would exceed the plan's connections or seats. Takes a
-   * lock on the tenant row first, so concurrent creates (on any instance) are
-   * counted one after the other when the caller runs in a transaction.
+   * Refuses a create that would exceed the plan's connections or seats. Counts
+   * at once (an early refusal that holds nothing), and again under a lock on
+   * the tenant row when the caller's ambient transaction opens at its first
+   * write, so concurrent creates (on any instance) are counted one after the
+   * other; a refusal there fails that write. The lock waits for the write
+   * instead of being taken now: the create may first reach out (a login check
+   * on the new connection's warehouse), and no lock may wait on that.
    */
   async assertCapacity(tenantId: string, what: 'connections' | 'seats'): Promise<void> {
     const { name, limits } = await this.planOf(tenantId)
     const limit = limits[what]
     if (limit === null) return
-    // NO KEY UPDATE: audit inserts (a foreign key's KEY SHARE on this row) are not blocked by it.
-    if (currentTransaction()) await this.db.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, tenantId)).for('no key update')
-    const n = (await this.capacityUsed(tenantId))[what]
-    if (n >= limit) {
-      throw new AppError('plan_limit_reached', `the ${name} plan allows ${limit} ${what === 'seats' ? 'active users (seats)' : 'connections'}; this tenant has ${n}`,
-        [{ issue: 'plan_limit_reached', limit: what, max: limit, plan: name }])
+    const count = async () => {
+      const n = (await this.capacityUsed(tenantId))[what]
+      if (n >= limit) {
+        throw new AppError('plan_limit_reached', `the ${name} plan allows ${limit} ${what === 'seats' ? 'active users (seats)' : 'connections'}; this tenant has ${n}`,
+          [{ issue: 'plan_limit_reached', limit: what, max: limit, plan: name }])
+      }
     }
+    await count()
+    await lockForWrites(async (tx) => {
+      // NO KEY UPDATE: audit inserts (a foreign key's KEY SHARE on this row) are not blocked by it.
+      await tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, tenantId)).for('no key update')
+      await count()
+    })
   }
 }
 

@@ -12,6 +12,7 @@ import type { PoolSample } from '../ops/metrics'
 import type { Connector, ConnectorConfig, ConnectorOptions, ConnectionType, HostResolver, SchemaInfo } from '../../connectors/connector'
 import { CONNECTION_REGISTRY, validateConnectionConfig } from '../../connectors/registry'
 import { assertHostAllowed, hostResolver, type HostPolicyOptions } from '../security/host-policy'
+import { assertNoTransaction } from '../audit/ambient-tx'
 
 export type ConnectionRow = typeof connections.$inferSelect
 
@@ -131,6 +132,7 @@ export class ConnectionService {
   }
 
   private async checkHosts(config: Record<string, unknown>): Promise<void> {
+    assertNoTransaction('a name server')
     // A Snowflake account without an explicit URL lives at <account>.snowflakecomputing.com.
     if (typeof config.account === 'string' && !config.access_url) {
       await assertHostAllowed(`${config.account}.snowflakecomputing.com`, this.deps.hostPolicy, 'config.account')
@@ -190,7 +192,7 @@ export class ConnectionService {
       credentialsEnc: Object.keys(d.credentials).length ? this.deps.box.sealJson(d.credentials, aad(tenantId, probeId)) : null,
       schemaCache: null, schemaCachedAt: null, createdAt: now, updatedAt: now,
     }
-    return this.logins.vet(probe, () => this.connector(probe), async () => { await this.evict(probeId); this.logins.forget(probeId) })
+    return this.logins.vet(probe, () => this.connector(probe), async () => { this.evict(probeId); this.logins.forget(probeId) })
   }
 
   /** Connectivity and a fresh look at the login (422 elevated_login when it can do more than read and that is not allowed). */
@@ -245,14 +247,14 @@ export class ConnectionService {
       }).where(and(eq(connections.tenantId, tenantId), eq(connections.id, id))).returning()
       return u
     })
-    await this.evict(id)
+    this.evict(id)
     return updated
   }
 
   async delete(tenantId: string, id: string): Promise<void> {
     const res = await this.db.delete(connections).where(and(eq(connections.tenantId, tenantId), eq(connections.id, id))).returning({ id: connections.id })
     if (!res.length) throw notFound('connection')
-    await this.evict(id)
+    this.evict(id)
     this.logins.forget(id)
   }
 
@@ -269,6 +271,8 @@ export class ConnectionService {
    * Refused with 422 elevated_login while its login can do more than read and the connection does not allow that.
    */
   async connector(row: ConnectionRow): Promise<Connector> {
+    // Every use of a warehouse comes through here: never with the store held (src/audit/ambient-tx.ts).
+    assertNoTransaction('a warehouse')
     const version = row.updatedAt.getTime()
     const cached = this.live.get(row.id)
     if (cached && cached.version === version) return this.logins.admit(row, cached.connector)
@@ -286,11 +290,21 @@ export class ConnectionService {
     if (!refresh && row.schemaCache && row.schemaCachedAt) {
       return { schema: row.schemaCache as SchemaInfo, cached_at: row.schemaCachedAt.toISOString() }
     }
-    const schema = await (await this.connector(row)).introspect()
+    const schema = await this.introspect(row)
+    return { schema, cached_at: (await this.cacheSchema(row, schema)).toISOString() }
+  }
+
+  /** A fresh look at the database's relations, not cached (see cacheSchema). */
+  async introspect(row: ConnectionRow): Promise<SchemaInfo> {
+    return (await this.connector(row)).introspect()
+  }
+
+  /** Stores `schema` as the connection's cached schema; answers when it was cached. */
+  async cacheSchema(row: ConnectionRow, schema: SchemaInfo): Promise<Date> {
     const now = new Date()
     await this.db.update(connections).set({ schemaCache: schema, schemaCachedAt: now })
       .where(and(eq(connections.tenantId, row.tenantId), eq(connections.id, row.id)))
-    return { schema, cached_at: now.toISOString() }
+    return now
   }
 
   /** Re-seals every credential with the current key (after a key rotation). */
@@ -306,10 +320,15 @@ export class ConnectionService {
     return n
   }
 
-  private async evict(id: string): Promise<void> {
+  /**
+   * Forgets the live connector; it closes in the background. Closing a pool
+   * waits for its sessions, and an update or delete (their store transaction
+   * open) must not wait on a warehouse that never answers.
+   */
+  private evict(id: string): void {
     const cached = this.live.get(id)
     this.live.delete(id)
-    if (cached) await cached.connector.close().catch(() => {})
+    if (cached) void cached.connector.close().catch(() => {})
   }
 
   /** The session pools of the live connectors, for /metrics (connectors without a pool are left out). */

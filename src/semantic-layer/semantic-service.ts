@@ -10,6 +10,7 @@ import type { Dimension, Metric, SemanticManifest, SemanticModel } from '../../s
 import { AppError, notFound, type ErrorDetail } from '../errors'
 import { SemanticStore, type DimensionRow, type MetricRow, type ModelRow, modelDefinition } from './semantic-store'
 import type { ConnectionService, ConnectionRow } from '../connections/connection-service'
+import type { SchemaInfo } from '../../connectors/connector'
 import { dialectOf } from '../../connectors/registry'
 import { newId } from '../ids'
 import type { SqlExecutor } from '../query/executor'
@@ -180,13 +181,13 @@ export class SemanticService {
   async refreshSampleValues(tenantId: string, id: string): Promise<{ row: DimensionRow; model: ModelRow }> {
     const { row, model } = await this.getDimension(tenantId, id)
     const conn = await this.connections.get(tenantId, row.connectionId)
-    const values = await this.sampleValues(conn, model.name, row.name)
+    const { manifest } = await this.store.load(tenantId, conn.id)
+    const values = await this.sampleValues(conn, manifest, model.name, row.name)
     await this.store.setSampleValues(tenantId, id, values)
     return this.getDimension(tenantId, id)
   }
 
-  private async sampleValues(conn: ConnectionRow, modelName: string, dimName: string): Promise<unknown[]> {
-    const { manifest } = await this.store.load(conn.tenantId, conn.id)
+  private async sampleValues(conn: ConnectionRow, manifest: SemanticManifest, modelName: string, dimName: string): Promise<unknown[]> {
     const model = manifest.semantic_models.find((m) => m.name === modelName)!
     const entity = model.primary_entity ?? model.entities.find((e) => e.type === 'primary' || e.type === 'unique' || e.type === 'natural')?.name
     if (!entity) return []
@@ -200,24 +201,46 @@ export class SemanticService {
     return out
   }
 
-  /** Refreshes every categorical dimension of a connection (after an import). Failures are reported, not thrown. */
-  async refreshAllSampleValues(tenantId: string, connectionId: string): Promise<{ refreshed: number; failed: Array<{ dimension: string; reason: string }> }> {
-    const layer = await this.store.load(tenantId, connectionId)
-    const conn = await this.connections.get(tenantId, connectionId)
-    const modelName = new Map(layer.models.map((m) => [m.id, m.name]))
-    let refreshed = 0
+  /**
+   * Reads the values of every categorical dimension of `manifest` (keyed
+   * `model.dimension`), touching nothing in the store: an import reads them
+   * before its first write (see import). Failures are reported, not thrown.
+   */
+  private async readAllSampleValues(conn: ConnectionRow, manifest: SemanticManifest): Promise<SampleValuesRead> {
+    const values = new Map<string, unknown[]>()
     const failed: Array<{ dimension: string; reason: string }> = []
-    for (const d of layer.dimensions) {
-      const def = d.definition as { type?: string; sample_values_enabled?: boolean }
-      if (def.type !== 'categorical' || def.sample_values_enabled === false) continue
-      try {
-        await this.store.setSampleValues(tenantId, d.id, await this.sampleValues(conn, modelName.get(d.modelId)!, d.name))
-        refreshed++
-      } catch (e) {
-        failed.push({ dimension: `${modelName.get(d.modelId)}.${d.name}`, reason: (e as Error).message })
+    for (const m of manifest.semantic_models) {
+      for (const d of m.dimensions) {
+        if (d.type !== 'categorical' || (d as { sample_values_enabled?: boolean }).sample_values_enabled === false) continue
+        try {
+          values.set(`${m.name}.${d.name}`, await this.sampleValues(conn, manifest, m.name, d.name))
+        } catch (e) {
+          failed.push({ dimension: `${m.name}.${d.name}`, reason: (e as Error).message })
+        }
       }
     }
-    return { refreshed, failed }
+    return { values, failed }
+  }
+
+  /** Stores values read by readAllSampleValues on the stored dimensions they belong to. */
+  private async storeSampleValues(tenantId: string, connectionId: string, read: SampleValuesRead): Promise<{ refreshed: number; failed: Array<{ dimension: string; reason: string }> }> {
+    const layer = await this.store.load(tenantId, connectionId)
+    const modelName = new Map(layer.models.map((m) => [m.id, m.name]))
+    let refreshed = 0
+    for (const d of layer.dimensions) {
+      const values = read.values.get(`${modelName.get(d.modelId)}.${d.name}`)
+      if (!values) continue
+      await this.store.setSampleValues(tenantId, d.id, values)
+      refreshed++
+    }
+    return { refreshed, failed: read.failed }
+  }
+
+  /** Refreshes every categorical dimension of a connection. Failures are reported, not thrown. */
+  async refreshAllSampleValues(tenantId: string, connectionId: string): Promise<{ refreshed: number; failed: Array<{ dimension: string; reason: string }> }> {
+    const conn = await this.connections.get(tenantId, connectionId)
+    const read = await this.readAllSampleValues(conn, (await this.store.load(tenantId, connectionId)).manifest)
+    return this.storeSampleValues(tenantId, connectionId, read)
   }
 
   // ------------------------------------------------------------ models
@@ -306,9 +329,10 @@ export class SemanticService {
     const problems: Located[] = [...imported.problems]
     const warnings: Located[] = []
     // Every relation the project names must exist: the whole list of problems comes back at once.
+    let introspected: SchemaInfo | undefined
     if (input.checkRelations !== false) {
       try {
-        const { schema } = await this.connections.schema(conn, true)
+        const schema = introspected = await this.connections.introspect(conn)
         const live = liveImportProblems(manifest, schema, locate)
         problems.push(...live.errors)
         warnings.push(...live.warnings)
@@ -339,18 +363,26 @@ export class SemanticService {
         problems.push({ ...(where ?? { path: p.path }), message: p.message })
       }
     }
+    // Everything read from the warehouse is read before the first write: the
+    // request's store transaction opens there and must not wait on a warehouse
+    // (src/audit/ambient-tx.ts). `merged` is the layer the write leaves.
+    const read = problems.length || input.refreshSampleValues === false ? undefined : await this.readAllSampleValues(conn, merged)
+    if (introspected) await this.connections.cacheSchema(conn, introspected)
     if (problems.length) throw problemsError(dedupe(problems), 'the dbt project has problems')
     const counts = await this.store.write(tenantId, conn.id, manifest, input.mode)
     const result: ImportOutcome = {
       connection_id: conn.id, mode: input.mode, ...counts, saved_queries: manifest.saved_queries.length, time_spines: manifest.time_spines.length,
       ...annotations, warnings,
     }
-    if (input.refreshSampleValues === false) return result
-    const sample = await this.refreshAllSampleValues(tenantId, conn.id)
+    if (!read) return result
+    const sample = await this.storeSampleValues(tenantId, conn.id, read)
     for (const f of sample.failed) warnings.push({ path: `dimensions.${f.dimension}`, message: `sample values of ${f.dimension} could not be read: ${f.reason}` })
     return { ...result, sample_values: sample }
   }
 }
+
+/** Sample values read from the warehouse, by `model.dimension`, and the dimensions that could not be read. */
+interface SampleValuesRead { values: Map<string, unknown[]>; failed: Array<{ dimension: string; reason: string }> }
 
 export interface ImportOutcome {
   connection_id: string; mode: string; models: number; metrics: number; dimensions: number; saved_queries: number; time_spines: number

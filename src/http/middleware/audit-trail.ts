@@ -4,8 +4,12 @@
 // audit code.
 // - A mutation runs in one store transaction with its record (see
 //   src/audit/ambient-tx.ts): if the record cannot be written, the change is
-//   rolled back and the answer is 500. A refused or failed request changed
-//   nothing worth keeping, so its record is written on its own afterwards.
+//   rolled back and the answer is 500. The transaction opens at the request's
+//   first write, not here: what a handler waits on before it (a warehouse to
+//   test or introspect, a host name to resolve) holds nothing, so one
+//   warehouse that never answers cannot stall other requests. A refused or
+//   failed request changed nothing worth keeping, so its record is written on
+//   its own afterwards.
 // - A query run is recorded once its answer has been sent (connection, status,
 //   rows, duration, planner from the history record), so the record never
 //   delays the first byte.
@@ -179,8 +183,10 @@ export const auditTrail = (): MiddlewareHandler<AppEnv> =>
     const logFailure = (err: unknown) => services.logger.error({ err, request_id: c.get('requestId') }, 'could not write the audit log')
 
     if (route && !route.kind && MUTATING.has(c.req.method) && c.get('principal')) {
-      // The mutation and its record: one transaction. A failed write throws, the
-      // change rolls back, and the error handler answers 500.
+      // The mutation and its record: one transaction, from the first write on
+      // (a route that writes nothing, like a connection test, opens it for its
+      // record alone). A failed write throws, the change rolls back, and the
+      // error handler answers 500.
       await withAmbientTransaction(services.store.db, async () => {
         await next()
         if (c.res.status < 400) await write(await routeEvent(c, route))
