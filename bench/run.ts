@@ -11,6 +11,7 @@
 //  - peak RSS of the server process streaming 100k rows vs 1M rows;
 //  - time to the first `rows` event;
 //  - result cache: /query latency of a hit vs a miss of the same aggregate.
+// BENCH_ONLY=cpu|stream|cache runs one group alone (see each function).
 // Needs PostgreSQL at 127.0.0.1:5432 (BENCH_PG_URL to override).
 import { spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs'
@@ -183,7 +184,10 @@ async function jsonAnswer(s: Server, connectionId: string, maxRows: number) {
 async function rawDriver(sql: string) {
   const c = new pg.Client({ connectionString: PG.replace(/\/[^/]*$/, `/${DB}`) })
   await c.connect()
+  const backend = Number((await c.query('SELECT pg_backend_pid() AS pid')).rows[0].pid)
+  const db0 = cpuMsOrNaN(backend)
   const started = performance.now()
+  const cpu0 = process.cpuUsage()
   const cursor = c.query(new Cursor(sql))
   let rows = 0
   for (;;) {
@@ -193,8 +197,10 @@ async function rawDriver(sql: string) {
   }
   await cursor.close()
   const seconds = (performance.now() - started) / 1000
+  const cpu = process.cpuUsage(cpu0)
+  const dbUsPerRow = (cpuMsOrNaN(backend) - db0) * 1000 / rows
   await c.end()
-  return { rows, rowsPerS: rows / seconds }
+  return { rows, rowsPerS: rows / seconds, cpuUsPerRow: (cpu.user + cpu.system) / rows, dbUsPerRow }
 }
 
 /** CPU time (user + system) a process has used so far, in ms (/proc/<pid>/stat, clock ticks of 10 ms). */
@@ -202,6 +208,27 @@ function cpuMsOf(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
   const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
   return (Number(f[11]) + Number(f[12])) * 10
+}
+
+/** cpuMsOf, or NaN where /proc has no such process (the database runs elsewhere; BENCH_PG_URL on another host reads nothing meaningful). */
+function cpuMsOrNaN(pid: number): number {
+  try { return cpuMsOf(pid) } catch { return NaN }
+}
+
+/** CPU (ms) used so far by the bench database's backends serving the server (application_name nexatron), by pid. */
+async function serverBackendsCpu(): Promise<Map<number, number>> {
+  const c = new pg.Client({ connectionString: PG })
+  await c.connect()
+  try {
+    const { rows } = await c.query(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name = 'nexatron'`, [DB])
+    return new Map(rows.map((r: { pid: number }) => [r.pid, cpuMsOrNaN(r.pid)]))
+  } finally { await c.end() }
+}
+
+/** The kernel's share of cpuMsOf (system time: socket reads and writes, mostly), in ms. */
+function systemCpuMsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[12]) * 10
 }
 
 /** Node CPU per one-metric /query on the server, asked one after another. */
@@ -217,11 +244,14 @@ async function questionCost(s: Server, connectionId: string) {
   }
   let last = await ask()
   for (let i = 0; i < 20; i++) await ask() // warm: caches, JIT, pool
+  const tx0 = await storeTransactions()
   const cpu0 = cpuMsOf(s.proc.pid!)
   const t0 = performance.now()
   for (let i = 0; i < CPU_QUESTIONS; i++) last = await ask()
   const seconds = (performance.now() - t0) / 1000
-  return { cpuMs: (cpuMsOf(s.proc.pid!) - cpu0) / CPU_QUESTIONS, reqPerS: CPU_QUESTIONS / seconds, sql: last.sql, params: last.params ?? [] }
+  const cpuMs = (cpuMsOf(s.proc.pid!) - cpu0) / CPU_QUESTIONS
+  const storeTxPerQuestion = ((await storeTransactions()) - tx0) / CPU_QUESTIONS
+  return { cpuMs, reqPerS: CPU_QUESTIONS / seconds, storeTxPerQuestion, sql: last.sql, params: last.params ?? [] }
 }
 
 function printCache(cache: Awaited<ReturnType<typeof cacheLatency>>) {
@@ -240,10 +270,49 @@ async function cacheOnly() {
 }
 
 /**
+ * BENCH_ONLY=cpu: Node CPU per one-metric /query vs the connector alone, and
+ * the store transactions each question costs (pg_stat_database of the store,
+ * read before and after), to iterate on the per-question overhead.
+ */
+async function cpuOnly() {
+  console.log(`bench: preparing PostgreSQL database ${DB} with ${fmt(ROWS)} rows x 5 columns ...`)
+  await setupDatabase()
+  try {
+    const server = await startServer({ postgresStore: true })
+    let perQuestion: Awaited<ReturnType<typeof questionCost>>
+    try { perQuestion = await questionCost(server, await prepare(server)) } finally { await stopServer(server) }
+    const direct = await connectorCost(perQuestion.sql, perQuestion.params)
+    printCpu(perQuestion, direct)
+  } finally { await dropDatabase() }
+}
+
+/** Transactions committed or rolled back on the store database so far (autocommit: one per statement). */
+async function storeTransactions(): Promise<number> {
+  const c = new pg.Client({ connectionString: PG })
+  await c.connect()
+  try {
+    // Statistics reach the view when a backend flushes them (at most once a second when busy): wait for them.
+    await new Promise((r) => setTimeout(r, 1500))
+    const { rows } = await c.query('SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = $1', [STORE_DB])
+    return Number(rows[0]?.n ?? NaN)
+  } finally { await c.end() }
+}
+
+function printCpu(perQuestion: Awaited<ReturnType<typeof questionCost>>, direct: Awaited<ReturnType<typeof connectorCost>>) {
+  const overhead = perQuestion.cpuMs - direct.cpuMs
+  console.log(`cpu         one-metric /query ("${ONE_METRIC}"): ${perQuestion.cpuMs.toFixed(2)} ms Node CPU per question, ${perQuestion.reqPerS.toFixed(0)} req/s sequential, ${perQuestion.storeTxPerQuestion.toFixed(1)} store transactions per question`)
+  console.log(`cpu         same SQL through the connector (baseline): ${direct.cpuMs.toFixed(2)} ms per statement, ${direct.reqPerS.toFixed(0)} statements/s   ratio ${(perQuestion.cpuMs / direct.cpuMs).toFixed(1)}; overhead ${overhead.toFixed(2)} ms (target <= 2) ${overhead <= 2 ? 'met' : 'MISSED'}`)
+}
+
+/**
  * BENCH_ONLY=stream: /query/stream rows/s vs the raw driver alone, to iterate
- * on the row path. One server; BENCH_REPEAT rounds (default 3) of stream then
- * raw, so each ratio compares figures taken moments apart on a loaded
- * machine; prints every round and the medians.
+ * on the row path. One server; BENCH_REPEAT rounds (default 3) of stream and
+ * raw (in turn first), so each ratio compares figures taken moments apart on
+ * a loaded machine; prints every round and the medians. Each round also
+ * prints the CPU per row of the server (its system part: socket calls), of
+ * this process as the stream's client and as the raw driver: on a machine
+ * with few cores the three processes of a stream (database, server, client)
+ * share them, where the raw driver has two.
  */
 async function streamOnly() {
   const rounds = Number(process.env.BENCH_REPEAT ?? 3)
@@ -255,19 +324,47 @@ async function streamOnly() {
     const streamed: number[] = []
     const rawRates: number[] = []
     const cpuPerRow: number[] = []
+    // Per round, CPU µs/row: stream [total of server, client and database, the busiest of them], raw [total of driver and database, the busier]
+    const totals: Array<[number, number, number, number]> = []
     let peak = 0
+    let before = 0
     try {
       const conn = await prepare(server)
       await stream(server, conn, 10)
+      // The peak before any large stream: what the rounds add on top of it is the row path's memory.
+      before = peakRssKb(server.proc.pid!)
+      // What a question costs apart from its rows (plan, history, summary): 10-row streams.
+      const small0 = cpuMsOf(server.proc.pid!)
+      let sql = ''
+      for (let i = 0; i < 20; i++) sql = (await stream(server, conn, 10)).sql
+      const smallMs = (cpuMsOf(server.proc.pid!) - small0) / 20
+      console.log(`per question server CPU of a 10-row stream: ${smallMs.toFixed(1)} ms (${(smallMs * 1000 / ROWS).toFixed(2)} µs per row of a ${fmt(ROWS)}-row stream)`)
       for (let i = 0; i < rounds; i++) {
+        // Every other round the raw driver goes first, so a machine getting
+        // busier (or quieter) during the run does not favour one side.
+        const rawFirst = i % 2 === 1 ? await rawDriver(sql) : undefined
         const cpu0 = cpuMsOf(server.proc.pid!)
+        const sys0 = systemCpuMsOf(server.proc.pid!)
+        const db0 = await serverBackendsCpu()
+        const client0 = process.cpuUsage()
         const end = await stream(server, conn, ROWS)
         // Server CPU per row: what the row path costs, far steadier than rows/s on a shared machine.
         const cpuUs = (cpuMsOf(server.proc.pid!) - cpu0) * 1000 / ROWS
+        const sysUs = (systemCpuMsOf(server.proc.pid!) - sys0) * 1000 / ROWS
+        // The client's too (SSE parsing, JSON.parse of every batch): on a small
+        // machine server, client and database share the cores, so it bounds rows/s as well.
+        const clientCpu = process.cpuUsage(client0)
+        const clientUs = (clientCpu.user + clientCpu.system) / ROWS
+        // The database's: the server's pooled sessions, read again (one opened during the round started at 0).
+        let dbMs = 0
+        for (const [pid, ms] of await serverBackendsCpu()) dbMs += ms - (db0.get(pid) ?? 0)
+        const dbUs = dbMs * 1000 / ROWS
         if (end.rows !== ROWS) throw new Error(`expected ${ROWS} rows, got ${end.rows}`)
-        const raw = await rawDriver(end.sql)
+        const raw = rawFirst ?? await rawDriver(end.sql)
         streamed.push(end.rowsPerS); rawRates.push(raw.rowsPerS); ratios.push(end.rowsPerS / raw.rowsPerS); cpuPerRow.push(cpuUs)
-        console.log(`round ${i + 1}     raw ${fmt(raw.rowsPerS)} rows/s, /query/stream ${fmt(end.rowsPerS)} rows/s   ratio ${(end.rowsPerS / raw.rowsPerS).toFixed(2)}; server CPU ${cpuUs.toFixed(2)} µs/row`)
+        totals.push([cpuUs + clientUs + dbUs, Math.max(cpuUs, clientUs, dbUs), raw.cpuUsPerRow + raw.dbUsPerRow, Math.max(raw.cpuUsPerRow, raw.dbUsPerRow)])
+        console.log(`round ${i + 1}     raw ${fmt(raw.rowsPerS)} rows/s, /query/stream ${fmt(end.rowsPerS)} rows/s   ratio ${(end.rowsPerS / raw.rowsPerS).toFixed(2)}`)
+        console.log(`  CPU µs/row: stream server ${cpuUs.toFixed(2)} (${sysUs.toFixed(2)} system), its client ${clientUs.toFixed(2)}, database ${dbUs.toFixed(2)}; raw driver ${raw.cpuUsPerRow.toFixed(2)}, database ${raw.dbUsPerRow.toFixed(2)}`)
       }
       peak = peakRssKb(server.proc.pid!)
     } finally { await stopServer(server) }
@@ -276,7 +373,15 @@ async function streamOnly() {
     console.log(`throughput  raw driver (pg-cursor, baseline):  ${fmt(median(rawRates))} rows/s (median of ${rounds})`)
     console.log(`throughput  /query/stream end to end:          ${fmt(median(streamed))} rows/s (median)   ratio ${ratio.toFixed(2)} (median; target >= 0.80) ${ratio >= 0.8 ? 'met' : 'MISSED'}`)
     console.log(`cpu         server CPU per streamed row:       ${median(cpuPerRow).toFixed(2)} µs (median)`)
-    console.log(`memory      peak server RSS, ${fmt(ROWS)} rows streamed ${rounds} times: ${mib(peak).toFixed(1)} MiB`)
+    // What the cores allow: each side needs its busiest process's CPU per row
+    // and its total spread over the cores, whichever is more; the ratio of the two is the best it can be here.
+    const cores = os.availableParallelism()
+    const streamTotal = median(totals.map((t) => t[0]))
+    const rawTotal = median(totals.map((t) => t[2]))
+    const floorOf = (busiest: number, total: number) => Math.max(busiest, total / cores)
+    const bound = floorOf(median(totals.map((t) => t[3])), rawTotal) / floorOf(median(totals.map((t) => t[1])), streamTotal)
+    console.log(`cpu         all processes per row: stream ${streamTotal.toFixed(2)} µs, raw ${rawTotal.toFixed(2)} µs (medians); on ${cores} cores the ratio can reach about ${bound.toFixed(2)}`)
+    console.log(`memory      peak server RSS, ${fmt(ROWS)} rows streamed ${rounds} times: ${mib(peak).toFixed(1)} MiB (${mib(before).toFixed(1)} MiB before the first)`)
   } finally { await dropDatabase() }
 }
 
@@ -397,9 +502,7 @@ async function main() {
     console.log(`memory      embedded default, RSS after the first demo question: ${embedded.afterQuestionRssMiB.toFixed(0)} MiB (the demo warehouse started on it, in ${fmt(embedded.firstQuestionMs)} ms)`)
     console.log(`start       production (PostgreSQL store, no demo): ${fmt(production.warmStartMs)} ms (first start, migrating: ${fmt(production.firstStartMs)} ms) (target <= 1,000) ${met(production.warmStartMs <= 1000)}`)
     console.log(`memory      production, idle RSS after 10 s:        ${production.idleRssMiB.toFixed(0)} MiB`)
-    const cpuRatio = perQuestion.cpuMs / direct.cpuMs
-    console.log(`cpu         one-metric /query ("${ONE_METRIC}"): ${perQuestion.cpuMs.toFixed(2)} ms Node CPU per question, ${perQuestion.reqPerS.toFixed(0)} req/s sequential`)
-    console.log(`cpu         same SQL through the connector (baseline): ${direct.cpuMs.toFixed(2)} ms per statement, ${direct.reqPerS.toFixed(0)} statements/s   ratio ${cpuRatio.toFixed(1)}; overhead ${(perQuestion.cpuMs - direct.cpuMs).toFixed(2)} ms (target <= 2) ${met(perQuestion.cpuMs - direct.cpuMs <= 2)}`)
+    printCpu(perQuestion, direct)
     printCache(cache)
     console.log(`bench: PostgreSQL ${version}; query: "${QUESTION}"`)
     console.log(`throughput  raw driver (pg-cursor, baseline):  ${fmt(raw.rowsPerS)} rows/s`)
@@ -414,4 +517,4 @@ async function main() {
   }
 }
 
-;(process.env.BENCH_ONLY === 'cache' ? cacheOnly() : process.env.BENCH_ONLY === 'stream' ? streamOnly() : main()).catch((e) => { console.error(e); process.exit(1) })
+;(process.env.BENCH_ONLY === 'cache' ? cacheOnly() : process.env.BENCH_ONLY === 'cpu' ? cpuOnly() : process.env.BENCH_ONLY === 'stream' ? streamOnly() : main()).catch((e) => { console.error(e); process.exit(1) })

@@ -114,7 +114,13 @@ const clip = (s: string | null | undefined, n: number) => (s ? s.slice(0, n) : n
 
 const BATCH = 500
 
+/** Tenants whose chain head an instance remembers (appendAfterKnownHead); beyond, it starts over. */
+const MAX_KNOWN_HEADS = 10_000
+
 export class AuditService {
+  /** Each tenant's chain head as this instance last wrote it: a guess the next append checks, never trusted. */
+  private readonly heads = new Map<string, { seq: number; hash: string }>()
+
   constructor(private readonly db: Db, private readonly now: () => Date = () => new Date()) {}
 
   /**
@@ -126,8 +132,49 @@ export class AuditService {
     if (!isAuditAction(e.action)) throw new Error(`unknown audit action "${String(e.action)}" (add it to src/audit/audit-actions.ts)`)
     if (!AUDIT_OUTCOMES.includes(e.outcome)) throw new Error(`unknown audit outcome "${String(e.outcome)}"`)
     const tx = currentTransaction()
+    if (await this.appendAfterKnownHead(tx ?? this.db, e)) return
     if (tx) await this.append(tx, e)
     else await this.db.transaction((t) => this.append(t as unknown as Db, e))
+  }
+
+  /**
+   * The usual case in one statement, without a transaction of its own: the
+   * record is chained after the head this instance last wrote, and the head
+   * moves to it only if it still is that head (seq and hash compared by the
+   * UPDATE, which re-checks them under the row's lock), in the same statement
+   * as the insert. Another writer in between (another instance, a rolled-back
+   * mutation) and nothing is written: false, and the locked path runs.
+   */
+  private async appendAfterKnownHead(db: Db, e: AuditEvent): Promise<boolean> {
+    const head = this.heads.get(e.tenantId)
+    if (!head) return false
+    const { row, hash } = this.chained(e, head)
+    const res = await db.execute(sql`WITH moved AS (
+        UPDATE ${auditHeads} SET seq = ${row.seq}, hash = ${hash}
+        WHERE tenant_id = ${e.tenantId} AND seq = ${head.seq} AND hash = ${head.hash}
+        RETURNING seq
+      )
+      INSERT INTO ${auditLog} (id, tenant_id, seq, prev_hash, actor_type, actor_id, actor_display, action, resource_type, resource_id, outcome, ip, user_agent, request_id, details, hash, created_at)
+      SELECT ${row.id}, ${row.tenantId}, ${row.seq}, ${row.prevHash}, ${row.actorType}, ${row.actorId}, ${row.actorDisplay}, ${row.action}, ${row.resourceType}, ${row.resourceId},
+        ${row.outcome}, ${row.ip}, ${row.userAgent}, ${row.requestId}, ${row.details === null ? null : JSON.stringify(row.details)}::jsonb, ${hash}, ${row.occurredAt.toISOString()}::timestamptz
+      FROM moved
+      RETURNING id`)
+    const written = (res as unknown as { rows: unknown[] }).rows.length > 0
+    if (written) this.heads.set(e.tenantId, { seq: row.seq, hash })
+    else this.heads.delete(e.tenantId)
+    return written
+  }
+
+  /** The record chained after `head`, and its hash. */
+  private chained(e: AuditEvent, head: { seq: number; hash: string }) {
+    const seq = head.seq + 1
+    const row = {
+      id: newId('aud'), tenantId: e.tenantId, seq, prevHash: head.hash, occurredAt: e.occurredAt ?? this.now(),
+      actorType: e.actor?.type ?? null, actorId: clip(e.actor?.id, 128), actorDisplay: clip(e.actor?.display, 200),
+      action: e.action, resourceType: clip(e.resource?.type, 64), resourceId: clip(e.resource?.id, 128), outcome: e.outcome,
+      ip: clip(e.ip, 64), userAgent: clip(e.userAgent, 256), requestId: clip(e.requestId, 128), details: redactDetails(e.details as Record<string, unknown>),
+    }
+    return { row, hash: recordHash({ ...row, details: row.details as Record<string, unknown> | null }) }
   }
 
   /**
@@ -163,17 +210,13 @@ export class AuditService {
     await tx.insert(auditHeads).values({ tenantId: e.tenantId, seq: 0, hash: GENESIS_HASH }).onConflictDoNothing()
     // The lock that keeps concurrent writers (any instance) from forking the chain.
     const [head] = await tx.select().from(auditHeads).where(eq(auditHeads.tenantId, e.tenantId)).for('update')
-    const seq = Number(head.seq) + 1
-    const row = {
-      id: newId('aud'), tenantId: e.tenantId, seq, prevHash: head.hash, occurredAt: e.occurredAt ?? this.now(),
-      actorType: e.actor?.type ?? null, actorId: clip(e.actor?.id, 128), actorDisplay: clip(e.actor?.display, 200),
-      action: e.action, resourceType: clip(e.resource?.type, 64), resourceId: clip(e.resource?.id, 128), outcome: e.outcome,
-      ip: clip(e.ip, 64), userAgent: clip(e.userAgent, 256), requestId: clip(e.requestId, 128), details: redactDetails(e.details as Record<string, unknown>),
-    }
-    const hash = recordHash({ ...row, details: row.details as Record<string, unknown> | null })
+    const { row, hash } = this.chained(e, { seq: Number(head.seq), hash: head.hash })
     const { occurredAt, ...values } = row
     await tx.insert(auditLog).values({ ...values, details: row.details as Record<string, unknown> | null, hash, createdAt: occurredAt })
-    await tx.update(auditHeads).set({ seq, hash }).where(eq(auditHeads.tenantId, e.tenantId))
+    await tx.update(auditHeads).set({ seq: row.seq, hash }).where(eq(auditHeads.tenantId, e.tenantId))
+    // The next record of this tenant tries the one-statement path after this one.
+    if (this.heads.size >= MAX_KNOWN_HEADS) this.heads.clear()
+    this.heads.set(e.tenantId, { seq: row.seq, hash })
   }
 
   private where(tenantId: string, f: AuditFilter): SQL | undefined {

@@ -40,13 +40,17 @@ const BATCH = 500
 
 export class BillingService {
   private readonly cache = new Map<string, { plan: TenantPlan; at: number }>()
+  /** The configured plans' limits as JSON: the parameter admitQuery's statement picks the tenant's from. */
+  private readonly plansJson: string
 
   constructor(
     private readonly db: Db,
     private readonly cfg: { plans: Record<string, PlanLimits>; defaultPlan: string },
     private readonly audit?: Pick<AuditService, 'record'>,
     private readonly now: () => Date = () => new Date(),
-  ) {}
+  ) {
+    this.plansJson = JSON.stringify(cfg.plans)
+  }
 
   get planNames(): string[] { return Object.keys(this.cfg.plans) }
 
@@ -117,39 +121,50 @@ export class BillingService {
     const exceeded = (quota: MonthlyQuota, limit: number) => new AppError('quota_exceeded',
       `the monthly ${quota.replace(/_/g, ' ')} quota of this plan (${limit}) is spent; it resets at ${end.toISOString()}`,
       [{ issue: 'quota_exceeded', quota, limit, reset }], { retryAfterS: retryAfter })
-    // Two round trips on the query path: the plan with the month's counters,
-    // then the conditional upsert with its meter event as one statement.
-    const first = await this.db.execute(sql`SELECT
-      (SELECT ${tenantPlans.plan} FROM ${tenantPlans} WHERE ${tenantPlans.tenantId} = ${tenantId}) AS plan,
-      (SELECT coalesce(jsonb_object_agg(${usageCounters.metric}, ${usageCounters.value}), '{}'::jsonb) FROM ${usageCounters}
-        WHERE ${usageCounters.tenantId} = ${tenantId} AND ${usageCounters.period} = ${period}) AS used`)
-    const row0 = (first as unknown as { rows: Array<{ plan: string | null; used: Record<string, unknown> | string }> }).rows[0]
-    const { limits } = this.planNamed(row0?.plan ?? null)
-    const usedRaw = typeof row0?.used === 'string' ? JSON.parse(row0.used) as Record<string, unknown> : row0?.used ?? {}
-    for (const q of MONTHLY_QUOTAS) {
-      const limit = limits[q]
-      if (q !== 'queries_per_month' && limit !== null && Number(usedRaw[QUOTA_METRIC[q]] ?? 0) >= limit) throw exceeded(q, limit)
-    }
-    const limit = limits.queries_per_month
-    if (limit === 0) throw exceeded('queries_per_month', 0)
+    // One round trip on the query path: the plan and the month's counters are
+    // read, the other monthly quotas checked and the queries unit taken in one
+    // statement. A data-modifying CTE is atomic: the counter moves only while
+    // under the limit (`value < limit`, checked on the row under its lock), and
+    // the meter event exists exactly when it moved. The limits travel as a
+    // parameter (the configured plans), so the store picks the tenant's.
     const eventId = newId('mev')
-    // A data-modifying CTE is one statement, so atomic: the counter moves only
-    // while under the limit (`value < limit`, checked on the row under its
-    // lock), and the meter event exists exactly when it moved.
-    const taken = await this.db.execute(sql`WITH up AS (
-        INSERT INTO ${usageCounters} (tenant_id, metric, period, value) VALUES (${tenantId}, 'queries', ${period}, 1)
+    const lim = sql`(SELECT lim FROM l)`
+    const others = MONTHLY_QUOTAS.filter((q) => q !== 'queries_per_month').map((q) =>
+      // Names from the closed lists in plans.ts, written in as literals.
+      sql.raw(`(jsonb_typeof(l.lim -> '${q}') = 'null' OR coalesce((t.used ->> '${QUOTA_METRIC[q]}')::numeric, 0) < (l.lim ->> '${q}')::numeric)`))
+    const taken = await this.db.execute(sql`WITH t AS (
+        SELECT (SELECT ${tenantPlans.plan} FROM ${tenantPlans} WHERE ${tenantPlans.tenantId} = ${tenantId}) AS plan,
+          (SELECT coalesce(jsonb_object_agg(${usageCounters.metric}, ${usageCounters.value}), '{}'::jsonb) FROM ${usageCounters}
+            WHERE ${usageCounters.tenantId} = ${tenantId} AND ${usageCounters.period} = ${period}) AS used
+      ), l AS (
+        SELECT coalesce(${this.plansJson}::jsonb -> t.plan, ${this.plansJson}::jsonb -> ${this.cfg.defaultPlan}::text) AS lim FROM t
+      ), ok AS (
+        SELECT 1 FROM t, l WHERE ${sql.join(others, sql` AND `)}
+          AND (jsonb_typeof(l.lim -> 'queries_per_month') = 'null' OR (l.lim ->> 'queries_per_month')::numeric > 0)
+      ), up AS (
+        INSERT INTO ${usageCounters} (tenant_id, metric, period, value) SELECT ${tenantId}, 'queries', ${period}, 1 FROM ok
         ON CONFLICT (tenant_id, metric, period) DO UPDATE SET value = ${usageCounters}.value + 1
-        ${limit !== null ? sql`WHERE ${usageCounters}.value < ${limit}` : sql``}
+        WHERE jsonb_typeof(${lim} -> 'queries_per_month') = 'null' OR ${usageCounters}.value < (${lim} ->> 'queries_per_month')::numeric
         RETURNING value
       ), ev AS (
         INSERT INTO ${meterEvents} (id, tenant_id, event_name, value, identifier, occurred_at)
         SELECT ${eventId}, ${tenantId}, 'queries', 1, ${`${tenantId}:queries:${eventId}`}, ${at.toISOString()}::timestamptz FROM up
         RETURNING id
       )
-      SELECT value FROM up`)
-    const row = (taken as unknown as { rows: Array<{ value: number | string }> }).rows[0]
-    const value = row ? Number(row.value) : null
-    if (value === null || (limit !== null && value > limit)) throw exceeded('queries_per_month', limit ?? 0)
+      SELECT t.plan, t.used, (SELECT value FROM up) AS value FROM t`)
+    const row = (taken as unknown as { rows: Array<{ plan: string | null; used: Record<string, unknown> | string; value: number | string | null }> }).rows[0]
+    const { limits } = this.planNamed(row?.plan ?? null)
+    const limit = limits.queries_per_month
+    const value = row?.value === null || row?.value === undefined ? null : Number(row.value)
+    if (value === null || (limit !== null && value > limit)) {
+      // Refused: say which quota is spent (the others first, as they were checked first).
+      const used = typeof row?.used === 'string' ? JSON.parse(row.used) as Record<string, unknown> : row?.used ?? {}
+      for (const q of MONTHLY_QUOTAS) {
+        const l = limits[q]
+        if (q !== 'queries_per_month' && l !== null && Number(used[QUOTA_METRIC[q]] ?? 0) >= l) throw exceeded(q, l)
+      }
+      throw exceeded('queries_per_month', limit ?? 0)
+    }
     return {
       quota: limit === null ? undefined : { limit, remaining: Math.max(0, limit - value), reset },
       release: async () => {
@@ -172,15 +187,22 @@ export class BillingService {
   async meter(tenantId: string, metric: MeterName, value: number, identifier: string, at = this.now()): Promise<boolean> {
     if (!(value > 0)) return false
     const { period } = monthOf(at)
-    return this.db.transaction(async (t) => {
-      const tx = t as unknown as Db
-      const inserted = await tx.insert(meterEvents).values({ id: newId('mev'), tenantId, eventName: metric, value, identifier: `${tenantId}:${metric}:${identifier}`, occurredAt: at })
-        .onConflictDoNothing().returning({ id: meterEvents.id })
-      if (!inserted.length) return false
-      await tx.insert(usageCounters).values({ tenantId, metric, period, value })
-        .onConflictDoUpdate({ target: [usageCounters.tenantId, usageCounters.metric, usageCounters.period], set: { value: sql`${usageCounters.value} + ${value}` } })
-      return true
-    })
+    // One statement, so one round trip and atomic: the counter moves only when
+    // the event is new (`up` reads the rows `ev` inserted; a replayed identifier
+    // inserts none), and a concurrent twin waits on the unique identifier.
+    const res = await this.db.execute(sql`WITH ev AS (
+        INSERT INTO ${meterEvents} (id, tenant_id, event_name, value, identifier, occurred_at)
+        VALUES (${newId('mev')}, ${tenantId}, ${metric}, ${value}, ${`${tenantId}:${metric}:${identifier}`}, ${at.toISOString()}::timestamptz)
+        ON CONFLICT DO NOTHING
+        RETURNING id
+      ), up AS (
+        INSERT INTO ${usageCounters} (tenant_id, metric, period, value)
+        SELECT ${tenantId}, ${metric}, ${period}, ${value} FROM ev
+        ON CONFLICT (tenant_id, metric, period) DO UPDATE SET value = ${usageCounters}.value + EXCLUDED.value
+        RETURNING value
+      )
+      SELECT count(*)::int AS n FROM ev`)
+    return Number((res as unknown as { rows: Array<{ n: number | string }> }).rows[0]?.n ?? 0) > 0
   }
 
   /** Metered units per UTC day of a month, computed in the store. */

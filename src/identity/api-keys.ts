@@ -38,6 +38,8 @@ export interface ApiKeyView {
 }
 
 type Row = typeof apiKeys.$inferSelect
+/** A key with its owner's role and state (null: no owner, or the owner is gone). */
+type LiveRow = { key: Row; owner: { role: string; disabled: boolean } | null }
 const iso = (d: Date | null) => (d ? d.toISOString() : null)
 
 export function viewApiKey(r: Row): ApiKeyView {
@@ -52,12 +54,23 @@ export function viewApiKey(r: Row): ApiKeyView {
 const LAST_USED_RESOLUTION_MS = 60_000
 
 export class ApiKeyService {
+  /**
+   * The lookup of every request, as a prepared statement: built once (no query
+   * building per request), still one read of the key and its owner as they are
+   * now, so a revocation, an expiry or an owner's change holds from the next
+   * request on, on every instance. Built outside any request, so it always runs
+   * on the store itself (authentication precedes any request's transaction).
+   */
+  private readonly byHash: { execute(values: { hash: string }): Promise<LiveRow[]> }
+
   constructor(
     private readonly db: Db,
     private readonly now: () => Date = () => new Date(),
     /** Told after a revocation, so queued work of the key is cancelled. */
     private readonly onRevoked?: OnCredentialsRevoked,
-  ) {}
+  ) {
+    this.byHash = this.liveQuery(eq(apiKeys.keyHash, sql.placeholder('hash'))).prepare('nexatron_api_key_by_hash')
+  }
 
   async create(tenantId: string, input: {
     name: string; scopes: string[]; expiresInDays?: number | null; key?: string
@@ -140,10 +153,11 @@ export class ApiKeyService {
     return res.map((r) => r.id)
   }
 
+
   /** The principal behind a presented key, or null when unknown, revoked or expired. */
   async authenticate(key: string): Promise<Principal | null> {
     if (!API_KEY_PATTERN.test(key)) return null
-    const found = await this.live(eq(apiKeys.keyHash, hashApiKey(key)))
+    const found = this.principalOf((await this.byHash.execute({ hash: hashApiKey(key) }))[0])
     if (!found) return null
     const { row, principal } = found
     const now = this.now()
@@ -164,9 +178,16 @@ export class ApiKeyService {
    * user-owned key holds only what both it and its (active) owner hold.
    */
   private async live(where: SQL): Promise<{ row: Row; principal: Principal } | null> {
-    const [r] = await this.db.select({ key: apiKeys, owner: { role: users.role, disabled: users.disabled } }).from(apiKeys)
+    return this.principalOf((await this.liveQuery(where))[0])
+  }
+
+  private liveQuery(where: SQL) {
+    return this.db.select({ key: apiKeys, owner: { role: users.role, disabled: users.disabled } }).from(apiKeys)
       .leftJoin(users, and(eq(users.id, apiKeys.ownerUserId), eq(users.tenantId, apiKeys.tenantId)))
       .where(where).limit(1)
+  }
+
+  private principalOf(r: LiveRow | undefined): { row: Row; principal: Principal } | null {
     if (!r) return null
     const row = r.key
     if (row.revokedAt || (row.expiresAt && row.expiresAt <= this.now())) return null
@@ -175,7 +196,7 @@ export class ApiKeyService {
       if (!r.owner || r.owner.disabled) return null
       scopes = intersectScopes(row.scopes, ROLE_SCOPES[r.owner.role as Role] ?? [])
     }
-    return { row, principal: { tenantId: row.tenantId, kind: 'api_key', id: row.id, scopes, ownerUserId: row.ownerUserId, attributes: row.attributes as Attributes } }
+    return { row, principal: { tenantId: row.tenantId, kind: 'api_key', id: row.id, scopes, ownerUserId: row.ownerUserId, attributes: row.attributes as Attributes, displayName: row.name } }
   }
 
   assertGrantable(requested: string[], granted: string[]): void {

@@ -10,6 +10,8 @@ export interface Principal {
   role?: string
   /** For users: the session behind the access token. */
   sessionId?: string
+  /** For API keys: the key's name as read when it was authenticated (the audit log's actor display). */
+  displayName?: string
   /** For API keys: the user who owns the key, if any. */
   ownerUserId?: string | null
   /**

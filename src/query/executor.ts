@@ -32,7 +32,13 @@ export interface ExecuteOptions {
   batchSize?: number
 }
 
+/** Statements the guard passed, remembered (oldest forgotten first). */
+const MAX_PASSED = 500
+
 export class SqlExecutor {
+  /** Guard verdicts: dialect, default schema, allowed relations and the statement (allowFunctions is the executor's own, fixed). */
+  private readonly passed = new Set<string>()
+
   constructor(private readonly deps: { connections: ConnectionService; limits: ExecutorLimits }) {}
 
   /** The guard's settings for statements on this connection: only its semantic layer's tables. */
@@ -44,9 +50,19 @@ export class SqlExecutor {
     }
   }
 
-  /** Throws SqlGuardError unless `sql` is one read-only SELECT over the layer's tables. */
+  /**
+   * Throws SqlGuardError unless `sql` is one read-only SELECT over the layer's
+   * tables. The guard is a pure function of the statement and its options, so
+   * a statement it passed is remembered under exactly those (the same question
+   * asked again parses nothing); refusals are not remembered.
+   */
   guard(conn: ConnectionRow, manifest: SemanticManifest, sql: string): void {
-    guardSql(sql, this.guardOptions(conn, manifest))
+    const opts = this.guardOptions(conn, manifest)
+    const key = `${opts.dialect}\u0000${opts.defaultSchema ?? ''}\u0000${opts.allowedRelations.join('\u0001')}\u0000${sql}`
+    if (this.passed.has(key)) return
+    guardSql(sql, opts)
+    if (this.passed.size >= MAX_PASSED) this.passed.delete(this.passed.values().next().value!)
+    this.passed.add(key)
   }
 
   /** Row cap and statement timeout for a run: the request, then the connection, then the server bound each other. */

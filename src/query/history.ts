@@ -16,21 +16,65 @@ export type QueryStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cance
 const canSeeAll = (p: Principal) => p.scopes.includes('*')
 const ownerFilter = (p: Principal) => (canSeeAll(p) ? undefined : eq(queries.principalId, p.id))
 
+const SETTLED = new Set<string>(['succeeded', 'failed', 'cancelled'])
+/** Settled records kept for recentlySettled: a few seconds' worth, bounded (each holds at most the history rows). */
+const SETTLED_KEEP = 256
+const SETTLED_KEEP_MS = 10_000
+
 export class QueryHistory {
+  private readonly settled = new Map<string, { row: QueryRow; until: number }>()
+
   constructor(private readonly db: Db) {}
 
   // Writes of a run's record are the `history` spans of its trace (src/ops/spans.ts).
-  async create(values: Omit<typeof queries.$inferInsert, 'id'> & { id?: string }): Promise<QueryRow> {
+  /**
+   * Writes a run's record. `newConversation`: `values.conversationId` names a
+   * conversation this very run starts, written by the same statement (one
+   * round trip, and no conversation is left behind by a run refused earlier).
+   */
+  async create(values: Omit<typeof queries.$inferInsert, 'id'> & { id?: string }, opts: { newConversation?: boolean } = {}): Promise<QueryRow> {
     return withSpan('history', async () => {
-      const [row] = await this.db.insert(queries).values({ id: values.id ?? newId('qry'), ...values }).returning()
-      return row
+      const row = { id: values.id ?? newId('qry'), ...values }
+      const conv = opts.newConversation ? values.conversationId : null
+      const insert = conv
+        ? this.db.with(this.db.$with('new_conversation', { id: sql<string>`id` }).as(sql`INSERT INTO ${conversations} (id, tenant_id, principal_id, connection_id)
+            VALUES (${conv}, ${values.tenantId}, ${values.principalId}, ${values.connectionId ?? null}) RETURNING id`)).insert(queries)
+        : this.db.insert(queries)
+      const [created] = await insert.values(row).returning()
+      return created
     }, { attributes: { 'nexatron.history.operation': 'create' } })
   }
 
   async update(id: string, patch: Partial<typeof queries.$inferInsert>): Promise<void> {
     await withSpan('history', async () => {
-      await this.db.update(queries).set(patch).where(eq(queries.id, id))
+      if (!patch.status || !SETTLED.has(patch.status)) {
+        await this.db.update(queries).set(patch).where(eq(queries.id, id))
+        return
+      }
+      // A run's last write: its record as written is kept a moment for the
+      // work that follows the answer in this process (metering, the audit
+      // record), which would otherwise read it back from the store.
+      const [row] = await this.db.update(queries).set(patch).where(eq(queries.id, id)).returning()
+      if (row) this.remember(row)
     }, { attributes: { 'nexatron.history.operation': 'update', 'nexatron.query_id': id, ...(patch.status && { 'nexatron.query.status': patch.status }) } })
+  }
+
+  private remember(row: QueryRow): void {
+    if (this.settled.size >= SETTLED_KEEP) this.settled.delete(this.settled.keys().next().value!)
+    this.settled.set(row.id, { row, until: Date.now() + SETTLED_KEEP_MS })
+  }
+
+  /**
+   * A run this process has just settled (succeeded, failed or cancelled), as
+   * its last write left it; undefined when it settled elsewhere or a while
+   * ago (read the store then). A settled record changes no more, so the copy
+   * is what the store holds (a deletion aside: the run still happened).
+   */
+  recentlySettled(id: string): QueryRow | undefined {
+    const hit = this.settled.get(id)
+    if (!hit) return undefined
+    if (hit.until < Date.now()) { this.settled.delete(id); return undefined }
+    return hit.row
   }
 
   async get(principal: Principal, id: string): Promise<QueryRow> {

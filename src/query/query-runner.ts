@@ -28,6 +28,7 @@ import type { LlmUsage } from '../planner/planner'
 import type { PlannerOutcome, QueryMetrics, QueryOutcome } from '../ops/metrics'
 import { failureOutcome } from './answer-outcome'
 import { activeContext, dbSystemOf, failSpan, startSpan, withSpan, withSpanSync, type Context, type Span } from '../ops/spans'
+import { newId } from '../ids'
 import { cacheTtlFor, replayResult, ResultRecorder, resultCacheKey, type CacheStatus, type ResultCache } from './result-cache'
 
 export interface RunInput {
@@ -140,16 +141,17 @@ export class QueryRunner {
     const connectionId = input.connectionId ?? (input.question !== undefined && input.conversationId
       ? await this.deps.history.conversationConnection(principal, input.conversationId) : undefined)
     const connection = await this.deps.connections.resolve(principal.tenantId, connectionId)
-    const conversationId = input.question !== undefined
-      ? await this.deps.history.conversation(principal, input.conversationId, connection.id)
-      : null
+    // A question without a conversation starts one: written with the run's record (one statement).
+    const newConversation = input.question !== undefined && !input.conversationId
+    const conversationId = input.question === undefined ? null
+      : newConversation ? newId('conv') : await this.deps.history.conversation(principal, input.conversationId, connection.id)
     const queued = !!(input.async || input.webhookUrl)
     if (queued) await this.assertQueueRoom(principal)
     // Take the slot before writing history: a refused run leaves no record.
     const releaseSlot = queued ? undefined : this.deps.gate.acquire(principal.id, principal.tenantId)
     let record: QueryRow
     try {
-      record = await this.createRecord(input, connection.id, conversationId, queued)
+      record = await this.createRecord(input, connection.id, conversationId, queued, newConversation)
     } catch (e) {
       releaseSlot?.()
       throw e
@@ -168,7 +170,7 @@ export class QueryRunner {
     }
   }
 
-  private createRecord(input: RunInput, connectionId: string, conversationId: string | null, queued: boolean): Promise<QueryRow> {
+  private createRecord(input: RunInput, connectionId: string, conversationId: string | null, queued: boolean, newConversation: boolean): Promise<QueryRow> {
     const { principal } = input
     return this.deps.history.create({
       tenantId: principal.tenantId, principalId: principal.id, conversationId, connectionId,
@@ -179,7 +181,7 @@ export class QueryRunner {
       webhookStatus: input.webhookUrl ? 'pending' : null,
       // A synchronous run starts now: recorded as its first attempt, so execute() need not write again.
       startedAt: queued ? null : new Date(), attempts: queued ? 0 : 1,
-    })
+    }, { newConversation })
   }
 
   /** Cancels a run in this process (recorded with `reason`); returns false when it is not running here. */

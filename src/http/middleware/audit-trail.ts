@@ -89,7 +89,8 @@ async function principalActor(c: Context<AppEnv>): Promise<AuditActor | null> {
   const p = c.get('principal')
   if (!p) return null
   const type = p.id.startsWith('scim_') ? 'scim' : p.kind
-  return { type, id: p.id, display: await actorDisplay(ambientDb(c.get('services').store.db), p.tenantId, p.id) }
+  // A key's name came with its authentication on this request: no second read.
+  return { type, id: p.id, display: p.displayName ?? await actorDisplay(ambientDb(c.get('services').store.db), p.tenantId, p.id) }
 }
 
 /** The event of an authenticated route (a mutation, or a refusal of one). */

@@ -4,13 +4,30 @@
 // duration) but must never delay its first byte.
 import type { Context } from 'hono'
 
+type Ending = { done: () => Promise<void>; onError: (err: unknown) => void }
+interface Endings { list: Ending[]; ended: boolean }
+/** Responses this module made, with what waits for their end: a later caller joins them instead of piping the body once more. */
+const endings = new WeakMap<Response, Endings>()
+
 export function onResponseEnd(c: Context, done: () => Promise<void>, onError: (err: unknown) => void): void {
   const res = c.res
-  const run = () => { done().catch(onError) }
-  if (!res.body) { run(); return }
+  const joined = endings.get(res)
+  if (joined) {
+    // A small body may be through already (piped into the stream's queue): then now.
+    if (joined.ended) done().catch(onError)
+    else joined.list.push({ done, onError })
+    return
+  }
+  if (!res.body) { done().catch(onError); return }
+  const state: Endings = { list: [{ done, onError }], ended: false }
+  const run = () => {
+    state.ended = true
+    for (const e of state.list) e.done().catch(e.onError)
+  }
   const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>()
   void res.body.pipeTo(writable).then(run, run)
   c.res = new Response(readable, { status: res.status, statusText: res.statusText, headers: res.headers })
+  endings.set(c.res, state)
 }
 
 /** The query run an answer belongs to: streamed answers name it in a header, a buffered one (/semantic/query) in its JSON body. */
