@@ -1,11 +1,10 @@
-// Value formatting for the table, the chart and the big number: a metric's own
-// format (currency, percent, number with decimals) when the answer carries it,
-// else plain grouping. Mirrors src/planner/summary.ts, so the summary sentence
-// and the table agree on how a figure reads.
-export type ValueFormat =
-  | { type: 'number'; decimals?: number }
-  | { type: 'currency'; currency: string; decimals?: number }
-  | { type: 'percent'; decimals?: number }
+// Value formatting for the table, the chart and the big number: numbers read
+// as in the summary sentence (semantic/value-format.ts, shared with the
+// server), dimensions and ids keep their exact text.
+import { formatNumber, toNumber } from '../../semantic/value-format'
+import type { ValueFormat } from '../../semantic/types'
+
+export { formatNumber, toNumber, type ValueFormat }
 
 export interface Column {
   name: string
@@ -23,31 +22,6 @@ export function columnLabel(c: Pick<Column, 'name' | 'label'>): string {
   const grain = /^metric_time__([a-z]+)$/.exec(c.name)?.[1]
   const words = (grain ?? c.name).replace(/__/g, ' ').replace(/_/g, ' ').trim()
   return words.charAt(0).toUpperCase() + words.slice(1)
-}
-
-const fixed = (n: number, decimals: number) => n.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals })
-
-export function toNumber(v: unknown): number | undefined {
-  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined
-  if (typeof v === 'string' && /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(v.trim())) return Number(v)
-  return undefined
-}
-
-export function formatNumber(n: number, format?: ValueFormat): string {
-  if (!format) return fixed(n, Number.isInteger(n) ? 0 : 2)
-  switch (format.type) {
-    case 'currency': {
-      const decimals = format.decimals ?? 2
-      try {
-        return n.toLocaleString('en-US', { style: 'currency', currency: format.currency, minimumFractionDigits: decimals, maximumFractionDigits: decimals })
-      } catch {
-        return `${fixed(n, decimals)} ${format.currency}`
-      }
-    }
-    // Ratios are fractions (0.32), shown as 32.0%.
-    case 'percent': return `${fixed(n * 100, format.decimals ?? 1)}%`
-    case 'number': return fixed(n, format.decimals ?? (Number.isInteger(n) ? 0 : 2))
-  }
 }
 
 export const isNumericColumn = (c: Column) => c.json_type === 'number' || c.kind === 'metric'

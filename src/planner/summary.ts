@@ -13,6 +13,7 @@ import type { OutputColumn, SemanticQuery, StructuredFilter, TimeGrain, ValueFor
 import { civilDateIn, isoDate } from './time/civil-date'
 import { describeTimeRange, formatCivilDate } from './time/describe-range'
 import type { Plan } from './planner'
+import { formatNumber, toNumber } from '../../semantic/value-format'
 
 /** The column facts a summary needs (the runner's ResultColumn fits). */
 export interface SummaryColumn {
@@ -211,29 +212,7 @@ export function formatValue(v: unknown, format?: ValueFormat): string {
   if (v === null || v === undefined) return 'no value'
   const n = toNumber(v)
   if (n === undefined) return v instanceof Date ? formatCivilDate(v.toISOString().slice(0, 10)) : String(v)
-  if (!format) {
-    const decimals = Number.isInteger(n) ? 0 : 2
-    return n.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals })
-  }
-  switch (format.type) {
-    case 'currency': {
-      const decimals = format.decimals ?? 2
-      try {
-        return n.toLocaleString('en-US', { style: 'currency', currency: format.currency, minimumFractionDigits: decimals, maximumFractionDigits: decimals })
-      } catch {
-        return `${n.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals })} ${format.currency}`
-      }
-    }
-    case 'percent': {
-      // Ratios are stored as fractions (0.32); shown as 32.0%.
-      const decimals = format.decimals ?? 1
-      return `${(n * 100).toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals })}%`
-    }
-    case 'number': {
-      const decimals = format.decimals ?? (Number.isInteger(n) ? 0 : 2)
-      return n.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals })
-    }
-  }
+  return formatNumber(n, format)
 }
 
 function formatDimensionValue(v: unknown, c: SummaryColumn): string {
@@ -264,13 +243,6 @@ const GRAIN_SUFFIX = /__(hour|day|week|month|quarter|year)$/
 function grainFromName(name: string): TimeGrain | undefined {
   const m = GRAIN_SUFFIX.exec(name)
   return m ? (m[1] as TimeGrain) : undefined
-}
-
-function toNumber(v: unknown): number | undefined {
-  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined
-  if (typeof v === 'bigint') return Number(v)
-  if (typeof v === 'string' && /^-?\d+(\.\d+)?(e[-+]?\d+)?$/i.test(v.trim())) return Number(v)
-  return undefined
 }
 
 export function metricLabel(c: { name: string; label?: string }): string {

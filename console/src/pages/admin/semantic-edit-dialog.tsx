@@ -6,8 +6,9 @@ import { useEffect, useRef, useState } from 'preact/hooks'
 import { api } from '../../api'
 import { ErrorMessage } from '../../components/error-message'
 import { FormField } from '../../components/form-field'
+import type { ValueFormat } from '../../format'
 
-export type ValueFormat = { type: 'number' | 'percent'; decimals?: number } | { type: 'currency'; currency: string; decimals?: number }
+export type { ValueFormat }
 type EntityFields = { name: string; label?: string | null; description?: string | null; synonyms?: string[] } & Record<string, unknown>
 export type Editable =
   | { kind: 'metric' | 'dimension' | 'model'; id: string; name: string; label: string | null; description: string | null; synonyms?: string[]; format?: ValueFormat | null }
