@@ -4,58 +4,13 @@
 // descriptions, no synonyms) and the demo. Every expected plan of the set
 // compiles against its manifest; every rule is checked through planOffline and
 // the offline-only confidence gate, as the service answers.
-import { readFileSync, readdirSync } from 'node:fs'
-import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { buildCatalog, compile, importMetricFlow, type Catalog, type SemanticManifest, type SemanticQuery } from '../../../semantic'
+import { evalFixture } from './eval-fixture'
+import type { SemanticQuery } from '../../../semantic'
 import { findTimeRanges } from '../../../src/planner/time/parse-time'
-import { planOffline } from '../../../src/planner/offline/offline-planner'
-import { gateConfidence } from '../../../src/planner/offline/confidence-gate'
 import { codeLegend } from '../../../src/planner/offline/catalog-index'
-import { PlanningError } from '../../../src/planner/planner'
 
-const ROOT = join(import.meta.dirname, '../../..')
-interface EvalFile {
-  clock: { now: string; timezone: string }
-  catalogs: Record<string, { manifest: string; sample_values?: Record<string, Array<string | number | boolean>> }>
-  cases: Array<{ id: string; catalog: string; question: string; expected: SemanticQuery & { error?: string } }>
-}
-const file = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/planner-eval-dev-3.json'), 'utf8')) as EvalFile
-const ctx = { now: new Date(file.clock.now), timezone: file.clock.timezone }
-
-function manifest(name: string, from: EvalFile = file): SemanticManifest {
-  const dir = from.catalogs[name].manifest
-  const files = readdirSync(join(ROOT, dir)).filter((f) => f.endsWith('.yaml')).map((f) => ({ path: f, content: readFileSync(join(ROOT, dir, f), 'utf8') }))
-  const { manifest: m, problems } = importMetricFlow(files, { source_schema: 'eval' })
-  expect(problems).toEqual([])
-  for (const [key, values] of Object.entries(from.catalogs[name].sample_values ?? {})) {
-    const [model, dim] = key.split('.')
-    const d = m.semantic_models.find((s) => s.name === model)?.dimensions.find((x) => x.name === dim)
-    if (!d) throw new Error(`sample_values key ${key} names no dimension`)
-    d.sample_values = values
-  }
-  return m
-}
-
-const manifests = new Map(Object.keys(file.catalogs).map((k) => [k, manifest(k)]))
-const catalogs = new Map<string, Catalog>([...manifests].map(([k, m]) => [k, buildCatalog(m)]))
-// the un-curated logistics layer of the second development set, for rules its names show best
-const dev2 = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/planner-eval-dev-2.json'), 'utf8')) as EvalFile
-catalogs.set('logistics', buildCatalog(manifest('logistics', dev2)))
-
-/** Plans as offline-only mode answers: below the threshold it refuses or asks back. */
-function ask(catalog: string, question: string) {
-  return gateConfidence(planOffline(question, catalogs.get(catalog)!, [], ctx), 0.75).query
-}
-function refusal(catalog: string, question: string): PlanningError {
-  try {
-    ask(catalog, question)
-  } catch (err) {
-    if (err instanceof PlanningError) return err
-    throw err
-  }
-  throw new Error(`"${question}" was answered`)
-}
+const { file, ctx, plan: ask, refusal, itCompilesExpectedPlans } = evalFixture('planner-eval-dev-3.json', { logistics: 'planner-eval-dev-2.json' })
 
 describe('planner-eval-dev-3.json', () => {
   it('has at least 70 clinic and 50 demo questions, about a quarter expecting a refusal or a clarification', () => {
@@ -67,11 +22,7 @@ describe('planner-eval-dev-3.json', () => {
     expect(nonAnswers).toBeLessThan(0.35)
   })
 
-  for (const c of file.cases.filter((x) => !x.expected.error)) {
-    it(`${c.id}: the expected plan of "${c.question}" compiles`, () => {
-      expect(() => compile(c.expected, manifests.get(c.catalog)!, 'postgres')).not.toThrow()
-    })
-  }
+  itCompilesExpectedPlans()
 })
 
 describe('language rules over an un-curated layer', () => {

@@ -4,62 +4,11 @@
 // is checked through planOffline and the offline-only confidence gate, as the
 // service answers, with a question it must still answer beside the one it
 // must no longer answer confidently.
-import { readFileSync, readdirSync } from 'node:fs'
-import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { buildCatalog, compile, importMetricFlow, type Catalog, type SemanticManifest, type SemanticQuery } from '../../../semantic'
-import { planOffline } from '../../../src/planner/offline/offline-planner'
-import { gateConfidence } from '../../../src/planner/offline/confidence-gate'
-import { PlanningError } from '../../../src/planner/planner'
+import { evalFixture } from './eval-fixture'
+import type { SemanticQuery } from '../../../semantic'
 
-const ROOT = join(import.meta.dirname, '../../..')
-interface EvalFile {
-  clock: { now: string; timezone: string }
-  catalogs: Record<string, { manifest: string; sample_values?: Record<string, Array<string | number | boolean>> }>
-  cases: Array<{ id: string; catalog: string; question: string; expected: SemanticQuery & { error?: string } }>
-}
-const read = (f: string) => JSON.parse(readFileSync(join(ROOT, 'test/fixtures', f), 'utf8')) as EvalFile
-const file = read('planner-eval-dev-4.json')
-const ctx = { now: new Date(file.clock.now), timezone: file.clock.timezone }
-
-function manifest(name: string, from: EvalFile): SemanticManifest {
-  const dir = from.catalogs[name].manifest
-  const files = readdirSync(join(ROOT, dir)).filter((f) => f.endsWith('.yaml')).map((f) => ({ path: f, content: readFileSync(join(ROOT, dir, f), 'utf8') }))
-  const { manifest: m, problems } = importMetricFlow(files, { source_schema: 'eval' })
-  expect(problems).toEqual([])
-  for (const [key, values] of Object.entries(from.catalogs[name].sample_values ?? {})) {
-    const [model, dim] = key.split('.')
-    const d = m.semantic_models.find((s) => s.name === model)?.dimensions.find((x) => x.name === dim)
-    if (!d) throw new Error(`sample_values key ${key} names no dimension`)
-    d.sample_values = values
-  }
-  return m
-}
-
-const manifests = new Map(Object.keys(file.catalogs).map((k) => [k, manifest(k, file)]))
-const catalogs = new Map<string, Catalog>([...manifests].map(([k, m]) => [k, buildCatalog(m)]))
-catalogs.set('logistics', buildCatalog(manifest('logistics', read('planner-eval-dev-2.json'))))
-catalogs.set('clinic', buildCatalog(manifest('clinic', read('planner-eval-dev-3.json'))))
-
-/** As offline-only mode answers: the plan, or the code of the refusal or clarification. */
-function ask(catalog: string, question: string): SemanticQuery | string {
-  try {
-    return gateConfidence(planOffline(question, catalogs.get(catalog)!, [], ctx), 0.75).query
-  } catch (err) {
-    if (err instanceof PlanningError) return err.code
-    throw err
-  }
-}
-/** The candidates of a clarification. */
-function candidates(catalog: string, question: string): SemanticQuery[] {
-  try {
-    gateConfidence(planOffline(question, catalogs.get(catalog)!, [], ctx), 0.75)
-  } catch (err) {
-    if (err instanceof PlanningError && err.code === 'ambiguous_question') return ((err.details[0] as { candidates?: Array<{ plan: SemanticQuery }> }).candidates ?? []).map((c) => c.plan)
-    throw err
-  }
-  throw new Error(`"${question}" was answered`)
-}
+const { file, ask, candidates, itCompilesExpectedPlans } = evalFixture('planner-eval-dev-4.json', { logistics: 'planner-eval-dev-2.json', clinic: 'planner-eval-dev-3.json' })
 
 describe('planner-eval-dev-4.json', () => {
   it('has at least 60 HR and 40 demo questions, over 30% expecting a refusal or a clarification', () => {
@@ -70,11 +19,7 @@ describe('planner-eval-dev-4.json', () => {
     expect(new Set(file.cases.map((c) => c.id)).size).toBe(file.cases.length)
   })
 
-  for (const c of file.cases.filter((x) => !x.expected.error)) {
-    it(`${c.id}: the expected plan of "${c.question}" compiles`, () => {
-      expect(() => compile(c.expected, manifests.get(c.catalog)!, 'postgres')).not.toThrow()
-    })
-  }
+  itCompilesExpectedPlans()
 })
 
 describe('not sure, so not answered', () => {

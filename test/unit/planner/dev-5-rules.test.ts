@@ -5,63 +5,15 @@
 // by how exactly its names matched. Each rule is checked through planOffline and
 // the offline-only confidence gate, as the service answers, with a question it
 // must still answer beside the one it must no longer answer confidently.
-import { readFileSync, readdirSync } from 'node:fs'
-import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { buildCatalog, compile, importMetricFlow, type Catalog, type SemanticManifest, type SemanticQuery } from '../../../semantic'
-import { planOffline } from '../../../src/planner/offline/offline-planner'
-import { gateConfidence } from '../../../src/planner/offline/confidence-gate'
-import { PlanningError } from '../../../src/planner/planner'
+import { evalFixture } from './eval-fixture'
+import { buildCatalog } from '../../../semantic'
 
-const ROOT = join(import.meta.dirname, '../../..')
-interface EvalFile {
-  clock: { now: string; timezone: string }
-  catalogs: Record<string, { manifest: string; sample_values?: Record<string, Array<string | number | boolean>> }>
-  cases: Array<{ id: string; catalog: string; question: string; expected: SemanticQuery & { error?: string } }>
-}
-const file = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/planner-eval-dev-5.json'), 'utf8')) as EvalFile
-const ctx = { now: new Date(file.clock.now), timezone: file.clock.timezone }
-
-function manifest(name: string): SemanticManifest {
-  const dir = file.catalogs[name].manifest
-  const files = readdirSync(join(ROOT, dir)).filter((f) => f.endsWith('.yaml')).map((f) => ({ path: f, content: readFileSync(join(ROOT, dir, f), 'utf8') }))
-  const { manifest: m, problems } = importMetricFlow(files, { source_schema: 'eval' })
-  expect(problems).toEqual([])
-  for (const [key, values] of Object.entries(file.catalogs[name].sample_values ?? {})) {
-    const [model, dim] = key.split('.')
-    const d = m.semantic_models.find((s) => s.name === model)?.dimensions.find((x) => x.name === dim)
-    if (!d) throw new Error(`sample_values key ${key} names no dimension`)
-    d.sample_values = values
-  }
-  return m
-}
-
-const manifests = new Map(Object.keys(file.catalogs).map((k) => [k, manifest(k)]))
-const catalogs = new Map<string, Catalog>([...manifests].map(([k, m]) => [k, buildCatalog(m)]))
+const { file, manifests, catalogs, ask, candidates, itCompilesExpectedPlans } = evalFixture('planner-eval-dev-5.json')
 // the same insurance layer after a team curated one synonym: "premium" for the written premium
 const curated = structuredClone(manifests.get('insurance')!)
 curated.metrics.find((m) => m.name === 'gross_written_premium')!.synonyms = ['premium']
 catalogs.set('insurance-curated', buildCatalog(curated))
-
-/** As offline-only mode answers: the plan, or the code of the refusal or clarification. */
-function ask(catalog: string, question: string): SemanticQuery | string {
-  try {
-    return gateConfidence(planOffline(question, catalogs.get(catalog)!, [], ctx), 0.75).query
-  } catch (err) {
-    if (err instanceof PlanningError) return err.code
-    throw err
-  }
-}
-/** The candidates of a clarification. */
-function candidates(catalog: string, question: string): SemanticQuery[] {
-  try {
-    gateConfidence(planOffline(question, catalogs.get(catalog)!, [], ctx), 0.75)
-  } catch (err) {
-    if (err instanceof PlanningError && err.code === 'ambiguous_question') return ((err.details[0] as { candidates?: Array<{ plan: SemanticQuery }> }).candidates ?? []).map((c) => c.plan)
-    throw err
-  }
-  throw new Error(`"${question}" was answered`)
-}
 
 describe('planner-eval-dev-5.json', () => {
   it('has at least 60 insurance and 40 demo questions, over 30% expecting a refusal or a clarification', () => {
@@ -72,11 +24,7 @@ describe('planner-eval-dev-5.json', () => {
     expect(new Set(file.cases.map((c) => c.id)).size).toBe(file.cases.length)
   })
 
-  for (const c of file.cases.filter((x) => !x.expected.error)) {
-    it(`${c.id}: the expected plan of "${c.question}" compiles`, () => {
-      expect(() => compile(c.expected, manifests.get(c.catalog)!, 'postgres')).not.toThrow()
-    })
-  }
+  itCompilesExpectedPlans()
 })
 
 describe('confidence from the shape of the plan', () => {

@@ -4,59 +4,11 @@
 // earlier sets had become too easy. Each rule is checked through planOffline
 // and the offline-only confidence gate, as the service answers, with a
 // question it must still answer beside the one it must no longer get wrong.
-import { readFileSync, readdirSync } from 'node:fs'
-import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { buildCatalog, compile, importMetricFlow, type Catalog, type SemanticManifest, type SemanticQuery } from '../../../semantic'
+import { evalFixture } from './eval-fixture'
 import { planOffline } from '../../../src/planner/offline/offline-planner'
-import { gateConfidence } from '../../../src/planner/offline/confidence-gate'
-import { PlanningError } from '../../../src/planner/planner'
 
-const ROOT = join(import.meta.dirname, '../../..')
-interface EvalFile {
-  clock: { now: string; timezone: string }
-  catalogs: Record<string, { manifest: string; sample_values?: Record<string, Array<string | number | boolean>> }>
-  cases: Array<{ id: string; catalog: string; question: string; expected: SemanticQuery & { error?: string } }>
-}
-const file = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/planner-eval-dev-6.json'), 'utf8')) as EvalFile
-const ctx = { now: new Date(file.clock.now), timezone: file.clock.timezone }
-
-function manifest(name: string): SemanticManifest {
-  const dir = file.catalogs[name].manifest
-  const files = readdirSync(join(ROOT, dir)).filter((f) => f.endsWith('.yaml')).map((f) => ({ path: f, content: readFileSync(join(ROOT, dir, f), 'utf8') }))
-  const { manifest: m, problems } = importMetricFlow(files, { source_schema: 'eval' })
-  expect(problems).toEqual([])
-  for (const [key, values] of Object.entries(file.catalogs[name].sample_values ?? {})) {
-    const [model, dim] = key.split('.')
-    const d = m.semantic_models.find((s) => s.name === model)?.dimensions.find((x) => x.name === dim)
-    if (!d) throw new Error(`sample_values key ${key} names no dimension`)
-    d.sample_values = values
-  }
-  return m
-}
-
-const manifests = new Map(Object.keys(file.catalogs).map((k) => [k, manifest(k)]))
-const catalogs = new Map<string, Catalog>([...manifests].map(([k, m]) => [k, buildCatalog(m)]))
-
-/** As offline-only mode answers: the plan, or the code of the refusal or clarification. */
-function ask(catalog: string, question: string): SemanticQuery | string {
-  try {
-    return gateConfidence(planOffline(question, catalogs.get(catalog)!, [], ctx), 0.75).query
-  } catch (err) {
-    if (err instanceof PlanningError) return err.code
-    throw err
-  }
-}
-/** The candidates of a clarification. */
-function candidates(catalog: string, question: string): SemanticQuery[] {
-  try {
-    gateConfidence(planOffline(question, catalogs.get(catalog)!, [], ctx), 0.75)
-  } catch (err) {
-    if (err instanceof PlanningError && err.code === 'ambiguous_question') return ((err.details[0] as { candidates?: Array<{ plan: SemanticQuery }> }).candidates ?? []).map((c) => c.plan)
-    throw err
-  }
-  throw new Error(`"${question}" was answered`)
-}
+const { file, ctx, catalogs, ask, candidates, itCompilesExpectedPlans } = evalFixture('planner-eval-dev-6.json')
 
 describe('planner-eval-dev-6.json', () => {
   it('has at least 100 SaaS and 40 demo questions, a quarter or more expecting a refusal or a clarification', () => {
@@ -67,11 +19,7 @@ describe('planner-eval-dev-6.json', () => {
     expect(new Set(file.cases.map((c) => c.id)).size).toBe(file.cases.length)
   })
 
-  for (const c of file.cases.filter((x) => !x.expected.error)) {
-    it(`${c.id}: the expected plan of "${c.question}" compiles`, () => {
-      expect(() => compile(c.expected, manifests.get(c.catalog)!, 'postgres')).not.toThrow()
-    })
-  }
+  itCompilesExpectedPlans()
 })
 
 describe('confidently wrong readings no longer answered', () => {
