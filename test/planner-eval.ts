@@ -20,6 +20,8 @@
 // insurance layer (test/fixtures/insurance) and hurried demo phrasing, written for calibration.
 // test/fixtures/planner-eval-dev-6.json (`planner dev-6`) is the sixth: an un-curated B2B SaaS layer
 // (test/fixtures/saas) and hurried demo phrasing, harder: overlapping values, shared words, unreachable dimensions.
+// test/fixtures/planner-eval-dev-7.json (`planner dev-7`) is the seventh: an un-curated restaurant-chain layer
+// (test/fixtures/restaurant) and hurried demo phrasing, counted before the round's changes.
 //
 // Then the two blind sets (planner-eval-blind-support.json: a support-desk
 // domain modeled like a dbt user would; planner-eval-blind-demo.json: hurried
@@ -254,6 +256,8 @@ function main(): void {
   // fifth development set: an un-curated insurance layer (test/fixtures/insurance) and hurried demo phrasing
   runFile('test/fixtures/planner-eval-dev-5.json', 'dev-5', opts)
   runFile('test/fixtures/planner-eval-dev-6.json', 'dev-6', opts)
+  // seventh development set: an un-curated restaurant-chain layer (test/fixtures/restaurant) and hurried demo phrasing
+  runFile('test/fixtures/planner-eval-dev-7.json', 'dev-7', opts)
   // blind sets, written before the trust work and never tuned on (only their counts are printed);
   // --skip-blind leaves them out entirely, for runs made while tuning
   if (!args.includes('--skip-blind')) {

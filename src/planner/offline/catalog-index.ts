@@ -152,6 +152,12 @@ function buildIndex(catalog: Catalog): CatalogIndex {
       addWithVariants(own.slice(entity.length), { target, quality: base * 0.9, source: 'short name' })
     }
     if (path.length > 1) addWithVariants(nameStems(path.join(' ')), { target, quality: base, source: 'path' })
+    // `loc_name` on the location entity is the location's name: a column that opens with a cut of its
+    // entity's word is also named with the whole word, so "by location" reads the name, not the key
+    const whole = entityWordFor(own[0], path)
+    if (whole) addWithVariants([whole, ...own.slice(1)], { target, quality: base, source: 'name' })
+    const expanded = d.type === 'categorical' ? expandedNameStems(d) : undefined
+    if (expanded) addWithVariants(expanded, { target, quality: base * 0.98, source: 'name' })
     if (d.label) addWithVariants(nameStems(d.label), { target, quality: base * (d.type === 'entity' ? 1.05 : 1), source: 'label' })
     for (const s of d.synonyms ?? []) addWithVariants(nameStems(s), { target, quality: base * 0.98 * (d.type === 'entity' ? 1.05 : 1), source: 'synonym' })
     addDescription(d.description, target)
@@ -518,7 +524,7 @@ function addHeadNouns(catalog: Catalog, terms: Map<string, Hit[]>, add: (stems: 
   const heads = new Map<string, CatalogDimension[]>()
   for (const d of catalog.dimensions) {
     if (d.type !== 'categorical' || isBooleanDimension(d)) continue
-    const strong = nameStems(d.name.split('__').pop() ?? d.name).filter((w) => !WEAK_NAME_TOKENS.has(w))
+    const strong = (expandedNameStems(d) ?? nameStems(d.name.split('__').pop() ?? d.name)).filter((w) => !WEAK_NAME_TOKENS.has(w))
     if (strong.length < 2) continue
     const head = strong[strong.length - 1]
     // "type" is filler in prose, but as the head of `event_type` it is the column ("events by type")
@@ -536,6 +542,40 @@ function addHeadNouns(catalog: Catalog, terms: Map<string, Hit[]>, add: (stems: 
       add([head], { target: { kind: 'dimension', name: d.name, dim: d }, quality: 0.86 * Math.pow(0.97, hops), source: 'short name' })
     }
   }
+}
+
+/** The entity's word that a column's first word cuts short (`loc` of location), under the same test as the layer's short forms. */
+function entityWordFor(first: string | undefined, path: string[]): string | undefined {
+  if (!first || path.length < 2) return undefined
+  const entity = stem(path[path.length - 2].toLowerCase().split('_').pop() ?? '')
+  return first.length >= 3 && entity.length > first.length + 2 && entity.startsWith(first) && !isKnownWord(first) ? entity : undefined
+}
+
+/**
+ * `order_chnl_cd` described as "Order channel: DI = dine-in, ...", `mkt_region_cd` as "Market
+ * region: ...": a name word that is no English word, cut from a word of the column's own
+ * description (same first letter, the rest in order), is that word. The column's name is read
+ * with it written out ("order channel code", head noun "channel"); undefined when no word of
+ * the name is expanded, or a word fits two description words.
+ */
+function expandedNameStems(d: CatalogDimension): string[] | undefined {
+  const own = nameStems(d.name.split('__').pop() ?? d.name)
+  if (!d.description) return undefined
+  const described = [...new Set(tokenize(d.description).filter((t) => /^[a-z]+$/.test(t.text)).map((t) => t.stem))]
+  let changed = false
+  const out = own.map((w) => {
+    if (w.length < 3 || WEAK_NAME_TOKENS.has(w) || isKnownWord(w) || described.includes(w)) return w
+    const fits = described.filter((x) => x.length > w.length + 1 && x[0] === w[0] && isSubsequence(w, x))
+    if (fits.length !== 1) return w
+    changed = true
+    return fits[0]
+  })
+  return changed ? out : undefined
+}
+function isSubsequence(short: string, long: string): boolean {
+  let i = 0
+  for (const ch of long) if (ch === short[i]) i++
+  return i === short.length
 }
 
 /**

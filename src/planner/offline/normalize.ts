@@ -16,13 +16,15 @@ export interface Token {
 
 // Numbers (with $, thousands separators, k/m suffixes, %), words, and the few
 // symbols that carry meaning. Everything else (quotes, brackets, dots) is dropped.
-const TOKEN_RE = /\$\s?\d[\d,]*(?:\.\d+)?(?:k|m|mm|bn|b)?(?![a-z0-9])|\d[\d,]*(?:\.\d+)?(?:k|m|mm|bn|b)?%?(?![a-z0-9])|[a-z0-9]+(?:'[a-z]+)?|>=|<=|!=|<>|==|[<>=,&/]/g
+const TOKEN_RE = /\$\s?\d[\d,]*(?:\.\d+)?(?:k|m|mm|bn|b)?(?![a-z0-9])|\d[\d,]*(?:\.\d+)?(?:k|m|mm|bn|b)?%?(?![a-z0-9])|[a-z0-9]+(?:'[a-z]+)?|>=|<=|!=|<>|==|[<>=,&/%]/g
 
 /** Irregular forms folded onto one key; `sold`/`selling` meet `sales`. */
 const LEMMAS: Record<string, string> = {
   sold: 'sale', sell: 'sale', sells: 'sale', selling: 'sale', seller: 'sale',
   people: 'person', children: 'child', men: 'man', women: 'woman', geese: 'goose',
   '&': 'and',
+  // a lone "%" is a word ("food cost %" is `food_cost_pct`); after a number it stays part of the number
+  '%': 'percent',
   // common abbreviations
   avg: 'average', qty: 'quantity', amt: 'amount', pct: 'percent', num: 'number', cnt: 'count', rev: 'revenue',
   cust: 'customer', custs: 'customer', prod: 'product', prods: 'product', cat: 'category', cats: 'category', dept: 'department', depts: 'department',

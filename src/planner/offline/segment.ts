@@ -98,7 +98,7 @@ export function segment(question: string, idx: CatalogIndex, clock: Clock): Segm
         if (fixed?.length) candidates.push({ hits: fixed, penalty: Math.pow(0.9, fixes.length), fixes })
       }
       for (const c of candidates) {
-        const hits = usableHits(c.hits, span, idx, tokens[i + len])
+        const hits = preferWrittenNames(usableHits(c.hits, span, idx, tokens[i + len]), span)
         if (hits.length === 0) continue
         const q = hits[0].quality * c.penalty
         const score = len * q + 0.1 * (len - 1) + best[i + len].score
@@ -192,6 +192,23 @@ function joinSoldNouns(items: Item[], tokens: Token[], idx: CatalogIndex): void 
     if (!metrics?.length) continue
     items[i] = { ...it, hits: metrics.map((h) => ({ ...h, quality: h.quality * 0.95 })) }
   }
+}
+
+/**
+ * `item_sales` and `items_sold` fold to the same key ("item sale"): names that tie on
+ * the folded key are told apart by the words as written, so "item sales" is the
+ * sales and "items sold" the units. Only reorders hits of equal quality.
+ */
+function preferWrittenNames(hits: Hit[], span: Token[]): Hit[] {
+  if (hits.length < 2 || hits[1].quality < hits[0].quality - 1e-9) return hits
+  const tied = hits.filter((h) => h.quality >= hits[0].quality - 1e-9)
+  if (!tied.every((h) => h.target.kind === 'metric') || new Set(tied.map((h) => h.target.name)).size < 2) return hits
+  const written = (h: Hit) => {
+    const own = new Set(h.target.name.toLowerCase().split(/_+/))
+    return span.filter((t) => own.has(t.text)).length
+  }
+  const order = [...tied].sort((a, b) => written(b) - written(a))
+  return [...order, ...hits.slice(tied.length)]
 }
 
 /**
