@@ -43,6 +43,11 @@ describe.skipIf(!hasChromium)('groups on Settings → Users', () => {
     await page.getByRole('button', { name: 'Save attributes' }).click()
     await row.getByText('region: West').waitFor()
     expect((await groupNamed('Sales West'))!.attributes).toEqual({ region: ['West'] })
+    // The Users tab lists each user's groups.
+    await page.getByRole('tab', { name: 'Users' }).click()
+    await page.getByRole('row').filter({ hasText: 'analyst@example.com' }).getByText('Sales West').waitFor()
+    await page.getByRole('tab', { name: 'Groups' }).click()
+    await page.getByRole('button', { name: 'Members of Sales West' }).click()
 
     await page.getByRole('button', { name: 'Remove analyst@example.com from Sales West' }).click()
     await page.getByText('No members.').waitFor()

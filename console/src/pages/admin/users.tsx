@@ -34,7 +34,8 @@ export function UsersPage() {
   const [tab, setTab] = useState<'users' | 'groups'>('users')
 
   const load = () => api.get<Page<User>>('/api/v1/users', { limit: 50, cursor }).then((p) => { setUsers(p.data); setNext(p.next_cursor) }, setError)
-  useEffect(() => { if (canManage) void load() }, [cursor])
+  // Reloaded when the Users tab comes back: memberships may have changed on the Groups tab.
+  useEffect(() => { if (canManage && tab === 'users') void load() }, [cursor, tab])
   if (!canManage) return <div class="page"><h1>Users</h1><p class="notice">Your role ({session.role ?? 'key'}) cannot manage users.</p></div>
 
   const patch = async (u: User, body: Partial<Pick<User, 'role' | 'disabled' | 'attributes'>>, done: string) => {
@@ -81,7 +82,10 @@ export function UsersPage() {
                 </select>
               ),
             },
-            { key: 'groups', label: 'Groups', value: (u) => (u.groups ?? []).map((g) => g.display_name).join(', ') },
+            {
+              key: 'groups', label: 'Groups', value: (u) => (u.groups ?? []).map((g) => g.display_name).join(', '),
+              render: (u) => (u.groups?.length ? <span>{u.groups.map((g) => g.display_name).join(', ')}</span> : <span class="muted small">none</span>),
+            },
             {
               key: 'attributes', label: 'Attributes', sortable: false, value: (u) => formatAttributesValue(u.attributes),
               render: (u) => <AttributesCell owner={u.email} attributes={u.attributes} canEdit={canSetAttributes && !busy && u.id !== session.userId}
