@@ -10,7 +10,9 @@ export type NetworkPolicy = 'all' | 'private' | 'external'
 
 // Cloud metadata endpoints: refused whatever the policy.
 // `::` and 0.0.0.0 mean "this host" to most stacks: refused like the metadata addresses.
-const ALWAYS_BLOCKED = ['169.254.169.254/32', '169.254.170.2/32', '100.100.100.200/32', 'fd00:ec2::254/128', '0.0.0.0/8', '::/128']
+// fd00:ec2::23 is the IPv6 twin of EKS Pod Identity's 169.254.170.23 (credentials),
+// which link-local already covers; fd00:ec2::254 is IMDS over IPv6.
+const ALWAYS_BLOCKED = ['169.254.169.254/32', '169.254.170.2/32', '100.100.100.200/32', 'fd00:ec2::254/128', 'fd00:ec2::23/128', '0.0.0.0/8', '::/128']
 const LINK_LOCAL = ['169.254.0.0/16', 'fe80::/10']
 const PRIVATE = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '127.0.0.0/8', '100.64.0.0/10', '::1/128', 'fc00::/7']
 

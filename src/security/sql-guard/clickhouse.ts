@@ -328,7 +328,9 @@ class ChParser {
   }
 
   // `x IN tbl` reads the table tbl: record it as a relation.
-  // `x IN (tbl)` may too, so a lone name in parentheses is treated the same way.
+  // ClickHouse drops parentheses and aliases around a lone name before it
+  // decides, so `x IN (tbl)`, `x IN ((tbl))` and `x IN (tbl AS t)` read tbl
+  // too: whatever the right side spells, if it is one name it is a relation.
   private inRhs(): void {
     const isName = (k: number) => {
       const tok = this.peek(k)
@@ -340,16 +342,32 @@ class ChParser {
       this.q.tables.push(this.nameChain())
       return
     }
-    if (this.isOp('(')) {
-      const inner = nameEnd(1)
-      if (inner > 0 && this.isOp(')', inner)) {
-        this.i++
-        this.q.tables.push(this.nameChain())
-        this.expectOp(')')
-        return
-      }
-    }
+    const start = this.i
     this.concat()
+    const lone = this.loneName(start, this.i)
+    if (lone) this.q.tables.push(lone)
+  }
+
+  /** The name tokens start..end spell once parentheses and `AS alias` are set aside, if they are one (dotted) name. */
+  private loneName(start: number, end: number): NamePart[] | null {
+    const rest: Token[] = []
+    for (let k = start; k < end; k++) {
+      const tok = this.t[k]
+      if (tok.kind === 'op' && (tok.value === '(' || tok.value === ')')) continue
+      if (tok.kind === 'word' && tok.value.toLowerCase() === 'as' && k + 1 < end) { k++; continue }
+      rest.push(tok)
+    }
+    const name = (tok: Token | undefined): NamePart | null => {
+      if (tok?.kind === 'qident') return { value: tok.value, quoted: true }
+      if (tok?.kind === 'word' && !RESERVED.has(tok.value.toLowerCase())) return { value: tok.value, quoted: false }
+      return null
+    }
+    const first = name(rest[0])
+    if (!first) return null
+    if (rest.length === 1) return [first]
+    const second = name(rest[2])
+    if (rest.length === 3 && rest[1].kind === 'dot' && second) return [first, second]
+    return null
   }
 
   private concat(): void { this.additive(); while (this.acceptOp('||')) this.additive() }

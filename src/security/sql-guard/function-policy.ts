@@ -46,7 +46,14 @@ const POSTGRES: Policy = {
     // Session and server information (current_date/time/timestamp excepted below).
     /^current_/, 'session_user', 'user', 'system_user', 'version', 'unicode_version', 'icu_unicode_version',
     'inet_server_addr', 'inet_server_port', 'inet_client_addr', 'inet_client_port', 'getdatabaseencoding',
-    /^txid_/, 'mxid_age',
+    /^txid_/, 'mxid_age', 'getpgusername', 'get_current_ts_config',
+    // satisfies_hash_partition opens a relation by OID ("could not open relation" or not);
+    // binary_upgrade_* write the catalogs (pg_upgrade's, superuser only).
+    'satisfies_hash_partition', /^binary_upgrade_/,
+    // Index maintenance taking a regclass: a text argument is looked up by name, so
+    // `brin_summarize_new_values('other.secret')` tells an existing table ("is not an
+    // index") from a missing one; run by an owner they also change the index.
+    /^brin_(de)?summarize_/, 'gin_clean_pending_list',
   ],
   configurable: ['pg_sleep', 'pg_sleep_for', 'pg_sleep_until'],
   // Harmless pg_* functions (COLLATION FOR (x) parses to pg_collation_for) and the current date and time.
@@ -62,6 +69,8 @@ const POLICIES: Record<DialectName, Policy> = {
       'load_file', 'get_lock', 'release_lock', 'release_all_locks', 'is_free_lock', 'is_used_lock',
       'master_pos_wait', 'source_pos_wait', 'wait_for_executed_gtid_set', 'wait_until_sql_thread_after_gtids',
       'sys_exec', 'sys_eval', 'updatexml', 'extractvalue', 'master_gtid_wait', 'binlog_gtid_pos',
+      // MariaDB Galera: WSREP_SYNC_WAIT_UPTO_GTID waits like MASTER_GTID_WAIT; the others read replication state.
+      /^wsrep_/,
       // Session and server information (@@variables are refused by the lexer).
       'version', 'database', 'schema', 'user', 'current_user', 'session_user', 'system_user', 'current_role',
       'connection_id', 'last_insert_id', 'found_rows', 'row_count', 'roles_graphml', 'icu_version',
@@ -85,6 +94,9 @@ const POLICIES: Record<DialectName, Policy> = {
       // Context functions: the user, role, account, region, database, warehouse, version, session...
       /^current_/, 'last_query_id', 'last_transaction', /^is_(database_|application_)?role_in_session$/,
       'is_granted_to_invoker_role', /^invoker_/, 'getvariable', 'all_user_names', 'policy_context',
+      // They take a table by name or a query as text: EXTRACT_SEMANTIC_CATEGORIES('other.secret')
+      // samples a table outside the allow list; TO_QUERY runs the text it is given.
+      'extract_semantic_categories', 'to_query',
     ],
     configurable: ['system$wait'],
     exceptions: ['current_date', 'current_time', 'current_timestamp'],

@@ -35,6 +35,9 @@ const DATABASE: Record<ParserDialect, string> = { mysql: 'mysql', bigquery: 'big
 type Obj = Record<string, unknown>
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v)
 
+// SQL Server table hints that take no more locks than a plain read (see tableHints).
+const LOCK_FREE_HINTS = new Set(['NOLOCK', 'READUNCOMMITTED', 'READCOMMITTED', 'READPAST', 'NOWAIT', 'FORCESEEK', 'FORCESCAN', 'NOEXPAND'])
+
 // Keys a SELECT node may carry (across the four grammars). Unknown keys with
 // a value are refused; these are checked one by one below.
 const SELECT_KEYS = new Set([
@@ -190,7 +193,24 @@ class NspWalker {
       this.expr(item.on, scope, depth + 1)
       this.expr(item.using, scope, depth + 1)
       this.expr(item.temporal_table, scope, depth + 1)
+      this.tableHints(item.table_hint)
       this.expr(item.table_hint, scope, depth + 1)
+    }
+  }
+
+  // SQL Server table hints: a read-only session is not what stops
+  // `WITH (UPDLOCK)`, `XLOCK` or `TABLOCK` from taking update, exclusive or
+  // table locks that block writers for as long as the query runs (there is no
+  // read-only session on SQL Server at all). Only hints that take no more locks
+  // than a plain read are accepted.
+  private tableHints(hint: unknown): void {
+    if (hint === null || hint === undefined) return
+    const items = isObj(hint) && Array.isArray(hint.expr) ? hint.expr : null
+    if (!items) refuse('unexpected table hint shape')
+    for (const h of items) {
+      const inner = isObj(h) && isObj(h.expr) ? h.expr : null
+      const name = inner && typeof inner.value === 'string' ? inner.value.trim().toUpperCase() : null
+      if (!name || !LOCK_FREE_HINTS.has(name)) refuse(`the table hint ${show(name ?? '?')} is not allowed: only hints that take no extra locks are (${[...LOCK_FREE_HINTS].join(', ')})`)
     }
   }
 

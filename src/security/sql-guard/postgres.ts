@@ -60,6 +60,20 @@ const CATALOG_TYPES = new Set([
   'regprocedure', 'regrole', 'regtype',
 ])
 
+// Built-in scalar types, as the parser names them (`integer` arrives as pg_catalog.int4).
+// Any other type name may be a table's row type: `NULL::other.secret` resolves
+// the table and `row_to_json(json_populate_record(NULL::other.secret, '{}'))`
+// lists its columns without SELECT on it. Such names are checked like relations.
+const BUILTIN_TYPES = new Set([
+  'bit', 'bool', 'box', 'bpchar', 'bytea', 'char', 'cidr', 'circle', 'date', 'datemultirange', 'daterange', 'float4',
+  'float8', 'inet', 'int2', 'int4', 'int4multirange', 'int4range', 'int8', 'int8multirange', 'int8range', 'interval',
+  'json', 'jsonb', 'jsonpath', 'line', 'lseg', 'macaddr', 'macaddr8', 'money', 'name', 'numeric', 'nummultirange',
+  'numrange', 'oid', 'path', 'point', 'polygon', 'record', 'text', 'time', 'timestamp', 'timestamptz', 'timetz',
+  'tsmultirange', 'tsquery', 'tsrange', 'tstzmultirange', 'tstzrange', 'tsvector', 'uuid', 'varbit', 'varchar', 'xml',
+  // Redshift's own types.
+  'super', 'varbyte', 'geometry', 'geography', 'hllsketch',
+])
+
 const nodeType = (o: Obj): string | undefined => {
   const keys = Object.keys(o)
   return keys.length === 1 && /^[A-Z]/.test(keys[0]) ? keys[0] : undefined
@@ -201,11 +215,16 @@ class PgWalker {
   }
 
   private typeName(n: Obj): void {
-    const names = (n.names as Obj[] | undefined) ?? []
-    const last = (names[names.length - 1]?.String as Obj | undefined)?.sval
-    if (typeof last === 'string' && CATALOG_TYPES.has(last.toLowerCase())) {
+    const names = ((n.names as Obj[] | undefined) ?? []).map((part) => (part.String as Obj | undefined)?.sval)
+    if (names.length === 0 || names.some((part) => typeof part !== 'string')) refuse('unexpected parse tree shape in a type name')
+    const parts = names as string[]
+    const last = parts[parts.length - 1]
+    if (CATALOG_TYPES.has(last.toLowerCase())) {
       refuse(`the type ${show(last)} looks up catalog objects by name; it is not allowed`)
     }
+    const builtin = BUILTIN_TYPES.has(last) && (parts.length === 1 || (parts.length === 2 && parts[0] === 'pg_catalog'))
+    // The parser has already folded unquoted names: compare them as written.
+    if (!builtin) this.relations.push({ parts: parts.map((value) => ({ value, quoted: true })) })
   }
 
   private rangeFunction(n: Obj, scope: CteScope, depth: number): void {
