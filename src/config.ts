@@ -27,6 +27,7 @@ const EnvSchema = z.object({
   NEXATRON_TIMEZONE: z.string().default('UTC'),
   NEXATRON_MAX_BODY_BYTES: int(1024 * 1024, 1024),
   NEXATRON_BODY_TIMEOUT_MS: int(30_000, 100),
+  NEXATRON_WRITE_STALL_TIMEOUT_MS: int(60_000, 1_000),
   NEXATRON_SHUTDOWN_TIMEOUT_MS: int(10_000),
   NEXATRON_DEFAULT_MAX_ROWS: int(10_000, 1),
   NEXATRON_MAX_ROWS_LIMIT: int(1_000_000, 1),
@@ -106,6 +107,8 @@ export interface Config {
   maxBodyBytes: number
   /** How long a request body may take to arrive (then 408); the headers get as long again at most. */
   bodyTimeoutMs: number
+  /** A response whose bytes the client has not taken for this long loses its connection (src/http/write-stall.ts). */
+  writeStallTimeoutMs: number
   shutdownTimeoutMs: number
   query: { defaultMaxRows: number; maxRowsLimit: number; defaultTimeoutMs: number; maxTimeoutMs: number; historyRows: number; allowFunctions: string[]; sseKeepAliveMs: number }
   network: { allowed: 'all' | 'private' | 'external'; allowSocketHosts: boolean }
@@ -207,6 +210,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     timezone: e.NEXATRON_TIMEZONE,
     maxBodyBytes: e.NEXATRON_MAX_BODY_BYTES,
     bodyTimeoutMs: e.NEXATRON_BODY_TIMEOUT_MS,
+    writeStallTimeoutMs: e.NEXATRON_WRITE_STALL_TIMEOUT_MS,
     shutdownTimeoutMs: e.NEXATRON_SHUTDOWN_TIMEOUT_MS,
     query: {
       defaultMaxRows: e.NEXATRON_DEFAULT_MAX_ROWS,

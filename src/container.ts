@@ -109,8 +109,10 @@ export async function buildServices(config: Config, opts: ContainerOptions = {})
     }
     return createConnector(cfg)
   })
-  const connections = new ConnectionService({ db, box, createConnector: connectorFactory, hostPolicy })
   const semanticStore = new SemanticStore(db)
+  const connections = new ConnectionService({
+    db, box, createConnector: connectorFactory, hostPolicy, onDeleted: (tenantId, id) => semanticStore.forget(tenantId, id),
+  })
   // The one path by which SQL reaches a database (see src/query/executor.ts).
   const executor = new SqlExecutor({ connections, limits: config.query })
   const semantic = new SemanticService(semanticStore, db, connections, executor)

@@ -8,6 +8,7 @@ import { createApp } from './app'
 import { bootstrap } from './bootstrap'
 import { createLogger } from './logger'
 import { answerClientErrors, requestTimeoutOptions } from './http/server-timeouts'
+import { closeStalledWrites } from './http/write-stall'
 import { DemoWarehouse } from './demo/warehouse-host'
 import { sampleValuesReadFrom } from './demo/demo-cache'
 import { AppError } from './errors'
@@ -59,6 +60,8 @@ async function main() {
     fetch: app.fetch, port: config.port, hostname: config.host, serverOptions: requestTimeoutOptions(config.bodyTimeoutMs),
   }) as Server
   answerClientErrors(server)
+  // ...but a client that stops reading an answer loses its connection, so it cannot hold a query slot for good.
+  closeStalledWrites(server, config.writeStallTimeoutMs)
   await new Promise<void>((resolve, reject) => { server.once('listening', resolve); server.once('error', reject) })
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`
   logger.info({ url, store: services.store.kind, demo: config.demo, startup_ms: Date.now() - started }, 'nexatron listening')

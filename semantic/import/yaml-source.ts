@@ -1,6 +1,7 @@
 // Reads YAML files into plain values while remembering where each value came
 // from, so every import problem can name its file, YAML path and line.
 import { LineCounter, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Node } from 'yaml'
+import { MAX_YAML_DEPTH, yamlTooDeep } from './yaml-depth'
 
 export interface ImportProblem {
   file: string
@@ -46,6 +47,12 @@ function collectLines(node: Node | null | undefined, path: string, lc: LineCount
 export function readYamlFiles(files: Array<{ path: string; content: string }>, problems: ImportProblem[]): YamlDocument[] {
   const docs: YamlDocument[] = []
   for (const file of files) {
+    // Refused before parsing: composing deep nesting is what costs (see yaml-depth.ts).
+    const deep = yamlTooDeep(file.content)
+    if (deep) {
+      problems.push({ file: file.path, path: '', message: `YAML nests deeper than ${MAX_YAML_DEPTH} levels`, line: deep.line })
+      continue
+    }
     const lc = new LineCounter()
     let parsed
     try {

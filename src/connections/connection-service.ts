@@ -63,6 +63,8 @@ export interface ConnectionServiceDeps {
   hostPolicy: HostPolicyOptions
   /** Config keys holding host names that the host policy must check. */
   hostFields?: string[]
+  /** Told when a connection is deleted, so caches keyed by it (its semantic layer) let it go. */
+  onDeleted?: (tenantId: string, connectionId: string) => void
 }
 
 const aad = (tenantId: string, id: string) => `connection:${tenantId}:${id}`
@@ -256,6 +258,7 @@ export class ConnectionService {
     if (!res.length) throw notFound('connection')
     this.evict(id)
     this.logins.forget(id)
+    this.deps.onDeleted?.(tenantId, id)
   }
 
   credentials(row: ConnectionRow): Record<string, unknown> {

@@ -54,19 +54,6 @@ export type RunEvent =
   /** `chart`: a Vega-Lite spec chosen from the result's shape (chart-spec.ts), null when none fits. */
   | { type: 'done'; id: string; row_count: number; truncated: boolean; execution_time_ms: number; chart?: ChartSpec | null; cache: CacheStatus }
 
-/** A run's events folded into one answer (QueryRunner.collect). */
-export interface CollectedRun {
-  id: string
-  sql: string
-  params: unknown[]
-  columns: ResultColumn[]
-  rows: unknown[][]
-  row_count: number
-  truncated: boolean
-  execution_time_ms: number
-  cache: CacheStatus
-}
-
 export interface PreparedRun {
   id: string
   record: QueryRow
@@ -226,31 +213,6 @@ export class QueryRunner {
     if (this.catalogs.size >= 500 && !this.catalogs.has(key)) this.catalogs.delete(this.catalogs.keys().next().value!)
     this.catalogs.set(key, { fingerprint, catalog })
     return catalog
-  }
-
-  /**
-   * Runs a prepared query and folds its events into one answer, for callers
-   * that answer only once it is complete (POST /semantic/query). The rows are
-   * held in memory: those callers bound them with the run's max_rows; anything
-   * that may be large streams `execute()` instead.
-   */
-  async collect(run: PreparedRun, signal: AbortSignal): Promise<CollectedRun> {
-    let sql = ''
-    let params: unknown[] = []
-    let columns: ResultColumn[] = []
-    const rows: unknown[][] = []
-    let done: Extract<RunEvent, { type: 'done' }> | undefined
-    let cache: CacheStatus = 'off'
-    for await (const ev of this.execute(run, signal)) {
-      if (ev.type === 'sql') { sql = ev.sql; params = ev.params; cache = ev.cache }
-      else if (ev.type === 'columns') columns = ev.columns
-      else if (ev.type === 'rows') for (const r of ev.rows) rows.push(r)
-      else if (ev.type === 'done') done = ev
-    }
-    return {
-      id: run.id, sql, params, columns, rows,
-      row_count: done?.row_count ?? rows.length, truncated: done?.truncated ?? false, execution_time_ms: done?.execution_time_ms ?? 0, cache,
-    }
   }
 
   /**

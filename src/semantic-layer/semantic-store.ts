@@ -31,13 +31,30 @@ export function modelDefinition(m: SemanticModel): Record<string, unknown> {
   return rest as Record<string, unknown>
 }
 
+/**
+ * Layers kept in memory at once, least recently used out first. Every
+ * connection a question, listing or import reads adds one, across tenants and
+ * for the life of the process: without a bound, connections created and
+ * deleted in a loop (each with a layer of up to a request body) grew the heap
+ * for good. Same bound as the runner's catalogs (query-runner.ts).
+ */
+export const MAX_CACHED_LAYERS = 500
+
 export class SemanticStore {
   private readonly cache = new Map<string, LoadedLayer>()
   /** Keyset pages read from the store (the listings), not sliced from the whole layer. */
   readonly pages: SemanticPages
 
-  constructor(private readonly db: Db) {
+  constructor(private readonly db: Db, private readonly maxLayers = MAX_CACHED_LAYERS) {
     this.pages = new SemanticPages(db)
+  }
+
+  /** Layers held in memory now (at most `maxLayers`). */
+  get cachedLayers(): number { return this.cache.size }
+
+  /** Drops a connection's layer (the connection was deleted: nobody reads it again). */
+  forget(tenantId: string, connectionId: string): void {
+    this.cache.delete(`${tenantId}/${connectionId}`)
   }
 
   /** One statement (every question asks it): counts and last changes of each definition table. */
@@ -56,7 +73,12 @@ export class SemanticStore {
     const fp = await this.fingerprint(tenantId, connectionId)
     const key = `${tenantId}/${connectionId}`
     const hit = this.cache.get(key)
-    if (hit && hit.fingerprint === fp) return hit
+    if (hit && hit.fingerprint === fp) {
+      // Most recently used last: a Map iterates in insertion order, so the first key is the one to evict.
+      this.cache.delete(key)
+      this.cache.set(key, hit)
+      return hit
+    }
     const [models, dimensions, metrics, projects] = await Promise.all([
       this.db.select().from(semanticModels).where(and(eq(semanticModels.tenantId, tenantId), eq(semanticModels.connectionId, connectionId))).orderBy(semanticModels.name),
       this.db.select().from(semanticDimensions).where(and(eq(semanticDimensions.tenantId, tenantId), eq(semanticDimensions.connectionId, connectionId))).orderBy(semanticDimensions.createdAt, semanticDimensions.id),
@@ -76,6 +98,8 @@ export class SemanticStore {
       saved_queries: (projects[0]?.savedQueries ?? []) as SavedQuery[],
     }
     const layer = { manifest, models, dimensions, metrics, fingerprint: fp }
+    this.cache.delete(key)
+    while (this.cache.size >= this.maxLayers) this.cache.delete(this.cache.keys().next().value!)
     this.cache.set(key, layer)
     return layer
   }

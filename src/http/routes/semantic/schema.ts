@@ -243,6 +243,8 @@ export const SemanticQueryResultSchema = z.object({
   truncated: z.boolean(),
   execution_time_ms: z.number().int(),
   cache: CacheStatusSchema,
+  status: z.enum(['succeeded', 'failed']).openapi({ description: 'Last field of the streamed document: `failed` when the database failed after rows were sent (then `error` holds the error envelope body)' }),
+  error: z.any().optional(),
 }).openapi('SemanticQueryResult')
 
 export const ValidateBodySchema = z.object({ connection_id: connectionId }).strict()

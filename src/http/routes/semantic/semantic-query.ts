@@ -4,11 +4,11 @@ import { requireScope } from '../../middleware/auth'
 import { errorResponses, jsonBody, jsonResponse, security } from '../../openapi'
 import { AppError } from '../../errors'
 import { cacheHeader } from '../query/schema'
-import { rowsToObjects } from '../../../query/result-columns'
 import { hasScope } from '../../../identity/scopes'
 import type { OffsetMetricInput, SemanticQuery, TimeGrain } from '../../../../semantic/types'
 import { SemanticQueryBodySchema, SemanticQueryResultSchema } from './schema'
 import { assertGovernedWhere } from '../../../governance/governed-layer'
+import { streamSemanticAnswer } from './semantic-answer'
 
 const tags = ['Semantic layer']
 
@@ -62,10 +62,7 @@ export function registerSemanticQueryRoute(app: OpenAPIHono<AppEnv>) {
       ...(b.apply_group_by !== undefined ? { apply_group_by: b.apply_group_by } : {}),
     }
     const run = await runner.prepare({ principal: c.get('principal')!, semantic, connectionId: b.connection_id, maxRows: b.max_rows })
-    const r = await runner.collect(run, c.req.raw.signal)
-    return c.json({
-      id: r.id, columns: r.columns, data: rowsToObjects(r.columns, r.rows), sql: r.sql,
-      row_count: r.row_count, truncated: r.truncated, execution_time_ms: r.execution_time_ms, cache: r.cache,
-    }, 200, { 'X-Nexatron-Cache': r.cache })
+    // Written as the rows arrive (semantic-answer.ts): a large answer never sits whole in memory.
+    return streamSemanticAnswer(c, run, runner.execute(run, c.req.raw.signal), c.get('requestId'))
   })
 }
