@@ -18,12 +18,12 @@
 //   as text, outside the allow list; TO_QUERY runs SQL given as text.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { randomBytes } from 'node:crypto'
-import pg from 'pg'
 import { guardSql, SqlGuardError } from '../../src/security/sql-guard'
 import type { DialectName } from '../../semantic/types'
-import { createTestApp, type TestApp } from '../support/test-app'
+import type { TestApp } from '../support/test-app'
 import { SERVICES, serviceAvailable } from '../support/services'
-import { reply, startFakeOpenAIServer, type FakeOpenAIServer } from '../support/fake-openai-server'
+import type { FakeOpenAIServer } from '../support/fake-openai-server'
+import { sqlAnswer, startRawSqlWarehouse, type RawSqlWarehouse } from './raw-sql-warehouse'
 
 function reasons(sql: string, dialect: DialectName, allowed = ['orders']): string[] {
   try {
@@ -150,58 +150,18 @@ describe.skipIf(!hasCh)('the ClickHouse server reads a table through the disguis
 })
 
 const hasPg = await serviceAvailable('postgres')
-const DB = `nexatron_attack2_${randomBytes(4).toString('hex')}`
 
 describe.skipIf(!hasPg)('through the API on PostgreSQL with raw SQL allowed', () => {
+  let w: RawSqlWarehouse
   let llm: FakeOpenAIServer
   let t: TestApp
-  let admin: pg.Client
   let connId: string
-  const sqlAnswer = (sql: string) => reply.json({ kind: 'sql', query: null, sql, confidence: 0.9, reasons: [], problem: null })
 
   beforeAll(async () => {
-    admin = new pg.Client({ host: SERVICES.postgres.host, port: SERVICES.postgres.port, user: 'postgres', database: 'postgres' })
-    await admin.connect()
-    await admin.query(`CREATE DATABASE ${DB}`)
-    const setup = new pg.Client({ host: SERVICES.postgres.host, port: SERVICES.postgres.port, user: 'postgres', database: DB })
-    await setup.connect()
-    await setup.query(`CREATE SCHEMA shop; CREATE TABLE shop.items (id int PRIMARY KEY, made_on date, kind text, amount numeric);
-      INSERT INTO shop.items VALUES (1, '2026-01-01', 'a', 1), (2, '2026-01-02', 'b', 2);
-      CREATE TABLE shop.salaries (employee text, hidden_ssn_column text); INSERT INTO shop.salaries VALUES ('x', 'top-secret-value');`)
-    await setup.end()
-    llm = await startFakeOpenAIServer()
-    t = await createTestApp({ OPENAI_API_KEY: 'sk-test-attack2', OPENAI_BASE_URL: llm.url, NEXATRON_LLM_MODEL: 'fake-model', NEXATRON_PLANNER: 'llm' })
-    const res = await t.request('POST', '/api/v1/connections', { body: {
-      name: 'pg', type: 'postgres', config: { host: SERVICES.postgres.host, port: SERVICES.postgres.port, database: DB, user: 'postgres', ssl: 'disable' },
-      options: { allow_raw_sql: true, allow_elevated_login: true },
-    } })
-    expect(res.status).toBe(201)
-    connId = (await res.json()).id
-    const layer = `
-semantic_model:
-  name: items
-  node_relation: { schema_name: shop, alias: items }
-  defaults: { agg_time_dimension: made_on }
-  entities:
-    - { name: item, type: primary, expr: id }
-  dimensions:
-    - { name: made_on, type: time, type_params: { time_granularity: day } }
-    - { name: kind, type: categorical }
-  measures:
-    - { name: amount, agg: sum }
----
-metrics:
-  - { name: amount, type: simple, type_params: { measure: amount } }
-`
-    const imported = await t.request('POST', '/api/v1/semantic/import', { body: { connection_id: connId, mode: 'replace', files: [{ path: 'items.yml', content: layer }] } })
-    expect(imported.status).toBe(200)
+    w = await startRawSqlWarehouse(`nexatron_attack2_${randomBytes(4).toString('hex')}`, `CREATE TABLE shop.salaries (employee text, hidden_ssn_column text); INSERT INTO shop.salaries VALUES ('x', 'top-secret-value');`)
+    ;({ t, llm, connId } = w)
   }, 60_000)
-  afterAll(async () => {
-    await t?.close()
-    await llm?.close()
-    await admin?.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`)
-    await admin?.end()
-  })
+  afterAll(async () => { await w?.close() })
   beforeEach(() => llm.reset())
 
   it('runs a row type of the allowed relation (control)', async () => {

@@ -6,13 +6,13 @@
 // probes are refused; the allowed relations stay the only way to name data,
 // and the date and time functions analysts use keep working.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { randomBytes } from 'node:crypto'
-import pg from 'pg'
 import { guardSql, SqlGuardError } from '../../src/security/sql-guard'
+import { randomBytes } from 'node:crypto'
 import type { DialectName } from '../../semantic/types'
-import { createTestApp, type TestApp } from '../support/test-app'
+import type { TestApp } from '../support/test-app'
 import { serviceAvailable } from '../support/services'
-import { reply, startFakeOpenAIServer, type FakeOpenAIServer } from '../support/fake-openai-server'
+import type { FakeOpenAIServer } from '../support/fake-openai-server'
+import { sqlAnswer, startRawSqlWarehouse, type RawSqlWarehouse } from './raw-sql-warehouse'
 
 function reasons(sql: string, dialect: DialectName): string[] {
   try {
@@ -134,55 +134,16 @@ const hasPg = await serviceAvailable('postgres')
 const DB = `nexatron_oracles_${randomBytes(4).toString('hex')}`
 
 describe.skipIf(!hasPg)('through the API on PostgreSQL with raw SQL allowed', () => {
+  let w: RawSqlWarehouse
   let llm: FakeOpenAIServer
   let t: TestApp
-  let admin: pg.Client
   let connId: string
-  const sqlAnswer = (sql: string) => reply.json({ kind: 'sql', query: null, sql, confidence: 0.9, reasons: [], problem: null })
 
   beforeAll(async () => {
-    admin = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres' })
-    await admin.connect()
-    await admin.query(`CREATE DATABASE ${DB}`)
-    const setup = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: DB })
-    await setup.connect()
-    await setup.query(`CREATE SCHEMA shop; CREATE TABLE shop.items (id int PRIMARY KEY, made_on date, kind text, amount numeric);
-      INSERT INTO shop.items VALUES (1, '2026-01-01', 'a', 1), (2, '2026-01-02', 'b', 2);
-      CREATE SCHEMA other; CREATE TABLE other.secret (v text); INSERT INTO other.secret VALUES ('top-secret-value');`)
-    await setup.end()
-    llm = await startFakeOpenAIServer()
-    t = await createTestApp({ OPENAI_API_KEY: 'sk-test-oracles', OPENAI_BASE_URL: llm.url, NEXATRON_LLM_MODEL: 'fake-model', NEXATRON_PLANNER: 'llm' })
-    const res = await t.request('POST', '/api/v1/connections', { body: {
-      name: 'pg', type: 'postgres', config: { host: '127.0.0.1', port: 5432, database: DB, user: 'postgres', ssl: 'disable' },
-      options: { allow_raw_sql: true, allow_elevated_login: true },
-    } })
-    expect(res.status).toBe(201)
-    connId = (await res.json()).id
-    const layer = `
-semantic_model:
-  name: items
-  node_relation: { schema_name: shop, alias: items }
-  defaults: { agg_time_dimension: made_on }
-  entities:
-    - { name: item, type: primary, expr: id }
-  dimensions:
-    - { name: made_on, type: time, type_params: { time_granularity: day } }
-    - { name: kind, type: categorical }
-  measures:
-    - { name: amount, agg: sum }
----
-metrics:
-  - { name: amount, type: simple, type_params: { measure: amount } }
-`
-    const imported = await t.request('POST', '/api/v1/semantic/import', { body: { connection_id: connId, mode: 'replace', files: [{ path: 'items.yml', content: layer }] } })
-    expect(imported.status).toBe(200)
+    w = await startRawSqlWarehouse(DB, `CREATE SCHEMA other; CREATE TABLE other.secret (v text); INSERT INTO other.secret VALUES ('top-secret-value');`)
+    ;({ t, llm, connId } = w)
   }, 60_000)
-  afterAll(async () => {
-    await t?.close()
-    await llm?.close()
-    await admin?.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`)
-    await admin?.end()
-  })
+  afterAll(async () => { await w?.close() })
   beforeEach(() => llm.reset())
 
   it('runs raw SQL over the allowed relation (control)', async () => {
