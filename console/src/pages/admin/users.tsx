@@ -84,7 +84,7 @@ export function UsersPage() {
             },
             {
               key: 'groups', label: 'Groups', value: (u) => (u.groups ?? []).map((g) => g.display_name).join(', '),
-              render: (u) => (u.groups?.length ? <span>{u.groups.map((g) => g.display_name).join(', ')}</span> : <span class="muted small">none</span>),
+              render: (u) => (u.groups?.length ? <span>{u.groups.map((g) => g.display_name).join(', ')}</span> : <span class="muted small">no groups</span>),
             },
             {
               key: 'attributes', label: 'Attributes', sortable: false, value: (u) => formatAttributesValue(u.attributes),
