@@ -3,14 +3,19 @@
 // one; rotating replaces it, so the previous token stops working at once.
 // The token keeps the scopes its creator held when it was made: SCIM may only
 // grant roles, and change users, within them (admin only from a `*` creator).
+// Replacing or deleting the token needs its scopes too: otherwise a
+// users:manage key could swap the IdP's admin-made token for a weaker one it
+// holds (provisioning breaks, or is taken over within that key's scopes).
 import { createHash } from 'node:crypto'
 import { and, eq, isNull, lt } from 'drizzle-orm'
 import type { Db } from '../store/db'
 import { scimTokens } from '../store/schema'
 import { randomBase62 } from '../ids'
-import { notFound } from '../errors'
+import { AppError, notFound } from '../errors'
+import { coversScopes } from '../identity/scopes'
 
 export const SCIM_TOKEN_PATTERN = /^nxs_[A-Za-z0-9]{43}$/
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0]
 const hash = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex')
 
 export interface ScimTokenView {
@@ -33,11 +38,11 @@ const LAST_USED_RESOLUTION_MS = 60_000
 export class ScimTokenService {
   constructor(private readonly db: Db, private readonly now: () => Date = () => new Date()) {}
 
-  /** Creates the tenant's token, replacing any previous one. */
+  /** Creates the tenant's token, replacing any previous one whose scopes the creator holds. */
   async rotate(tenantId: string, creator: { id: string | null; scopes: readonly string[] }): Promise<{ token: string; view: ScimTokenView }> {
     const token = `nxs_${randomBase62(43)}`
     const row = await this.db.transaction(async (tx) => {
-      await tx.delete(scimTokens).where(eq(scimTokens.tenantId, tenantId))
+      await this.deleteHeld(tx, tenantId, creator)
       const [r] = await tx.insert(scimTokens).values({
         id: `scim_${randomBase62(20)}`, tenantId, tokenHash: hash(token), prefix: token.slice(0, 8), last4: token.slice(-4), createdBy: creator.id, scopes: [...creator.scopes], createdAt: this.now(),
       }).returning()
@@ -51,9 +56,22 @@ export class ScimTokenService {
     return r ? view(r) : null
   }
 
-  async revoke(tenantId: string): Promise<void> {
-    const gone = await this.db.delete(scimTokens).where(eq(scimTokens.tenantId, tenantId)).returning({ id: scimTokens.id })
-    if (!gone.length) throw notFound('SCIM token')
+  async revoke(tenantId: string, actor: { scopes: readonly string[] }): Promise<void> {
+    const gone = await this.db.transaction((tx) => this.deleteHeld(tx, tenantId, actor))
+    if (!gone) throw notFound('SCIM token')
+  }
+
+  /** Deletes the tenant's token if `actor` holds every scope it grants; false when there was none. */
+  private async deleteHeld(tx: Tx, tenantId: string, actor: { scopes: readonly string[] }): Promise<boolean> {
+    // locked, so a concurrent rotation by a stronger credential cannot slip in between check and delete
+    const [current] = await tx.select({ scopes: scimTokens.scopes }).from(scimTokens).where(eq(scimTokens.tenantId, tenantId)).for('update')
+    if (!current) return false
+    if (!coversScopes(actor.scopes, current.scopes)) {
+      throw new AppError('forbidden', 'the SCIM token grants scopes this credential does not hold: only a credential holding them may replace or delete it',
+        [{ path: 'scim_token', issue: 'scim_token_scopes', missing: current.scopes.filter((s) => !coversScopes(actor.scopes, [s])) }])
+    }
+    await tx.delete(scimTokens).where(eq(scimTokens.tenantId, tenantId))
+    return true
   }
 
   /** The tenant, token id and creator's scopes behind a presented token, or null. */

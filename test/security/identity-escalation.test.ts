@@ -149,6 +149,24 @@ describe('finding 4: users:manage must not become admin', () => {
     expect((await addToGroup(strong, adminGroup, u.id)).status).toBe(200)
     expect((await (await t.request('GET', `/api/v1/users/${u.id}`, { key: adminKey })).json()).role).toBe('admin')
   })
+
+  it("does not let a users:manage key replace or delete a SCIM token made with scopes it lacks (the IdP's provisioning would break or be taken over)", async () => {
+    const { adminKey } = await tenant()
+    const strong = (await (await t.request('POST', '/api/v1/scim-token', { key: adminKey })).json()).token as string
+    const manager = await keyWith(['users:manage', ...ANALYST_SCOPES], adminKey)
+    const rotate = await t.request('POST', '/api/v1/scim-token', { key: manager.key })
+    expect(rotate.status).toBe(403)
+    expect((await rotate.json()).error.details[0]).toMatchObject({ issue: 'scim_token_scopes' })
+    expect((await t.request('DELETE', '/api/v1/scim-token', { key: manager.key })).status).toBe(403)
+    // the IdP's token still works, and the manager may still read the status
+    expect((await scim(strong, 'GET', '/Users')).status).toBe(200)
+    expect((await t.request('GET', '/api/v1/scim-token', { key: manager.key })).status).toBe(200)
+    // a token the manager's own scopes cover (one it made) it may rotate and delete
+    expect((await t.request('DELETE', '/api/v1/scim-token', { key: adminKey })).status).toBe(204)
+    expect((await t.request('POST', '/api/v1/scim-token', { key: manager.key })).status).toBe(201)
+    expect((await t.request('POST', '/api/v1/scim-token', { key: manager.key })).status).toBe(201)
+    expect((await t.request('DELETE', '/api/v1/scim-token', { key: manager.key })).status).toBe(204)
+  })
 })
 
 describe('finding 5: user-owned keys follow their owner', () => {

@@ -18,12 +18,13 @@ const getRoute = createRoute({
 const rotateRoute = createRoute({
   method: 'post', path: '/api/v1/scim-token', operationId: 'rotateScimToken', tags, security, middleware: mw,
   summary: 'Create or rotate the SCIM bearer token; shown once, the previous one stops working. '
-    + 'The token may grant roles and change users only within the scopes of the credential that rotates it (admin needs `*`)',
+    + 'The token may grant roles and change users only within the scopes of the credential that rotates it (admin needs `*`); '
+    + 'replacing an existing token needs every scope it grants (403 `forbidden`, issue `scim_token_scopes`)',
   responses: { 201: jsonResponse(CreatedScimTokenSchema, 'The new token, shown once'), ...errorResponses(413, 415) },
 })
 const deleteRoute = createRoute({
   method: 'delete', path: '/api/v1/scim-token', operationId: 'deleteScimToken', tags, security, middleware: mw,
-  summary: 'Delete the SCIM token (provisioning stops until a new one is created)',
+  summary: 'Delete the SCIM token (provisioning stops until a new one is created); needs every scope the token grants',
   responses: { 204: { description: 'Deleted' }, ...errorResponses(404) },
 })
 
@@ -38,7 +39,8 @@ export function registerScimTokenRoutes(app: OpenAPIHono<AppEnv>) {
     return c.json({ ...view, token, base_url: SCIM_BASE }, 201)
   })
   app.openapi(deleteRoute, async (c) => {
-    await c.get('services').scimTokens.revoke(c.get('principal')!.tenantId)
+    const p = c.get('principal')!
+    await c.get('services').scimTokens.revoke(p.tenantId, p)
     return c.body(null, 204)
   })
 }
