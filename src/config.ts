@@ -35,6 +35,7 @@ const EnvSchema = z.object({
   NEXATRON_MAX_TIMEOUT_MS: int(300_000, 100),
   NEXATRON_HISTORY_ROWS: int(1000, 0),
   NEXATRON_SSE_KEEPALIVE_MS: int(15_000, 100),
+  NEXATRON_CANCEL_WATCH_MS: int(2_000, 100),
   NEXATRON_ALLOWED_NETWORKS: z.enum(['all', 'private', 'external']).default('all'),
   NEXATRON_ALLOW_SOCKET_HOSTS: bool(false),
   NEXATRON_SQL_ALLOW_FUNCTIONS: z.string().default(''),
@@ -110,7 +111,7 @@ export interface Config {
   /** A response whose bytes the client has not taken for this long loses its connection (src/http/write-stall.ts). */
   writeStallTimeoutMs: number
   shutdownTimeoutMs: number
-  query: { defaultMaxRows: number; maxRowsLimit: number; defaultTimeoutMs: number; maxTimeoutMs: number; historyRows: number; allowFunctions: string[]; sseKeepAliveMs: number }
+  query: { defaultMaxRows: number; maxRowsLimit: number; defaultTimeoutMs: number; maxTimeoutMs: number; historyRows: number; allowFunctions: string[]; sseKeepAliveMs: number; cancelWatchMs: number }
   network: { allowed: 'all' | 'private' | 'external'; allowSocketHosts: boolean }
   planner: {
     mode: 'offline' | 'llm' | 'hybrid'
@@ -220,6 +221,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       historyRows: e.NEXATRON_HISTORY_ROWS,
       allowFunctions,
       sseKeepAliveMs: e.NEXATRON_SSE_KEEPALIVE_MS,
+      cancelWatchMs: e.NEXATRON_CANCEL_WATCH_MS,
     },
     network: { allowed: e.NEXATRON_ALLOWED_NETWORKS, allowSocketHosts: e.NEXATRON_ALLOW_SOCKET_HOSTS },
     planner: { mode, minConfidence: e.NEXATRON_PLANNER_MIN_CONFIDENCE, openai, llmSummary: e.NEXATRON_LLM_SUMMARY },

@@ -168,12 +168,27 @@ export class QueryHistory {
     return rows.map((r) => r.id)
   }
 
-  /** Ids of the running async jobs of these principals. */
-  async runningJobsOf(tenantId: string, principalIds: string[]): Promise<string[]> {
+  /** Ids of the running queries of these principals: async jobs and synchronous runs (JSON, SSE) alike. */
+  async runningOf(tenantId: string, principalIds: string[]): Promise<Array<{ id: string; async: boolean }>> {
     if (!principalIds.length) return []
-    const rows = await this.db.select({ id: queries.id }).from(queries)
-      .where(and(eq(queries.tenantId, tenantId), eq(queries.async, true), eq(queries.status, 'running'), inArray(queries.principalId, principalIds)))
-    return rows.map((r) => r.id)
+    return this.db.select({ id: queries.id, async: queries.async }).from(queries)
+      .where(and(eq(queries.tenantId, tenantId), eq(queries.status, 'running'), inArray(queries.principalId, principalIds)))
+  }
+
+  /**
+   * Asks the instance running `id` to stop it (it runs elsewhere): the flag,
+   * and the reason its record will carry, which that instance's runner reads.
+   */
+  async requestCancel(id: string, reason?: unknown): Promise<void> {
+    await this.db.update(queries).set({ cancelRequested: true, ...(reason !== undefined && { error: reason }) })
+      .where(and(eq(queries.id, id), eq(queries.status, 'running')))
+  }
+
+  /** Of these running queries, those another instance asked to stop, with the reason it gave (null: a plain cancel). */
+  async cancelsRequested(ids: string[]): Promise<Array<{ id: string; reason: unknown }>> {
+    if (!ids.length) return []
+    return this.db.select({ id: queries.id, reason: queries.error }).from(queries)
+      .where(and(inArray(queries.id, ids), eq(queries.cancelRequested, true)))
   }
 
   /** Jobs waiting to run, for one principal and for its whole tenant. */

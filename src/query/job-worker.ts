@@ -32,8 +32,8 @@ import { queryDetailView } from './query-views'
 import type { WebhookMetrics } from '../ops/metrics'
 import { NEW_TRACE, withSpan } from '../ops/spans'
 
-/** Why a job of a revoked (expired, disabled, deleted, demoted) principal was cancelled. */
-export const credentialRevoked = () => new AppError('query_cancelled', 'the job was cancelled: the credential that submitted it was revoked or no longer holds query:run',
+/** Why a query or job of a revoked (expired, disabled, deleted, demoted) principal was cancelled. */
+export const credentialRevoked = () => new AppError('query_cancelled', 'the query was cancelled: the credential that submitted it was revoked or no longer holds query:run',
   [{ issue: 'credential_revoked' }])
 const revokedRecord = () => errorRecord(credentialRevoked())
 
@@ -387,20 +387,22 @@ export class JobService {
   /**
    * A key was revoked, or a user (and the keys they own) disabled or deleted:
    * their queued jobs are cancelled (reason `credential_revoked`) and their
-   * running jobs stopped; each is recorded as `job.cancel` by the revoker, and
-   * each key revoked along with its owner as `api_key.revoke`.
+   * running queries stopped, jobs and open streams alike (a leaked key must not
+   * keep streaming after its revocation); each job is recorded as `job.cancel`
+   * and each synchronous run as `query.cancel` by the revoker, and each key
+   * revoked along with its owner as `api_key.revoke`.
    */
   async credentialsRevoked(e: CredentialsRevoked): Promise<void> {
     const record = (action: string, targetId: string) =>
       this.audit?.record({ tenantId: e.tenantId, actorId: e.actorId, action, targetId, outcome: 'success' })
     for (const id of e.cascadedKeyIds) await record('api_key.revoke', id)
     const cancelled = await this.history.cancelQueuedOf(e.tenantId, e.principalIds, revokedRecord())
-    for (const id of await this.history.runningJobsOf(e.tenantId, e.principalIds)) {
-      // Here: abort now. Elsewhere: that instance's heartbeat sees the principal is gone.
-      if (!this.runner.cancel(id, credentialRevoked())) await this.history.update(id, { cancelRequested: true })
-      cancelled.push(id)
-    }
     for (const id of cancelled) await record('job.cancel', id)
+    for (const { id, async } of await this.history.runningOf(e.tenantId, e.principalIds)) {
+      // Here: abort now. Elsewhere: flagged with its reason; that instance's runner watches its runs' flags.
+      if (!this.runner.cancel(id, credentialRevoked())) await this.history.requestCancel(id, revokedRecord())
+      await record(async ? 'job.cancel' : 'query.cancel', id)
+    }
   }
 
   notify(): void { this.worker?.notify() }
@@ -425,7 +427,7 @@ export class JobService {
     }
     if (row.status === 'running') {
       // Here: abort now. Elsewhere: flag it; that instance's runner sees the flag.
-      if (!this.runner.cancel(id)) await this.history.update(id, { cancelRequested: true })
+      if (!this.runner.cancel(id)) await this.history.requestCancel(id)
       return 'cancelled'
     }
     throw new AppError('conflict', `the query already ${row.status === 'succeeded' ? 'succeeded' : row.status}`, [{ issue: 'not_running', status: row.status }])

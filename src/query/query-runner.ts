@@ -12,6 +12,7 @@ import { accessContextOf } from '../governance/access-context'
 import type { AccessContext } from '../../semantic/access'
 import type { TenantService } from '../identity/tenants'
 import { AppError, errorRecord } from '../errors'
+import { CancelWatch } from './cancel-watch'
 import { toAppError } from '../error-mapping'
 import { ConnectorError } from '../../connectors/connector'
 import { summarize } from '../planner/summary'
@@ -79,7 +80,8 @@ export interface QueryRunnerDeps {
   queueCaps?: { perKey: number; perTenant: number }
   executor: SqlExecutor
   logger: Logger
-  limits: { historyRows: number }
+  /** cancelWatchMs: how often live runs' cancel flags are read (cancel-watch.ts). */
+  limits: { historyRows: number; cancelWatchMs?: number }
   now?: () => Date
   /** An LLM-written summary (NEXATRON_LLM_SUMMARY); the deterministic one stays when it fails. */
   llmSummary?: (input: LlmSummaryInput, signal: AbortSignal) => Promise<LlmSummary | null>
@@ -119,7 +121,18 @@ export class QueryRunner {
   private readonly running = new Map<string, AbortController>()
   private readonly catalogs = new Map<string, { fingerprint: string; catalog: Catalog }>()
 
-  constructor(private readonly deps: QueryRunnerDeps) {}
+  /** Runs here that another instance was asked to cancel (a cancel or a revocation that reached it). */
+  private readonly cancelWatch: CancelWatch
+
+  constructor(private readonly deps: QueryRunnerDeps) {
+    this.cancelWatch = new CancelWatch({
+      live: () => [...this.running.keys()],
+      flagged: (ids) => deps.history.cancelsRequested(ids),
+      cancel: (id, reason) => { this.cancel(id, reason) },
+      onError: (err) => deps.logger.warn({ err }, 'could not read the cancel flags of running queries'),
+      intervalMs: deps.limits.cancelWatchMs ?? 2000,
+    })
+  }
 
   /** Resolves the connection and conversation and writes the history record. */
   async prepare(input: RunInput): Promise<PreparedRun> {
@@ -226,6 +239,7 @@ export class QueryRunner {
     if (signal.aborted) onAbort()
     else signal.addEventListener('abort', onAbort, { once: true })
     this.running.set(run.id, controller)
+    this.cancelWatch.update()
     const started = Date.now()
     // This run's spans hang off the request that started it, whichever caller resumes the generator later (a response stream).
     const traceCtx = activeContext()
@@ -382,6 +396,7 @@ export class QueryRunner {
       this.deps.metrics?.queryRun(run.connection.type, outcome, (Date.now() - started) / 1000)
       signal.removeEventListener('abort', onAbort)
       this.running.delete(run.id)
+      this.cancelWatch.update()
       run.releaseSlot?.()
     }
   }

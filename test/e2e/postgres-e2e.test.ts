@@ -261,6 +261,51 @@ describe.skipIf(!hasPg)('PostgreSQL end to end', () => {
     expect((await t.request('POST', `/api/v1/query/${id}/cancel`)).status).toBe(409)
   })
 
+  /** Waits until "slow revenue" runs in the database. */
+  const slowRunning = async () => {
+    for (let i = 0; i < 50 && !(await activeQueries('slow_sales')).some((r) => r.state === 'active'); i++) await new Promise((r) => setTimeout(r, 100))
+    expect((await activeQueries('slow_sales')).some((r) => r.state === 'active')).toBe(true)
+  }
+  const slowGone = async (withinMs: number) => {
+    const deadline = Date.now() + withinMs
+    while ((await activeQueries('slow_sales')).some((r) => r.state === 'active') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100))
+    expect((await activeQueries('slow_sales')).filter((r) => r.state === 'active')).toEqual([])
+  }
+
+  it('stops a stream already open when its key is revoked, in the database too (the attack: a leaked key kept streaming after revocation)', async () => {
+    const created = await (await t.request('POST', '/api/v1/api-keys', { body: { name: 'leaked', scopes: ['query:run', 'query:read', 'connections:read', 'semantic:read'] } })).json()
+    const stream = readSse(`${server.url}/api/v1/query/stream`, {
+      headers: { authorization: `Bearer ${created.key}` }, body: { connection_id: connId, question: 'slow revenue' },
+    })
+    await slowRunning()
+    const revokedAt = Date.now()
+    expect((await t.request('DELETE', `/api/v1/api-keys/${created.id}`)).status).toBe(204)
+    const res = await stream
+    // the stream ends with an error event well before the query would have finished (~100 s)
+    expect(Date.now() - revokedAt).toBeLessThan(6000)
+    const last = res.events.at(-1)!
+    expect(last.event).toBe('error')
+    expect(JSON.parse(last.data).error).toMatchObject({ code: 'query_cancelled', details: [{ issue: 'credential_revoked' }] })
+    await slowGone(1000)
+    const rec = await (await t.request('GET', `/api/v1/query/${res.headers.get('x-nexatron-query-id')}`)).json()
+    expect(rec.status).toBe('cancelled')
+  })
+
+  it('stops a run when another instance flagged its cancel (cancel or revocation that arrived elsewhere)', async () => {
+    const pending = t.request('POST', '/api/v1/query', { body: { connection_id: connId, question: 'slow revenue' } })
+    await slowRunning()
+    const hist = await (await t.request('GET', '/api/v1/query/history?status=running&limit=5')).json()
+    const id = hist.data[0].id as string
+    // What another instance's POST /query/{id}/cancel writes: the flag, since the run is not in its process.
+    await t.services.history.update(id, { cancelRequested: true })
+    const flaggedAt = Date.now()
+    const res = await pending
+    expect(Date.now() - flaggedAt).toBeLessThan(6000)
+    expect(res.status).toBe(422)
+    expect((await res.json()).error.code).toBe('query_cancelled')
+    await slowGone(1000)
+  })
+
   it('runs an async job and delivers a signed webhook, retrying after a 500', async () => {
     const received: Array<{ body: string; sig: string }> = []
     let calls = 0
