@@ -7,7 +7,7 @@
 // back with every reading as a ready-to-run candidate instead of picking one.
 import type { SemanticQuery, StructuredFilter } from '../../../semantic/types'
 import { stem } from './normalize'
-import type { CatalogIndex } from './catalog-index'
+import { codeLegend, type CatalogIndex } from './catalog-index'
 
 export interface Reading {
   query: SemanticQuery
@@ -75,6 +75,28 @@ export function alternativeReadings(query: SemanticQuery, idx: CatalogIndex, que
       }
     }
 
+    // "cancelled bookings last month" beside a metric `cancellations`: the value's verb is the event
+    // another metric counts; the bookings whose status is cancelled (booked last month) or the
+    // cancellations made last month. Offered when that count reaches the rest of the plan.
+    if (valueWords.length === 1 && query.metrics.length === 1) {
+      const stems = verbStems(String(f.value)).filter((x) => x.length >= 5)
+      for (const [name, m] of idx.metrics) {
+        // only a count of the event (`cancellations`, `cancellation_count`), not its fees or rate
+        const nameWords = words(name)
+        const event = nameWords.filter((w) => stems.some((x) => w.startsWith(x)))
+        if (query.metrics.includes(name) || event.length !== 1 || !nameWords.every((w) => event.includes(w) || ['count', 'number', 'num', 'cnt', 'total'].includes(w))) continue
+        const fields = [...(base.group_by ?? []).map((g) => (typeof g === 'string' ? g : g.name)), ...(base.filters ?? []).map((x) => x.field)]
+        if (!fields.every((x) => x.startsWith('metric_time') || m.dimensions.includes(x))) continue
+        if (base.order_by?.length || base.limit !== undefined) continue
+        out.push({ query: { ...base, metrics: [name] }, why: `metric ${name} instead of ${query.metrics[0]} where ${f.field} = ${f.value}` })
+      }
+    }
+
+    // "group adr" where both the market segment and the rate plan write GRP = group, "bookings from the
+    // website" where one legend writes WEB = website and another glosses DIR with it: two filters
+    // the question cannot tell apart
+    out.push(...sharedCodeReadings(query, f, idx, asked))
+
     // a verb-like value and a time range: the range may be meant on the time dimension of that verb
     const range = query.time_constraint
     if (range?.start && range.end && valueWords.length === 1) {
@@ -95,6 +117,42 @@ export function alternativeReadings(query: SemanticQuery, idx: CatalogIndex, que
   }
   out.push(...valueReadingsOfMetrics(query, idx, asked))
   return out.slice(0, MAX_READINGS)
+}
+
+/** A code's meaning in a dimension's legend, as stems ("GRP = group block" → [group, block]). */
+function legendWords(description: string | undefined, code: string): string[] {
+  const hit = codeLegend(description).find(([c]) => c.toLowerCase() === code.toLowerCase())
+  return hit ? words(hit[1]) : []
+}
+
+/**
+ * Other dimensions whose legend writes a word of the question that the filter's own legend
+ * holds too: the same code ("GRP = group" as a market segment and "GRP = group block" as a rate
+ * plan), or another code glossed with it ("WEB = website" where guests enrolled, "DIR = direct
+ * (brand website and app)" where bookings came from). Each is another reading of the same words.
+ */
+function sharedCodeReadings(query: SemanticQuery, f: StructuredFilter, idx: CatalogIndex, asked: Set<string>): Reading[] {
+  const code = String(f.value)
+  const own = idx.dimensions.get(f.field)
+  const ownWords = legendWords(own?.description, code).filter((w) => asked.has(w))
+  if (!own || ownWords.length === 0) return []
+  const column = (name: string) => name.split('__').pop()
+  const out: Reading[] = []
+  const seen = new Set<string>()
+  for (const d of idx.dimensions.values()) {
+    if (d.type !== 'categorical' || column(d.name) === column(f.field) || seen.has(column(d.name)!)) continue
+    const entry = codeLegend(d.description).find(([, meaning, gloss]) => words(`${meaning} ${gloss ?? ''}`).some((w) => ownWords.includes(w)))
+    if (!entry) continue
+    const value = (d.sample_values ?? []).find((v) => String(v).toLowerCase() === entry[0].toLowerCase()) ?? entry[0]
+    // the same column on the filter's own entity path when there is one (`reservation__rate_plan_cd`)
+    const sibling = `${f.field.slice(0, f.field.lastIndexOf('__') + 2)}${column(d.name)}`
+    const field = idx.dimensions.has(sibling) ? sibling : d.name
+    if (!query.metrics.every((m) => idx.metrics.get(m)?.dimensions.includes(field))) continue
+    seen.add(column(d.name)!)
+    const filters = (query.filters ?? []).map((x) => (x === f ? { ...x, field, value } : x))
+    out.push({ query: { ...query, filters }, why: `${field} = ${String(value)} instead of ${f.field} = ${code}` })
+  }
+  return out
 }
 
 const WEAK = new Set(['count', 'total', 'number', 'num', 'cnt', 'sum', 'amount', 'of'])

@@ -132,6 +132,7 @@ function buildIndex(catalog: Catalog): CatalogIndex {
     const desc = m.description ? nameStems(m.description) : []
     if (desc.length > 0 && desc.length <= 5 && !/[.:;]\s*\S/.test(m.description!.trim())) add(desc, { target, quality: 0.9, source: 'description' })
     for (const words of descriptionNames(m.description)) add(words, { target, quality: 0.9, source: 'description' })
+    for (const words of spelledOutNames(m.name, m.description)) addWithVariants(words, { target, quality: 0.9, source: 'description' })
   }
 
   const dimensions = new Map<string, CatalogDimension>()
@@ -184,10 +185,13 @@ function buildIndex(catalog: Catalog): CatalogIndex {
   addMetricHeads(catalog, terms, add)
   addFamilyHeads(catalog, terms, add)
   addMetricVariants(catalog, terms, add)
+  addParticipleHeads(catalog, terms, add)
+  addCountedEntityNouns(catalog, terms, add)
   addClassifierHeads(catalog, terms, add)
   addHeadNouns(catalog, terms, add)
   addLayerAbbreviations(catalog, terms, add)
   addPartialValues(catalog, terms)
+  dropSharedShortNames(catalog, terms)
 
   for (const list of terms.values()) list.sort((a, b) => b.quality - a.quality)
   const vocabularySet = new Set<string>()
@@ -223,6 +227,43 @@ function descriptionNames(description: string | undefined): string[][] {
   if (stems.length > 0 && !stems.every((w) => FILLER.has(w) || RESERVED.has(w))) out.push(stems)
   return out
 }
+
+/**
+ * `avg_los` described as "Average length of stay in nights": a short name word whose letters are the
+ * initials of consecutive description words ("length of stay", a little word's initial optional) is
+ * an acronym the layer spells out; the name with it spelled out names the metric too.
+ */
+function spelledOutNames(name: string, description: string | undefined): string[][] {
+  if (!description) return []
+  const stems = nameStems(name)
+  const words = description.toLowerCase().split(/[^a-z]+/).filter(Boolean)
+  const out: string[][] = []
+  for (const [i, w] of stems.entries()) {
+    if (w.length < 2 || w.length > 5 || isKnownWord(w) || !/^[a-z]+$/.test(w)) continue
+    for (let start = 0; start < words.length; start++) {
+      const phrase = initialsRun(words, start, w)
+      if (!phrase) continue
+      out.push([...stems.slice(0, i), ...nameStems(phrase.join(' ')), ...stems.slice(i + 1)])
+      break
+    }
+  }
+  return out
+}
+
+/** The run of words from `start` whose initials spell `letters` (little words may be skipped), if any. */
+function initialsRun(words: string[], start: number, letters: string): string[] | undefined {
+  const run: string[] = []
+  let k = 0
+  for (let j = start; j < words.length && k < letters.length; j++) {
+    const w = words[j]
+    if (w[0] === letters[k]) { run.push(w); k++; continue }
+    if (run.length > 0 && LITTLE_WORDS.has(w)) { run.push(w); continue }
+    return undefined
+  }
+  return k === letters.length && run.length >= letters.length ? run : undefined
+}
+
+const LITTLE_WORDS = new Set(['of', 'the', 'a', 'an', 'per', 'and', 'to', 'in', 'on', 'for'])
 
 function targetId(t: Target): string {
   return t.kind === 'value' ? `v\u0000${t.name}\u0000${typeof t.value}\u0000${String(t.value)}` : `${t.kind[0]}\u0000${t.name}`
@@ -296,19 +337,21 @@ function indexValues(d: CatalogDimension, own: string[], add: (stems: string[], 
 /**
  * Code legends written in a description: "MCR = Medicare, MCD = Medicaid",
  * "role_code 'M' = member", "F: female; M: male", "NP (new patient)".
- * Returns [code, meaning] pairs; a description without a legend gives none.
+ * Returns [code, meaning, gloss?] entries; a description without a legend gives none.
  */
-export function codeLegend(description: string | undefined): Array<[string, string]> {
+export function codeLegend(description: string | undefined): Array<[string, string, string?]> {
   if (!description) return []
-  const out: Array<[string, string]> = []
-  const re = /(?:^|[\s,;(:])['"]?([A-Za-z0-9+-]{1,6})['"]?\s*(?:=|:|->|→)\s*([A-Za-z][A-Za-z' -]{1,40}?)(?=\s*(?:[,;).]|$|\s+(?:and|or)\s))/g
+  const out: Array<[string, string, string?]> = []
+  // a meaning may carry a gloss in parentheses ("DIR = direct (brand website and app)"): the meaning
+  // ends before it, and the gloss is kept as the third element
+  const re = /(?:^|[\s,;(:])['"]?([A-Za-z0-9+-]{1,6})['"]?\s*(?:=|:|->|→)\s*([A-Za-z][A-Za-z' -]{1,40}?)(?=\s*(?:[,;).]|\(|$|\s+(?:and|or)\s))(?:\s*\(([^()]{1,60})\))?/g
   for (const m of description.matchAll(re)) {
     const code = m[1]
     const meaning = m[2].trim()
     // "Kind of visit: NP = ...": the word before a colon that opens a legend is its title, not a code
     if (!/[A-Z0-9]/.test(code) && code.length > 3) continue
     if (/\s/.test(meaning) && meaning.split(/\s+/).length > 4) continue
-    out.push([code, meaning])
+    out.push(m[3] ? [code, meaning, m[3].trim()] : [code, meaning])
   }
   return out
 }
@@ -342,15 +385,79 @@ function addTimeDimensionGrains(catalog: Catalog, terms: Map<string, Hit[]>, add
     const path = d.name.split('__')
     const hops = Math.max(0, path.length - 2)
     const target: Target = { kind: 'dimension', name: d.name, dim: d }
-    const shorts = [nameStems(path[path.length - 1]), d.label ? nameStems(d.label) : []]
+    // "Arrival date." as the whole description of `chk_in_dt`: the layer's own name for the column
+    const described = nameStems((d.description ?? '').replace(/\.\s*$/, ''))
+    const descName = described.length >= 2 && described.length <= 3 && DATE_SUFFIXES.has(described[described.length - 1]) && !/[.:;,]/.test((d.description ?? '').trim().replace(/\.$/, '')) ? described : []
+    if (descName.length) add(descName, { target, quality: 0.93 * Math.pow(0.97, hops), source: 'description' })
+    const shorts = [nameStems(path[path.length - 1]), d.label ? nameStems(d.label) : [], descName]
     for (const full of shorts) {
       const short = [...full]
       while (short.length && DATE_SUFFIXES.has(short[short.length - 1])) short.pop()
       if (short.length === 0 || short.length === full.length) continue
       const taken = terms.get(short.join(' '))?.some((h) => h.target.kind === 'metric' || (h.target.kind === 'dimension' && h.target.dim.type !== 'time'))
-      if (taken || short.some((w) => RESERVED.has(w) || GRAIN_NOUNS[w])) continue
+      // "check in month" for `chk_in_dt`: a structure word inside a compound verb is part of the name
+      const reserved = short.some((w, i) => RESERVED.has(w) && (i === 0 || short.length === 1))
+      if (taken || reserved || short.some((w) => GRAIN_NOUNS[w])) continue
       for (const g of GRAIN_WORDS) add([...short, g], { target, quality: 0.95 * Math.pow(0.97, hops), source: 'short name' })
+      // "sign up month" for `signed_up_at`, "ship date" for `shipped_at`: the verb's base form
+      const base = baseVerb(short[0])
+      if (base && !terms.has([base, ...short.slice(1)].join(' '))) {
+        for (const g of [...GRAIN_WORDS, 'date']) add([base, ...short.slice(1), g], { target, quality: 0.93 * Math.pow(0.97, hops), source: 'short name' })
+      }
     }
+  }
+}
+
+/** "signed" → "sign", "shipped" → "ship", "created" → "create": a past participle's base form, if it is one. */
+function baseVerb(word: string | undefined): string | undefined {
+  if (!word || !/^[a-z]{3,}ed$/.test(word)) return undefined
+  const stem = word.slice(0, -2)
+  if (/(.)\1$/.test(stem) && !/(ll|ss)$/.test(stem)) return stem.slice(0, -1)
+  if (/(at|iz|ur|v|c|g|[aeiou]s)$/.test(stem)) return `${stem}e`
+  return stem
+}
+
+/** A name's words as written, plural folded: `units_sold` keeps "sold" (the stems fold it onto "sale"). */
+function writtenWords(name: string): string[] {
+  return name.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean).map((w) => (w.length > 3 && w.endsWith('s') && !w.endsWith('ss') ? w.slice(0, -1) : w))
+}
+
+/**
+ * "rooms" for `room_keys` beside `rooms_sold` and `rooms_available`: a short form that drops
+ * a weak word saying what is counted ("keys") names one metric only when no other metric's
+ * name holds the same words.
+ * Otherwise the word is shared, and the question is asked back (shared-name-readings.ts)
+ * instead of answered with whichever metric happened to lose a weak word.
+ */
+function dropSharedShortNames(catalog: Catalog, terms: Map<string, Hit[]>): void {
+  const names = catalog.metrics.map((m) => ({ name: m.name, words: new Set(writtenWords(m.name)) }))
+  for (const [key, hits] of terms) {
+    const words = writtenWords(key)
+    if (words.length === 0 || words.every((w) => AGGREGATION_STEMS.has(w))) continue
+    const shared = (metric: string) => names.some((n) => n.name !== metric && words.every((w) => n.words.has(w)))
+    // only a dropped word that says what is counted ("keys") loses the metric; a dropped "total" or
+    // "count" does not: `total_revenue` is all revenue, `shipment_count` all shipments, whatever
+    // narrower siblings (`room_revenue`, `late_shipment_count`) exist
+    // (a short form built otherwise, "subs" for `subscription_count` from the layer's own `sub_`, is not one)
+    const dropsMeaning = (metric: string) => {
+      const own = writtenWords(metric)
+      return words.every((w) => own.includes(w)) && own.some((w) => !words.includes(w) && !AGGREGATION_STEMS.has(w) && w !== 'cnt' && w !== 'num')
+    }
+    // "revenue" for `total_revenue` beside `room_revenue` and `net_room_revenue`: where two or more
+    // metrics name kinds of the same thing, a bare "revenue" may mean the total or the kind the
+    // asker works with (rooms revenue in a hotel); one narrower sibling (`late_shipment_count`
+    // beside `shipment_count`) is a subset, and the bare word still means the whole
+    const kinds = (metric: string) => names.filter((n) => {
+      if (n.name === metric) return false
+      const w = writtenWords(n.name)
+      const tail = w.slice(-words.length)
+      return tail.join(' ') === words.join(' ') && w.slice(0, -words.length).some((x) => !AGGREGATION_STEMS.has(x))
+    }).length
+    const totalOfKinds = (metric: string) => writtenWords(metric)[0] === 'total' && kinds(metric) >= 2
+    const keep = hits.filter((h) => !(h.target.kind === 'metric' && h.source === 'short name' && ((dropsMeaning(h.target.name) && shared(h.target.name)) || totalOfKinds(h.target.name))))
+    if (keep.length === hits.length) continue
+    if (keep.length) terms.set(key, keep)
+    else terms.delete(key)
   }
 }
 
@@ -473,6 +580,48 @@ function addMetricVariants(catalog: Catalog, terms: Map<string, Hit[]>, add: (st
   for (const [key, ms] of keys) {
     if (ms.length !== 1 || terms.get(key)?.some((h) => h.target.kind !== 'value')) continue
     add(key.split(' '), { target: { kind: 'metric', name: ms[0].name, metric: ms[0] }, quality: 0.88, source: 'short name' })
+  }
+}
+
+/**
+ * "tax by property" for `tax_collected`: a name that ends in a past participle ("collected",
+ * "sold", "booked") is named by what comes before it, where no other metric's name holds
+ * those words and nothing else is named so ("rooms" stays shared by `rooms_sold` and
+ * `rooms_available`).
+ */
+function addParticipleHeads(catalog: Catalog, terms: Map<string, Hit[]>, add: (stems: string[], hit: Hit) => void): void {
+  const names = catalog.metrics.map((m) => ({ m, words: writtenWords(m.name) }))
+  for (const { m, words } of names) {
+    const last = words[words.length - 1]
+    if (words.length < 2 || !(/[a-z]{3,}ed$/.test(last) || last === 'sold' || last === 'paid')) continue
+    const head = words.slice(0, -1)
+    if (head.some((w) => AGGREGATION_STEMS.has(w) || isKnownWord(w))) continue
+    if (names.some((n) => n.m !== m && head.every((w) => n.words.includes(w)))) continue
+    const key = nameStems(head.join(' '))
+    if (terms.get(key.join(' '))?.length) continue
+    add(key, { target: { kind: 'metric', name: m.name, metric: m }, quality: 0.86, source: 'short name' })
+  }
+}
+
+/**
+ * `bookings` described as "Reservations made, counted on the booking date": a description that
+ * opens with an entity's plural and a past participle says the metric counts that entity, so the
+ * entity's noun names it ("no shows by property" counts reservations whose status is no_show).
+ * Indexed only where no other metric is named so.
+ */
+function addCountedEntityNouns(catalog: Catalog, terms: Map<string, Hit[]>, add: (stems: string[], hit: Hit) => void): void {
+  const entities = new Set(catalog.dimensions.filter((d) => d.type === 'entity' && !d.name.includes('__')).map((d) => d.name))
+  const found = new Map<string, CatalogMetric[]>()
+  for (const m of catalog.metrics) {
+    const lead = /^\s*([A-Za-z]+)\s+([a-z]+ed|sold|made|paid)\b/.exec(m.description ?? '')
+    if (!lead || !/s$/i.test(lead[1])) continue
+    const noun = nameStems(lead[1]).join(' ')
+    if (!entities.has(noun.replace(/ /g, '_'))) continue
+    found.set(noun, [...(found.get(noun) ?? []), m])
+  }
+  for (const [noun, ms] of found) {
+    if (ms.length !== 1 || terms.get(noun)?.some((h) => h.target.kind === 'metric')) continue
+    add([noun], { target: { kind: 'metric', name: ms[0].name, metric: ms[0] }, quality: 0.85, source: 'description' })
   }
 }
 
@@ -665,18 +814,20 @@ function addPartialValues(catalog: Catalog, terms: Map<string, Hit[]>): void {
 /** Closest vocabulary word within the typo budget; deterministic on ties. */
 export function correctTypo(idx: CatalogIndex, word: string): { word: string; distance: number } | undefined {
   const budget = typoBudget(word)
-  if (budget === 0 || !/^[a-z]+$/.test(word)) return undefined
+  if (!/^[a-z]+$/.test(word)) return undefined
+  // a word too short for a typo may still be a clipped one ("occ")
+  if (budget === 0) return clippedWordOf(idx, word)
   let best: { word: string; distance: number } | undefined
   for (let len = word.length - budget; len <= word.length + budget; len++) {
     for (const v of idx.vocabulary.get(len) ?? []) {
       // short words are only corrected to metric/dimension words: "regoin" → region, never "same" → "game"
       if (v.length < 4 || (word.length <= 5 && !idx.nameVocabulary.has(v))) continue
-      if (agentNounOf(word, v) || negatedFormOf(word, v) || otherDerivationOf(word, v)) continue
+      if (agentNounOf(word, v) || negatedFormOf(word, v) || otherDerivationOf(word, v) || prefixedFormOf(word, v)) continue
       const d = editDistance(word, v, best ? Math.min(best.distance, budget) : budget)
       if (d <= budget && (!best || d < best.distance)) best = { word: v, distance: d }
     }
   }
-  return best ?? abbreviationOf(idx, word)
+  return best ?? abbreviationOf(idx, word) ?? clippedWordOf(idx, word)
 }
 
 /**
@@ -716,6 +867,15 @@ function negatedFormOf(word: string, v: string): boolean {
 }
 
 /**
+ * "trevpar" is not a typo of "revpar", nor "tcost" of "cost": a letter put before a whole
+ * catalog word makes another name (an acronym's extra initial), while typos fall inside a
+ * word; a doubled first letter ("ssales") is still a typo.
+ */
+function prefixedFormOf(word: string, v: string): boolean {
+  return word.length === v.length + 1 && word.slice(1) === v && word[0] !== word[1]
+}
+
+/**
  * "regn" for region, "chnl" for channel, "pmt" for payment: an abbreviation
  * keeps the first and last letters of a word and some letters between, in
  * order. Read only when exactly one metric or dimension word fits.
@@ -729,6 +889,22 @@ function abbreviationOf(idx: CatalogIndex, word: string): { word: string; distan
     for (const ch of v) if (ch === word[i]) i++
     if (i < word.length) continue
     if (found && found !== v) return undefined // two words fit: not a reading
+    found = v
+  }
+  return found ? { word: found, distance: typoBudget(word) + 1 } : undefined
+}
+
+/**
+ * "occ" for occupancy: a hurried analyst clips a long word to its first letters. Read only when
+ * exactly one metric or dimension word starts with the clip, and the clip is at least three
+ * letters and leaves at least three out (a longer clip is within the typo budget anyway).
+ */
+function clippedWordOf(idx: CatalogIndex, word: string): { word: string; distance: number } | undefined {
+  if (word.length < 3 || !/^[a-z]+$/.test(word) || isKnownWord(word)) return undefined
+  let found: string | undefined
+  for (const v of idx.nameVocabulary) {
+    if (v.length < word.length + 3 || !v.startsWith(word)) continue
+    if (found && found !== v) return undefined // two words start so: not a reading
     found = v
   }
   return found ? { word: found, distance: typoBudget(word) + 1 } : undefined

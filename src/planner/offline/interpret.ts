@@ -13,7 +13,7 @@ import { FILLER } from './lexicon'
 import type { Item } from './segment'
 import { betweenNumbers, comparator, compareValues, finishPendingCompare, numberAlternative, numberOrMore, numericDimensionValue, pendingComparison } from './interpret/comparisons'
 import type { Draft } from './interpret/draft'
-import { allWord, conjunction, absorbFilteredNouns, danglingPreposition, filterPrep, filteredEntityNoun, valueMention, valueNoun } from './interpret/filters'
+import { allWord, conjunction, absorbFilteredNouns, danglingPreposition, filterPrep, filteredEntityNoun, pluralHeadOfValue, valueMention, valueNoun } from './interpret/filters'
 import { clearTimeRange, detectCues, editPhrase, finishSortCue, removeCue, removedDimension, unfilteredDimension } from './interpret/follow-up'
 import { flagVerb, genericNoun, grainAdjective, grainNoun, groupMarker, groupTarget, trendPhrase } from './interpret/grouping'
 import { dropEchoVerbs, joinMetricNounPhrases, plainMention } from './interpret/mentions'
@@ -49,7 +49,7 @@ const filler: WordRule = (s, k, w) => {
 }
 
 const skippable: WordRule = (_s, _k, w) => (SKIPPABLE.has(w) ? 1 : undefined)
-const punctuation: WordRule = (_s, _k, w) => (w === ',' || w === '/' || w === '&' ? 1 : undefined)
+const punctuation: WordRule = (_s, _k, w) => (w === ',' || w === '/' || w === '&' || w === '+' ? 1 : undefined)
 
 /** Rules for a plain word, in order; a word none of them claims is unknown. */
 const WORD_RULES: WordRule[] = [
@@ -65,7 +65,7 @@ const WORD_RULES: WordRule[] = [
 
 /** Rules for a catalog match, in order; the last (plainMention) always applies. */
 const MATCH_RULES: MatchRule[] = [
-  pendingComparison, orderTarget, rankSubject, rankMetric, groupTarget, valueMention,
+  pendingComparison, orderTarget, rankSubject, rankMetric, groupTarget, pluralHeadOfValue, valueMention,
   removedDimension, unfilteredDimension, valueNoun, filteredEntityNoun, plainMention,
 ]
 

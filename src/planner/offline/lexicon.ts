@@ -57,7 +57,7 @@ export const NEGATIONS: string[][] = [
   ['excluding'], ['exclude'], ['excludes'], ['excluded'], ['except'], ['excl'], ['without'], ['not'], ['non'], ['outside'], ['besides'], ['minus'],
 ]
 
-export const CONJUNCTIONS = new Set(['and', 'or', ',', '&', 'plus', '/', 'nor'])
+export const CONJUNCTIONS = new Set(['and', 'or', ',', '&', '+', 'plus', '/', 'nor'])
 
 /** Comparison phrases → operator. Longest first at match time. */
 export const COMPARATORS: Array<[string[], '>' | '>=' | '<' | '<=' | '=' | '!=']> = [

@@ -16,13 +16,16 @@ export interface Token {
 
 // Numbers (with $, thousands separators, k/m suffixes, %), words, and the few
 // symbols that carry meaning. Everything else (quotes, brackets, dots) is dropped.
-const TOKEN_RE = /\$\s?\d[\d,]*(?:\.\d+)?(?:k|m|mm|bn|b)?(?![a-z0-9])|\d[\d,]*(?:\.\d+)?(?:k|m|mm|bn|b)?%?(?![a-z0-9])|[a-z0-9]+(?:'[a-z]+)?|>=|<=|!=|<>|==|[<>=,&/%]/g
+// "f&b", "r&d": two letters joined by an ampersand are one code word (FB), not "f and b"
+const TOKEN_RE = /(?<![a-z0-9])[a-z]&[a-z](?![a-z0-9])|\$\s?\d[\d,]*(?:\.\d+)?(?:k|m|mm|bn|b)?(?![a-z0-9])|\d[\d,]*(?:\.\d+)?(?:k|m|mm|bn|b)?%?(?![a-z0-9])|[a-z0-9]+(?:'[a-z]+)?|>=|<=|!=|<>|==|[<>=,&/%+]/g
 
 /** Irregular forms folded onto one key; `sold`/`selling` meet `sales`. */
 const LEMMAS: Record<string, string> = {
   sold: 'sale', sell: 'sale', sells: 'sale', selling: 'sale', seller: 'sale',
   people: 'person', children: 'child', men: 'man', women: 'woman', geese: 'goose',
   '&': 'and',
+  // "sales, units + orders": a plus between words joins them as "and" does
+  '+': 'and',
   // a lone "%" is a word ("food cost %" is `food_cost_pct`); after a number it stays part of the number
   '%': 'percent',
   // common abbreviations
@@ -35,6 +38,8 @@ const LEMMAS: Record<string, string> = {
   cd: 'code', cds: 'code', nm: 'name', flg: 'flag', yrs: 'year', wks: 'week', mths: 'month', qtr: 'quarter', qtrs: 'quarter',
   // one idea, two words: "unique patients" is `distinct_patients`
   unique: 'distinct',
+  // business shorthand for words layers spell out: `mgmt_typ`, `chk_in_dt`, "corp aov", "cxl fees"
+  mgmt: 'management', mkt: 'market', seg: 'segment', corp: 'corporate', cxl: 'cancellation', typ: 'type', chk: 'check', cntry: 'country', ctry: 'country',
 }
 
 export function stem(word: string): string {
@@ -68,7 +73,8 @@ export function tokenize(text: string): Token[] {
     const raw = m[0]
     const start = m.index ?? 0
     const num = /^[$\d]/.test(raw) ? parseNumber(raw.replace(/\s/g, '')) : undefined
-    out.push({ text: raw, stem: num !== undefined ? raw.replace(/[$,\s]/g, '') : stem(raw), start, end: start + raw.length, number: num })
+    const word = /^[a-z]&[a-z]$/.test(raw) ? raw.replace('&', '') : raw
+    out.push({ text: raw, stem: num !== undefined ? raw.replace(/[$,\s]/g, '') : stem(word), start, end: start + raw.length, number: num })
   }
   return out
 }
@@ -89,7 +95,10 @@ export function typoBudget(word: string): number {
   return 0
 }
 
-/** Shorthand analysts type that the tokenizer would split into nothing: "w/" (with), "w/o" (without). */
+/**
+ * Shorthand analysts type that the tokenizer would split into nothing: "w/" (with), "w/o" (without);
+ * and a lone "v" between two words ("houston v dallas"), which is "vs".
+ */
 export function expandShorthand(text: string): string {
-  return text.replace(/\bw\/o\b/gi, 'without').replace(/\bw\/(?=\s|[a-z])/gi, 'with ')
+  return text.replace(/\bw\/o\b/gi, 'without').replace(/\bw\/(?=\s|[a-z])/gi, 'with ').replace(/(?<=[a-z0-9]\s+)v\.?(?=\s+[a-z0-9])/gi, 'vs')
 }

@@ -32,6 +32,8 @@ const MAX_QUESTION_LENGTH = 2000
 const AMBIGUOUS_CONFIDENCE = 0.55
 /** A rewritten reading offered in a clarification must itself be sure (the service's default threshold). */
 const SURE = 0.75
+/** A word several metric names share, where the rest of the question fits one of them only: a pick by elimination, offered to confirm (below the threshold), not answered. */
+const SHARED_PICKED_CONFIDENCE = 0.7
 
 export function createOfflinePlanner(options: OfflinePlannerOptions = {}): Planner {
   const maxUnknown = options.maxUnknownWords ?? 1
@@ -98,7 +100,7 @@ export function planOffline(question: string, catalog: Catalog, history: Turn[],
   const timeTypos = fixTimeTypos(working, idx)
   const { items } = segment(timeTypos.text, idx, clock)
   const draft = interpret(items)
-  accountForWords(draft)
+  accountForWords(draft, idx)
   for (const f of timeTypos.fixes) draft.notes.unshift(`read "${f.from}" as "${f.to}"`)
   for (const n of [agg.note, versus.note, ...ids.notes]) if (n) draft.notes.unshift(n)
 
@@ -152,6 +154,13 @@ export function planOffline(question: string, catalog: Catalog, history: Turn[],
         return p.confidence >= SURE && !p.reasons.some((r) => r.startsWith('ignored ')) ? p.query : undefined
       } catch { return undefined }
     })
+    if (shared?.readings.length === 1) {
+      const [only] = shared.readings
+      return {
+        kind: 'semantic', query: only.query, confidence: SHARED_PICKED_CONFIDENCE, planner: 'offline',
+        reasons: [`"${shared.word}" is part of several metric names; only ${only.metric} fits the rest of the question`],
+      }
+    }
     if (shared) {
       const [first, ...rest] = shared.readings
       return {
@@ -498,9 +507,12 @@ function countedValueMetric(draft: Draft, idx: CatalogIndex): { metric: Draft['m
     const last = said[said.length - 1]
     if (!last || last.text === last.stem) continue
     const top = v.hits[0]
-    if (top?.target.kind !== 'value' || typeof top.target.value !== 'string') continue
-    const written = tokenize(top.target.value)
-    if (written.length === 0 || written[written.length - 1].text !== written[written.length - 1].stem) continue
+    if (top?.target.kind !== 'value') continue
+    // "resorts by country" for `is_resort`: a flag's own word in the plural counts the flagged rows too
+    const flag = top.target.value === true && nameStems(top.target.name.split('__').pop() ?? '').includes(last.stem)
+    if (typeof top.target.value !== 'string' && !flag) continue
+    const written = flag ? [] : tokenize(String(top.target.value))
+    if (!flag && (written.length === 0 || written[written.length - 1].text !== written[written.length - 1].stem)) continue
     const path = top.target.name.split('__')
     if (path.length < 2) continue
     const noun = nameStems(path[path.length - 2]).join(' ')

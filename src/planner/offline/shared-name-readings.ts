@@ -22,7 +22,8 @@ export interface SharedNameReadings {
 
 /**
  * For a word no metric claimed on its own, the confident plans of the question with the word
- * replaced by each metric whose name holds it; undefined unless two or more such plans exist.
+ * replaced by each metric whose name holds it; undefined when no such plan exists (one plan:
+ * the rest of the question picked the metric).
  * `plan` plans a rewritten question and returns undefined when it is not confident.
  */
 export function sharedNameReadings(question: string, unknown: string[], idx: CatalogIndex, plan: (text: string) => SemanticQuery | undefined): SharedNameReadings | undefined {
@@ -40,6 +41,17 @@ export function sharedNameReadings(question: string, unknown: string[], idx: Cat
       if (query && query.metrics.includes(metric)) readings.push({ metric, query })
     }
     if (readings.length >= 2) return { word, readings }
+    // one reading only: the rest of the question picks the metric when every other metric sharing
+    // the word cannot reach a field it names ("spa revenue": only the folio's total revenue reaches
+    // the charge category); a reading left alone for any other reason is not picked by anything
+    if (readings.length === 1 && metrics.every((m) => m === readings[0].metric || !reaches(idx, m, readings[0].query))) return { word, readings }
   }
   return undefined
+}
+
+/** Whether a metric can be grouped and filtered by every field of a plan (time fields aside). */
+function reaches(idx: CatalogIndex, metric: string, query: SemanticQuery): boolean {
+  const dims = idx.metrics.get(metric)?.dimensions ?? []
+  const fields = [...(query.group_by ?? []).map((g) => (typeof g === 'string' ? g : g.name)), ...(query.filters ?? []).map((f) => f.field)]
+  return fields.every((f) => f.startsWith('metric_time') || dims.includes(f) || idx.metrics.has(f))
 }

@@ -32,6 +32,30 @@ export const filterPrep: WordRule = (s, _k, w) => {
   return 1
 }
 
+/**
+ * "gold members" over a tier dimension whose values are Member, Silver, Gold and Platinum:
+ * a plural right after a value of the same dimension is the noun that value qualifies (the
+ * members who are gold), not a second value; reading both filters for "Gold or Member".
+ * A conjunction between them ("gold and member") still lists two values.
+ */
+export const pluralHeadOfValue: MatchRule = (s, { k, it, M, V, mention }) => {
+  const last = s.lastRole
+  if (!V.length || last?.kind !== 'value' || last.at !== k - 1) return false
+  const prev = last.mention as ValueMention
+  const text = it.text.toLowerCase()
+  const head = V.some((h) => {
+    const t = h.target
+    if (t.kind !== 'value' || `${String(t.value).toLowerCase()}s` !== text) return false
+    return prev.hits.some((p) => p.target.kind === 'value' && p.target.name === t.name && p.target.value !== t.value)
+  })
+  if (!head) return false
+  s.d.notes.push(`"${it.text}" names what the filter "${prev.text}" applies to, not a second value`)
+  // "platinum members" alone: the noun may be the metric that counts them
+  if (M.length) s.implied.push(mention(M))
+  s.lastRole = { kind: 'other', at: k }
+  return true
+}
+
 /** "excluding the West region" / "for Electronics" / "Electronics sales". */
 export const valueMention: MatchRule = (s, { k, it, M, V }) => {
   const d = s.d
