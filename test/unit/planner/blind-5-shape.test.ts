@@ -1,0 +1,68 @@
+// The fifth blind pair (planner-eval-blind-5-realestate.json over the un-curated
+// property-management layer in test/fixtures/realestate-blind, and planner-eval-blind-demo-5.json
+// over the demo layer) is a held-out measure: these tests check only its shape
+// and that each expected plan names something real. They never ask the planner,
+// so nothing here can tune it to the held-out questions.
+import { describe, expect, it } from 'vitest'
+import { evalFixture, type EvalFile } from './eval-fixture'
+
+const SETS = [
+  { name: 'planner-eval-blind-5-realestate.json', catalog: 'realestate', minCases: 100, minNonAnswerShare: 0.3 },
+  { name: 'planner-eval-blind-demo-5.json', catalog: 'demo', minCases: 50, minNonAnswerShare: 0.25 },
+]
+
+const NON_ANSWERS = ['ambiguous_question', 'question_not_understood']
+
+/** Values each dimension name is known to take, from the file's sample values (`model.dim` → values). */
+function knownValues(file: EvalFile): Map<string, Set<unknown>> {
+  const known = new Map<string, Set<unknown>>()
+  for (const catalog of Object.values(file.catalogs)) {
+    for (const [key, values] of Object.entries(catalog.sample_values ?? {})) known.set(key.split('.')[1], new Set(values))
+  }
+  return known
+}
+
+for (const set of SETS) {
+  const { file, itCompilesExpectedPlans } = evalFixture(set.name)
+  const nonAnswers = file.cases.filter((c) => c.expected.error)
+
+  describe(set.name, () => {
+    it(`holds at least ${set.minCases} questions, all on the ${set.catalog} catalog`, () => {
+      expect(file.cases.length).toBeGreaterThanOrEqual(set.minCases)
+      expect(new Set(file.cases.map((c) => c.catalog))).toEqual(new Set([set.catalog]))
+      expect(Object.keys(file.catalogs)).toEqual([set.catalog])
+    })
+
+    it(`expects a refusal or a clarification for at least ${set.minNonAnswerShare * 100}% of its questions`, () => {
+      expect(nonAnswers.length / file.cases.length).toBeGreaterThanOrEqual(set.minNonAnswerShare)
+      for (const c of nonAnswers) expect(NON_ANSWERS).toContain(c.expected.error)
+    })
+
+    it('gives every case its own id and asks every question once', () => {
+      expect(new Set(file.cases.map((c) => c.id)).size).toBe(file.cases.length)
+      expect(new Set(file.cases.map((c) => c.question.toLowerCase())).size).toBe(file.cases.length)
+    })
+
+    it('filters dimensions with sampled values only by values the samples hold (an unknown value would make the case unanswerable)', () => {
+      const known = knownValues(file)
+      for (const c of file.cases) {
+        for (const f of c.expected.filters ?? []) {
+          const values = known.get(f.field.split('__').at(-1)!)
+          if (!values) continue
+          for (const v of Array.isArray(f.value) ? f.value : [f.value]) expect(values.has(v), `${c.id}: ${f.field} = ${String(v)}`).toBe(true)
+        }
+      }
+    })
+
+    it('writes time constraints as ISO dates with the start before the end', () => {
+      for (const c of file.cases) {
+        const tc = c.expected.time_constraint
+        if (!tc) continue
+        for (const d of [tc.start, tc.end].filter((x) => x !== undefined)) expect(d).toMatch(/^\d{4}-\d{2}-\d{2}$/)
+        if (tc.start && tc.end) expect(tc.start <= tc.end, c.id).toBe(true)
+      }
+    })
+
+    itCompilesExpectedPlans()
+  })
+}
