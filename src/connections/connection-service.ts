@@ -192,7 +192,7 @@ export class ConnectionService {
     const probe: ConnectionRow = {
       id: probeId, tenantId, name: d.name, type: d.type, config: d.config, options: d.options, isDefault: false,
       credentialsEnc: Object.keys(d.credentials).length ? this.deps.box.sealJson(d.credentials, aad(tenantId, probeId)) : null,
-      schemaCache: null, schemaCachedAt: null, createdAt: now, updatedAt: now,
+      schemaCache: null, schemaCachedAt: null, layerVersion: 0, createdAt: now, updatedAt: now,
     }
     return this.logins.vet(probe, () => this.connector(probe), async () => { this.evict(probeId); this.logins.forget(probeId) })
   }

@@ -1,7 +1,7 @@
 // Access policies of a connection's semantic layer: stored per connection
 // (tenant-scoped), validated against the layer when replaced, and turned into
 // each principal's restricted view of the layer (cached by the layer's
-// fingerprint, the policies' version and the principal's access context key).
+// fingerprint, which a policy write renews too, and the principal's access context key).
 import { and, eq } from 'drizzle-orm'
 import type { Db } from '../store/db'
 import { accessPolicies } from '../store/schema'
@@ -23,6 +23,8 @@ const MAX_CACHED_VIEWS = 500
 
 export class AccessPolicyService {
   private readonly views = new Map<string, RestrictedManifest>()
+  /** Policy sets by connection, with the layer fingerprint they were read at (a policy write renews it: see LoadedLayer). */
+  private readonly sets = new Map<string, { fingerprint: string; set: PolicySet }>()
 
   constructor(private readonly db: Db, private readonly semantic: SemanticStore, private readonly connections: ConnectionService) {}
 
@@ -35,6 +37,21 @@ export class AccessPolicyService {
     const [row] = await this.db.select().from(accessPolicies)
       .where(and(eq(accessPolicies.tenantId, conn.tenantId), eq(accessPolicies.connectionId, conn.id))).limit(1)
     return { connection_id: conn.id, policies: (row?.policies ?? []) as AccessPolicy[], updated_at: row?.updatedAt.toISOString() ?? null }
+  }
+
+  /**
+   * The connection's policies as of `layer`: a write to them renews the layer's version
+   * (a store trigger), so while the fingerprint is the same the set read with it still holds.
+   */
+  private async currentSet(conn: Pick<ConnectionRow, 'id' | 'tenantId'>, layer: LoadedLayer): Promise<PolicySet> {
+    const key = `${conn.tenantId}/${conn.id}`
+    const hit = this.sets.get(key)
+    if (hit && hit.fingerprint === layer.fingerprint) return hit.set
+    const set = await this.forConnection(conn)
+    this.sets.delete(key)
+    if (this.sets.size >= MAX_CACHED_VIEWS) this.sets.delete(this.sets.keys().next().value!)
+    this.sets.set(key, { fingerprint: layer.fingerprint, set })
+    return set
   }
 
   /** Lower-cased names of the groups any policy of the tenant names (applies_to.groups, bypass_groups). */
@@ -64,7 +81,7 @@ export class AccessPolicyService {
 
   /** A principal's view of the layer. Pure over (layer, policies, context), so cached by their versions. */
   async restrict(conn: Pick<ConnectionRow, 'id' | 'tenantId'>, layer: LoadedLayer, ctx: AccessContext): Promise<RestrictedManifest & { context_key: string; layer_policies: string[] }> {
-    const set = await this.forConnection(conn)
+    const set = await this.currentSet(conn, layer)
     const contextKey = accessContextKey(ctx, set.policies)
     const layerPolicies = set.policies.map((p) => p.name)
     if (!set.policies.length) return { manifest: layer.manifest, applied: [], row_policies: [], context_key: contextKey, layer_policies: [] }

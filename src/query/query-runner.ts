@@ -254,7 +254,8 @@ export class QueryRunner {
       if (!run.startedRecord) await this.deps.history.update(run.id, { status: 'running', startedAt: new Date(started), attempts: run.record.attempts + 1 })
       const conn = run.connection
       const timezone = await this.deps.tenants.timezoneOf(principal.tenantId)
-      const layer = await this.deps.semantic.load(principal.tenantId, conn.id)
+      // the connection row read for this run carries the layer's version: a cached layer costs no statement
+      const layer = await this.deps.semantic.load(principal.tenantId, conn.id, conn.layerVersion)
       // One principal's view of the layer (governance): every compile, catalog and explanation below reads it.
       const accessCtx = (run.record.request as { access?: AccessContext } | null)?.access ?? accessContextOf(principal)
       const view = this.deps.access

@@ -2,10 +2,9 @@
 // spines, saved queries) and assembles it back into a SemanticManifest.
 // Dimensions get their own rows so the /semantic/dimensions API can address
 // them by id and keep a sample-value index each.
-import { createHash } from 'node:crypto'
 import { and, eq, sql } from 'drizzle-orm'
 import type { Db } from '../store/db'
-import { semanticDimensions, semanticMetrics, semanticModels, semanticProjects } from '../store/schema'
+import { connections, semanticDimensions, semanticMetrics, semanticModels, semanticProjects } from '../store/schema'
 import { newId } from '../ids'
 import { SemanticPages } from './semantic-pages'
 import type { Dimension, Metric, SavedQuery, SemanticManifest, SemanticModel, TimeSpine } from '../../semantic/types'
@@ -21,7 +20,9 @@ export interface LoadedLayer {
   models: ModelRow[]
   dimensions: DimensionRow[]
   metrics: MetricRow[]
-  /** Changes whenever any definition of the connection changes. */
+  /** The connection's layer_version the layer was loaded at (its rows are at least that new). */
+  version: number
+  /** Changes whenever any definition of the connection (or its access policies) changes. */
   fingerprint: string
 }
 
@@ -57,23 +58,25 @@ export class SemanticStore {
     this.cache.delete(`${tenantId}/${connectionId}`)
   }
 
-  /** One statement (every question asks it): counts and last changes of each definition table. */
-  private async fingerprint(tenantId: string, connectionId: string): Promise<string> {
-    const part = (t: typeof semanticModels | typeof semanticMetrics | typeof semanticDimensions) =>
-      sql`(SELECT count(*)::text || '/' || coalesce(max(${t.updatedAt})::text, '') FROM ${t} WHERE ${t.tenantId} = ${tenantId} AND ${t.connectionId} = ${connectionId})`
-    const res = await this.db.execute(sql`SELECT ${part(semanticModels)} AS a, ${part(semanticMetrics)} AS b, ${part(semanticDimensions)} AS c,
-      (SELECT coalesce(max(${semanticProjects.updatedAt})::text, '') FROM ${semanticProjects}
-        WHERE ${semanticProjects.tenantId} = ${tenantId} AND ${semanticProjects.connectionId} = ${connectionId}) AS p`)
-    const row = (res as unknown as { rows: Array<Record<string, string>> }).rows[0]
-    return createHash('sha1').update(JSON.stringify([row.a, row.b, row.c, row.p])).digest('hex')
+  /** The connection's layer version (renewed by a store trigger on every layer or policy write); -1 when it is gone. */
+  private async version(tenantId: string, connectionId: string): Promise<number> {
+    const [row] = await this.db.select({ v: connections.layerVersion }).from(connections)
+      .where(and(eq(connections.tenantId, tenantId), eq(connections.id, connectionId))).limit(1)
+    return row?.v ?? -1
   }
 
-  /** The connection's layer; cached in memory while nothing changed in the store. */
-  async load(tenantId: string, connectionId: string): Promise<LoadedLayer> {
-    const fp = await this.fingerprint(tenantId, connectionId)
+  /**
+   * The connection's layer; cached in memory while nothing changed in the store.
+   * `version`: the connection row's `layerVersion` when the caller has just read
+   * it (a question does), which saves asking the store again.
+   */
+  async load(tenantId: string, connectionId: string, version?: number): Promise<LoadedLayer> {
+    const v = version ?? await this.version(tenantId, connectionId)
     const key = `${tenantId}/${connectionId}`
     const hit = this.cache.get(key)
-    if (hit && hit.fingerprint === fp) {
+    // Equal, not "at least": a layer read inside a transaction that rolled back has a version no
+    // committed write will have (a sequence's), so it is never taken for a committed one.
+    if (hit && hit.version === v) {
       // Most recently used last: a Map iterates in insertion order, so the first key is the one to evict.
       this.cache.delete(key)
       this.cache.set(key, hit)
@@ -97,7 +100,8 @@ export class SemanticStore {
       time_spines: (projects[0]?.timeSpines ?? []) as TimeSpine[],
       saved_queries: (projects[0]?.savedQueries ?? []) as SavedQuery[],
     }
-    const layer = { manifest, models, dimensions, metrics, fingerprint: fp }
+    // read after the version, so the rows are at least as new as it says
+    const layer = { manifest, models, dimensions, metrics, version: v, fingerprint: `v${v}` }
     this.cache.delete(key)
     while (this.cache.size >= this.maxLayers) this.cache.delete(this.cache.keys().next().value!)
     this.cache.set(key, layer)

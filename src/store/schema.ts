@@ -77,6 +77,12 @@ export const connections = pgTable('connections', {
   isDefault: boolean('is_default').notNull().default(false),
   schemaCache: jsonb('schema_cache'),
   schemaCachedAt: ts('schema_cached_at'),
+  /**
+   * Renewed from a sequence by a trigger (migrations/0007) on every write to the connection's
+   * semantic layer or access policies: the store's word on whether a cached layer is current,
+   * read with the connection row every question already reads, so none asks again.
+   */
+  layerVersion: bigint('layer_version', { mode: 'number' }).notNull().default(0),
   createdAt: createdAt(),
   updatedAt: ts('updated_at').notNull().defaultNow(),
 }, (t) => [uniqueIndex('connections_tenant_name_uq').on(t.tenantId, t.name), index('connections_tenant_idx').on(t.tenantId)])
