@@ -23,6 +23,7 @@
 // test/fixtures/planner-eval-dev-7.json (`planner dev-7`) is the seventh: an un-curated restaurant-chain layer
 // (test/fixtures/restaurant) and hurried demo phrasing, counted before the round's changes.
 // test/fixtures/planner-eval-dev-8.json (`planner dev-8`) is the eighth: an un-curated hotel layer (test/fixtures/hotel) and hurried demo phrasing.
+// test/fixtures/planner-eval-dev-9.json (`planner dev-9`) is the ninth: an un-curated card-payments layer (test/fixtures/payments) and hurried demo phrasing.
 //
 // Then the two blind sets (planner-eval-blind-support.json: a support-desk
 // domain modeled like a dbt user would; planner-eval-blind-demo.json: hurried
@@ -263,6 +264,7 @@ function main(): void {
   // seventh development set: an un-curated restaurant-chain layer (test/fixtures/restaurant) and hurried demo phrasing
   runFile('test/fixtures/planner-eval-dev-7.json', 'dev-7', opts)
   runFile('test/fixtures/planner-eval-dev-8.json', 'dev-8', opts)
+  runFile('test/fixtures/planner-eval-dev-9.json', 'dev-9', opts)
   // blind sets, written before the trust work and never tuned on (only their counts are printed);
   // --skip-blind leaves them out entirely, for runs made while tuning
   if (!args.includes('--skip-blind')) {

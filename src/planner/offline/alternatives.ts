@@ -35,6 +35,37 @@ function verbStems(word: string): string[] {
   return [...out].filter((x) => x.length >= 3)
 }
 
+/**
+ * "active merchant count" read as `merchant_count` where is_active = true, beside a metric
+ * `active_merchants`: the flag's word and the plan metric's noun together name another metric,
+ * which may define "active" its own way (a transaction in the period, not an account flag).
+ */
+function flagMetricReadings(query: SemanticQuery, f: StructuredFilter, idx: CatalogIndex, asked: Set<string>): Reading[] {
+  if (query.metrics.length !== 1) return []
+  const flag = words(f.field.slice(f.field.lastIndexOf('__') + 2)).filter((w) => !['is', 'has', 'flag'].includes(w))
+  if (flag.length === 0) return []
+  const metricWords = new Set(words(query.metrics[0]))
+  const rest = (query.filters ?? []).filter((x) => x !== f)
+  const out: Reading[] = []
+  for (const [name, m] of idx.metrics) {
+    if (name === query.metrics[0]) continue
+    const nameWords = words(name)
+    if (!flag.every((w) => nameWords.includes(w)) || !nameWords.some((w) => w.length >= 3 && metricWords.has(w))) continue
+    if (!nameWords.every((w) => asked.has(w) || flag.includes(w) || metricWords.has(w))) continue
+    // `instant_booking_value` beside booking_value: the plan's whole name plus the flag is the same
+    // number filtered; only a count named without its count word (`active_merchants` beside
+    // `merchant_count`) is a second definition
+    const dropped = [...metricWords].filter((w) => !nameWords.includes(w))
+    if (dropped.length === 0 || !dropped.every((w) => ['count', 'cnt', 'number', 'num', 'total'].includes(w))) continue
+    const fields = [...(query.group_by ?? []).map((g) => (typeof g === 'string' ? g : g.name)), ...rest.map((x) => x.field)]
+    if (!fields.every((x) => x.startsWith('metric_time') || m.dimensions.includes(x))) continue
+    const q: SemanticQuery = { ...query, metrics: [name], ...(rest.length ? { filters: rest } : {}) }
+    if (!rest.length) delete q.filters
+    out.push({ query: q, why: `metric ${name} instead of ${query.metrics[0]} where ${f.field} = true` })
+  }
+  return out
+}
+
 function nextDay(date: string): string {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return date
   const t = new Date(`${date}T00:00:00Z`)
@@ -46,6 +77,7 @@ export function alternativeReadings(query: SemanticQuery, idx: CatalogIndex, que
   const out: Reading[] = []
   const asked = new Set(words(question))
   for (const f of query.filters ?? []) {
+    if (f.op === '=' && f.value === true) out.push(...flagMetricReadings(query, f, idx, asked))
     if (f.op !== '=' || typeof f.value !== 'string') continue
     const valueWords = words(f.value)
     if (valueWords.length === 0 || valueWords.length > 2) continue
@@ -59,6 +91,14 @@ export function alternativeReadings(query: SemanticQuery, idx: CatalogIndex, que
     const metricWords = new Set(query.metrics.flatMap((m) => words(m)))
     if (content.length && content.every((w) => metricWords.has(w))) {
       out.push({ query: base, why: `no filter ${f.field} = ${f.value} ("${f.value}" is part of the metric's name)` })
+    }
+
+    // "settled gpv" where gross volume is described as "Settled payment volume ...": the value's
+    // word is how the layer defines the metric, so the filter may only repeat what it already counts.
+    // Only the description's defining clause: a list of kinds ("(rooms, spa, parking)") is what a filter narrows
+    const described = new Set(query.metrics.flatMap((m) => words((idx.metrics.get(m)?.description ?? '').split(/[(,;.:]/)[0])))
+    if (content.length && content.every((w) => described.has(w)) && !content.every((w) => metricWords.has(w))) {
+      out.push({ query: base, why: `no filter ${f.field} = ${f.value} ("${f.value}" is how the metric's description defines it)` })
     }
 
     // value word + a word of the plan's metric = another metric's name ("new" + "customers" → new_customers)

@@ -304,7 +304,9 @@ function indexValues(d: CatalogDimension, own: string[], add: (stems: string[], 
     }
     return
   }
-  if (isNumericDimension(d)) return // bare numbers are too ambiguous to index; comparisons handle them
+  // bare numbers are too ambiguous to index (comparisons handle them), but a numeric code's written
+  // meaning is a word like any legend's ("5812 = restaurants" for a merchant category code)
+  if (isNumericDimension(d)) return indexLegend(d, add)
   const dimWords = [...own, ...nameStems(d.label ?? ''), ...(d.synonyms ?? []).flatMap(nameStems)]
   for (const v of d.sample_values ?? []) {
     if (typeof v !== 'string' || v.trim() === '') continue
@@ -319,7 +321,11 @@ function indexValues(d: CatalogDimension, own: string[], add: (stems: string[], 
     // "instore" for "In store", "noshow" for "no_show": a compound typed as one word
     if (stems.length >= 2 && stems.length <= 3 && stems.join('').length >= 5) add([stems.join('')], { target, quality: 0.95, source: 'alias' })
   }
-  // "Medicare" for MCR when the description says "MCR = Medicare": a code's meaning lives in the description
+  indexLegend(d, add)
+}
+
+/** "Medicare" for MCR when the description says "MCR = Medicare": a code's meaning lives in the description. */
+function indexLegend(d: CatalogDimension, add: (stems: string[], hit: Hit) => void): void {
   const legend = codeLegend(d.description)
   const samples = new Map((d.sample_values ?? []).map((v) => [String(v).toLowerCase(), v]))
   for (const [code, meaning] of legend) {
@@ -681,6 +687,14 @@ function addHeadNouns(catalog: Catalog, terms: Map<string, Hit[]>, add: (stems: 
     const list = heads.get(head) ?? []
     list.push(d)
     heads.set(head, list)
+    // `rsn_cat` described as "Reason category: ...": the word the classifier qualifies names the column
+    // as well ("chargebacks by reason"), beside other columns whose head it is (`rfnd_rsn_cd`)
+    const qualified = strong[strong.length - 2]
+    if (CLASSIFIERS.has(head) && strong.length >= 2 && qualified.length >= 4 && !RESERVED.has(qualified) && !FILLER.has(qualified) && !GRAIN_NOUNS[qualified] && !/\d/.test(qualified) && expandedNameStems(d)) {
+      const more = heads.get(qualified) ?? []
+      more.push(d)
+      heads.set(qualified, more)
+    }
   }
   for (const [head, ds] of heads) {
     // a whole name, label or synonym owns the word; another column's shortened name does not ("region" of `acct_region`
@@ -689,6 +703,11 @@ function addHeadNouns(catalog: Catalog, terms: Map<string, Hit[]>, add: (stems: 
     for (const d of ds) {
       const hops = Math.max(0, d.name.split('__').length - 2)
       add([head], { target: { kind: 'dimension', name: d.name, dim: d }, quality: 0.86 * Math.pow(0.97, hops), source: 'short name' })
+      // "by response code" for `auth_rsp_cd`: the head with the name's own code word, as people say it
+      const full = expandedNameStems(d) ?? nameStems(d.name.split('__').pop() ?? d.name)
+      if (full[full.length - 1] === 'code' && !terms.get(`${head} code`)?.some((h) => h.source !== 'short name')) {
+        add([head, 'code'], { target: { kind: 'dimension', name: d.name, dim: d }, quality: 0.86 * Math.pow(0.97, hops), source: 'short name' })
+      }
     }
   }
 }

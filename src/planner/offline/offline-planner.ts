@@ -17,6 +17,8 @@ import { adjacentGroupings, planShapeDoubts } from './plan-shape'
 import { passedOverDistinction } from './passed-over-words'
 import { grammarWordValue } from './grammar-word-values'
 import { sharedNameReadings } from './shared-name-readings'
+import { metricTie } from './metric-ties'
+import { thresholdSubjectDoubt } from './threshold-subject'
 import { findAnalystPhrase } from './analyst-phrases'
 import { alternativeReadings, loadedValueFilters, perEntityDoubt, perEntityReadings } from './alternatives'
 import { STRICT_AGG_WORDS, aggregationFits, extractIdFilters, metricAggregation, rewriteAggregationWords, rewriteBooleanVersus } from './word-readings'
@@ -227,8 +229,16 @@ export function planOffline(question: string, catalog: Catalog, history: Turn[],
   }
   for (const u of draft.unknown) reasons.push(`ignored "${u.text}"`)
   confidence *= Math.pow(0.6, draft.unknown.length)
+  // "refunds" over refund_count and refund_volume: a count phrase or a description decides,
+  // else every metric of the family is a reading
+  const tie = followUp ? undefined : metricTie(draft, query, idx, working)
+  if (tie) {
+    query = tie.query
+    reasons.push(...tie.reasons)
+  }
   // a value word that can also name a metric or a time dimension: two readings, ask which
   const alternatives = followUp ? [] : alternativeReadings(query, idx, working)
+  if (tie) alternatives.push(...tie.readings)
   for (const a of followUp ? [] : res.groupAlternatives) {
     const group_by = (query.group_by ?? []).map((g) => (g === a.group ? a.other : g))
     if (group_by.includes(a.other)) alternatives.push({ query: { ...query, group_by }, why: `group by ${a.other} instead of ${a.group}` })
@@ -266,7 +276,7 @@ export function planOffline(question: string, catalog: Catalog, history: Turn[],
   }
   // "sales to new york customers": two metrics with no list word between them; the second
   // metric word more likely describes something (customers in New York) than asks for a second number
-  for (const doubt of followUp ? [] : [agg.partial, unlistedPeriods(items, query), averagePer(text, query), unlistedMetric(draft, items, query), unlistedValues(draft, items, query), droppedAggregation(draft, working, query), droppedQualifier(draft, working, query, idx), countedDoubt]) {
+  for (const doubt of followUp ? [] : [agg.partial, unlistedPeriods(items, query), averagePer(text, query), unlistedMetric(draft, items, query), unlistedValues(draft, items, query), droppedAggregation(draft, working, query), droppedQualifier(draft, working, query, idx), countedDoubt, thresholdSubjectDoubt(query, idx, working)]) {
     if (!doubt) continue
     confidence = Math.min(confidence, AMBIGUOUS_CONFIDENCE)
     reasons.push(doubt)

@@ -118,7 +118,7 @@ export function resolveDraft(draft: Draft, metrics: string[], idx: CatalogIndex)
       const leaf = (n: string) => n.slice(n.lastIndexOf('__') + 2)
       for (const h of g.hits) {
         if (h.target.kind !== 'dimension' || h.target.dim.type !== 'categorical' || leaf(h.target.name) === leaf(dim.name)) continue
-        if (h.quality < best.quality - 0.01 || !supports(h.target.name) || groupAlternatives.some((a) => leaf(a.other) === leaf(h.target.name))) continue
+        if ((h.quality < best.quality - 0.01 && !qualifiedSibling(best, h)) || !supports(h.target.name) || groupAlternatives.some((a) => leaf(a.other) === leaf(h.target.name))) continue
         groupAlternatives.push({ group: dim.name, other: h.target.name })
         reasons.push(`"${g.text}" also names ${h.target.name}`)
       }
@@ -298,6 +298,20 @@ export function resolveDraft(draft: Draft, metrics: string[], idx: CatalogIndex)
   if (order.length) parts.order = dedupeOrder(order)
   if (draft.limit !== undefined) parts.limit = draft.limit
   return { parts, reasons, quality, problems, valueAlternatives, groupAlternatives }
+}
+
+/**
+ * "by country" over the merchant's `cntry_cd` and the card's `issr_cntry_cd`: the bare word reads
+ * the unqualified name first, but a dimension of another entity whose name only adds a qualifier
+ * (issuer, home) is as plausible a country of a payment; both are readings.
+ */
+function qualifiedSibling(best: Hit, other: Hit): boolean {
+  if (best.source !== 'short name' || other.source !== 'short name' || other.quality < best.quality * 0.88) return false
+  const entity = (n: string) => n.split('__')[0]
+  const parts = (n: string) => n.slice(n.lastIndexOf('__') + 2).split('_')
+  const a = parts(best.target.name)
+  const b = parts(other.target.name)
+  return entity(best.target.name) !== entity(other.target.name) && b.length === a.length + 1 && a.every((w) => b.includes(w))
 }
 
 /** Whether every metric can be grouped/filtered by a dimension query name. */
