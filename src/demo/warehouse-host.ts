@@ -1,7 +1,8 @@
 // The demo warehouse, served from its own thread (warehouse-thread.ts) so that
 // no statement on it can stall the server. Every tenant's demo connection
 // shares it read-only; what one tenant runs can cost others only their turn:
-// - each statement has a timeout enforced here, on the server's thread: when it
+// - each statement has a timeout enforced here, on the server's thread (the
+//   connection's, at most DEMO_MAX_STATEMENT_MS: a tenant cannot raise it): when it
 //   passes, the statement is cancelled between batches, and if the thread does
 //   not answer within a short grace (it is inside one long statement), the
 //   thread is terminated and a new one starts from a snapshot of the data;
@@ -13,6 +14,9 @@ import { Worker } from 'node:worker_threads'
 import { ConnectorError, type Connector, type ConnectorErrorCode, type RowBatch, type SchemaInfo, type StreamOptions } from '../../connectors/connector'
 import type { HostMessage, ThreadInit, ThreadMessage } from './warehouse-protocol'
 import { demoDataKeyFor, type DemoDataKey } from './demo-cache'
+
+/** The longest a statement on the shared demo data may run (a tenant's timeout_ms above it is cut to it). */
+export const DEMO_MAX_STATEMENT_MS = 10_000
 
 /** How long a cancelled statement may take to stop before its thread is replaced. */
 const CANCEL_GRACE_MS = 500
@@ -57,9 +61,12 @@ export class DemoWarehouse {
    * `idleStopMs`: stop the thread after this long without a statement (none
    * running); the next one starts it again from the snapshot, so an idle
    * server gives the demo database's memory back.
+   * `maxStatementMs`: the longest any statement may run, whatever its connection asks (default 10 s).
    * Nothing starts until the first statement (or `start()`).
    */
-  constructor(private readonly today: Date = new Date(), private readonly opts: { cacheDir?: string; idleStopMs?: number } = {}) {}
+  constructor(private readonly today: Date = new Date(), private readonly opts: { cacheDir?: string; idleStopMs?: number; maxStatementMs?: number } = {}) {}
+
+  private get maxStatementMs(): number { return this.opts.maxStatementMs ?? DEMO_MAX_STATEMENT_MS }
 
   /** The key of the data this warehouse serves (computed once, without starting the thread). */
   dataKey(): DemoDataKey {
@@ -160,7 +167,10 @@ export class DemoWarehouse {
     })
   }
 
-  private async *stream(q: { sql: string; params: unknown[] }, o: StreamOptions): AsyncGenerator<RowBatch> {
+  private async *stream(q: { sql: string; params: unknown[] }, asked: StreamOptions): AsyncGenerator<RowBatch> {
+    // One thread serves every tenant: no connection may hold it longer than the warehouse's own cap,
+    // whatever timeout_ms the tenant set (the demo's questions take well under a second).
+    const o = { ...asked, timeoutMs: Math.min(asked.timeoutMs, this.maxStatementMs) }
     const id = this.nextId++
     const queue: ThreadMessage[] = []
     let failure: ConnectorError | undefined
@@ -243,7 +253,7 @@ export class DemoWarehouse {
 
   /** A connector onto the shared demo data (read-only sessions, statement timeouts enforced). */
   connector(options: { timeout_ms?: number } = {}): Connector {
-    const timeoutMs = options.timeout_ms ?? 30_000
+    const timeoutMs = Math.min(options.timeout_ms ?? 30_000, this.maxStatementMs)
     return {
       type: 'pglite',
       dialect: 'postgres',

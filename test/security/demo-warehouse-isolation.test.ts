@@ -79,3 +79,35 @@ describe('the demo warehouse under a hostile statement', () => {
     expect((await second.json()).error.details[0]).toMatchObject({ path: 'type' })
   })
 })
+
+describe('a tenant that raises its demo connection\'s timeout', () => {
+  let t: TestApp & { demoConnectionId?: string }
+  let warehouse: DemoWarehouse
+  beforeAll(async () => {
+    // The shared warehouse's own cap, small here so the test is quick (10 s by default).
+    warehouse = new DemoWarehouse(NOW, { maxStatementMs: 1500 })
+    await warehouse.start()
+    t = await createTestApp({}, { demo: true, demoWarehouse: warehouse, now: () => NOW })
+  })
+  afterAll(async () => {
+    await t?.close()
+    await warehouse?.close()
+  })
+
+  it('still has its statement stopped at the shared warehouse\'s cap, not after the minutes it asked for (the attack: hold the one demo thread every tenant shares)', async () => {
+    const patched = await t.request('PATCH', `/api/v1/connections/${t.demoConnectionId}`, { body: { options: { timeout_ms: 300_000 } } })
+    expect(patched.status).toBe(200)
+    const started = Date.now()
+    const res = await t.request('POST', '/api/v1/semantic/query', { body: { metrics: ['total_sales'], where: [ENDLESS] } })
+    const body = await res.json()
+    expect(res.status, JSON.stringify(body)).toBe(422)
+    expect(body.error.code).toBe('query_timeout')
+    expect(Date.now() - started).toBeLessThan(12_000)
+    // another tenant's demo question is answered right after
+    const other = await t.newTenant('neighbour')
+    const conn = await (await t.request('POST', '/api/v1/connections', { key: other.adminKey, body: { name: 'demo', type: 'pglite', config: { demo: true } } })).json()
+    const answer = await t.request('POST', `/api/v1/connections/${conn.id}/test`, { key: other.adminKey })
+    expect(answer.status, await answer.clone().text()).toBe(200)
+    expect((await answer.json()).ok).toBe(true)
+  })
+})
