@@ -1,20 +1,13 @@
 // Rate-limit headers on every response; 429 with Retry-After when spent.
 // Keyed on the credential (or the client address for anonymous calls).
 import type { MiddlewareHandler } from 'hono'
-import { getConnInfo } from '@hono/node-server/conninfo'
 import { AppError } from '../errors'
 import type { AppEnv } from '../app-env'
+import { clientIp } from './client-ip'
 
+/** Anonymous calls are keyed on the client's address (client-ip.ts decides which hop counts). */
 function clientAddress(c: Parameters<MiddlewareHandler<AppEnv>>[0], trustProxy: boolean): string {
-  if (trustProxy) {
-    const fwd = c.req.header('x-forwarded-for')?.split(',')[0]?.trim()
-    if (fwd) return fwd
-  }
-  try {
-    return getConnInfo(c).remote.address ?? 'unknown'
-  } catch {
-    return 'unknown' // app.request() in tests has no socket
-  }
+  return clientIp(c, trustProxy) ?? 'unknown' // app.request() in tests has no socket
 }
 
 export const rateLimit = (opts: { exempt?: (path: string) => boolean } = {}): MiddlewareHandler<AppEnv> =>
