@@ -184,11 +184,21 @@ export class QueryHistory {
       .where(and(eq(queries.id, id), eq(queries.status, 'running')))
   }
 
-  /** Of these running queries, those another instance asked to stop, with the reason it gave (null: a plain cancel). */
+  /**
+   * Of these running queries, those another instance asked to stop, with the
+   * reason it gave (null: a plain cancel). A run whose record is gone (DELETE
+   * /query/{id} through another instance) is among them: its record is how
+   * revocation and cancels find it, so left running it would outlive both.
+   */
   async cancelsRequested(ids: string[]): Promise<Array<{ id: string; reason: unknown }>> {
     if (!ids.length) return []
-    return this.db.select({ id: queries.id, reason: queries.error }).from(queries)
-      .where(and(inArray(queries.id, ids), eq(queries.cancelRequested, true)))
+    const rows = await this.db.select({ id: queries.id, flagged: queries.cancelRequested, reason: queries.error }).from(queries)
+      .where(inArray(queries.id, ids))
+    const present = new Set(rows.map((r) => r.id))
+    return [
+      ...rows.filter((r) => r.flagged).map(({ id, reason }) => ({ id, reason })),
+      ...ids.filter((id) => !present.has(id)).map((id) => ({ id, reason: null })),
+    ]
   }
 
   /** Jobs waiting to run, for one principal and for its whole tenant. */

@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto'
 import { and, eq, isNull, lt } from 'drizzle-orm'
 import type { Db } from '../store/db'
-import { scimTokens } from '../store/schema'
+import { scimTokens, tenants } from '../store/schema'
 import { randomBase62 } from '../ids'
 import { AppError, notFound } from '../errors'
 import { coversScopes } from '../identity/scopes'
@@ -63,6 +63,11 @@ export class ScimTokenService {
 
   /** Deletes the tenant's token if `actor` holds every scope it grants; false when there was none. */
   private async deleteHeld(tx: Tx, tenantId: string, actor: { scopes: readonly string[] }): Promise<boolean> {
+    // Rotations and deletions of one tenant's token take turns on the tenant's row: with no token
+    // yet there is no token row to lock, and two rotations (an admin's, a weaker key's) both inserted,
+    // the loser hitting the unique index (a 500, and the admin's rotation lost to the weaker token).
+    // NO KEY UPDATE: inserts elsewhere that reference the tenant are not held up.
+    await tx.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, tenantId)).for('no key update')
     // locked, so a concurrent rotation by a stronger credential cannot slip in between check and delete
     const [current] = await tx.select({ scopes: scimTokens.scopes }).from(scimTokens).where(eq(scimTokens.tenantId, tenantId)).for('update')
     if (!current) return false
