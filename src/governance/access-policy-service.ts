@@ -80,18 +80,20 @@ export class AccessPolicyService {
   }
 
   /** A principal's view of the layer. Pure over (layer, policies, context), so cached by their versions. */
-  async restrict(conn: Pick<ConnectionRow, 'id' | 'tenantId'>, layer: LoadedLayer, ctx: AccessContext): Promise<RestrictedManifest & { context_key: string; layer_policies: string[] }> {
+  async restrict(conn: Pick<ConnectionRow, 'id' | 'tenantId'>, layer: LoadedLayer, ctx: AccessContext): Promise<RestrictedManifest & { context_key: string; layer_policies: string[]; access_stamp: string }> {
     const set = await this.currentSet(conn, layer)
     const contextKey = accessContextKey(ctx, set.policies)
     const layerPolicies = set.policies.map((p) => p.name)
-    if (!set.policies.length) return { manifest: layer.manifest, applied: [], row_policies: [], context_key: contextKey, layer_policies: [] }
+    // the access rules an answer was computed under: the policies as last written, and what of the principal they read
+    const stamp = `${set.updated_at ?? 'none'}/${contextKey}`
+    if (!set.policies.length) return { manifest: layer.manifest, applied: [], row_policies: [], context_key: contextKey, layer_policies: [], access_stamp: stamp }
     const key = `${conn.tenantId}/${conn.id}/${layer.fingerprint}/${set.updated_at}/${contextKey}`
     const hit = this.views.get(key)
-    if (hit) return { ...hit, context_key: contextKey, layer_policies: layerPolicies }
+    if (hit) return { ...hit, context_key: contextKey, layer_policies: layerPolicies, access_stamp: stamp }
     const view = restrictManifest(layer.manifest, set.policies, ctx)
     if (this.views.size >= MAX_CACHED_VIEWS) this.views.delete(this.views.keys().next().value!)
     this.views.set(key, view)
-    return { ...view, context_key: contextKey, layer_policies: layerPolicies }
+    return { ...view, context_key: contextKey, layer_policies: layerPolicies, access_stamp: stamp }
   }
 }
 

@@ -260,7 +260,7 @@ export class QueryRunner {
       const accessCtx = (run.record.request as { access?: AccessContext } | null)?.access ?? accessContextOf(principal)
       const view = this.deps.access
         ? await this.deps.access.restrict(conn, layer, accessCtx)
-        : { manifest: layer.manifest, applied: [], row_policies: [], context_key: '', layer_policies: [] as string[] }
+        : { manifest: layer.manifest, applied: [], row_policies: [], context_key: '', layer_policies: [] as string[], access_stamp: '' }
       const manifest = view.manifest
       const dialect = dialectOf(conn.type)
       const options = this.deps.connections.options(conn)
@@ -370,7 +370,8 @@ export class QueryRunner {
         usage: usage ?? null, summary, explanation, resultColumns: columns,
         resultRows: kept.slice(0, this.deps.limits.historyRows), finishedAt: new Date(), error: null,
         // History tells a served-again answer from one the database computed (query-views.ts shows it as `cache`).
-        request: { ...(run.record.request ?? {}), cache },
+        // access_stamp: the rules the stored rows were computed under (stale-answers.ts withholds them once those change)
+        request: { ...(run.record.request ?? {}), cache, access_stamp: view.access_stamp },
       })
       outcome = 'succeeded'
       yield { type: 'done', id: run.id, row_count: rowCount, truncated, execution_time_ms: duration, chart: chartSpec(columns, chartRows), cache }

@@ -1,11 +1,14 @@
 import type { QueryRow } from './history'
 import { rowsToObjects, type ResultColumn } from './result-columns'
+import { WITHHELD } from '../governance/stale-answers'
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null)
 
 export interface ViewOptions {
   /** Include the model's own words kept with an error (`error.model_output`): admins only. */
   modelOutput?: boolean
+  /** The stored result is no longer the viewer's to read (governance/stale-answers.ts): rows and summary left out. */
+  withheld?: boolean
 }
 
 /**
@@ -32,7 +35,8 @@ export function queryRecordView(r: QueryRow, opts: ViewOptions = {}) {
     id: r.id, question: r.question, status: r.status as 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled',
     connection_id: r.connectionId, conversation_id: r.conversationId, sql: r.sql, plan: r.plan ?? null, planner: r.planner,
     row_count: r.rowCount, truncated: r.truncated, execution_time_ms: r.durationMs, error: errorView(r.error, opts), usage: r.usage ?? null,
-    summary: r.summary, explanation: r.explanation, cache: cacheOf(r),
+    summary: opts.withheld ? null : r.summary, explanation: r.explanation, cache: cacheOf(r),
+    withheld: opts.withheld ? WITHHELD : null,
     created_at: r.createdAt.toISOString(), started_at: iso(r.startedAt), finished_at: iso(r.finishedAt),
   }
 }
@@ -42,7 +46,7 @@ export function queryDetailView(r: QueryRow, rowLimit: number, opts: ViewOptions
   return {
     ...queryRecordView(r, opts),
     columns,
-    data: columns && r.resultRows ? rowsToObjects(columns, r.resultRows as unknown[][]) : null,
+    data: columns && r.resultRows && !opts.withheld ? rowsToObjects(columns, r.resultRows as unknown[][]) : null,
     data_row_limit: rowLimit,
   }
 }

@@ -83,7 +83,7 @@ function HistoryList() {
   )
 }
 
-interface Detail extends QueryRecord { columns: Column[] | null; data: Array<Record<string, unknown>> | null; data_row_limit: number; sql: string | null; explanation: string | null; plan: { kind?: string; query?: Record<string, unknown>; reasons?: string[] } | null }
+interface Detail extends QueryRecord { columns: Column[] | null; data: Array<Record<string, unknown>> | null; withheld: { message: string } | null; data_row_limit: number; sql: string | null; explanation: string | null; plan: { kind?: string; query?: Record<string, unknown>; reasons?: string[] } | null }
 
 const QUERY_KEYS = new Set(['metrics', 'group_by', 'filters', 'time_constraint', 'order_by', 'limit'])
 
@@ -128,7 +128,7 @@ function HistoryDetail(props: { id: string }) {
       navigate('/history')
     } catch (e) { setError(e); setConfirming(false) }
   }
-  const answer = rec && fromJson(rec.question ?? '', {
+  const answer = rec && !rec.withheld && fromJson(rec.question ?? '', {
     ...rec, columns: rec.columns ?? [], data: rec.data ?? [], row_count: rec.row_count ?? 0, truncated: false,
     execution_time_ms: rec.execution_time_ms ?? 0, plan: rec.plan ?? undefined, chart: storedChart(rec),
   } as unknown as JsonAnswer)
@@ -151,6 +151,7 @@ function HistoryDetail(props: { id: string }) {
             {session.can('query:run') && <button type="button" class="danger" onClick={() => setConfirming(true)}>Delete</button>}
           </div>
           {rec.error?.message && <div class="error" role="alert"><p>{rec.error.message}</p></div>}
+          {rec.withheld && <p class="notice" role="status">Result not shown: {rec.withheld.message}.</p>}
           {rec.data && rec.row_count !== null && rec.data.length < rec.row_count && (
             <p class="muted small">History keeps the first {rec.data_row_limit} rows; re-run for all.</p>
           )}

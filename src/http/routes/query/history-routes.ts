@@ -4,6 +4,7 @@ import { requireScope } from '../../middleware/auth'
 import { errorResponses, IdParam, jsonResponse, security } from '../../openapi'
 import { HistoryListSchema, HistoryQuerySchema, QueryDetailSchema } from './schema'
 import { queryDetailView, queryRecordView } from '../../../query/query-views'
+import { staleAnswers } from '../../../governance/stale-answers'
 
 const listRoute = createRoute({
   method: 'get', path: '/api/v1/query/history', operationId: 'listQueryHistory', tags: ['Query'], security,
@@ -40,19 +41,25 @@ const cancelRoute = createRoute({
   },
 })
 
+/** What deciding whether stored answers are stale reads: connections, the cached layers, the policies. */
+const staleDeps = (s: AppEnv['Variables']['services']) => ({ connections: s.connections, semantic: s.semantic.store, access: s.access })
+
 export function registerHistoryRoutes(app: OpenAPIHono<AppEnv>) {
   app.openapi(listRoute, async (c) => {
     const principal = c.get('principal')!
-    const page = await c.get('services').history.list(principal, c.req.valid('query'))
-    const opts = { modelOutput: principal.scopes.includes('*') }
-    return c.json({ data: page.data.map((r) => queryRecordView(r, opts)), next_cursor: page.next_cursor }, 200)
+    const services = c.get('services')
+    const page = await services.history.list(principal, c.req.valid('query'))
+    const stale = await staleAnswers(staleDeps(services), principal, page.data)
+    const modelOutput = principal.scopes.includes('*')
+    return c.json({ data: page.data.map((r) => queryRecordView(r, { modelOutput, withheld: stale.has(r.id) })), next_cursor: page.next_cursor }, 200)
   })
   app.openapi(getRoute, async (c) => {
-    const { history, config } = c.get('services')
+    const services = c.get('services')
     const principal = c.get('principal')!
-    const row = await history.get(principal, c.req.valid('param').id)
+    const row = await services.history.get(principal, c.req.valid('param').id)
+    const withheld = (await staleAnswers(staleDeps(services), principal, [row])).has(row.id)
     // The model's own words kept with an error are for admins only.
-    return c.json(queryDetailView(row, config.query.historyRows, { modelOutput: principal.scopes.includes('*') }), 200)
+    return c.json(queryDetailView(row, services.config.query.historyRows, { modelOutput: principal.scopes.includes('*'), withheld }), 200)
   })
   app.openapi(deleteRoute, async (c) => {
     await c.get('services').jobs.delete(c.get('principal')!, c.req.valid('param').id)

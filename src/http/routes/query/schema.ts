@@ -83,6 +83,10 @@ export const QueryRecordSchema = z.object({
   summary: z.string().nullable(),
   explanation: z.string().nullable(),
   cache: CacheStatusSchema.nullable().optional().openapi({ description: 'Whether the run was served from the result cache (null: not finished, or run before the cache existed)' }),
+  withheld: z.object({ reason: z.literal('access_changed'), message: z.string() }).nullable().openapi({
+    description: 'Set when the stored rows and summary are left out (`data` and `summary` null): the access policies that govern the viewer, '
+      + 'or what of the viewer they read (role, groups, attributes), changed since the query ran. Run it again for an answer under the current rules.',
+  }),
   created_at: z.string(),
   started_at: z.string().nullable(),
   finished_at: z.string().nullable(),
