@@ -106,7 +106,12 @@ describe('a tenant that raises its demo connection\'s timeout', () => {
     // another tenant's demo question is answered right after
     const other = await t.newTenant('neighbour')
     const conn = await (await t.request('POST', '/api/v1/connections', { key: other.adminKey, body: { name: 'demo', type: 'pglite', config: { demo: true } } })).json()
-    const answer = await t.request('POST', `/api/v1/connections/${conn.id}/test`, { key: other.adminKey })
+    // the stuck thread is replaced (it reloads the data: a moment on a loaded machine), then serves the neighbour
+    let answer = await t.request('POST', `/api/v1/connections/${conn.id}/test`, { key: other.adminKey })
+    for (let i = 0; i < 20 && answer.status !== 200; i++) {
+      await new Promise((r) => setTimeout(r, 250))
+      answer = await t.request('POST', `/api/v1/connections/${conn.id}/test`, { key: other.adminKey })
+    }
     expect(answer.status, await answer.clone().text()).toBe(200)
     expect((await answer.json()).ok).toBe(true)
   })
