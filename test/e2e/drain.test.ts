@@ -128,8 +128,12 @@ describe.skipIf(!hasPg)('draining on SIGTERM', () => {
       (e) => { if (e.event === 'sql' && !terminated) { terminated = Date.now(); first!.proc.kill('SIGTERM') } })
     await until('SIGTERM after the stream started', async () => (terminated ? true : undefined))
 
-    // Draining: not ready, still live, still serving.
-    const readiness = await fetch(`${first.url}/health/ready`)
+    // Draining: not ready, still live, still serving. (The signal reaches the server's handler a moment
+    // after kill() returns: on a loaded machine a request sent at once can still be answered before it.)
+    const readiness = await until('readiness to flip', async () => {
+      const r = await fetch(`${first!.url}/health/ready`)
+      return r.status === 503 ? r : undefined
+    }, 5_000)
     expect(readiness.status).toBe(503)
     expect(await readiness.json()).toEqual({ status: 'unavailable', failing: ['draining'] })
     // Its clients are asked to reconnect elsewhere.
