@@ -44,6 +44,16 @@ interface Call {
 
 class TemplateSyntaxError extends Error {}
 
+/**
+ * Bounds on a filter, checked before any work. The API takes where filters of
+ * up to 10,000 characters; a filter in an imported layer is held to the same,
+ * since a megabyte one in a dbt file was parsed at import and again at every
+ * query that compiled it. Lists nested deeper than MAX_NESTING overflowed the
+ * parser's stack (the JS text "Maximum call stack size exceeded" came back).
+ */
+export const MAX_WHERE_FILTER_CHARS = 10_000
+const MAX_NESTING = 32
+
 /** Tokenizes the inside of one `{{ ... }}` block. */
 function tokenize(src: string): string[] {
   const tokens: string[] = []
@@ -89,14 +99,15 @@ class Parser {
   }
   done(): boolean { return this.pos >= this.tokens.length }
 
-  value(): Value {
+  value(depth = 0): Value {
     const t = this.next()
     if (t.startsWith('"')) return JSON.parse(t) as string
     if (t === '[' || t === '(') {
+      if (depth >= MAX_NESTING) throw new TemplateSyntaxError(`lists nest deeper than ${MAX_NESTING} levels`)
       const close = t === '[' ? ']' : ')'
       const items: Value[] = []
       while (this.peek() !== close) {
-        items.push(this.value())
+        items.push(this.value(depth + 1))
         if (this.peek() === ',') this.next()
         else break
       }
@@ -202,13 +213,67 @@ function toRef(calls: Call[]): Omit<FilterRef, 'standalone'> {
   return ref
 }
 
-const BEFORE_PREDICATE = /(^|\(|\bAND|\bOR|\bNOT|\bWHERE)\s*$/i
 const AFTER_PREDICATE = /^\s*($|\)|AND\b|OR\b)/i
+/** The last characters of a text a predicate-start test needs: WHERE and the character before it. */
+const TAIL = 6
+
+/**
+ * Whether a text ends where a predicate starts, `/(^|\(|\bAND|\bOR|\bNOT|\bWHERE)\s*$/i`,
+ * told from its last TAIL characters up to its last non-space one ('' when it has none).
+ */
+function opensPredicate(tail: string): boolean {
+  if (tail === '' || tail.endsWith('(')) return true
+  const m = /(AND|OR|NOT|WHERE)$/i.exec(tail)
+  if (!m) return false
+  // A keyword at the start of a tail shorter than TAIL starts the text itself.
+  return m.index === 0 || !/[A-Za-z0-9_]/.test(tail[m.index - 1])
+}
+
+/**
+ * Whether SQL text, given piece by piece, ends where a predicate starts
+ * (BEFORE_PREDICATE), in time linear in the text: testing the regex on the
+ * whole text so far at every reference took a filter with thousands of
+ * references seconds to minutes of the event loop.
+ */
+class PredicateStart {
+  /** The last TAIL characters of the text so far, up to its last non-space character. */
+  private tail = ''
+  private spaceAfter = false
+
+  add(s: string): void {
+    const t = s.trimEnd()
+    if (t !== '') {
+      this.tail = (this.tail + (this.spaceAfter ? ' ' : '') + t).slice(-TAIL)
+      this.spaceAfter = t.length < s.length
+    } else if (s !== '') {
+      this.spaceAfter = true
+    }
+  }
+
+  /** Whether the text so far followed by `s.slice(0, end)` ends where a predicate starts. */
+  opensWith(s: string, end = s.length): boolean {
+    let j = end
+    while (j > 0 && /\s/.test(s[j - 1])) j--
+    if (j >= TAIL) return opensPredicate(s.slice(j - TAIL, j))
+    return opensPredicate((this.tail + (this.spaceAfter && j > 0 ? ' ' : '') + s.slice(0, j)).slice(-TAIL))
+  }
+}
+
+/** Whether `text` has a `.` before index i, spaces aside (a qualified name, not a query name). */
+function afterDot(text: string, i: number): boolean {
+  let j = i
+  while (j > 0 && /\s/.test(text[j - 1])) j--
+  return j > 0 && text[j - 1] === '.'
+}
 
 /** Parses one where-filter template. Throws SemanticError('invalid_filter') on bad syntax. */
 export function parseWhereFilter(source: string): ParsedFilter {
+  if (source.length > MAX_WHERE_FILTER_CHARS) {
+    throw new SemanticError('invalid_filter', `filter is longer than ${MAX_WHERE_FILTER_CHARS} characters`, [{ issue: 'filter_too_long' }])
+  }
   const parts: Array<string | FilterRef> = []
   const refs: FilterRef[] = []
+  const start = new PredicateStart()
   let i = 0
   while (i < source.length) {
     const open = source.indexOf('{{', i)
@@ -226,9 +291,8 @@ export function parseWhereFilter(source: string): ParsedFilter {
       const parser = new Parser(tokenize(inner))
       const calls = parser.chain()
       if (!parser.done()) throw new TemplateSyntaxError('unexpected text after the call')
-      const prefix = parts.filter((p) => typeof p === 'string').join('')
       const after = source.slice(close + 2)
-      const standalone = BEFORE_PREDICATE.test(prefix) && AFTER_PREDICATE.test(after)
+      const standalone = start.opensWith(before) && AFTER_PREDICATE.test(after)
       ref = { ...toRef(calls), standalone }
     } catch (err) {
       if (err instanceof TemplateSyntaxError) {
@@ -238,6 +302,7 @@ export function parseWhereFilter(source: string): ParsedFilter {
     }
     parts.push(ref)
     refs.push(ref)
+    start.add(before)
     i = close + 2
   }
   expandBareNames(parts, refs)
@@ -256,6 +321,7 @@ export function parseWhereFilter(source: string): ParsedFilter {
  * (`metric_time`, or containing `__`) become dimension references.
  */
 function expandBareNames(parts: Array<string | FilterRef>, refs: FilterRef[]): void {
+  const start = new PredicateStart()
   for (let p = 0; p < parts.length; p++) {
     const text = parts[p]
     if (typeof text !== 'string') continue
@@ -273,22 +339,21 @@ function expandBareNames(parts: Array<string | FilterRef>, refs: FilterRef[]): v
       const m = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text.slice(i))
       if (!m) { i++; continue }
       const word = m[0]
-      const before = text.slice(0, i)
       const after = text.slice(i + word.length)
-      const qualifies = (word === 'metric_time' || word.includes('__')) && !/\.\s*$/.test(before) && !/^\s*[.(]/.test(after)
+      const qualifies = (word === 'metric_time' || word.includes('__')) && !afterDot(text, i) && !/^\s*[.(]/.test(after)
         && !(i > 0 && /[A-Za-z0-9_$]/.test(text[i - 1]))
       if (qualifies) {
         if (i > last) pieces.push(text.slice(last, i))
-        const prefix = [...parts.slice(0, p).filter((x): x is string => typeof x === 'string'), before].join('')
-        const ref: FilterRef = { kind: 'dimension', name: word, entityPath: [], standalone: BEFORE_PREDICATE.test(prefix) && AFTER_PREDICATE.test(after) }
+        const ref: FilterRef = { kind: 'dimension', name: word, entityPath: [], standalone: start.opensWith(text, i) && AFTER_PREDICATE.test(after) }
         pieces.push(ref)
         refs.push(ref)
         last = i + word.length
       }
       i += word.length
     }
-    if (pieces.length === 0) continue
+    if (pieces.length === 0) { start.add(text); continue }
     if (last < text.length) pieces.push(text.slice(last))
+    for (const piece of pieces) if (typeof piece === 'string') start.add(piece)
     parts.splice(p, 1, ...pieces)
     p += pieces.length - 1
   }
