@@ -110,7 +110,7 @@ class ManifestBuilder {
   private relationFromRef(r: Reader, text: string, path: string): NodeRelation | undefined {
     const src = /^\s*source\(\s*['"]([^'"]+)['"]\s*,\s*['"]([^'"]+)['"]\s*\)\s*$/.exec(text)
     if (src) {
-      const mapped = this.opts.relation_map?.[`${src[1]}.${src[2]}`] ?? this.opts.relation_map?.[src[2]]
+      const mapped = this.mappedRelation(`${src[1]}.${src[2]}`) ?? this.mappedRelation(src[2])
       if (mapped !== undefined) return this.relationFromDotted(mapped)
       return { alias: src[2], schema_name: src[1], ...(this.opts.default_database ? { database: this.opts.default_database } : {}) }
     }
@@ -123,8 +123,18 @@ class ManifestBuilder {
     return this.relationForModelName(refName)
   }
 
+  /**
+   * The relation_map entry for a dbt name: own entries only. A plain object
+   * also answers inherited names (`constructor`, `toString`, `__proto__`), and
+   * a model named so then read a function as its table (a 500 at import).
+   */
+  private mappedRelation(name: string): string | undefined {
+    const map = this.opts.relation_map
+    return map && Object.hasOwn(map, name) && typeof map[name] === 'string' ? map[name] : undefined
+  }
+
   private relationForModelName(name: string): NodeRelation {
-    const mapped = this.opts.relation_map?.[name]
+    const mapped = this.mappedRelation(name)
     if (mapped !== undefined) return this.relationFromDotted(mapped)
     const rel: NodeRelation = { alias: name }
     const schema = this.opts.source_schema ?? this.opts.default_schema
