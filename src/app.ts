@@ -3,6 +3,7 @@ import { OpenAPIHono } from '@hono/zod-openapi'
 import type { AppEnv } from './http/app-env'
 import type { Services } from './services'
 import { requestId } from './http/middleware/request-id'
+import { noSniff } from './http/middleware/no-sniff'
 import { telemetry } from './http/middleware/telemetry'
 import { onError, onNotFound } from './http/middleware/error-handler'
 import { bodyGuard, urlGuard } from './http/middleware/body-guard'
@@ -37,6 +38,7 @@ export function createApp(services: Services) {
     },
   })
   app.use('*', requestId())
+  app.use('*', noSniff())
   app.use('*', async (c, next) => { c.set('services', services); await next() })
   // The request's trace span and HTTP metrics: around everything else, so auth and the rest are inside it.
   app.use('*', telemetry())
