@@ -214,16 +214,15 @@ export class JobWorker {
       this.runningJobs.delete(job.id)
       return
     }
-    // Renew the lease; honour a cancel requested through another instance, and
-    // stop as soon as the principal loses its rights.
+    // Renew the lease, and stop as soon as the principal loses its rights (a demotion
+    // sends no revocation event). Cancels asked through another instance reach every
+    // run of this process, jobs included, through the runner's cancel watch.
     const heartbeat = setInterval(() => {
       void this.o.db.update(queries).set({ lockedUntil: new Date(Date.now() + this.leaseMs) })
         .where(and(eq(queries.id, job.id), eq(queries.lockedBy, this.workerId)))
-        .returning({ cancel: queries.cancelRequested })
-        .then(async (r) => {
+        .then(async () => {
           const valid = await this.currentPrincipal(job).catch(() => runAs)
           if (!valid) this.o.runner.cancel(job.id, credentialRevoked())
-          else if (r[0]?.cancel) this.o.runner.cancel(job.id)
         })
         .catch(() => {})
     }, Math.max(500, Math.min(5000, this.leaseMs / 3)))

@@ -5,11 +5,6 @@ import { AppError } from '../errors'
 import type { AppEnv } from '../app-env'
 import { clientIp } from './client-ip'
 
-/** Anonymous calls are keyed on the client's address (client-ip.ts decides which hop counts). */
-function clientAddress(c: Parameters<MiddlewareHandler<AppEnv>>[0], trustProxy: boolean): string {
-  return clientIp(c, trustProxy) ?? 'unknown' // app.request() in tests has no socket
-}
-
 export const rateLimit = (opts: { exempt?: (path: string) => boolean } = {}): MiddlewareHandler<AppEnv> =>
   async function rateLimitMiddleware(c, next) {
     const { limiter, config, billing } = c.get('services')
@@ -17,7 +12,8 @@ export const rateLimit = (opts: { exempt?: (path: string) => boolean } = {}): Mi
     const path = c.req.path
     const subject = principal
       ? { key: `${principal.kind}:${principal.id}`, tenant: principal.tenantId }
-      : { key: `ip:${clientAddress(c, config.limits.trustProxy)}`, tenant: undefined }
+      // anonymous calls: the client's address (client-ip.ts decides which hop counts; app.request() in tests has none)
+      : { key: `ip:${clientIp(c, config.limits.trustProxy) ?? 'unknown'}`, tenant: undefined }
     const consume = !opts.exempt?.(path)
     // The tenant's budget is its plan's requests per hour (cached: a plan change applies within 30 s).
     const tenantLimit = principal && consume && billing ? (await billing.cachedPlanOf(principal.tenantId)).limits.requests_per_hour : undefined
