@@ -8,7 +8,7 @@ import { csvLine } from '../../../query/csv'
 import { streamJsonAnswer } from './json-answer'
 import { answerHead } from './answer-head'
 import { AppError } from '../../errors'
-import { decodeInterpretation } from '../../../planner/offline/confidence-gate'
+import { asked } from './asked'
 import { startSpan } from '../../../ops/spans'
 
 const route = createRoute({
@@ -34,14 +34,10 @@ export function registerRunQuery(app: OpenAPIHono<AppEnv>) {
     const { runner, jobs } = c.get('services')
     const principal = c.get('principal')!
     if (body.webhook_url) await jobs.assertWebhookAllowed(body.webhook_url)
-    // a confirmed interpretation of an ambiguous question runs as its structured plan
-    const semantic = body.interpretation === undefined ? undefined : decodeInterpretation(body.interpretation)
-    if (body.interpretation !== undefined) {
-      if (!semantic) throw new AppError('validation_error', 'interpretation is not a candidate id from an ambiguous_question answer', [{ path: 'interpretation', issue: 'invalid' }])
-      if (body.async || body.webhook_url) throw new AppError('validation_error', 'an interpretation runs synchronously', [{ path: 'interpretation', issue: 'not_with_async' }])
-    }
+    const { question, semantic } = asked(body)
+    if (semantic && (body.async || body.webhook_url)) throw new AppError('validation_error', 'an interpretation runs synchronously', [{ path: 'interpretation', issue: 'not_with_async' }])
     const run = await runner.prepare({
-      principal, question: body.question, semantic, connectionId: body.connection_id, conversationId: body.conversation_id,
+      principal, question, semantic, connectionId: body.connection_id, conversationId: body.conversation_id,
       maxRows: body.max_rows, async: body.async, webhookUrl: body.webhook_url,
     })
     if (body.async || body.webhook_url) {
@@ -74,6 +70,6 @@ export function registerRunQuery(app: OpenAPIHono<AppEnv>) {
         streamSpan.end()
       }, async () => { /* errors already recorded */ }) as never
     }
-    return streamJsonAnswer(c, run, body.question, events, c.get('requestId'))
+    return streamJsonAnswer(c, run, question, events, c.get('requestId'))
   })
 }

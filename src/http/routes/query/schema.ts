@@ -1,7 +1,9 @@
 import { z } from '@hono/zod-openapi'
 
 export const QueryRequestSchema = z.object({
-  question: z.string().trim().min(1).max(2000).openapi({ example: 'What were total sales last quarter?' }),
+  question: z.string().trim().min(1).max(2000).optional().openapi({
+    description: 'Required unless `interpretation` is given (then the interpretation\'s phrase is recorded as what was asked)', example: 'What were total sales last quarter?',
+  }),
   connection_id: z.string().min(1).max(64).optional().openapi({ example: 'conn_xyz789' }),
   conversation_id: z.string().min(1).max(64).optional().openapi({ example: 'conv_abc123' }),
   interpretation: z.string().min(5).max(8004).optional()

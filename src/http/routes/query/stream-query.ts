@@ -7,7 +7,7 @@ import { cacheHeader, QueryRequestSchema } from './schema'
 import { AppError, errorBody } from '../../errors'
 import { toAppError } from '../../../error-mapping'
 import type { RunEvent } from '../../../query/query-runner'
-import { decodeInterpretation } from '../../../planner/offline/confidence-gate'
+import { asked } from './asked'
 import { answerHead } from './answer-head'
 import { startSpan } from '../../../ops/spans'
 
@@ -42,12 +42,9 @@ export function registerStreamQuery(app: OpenAPIHono<AppEnv>, keepAliveMs: numbe
     // Resolution errors (unknown connection, conversation) answer with a status;
     // everything after the stream opens is reported as an `error` event.
     // a confirmed interpretation of an ambiguous question streams as its structured plan, like POST /query
-    const semantic = body.interpretation === undefined ? undefined : decodeInterpretation(body.interpretation)
-    if (body.interpretation !== undefined && !semantic) {
-      throw new AppError('validation_error', 'interpretation is not a candidate id from an ambiguous_question answer', [{ path: 'interpretation', issue: 'invalid' }])
-    }
+    const { question, semantic } = asked(body)
     const run = await runner.prepare({
-      principal, question: body.question, semantic, connectionId: body.connection_id, conversationId: body.conversation_id, maxRows: body.max_rows,
+      principal, question, semantic, connectionId: body.connection_id, conversationId: body.conversation_id, maxRows: body.max_rows,
     })
     const requestId = c.get('requestId')
     const abort = new AbortController()

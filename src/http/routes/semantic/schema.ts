@@ -208,6 +208,9 @@ export const SemanticQueryBodySchema = z.object({
     description: 'Metric names, or ad-hoc offset metrics {name, alias, offset_window | offset_to_grain} (MetricFlow offsets without editing the layer)',
     example: ['total_sales', { name: 'total_sales', alias: 'total_sales_prev_month', offset_window: '1 month' }],
   }),
+  offset_metrics: z.array(AdhocMetric.required({ alias: true })).max(50).optional().openapi({
+    description: 'Ad-hoc offset metrics as answers write them in `plan.query` (each alias also listed in `metrics`), so a plan runs again as it is',
+  }),
   group_by: z.array(GroupBy).max(50).optional(),
   where: z.union([z.string().max(10_000), z.array(z.string().max(10_000)).max(50)]).optional()
     .openapi({ description: "MetricFlow where filters, e.g. {{ Dimension('store__region') }} = 'West'" }),
@@ -239,6 +242,8 @@ export const SemanticQueryResultSchema = z.object({
   columns: z.array(z.any()),
   data: z.array(z.record(z.string(), z.any())),
   sql: z.string(),
+  params: z.array(z.any()).openapi({ description: 'Bind parameters of `sql`, in placeholder order', example: ['2025-01-01 00:00:00'] }),
+  sql_inline: z.string().openapi({ description: '`sql` with the parameters written in as literals of the dialect (display only; what runs is `sql` with `params`)' }),
   row_count: z.number().int(),
   truncated: z.boolean(),
   execution_time_ms: z.number().int(),

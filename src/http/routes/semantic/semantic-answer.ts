@@ -8,8 +8,8 @@
 //
 // Everything that can fail before the first row (compiling, the guard,
 // connecting) still answers with its own status; the stream commits to 200
-// once the first rows (or the end) are here. Fields: id, columns, sql, data,
-// row_count, truncated, execution_time_ms, cache, status. A failure after the
+// once the first rows (or the end) are here. Fields: id, columns, sql, params,
+// sql_inline, data, row_count, truncated, execution_time_ms, cache, status. A failure after the
 // rows have started ends the document with "status":"failed" and "error" (the
 // error envelope's body): a client reads `status` last.
 import type { Context } from 'hono'
@@ -22,7 +22,8 @@ import { rowObject, type ResultColumn } from '../../../query/result-columns'
 
 export async function streamSemanticAnswer(c: Context<AppEnv>, run: PreparedRun, events: AsyncGenerator<RunEvent>, requestId: string) {
   let columns: ResultColumn[] = []
-  let sql = ''
+  // The SQL as it ran (placeholders and their values) and inlined for display, as POST /query answers it.
+  let statement: { sql: string; params: unknown[]; sql_inline: string } = { sql: '', params: [], sql_inline: '' }
   let cache: string = 'off'
   // Pull events up to the first rows (or the end): errors before that are thrown here, with their status.
   const early: RunEvent[] = []
@@ -30,7 +31,7 @@ export async function streamSemanticAnswer(c: Context<AppEnv>, run: PreparedRun,
     const next = await events.next()
     if (next.done) break
     const ev = next.value
-    if (ev.type === 'sql') { sql = ev.sql; cache = ev.cache }
+    if (ev.type === 'sql') { statement = { sql: ev.sql, params: ev.params, sql_inline: ev.sql_inline }; cache = ev.cache }
     else if (ev.type === 'columns') columns = ev.columns
     else if (ev.type === 'rows' || ev.type === 'done') { early.push(ev); break }
   }
@@ -39,7 +40,7 @@ export async function streamSemanticAnswer(c: Context<AppEnv>, run: PreparedRun,
   c.header('X-Nexatron-Cache', cache)
   return stream(c, async (s) => {
     const json = JSON.stringify
-    await s.write(`${json({ id: run.id, columns, sql }).slice(0, -1)},"data":[`)
+    await s.write(`${json({ id: run.id, columns, ...statement }).slice(0, -1)},"data":[`)
     let first = true
     const tail: Record<string, unknown> = {}
     const onEvent = async (ev: RunEvent) => {

@@ -21,18 +21,35 @@ const queryRoute = createRoute({
   middleware: [requireScope('query:run')] as const, request: { body: jsonBody(SemanticQueryBodySchema) },
   responses: { 200: { ...jsonResponse(SemanticQueryResultSchema, 'The result'), headers: cacheHeader }, ...errorResponses(404, 413, 415, 422, 503) },
 })
-/** `metrics` entries that are objects become ad-hoc offset metrics; the list keeps their output names. */
-function splitMetricInputs(items: Array<string | { name: string; alias?: string; offset_window?: string; offset_to_grain?: TimeGrain }>): { metrics: string[]; offset_metrics: OffsetMetricInput[] } {
+type AdhocInput = { name: string; alias?: string; offset_window?: string; offset_to_grain?: TimeGrain }
+
+/** One ad-hoc offset metric, `path` naming it in errors: exactly one offset, and an output name. */
+function offsetMetric(m: AdhocInput, path: string): OffsetMetricInput {
+  if ((m.offset_window === undefined) === (m.offset_to_grain === undefined)) {
+    throw new AppError('validation_error', `${path.replace(/\.(\d+)/, '[$1]')} needs exactly one of offset_window or offset_to_grain`, [{ path, issue: 'needs_one_offset' }])
+  }
+  const alias = m.alias ?? (m.offset_window !== undefined ? `${m.name}__${m.offset_window.trim().replace(/\s+/g, '_')}_ago` : `${m.name}__${m.offset_to_grain}_start`)
+  return { name: m.name, alias, ...(m.offset_window !== undefined ? { offset_window: m.offset_window } : { offset_to_grain: m.offset_to_grain }) }
+}
+
+/**
+ * `metrics` entries that are objects become ad-hoc offset metrics; the list
+ * keeps their output names. `offset_metrics` (a plan's own spelling) adds
+ * more, each listed in `metrics` by its alias when it was not already.
+ */
+function splitMetricInputs(items: Array<string | AdhocInput>, planned: AdhocInput[] = []): { metrics: string[]; offset_metrics: OffsetMetricInput[] } {
   const metrics: string[] = []
   const offset_metrics: OffsetMetricInput[] = []
   items.forEach((m, i) => {
     if (typeof m === 'string') { metrics.push(m); return }
-    if ((m.offset_window === undefined) === (m.offset_to_grain === undefined)) {
-      throw new AppError('validation_error', `metrics[${i}] needs exactly one of offset_window or offset_to_grain`, [{ path: `metrics.${i}`, issue: 'needs_one_offset' }])
-    }
-    const alias = m.alias ?? (m.offset_window !== undefined ? `${m.name}__${m.offset_window.trim().replace(/\s+/g, '_')}_ago` : `${m.name}__${m.offset_to_grain}_start`)
-    offset_metrics.push({ name: m.name, alias, ...(m.offset_window !== undefined ? { offset_window: m.offset_window } : { offset_to_grain: m.offset_to_grain }) })
-    metrics.push(alias)
+    const o = offsetMetric(m, `metrics.${i}`)
+    offset_metrics.push(o)
+    metrics.push(o.alias)
+  })
+  planned.forEach((m, i) => {
+    const o = offsetMetric(m, `offset_metrics.${i}`)
+    offset_metrics.push(o)
+    if (!metrics.includes(o.alias)) metrics.push(o.alias)
   })
   return { metrics, offset_metrics }
 }
@@ -50,7 +67,7 @@ export function registerSemanticQueryRoute(app: OpenAPIHono<AppEnv>) {
     }
     // On a layer with access policies a subquery or a bare table name in `where` would read around them.
     if (b.where !== undefined) await assertGovernedWhere(c.get('services'), principal, b.connection_id, Array.isArray(b.where) ? b.where : [b.where])
-    const { metrics, offset_metrics } = splitMetricInputs(b.metrics)
+    const { metrics, offset_metrics } = splitMetricInputs(b.metrics, b.offset_metrics)
     const semantic: SemanticQuery = {
       metrics, ...(offset_metrics.length ? { offset_metrics } : {}),
       ...(b.compare !== undefined ? { compare: b.compare } : {}),
