@@ -99,3 +99,50 @@ describe('an interpretation chosen by its id alone', () => {
     }
   })
 })
+
+describe('a plan sent back to POST /query as `plan`', () => {
+  it("runs a candidate's plan, or an answer's whole plan, to the same SQL and rows as before", async () => {
+    const res = await t.request('POST', '/api/v1/query', { body: { question: 'sales per customer' } })
+    const { error } = await res.json() as { error: { details: Array<{ candidates: Array<{ id: string; phrase: string; plan: Record<string, unknown> }> }> } }
+    const candidate = error.details[0].candidates[0]
+    const byId = await (await t.request('POST', '/api/v1/query', { body: { interpretation: candidate.id } })).json() as Answer & { question: string }
+    const byPlan = await t.request('POST', '/api/v1/query', { body: { plan: candidate.plan } })
+    expect(byPlan.status).toBe(200)
+    const planned = await byPlan.json() as Answer & { question: string }
+    expect(planned.question).toBe(candidate.phrase)
+    expect(planned.sql).toBe(byId.sql)
+    expect(planned.data).toEqual(byId.data)
+
+    const growth = await (await t.request('POST', '/api/v1/query', { body: { question: 'month over month growth in sales this year' } })).json() as Answer
+    const again = await t.request('POST', '/api/v1/query/stream', { body: { plan: growth.plan, question: 'growth again' } })
+    expect(again.status).toBe(200)
+    const text = await again.text()
+    expect(text).toContain(JSON.stringify(growth.sql).slice(1, 40))
+    expect(text).toContain('event: done')
+  })
+
+  it('refuses what a plan may not carry: where SQL, raw SQL, unknown fields, both a plan and an interpretation, async', async () => {
+    const refused = [
+      { plan: { metrics: ['total_sales'], where: ["{{ Dimension('store__region') }} = 'West'"] } },
+      { plan: { kind: 'sql', sql: 'SELECT 1' } },
+      { plan: { kind: 'semantic', query: { metrics: ['total_sales'], saved_query: 'x' } } },
+      { plan: { metrics: [] } },
+      { plan: { metrics: ['total_sales'] }, interpretation: 'int_eyJtZXRyaWNzIjpbInRvdGFsX3NhbGVzIl19' },
+      { plan: { metrics: ['total_sales'] }, async: true },
+      { plan: { metrics: ['total_sales'], offset_metrics: [{ name: 'total_sales', alias: 'prev' }] } },
+    ]
+    for (const body of refused) {
+      const res = await t.request('POST', '/api/v1/query', { body })
+      expect(res.status, JSON.stringify(body)).toBe(400)
+      const { error } = await res.json() as { error: { code: string; details: Array<{ path: string }> } }
+      expect(error.code).toBe('validation_error')
+      expect(error.details[0].path).toMatch(/^(plan|interpretation)/)
+    }
+  })
+
+  it('compiles a plan against the layer like /semantic/query: an unknown metric is 422 naming it', async () => {
+    const res = await t.request('POST', '/api/v1/query', { body: { plan: { metrics: ['no_such_metric'] } } })
+    expect(res.status).toBe(422)
+    expect(JSON.stringify(await res.json())).toContain('no_such_metric')
+  })
+})

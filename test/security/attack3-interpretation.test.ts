@@ -2,8 +2,9 @@
 // parts of a plan attack-interpretation.test.ts does not forge: ad-hoc offset
 // metrics (`offset_metrics`, which POST /semantic/query does not even take)
 // naming a hidden metric, a `compare` window carrying SQL, a hidden metric
-// named in a filter or ordering, and a `plan` field sent beside the question.
-// All must be refused before anything runs, with none of the hidden values.
+// named in a filter or ordering, and a raw SQL `plan` sent beside the question.
+// All must be refused before anything runs, with none of the hidden values,
+// whether forged into a candidate id or sent as the plan itself.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../support/test-app'
 import { serviceAvailable } from '../support/services'
@@ -36,16 +37,19 @@ describe.skipIf(!hasPg)('attack: hidden members and SQL in the less used parts o
     ['a hidden metric as a filter', { metrics: ['revenue'], filters: [{ field: 'secret_margin', op: '>', value: 0 }] }],
     ['a hidden metric in the ordering', { metrics: ['revenue'], group_by: ['store__region'], order_by: ['-secret_margin'] }],
   ])('refuses %s', async (_label, plan) => {
-    for (const path of ['/api/v1/query', '/api/v1/query/stream']) {
-      const res = await t.request('POST', path, { key: partner, body: { question: 'sales', connection_id: conn, interpretation: forge(plan) } })
-      expect(res.status, path).toBeGreaterThanOrEqual(400)
-      expect(res.status, path).toBeLessThan(500)
-      const text = await res.text()
-      expect(text, path).not.toMatch(/"data"|event: rows/)
+    // forged as a candidate id, and sent as the plan itself (POST /query takes both)
+    for (const chosen of [{ interpretation: forge(plan) }, { plan }]) {
+      for (const path of ['/api/v1/query', '/api/v1/query/stream']) {
+        const res = await t.request('POST', path, { key: partner, body: { question: 'sales', connection_id: conn, ...chosen } })
+        expect(res.status, path).toBeGreaterThanOrEqual(400)
+        expect(res.status, path).toBeLessThan(500)
+        const text = await res.text()
+        expect(text, path).not.toMatch(/"data"|event: rows/)
+      }
     }
   })
 
-  it('refuses a plan sent beside the question', async () => {
+  it('refuses a raw SQL plan sent beside the question', async () => {
     const res = await t.request('POST', '/api/v1/query', { key: partner, body: { question: 'sales', connection_id: conn, plan: { kind: 'sql', sql: 'SELECT * FROM shop.sales' } } })
     expect(res.status).toBe(400)
     expect((await res.json()).error.details[0]).toMatchObject({ path: 'plan' })

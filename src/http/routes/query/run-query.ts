@@ -35,7 +35,7 @@ export function registerRunQuery(app: OpenAPIHono<AppEnv>) {
     const principal = c.get('principal')!
     if (body.webhook_url) await jobs.assertWebhookAllowed(body.webhook_url)
     const { question, semantic } = asked(body)
-    if (semantic && (body.async || body.webhook_url)) throw new AppError('validation_error', 'an interpretation runs synchronously', [{ path: 'interpretation', issue: 'not_with_async' }])
+    if (semantic && (body.async || body.webhook_url)) throw new AppError('validation_error', 'a chosen interpretation or plan runs synchronously', [{ path: body.plan ? 'plan' : 'interpretation', issue: 'not_with_async' }])
     const run = await runner.prepare({
       principal, question, semantic, connectionId: body.connection_id, conversationId: body.conversation_id,
       maxRows: body.max_rows, async: body.async, webhookUrl: body.webhook_url,

@@ -1,13 +1,18 @@
 import { z } from '@hono/zod-openapi'
+import { PlanQuerySchema } from '../semantic/query-parts'
 
 export const QueryRequestSchema = z.object({
   question: z.string().trim().min(1).max(2000).optional().openapi({
-    description: 'Required unless `interpretation` is given (then the interpretation\'s phrase is recorded as what was asked)', example: 'What were total sales last quarter?',
+    description: 'Required unless `interpretation` or `plan` is given (then its phrase is recorded as what was asked)', example: 'What were total sales last quarter?',
   }),
   connection_id: z.string().min(1).max(64).optional().openapi({ example: 'conn_xyz789' }),
   conversation_id: z.string().min(1).max(64).optional().openapi({ example: 'conv_abc123' }),
   interpretation: z.string().min(5).max(8004).optional()
     .openapi({ description: 'A candidate id from an `ambiguous_question` answer (`details[0].candidates[].id`): runs that interpretation of the question' }),
+  plan: z.union([PlanQuerySchema, z.object({ kind: z.literal('semantic'), query: PlanQuerySchema }).passthrough()]).optional().openapi({
+    description: "A plan to run as it is instead of planning `question`: a clarification candidate's `plan`, or an answer's `plan` (its `query` runs). " +
+      'Structured plans only (no `where` SQL, no raw SQL); the same as POST /semantic/query with that query',
+  }),
   format: z.enum(['json', 'csv']).default('json')
     .openapi({ description: "csv: an attachment `<query-id>.csv`; text cells starting with = + - @, tab or CR get a leading ' (formula injection)" }),
   max_rows: z.number().int().min(1).max(10_000_000).optional().openapi({ description: 'Capped by the connection limit; `truncated` tells when hit' }),

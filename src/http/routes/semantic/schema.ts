@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi'
 import { TIME_GRAINS, DATE_PARTS } from '../../../../semantic/types'
 import { CacheStatusSchema } from '../query/schema'
+import { AdhocMetric, planQueryFields } from './query-parts'
 
 const name = z.string().trim().min(1).max(200).regex(/^[a-z][a-z0-9_]*$/, 'lower snake_case: letters, digits, underscores')
 const plannerFields = {
@@ -194,46 +195,21 @@ export const ImportResultSchema = z.object({
   discarded_annotations: AnnotationList.optional().openapi({ description: 'replace: annotations the new YAML does not carry' }),
 }).openapi('SemanticImportResult')
 
-const AdhocMetric = z.object({
-  name: z.string().min(1).max(300),
-  alias: z.string().min(1).max(200).optional().openapi({ description: 'Output name; default `<name>__<window with _>_ago` or `<name>__<grain>_start`' }),
-  offset_window: z.string().min(1).max(40).optional().openapi({ example: '1 month' }),
-  offset_to_grain: z.enum(TIME_GRAINS).optional(),
-}).strict().openapi('AdhocOffsetMetric')
-const GroupBy = z.union([z.string().min(1).max(300), z.object({ name: z.string().min(1).max(300), grain: z.enum(TIME_GRAINS).optional(), date_part: z.enum(DATE_PARTS).optional() }).strict()])
-const FilterValue = z.union([z.string().max(10_000), z.number(), z.boolean(), z.null()])
 export const SemanticQueryBodySchema = z.object({
   connection_id: connectionId,
   metrics: z.array(z.union([z.string().min(1).max(300), AdhocMetric])).max(50).default([]).openapi({
     description: 'Metric names, or ad-hoc offset metrics {name, alias, offset_window | offset_to_grain} (MetricFlow offsets without editing the layer)',
     example: ['total_sales', { name: 'total_sales', alias: 'total_sales_prev_month', offset_window: '1 month' }],
   }),
-  offset_metrics: z.array(AdhocMetric.required({ alias: true })).max(50).optional().openapi({
-    description: 'Ad-hoc offset metrics as answers write them in `plan.query` (each alias also listed in `metrics`), so a plan runs again as it is',
-  }),
-  group_by: z.array(GroupBy).max(50).optional(),
   where: z.union([z.string().max(10_000), z.array(z.string().max(10_000)).max(50)]).optional()
     .openapi({ description: "MetricFlow where filters, e.g. {{ Dimension('store__region') }} = 'West'" }),
-  compare: z.object({ offset_window: z.string().min(1).max(40).openapi({ example: '1 year' }) }).strict().optional().openapi({
-    description: 'Period comparison: adds `<metric>__previous`, each metric over the time_constraint moved back by offset_window (needs time_constraint start and end; no time group-by)',
-  }),
-  share_of_total: z.boolean().optional().openapi({
-    description: "Adds `<metric>__share` (0..1): each row's part of the total over all rows of the query, computed before limit; filters on a grouped dimension pick rows after the total. Additive metrics (sums, counts) only",
-  }),
   saved_query: z.string().min(1).max(300).optional().openapi({
     description: "Runs this saved query's metrics, group_by, where, order_by and limit; fields given here override them (where filters are added to the saved ones)",
     example: 'weekly_revenue_report',
   }),
   min_max_only: z.boolean().optional().openapi({ description: 'Queries without metrics: MIN and MAX of each group-by item (`<name>__min`, `<name>__max`) instead of its values' }),
   apply_group_by: z.boolean().optional().openapi({ description: 'Queries without metrics: false returns every row instead of distinct values (default true)' }),
-  filters: z.array(z.object({
-    field: z.string().min(1).max(300),
-    op: z.enum(['=', '!=', '>', '>=', '<', '<=', 'in', 'not_in', 'between', 'like', 'is_null', 'is_not_null']),
-    value: z.union([FilterValue, z.array(z.union([z.string().max(10_000), z.number(), z.boolean()])).max(1000)]).optional(),
-  }).strict()).max(50).optional(),
-  time_constraint: z.object({ start: z.string().max(40).optional(), end: z.string().max(40).optional() }).strict().optional(),
-  order_by: z.array(z.string().min(1).max(301)).max(50).optional(),
-  limit: z.number().int().min(0).max(10_000_000).optional(),
+  ...planQueryFields,
   max_rows: z.number().int().min(1).max(10_000_000).optional(),
 }).strict().openapi('SemanticQuery')
 

@@ -5,8 +5,9 @@ import { errorResponses, jsonBody, jsonResponse, security } from '../../openapi'
 import { AppError } from '../../errors'
 import { cacheHeader } from '../query/schema'
 import { hasScope } from '../../../identity/scopes'
-import type { OffsetMetricInput, SemanticQuery, TimeGrain } from '../../../../semantic/types'
+import type { OffsetMetricInput, SemanticQuery } from '../../../../semantic/types'
 import { SemanticQueryBodySchema, SemanticQueryResultSchema } from './schema'
+import { offsetMetric, type AdhocInput } from './query-parts'
 import { assertGovernedWhere } from '../../../governance/governed-layer'
 import { streamSemanticAnswer } from './semantic-answer'
 
@@ -21,17 +22,6 @@ const queryRoute = createRoute({
   middleware: [requireScope('query:run')] as const, request: { body: jsonBody(SemanticQueryBodySchema) },
   responses: { 200: { ...jsonResponse(SemanticQueryResultSchema, 'The result'), headers: cacheHeader }, ...errorResponses(404, 413, 415, 422, 503) },
 })
-type AdhocInput = { name: string; alias?: string; offset_window?: string; offset_to_grain?: TimeGrain }
-
-/** One ad-hoc offset metric, `path` naming it in errors: exactly one offset, and an output name. */
-function offsetMetric(m: AdhocInput, path: string): OffsetMetricInput {
-  if ((m.offset_window === undefined) === (m.offset_to_grain === undefined)) {
-    throw new AppError('validation_error', `${path.replace(/\.(\d+)/, '[$1]')} needs exactly one of offset_window or offset_to_grain`, [{ path, issue: 'needs_one_offset' }])
-  }
-  const alias = m.alias ?? (m.offset_window !== undefined ? `${m.name}__${m.offset_window.trim().replace(/\s+/g, '_')}_ago` : `${m.name}__${m.offset_to_grain}_start`)
-  return { name: m.name, alias, ...(m.offset_window !== undefined ? { offset_window: m.offset_window } : { offset_to_grain: m.offset_to_grain }) }
-}
-
 /**
  * `metrics` entries that are objects become ad-hoc offset metrics; the list
  * keeps their output names. `offset_metrics` (a plan's own spelling) adds
