@@ -72,10 +72,17 @@ export function createApp(services: Services) {
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http', scheme: 'bearer', description: 'An API key (nxa_...) or an access token from /api/v1/auth/login',
   })
-  app.doc31('/openapi.json', {
-    openapi: '3.1.0',
-    info: { title: 'Nexatron API', version: '0.1.0', description: 'Natural-language-to-SQL over a semantic layer.' },
-    servers: [{ url: '/' }],
+  // Built once, at the first request (every route is registered by then): making it walks the
+  // schemas of every route, tens of milliseconds of CPU, and this path needs no credential and
+  // spends no rate limit, so building it per request let anyone stall the event loop for everyone.
+  let openapiJson: string | undefined
+  app.get('/openapi.json', (c) => {
+    openapiJson ??= JSON.stringify(app.getOpenAPI31Document({
+      openapi: '3.1.0',
+      info: { title: 'Nexatron API', version: '0.1.0', description: 'Natural-language-to-SQL over a semantic layer.' },
+      servers: [{ url: '/' }],
+    }))
+    return c.body(openapiJson, 200, { 'content-type': 'application/json' })
   })
   // Last: /docs, then the console's fallback, which must not shadow any API route.
   registerConsoleRoutes(app)
