@@ -148,6 +148,7 @@ export async function buildServices(config: Config, opts: ContainerOptions = {})
   const retention = config.audit.retentionDays > 0 ? startAuditRetention(audit, config.audit.retentionDays, logger) : undefined
   const worker = new JobWorker({
     db, history, principals: auth, audit, runner, connections, secrets: webhookSecrets, hostPolicy, logger, fetch: opts.fetch, billing,
+    staleness: { connections, semantic: semanticStore, access },
     concurrency: config.worker.concurrency, leaseMs: config.worker.leaseMs, maxWebhookAttempts: config.webhooks.maxAttempts, historyRows: config.query.historyRows, metrics,
   })
   jobs = new JobService(history, runner, worker, hostPolicy, audit)

@@ -29,6 +29,12 @@ export const WITHHELD = {
   message: 'the access rules that apply to you changed since this ran; run the question again for an answer under the current rules',
 }
 
+/** Whether the stored answer's stamp says access policies were in force when it ran (restrict() writes `none/...` when none were). */
+function ranUnderPolicies(a: StoredAnswer): boolean {
+  const stamp = (a.request as { access_stamp?: unknown } | null)?.access_stamp
+  return typeof stamp === 'string' && stamp !== '' && !stamp.startsWith('none/')
+}
+
 /** The ids of `rows` whose stored result `principal` may no longer read. */
 export async function staleAnswers(deps: StaleAnswerDeps, principal: Principal, rows: readonly StoredAnswer[]): Promise<Set<string>> {
   const stale = new Set<string>()
@@ -40,8 +46,12 @@ export async function staleAnswers(deps: StaleAnswerDeps, principal: Principal, 
     try {
       conn = await deps.connections.get(principal.tenantId, connectionId)
     } catch (err) {
-      if (err instanceof AppError && err.code === 'not_found') continue // deleted: no policy governs it any more
-      throw err
+      if (!(err instanceof AppError) || err.code !== 'not_found') throw err
+      // Deleted: its policies are gone with it, so nothing says the viewer may read what they
+      // governed. An answer computed under policies stays withheld (deleting the connection must
+      // not undo a withholding), except from an admin, who decides the policies anyway.
+      if (!principal.scopes.includes('*')) for (const a of answers) if (ranUnderPolicies(a)) stale.add(a.id)
+      continue
     }
     const layer = await deps.semantic.load(conn.tenantId, conn.id, conn.layerVersion)
     const view = await deps.access.restrict(conn, layer, ctx)

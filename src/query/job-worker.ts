@@ -27,6 +27,7 @@ import { signWebhook } from './webhook-signer'
 import { assertHostAllowed, type HostPolicyOptions } from '../security/host-policy'
 import { postWebhook } from '../security/pinned-http'
 import { AppError, errorRecord } from '../errors'
+import { staleAnswers, type StaleAnswerDeps } from '../governance/stale-answers'
 import type { Logger } from '../logger'
 import { queryDetailView } from './query-views'
 import type { WebhookMetrics } from '../ops/metrics'
@@ -65,6 +66,12 @@ export interface JobWorkerOptions {
   fetch?: typeof fetch
   /** Counts webhook attempts by outcome (src/ops/metrics.ts). */
   metrics?: WebhookMetrics
+  /**
+   * What telling a stale result needs (governance/stale-answers.ts): a delivery
+   * made after the principal's access rules changed (a retry, or a run that
+   * overlapped the change) carries no rows or summary, as GET /query/{id} would.
+   */
+  staleness?: StaleAnswerDeps
 }
 
 export class JobWorker {
@@ -332,9 +339,10 @@ export class JobWorker {
       .returning({ id: queries.id })
     if (!claimed.length) return
     const attempt = job.webhookAttempts + 1
-    const body = JSON.stringify(queryDetailView(job, this.o.historyRows))
     let ok = false
     try {
+      const withheld = this.o.staleness ? (await staleAnswers(this.o.staleness, allowed, [job])).has(job.id) : false
+      const body = JSON.stringify(queryDetailView(job, this.o.historyRows, { withheld }))
       await assertHostAllowed(new URL(job.webhookUrl).hostname, this.o.hostPolicy, 'webhook_url')
       const secret = await this.o.secrets.get(job.tenantId)
       const headers = {

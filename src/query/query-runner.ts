@@ -9,7 +9,6 @@ import type { SemanticStore } from '../semantic-layer/semantic-store'
 import type { AccessPolicyService } from '../governance/access-policy-service'
 import { accessNote } from '../governance/access-policy-service'
 import { accessContextOf } from '../governance/access-context'
-import type { AccessContext } from '../../semantic/access'
 import type { TenantService } from '../identity/tenants'
 import { AppError, errorRecord } from '../errors'
 import { CancelWatch } from './cancel-watch'
@@ -175,8 +174,7 @@ export class QueryRunner {
     return this.deps.history.create({
       tenantId: principal.tenantId, principalId: principal.id, conversationId, connectionId,
       question: input.question ?? null, source: input.semantic ? 'semantic' : 'question',
-      // The access context at submit time: a queued job runs with the attributes its requester had when asking.
-      request: { question: input.question, semantic: input.semantic, max_rows: input.maxRows, connection_id: connectionId, access: accessContextOf(principal) },
+      request: { question: input.question, semantic: input.semantic, max_rows: input.maxRows, connection_id: connectionId },
       status: queued ? 'queued' : 'running', async: queued, webhookUrl: input.webhookUrl ?? null,
       webhookStatus: input.webhookUrl ? 'pending' : null,
       // A synchronous run starts now: recorded as its first attempt, so execute() need not write again.
@@ -257,7 +255,9 @@ export class QueryRunner {
       // the connection row read for this run carries the layer's version: a cached layer costs no statement
       const layer = await this.deps.semantic.load(principal.tenantId, conn.id, conn.layerVersion)
       // One principal's view of the layer (governance): every compile, catalog and explanation below reads it.
-      const accessCtx = (run.record.request as { access?: AccessContext } | null)?.access ?? accessContextOf(principal)
+      // The rules the principal is under now: a job is run by its principal as it stands when claimed
+      // (job-worker.ts), never under a role, groups or attributes taken away since it was queued.
+      const accessCtx = accessContextOf(principal)
       const view = this.deps.access
         ? await this.deps.access.restrict(conn, layer, accessCtx)
         : { manifest: layer.manifest, applied: [], row_policies: [], context_key: '', layer_policies: [] as string[], access_stamp: '' }
