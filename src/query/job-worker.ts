@@ -7,7 +7,7 @@
 // was queued: the key or user must still be valid and hold query:run when the
 // job is claimed, while it runs, and before its webhook is sent; otherwise the
 // job is cancelled (reason `credential_revoked`) and its webhook never sent.
-import { and, eq, sql } from 'drizzle-orm'
+import { and, eq, inArray, sql } from 'drizzle-orm'
 import os from 'node:os'
 import type { Db } from '../store/db'
 import { queries } from '../store/schema'
@@ -37,6 +37,7 @@ import { NEW_TRACE, withSpan } from '../ops/spans'
 export const credentialRevoked = () => new AppError('query_cancelled', 'the query was cancelled: the credential that submitted it was revoked or no longer holds query:run',
   [{ issue: 'credential_revoked' }])
 const revokedRecord = () => errorRecord(credentialRevoked())
+const DEFAULT_WEBHOOK_SLOTS = { total: 16, perTenant: 4 }
 
 type Audit = Pick<AuditService, 'record'>
 type SettleAudit = Pick<AuditService, 'record' | 'recordOnce'>
@@ -61,6 +62,12 @@ export interface JobWorkerOptions {
   leaseMs?: number
   pollMs?: number
   webhookTimeoutMs?: number
+  /**
+   * Webhook deliveries this worker holds in flight at once, in all and per
+   * tenant (default 16 and 4): a receiver that hangs until the timeout holds
+   * a slot for that long, so one tenant's backlog cannot take them all.
+   */
+  webhookSlots?: { total: number; perTenant: number }
   /** Base of the exponential backoff between webhook attempts. */
   backoffBaseMs?: number
   fetch?: typeof fetch
@@ -80,6 +87,8 @@ export class JobWorker {
   private timer?: NodeJS.Timeout
   private stopped = true
   private readonly inflight = new Set<Promise<void>>()
+  /** Webhook deliveries in flight here, in all and by tenant (webhookSlots). */
+  private readonly deliveries = { total: 0, byTenant: new Map<string, number>() }
   /** Jobs this instance is running, and those of them being handed back to the queue (drain). */
   private readonly runningJobs = new Set<string>()
   private readonly releasing = new Set<string>()
@@ -144,7 +153,7 @@ export class JobWorker {
         // Each job is a trace of its own (its runner spans nest under `job`), not part of the request that woke the worker.
         this.track(withSpan('job', () => this.runJob(job), { parent: NEW_TRACE, attributes: { 'nexatron.query_id': job.id, 'nexatron.tenant_id': job.tenantId } }))
       }
-      for (const due of await this.dueWebhooks()) this.track(this.tracedDelivery(due))
+      for (const due of await this.dueWebhooks()) this.track(this.slotted(due))
     } catch (err) {
       this.o.logger.error({ err }, 'job worker tick failed')
     } finally {
@@ -302,12 +311,50 @@ export class JobWorker {
     }
   }
 
+  /**
+   * Due deliveries there is room for, fairly: each tenant's most overdue
+   * first and the tenants in turn (a row number per tenant), never more of a
+   * tenant than its free slots, so a backlog of one tenant's failing webhooks
+   * waits behind nobody else's next delivery.
+   */
   private async dueWebhooks(): Promise<QueryRow[]> {
-    return this.o.db.select().from(queries).where(and(
-      eq(queries.webhookStatus, 'pending'),
-      sql`${queries.status} IN ('succeeded', 'failed', 'cancelled')`,
-      sql`${queries.webhookNextAt} <= now()`,
-    )).limit(20)
+    const slots = this.o.webhookSlots ?? DEFAULT_WEBHOOK_SLOTS
+    const room = slots.total - this.deliveries.total
+    if (room <= 0) return []
+    const full = [...this.deliveries.byTenant].filter(([, n]) => n >= slots.perTenant).map(([tenant]) => tenant)
+    const ranked = await this.o.db.execute(sql`
+      SELECT id, tenant_id FROM (
+        SELECT id, tenant_id, webhook_next_at, row_number() OVER (PARTITION BY tenant_id ORDER BY webhook_next_at, id) AS rn
+        FROM ${queries}
+        WHERE webhook_status = 'pending' AND status IN ('succeeded', 'failed', 'cancelled') AND webhook_next_at <= now()
+          ${full.length ? sql`AND tenant_id NOT IN (${sql.join(full.map((f) => sql`${f}`), sql`, `)})` : sql``}
+      ) due WHERE rn <= ${slots.perTenant} ORDER BY rn, webhook_next_at, id LIMIT ${room}`)
+    const taken = new Map<string, number>()
+    const ids: string[] = []
+    for (const r of (ranked as unknown as { rows: Array<{ id: string; tenant_id: string }> }).rows) {
+      const n = (this.deliveries.byTenant.get(r.tenant_id) ?? 0) + (taken.get(r.tenant_id) ?? 0)
+      if (n >= slots.perTenant) continue
+      taken.set(r.tenant_id, (taken.get(r.tenant_id) ?? 0) + 1)
+      ids.push(r.id)
+    }
+    if (!ids.length) return []
+    const rows = await this.o.db.select().from(queries).where(inArray(queries.id, ids))
+    return rows.sort((a, b) => ids.indexOf(a.id) - ids.indexOf(b.id))
+  }
+
+  /** A delivery holding one of the worker's slots (and one of its tenant's) until it settles. */
+  private async slotted(job: QueryRow): Promise<void> {
+    const d = this.deliveries
+    d.total++
+    d.byTenant.set(job.tenantId, (d.byTenant.get(job.tenantId) ?? 0) + 1)
+    try {
+      await this.tracedDelivery(job)
+    } finally {
+      d.total--
+      const n = (d.byTenant.get(job.tenantId) ?? 1) - 1
+      if (n > 0) d.byTenant.set(job.tenantId, n)
+      else d.byTenant.delete(job.tenantId)
+    }
   }
 
   private tracedDelivery(job: QueryRow): Promise<void> {
