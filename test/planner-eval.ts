@@ -35,7 +35,8 @@
 // test/fixtures/energy-blind; planner-eval-blind-demo-3.json: hurried phrasing over the demo), and the fourth
 // (planner-eval-blind-4-ads.json: digital advertising with an un-curated layer in test/fixtures/ads-blind;
 // planner-eval-blind-demo-4.json: hurried phrasing over the demo), and the fifth (planner-eval-blind-5-realestate.json:
-// residential property management, layer in test/fixtures/realestate-blind; planner-eval-blind-demo-5.json). Every set prints
+// residential property management, layer in test/fixtures/realestate-blind; planner-eval-blind-demo-5.json), and the sixth
+// (planner-eval-blind-6-airline.json: airline operations, layer in test/fixtures/airline-blind; planner-eval-blind-demo-6.json). Every set prints
 // `planner <label> trust: correct N, clarified N, refused N, wrong N`, and for a set with
 // wrong answers, for development sets, counts only: their confidence bands, the kinds of reading
 // they used and which plan parts differed (never for blind sets: that would guide tuning).
@@ -44,7 +45,7 @@
 //
 // Options: --verbose (print passing cases too), --show-blind (print blind failures),
 // --skip-blind (run no blind set at all: for tuning runs, so not even their counts are seen),
-// --validation (counts of the first two blind pairs, which have gated rounds, but not of the third, fourth or fifth),
+// --validation (counts of the first two blind pairs, which have gated rounds, but not of the third to the sixth),
 // --min-confidence <x> (offline-only threshold; default 0.75 as the service; 0 = answer everything), --only <id substring>,
 // --min <fraction> (exit 1 when the first set scores below it; default 0,
 // the figure is informational).
@@ -290,6 +291,10 @@ function main(): void {
       // layer (test/fixtures/realestate-blind) and hurried demo phrasing
       runFile('test/fixtures/planner-eval-blind-5-realestate.json', 'blind-5-realestate', blind)
       runFile('test/fixtures/planner-eval-blind-demo-5.json', 'blind-demo-5', blind)
+      // sixth blind pair, written 2026-12-07 the same way and counted before round 10: an un-curated airline-operations
+      // layer (test/fixtures/airline-blind) and hurried demo phrasing
+      runFile('test/fixtures/planner-eval-blind-6-airline.json', 'blind-6-airline', blind)
+      runFile('test/fixtures/planner-eval-blind-demo-6.json', 'blind-demo-6', blind)
     }
   }
   if (original.total > 0 && original.correct / original.total < min) process.exitCode = 1
