@@ -5,6 +5,7 @@ import type { Catalog, CatalogDimension, CatalogMetric } from '../../../semantic
 import { FILLER, GRAIN_NOUNS, RESERVED, WEAK_NAME_TOKENS, isKnownWord } from './lexicon'
 import { editDistance, nameStems, stem, tokenize, typoBudget } from './normalize'
 import { valueAliases } from './value-aliases'
+import { catalogAbbreviationOf } from './catalog-abbreviations'
 
 export type Target =
   | { kind: 'metric'; name: string; metric: CatalogMetric }
@@ -299,7 +300,8 @@ function indexValues(d: CatalogDimension, own: string[], add: (stems: string[], 
     if (entity) {
       // metrics are indexed first, so the noun's metric ("bookings") is known here
       const noun = nameStems(entity)
-      const implied = terms.get(noun.join(' '))?.find((h) => h.target.kind === 'metric' && h.source === 'name')
+      // ("student members" over `member_count`: the metric the noun names by the short form of its name as well)
+      const implied = terms.get(noun.join(' '))?.find((h) => h.target.kind === 'metric' && (h.source === 'name' || h.source === 'short name'))
       add([...words, ...noun], { target, quality: 0.95, source: 'boolean', implied })
     }
     return
@@ -307,7 +309,9 @@ function indexValues(d: CatalogDimension, own: string[], add: (stems: string[], 
   // bare numbers are too ambiguous to index (comparisons handle them), but a numeric code's written
   // meaning is a word like any legend's ("5812 = restaurants" for a merchant category code)
   if (isNumericDimension(d)) return indexLegend(d, add)
-  const dimWords = [...own, ...nameStems(d.label ?? ''), ...(d.synonyms ?? []).flatMap(nameStems)]
+  // an un-curated layer names its column `st_cd` and says "US state of the club" only in the description:
+  // the description's words tell the kind of value as well (for well-known aliases: "texas" for TX)
+  const dimWords = [...own, ...nameStems(d.label ?? ''), ...(d.synonyms ?? []).flatMap(nameStems), ...nameStems(d.description ?? '')]
   for (const v of d.sample_values ?? []) {
     if (typeof v !== 'string' || v.trim() === '') continue
     const target: Target = { kind: 'value', name: d.name, dim: d, value: v }
@@ -846,7 +850,10 @@ export function correctTypo(idx: CatalogIndex, word: string): { word: string; di
       if (d <= budget && (!best || d < best.distance)) best = { word: v, distance: d }
     }
   }
-  return best ?? abbreviationOf(idx, word) ?? clippedWordOf(idx, word)
+  if (best) return best
+  // "acquisition" for the layer's `acq`, "level" for `lvl`: the layer abbreviates, the question spells out
+  const spelled = catalogAbbreviationOf(idx.nameVocabulary, word)
+  return abbreviationOf(idx, word) ?? clippedWordOf(idx, word) ?? (spelled ? { word: spelled, distance: typoBudget(word) + 1 } : undefined)
 }
 
 /**

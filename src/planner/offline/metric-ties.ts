@@ -66,12 +66,13 @@ export function metricTie(draft: Draft, query: SemanticQuery, idx: CatalogIndex,
   const asked = new Set(words(question))
   for (const m of draft.metrics) {
     const picked = m.hits[0]?.target.name
-    if (!picked || !query.metrics.includes(picked) || query.metrics.length !== 1) continue
-    const others = family(m, picked, idx, asked).filter((n) => reaches(idx, n, query))
+    // several metrics ("gpv vs refunds by merchant"): the noun is as open a choice beside another metric
+    if (!picked || !query.metrics.includes(picked)) continue
+    const others = family(m, picked, idx, asked).filter((n) => !query.metrics.includes(n) && reaches(idx, n, query))
     if (others.length === 0 || others.length >= MAX_FAMILY) continue
     const all = [picked, ...others]
     const swap = (to: string): SemanticQuery => {
-      const q: SemanticQuery = { ...query, metrics: [to] }
+      const q: SemanticQuery = { ...query, metrics: query.metrics.map((n) => (n === picked ? to : n)) }
       if (q.order_by) q.order_by = q.order_by.map((o) => (o === picked ? to : o === `-${picked}` ? `-${to}` : o))
       if (q.filters) q.filters = q.filters.map((f) => (f.field === picked ? { ...f, field: to } : f))
       return q

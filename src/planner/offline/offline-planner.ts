@@ -19,6 +19,14 @@ import { grammarWordValue } from './grammar-word-values'
 import { sharedNameReadings } from './shared-name-readings'
 import { metricTie } from './metric-ties'
 import { thresholdSubjectDoubt } from './threshold-subject'
+import { joinPathReadings, sharedPathDetour } from './join-path-ties'
+import { nameTailSiblings } from './name-tail-siblings'
+import { negatedMetricDoubt } from './negated-metric-word'
+import { stateInPeriodDoubt } from './state-in-period'
+import { flagOrValueReadings } from './flag-or-value'
+import { joinHyphenatedNames } from './hyphen-joins'
+import { accountForNewWord } from './creation-count-words'
+import { mergeOwnerGroupings } from './owner-groupings'
 import { findAnalystPhrase } from './analyst-phrases'
 import { alternativeReadings, loadedValueFilters, perEntityDoubt, perEntityReadings } from './alternatives'
 import { STRICT_AGG_WORDS, aggregationFits, extractIdFilters, metricAggregation, rewriteAggregationWords, rewriteBooleanVersus } from './word-readings'
@@ -95,7 +103,9 @@ export function planOffline(question: string, catalog: Catalog, history: Turn[],
     }
     return { ...inner, query, reasons }
   }
-  const ids = extractIdFilters(text, idx)
+  // "check-ins" over a `checkins` metric: one word of the layer written with a hyphen
+  const hyphens = joinHyphenatedNames(text, idx)
+  const ids = extractIdFilters(hyphens.text, idx)
   const agg = rewriteAggregationWords(ids.text, idx)
   const versus = rewriteBooleanVersus(agg.text, idx)
   const working = versus.text
@@ -105,6 +115,7 @@ export function planOffline(question: string, catalog: Catalog, history: Turn[],
   accountForWords(draft, idx)
   for (const f of timeTypos.fixes) draft.notes.unshift(`read "${f.from}" as "${f.to}"`)
   for (const n of [agg.note, versus.note, ...ids.notes]) if (n) draft.notes.unshift(n)
+  for (const h of hyphens.joined) draft.notes.push(`read "${h}" as one word`)
 
   const previous = lastSemanticQuery(history)
   let ownMetrics = draftMetricNames(draft)
@@ -182,6 +193,8 @@ export function planOffline(question: string, catalog: Catalog, history: Turn[],
   }
 
   refuseMismatchedAggregation(draft, items, idx)
+  // "by payment method": the payment's method, one grouping, not a breakdown by payment and by method
+  if (!followUp) draft.notes.push(...mergeOwnerGroupings(draft, (d) => metricsSupport(idx, metrics, d)))
   const res = resolveDraft(draft, metrics, idx)
   if (res.problems.length) {
     throw new PlanningError('question_not_understood', res.problems[0].issue, res.problems)
@@ -227,6 +240,9 @@ export function planOffline(question: string, catalog: Catalog, history: Turn[],
       reasons.push(`${compared.map((f) => f.field).join(', ')}: compared identifiers → group by it`)
     }
   }
+  // "new members" over a count by the day members joined: the metric already counts the new ones
+  const newWord = followUp ? undefined : accountForNewWord(draft, query.metrics, idx)
+  if (newWord) reasons.push(newWord)
   for (const u of draft.unknown) reasons.push(`ignored "${u.text}"`)
   confidence *= Math.pow(0.6, draft.unknown.length)
   // "refunds" over refund_count and refund_volume: a count phrase or a description decides,
@@ -239,6 +255,10 @@ export function planOffline(question: string, catalog: Catalog, history: Turn[],
   // a value word that can also name a metric or a time dimension: two readings, ask which
   const alternatives = followUp ? [] : alternativeReadings(query, idx, working)
   if (tie) alternatives.push(...tie.readings)
+  // a column reached by two join paths of the same length ("cash collected by club": the member's home
+  // club or the club that sold the membership), and a metric named by the tail of its name while another
+  // metric's name holds the same words ("sessions": pt_sessions or sessions_held): each is a reading
+  if (!followUp) alternatives.push(...joinPathReadings(query, idx), ...nameTailSiblings(draft, query, idx), ...flagOrValueReadings(query, idx, working))
   for (const a of followUp ? [] : res.groupAlternatives) {
     const group_by = (query.group_by ?? []).map((g) => (g === a.group ? a.other : g))
     if (group_by.includes(a.other)) alternatives.push({ query: { ...query, group_by }, why: `group by ${a.other} instead of ${a.group}` })
@@ -276,7 +296,7 @@ export function planOffline(question: string, catalog: Catalog, history: Turn[],
   }
   // "sales to new york customers": two metrics with no list word between them; the second
   // metric word more likely describes something (customers in New York) than asks for a second number
-  for (const doubt of followUp ? [] : [agg.partial, unlistedPeriods(items, query), averagePer(text, query), unlistedMetric(draft, items, query), unlistedValues(draft, items, query), droppedAggregation(draft, working, query), droppedQualifier(draft, working, query, idx), countedDoubt, thresholdSubjectDoubt(query, idx, working)]) {
+  for (const doubt of followUp ? [] : [agg.partial, unlistedPeriods(items, query), averagePer(text, query), unlistedMetric(draft, items, query), unlistedValues(draft, items, query), droppedAggregation(draft, working, query), droppedQualifier(draft, working, query, idx), countedDoubt, thresholdSubjectDoubt(query, idx, working), negatedMetricDoubt(draft, text), stateInPeriodDoubt(query), sharedPathDetour(query, idx)]) {
     if (!doubt) continue
     confidence = Math.min(confidence, AMBIGUOUS_CONFIDENCE)
     reasons.push(doubt)

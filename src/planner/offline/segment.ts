@@ -8,6 +8,7 @@ import { findTimeRanges, type TimeRangeMatch } from '../time/parse-time'
 import { correctTypo, type CatalogIndex, type Hit } from './catalog-index'
 import { DIRECTION_PHRASES, FILLER, ORDER_MARKERS, RESERVED, isKnownWord } from './lexicon'
 import { tokenize, type Token } from './normalize'
+import { catalogAbbreviationOf } from './catalog-abbreviations'
 
 export type Item =
   | { kind: 'time'; from: number; to: number; text: string; time: TimeRangeMatch }
@@ -68,6 +69,10 @@ export function segment(question: string, idx: CatalogIndex, clock: Clock): Segm
     return correctTypo(idx, t.stem)?.word
   })
 
+  // "cert level" over `cert_lvl`, "early termination" over `is_early_term`: a word the question spells out that
+  // the layer abbreviates, even where a description made the word known; used only inside a longer name
+  const abbreviated = tokens.map((t) => (t.number === undefined ? catalogAbbreviationOf(idx.nameVocabulary, t.stem) : undefined))
+
   interface Choice { score: number; len: number; hits?: Hit[]; fixes?: string[] }
   const best: Choice[] = new Array(n + 1)
   best[n] = { score: 0, len: 0 }
@@ -90,6 +95,12 @@ export function segment(question: string, idx: CatalogIndex, clock: Clock): Segm
         const linked = idx.terms.get(span.filter((t, j) => j === 0 || j === len - 1 || !LINK_WORDS.has(t.text)).map((t) => t.stem).join(' '))
           ?.filter((h) => h.target.kind !== 'value' && h.source !== 'partial value')
         if (linked?.length) candidates.push({ hits: linked, penalty: 0.95, fixes: [] })
+      }
+      if (len >= 2 && !exact && span.some((_, j) => abbreviated[i + j])) {
+        const spelled: string[] = []
+        const key = span.map((t, j) => { const a = abbreviated[i + j]; if (a) spelled.push(`${t.text}→${a}`); return a ?? corrected[i + j] ?? t.stem }).join(' ')
+        const named = idx.terms.get(key)?.filter((h) => h.source !== 'partial value')
+        if (named?.length) candidates.push({ hits: named, penalty: Math.pow(0.9, spelled.length), fixes: spelled })
       }
       if (fixes.length > 0) {
         // a typo inside a partial value is too much guessing

@@ -28,6 +28,9 @@ const CITIES: Array<[string, string[]]> = [
   ['Philadelphia', ['Philly']], ['Las Vegas', ['Vegas']],
 ]
 
+/** One-letter gender codes of un-curated layers (`gndr_cd` holding F, M). */
+const GENDERS: Array<[string, string[]]> = [['M', ['Male', 'Men']], ['F', ['Female', 'Women']]]
+
 /** Alternative spellings of a value, judged by the kind of dimension it belongs to. */
 export function valueAliases(value: string, dimensionWords: string[]): string[] {
   const v = value.trim()
@@ -36,7 +39,9 @@ export function valueAliases(value: string, dimensionWords: string[]): string[] 
   const isState = dimensionWords.some((w) => w === 'state' || w === 'province' || w === 'region')
   const isCountry = dimensionWords.some((w) => w === 'country' || w === 'nation')
   const isCity = dimensionWords.some((w) => w === 'city' || w === 'town' || w === 'metro')
+  const isGender = dimensionWords.some((w) => w === 'gender' || w === 'sex' || w === 'gndr')
   const out: string[] = []
+  if (isGender) for (const [code, names] of GENDERS) if (upper === code) out.push(...names)
   if (isCity) for (const [name, aliases] of CITIES) if (lower === name.toLowerCase()) out.push(...aliases)
   if (isState) {
     for (const [code, name] of US_STATES) {
