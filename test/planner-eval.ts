@@ -169,6 +169,8 @@ function runFile(relPath: string, label: string, opts: RunOptions): { correct: n
   const counts: Counts = { clarified: 0, refused: 0, wrong: 0, wrongWhereRefusalExpected: 0, wrongBands: {}, wrongReadings: {}, wrongParts: {}, calibration: {} }
   const timings: number[] = []
   const failures: string[] = []
+  // the questions the layer can express (a plan is expected) and how many of them got exactly that plan
+  const answerable = { total: 0, right: 0 }
   for (const c of file.cases) {
     if (only && !c.id.includes(only)) continue
     if (unavailable.has(c.catalog)) { skipped++; continue }
@@ -214,8 +216,10 @@ function runFile(relPath: string, label: string, opts: RunOptions): { correct: n
         for (const k of new Set((outcome.reasons ?? []).map((r) => /→ (?:metric|group by|filter)[^(]*\(([a-z ]+)\)$/.exec(r)?.[1]).filter((x): x is string => !!x))) counts.wrongReadings[k] = (counts.wrongReadings[k] ?? 0) + 1
       }
     }
+    if (!c.expected.error) answerable.total++
     if (diffs.length === 0) {
       correct++
+      if (!c.expected.error) answerable.right++
       if (verbose && !opts.quiet) console.log(`ok   ${c.id}: ${c.question}`)
     } else {
       const lines = [`FAIL ${c.id} [${c.catalog}] ${c.history?.length ? `(after ${c.history.map((h) => JSON.stringify(h)).join(' → ')}) ` : ''}${JSON.stringify(c.question)}`]
@@ -233,6 +237,8 @@ function runFile(relPath: string, label: string, opts: RunOptions): { correct: n
   for (const [name, why] of unavailable) console.log(`catalog ${name} unavailable (${why}); its cases were skipped (set METRICFLOW_SUITE_DIR)`)
   console.log(`planner ${label}: ${correct}/${total} correct${skipped ? ` (${skipped} skipped)` : ''}`)
   console.log(`planner ${label} trust: correct ${correct}, clarified ${counts.clarified}, refused ${counts.refused}, wrong ${counts.wrong}`)
+  // the trust issue's target for un-curated layers: at least 80% of what the layer can express answered right
+  if (answerable.total) console.log(`planner ${label} answerable: ${answerable.right}/${answerable.total} answered with the expected plan (${(100 * answerable.right / answerable.total).toFixed(1)}%)`)
   // an aggregate that says which kind of wrong without showing any question (so blind sets stay blind):
   // an answer where the set expected a refusal may be a capability added after the set was written
   if (counts.wrong) console.log(`planner ${label} wrong: ${counts.wrong - counts.wrongWhereRefusalExpected} answered with another plan, ${counts.wrongWhereRefusalExpected} answered where a refusal was expected`)
