@@ -150,8 +150,16 @@ export class DemoWarehouse {
   private request<T>(make: (id: number) => HostMessage, timeoutMs: number, retries = 1): Promise<T> {
     const id = this.nextId++
     return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => { this.pending.delete(id); reject(new ConnectorError('timeout', 'pglite', `the demo warehouse did not answer within ${timeoutMs} ms`)); void this.restart() }, timeoutMs)
-      const done = () => { clearTimeout(timer); this.pending.delete(id) }
+      // The clock starts when a ready thread has the request, as for statements: a (re)start's
+      // load does not count. Counting it replaced a thread still loading whenever the load took
+      // longer than a short timeout (a busy machine), and the next request's thread too, for good.
+      let timer: NodeJS.Timeout | undefined
+      let settled = false
+      const startClock = () => {
+        if (settled) return
+        timer = setTimeout(() => { this.pending.delete(id); reject(new ConnectorError('timeout', 'pglite', `the demo warehouse did not answer within ${timeoutMs} ms`)); void this.restart() }, timeoutMs)
+      }
+      const done = () => { settled = true; clearTimeout(timer); this.pending.delete(id) }
       this.send(make(id), {
         onMessage: (m) => {
           done()
@@ -163,7 +171,7 @@ export class DemoWarehouse {
           if (replaced && retries > 0) this.request<T>(make, timeoutMs, retries - 1).then(resolve, reject)
           else reject(err)
         },
-      }).catch((err) => { done(); reject(err) })
+      }).then(startClock, (err) => { done(); reject(err) })
     })
   }
 
