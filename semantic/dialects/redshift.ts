@@ -11,6 +11,12 @@ export class RedshiftDialect extends BaseDialect {
     percentile: { continuous: true, discrete: false, approximateContinuous: false, approximateDiscrete: true },
   }
 
+  // Redshift always reads a backslash in a string literal as an escape
+  // (literals are for display: values run as parameters).
+  protected override escapeString(value: string): string {
+    return super.escapeString(value).split('\\').join('\\\\')
+  }
+
   override dateTrunc(grain: TimeGrain, expr: string): string {
     // Redshift timestamps stop at microseconds.
     if (grain === 'nanosecond') return expr

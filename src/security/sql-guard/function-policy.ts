@@ -40,7 +40,11 @@ const POSTGRES: Policy = {
     // ts_stat and ts_rewrite accept a query as text and run it.
     'ts_stat', 'ts_rewrite', /^http(_|$)/, 'txid_current', 'pg_current_xact_id',
     // Catalog probes: existence (to_regclass, regclass('x')), rights, descriptions, ACLs.
-    /^to_reg/, /^reg(class|collation|config|dictionary|namespace|oper|operator|proc|procedure|role|type)$/,
+    /^to_reg/, /^reg(class|collation|config|dictionary|namespace|oper|operator|proc|procedure|role|type)(in|out|recv|send)?$/,
+    // Type input functions that take a type OID: record_in('(,)', regtypein('secret'), -1) is the
+    // row type of a table the login cannot read, and to_json of it lists its columns;
+    // oidvectortypes names the type (a table's row type) behind an OID.
+    /^(record|array|domain|enum|range|multirange)_(in|recv)$/, 'oidvectortypes',
     /^has_\w*privilege$/, 'row_security_active', 'obj_description', 'col_description', 'shobj_description',
     'format_type', 'acldefault', 'aclexplode', 'makeaclitem',
     // Session and server information (current_date/time/timestamp excepted below).
@@ -82,7 +86,10 @@ const POLICIES: Record<DialectName, Policy> = {
     tableFunctions: [],
   },
   bigquery: {
-    denied: ['external_query', 'external_object_transform', /^vector_search$/, 'appends', 'changes', 'session_user', 'current_user'],
+    denied: ['external_query', 'external_object_transform', /^vector_search$/, 'appends', 'changes', 'session_user', 'current_user',
+      // AI.GENERATE, AI.IF...: a model call through a Cloud resource connection (as Snowflake's Cortex);
+      // OBJ.MAKE_REF / OBJ.GET_ACCESS_URL / OBJ.FETCH_METADATA: any Cloud Storage object, and signed URLs to it.
+      /^ai\./, /^obj\./],
     configurable: [],
     tableFunctions: ['unnest'],
   },
@@ -97,6 +104,10 @@ const POLICIES: Record<DialectName, Policy> = {
       // They take a table by name or a query as text: EXTRACT_SEMANTIC_CATEGORIES('other.secret')
       // samples a table outside the allow list; TO_QUERY runs the text it is given.
       'extract_semantic_categories', 'to_query',
+      // The plan and tables of another query, by its id.
+      'get_query_operator_stats',
+      // Cortex AI SQL functions without the SNOWFLAKE.CORTEX qualifier: AI_COMPLETE, AI_EMBED, AI_CLASSIFY...
+      /^ai_/,
     ],
     configurable: ['system$wait'],
     exceptions: ['current_date', 'current_time', 'current_timestamp'],
@@ -112,7 +123,10 @@ const POLICIES: Record<DialectName, Policy> = {
       // Session and server information (@@VERSION and the other @@ variables are refused by the lexer).
       /^db_/, /^suser_/, 'user_name', 'user_id', 'user', 'current_user', 'session_user', 'system_user', 'original_login',
       'original_db_name', 'database_principal_id', 'host_name', 'host_id', 'app_name', 'session_context', 'context_info',
-      'current_request_id', 'current_transaction_id', 'getansinull',
+      'current_request_id', 'current_transaction_id', 'getansinull', 'current_timezone', 'current_timezone_id',
+      'min_active_rowversion',
+      // Whether a certificate or key exists, and its public or private part.
+      'cert_id', 'asymkey_id', 'certencoded', 'certprivatekey',
     ],
     configurable: [],
     tableFunctions: [],
@@ -132,6 +146,9 @@ const POLICIES: Record<DialectName, Policy> = {
       'getmacro', 'getserverport', 'tcpport', 'serveruuid', 'shardnum', 'shardcount', 'initialqueryid', 'queryid',
       'initialquerystarttime', 'getoskernelversion', 'displayname', 'zookeepersessionuptime', 'getclienthttpheader',
       /^filesystem/, 'globalvariable', 'timezone', 'servertimezone', 'connectionid', 'connection_id',
+      // The server's TLS certificate, whether a database exists (it throws when not), transaction state;
+      // generateSerialID advances a counter kept in Keeper.
+      'showcertificate', 'getmaxtablenamelengthfordatabase', /^transaction(id|latestsnapshot|oldestsnapshot)$/, 'generateserialid',
     ],
     configurable: ['sleep', 'sleepeachrow'],
     tableFunctions: [],

@@ -12,7 +12,8 @@ import { DIALECT_NAMES } from '../../../semantic/types'
 import { analyseClickHouse } from './clickhouse'
 import { Refusal, SqlGuardError, show } from './errors'
 import { FunctionPolicy } from './function-policy'
-import { displayName, RelationMatcher } from './names'
+import { displayName, foldPart, RelationMatcher } from './names'
+import { isSystemRelation } from './system-relations'
 import { analyseWithNodeSqlParser } from './node-sql-parser'
 import { analysePostgres } from './postgres'
 import type { GuardOptions, GuardResult, StatementFacts } from './types'
@@ -62,6 +63,12 @@ function analyse(sql: string, opts: GuardOptions): StatementFacts {
   }
 }
 
+/** As written, and an unqualified name also where the engine resolves it (a connection whose database is `system` reads `system.users` as `users`). */
+function systemRelation(folded: string[], defaultSchema: string | undefined, dialect: GuardOptions['dialect']): boolean {
+  if (isSystemRelation(folded, dialect)) return true
+  return folded.length === 1 && defaultSchema !== undefined && isSystemRelation([defaultSchema, ...folded], dialect)
+}
+
 /**
  * Checks one statement. Returns the physical relations it reads (folded,
  * dotted, sorted) or throws SqlGuardError with every reason found.
@@ -89,8 +96,10 @@ export function guardSql(sql: string, opts: GuardOptions): GuardResult {
   const relations = new Set<string>()
   for (const ref of facts.relations) {
     const name = displayName(ref.parts, opts.dialect)
-    if (matcher.isAllowed(ref.parts)) relations.add(name)
-    else reasons.push(`the relation ${show(name)} is not on this connection's allow list`)
+    if (!matcher.isAllowed(ref.parts)) reasons.push(`the relation ${show(name)} is not on this connection's allow list`)
+    // A layer may name a catalog (whoever writes it is not always an admin); it is still never data.
+    else if (systemRelation(ref.parts.map((p) => foldPart(p, opts.dialect)), matcher.defaultSchema, opts.dialect)) reasons.push(`the relation ${show(name)} is a system catalog, which is never data`)
+    else relations.add(name)
   }
   const allowedNames = matcher.allowedTableNames()
   for (const cte of facts.cteNames) {

@@ -69,7 +69,8 @@ export function displayName(parts: NamePart[], dialect: DialectName): string {
 
 export class RelationMatcher {
   private readonly allowed: string[][]
-  private readonly defaultSchema?: string
+  /** Folded, when given: where the engine puts unqualified names. */
+  readonly defaultSchema?: string
 
   constructor(allowedRelations: string[], private readonly dialect: DialectName, defaultSchema?: string) {
     this.allowed = allowedRelations.map((r) => parseDottedName(r, dialect).map((p) => foldPart(p, dialect)))

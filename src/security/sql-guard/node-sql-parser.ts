@@ -276,6 +276,14 @@ class NspWalker {
         this.functions.push({ parts: this.functionName(o.name), position: 'expression' })
         skip = 'name'
         break
+      case 'column_ref':
+        // `seq.NEXTVAL` looks like a column but advances a sequence (Snowflake has
+        // no read-only session; MariaDB reads it so in Oracle mode) and names an
+        // object outside the allow list: the qualifier is never checked as a relation.
+        if ((this.dialect === 'snowflake' || this.dialect === 'mysql') && o.table && typeof o.column === 'string' && /^(nextval|currval)$/i.test(o.column)) {
+          refuse(`${show(`${String(o.table)}.${o.column}`)} reads a sequence, which is not allowed`)
+        }
+        break
       default:
         if (type === undefined || type === null || (typeof type === 'string' && CONTAINER_TYPES.has(type))) {
           // A container (select column, ORDER BY item, window spec): no table references may hide here.
