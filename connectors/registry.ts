@@ -14,7 +14,7 @@ import { CONNECTION_TYPES, ConnectorError, type ConnectionType, type Connector, 
 import { mssqlConfigSchema, mssqlCredentialsSchema } from './mssql/config'
 import { mysqlConfigSchema, mysqlCredentialsSchema } from './mysql/config'
 import { pgliteConfigSchema, pgliteCredentialsSchema } from './pglite/config'
-import { postgresConfigSchema, postgresCredentialsSchema } from './postgres/config'
+import { PG_DEFAULT_SCHEMA, postgresConfigSchema, postgresCredentialsSchema } from './postgres/config'
 import { redshiftConfigSchema, redshiftCredentialsSchema } from './redshift/config'
 import { parseConnection } from './shared/parse-config'
 import { uncheckedPrivileges } from './shared/privileges'
@@ -84,7 +84,7 @@ export const CONNECTION_REGISTRY: Readonly<Record<ConnectionType, ConnectionType
   postgres: {
     dialect: 'postgres',
     schemas: { config: postgresConfigSchema, credentials: postgresCredentialsSchema },
-    defaultSchema: () => 'public',
+    defaultSchema: () => PG_DEFAULT_SCHEMA,
     buildTarget: pgBuildTarget,
     capabilities: network(true),
     load: async () => (await import('./postgres/connector')).createPostgresConnector,
@@ -92,7 +92,7 @@ export const CONNECTION_REGISTRY: Readonly<Record<ConnectionType, ConnectionType
   redshift: {
     dialect: 'redshift',
     schemas: { config: redshiftConfigSchema, credentials: redshiftCredentialsSchema },
-    defaultSchema: () => 'public',
+    defaultSchema: () => PG_DEFAULT_SCHEMA,
     buildTarget: pgBuildTarget,
     capabilities: network(true),
     load: async () => {

@@ -33,3 +33,12 @@ export const postgresCredentialsSchema = z.object({
 
 export type PostgresConfig = z.infer<typeof postgresConfigSchema>
 export type PostgresCredentials = z.infer<typeof postgresCredentialsSchema>
+
+/**
+ * The schema an unqualified name means on PostgreSQL and Redshift: what the SQL
+ * guard checks it as (registry.ts defaultSchema) and what every statement's
+ * search path is set to (pg-family.ts), so that the two agree. The engine's own
+ * default path starts with "$user": a schema named after the login would
+ * otherwise be read for a name the guard allowed as public's.
+ */
+export const PG_DEFAULT_SCHEMA = 'public'

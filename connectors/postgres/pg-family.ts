@@ -13,6 +13,7 @@ import { lookupVia, pinnedSocket } from '../shared/network'
 import type { ResolvedOptions } from '../shared/options'
 import type { SqlRunner } from '../shared/schema-info'
 import { cancelBackend } from './cancel'
+import { PG_DEFAULT_SCHEMA } from './config'
 import { mapPgError } from './errors'
 import { StrictClient } from './strict-client'
 import { pgColumn, pgTextParser } from './types'
@@ -126,7 +127,8 @@ export function createPgFamilyConnector(spec: PgFamilySpec): Connector {
     const key = { processID: (client as unknown as { processID: number }).processID, secretKey: (client as unknown as { secretKey: number }).secretKey }
     let cursor: Cursor
     try {
-      await client.query(`BEGIN READ ONLY; SET LOCAL statement_timeout = ${Math.ceil(o.timeoutMs)}`)
+      // Unqualified names resolve where the guard checked them (PG_DEFAULT_SCHEMA), not in a "$user" schema.
+      await client.query(`BEGIN READ ONLY; SET LOCAL statement_timeout = ${Math.ceil(o.timeoutMs)}; SET LOCAL search_path TO ${PG_DEFAULT_SCHEMA}`)
       cursor = client.query(new Cursor(sql, params, { rowMode: 'array', types: PG_TYPES }))
     } catch (err) {
       client.release(true)
