@@ -26,6 +26,7 @@
 // test/fixtures/planner-eval-dev-9.json (`planner dev-9`) is the ninth: an un-curated card-payments layer (test/fixtures/payments) and hurried demo phrasing.
 // test/fixtures/planner-eval-dev-10.json (`planner dev-10`) is the tenth: an un-curated gym-chain layer (test/fixtures/fitness) and hurried demo phrasing,
 // over a third expecting a refusal or a clarification (missing measures, value words, near-miss metrics, unreachable dimensions).
+// test/fixtures/planner-eval-dev-11.json (`planner dev-11`) is the eleventh: an un-curated factory/MES layer (test/fixtures/manufacturing), abbreviated names and code legends.
 //
 // Then the two blind sets (planner-eval-blind-support.json: a support-desk
 // domain modeled like a dbt user would; planner-eval-blind-demo.json: hurried
@@ -276,6 +277,8 @@ function main(): void {
   runFile('test/fixtures/planner-eval-dev-9.json', 'dev-9', opts)
   // tenth development set: an un-curated gym/fitness-club layer (test/fixtures/fitness) and hurried demo phrasing, counted before round 10
   runFile('test/fixtures/planner-eval-dev-10.json', 'dev-10', opts)
+  // eleventh development set: an un-curated factory/MES layer (test/fixtures/manufacturing), counted before round 11
+  runFile('test/fixtures/planner-eval-dev-11.json', 'dev-11', opts)
   // blind sets, written before the trust work and never tuned on (only their counts are printed);
   // --skip-blind leaves them out entirely, for runs made while tuning
   if (!args.includes('--skip-blind')) {

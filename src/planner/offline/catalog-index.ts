@@ -6,6 +6,9 @@ import { FILLER, GRAIN_NOUNS, RESERVED, WEAK_NAME_TOKENS, isKnownWord } from './
 import { editDistance, nameStems, stem, tokenize, typoBudget } from './normalize'
 import { valueAliases } from './value-aliases'
 import { catalogAbbreviationOf } from './catalog-abbreviations'
+import { addUnitlessNames, describedNameStems, quantityNames } from './described-name-words'
+import { rateNameStems } from './ratio-rate-names'
+import { namesEntityByCut } from './entity-name-columns'
 
 export type Target =
   | { kind: 'metric'; name: string; metric: CatalogMetric }
@@ -122,6 +125,7 @@ function buildIndex(catalog: Catalog): CatalogIndex {
   }
 
   const metrics = new Map<string, CatalogMetric>()
+  const describedNames: Array<[CatalogMetric, string[]]> = []
   for (const m of catalog.metrics) {
     metrics.set(m.name, m)
     const target: Target = { kind: 'metric', name: m.name, metric: m }
@@ -134,6 +138,17 @@ function buildIndex(catalog: Catalog): CatalogIndex {
     if (desc.length > 0 && desc.length <= 5 && !/[.:;]\s*\S/.test(m.description!.trim())) add(desc, { target, quality: 0.9, source: 'description' })
     for (const words of descriptionNames(m.description)) add(words, { target, quality: 0.9, source: 'description' })
     for (const words of spelledOutNames(m.name, m.description)) addWithVariants(words, { target, quality: 0.9, source: 'description' })
+    const entityNames = m.dimensions.filter((n) => !n.includes('__') && catalog.dimensions.some((d) => d.name === n && d.type === 'entity'))
+    const described = describedNameStems(m.name, m.description, entityNames)
+    if (described) addWithVariants(described, { target, quality: 0.93, source: 'description' })
+    if (described) describedNames.push([m, described])
+    for (const stems of [nameStems(m.name), ...(described ? [described] : [])]) {
+      for (const words of quantityNames(stems, m.description)) add(words, { target, quality: 0.9, source: 'description' })
+    }
+    for (const stems of [nameStems(m.name), ...(described ? [described] : [])]) {
+      const rate = rateNameStems(m, stems)
+      if (rate) addWithVariants(rate, { target, quality: 0.95, source: 'short name' })
+    }
   }
 
   const dimensions = new Map<string, CatalogDimension>()
@@ -160,6 +175,9 @@ function buildIndex(catalog: Catalog): CatalogIndex {
     if (whole) addWithVariants([whole, ...own.slice(1)], { target, quality: base, source: 'name' })
     const expanded = d.type === 'categorical' ? expandedNameStems(d) : undefined
     if (expanded) addWithVariants(expanded, { target, quality: base * 0.98, source: 'name' })
+    // `is_plnd` described as "Planned stop ...": the written-out flag word names its true value as `plnd` does
+    const flagWords = expanded && isBooleanDimension(d) ? expanded.filter((s) => !BOOLEAN_PREFIXES.has(s) && !WEAK_NAME_TOKENS.has(s)) : []
+    if (flagWords.length) add(flagWords, { target: { kind: 'value', name: d.name, dim: d, value: true }, quality: 0.95 * 0.98, source: 'boolean' })
     if (d.label) addWithVariants(nameStems(d.label), { target, quality: base * (d.type === 'entity' ? 1.05 : 1), source: 'label' })
     for (const s of d.synonyms ?? []) addWithVariants(nameStems(s), { target, quality: base * 0.98 * (d.type === 'entity' ? 1.05 : 1), source: 'synonym' })
     addDescription(d.description, target)
@@ -191,6 +209,7 @@ function buildIndex(catalog: Catalog): CatalogIndex {
   addClassifierHeads(catalog, terms, add)
   addHeadNouns(catalog, terms, add)
   addLayerAbbreviations(catalog, terms, add)
+  addUnitlessNames(describedNames, terms, add)
   addPartialValues(catalog, terms)
   dropSharedShortNames(catalog, terms)
 
@@ -720,7 +739,8 @@ function addHeadNouns(catalog: Catalog, terms: Map<string, Hit[]>, add: (stems: 
 function entityWordFor(first: string | undefined, path: string[]): string | undefined {
   if (!first || path.length < 2) return undefined
   const entity = stem(path[path.length - 2].toLowerCase().split('_').pop() ?? '')
-  return first.length >= 3 && entity.length > first.length + 2 && entity.startsWith(first) && !isKnownWord(first) ? entity : undefined
+  if (first.length >= 3 && entity.length > first.length + 2 && entity.startsWith(first) && !isKnownWord(first)) return entity
+  return namesEntityByCut(nameStems(path[path.length - 1]), entity) ? entity : undefined
 }
 
 /**

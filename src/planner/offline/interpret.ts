@@ -44,6 +44,13 @@ const zeroOrDistinct: WordRule = (s, k, w) => {
 /** Ordinary words end group/negation chains ("by region, show sales"). */
 const filler: WordRule = (s, k, w) => {
   if (!(FILLER.has(w) || FILLER.has(stemOf(s, k)))) return undefined
+  // "inspections by result": an everyday word left alone after "by" at the end was asked to group by;
+  // dropping it answers without the breakdown, so it stays unexplained
+  const before = s.items[k - 1]
+  if (s.groupMode && k === s.items.length - 1 && before?.kind === 'word' && before.token.text === 'by') {
+    s.d.unknown.push({ text: s.items[k].text, afterMarker: s.lastMarker })
+    return 1
+  }
   if (!['total', 'number', 'amount', 'count', 'sum', 'value'].includes(w)) s.groupMode = false
   return 1
 }

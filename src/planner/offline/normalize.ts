@@ -36,6 +36,8 @@ const LEMMAS: Record<string, string> = {
   dt: 'date', nbr: 'number', qtys: 'quantity', amts: 'amount', yr: 'year', mth: 'month', wk: 'week',
   // `payer_type_cd`, `provider_nm`, `is_active_flg`: the same habit on codes, names and flags
   cd: 'code', cds: 'code', nm: 'name', flg: 'flag', yrs: 'year', wks: 'week', mths: 'month', qtr: 'quarter', qtrs: 'quarter',
+  // `run_hrs`, `dt_mins`: units of time cut the same way
+  hrs: 'hour', mins: 'minute',
   // one idea, two words: "unique patients" is `distinct_patients`
   unique: 'distinct',
   // business shorthand for words layers spell out: `mgmt_typ`, `chk_in_dt`, "corp aov", "cxl fees"

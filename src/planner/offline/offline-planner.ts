@@ -31,6 +31,7 @@ import { findAnalystPhrase } from './analyst-phrases'
 import { alternativeReadings, loadedValueFilters, perEntityDoubt, perEntityReadings } from './alternatives'
 import { STRICT_AGG_WORDS, aggregationFits, extractIdFilters, metricAggregation, rewriteAggregationWords, rewriteBooleanVersus } from './word-readings'
 import type { Item } from './segment'
+import { readsAsTimeUnit } from './described-name-words'
 
 export interface OfflinePlannerOptions {
   /** Unexplained content words tolerated before refusing (each lowers confidence). Default 1. */
@@ -384,6 +385,8 @@ function droppedAggregation(draft: Draft, question: string, query: SemanticQuery
     if (!h || h.target.kind !== 'metric' || !query.metrics.includes(h.target.name) || h.source === 'synonym' || h.source === 'label') continue
     const mine = new Set(m.text.toLowerCase().split(/[^a-z0-9]+/))
     const dropped = h.target.name.toLowerCase().split(/_+/).filter((w) => AGGREGATION_NAME_WORDS.has(w) && !mine.has(w) && !said.has(w))
+      // `dt_min` described as "Downtime in minutes": its "min" is a unit, not a minimum
+      .filter((w) => !readsAsTimeUnit(h.target.kind === 'metric' ? h.target.metric.description : undefined, w))
     if (dropped.length) return `"${m.text}" names ${h.target.name} without "${dropped.join(' ')}", and the question does not say it either`
   }
   return undefined

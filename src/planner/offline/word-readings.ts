@@ -9,6 +9,7 @@
 //   a group-by on that dimension, never a filter.
 import { stem } from './normalize'
 import type { CatalogIndex } from './catalog-index'
+import { readsAsTimeUnit } from './described-name-words'
 
 const AGG_WORDS: Record<string, 'max' | 'min' | 'avg'> = {
   largest: 'max', biggest: 'max', max: 'max', maximum: 'max', highest: 'max', heaviest: 'max', longest: 'max', peak: 'max',
@@ -36,8 +37,9 @@ const NAME_AGG: Record<string, Aggregation> = {
  * ratio metrics and additive (a sum or a count) for the rest.
  */
 export function metricAggregation(name: string, idx: CatalogIndex): Aggregation {
-  for (const p of name.toLowerCase().split(/__|_/)) if (NAME_AGG[p]) return NAME_AGG[p]
   const m = idx.metrics.get(name)
+  // `dt_min` described as "Downtime in minutes": "min" is the unit, not a minimum
+  for (const p of name.toLowerCase().split(/__|_/)) if (NAME_AGG[p] && !readsAsTimeUnit(m?.description, p)) return NAME_AGG[p]
   const first = /^\s*([A-Za-z]+)/.exec(m?.description ?? '')?.[1].toLowerCase()
   if (first && NAME_AGG[first]) return NAME_AGG[first]
   return m?.type === 'ratio' ? 'ratio' : 'additive'

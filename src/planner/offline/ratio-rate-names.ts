@@ -1,0 +1,11 @@
+// `scrap_pct` described as "Scrapped units divided by units produced" is what analysts call the
+// "scrap rate": a ratio metric named as a percent is also named as a rate. Only ratio metrics, so a
+// stored percent column summed as a simple metric keeps its one name.
+import type { CatalogMetric } from '../../../semantic/types'
+
+/** "scrap rate" for a ratio metric whose name stems end in "percent"; undefined otherwise. */
+export function rateNameStems(m: CatalogMetric, stems: string[]): string[] | undefined {
+  if (m.type !== 'ratio' || stems.length < 2 || stems[stems.length - 1] !== 'percent') return undefined
+  return [...stems.slice(0, -1), 'rate']
+}
+
