@@ -39,7 +39,8 @@
 // (planner-eval-blind-4-ads.json: digital advertising with an un-curated layer in test/fixtures/ads-blind;
 // planner-eval-blind-demo-4.json: hurried phrasing over the demo), and the fifth (planner-eval-blind-5-realestate.json:
 // residential property management, layer in test/fixtures/realestate-blind; planner-eval-blind-demo-5.json), and the sixth
-// (planner-eval-blind-6-airline.json: airline operations, layer in test/fixtures/airline-blind; planner-eval-blind-demo-6.json). Every set prints
+// (planner-eval-blind-6-airline.json: airline operations, layer in test/fixtures/airline-blind; planner-eval-blind-demo-6.json), and the seventh
+// (planner-eval-blind-7-rideshare.json: ride-hailing, layer in test/fixtures/rideshare-blind; planner-eval-blind-demo-7.json). Every set prints
 // `planner <label> trust: correct N, clarified N, refused N, wrong N`, and for a set with
 // wrong answers, for development sets, counts only: their confidence bands, the kinds of reading
 // they used and which plan parts differed (never for blind sets: that would guide tuning).
@@ -308,6 +309,10 @@ function main(): void {
       // layer (test/fixtures/airline-blind) and hurried demo phrasing
       runFile('test/fixtures/planner-eval-blind-6-airline.json', 'blind-6-airline', blind)
       runFile('test/fixtures/planner-eval-blind-demo-6.json', 'blind-demo-6', blind)
+      // seventh blind pair, written 2026-12-07 the same way and counted before round 12: an un-curated ride-hailing
+      // layer (test/fixtures/rideshare-blind) and hurried demo phrasing
+      runFile('test/fixtures/planner-eval-blind-7-rideshare.json', 'blind-7-rideshare', blind)
+      runFile('test/fixtures/planner-eval-blind-demo-7.json', 'blind-demo-7', blind)
     }
   }
   if (original.total > 0 && original.correct / original.total < min) process.exitCode = 1

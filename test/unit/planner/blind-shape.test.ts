@@ -1,8 +1,10 @@
-// The fourth, fifth and sixth blind pairs (planner-eval-blind-4-ads.json over the
+// The fourth to seventh blind pairs (planner-eval-blind-4-ads.json over the
 // un-curated advertising layer in test/fixtures/ads-blind, planner-eval-blind-5-realestate.json
 // over the property-management layer in test/fixtures/realestate-blind,
 // planner-eval-blind-6-airline.json over the airline-operations layer in
-// test/fixtures/airline-blind, and the hurried demo questions of each) are
+// test/fixtures/airline-blind, planner-eval-blind-7-rideshare.json over the
+// ride-hailing marketplace layer in test/fixtures/rideshare-blind, and the
+// hurried demo questions of each) are
 // held-out measures: these tests check only their shape and that each expected
 // plan names something real. They never ask the planner, so nothing here can
 // tune it to the held-out questions.
@@ -16,6 +18,8 @@ const SETS = [
   { name: 'planner-eval-blind-demo-5.json', catalog: 'demo', minCases: 50, minNonAnswerShare: 0.25 },
   { name: 'planner-eval-blind-6-airline.json', catalog: 'airline', minCases: 100, minNonAnswerShare: 0.3 },
   { name: 'planner-eval-blind-demo-6.json', catalog: 'demo', minCases: 50, minNonAnswerShare: 0.25 },
+  { name: 'planner-eval-blind-7-rideshare.json', catalog: 'rideshare', minCases: 100, minNonAnswerShare: 0.3 },
+  { name: 'planner-eval-blind-demo-7.json', catalog: 'demo', minCases: 50, minNonAnswerShare: 0.25 },
 ]
 
 const NON_ANSWERS = ['ambiguous_question', 'question_not_understood']
