@@ -3,7 +3,6 @@
 // statement_timeout, through a pg-cursor portal (extended protocol: one
 // statement only, rows fetched batch by batch as the consumer pulls).
 import pg from 'pg'
-import Cursor from 'pg-cursor'
 import { ConnectorError, type Column, type ConnectionType, type Connector, type HostResolver, type LoginPrivileges, type RowBatch, type SchemaInfo, type StreamOptions } from '../connector'
 import type { DialectName } from '../../semantic/types'
 import { streamBatches, type RowSource } from '../shared/batches'
@@ -13,6 +12,7 @@ import { lookupVia, pinnedSocket } from '../shared/network'
 import type { ResolvedOptions } from '../shared/options'
 import type { SqlRunner } from '../shared/schema-info'
 import { cancelBackend } from './cancel'
+import { CorkedCursor } from './corked-cursor'
 import { PG_DEFAULT_SCHEMA } from './config'
 import { mapPgError } from './errors'
 import { StrictClient } from './strict-client'
@@ -125,11 +125,11 @@ export function createPgFamilyConnector(spec: PgFamilySpec): Connector {
     ensureOpen()
     const client = await pool.connect()
     const key = { processID: (client as unknown as { processID: number }).processID, secretKey: (client as unknown as { secretKey: number }).secretKey }
-    let cursor: Cursor
+    let cursor: CorkedCursor
     try {
       // Unqualified names resolve where the guard checked them (PG_DEFAULT_SCHEMA), not in a "$user" schema.
       await client.query(`BEGIN READ ONLY; SET LOCAL statement_timeout = ${Math.ceil(o.timeoutMs)}; SET LOCAL search_path TO ${PG_DEFAULT_SCHEMA}`)
-      cursor = client.query(new Cursor(sql, params, { rowMode: 'array', types: PG_TYPES }))
+      cursor = client.query(new CorkedCursor(sql, params, { rowMode: 'array', types: PG_TYPES }))
     } catch (err) {
       client.release(true)
       throw err
