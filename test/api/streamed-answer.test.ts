@@ -4,9 +4,11 @@
 // database fails mid-way. Past the memory budget, new queries are shed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../support/test-app'
+import { listen } from '../support/live-server'
 import { ConnectorError, type Connector, type RowBatch } from '../../connectors/connector'
 
 let failMidway = false
+let manyRows = 0
 const connector: Connector = {
   type: 'postgres', dialect: 'postgres',
   test: async () => ({ ok: true, version: 'fake', latency_ms: 0 }),
@@ -15,6 +17,7 @@ const connector: Connector = {
     if (!q.sql.includes('total_sales')) { yield { columns: [], rows: [] }; return }
     const columns = [{ name: 'store__region', type: 'string' as const, json_type: 'string' as const }, { name: 'total_sales', type: 'decimal' as const, json_type: 'string' as const }]
     yield { columns, rows: [['West', '10.50'], ['East', '=HYPERLINK("x")']] }
+    for (let i = 0; i < manyRows; i += 500) yield { rows: Array.from({ length: 500 }, (_, j) => [`store number ${i + j}`, String(i + j)]) }
     if (failMidway) throw new ConnectorError('timeout', 'postgres', 'the statement ran too long')
     yield { rows: [['North', '3.25']] }
   },
@@ -56,6 +59,34 @@ describe('the streamed JSON answer', () => {
     expect(body.data).toHaveLength(2)
     const hist = await (await t.request('GET', `/api/v1/query/${body.id}`)).json()
     expect(hist.status).toBe('failed')
+  })
+
+  it('goes out whole with its length when short, and streams in chunks when long', async () => {
+    failMidway = false
+    const server = await listen(t.app)
+    const post = () => fetch(`${server.url}/api/v1/query`, {
+      method: 'POST', headers: { authorization: `Bearer ${t.adminKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ question: 'total sales by region' }),
+    })
+    try {
+      manyRows = 0
+      const short = await post()
+      const shortText = await short.text()
+      expect(short.headers.get('content-length')).toBe(String(Buffer.byteLength(shortText)))
+      expect(short.headers.get('transfer-encoding')).toBeNull()
+      expect(JSON.parse(shortText)).toMatchObject({ status: 'succeeded', row_count: 3 })
+
+      manyRows = 5000
+      const long = await post()
+      expect(long.headers.get('content-length')).toBeNull()
+      expect(long.headers.get('transfer-encoding')).toBe('chunked')
+      const body = JSON.parse(await long.text())
+      expect(body).toMatchObject({ status: 'succeeded', row_count: 5003 })
+      expect(body.data.at(-2)).toEqual({ store__region: 'store number 4999', total_sales: 4999 })
+    } finally {
+      manyRows = 0
+      await server.close()
+    }
   })
 
   it('answers failures before the first row with their own status and envelope', async () => {
