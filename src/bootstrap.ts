@@ -23,6 +23,12 @@ export interface BootstrapResult {
   /** Set only when the console's first admin was made now: print it once. */
   generatedAdmin?: { email: string; password: string }
   demoConnectionId?: string
+  /**
+   * With `deferSampleValues`: the reading of the demo's sample values left
+   * to do (the warehouse builds the day's data meanwhile); the caller runs it
+   * through SemanticStore.settle() before serving, so questions wait for it.
+   */
+  pendingSampleValues?: () => Promise<void>
 }
 
 export interface BootstrapOptions {
@@ -34,6 +40,13 @@ export interface BootstrapOptions {
    * needs it. Without it, the values are read at every start.
    */
   demoCache?: { dir: string; key: () => DemoDataKey }
+  /**
+   * Leave reading the demo's sample values (which waits for the demo
+   * warehouse to build the day's data) to the caller, as
+   * `pendingSampleValues`, instead of before returning: the server starts
+   * serving meanwhile. Without it they are read here.
+   */
+  deferSampleValues?: boolean
   /**
    * On the very first start (the admin key generated now, no admin user
    * configured, nobody to sign in as) make the console's first admin with a
@@ -71,14 +84,22 @@ export async function bootstrap(s: Container, opts: BootstrapOptions): Promise<B
     const cache = opts.demoCache
     const connId = conn.id
     const refreshed = (ok: boolean) => { if (cache && ok) markSampleValues(cache.dir, cache.key(), connId) }
-    if (manifest.semantic_models.length === 0) {
+    const readValues = async () => {
+      const { failed } = await s.semantic.refreshAllSampleValues(tenant.id, connId)
+      refreshed(failed.length === 0)
+    }
+    const fresh = manifest.semantic_models.length === 0
+    if (fresh && !opts.deferSampleValues) {
       // Our own layer over our own tables: no need to introspect the warehouse to check its relations.
       const imported = await s.semantic.import(tenant.id, { connectionId: conn.id, files: demoSemanticFiles(), mode: 'replace', checkRelations: false })
       refreshed(!imported.sample_values?.failed.length)
+    } else if (fresh) {
+      await s.semantic.import(tenant.id, { connectionId: conn.id, files: demoSemanticFiles(), mode: 'replace', checkRelations: false, refreshSampleValues: false })
+      result.pendingSampleValues = readValues
     } else if (!cache || !sampleValuesCurrent(cache.dir, cache.key(), conn.id)) {
       // The data ends today, so it changes with the day: its value index follows.
-      const { failed } = await s.semantic.refreshAllSampleValues(tenant.id, conn.id)
-      refreshed(failed.length === 0)
+      if (opts.deferSampleValues) result.pendingSampleValues = readValues
+      else await readValues()
     }
   }
   return result

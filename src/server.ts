@@ -49,7 +49,16 @@ async function main() {
   // Instances sharing a store take turns: the first creates the tenant and key, the next finds them.
   const boot = await services.store.exclusive(() => bootstrap(services, {
     demo: config.demo, demoCache: demoWarehouse && { dir: demoCacheDir, key: () => demoWarehouse.dataKey() }, firstAdminUser: true,
+    deferSampleValues: true,
   }))
+  // The demo's sample values wait for its warehouse to build the day's data
+  // (seconds on a first start): read them while serving; a demo question waits for them.
+  if (boot.pendingSampleValues && boot.demoConnectionId) {
+    const read = boot.pendingSampleValues
+    void services.semantic.store.settle(boot.tenantId, boot.demoConnectionId, () => read().catch((err) => {
+      logger.warn({ err }, 'reading the demo sample values failed: demo questions may not recognise values')
+    }))
+  }
   if (services.store.kind === 'pglite') await services.worker.recoverOrphans()
   services.worker.start()
 

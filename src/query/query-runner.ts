@@ -253,7 +253,9 @@ export class QueryRunner {
       const conn = run.connection
       const timezone = await this.deps.tenants.timezoneOf(principal.tenantId)
       // the connection row read for this run carries the layer's version: a cached layer costs no statement
-      const layer = await this.deps.semantic.load(principal.tenantId, conn.id, conn.layerVersion)
+      // (unless work on the layer was still settling, e.g. the demo's sample values at start-up: read it anew then)
+      const waited = await this.deps.semantic.settled(principal.tenantId, conn.id)
+      const layer = await this.deps.semantic.load(principal.tenantId, conn.id, waited ? undefined : conn.layerVersion)
       // One principal's view of the layer (governance): every compile, catalog and explanation below reads it.
       // The rules the principal is under now: a job is run by its principal as it stands when claimed
       // (job-worker.ts), never under a role, groups or attributes taken away since it was queued.

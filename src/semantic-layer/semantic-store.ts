@@ -43,6 +43,8 @@ export const MAX_CACHED_LAYERS = 500
 
 export class SemanticStore {
   private readonly cache = new Map<string, LoadedLayer>()
+  /** Work on a connection's layer that questions wait for (settle()), by tenant/connection. */
+  private readonly settling = new Map<string, Promise<void>>()
   /** Keyset pages read from the store (the listings), not sliced from the whole layer. */
   readonly pages: SemanticPages
 
@@ -56,6 +58,28 @@ export class SemanticStore {
   /** Drops a connection's layer (the connection was deleted: nobody reads it again). */
   forget(tenantId: string, connectionId: string): void {
     this.cache.delete(`${tenantId}/${connectionId}`)
+  }
+
+  /**
+   * Runs `work` on the connection's layer (the demo's sample values, read
+   * after start-up instead of before it) while questions on that connection
+   * wait for it through settled(): a question asked meanwhile is planned on
+   * the finished layer, never on one without its values. A failure of the
+   * work releases the waiters as well (they then see the layer as it is).
+   */
+  settle(tenantId: string, connectionId: string, work: () => Promise<unknown>): Promise<void> {
+    const key = `${tenantId}/${connectionId}`
+    const done: Promise<void> = work().then(() => {}, () => {}).finally(() => { if (this.settling.get(key) === done) this.settling.delete(key) })
+    this.settling.set(key, done)
+    return done
+  }
+
+  /** Waits for settle() work on the connection's layer; true when there was some (the layer may have changed since the caller read its version). */
+  async settled(tenantId: string, connectionId: string): Promise<boolean> {
+    const pending = this.settling.get(`${tenantId}/${connectionId}`)
+    if (!pending) return false
+    await pending
+    return true
   }
 
   /** The connection's layer version (renewed by a store trigger on every layer or policy write); -1 when it is gone. */
