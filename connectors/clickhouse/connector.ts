@@ -6,7 +6,8 @@
 import { randomUUID } from 'node:crypto'
 import http from 'node:http'
 import https from 'node:https'
-import { ClickHouseLogLevel, createClient, type ClickHouseClient, type ClickHouseSettings, type Row } from '@clickhouse/client'
+import { pipeline } from 'node:stream'
+import { ClickHouseLogLevel, createClient, ResultSet, type ClickHouseClient, type ClickHouseSettings, type Row } from '@clickhouse/client'
 import { ConnectorError, type Column, type Connector, type ConnectorConfig, type RowBatch, type SchemaInfo, type StreamOptions } from '../connector'
 import { streamBatches, type RowSource } from '../shared/batches'
 import type { QueryLifetime } from '../shared/lifetime'
@@ -19,6 +20,7 @@ import { ChunkReader } from '../shared/readable'
 import { clickhouseConfigSchema, clickhouseCredentialsSchema } from './config'
 import { chErrorCode, mapChError } from './errors'
 import { introspectClickhouse } from './introspect'
+import { LineCap } from './line-cap'
 import { clickhousePrivileges } from './privileges'
 import { chCodec, exceptionLine, unescapeTsv, type ChColumnCodec } from './types'
 
@@ -231,15 +233,18 @@ export function createClickhouseConnector(cfg: ConnectorConfig, internals: Click
     // The server sends response headers only with its first output buffer, so
     // a slow query can be stopped while we still wait for them: kill it by id.
     const offStop = life.onStop(() => { void kill(queryId).finally(() => ac.abort()) })
-    let rs: Awaited<ReturnType<typeof client.query<typeof FORMAT>>>
+    let rs: ResultSet<typeof FORMAT>
     try {
-      rs = await client.query({
-        query: text,
-        format: FORMAT,
+      // exec, not query: the raw response passes the line cap (line-cap.ts) before the client splits it into rows.
+      const res = await client.exec({
+        query: `${text}\nFORMAT ${FORMAT}`,
         query_id: queryId,
         abort_signal: ac.signal,
         clickhouse_settings: chQuerySettings(level, o.timeoutMs, o.maxRows),
       })
+      const capped = pipeline(res.stream, new LineCap(), () => {})
+      // Errors reach the caller through the reader; the client's own logging of them (console.error) stays off, as in createClient.
+      rs = ResultSet.instance({ stream: capped, format: FORMAT, query_id: queryId, response_headers: res.response_headers, log_error: () => {} })
     } finally {
       offStop()
     }
