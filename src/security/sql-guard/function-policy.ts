@@ -89,7 +89,12 @@ const POLICIES: Record<DialectName, Policy> = {
     denied: ['external_query', 'external_object_transform', /^vector_search$/, 'appends', 'changes', 'session_user', 'current_user',
       // AI.GENERATE, AI.IF...: a model call through a Cloud resource connection (as Snowflake's Cortex);
       // OBJ.MAKE_REF / OBJ.GET_ACCESS_URL / OBJ.FETCH_METADATA: any Cloud Storage object, and signed URLs to it.
-      /^ai\./, /^obj\./],
+      /^ai\./, /^obj\./,
+      // KEYS.KEYSET_CHAIN, NEW_WRAPPED_KEYSET, REWRAP_KEYSET, ROTATE_WRAPPED_KEYSET call Cloud KMS as the
+      // service account, with any key it may use in any project: AEAD.DECRYPT_*(KEYS.KEYSET_CHAIN(...), x)
+      // decrypts what the caller brings, and the error tells which keys exist. The rest of KEYS.* only makes
+      // keysets, which an answer never needs; AEAD.* over a keyset read from a column stays allowed.
+      /^keys\./],
     configurable: [],
     tableFunctions: ['unnest'],
   },
