@@ -27,6 +27,8 @@
 // test/fixtures/planner-eval-dev-10.json (`planner dev-10`) is the tenth: an un-curated gym-chain layer (test/fixtures/fitness) and hurried demo phrasing,
 // over a third expecting a refusal or a clarification (missing measures, value words, near-miss metrics, unreachable dimensions).
 // test/fixtures/planner-eval-dev-11.json (`planner dev-11`) is the eleventh: an un-curated factory/MES layer (test/fixtures/manufacturing), abbreviated names and code legends.
+// test/fixtures/planner-eval-dev-12.json (`planner dev-12`) is the twelfth: an un-curated mobile-carrier layer (test/fixtures/telecom) and hurried
+// demo phrasing, aimed at confidently wrong readings (value words, shared words, two join paths, unreachable dimensions, negations).
 //
 // Then the two blind sets (planner-eval-blind-support.json: a support-desk
 // domain modeled like a dbt user would; planner-eval-blind-demo.json: hurried
@@ -280,6 +282,8 @@ function main(): void {
   runFile('test/fixtures/planner-eval-dev-10.json', 'dev-10', opts)
   // eleventh development set: an un-curated factory/MES layer (test/fixtures/manufacturing), counted before round 11
   runFile('test/fixtures/planner-eval-dev-11.json', 'dev-11', opts)
+  // twelfth development set: an un-curated mobile-carrier layer (test/fixtures/telecom), counted before round 12
+  runFile('test/fixtures/planner-eval-dev-12.json', 'dev-12', opts)
   // blind sets, written before the trust work and never tuned on (only their counts are printed);
   // --skip-blind leaves them out entirely, for runs made while tuning
   if (!args.includes('--skip-blind')) {

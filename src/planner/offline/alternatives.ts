@@ -16,6 +16,8 @@ export interface Reading {
 }
 
 const MAX_READINGS = 4
+/** Name words that say how a number is counted, not what: two names sharing only one share no noun. */
+const COUNT_WORDS = new Set(['cnt', 'count', 'num', 'nbr', 'number', 'amt', 'amount', 'total', 'tot', 'sum', 'avg', 'pct'])
 
 function words(text: string): string[] {
   return text.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean).map(stem)
@@ -107,8 +109,10 @@ export function alternativeReadings(query: SemanticQuery, idx: CatalogIndex, que
       for (const [name, m] of idx.metrics) {
         if (query.metrics.includes(name)) continue
         const nameWords = words(`${name} ${m.label ?? ''}`)
-        const hasValue = valueWords.every((w) => nameWords.includes(w))
-        const sharesNoun = nameWords.some((w) => metricWords.has(w) && w.length >= 3)
+        // the value's own words said in the question (a code read through its legend, "involuntary" for INV,
+        // does not say "inv" of `inv_cnt`), and a shared word that is a noun, not a count word (`cnt`)
+        const hasValue = valueWords.every((w) => nameWords.includes(w) && asked.has(w))
+        const sharesNoun = nameWords.some((w) => metricWords.has(w) && w.length >= 3 && !COUNT_WORDS.has(w))
         if (hasValue && sharesNoun && nameWords.every((w) => asked.has(w) || valueWords.includes(w) || metricWords.has(w))) {
           out.push({ query: { ...base, metrics: query.metrics.map((x) => (x === metric ? name : x)) }, why: `metric ${name} instead of ${f.field} = ${f.value}` })
         }

@@ -9,6 +9,11 @@ import { catalogAbbreviationOf } from './catalog-abbreviations'
 import { addUnitlessNames, describedNameStems, quantityNames } from './described-name-words'
 import { rateNameStems } from './ratio-rate-names'
 import { namesEntityByCut } from './entity-name-columns'
+import { addDescriptionNouns, countedByEntityWord } from './description-nouns'
+import { participleNameStems } from './participle-name-words'
+import { particlePluralStems } from './particle-plurals'
+import { clipOf } from './everyday-clips'
+import { descriptionPhraseNames } from './dimension-description-names'
 
 export type Target =
   | { kind: 'metric'; name: string; metric: CatalogMetric }
@@ -145,14 +150,25 @@ function buildIndex(catalog: Catalog): CatalogIndex {
     for (const stems of [nameStems(m.name), ...(described ? [described] : [])]) {
       for (const words of quantityNames(stems, m.description)) add(words, { target, quality: 0.9, source: 'description' })
     }
+    // "port ins" for `port_in_cnt`: a verb-and-particle noun takes its plural on the particle
+    for (const words of particlePluralStems(nameStems(m.name))) if (!terms.has(words.join(' '))) addWithVariants(words, { target, quality: 0.98, source: 'name' })
+    // "billed amount" for `bill_amt`: the verb before the measure word said as its participle
+    for (const words of participleNameStems(nameStems(m.name))) if (!terms.has(words.join(' '))) add(words, { target, quality: 0.95, source: 'short name' })
     for (const stems of [nameStems(m.name), ...(described ? [described] : [])]) {
       const rate = rateNameStems(m, stems)
       if (rate) addWithVariants(rate, { target, quality: 0.95, source: 'short name' })
     }
   }
 
+  // "late payments" over `pmt_cnt` (read "payment count"): the count named by an entity's word and "count"
+  // is what a flag said with the entity's noun counts, where no metric is named by the noun itself
+  const countedEntities = new Map<string, Hit>()
+  for (const [noun, ms] of countedByEntityWord(catalog.metrics, new Map(describedNames.map(([m, stems]) => [m.name, stems])))) {
+    if (ms.length === 1) countedEntities.set(noun, { target: { kind: 'metric', name: ms[0].name, metric: ms[0] }, quality: 0.9, source: 'description' })
+  }
   const dimensions = new Map<string, CatalogDimension>()
   const timeDimensions: CatalogDimension[] = []
+  const describedColumns: CatalogDimension[] = []
   for (const d of catalog.dimensions) {
     dimensions.set(d.name, d)
     if (d.type === 'time') timeDimensions.push(d)
@@ -189,7 +205,9 @@ function buildIndex(catalog: Catalog): CatalogIndex {
       // "adjuster seniority": the entity's noun before it is the owner, not a second grouping
       if (entity.length && !entity.every((e, i) => leadStems[i] === e)) add([...entity, ...leadStems], { target, quality: base * 0.9, source: 'path' })
     }
-    indexValues(d, own, add, terms)
+    indexValues(d, own, add, terms, countedEntities)
+    // "by manufacturer" for `oem_nm` described as "Device manufacturer.": a short phrase naming the column
+    if (d.type === 'categorical' && !isBooleanDimension(d)) describedColumns.push(d)
     // dbt time columns are named `booked_at`, `open_dt`, `ship_date`, `created_ts`: people say "booked date", "open date"
     if (d.type === 'time' && own.length > 1 && TIME_SUFFIXES.has(own[own.length - 1])) {
       for (const alt of ['date', 'time', 'at', 'day']) {
@@ -198,6 +216,14 @@ function buildIndex(catalog: Catalog): CatalogIndex {
     }
   }
   addTimeDimensionGrains(catalog, terms, add)
+  // after every name: a phrase or head noun another column's name already owns stays that column's
+  for (const d of describedColumns) {
+    const hops = Math.max(0, d.name.split('__').length - 2)
+    for (const stems of descriptionPhraseNames(d.description)) {
+      if (terms.get(stems.join(' '))?.some((h) => h.target.kind !== 'value' && h.source !== 'short name' && h.target.name.split('__').pop() !== d.name.split('__').pop())) continue
+      add(stems, { target: { kind: 'dimension', name: d.name, dim: d }, quality: (stems.length > 1 ? 0.9 : 0.86) * Math.pow(0.97, hops), source: stems.length > 1 ? 'description' : 'short name' })
+    }
+  }
   // metric_time first, then the rest in catalog order.
   timeDimensions.sort((a, b) => (a.name === 'metric_time' ? -1 : b.name === 'metric_time' ? 1 : 0))
 
@@ -210,6 +236,7 @@ function buildIndex(catalog: Catalog): CatalogIndex {
   addHeadNouns(catalog, terms, add)
   addLayerAbbreviations(catalog, terms, add)
   addUnitlessNames(describedNames, terms, add)
+  addDescriptionNouns(catalog, new Map(describedNames.map(([m, stems]) => [m.name, stems])), terms, add)
   addPartialValues(catalog, terms)
   dropSharedShortNames(catalog, terms)
 
@@ -307,7 +334,7 @@ export function isNumericDimension(d: CatalogDimension): boolean {
   return !!s && s.length > 0 && s.every((v) => typeof v === 'number' || (typeof v === 'string' && /^-?\d+(\.\d+)?$/.test(v)))
 }
 
-function indexValues(d: CatalogDimension, own: string[], add: (stems: string[], hit: Hit) => void, terms: Map<string, Hit[]>): void {
+function indexValues(d: CatalogDimension, own: string[], add: (stems: string[], hit: Hit) => void, terms: Map<string, Hit[]>, countedEntities: Map<string, Hit>): void {
   if (d.type !== 'categorical') return
   if (isBooleanDimension(d)) {
     // `is_instant` → "instant" (true); "instant bookings" → the same, with the entity noun.
@@ -320,7 +347,7 @@ function indexValues(d: CatalogDimension, own: string[], add: (stems: string[], 
       // metrics are indexed first, so the noun's metric ("bookings") is known here
       const noun = nameStems(entity)
       // ("student members" over `member_count`: the metric the noun names by the short form of its name as well)
-      const implied = terms.get(noun.join(' '))?.find((h) => h.target.kind === 'metric' && (h.source === 'name' || h.source === 'short name'))
+      const implied = terms.get(noun.join(' '))?.find((h) => h.target.kind === 'metric' && (h.source === 'name' || h.source === 'short name')) ?? countedEntities.get(noun.join(' '))
       add([...words, ...noun], { target, quality: 0.95, source: 'boolean', implied })
     }
     return
@@ -373,7 +400,8 @@ export function codeLegend(description: string | undefined): Array<[string, stri
   const out: Array<[string, string, string?]> = []
   // a meaning may carry a gloss in parentheses ("DIR = direct (brand website and app)"): the meaning
   // ends before it, and the gloss is kept as the third element
-  const re = /(?:^|[\s,;(:])['"]?([A-Za-z0-9+-]{1,6})['"]?\s*(?:=|:|->|→)\s*([A-Za-z][A-Za-z' -]{1,40}?)(?=\s*(?:[,;).]|\(|$|\s+(?:and|or)\s))(?:\s*\(([^()]{1,60})\))?/g
+  // a meaning may open with a digit where it is a generation or size written as one token ("NR = 5G", "LTE = 4G")
+  const re = /(?:^|[\s,;(:])['"]?([A-Za-z0-9+-]{1,6})['"]?\s*(?:=|:|->|→)\s*([A-Za-z][A-Za-z' -]{1,40}?|\d{1,3}[A-Za-z]{1,3})(?=\s*(?:[,;).]|\(|$|\s+(?:and|or)\s))(?:\s*\(([^()]{1,60})\))?/g
   for (const m of description.matchAll(re)) {
     const code = m[1]
     const meaning = m[2].trim()
@@ -756,8 +784,11 @@ function expandedNameStems(d: CatalogDimension): string[] | undefined {
   const described = [...new Set(tokenize(d.description).filter((t) => /^[a-z]+$/.test(t.text)).map((t) => t.stem))]
   let changed = false
   const out = own.map((w) => {
-    if (w.length < 3 || WEAK_NAME_TOKENS.has(w) || isKnownWord(w) || described.includes(w)) return w
-    const fits = described.filter((x) => x.length > w.length + 1 && x[0] === w[0] && isSubsequence(w, x))
+    if (w.length < 3 || WEAK_NAME_TOKENS.has(w) || described.includes(w)) return w
+    // an everyday word ("stat" of `inv_stat_cd`) only as a clip of four letters or more ("Invoice status: ...")
+    const known = isKnownWord(w)
+    if (known && w.length < 4) return w
+    const fits = described.filter((x) => x.length > w.length + 1 && x[0] === w[0] && (known ? clipOf(w, x) : isSubsequence(w, x)))
     if (fits.length !== 1) return w
     changed = true
     return fits[0]

@@ -2,7 +2,8 @@
 // on the shipment entity: an un-curated layer cuts a metric's name words down to a few consonants that
 // no dictionary knows ("dt" is read as date elsewhere), while the word itself stands in the metric's own
 // description or is the entity the metric is counted over. A name word is read as the one word of that
-// context it abbreviates (same first letter, its letters in order, at least two letters left out); a
+// context it abbreviates (same first letter, its letters in order, at least two letters left out, or one
+// where the cut keeps no vowel: "chrn" of churn); a
 // word fitting two context words, or spelled out by initials ("wo" for "work orders"), stays as it is.
 import type { CatalogMetric } from '../../../semantic/types'
 import type { Hit } from './catalog-index'
@@ -11,8 +12,9 @@ import { nameStems } from './normalize'
 
 /** Measure words the general abbreviation table reads already ("cnt" is count). */
 const MEASURE_ABBREVIATIONS = new Set(['cnt', 'qty', 'pct', 'avg', 'amt', 'num', 'nbr', 'sum', 'tot', 'max'])
-/** Units of time cut short; "min" is read as minutes only when the description says minutes (else minimum). */
-const TIME_UNITS: Record<string, string> = { min: 'minute', mins: 'minute', sec: 'second', secs: 'second', hr: 'hour', hrs: 'hour' }
+/** Units of time cut short; "min" is read as minutes only when the description says minutes (else minimum),
+ * "mo" as months only when it says months (`avg_tenure_mo`, "Average months since activation"). */
+const TIME_UNITS: Record<string, string> = { min: 'minute', mins: 'minute', sec: 'second', secs: 'second', hr: 'hour', hrs: 'hour', mo: 'month', mos: 'month' }
 
 function isSubsequence(short: string, long: string): boolean {
   let i = 0
@@ -44,7 +46,9 @@ export function describedNameStems(name: string, description: string | undefined
     }
     if (part.length < 2 || part.length > 5 || !/^[a-z]+$/.test(part) || MEASURE_ABBREVIATIONS.has(part)) return part
     if (isKnownWord(part) || described.includes(part) || isInitials(part, described)) return part
-    const fits = [...new Set(context.filter((w) => w[0] === part[0] && w.length >= part.length + 2 && isSubsequence(part, w)).map((w) => nameStems(w).join(' ')))]
+    // a cut with no vowel left ("chrn" of churn) is no word of its own, even where only one letter is left out
+    const leftOut = /[aeiouy]/.test(part) ? 2 : 1
+    const fits = [...new Set(context.filter((w) => w[0] === part[0] && w.length >= part.length + leftOut && isSubsequence(part, w)).map((w) => nameStems(w).join(' ')))]
     if (fits.length !== 1) return part
     changed = true
     return fits[0]

@@ -5,7 +5,7 @@
 // are readings and the planner asks back, unless the word comes with the noun of its own entity
 // ("student members": the members' flag). The same holds for a code read through the legend in its
 // column's description: "hotel gpv" as `mcc_cd = 7011` ("hotels and lodging") when a merchant is
-// named "Harbor Hotel".
+// named "Harbor Hotel" (but "data sessions" as D = data is the code: its whole meaning is said).
 import type { SemanticQuery, StructuredFilter } from '../../../semantic/types'
 import { codeLegend, type CatalogIndex } from './catalog-index'
 import { nameStems, stem } from './normalize'
@@ -40,6 +40,9 @@ export function flagOrValueReadings(query: SemanticQuery, idx: CatalogIndex, que
       // only one word of the meaning said ("self-pay" says the whole meaning: the code is meant)
       const said = meaning ? nameStems(meaning).filter((w) => asked.has(w)) : []
       if (said.length !== 1 || said[0].length < 4) continue
+      // a one-word meaning said whole and as written ("data" for D = data) is the code's own name, as a
+      // value's is ("hotel" for "7011 = hotels and lodging" is not: one word of a longer meaning, another form)
+      if (nameStems(meaning!).length === 1 && question.toLowerCase().split(/[^a-z0-9]+/).includes(meaning!.toLowerCase())) continue
       word = said[0]
     }
     if (!word) continue

@@ -24,6 +24,7 @@ import { nameTailSiblings } from './name-tail-siblings'
 import { negatedMetricDoubt } from './negated-metric-word'
 import { stateInPeriodDoubt } from './state-in-period'
 import { flagOrValueReadings } from './flag-or-value'
+import { qualifiedMetricReadings } from './qualified-metric-names'
 import { joinHyphenatedNames } from './hyphen-joins'
 import { accountForNewWord } from './creation-count-words'
 import { mergeOwnerGroupings } from './owner-groupings'
@@ -260,6 +261,8 @@ export function planOffline(question: string, catalog: Catalog, history: Turn[],
   // club or the club that sold the membership), and a metric named by the tail of its name while another
   // metric's name holds the same words ("sessions": pt_sessions or sessions_held): each is a reading
   if (!followUp) alternatives.push(...joinPathReadings(query, idx), ...nameTailSiblings(draft, query, idx), ...flagOrValueReadings(query, idx, working))
+  // "active subscribers" as status = active, where `actv_subs_cnt` is the layer's own name for them: two readings
+  if (!followUp) alternatives.push(...qualifiedMetricReadings(query, idx, working))
   for (const a of followUp ? [] : res.groupAlternatives) {
     const group_by = (query.group_by ?? []).map((g) => (g === a.group ? a.other : g))
     if (group_by.includes(a.other)) alternatives.push({ query: { ...query, group_by }, why: `group by ${a.other} instead of ${a.group}` })

@@ -5,6 +5,7 @@ import type { CatalogDimension, StructuredFilter, TimeGrain } from '../../../sem
 import type { TimeRange } from '../time/civil-date'
 import { rangeDays } from '../time/describe-range'
 import type { CatalogIndex, Hit } from './catalog-index'
+import { describesMetrics } from './described-qualifier'
 import type { Draft, GroupMention, Mention } from './interpret'
 import { GRAIN_NOUNS, WEAK_NAME_TOKENS, isKnownWord } from './lexicon'
 import { nameStems } from './normalize'
@@ -186,6 +187,12 @@ export function resolveDraft(draft: Draft, metrics: string[], idx: CatalogIndex)
   for (const v of draft.values) {
     const readings = v.hits.filter((h) => h.target.kind === 'value' && supports(h.target.name))
     if (readings.length === 0) {
+      // "call drop rate" with drop_pct described as "Dropped calls divided by voice calls": the metric's own word
+      if (!v.negate && !v.text.includes(' ') && describesMetrics(v.text, parts.metrics, idx)) {
+        reasons.push(`"${v.text}" is part of what ${parts.metrics.join(', ')} measures (its description), not a filter`)
+        quality *= 0.95
+        continue
+      }
       const dims = [...new Set(v.hits.map((h) => h.target.name))]
       problems.push({ issue: `${describeMetrics(parts.metrics)} cannot be filtered by "${v.text}" (${dims.join(', ')})`, suggestions: dims })
       continue
@@ -200,7 +207,10 @@ export function resolveDraft(draft: Draft, metrics: string[], idx: CatalogIndex)
     const leaf = (n: string) => n.slice(n.lastIndexOf('__') + 2)
     const bestValue = (best.target as { value: unknown }).value
     const samePath = (a: string, b: string) => a.endsWith(`__${b}`) || b.endsWith(`__${a}`)
-    const others = owned ? [] : readings.filter((h) => h.target.name !== dimName && h.quality >= best.quality - 0.01
+    // a code named through its legend ("NR = 5G") and a yes/no column named by the same word (`is_5g`) are
+    // both whole-word readings, though a flag ranks a little lower: either is the question
+    const near = (h: Hit) => best.quality - (best.source === 'alias' && h.source === 'boolean' ? 0.05 : 0.01)
+    const others = owned ? [] : readings.filter((h) => h.target.name !== dimName && h.quality >= near(h)
       && !(samePath(h.target.name, dimName) && (h.target as { value: unknown }).value === bestValue))
     if (owned) reasons.push(`"${v.text}" read on ${dimName}, the metric's own model's column, among ${[...new Set(readings.map((h) => h.target.name))].join(', ')}`)
     if (others.length) {

@@ -95,6 +95,8 @@ export function rewriteAggregationWords(question: string, idx: CatalogIndex): { 
         const unitOfTime = n.s === 'time' && /^(minute|min|mins|hour|hr|hrs|day|second|sec|secs)$/.test(parts[parts.length - 1] ?? '')
         // "avg wait min" for `avg_wait_minutes`: the unit typed short is still the name's word
         const unitShort = (['min', 'mins'].includes(n.s) && parts.some((p) => p.startsWith('minute'))) || (['hr', 'hrs'].includes(n.s) && parts.some((p) => p.startsWith('hour')))
+          // "avg tenure months" for `avg_tenure_mo`: the name's unit cut short, the question's written out
+          || (n.s === 'month' && parts.some((p) => p === 'mo' || p === 'mos'))
         if (!parts.includes(n.s) && !unitOfTime && !unitShort) break
         overlap++
         last = n.w
@@ -115,7 +117,7 @@ export function rewriteAggregationWords(question: string, idx: CatalogIndex): { 
 }
 
 /** Name words that only say "how much" or its unit: not what a metric measures. */
-const PLAIN_OR_UNIT = new Set(['amount', 'amt', 'value', 'total', 'count', 'cnt', 'number', 'num', 'min', 'mins', 'minute', 'hour', 'hr', 'hrs', 'day', 'week', 'wk', 'month', 'year', 'yr', 'yrs', 'sec', 'secs', 'second', 'usd', 'kg', 'kgs', 'lb', 'lbs', 'km', 'mi', 'pct', 'percent', 'score'])
+const PLAIN_OR_UNIT = new Set(['amount', 'amt', 'value', 'total', 'count', 'cnt', 'number', 'num', 'min', 'mins', 'minute', 'hour', 'hr', 'hrs', 'day', 'week', 'wk', 'month', 'mo', 'mos', 'year', 'yr', 'yrs', 'sec', 'secs', 'second', 'usd', 'kg', 'kgs', 'lb', 'lbs', 'km', 'mi', 'pct', 'percent', 'score'])
 /** Aggregation words that also say what is measured ("heaviest" is the max of a weight). */
 const IMPLIED_NOUNS: Record<string, string[]> = { heaviest: ['weight'], longest: ['duration', 'time', 'length', 'wait'], oldest: ['age'], youngest: ['age'] }
 
