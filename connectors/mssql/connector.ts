@@ -24,6 +24,7 @@ import { toConnectorError } from './errors'
 import { introspectMssql } from './introspect'
 import { mssqlPrivileges } from './privileges'
 import { paramOf } from './params'
+import { failOnParseErrors } from './parse-errors'
 import { convertRow, planColumn, type ColumnPlan, type MssqlColumn } from './values'
 
 /** Catalog queries get at least this long, whatever the query time limit. */
@@ -194,6 +195,8 @@ function poolConfig(config: MssqlConfig, credentials: MssqlCredentials, options:
     connectionTimeout: options.connectTimeoutMs,
     // Our own timer cancels queries (ATTENTION); tedious's would race it.
     requestTimeout: 0,
+    // An answer tedious cannot parse fails its connection, not the process (parse-errors.ts).
+    beforeConnect: failOnParseErrors,
     pool: {
       max: options.poolMax,
       min: 0,

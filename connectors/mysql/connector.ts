@@ -18,6 +18,7 @@ import { mysqlConfigSchema, mysqlCredentialsSchema } from './config'
 import { mapMysqlError } from './errors'
 import { introspectMysql } from './introspect'
 import { mysqlPrivileges } from './privileges'
+import { capPackets } from './capped-connection'
 import { mysqlCodec, type MysqlColumnCodec } from './types'
 
 /** Every value arrives as raw bytes; types.ts decides per column. */
@@ -131,8 +132,9 @@ export function createMysqlConnector(cfg: ConnectorConfig): Connector {
     waitForConnections: true,
     queueLimit: 0,
   })
-  // A pooled connection that dies while idle must not crash the process.
-  pool.on('connection', (c) => { c.on('error', () => {}) })
+  // A pooled connection that dies while idle must not crash the process, nor
+  // may a server make it buffer an unbounded packet (packet-cap.ts).
+  pool.on('connection', (c) => { c.on('error', () => {}); capPackets(c) })
   const gate = new Gate(options.poolMax, 'mysql')
   let flavor: Promise<Flavor> | undefined
   let closed = false
@@ -156,6 +158,7 @@ export function createMysqlConnector(cfg: ConnectorConfig): Connector {
     if (threadId === null) { resolve(); return }
     const c = mysql.createConnection({ ...connection, database: undefined, connectTimeout: Math.min(options.connectTimeoutMs, 5_000) })
     c.on('error', () => {})
+    capPackets(c)
     c.query(`KILL QUERY ${Math.trunc(threadId)}`, () => { c.destroy(); resolve() })
   })
 
@@ -228,7 +231,12 @@ export function createMysqlConnector(cfg: ConnectorConfig): Connector {
       resultSets++
       if (!codecs) codecs = fields.map((fp) => mysqlCodec(fp))
     })
-    const reader = new ChunkReader<unknown>(query.stream({ highWaterMark: 1_000 }))
+    const rowStream = query.stream({ highWaterMark: 1_000 })
+    // A connection that breaks under a streamed query (a reset, the packet cap) reports it on the
+    // connection, not the query, which has no callback: fail the rows, or the read waits for the timeout.
+    const broken = (err: Error) => { rowStream.destroy(err) }
+    conn.on('error', broken)
+    const reader = new ChunkReader<unknown>(rowStream)
     let ended = false
     let failed = false
     let released = false
@@ -255,6 +263,7 @@ export function createMysqlConnector(cfg: ConnectorConfig): Connector {
       async close(discard) {
         if (released) return
         released = true
+        conn.off('error', broken)
         if (discard) { conn.destroy(); return }
         if (!ended && !failed) {
           // Rows still flowing: stop the statement, drop the half-read connection.

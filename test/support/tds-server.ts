@@ -37,7 +37,9 @@ export interface TdsColumn { name: string; type: TdsType; precision?: number; sc
 /** Values as JS: numbers, strings (bigint/decimal as text), booleans, Dates or ISO strings, Buffers, null. */
 export interface TdsResult { columns: TdsColumn[]; rows: unknown[][]; /** Further result sets of the same batch. */ more?: TdsResult[] }
 export interface TdsError { number: number; message: string; state?: number; class?: number }
-export type TdsAnswer = TdsResult | TdsError | { delayMs: number; then: TdsResult | TdsError }
+/** Bytes written as the whole token stream of the answer, as a server that misbehaves would. */
+export interface TdsRawAnswer { raw: Buffer }
+export type TdsAnswer = TdsResult | TdsError | TdsRawAnswer | { delayMs: number; then: TdsResult | TdsError }
 
 export interface TdsRequestRecord {
   kind: 'batch' | 'rpc'
@@ -303,6 +305,12 @@ export class TdsTestServer {
       return
     }
 
+    if ('raw' in answer) {
+      record.status = 'done'
+      session.current = undefined
+      this.send(session, [answer.raw])
+      return
+    }
     // Stream the result: one message, written in slices with backpressure,
     // checking for an ATTENTION between slices.
     const m = new Message({ type: PACKET.TABULAR_RESULT })
