@@ -22,7 +22,7 @@ export function serverArgs(runtime: Runtime): string[] {
 
 export const defaultRuntime = (): Runtime => (existsSync(path.join(ROOT, 'dist/src/server.js')) ? 'dist' : 'ts')
 
-export interface Started { url: string; proc: ChildProcess; startMs: number; key: string; output: () => string; cpuS: number }
+export interface Started { url: string; proc: ChildProcess; startMs: number; spawnedAt: number; key: string; output: () => string; cpuS: number }
 
 export async function startServer(runtime: Runtime, env: Record<string, string>): Promise<Started> {
   // A random port may be taken by another process on a shared machine: try another.
@@ -49,7 +49,7 @@ async function startOnce(runtime: Runtime, env: Record<string, string>): Promise
     try {
       if ((await fetch(`${url}/health`)).status === 200) {
         const startMs = performance.now() - t0
-        return { url, proc, startMs, key, output: () => out, cpuS: cpuSeconds(proc.pid!) }
+        return { url, proc, startMs, spawnedAt: t0, key, output: () => out, cpuS: cpuSeconds(proc.pid!) }
       }
     } catch { /* not yet */ }
     if (proc.exitCode !== null) throw new Error(`server exited (${proc.exitCode}): ${out}`)
@@ -94,7 +94,7 @@ export async function ask(s: Started, question: string): Promise<Record<string, 
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-export interface EmbeddedFigures { firstStartMs: number; firstStartCpuS: number; warmStartMs: number; warmStartCpuS: number; idleRssMiB: number; afterQuestionRssMiB: number; firstQuestionMs: number }
+export interface EmbeddedFigures { firstStartMs: number; firstAnswerMs: number; firstStartCpuS: number; warmStartMs: number; warmStartCpuS: number; idleRssMiB: number; afterQuestionRssMiB: number; firstQuestionMs: number }
 
 /** The embedded default (PGlite store, demo on): a first start in an empty data dir, then a warm start on the same dir. */
 export async function measureEmbedded(runtime: Runtime, idleMs = 10_000): Promise<EmbeddedFigures> {
@@ -105,6 +105,10 @@ export async function measureEmbedded(runtime: Runtime, idleMs = 10_000): Promis
     const first = await startServer(runtime, env)
     const firstStartMs = first.startMs
     const firstStartCpuS = first.cpuS
+    // The first start answers before the demo's data is built (its sample values are read after /health):
+    // the first demo answer, from the spawn, is when a user gets one; it also lets that start finish its work.
+    await ask(first, 'What were total sales last quarter?')
+    const firstAnswerMs = performance.now() - first.spawnedAt
     await stopServer(first)
     const warm = await startServer(runtime, env)
     try {
@@ -115,7 +119,7 @@ export async function measureEmbedded(runtime: Runtime, idleMs = 10_000): Promis
       const firstQuestionMs = performance.now() - q0
       await sleep(1000)
       const afterQuestionRssMiB = rssMiB(warm.proc.pid!)
-      return { firstStartMs, firstStartCpuS, warmStartMs: warm.startMs, warmStartCpuS: warm.cpuS, idleRssMiB, afterQuestionRssMiB, firstQuestionMs }
+      return { firstStartMs, firstAnswerMs, firstStartCpuS, warmStartMs: warm.startMs, warmStartCpuS: warm.cpuS, idleRssMiB, afterQuestionRssMiB, firstQuestionMs }
     } finally { await stopServer(warm) }
   } finally { rmSync(dataDir, { recursive: true, force: true }) }
 }
