@@ -24,29 +24,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createClickhouseConnector } from '../../connectors/clickhouse/connector'
 import { createPostgresConnector } from '../../connectors/postgres/connector'
 import type { Connector } from '../../connectors/connector'
+import { drain, watchUncaught } from '../support/crash-probe'
 import { BackendMessageCap, MAX_BACKEND_MESSAGE_BYTES } from '../../connectors/postgres/message-cap'
 import { PgWireServer } from '../support/pg-wire-server'
 
 let server: PgWireServer
 let connector: Connector
-const uncaught: unknown[] = []
-const onUncaught = (e: unknown) => { uncaught.push(e) }
+let watch: ReturnType<typeof watchUncaught>
 
-async function run(): Promise<{ rows: unknown[][]; error?: Error; ms: number }> {
-  const started = performance.now()
-  const rows: unknown[][] = []
-  try {
-    for await (const b of connector.stream({ sql: 'SELECT v FROM t', params: [] }, { signal: new AbortController().signal, maxRows: 1000, timeoutMs: 20_000 })) rows.push(...b.rows)
-    return { rows, ms: performance.now() - started }
-  } catch (e) {
-    return { rows, error: e as Error, ms: performance.now() - started }
-  }
-}
 
 describe('attack: a warehouse that ends the process', () => {
   beforeAll(async () => {
-    // vitest would report an uncaught exception too, but only after the test; counting them here names the culprit.
-    process.prependListener('uncaughtException', onUncaught)
+    watch = watchUncaught()
     server = await new PgWireServer().start()
     connector = createPostgresConnector({
       type: 'postgres', config: { host: '127.0.0.1', port: server.port, database: 'shop', user: 'nexatron', ssl: 'disable' },
@@ -54,22 +43,22 @@ describe('attack: a warehouse that ends the process', () => {
     })
   })
   afterAll(async () => {
-    process.removeListener('uncaughtException', onUncaught)
+    watch?.stop()
     await connector?.close()
     await server?.stop()
   })
 
   it('answers from the stand-in (control)', async () => {
     server.onExecute = { rows: ['a', 'b'] }
-    const r = await run()
+    const r = await drain(connector)
     expect(r.error).toBeUndefined()
     expect(r.rows).toEqual([['a'], ['b']])
   })
 
   it('refuses a value over the message cap as its header arrives, without buffering it or crashing', async () => {
     server.onExecute = { hugeValueBytes: 600 * 2 ** 20 }
-    const r = await run()
-    expect(uncaught).toEqual([])
+    const r = await drain(connector)
+    expect(watch.seen).toEqual([])
     expect(r.error).toBeDefined()
     expect(server.hugeBytesSent).toBeLessThan(600 * 2 ** 20)
     expect(r.ms).toBeLessThan(5_000)
@@ -79,15 +68,15 @@ describe('attack: a warehouse that ends the process', () => {
 
   it('fails only the query when the connection is reset while it runs', async () => {
     server.onExecute = { reset: true }
-    const r = await run()
+    const r = await drain(connector)
     await new Promise((resolve) => setTimeout(resolve, 50))
-    expect(uncaught).toEqual([])
+    expect(watch.seen).toEqual([])
     expect(r.error).toMatchObject({ code: expect.stringMatching(/query_failed|unreachable/) })
   })
 
   it('still answers after both, on a fresh connection (control)', async () => {
     server.onExecute = { rows: ['c'] }
-    const r = await run()
+    const r = await drain(connector)
     expect(r.error).toBeUndefined()
     expect(r.rows).toEqual([['c']])
   })
@@ -115,7 +104,7 @@ describe('attack: a ClickHouse answer line longer than a string may be', () => {
   let lineBytes = 0
   let sent = 0
   beforeAll(async () => {
-    process.prependListener('uncaughtException', onUncaught)
+    watch = watchUncaught()
     // Answers the connector's readonly probe, then a TSV header and one value of lineBytes bytes, paced by the socket.
     ch = http.createServer((req, res) => {
       let body = ''
@@ -145,7 +134,7 @@ describe('attack: a ClickHouse answer line longer than a string may be', () => {
     })
   })
   afterAll(async () => {
-    process.removeListener('uncaughtException', onUncaught)
+    watch?.stop()
     await clickhouse?.close()
     await new Promise<void>((resolve) => ch?.close(() => resolve()))
   })
@@ -169,7 +158,7 @@ describe('attack: a ClickHouse answer line longer than a string may be', () => {
   it('refuses a 600 MiB line as it grows past the cap, without crashing', async () => {
     lineBytes = 600 * 2 ** 20
     const r = await runCh()
-    expect(uncaught).toEqual([])
+    expect(watch.seen).toEqual([])
     expect(r.error).toMatchObject({ code: 'query_failed' })
     expect(r.error!.message).toMatch(/over the 64 MiB/)
   }, 60_000)

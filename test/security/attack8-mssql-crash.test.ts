@@ -10,27 +10,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createMssqlConnector } from '../../connectors/mssql/connector'
 import type { Connector } from '../../connectors/connector'
+import { drain, watchUncaught } from '../support/crash-probe'
 import { TdsTestServer } from '../support/tds-server'
 
 let server: TdsTestServer
 let connector: Connector
-const uncaught: unknown[] = []
-const onUncaught = (e: unknown) => { uncaught.push(e) }
+let watch: ReturnType<typeof watchUncaught>
 
-async function run(sql: string): Promise<{ rows: unknown[][]; error?: Error; ms: number }> {
-  const started = performance.now()
-  const rows: unknown[][] = []
-  try {
-    for await (const b of connector.stream({ sql, params: [] }, { signal: new AbortController().signal, maxRows: 1000, timeoutMs: 10_000 })) rows.push(...b.rows)
-    return { rows, ms: performance.now() - started }
-  } catch (e) {
-    return { rows, error: e as Error, ms: performance.now() - started }
-  }
-}
 
 describe('attack: a SQL Server whose answer tedious cannot parse', () => {
   beforeAll(async () => {
-    process.prependListener('uncaughtException', onUncaught)
+    watch = watchUncaught()
     server = await new TdsTestServer({ users: { nexatron_reader: 'Str0ng-Passw0rd!' } }).start()
     // 0x00 is no token type; 0xd1 (ROW) with no column metadata before it is no row tedious can read.
     server.on('SELECT broken FROM t', { raw: Buffer.from([0x00, 0x01, 0x02, 0x03]) })
@@ -41,28 +31,28 @@ describe('attack: a SQL Server whose answer tedious cannot parse', () => {
     })
   })
   afterAll(async () => {
-    process.removeListener('uncaughtException', onUncaught)
+    watch?.stop()
     await connector?.close()
     await server?.stop()
   })
 
   it('answers from the stand-in (control)', async () => {
-    const r = await run('SELECT 1')
+    const r = await drain(connector, 'SELECT 1', 10_000)
     expect(r.error).toBeUndefined()
     expect(r.rows).toEqual([[1]])
   })
 
   it('fails only that query, at once, when the answer cannot be parsed', async () => {
-    const r = await run('SELECT broken FROM t')
+    const r = await drain(connector, 'SELECT broken FROM t', 10_000)
     await new Promise((resolve) => setTimeout(resolve, 100))
-    expect(uncaught).toEqual([])
+    expect(watch.seen).toEqual([])
     expect(r.error).toMatchObject({ code: expect.stringMatching(/query_failed|unreachable/) })
     expect(r.ms).toBeLessThan(5_000)
     expect(r.error!.message).toMatch(/could not be read|lost the connection/)
   })
 
   it('still answers afterwards (control)', async () => {
-    const r = await run('SELECT 1')
+    const r = await drain(connector, 'SELECT 1', 10_000)
     expect(r.error).toBeUndefined()
     expect(r.rows).toEqual([[1]])
   })

@@ -15,28 +15,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createMysqlConnector } from '../../connectors/mysql/connector'
 import type { Connector } from '../../connectors/connector'
+import { drain, watchUncaught } from '../support/crash-probe'
 import { MysqlPacketCap } from '../../connectors/mysql/packet-cap'
 import { MysqlServer } from '../support/mysql-server'
 
 let server: MysqlServer
 let connector: Connector
-const uncaught: unknown[] = []
-const onUncaught = (e: unknown) => { uncaught.push(e) }
+let watch: ReturnType<typeof watchUncaught>
 
-async function run(): Promise<{ rows: unknown[][]; error?: Error; ms: number }> {
-  const started = performance.now()
-  const rows: unknown[][] = []
-  try {
-    for await (const b of connector.stream({ sql: 'SELECT v FROM t', params: [] }, { signal: new AbortController().signal, maxRows: 1000, timeoutMs: 20_000 })) rows.push(...b.rows)
-    return { rows, ms: performance.now() - started }
-  } catch (e) {
-    return { rows, error: e as Error, ms: performance.now() - started }
-  }
-}
 
 describe('attack: a MySQL server that ends the process or fills its memory', () => {
   beforeAll(async () => {
-    process.prependListener('uncaughtException', onUncaught)
+    watch = watchUncaught()
     server = await new MysqlServer().start()
     connector = createMysqlConnector({
       type: 'mysql', config: { host: '127.0.0.1', port: server.port, database: 'shop', user: 'nexatron', ssl: 'disable' },
@@ -44,22 +34,22 @@ describe('attack: a MySQL server that ends the process or fills its memory', () 
     })
   })
   afterAll(async () => {
-    process.removeListener('uncaughtException', onUncaught)
+    watch?.stop()
     await connector?.close()
     await server?.stop()
   })
 
   it('answers from the stand-in (control)', async () => {
     server.onQuery = { rows: ['a', 'b'] }
-    const r = await run()
+    const r = await drain(connector)
     expect(r.error).toBeUndefined()
     expect(r.rows).toEqual([['a'], ['b']])
   })
 
   it('refuses a value over the packet cap as it grows, without buffering it all', async () => {
     server.onQuery = { hugeValueBytes: 600 * 2 ** 20 }
-    const r = await run()
-    expect(uncaught).toEqual([])
+    const r = await drain(connector)
+    expect(watch.seen).toEqual([])
     expect(r.error).toBeDefined()
     expect(server.hugeBytesSent).toBeLessThan(200 * 2 ** 20)
     expect(r.error).toMatchObject({ code: 'query_failed' })
@@ -69,23 +59,23 @@ describe('attack: a MySQL server that ends the process or fills its memory', () 
   it('survives an oversized error packet sent to a connection idle in the pool', async () => {
     server.onQuery = { rows: ['x'] }
     server.errorWhileIdle = 600 * 2 ** 20
-    const r = await run()
+    const r = await drain(connector)
     expect(r.rows).toEqual([['x']])
     await new Promise((resolve) => setTimeout(resolve, 4_000))
-    expect(uncaught).toEqual([])
+    expect(watch.seen).toEqual([])
   }, 60_000)
 
   it('fails the query at once, not at its time limit, when the connection is reset while it runs', async () => {
     server.onQuery = { reset: true }
-    const r = await run()
-    expect(uncaught).toEqual([])
+    const r = await drain(connector)
+    expect(watch.seen).toEqual([])
     expect(r.error).toMatchObject({ code: expect.stringMatching(/query_failed|unreachable/) })
     expect(r.ms).toBeLessThan(5_000)
   })
 
   it('still answers afterwards, on a fresh connection (control)', async () => {
     server.onQuery = { rows: ['c'] }
-    const r = await run()
+    const r = await drain(connector)
     expect(r.error).toBeUndefined()
     expect(r.rows).toEqual([['c']])
   })
