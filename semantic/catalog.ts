@@ -1,7 +1,7 @@
 // The planner-facing view of a manifest: each metric with the query names it can
 // be grouped or filtered by (through entity joins, multi-hop), and one entry per
 // query name with labels, synonyms, sample values, grain and value type.
-import type { Catalog, CatalogDimension, CatalogMetric, CatalogSavedQuery, Dimension, SemanticManifest, TimeGrain } from './types'
+import type { Catalog, CatalogDimension, CatalogMetric, CatalogSavedQuery, Dimension, Metric, SemanticManifest, TimeGrain } from './types'
 import { applySavedQuery } from './compiler/compile'
 import { SemanticGraph, type LinkableElement } from './graph'
 import { METRIC_TIME, finerGrain, formatQueryName } from './names'
@@ -84,6 +84,7 @@ export function buildCatalog(manifest: SemanticManifest): Catalog {
       name: metric.name,
       type: metric.type,
       ...plannerFields(metric),
+      ...measureDescription(metric, graph),
       dimensions: ok && available ? [...available].sort(sortNames) : [],
     }
     const format = graph.metricFormat(metric.name)
@@ -101,6 +102,24 @@ export function buildCatalog(manifest: SemanticManifest): Catalog {
   const saved = savedQueries(manifest)
   if (saved.length > 0) catalog.saved_queries = saved
   return catalog
+}
+
+/**
+ * A simple metric with no description of its own is described by its measure's: a dbt
+ * project often documents the measure (where the column is) and leaves the metric bare.
+ * A filtered metric counts only part of what its measure describes, so it keeps none.
+ */
+function measureDescription(metric: Metric, graph: SemanticGraph): { description?: string } {
+  const input = metric.type_params.measure
+  if (metric.description !== undefined || metric.type !== 'simple' || !input) return {}
+  if (metric.filter !== undefined || (typeof input !== 'string' && input.filter !== undefined)) return {}
+  const name = typeof input === 'string' ? input : input.name
+  try {
+    const description = graph.measure(name).measure.description
+    return description ? { description } : {}
+  } catch {
+    return {} // an unknown measure: the metric is listed as broken elsewhere
+  }
 }
 
 /** Each saved query with the query it runs; one whose items do not parse is left out. */

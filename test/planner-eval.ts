@@ -29,6 +29,8 @@
 // test/fixtures/planner-eval-dev-11.json (`planner dev-11`) is the eleventh: an un-curated factory/MES layer (test/fixtures/manufacturing), abbreviated names and code legends.
 // test/fixtures/planner-eval-dev-12.json (`planner dev-12`) is the twelfth: an un-curated mobile-carrier layer (test/fixtures/telecom) and hurried
 // demo phrasing, aimed at confidently wrong readings (value words, shared words, two join paths, unreachable dimensions, negations).
+// test/fixtures/planner-eval-dev-13.json (`planner dev-13`) is the thirteenth: an un-curated university layer (test/fixtures/university: students,
+// sections, registrations, bursar charges, financial aid, housing) and hurried demo phrasing, aimed at confidently wrong readings and the answerable share.
 //
 // Then the two blind sets (planner-eval-blind-support.json: a support-desk
 // domain modeled like a dbt user would; planner-eval-blind-demo.json: hurried
@@ -284,6 +286,7 @@ function main(): void {
   runFile('test/fixtures/planner-eval-dev-11.json', 'dev-11', opts)
   // twelfth development set: an un-curated mobile-carrier layer (test/fixtures/telecom), counted before round 12
   runFile('test/fixtures/planner-eval-dev-12.json', 'dev-12', opts)
+  runFile('test/fixtures/planner-eval-dev-13.json', 'dev-13', opts)
   // blind sets, written before the trust work and never tuned on (only their counts are printed);
   // --skip-blind leaves them out entirely, for runs made while tuning
   if (!args.includes('--skip-blind')) {

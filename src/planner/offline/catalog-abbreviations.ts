@@ -24,10 +24,13 @@ function lastConsonant(word: string): string | undefined {
 /** Endings that make another word of a whole one ("statement" is not a clipped "state"). */
 const DERIVATIONS = /^(?:ments?|ings?|ers?|ed|ly|ness|ful|less|ship|hood|ist|ists|ism)$/
 
+/** A particle after a whole word makes a compound of another meaning ("dropout" is no clipped "drop", "payoff" no "pay"). */
+const PARTICLE_TAILS = /^(?:out|off|over|up|down|away|back|in|on)s?$/
+
 /** Whether a catalog word `v` abbreviates the question's word `w`. */
 export function abbreviates(v: string, w: string): boolean {
   if (v.length < 3 || v.length > w.length - 2 || v[0] !== w[0] || !isSubsequence(v, w)) return false
-  if (w.startsWith(v)) return !DERIVATIONS.test(w.slice(v.length))
+  if (w.startsWith(v)) return !DERIVATIONS.test(w.slice(v.length)) && !PARTICLE_TAILS.test(w.slice(v.length))
   return v[v.length - 1] === lastConsonant(w)
 }
 

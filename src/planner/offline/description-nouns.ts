@@ -27,17 +27,21 @@ export function participleNouns(participle: string): string[] {
 
 /**
  * "Lines activated (gross adds)." → the names "line activated", "activation" and "line activation";
- * "Mobile data used in megabytes" → "mobile data used", "data usage", "mobile data usage".
+ * "Mobile data used in megabytes" → "mobile data used", "data used", "data usage", "mobile data usage".
  */
 export function participleNames(description: string | undefined): string[][] {
-  // the participle ends the phrase ("Lines activated minus lines disconnected" is a difference, not activations)
-  const lead = /^\s*([A-Za-z]+(?:\s+[A-Za-z]+)?)\s+([a-z]+ed)(?=\s*(?:$|[.,;(])|\s+(?:in|on|by|at|from|to|per|during|for|with|over)\b)/.exec(description ?? '')
+  // the participle ends the phrase ("Lines activated minus lines disconnected" is a difference, not activations;
+  // "Financial aid offered per student" is a ratio, not the aid offered)
+  const lead = /^\s*([A-Za-z]+(?:\s+[A-Za-z]+)?)\s+([a-z]+ed)(?=\s*(?:$|[.,;(])|\s+(?:in|on|by|at|from|to|during|for|with|over)\b)/.exec(description ?? '')
   if (!lead) return []
   const nouns = participleNouns(lead[2])
   const subject = nameStems(lead[1])
   if (subject.length === 0) return []
   // the phrase as written ("payments collected" for "Payments collected in USD.")
   const out: string[][] = [[...subject, stem(lead[2].toLowerCase())]]
+  // "aid offered" for "Financial aid offered in USD.", "sections offered" for "Course sections offered.":
+  // the head noun with the participle, its modifier left out (a name two metrics share is dropped later)
+  if (subject.length > 1) out.push([subject[subject.length - 1], stem(lead[2].toLowerCase())])
   for (const n of nouns) {
     const s = stem(n)
     // an event noun ("activations") names the metric alone; a mass noun ("usage") only with what is used

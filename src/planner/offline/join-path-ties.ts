@@ -31,10 +31,15 @@ function sharedDimensions(idx: CatalogIndex, metrics: string[]): Set<string> | u
   return out
 }
 
-/** The other paths to a field's column as short as the field's own, when there is no shorter one. */
-export function tiedPaths(field: string, available: Set<string>): string[] {
+/**
+ * The other paths to a field's column as short as the field's own, when there is no shorter one.
+ * An entity's key ("section__course__dept", "student__program__dept") is the same column however
+ * it is reached, so it is compared by the entity alone (`isEntity`), not by its last two segments.
+ */
+export function tiedPaths(field: string, available: Set<string>, isEntity: (name: string) => boolean = () => false): string[] {
   if (depth(field) < 3) return []
-  const same = [...available].filter((d) => d !== field && tail(d) === tail(field))
+  const key = (n: string) => (isEntity(n) ? n.split('__').pop()! : tail(n))
+  const same = [...available].filter((d) => d !== field && isEntity(d) === isEntity(field) && key(d) === key(field))
   if (same.some((d) => depth(d) < depth(field))) return []
   return same.filter((d) => depth(d) === depth(field) && !extendsPath(d, field))
 }
@@ -44,15 +49,16 @@ export function joinPathReadings(query: SemanticQuery, idx: CatalogIndex): PathR
   const available = sharedDimensions(idx, query.metrics)
   if (!available) return []
   const out: PathReading[] = []
+  const isEntity = (n: string) => idx.dimensions.get(n)?.type === 'entity'
   for (const g of query.group_by ?? []) {
     const name = typeof g === 'string' ? g : g.name
     if (typeof g !== 'string' || name.startsWith('metric_time')) continue
-    for (const other of tiedPaths(name, available)) {
+    for (const other of tiedPaths(name, available, isEntity)) {
       out.push({ query: { ...query, group_by: (query.group_by ?? []).map((x) => (x === g ? other : x)) }, why: `group by ${other} instead of ${name} (two join paths reach it)` })
     }
   }
   for (const f of query.filters ?? []) {
-    for (const other of tiedPaths(f.field, available)) {
+    for (const other of tiedPaths(f.field, available, isEntity)) {
       out.push({ query: { ...query, filters: (query.filters ?? []).map((x) => (x === f ? { ...x, field: other } : x)) }, why: `filter on ${other} instead of ${f.field} (two join paths reach it)` })
     }
   }

@@ -56,7 +56,8 @@ function datingVerbOf(draft: Draft, idx: CatalogIndex | undefined, word: string)
   if (!idx) return undefined
   // a value word that also names a metric ("members" for the tier Member) becomes the metric later
   const named = draft.metrics.length ? draft.metrics.map((m) => m.hits[0]) : draft.values.flatMap((v) => (v.metricHits?.length ? [v.metricHits[0]] : []))
-  if (!/^[a-z]{4,}ed$/.test(word) || named.length === 0) return undefined
+  // "hired" keeps a three-letter base ("hir" + e); the stems below are at least four letters
+  if (!/^[a-z]{3,}ed$/.test(word) || named.length === 0) return undefined
   const base = word.slice(0, -2)
   // "enrolled" → enroll / enrol, "opened" → open, "closed" → close
   const stems = [...new Set([base, `${base}e`, /(.)\1$/.test(base) ? base.slice(0, -1) : base])].filter((x) => x.length >= 4)

@@ -28,6 +28,8 @@ const LEMMAS: Record<string, string> = {
   '+': 'and',
   // a lone "%" is a word ("food cost %" is `food_cost_pct`); after a number it stays part of the number
   '%': 'percent',
+  // ordinals a column name writes in digits (`is_1st_gen` is "first-gen")
+  '1st': 'first', '2nd': 'second', '3rd': 'third',
   // common abbreviations
   avg: 'average', qty: 'quantity', amt: 'amount', pct: 'percent', num: 'number', cnt: 'count', rev: 'revenue',
   cust: 'customer', custs: 'customer', prod: 'product', prods: 'product', cat: 'category', cats: 'category', dept: 'department', depts: 'department',

@@ -25,6 +25,8 @@ import { negatedMetricDoubt } from './negated-metric-word'
 import { stateInPeriodDoubt } from './state-in-period'
 import { flagOrValueReadings } from './flag-or-value'
 import { qualifiedMetricReadings } from './qualified-metric-names'
+import { headNounGroupReadings } from './head-noun-groupings'
+import { byValueReadings } from './by-value-word'
 import { joinHyphenatedNames } from './hyphen-joins'
 import { accountForNewWord } from './creation-count-words'
 import { mergeOwnerGroupings } from './owner-groupings'
@@ -263,6 +265,10 @@ export function planOffline(question: string, catalog: Catalog, history: Turn[],
   if (!followUp) alternatives.push(...joinPathReadings(query, idx), ...nameTailSiblings(draft, query, idx), ...flagOrValueReadings(query, idx, working))
   // "active subscribers" as status = active, where `actv_subs_cnt` is the layer's own name for them: two readings
   if (!followUp) alternatives.push(...qualifiedMetricReadings(query, idx, working))
+  // "enrollments by level" over the student's and the course's level; "by year" over a class year column
+  if (!followUp) alternatives.push(...headNounGroupReadings(draft, query, idx, text))
+  // "sections by professor": a singular value word after "by" may name the grouping, not a filter
+  if (!followUp) alternatives.push(...byValueReadings(draft, query, idx, working))
   for (const a of followUp ? [] : res.groupAlternatives) {
     const group_by = (query.group_by ?? []).map((g) => (g === a.group ? a.other : g))
     if (group_by.includes(a.other)) alternatives.push({ query: { ...query, group_by }, why: `group by ${a.other} instead of ${a.group}` })

@@ -6,6 +6,7 @@ import type { TimeRange } from '../time/civil-date'
 import { rangeDays } from '../time/describe-range'
 import type { CatalogIndex, Hit } from './catalog-index'
 import { describesMetrics } from './described-qualifier'
+import { reachedEntityNamed } from './entity-noun-echo'
 import type { Draft, GroupMention, Mention } from './interpret'
 import { GRAIN_NOUNS, WEAK_NAME_TOKENS, isKnownWord } from './lexicon'
 import { nameStems } from './normalize'
@@ -190,6 +191,13 @@ export function resolveDraft(draft: Draft, metrics: string[], idx: CatalogIndex)
       // "call drop rate" with drop_pct described as "Dropped calls divided by voice calls": the metric's own word
       if (!v.negate && !v.text.includes(' ') && describesMetrics(v.text, parts.metrics, idx)) {
         reasons.push(`"${v.text}" is part of what ${parts.metrics.join(', ')} measures (its description), not a filter`)
+        quality *= 0.95
+        continue
+      }
+      // "average gpa of doctoral students": the noun names the entity the metric is about, not a value elsewhere
+      const entity = v.negate ? undefined : reachedEntityNamed(v.text, parts.metrics, idx)
+      if (entity) {
+        reasons.push(`"${v.text}" names the ${entity} ${parts.metrics.join(', ')} is about, not a filter`)
         quality *= 0.95
         continue
       }

@@ -2,6 +2,7 @@
 // asked for (a metric) or shown (a dimension); after reading, metric words
 // that only echo or qualify another metric ("units sold", "sales volume") go.
 import type { Hit } from '../catalog-index'
+import { nameStems, stem } from '../normalize'
 import type { Mention } from './draft'
 import { addGroup, addMetric, isSingular, resetModes, type MatchRule, type ReadState } from './state'
 
@@ -42,12 +43,31 @@ export function dropEchoVerbs(s: ReadState): void {
   d.fieldFilters = d.fieldFilters.filter((f) => !dropped.includes(f.mention))
 }
 
+/**
+ * "passed inspections" where the modifier reads `insp_pass_cnt` ("Inspections passed.") and the head
+ * reads `insp_cnt`: a metric whose description is about the head noun is named by the whole
+ * phrase, so it, not the head's plainer metric, is meant. Otherwise the head names the metric.
+ */
+const DESCRIPTION_LEADS = new Set(['the', 'a', 'an', 'number', 'count', 'total', 'of', 'distinct', 'unique'])
+
+function takeModifierMetric(modifier: Mention, head: Mention): void {
+  const own = modifier.hits.find((h) => h.target.kind === 'metric')
+  if (!own || own.target.kind !== 'metric' || head.hits.some((h) => h.target.name === own.target.name)) return
+  const headWord = stem(head.text.toLowerCase().split(/\s+/).pop() ?? '')
+  // the description must be about the head noun ("Inspections passed."), not merely mention it
+  // ("Average severity of claims" is a severity, not a count of claims)
+  const described = nameStems(own.target.metric.description ?? '').filter((w) => !DESCRIPTION_LEADS.has(w))
+  if (headWord.length < 3 || described[0] !== headWord) return
+  head.hits = [own, ...head.hits.filter((h) => h !== own)]
+}
+
 /** "sales volume": two metric words side by side are one noun phrase; its head (the last word) names the metric. */
 export function joinMetricNounPhrases(s: ReadState): void {
   const d = s.d
   const modifiers = d.metrics.filter((m) => d.metrics.some((n) => n.at === m.at + 1))
   if (!modifiers.length) return
   d.metrics = d.metrics.filter((m) => !modifiers.includes(m))
+  for (const m of modifiers) takeModifierMetric(m, d.metrics.find((n) => n.at === m.at + 1)!)
   // "new patient visits": a modifier that is also a value (NP = new patient) filters the head metric
   // instead of being dropped; dropping it would answer for all visits
   for (const m of modifiers) {
