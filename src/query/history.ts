@@ -9,6 +9,7 @@ import { decodeCursor, encodeCursor, type Page } from '../store/pagination'
 import type { Principal } from '../identity/principal'
 import type { Plan, Turn } from '../planner/planner'
 import { withSpan } from '../ops/spans'
+import { RunRecordStatements } from './run-record-statements'
 
 export type QueryRow = typeof queries.$inferSelect
 export type QueryStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled'
@@ -24,7 +25,12 @@ const SETTLED_KEEP_MS = 10_000
 export class QueryHistory {
   private readonly settled = new Map<string, { row: QueryRow; until: number }>()
 
-  constructor(private readonly db: Db) {}
+  /** The run record's writes, prepared once per shape (run-record-statements.ts). */
+  private readonly statements: RunRecordStatements
+
+  constructor(private readonly db: Db) {
+    this.statements = new RunRecordStatements(db)
+  }
 
   // Writes of a run's record are the `history` spans of its trace (src/ops/spans.ts).
   /**
@@ -35,26 +41,20 @@ export class QueryHistory {
   async create(values: Omit<typeof queries.$inferInsert, 'id'> & { id?: string }, opts: { newConversation?: boolean } = {}): Promise<QueryRow> {
     return withSpan('history', async () => {
       const row = { id: values.id ?? newId('qry'), ...values }
-      const conv = opts.newConversation ? values.conversationId : null
-      const insert = conv
-        ? this.db.with(this.db.$with('new_conversation', { id: sql<string>`id` }).as(sql`INSERT INTO ${conversations} (id, tenant_id, principal_id, connection_id)
-            VALUES (${conv}, ${values.tenantId}, ${values.principalId}, ${values.connectionId ?? null}) RETURNING id`)).insert(queries)
-        : this.db.insert(queries)
-      const [created] = await insert.values(row).returning()
-      return created
+      return this.statements.insert(row, opts.newConversation ? values.conversationId ?? null : null)
     }, { attributes: { 'nexatron.history.operation': 'create' } })
   }
 
   async update(id: string, patch: Partial<typeof queries.$inferInsert>): Promise<void> {
     await withSpan('history', async () => {
       if (!patch.status || !SETTLED.has(patch.status)) {
-        await this.db.update(queries).set(patch).where(eq(queries.id, id))
+        await this.statements.update(id, patch, false)
         return
       }
       // A run's last write: its record as written is kept a moment for the
       // work that follows the answer in this process (metering, the audit
       // record), which would otherwise read it back from the store.
-      const [row] = await this.db.update(queries).set(patch).where(eq(queries.id, id)).returning()
+      const row = await this.statements.update(id, patch, true)
       if (row) this.remember(row)
     }, { attributes: { 'nexatron.history.operation': 'update', 'nexatron.query_id': id, ...(patch.status && { 'nexatron.query.status': patch.status }) } })
   }
