@@ -173,7 +173,7 @@ export async function buildServices(config: Config, opts: ContainerOptions = {})
       settings: ssoSettings,
       login: new SsoLoginService({
         db, tenants, users, sessions, settings: ssoSettings, relyingParty: new OidcRelyingParty(hostPolicy, opts.now),
-        states: new LoginStates(db, opts.now), defaultRole: config.scim.defaultRole, now: opts.now,
+        states: new LoginStates(db, opts.now), defaultRole: config.scim.defaultRole, seats: billing, now: opts.now,
         audit: (e) => audit.record({
           tenantId: e.tenantId, action: 'auth.sso_login', outcome: e.outcome,
           actor: e.userId ? { type: 'user', id: e.userId, display: e.email ?? null } : null,

@@ -18,6 +18,7 @@ const MESSAGES: Record<string, string> = {
   domain_not_allowed: 'Your email domain may not sign in to this tenant.',
   identity_conflict: 'This account is already linked to another sign-in of your provider. Ask your admin.',
   user_disabled: 'Your account is deactivated. Ask your admin.',
+  plan_limit_reached: 'Your organisation\'s plan has no free seat for a new user. Ask your admin.',
 }
 
 /** The sign-in error the server redirected with, read once (and removed from the address bar). */

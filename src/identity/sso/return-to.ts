@@ -20,6 +20,9 @@ export function safeReturnTo(value: string | undefined | null): string | null {
     return null
   }
   if (url.origin !== PROBE_ORIGIN) return null
+  // Dot segments are resolved by the parse: `/.//evil` (or `/%2e//evil`) comes out as `//evil`,
+  // protocol-relative again. What we return is the parsed path, so it is checked as well.
+  if (url.pathname.startsWith('//')) return null
   // The API is not a place to land a browser on (and /auth/sso/* would loop).
   if (url.pathname.startsWith('/api/')) return null
   return `${url.pathname}${url.search}${url.hash}`

@@ -13,6 +13,7 @@ export const SSO_FAILURES = {
   domain_not_allowed: 'this email domain may not sign in to this tenant',
   identity_conflict: 'this account is already linked to another identity of the provider',
   user_disabled: 'this user is deactivated',
+  plan_limit_reached: 'the tenant\'s plan has no free seat for a new user',
 } as const
 
 export type SsoFailureCode = keyof typeof SSO_FAILURES

@@ -16,6 +16,7 @@ import type { TenantService } from '../tenants'
 import type { UserRow, UserService } from '../users'
 import type { SessionService, TokenPair } from '../sessions'
 import type { Actor, Role } from '../scopes'
+import type { BillingService } from '../../billing/billing-service'
 import { DEFAULT_BUTTON_LABEL, type SsoSettingsService, type SsoSettingsRow } from './sso-settings'
 import type { OidcClientSettings, OidcRelyingParty } from './oidc-client'
 import type { LoginStates } from './login-states'
@@ -55,6 +56,8 @@ export interface SsoLoginDeps {
   /** The role of a user whose groups match nothing (NEXATRON_SCIM_DEFAULT_ROLE, as SCIM gives). */
   defaultRole: Role
   audit?: (e: SsoAuditEvent) => Promise<void>
+  /** The plan's seats: a user created on a first sign-in takes one, like one created over the API or SCIM (unset: no limit). */
+  seats?: Pick<BillingService, 'assertCapacity'>
   now?: () => Date
 }
 
@@ -145,7 +148,7 @@ export class SsoLoginService {
     } catch (err) {
       const failure = err instanceof SsoFailure ? err : undefined
       userId ??= failure?.userId ?? null
-      const denied = failure && ['user_disabled', 'domain_not_allowed', 'email_not_verified', 'identity_conflict'].includes(failure.reason)
+      const denied = failure && ['user_disabled', 'domain_not_allowed', 'email_not_verified', 'identity_conflict', 'plan_limit_reached'].includes(failure.reason)
       await this.d.audit?.({ tenantId: pending.tenantId, userId, outcome: denied ? 'denied' : 'failure', reason: failure?.reason, ...req })
       if (failure) failure.tenantId = pending.tenantId
       throw err
@@ -177,6 +180,7 @@ export class SsoLoginService {
       if (user) await this.assertLinkable(user, settings.issuer, subject)
     }
     if (!user) {
+      await this.takeSeat(tenantId)
       user = await this.d.users.create(tenantId, { email, name, role: role ?? this.d.defaultRole, password: randomBase62(48) }, SSO_ACTOR)
         .catch(async (err: unknown) => {
           // Two first sign-ins at once: the other one created the user.
@@ -193,6 +197,16 @@ export class SsoLoginService {
     }
     await this.link(user, settings.issuer, subject)
     return user
+  }
+
+  /** Refuses a new user the tenant's plan has no seat for (an SSO failure: the browser is mid-redirect). */
+  private async takeSeat(tenantId: string): Promise<void> {
+    try {
+      await this.d.seats?.assertCapacity(tenantId, 'seats')
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'plan_limit_reached') throw new SsoFailure('plan_limit_reached', err.message, err)
+      throw err
+    }
   }
 
   /** Brings role and name in line with the provider; the tenant's last active admin keeps the role. */

@@ -53,7 +53,7 @@ const callbackRoute = createRoute({
     + 'validates the ID token (issuer, audience, nonce, signature, expiry), creates or updates the user (role from the groups claim), '
     + 'and sets the console\'s refresh cookie `nexatron_refresh`, then redirects to `return_to`. '
     + `A failure redirects to \`${SSO_ERROR_PATH}?sso_error=<code>\` (codes: state_mismatch, state_expired, idp_error, idp_unreachable, `
-    + 'code_rejected, email_missing, email_not_verified, domain_not_allowed, identity_conflict, user_disabled, sso_not_configured). '
+    + 'code_rejected, email_missing, email_not_verified, domain_not_allowed, identity_conflict, user_disabled, sso_not_configured, plan_limit_reached). '
     + 'Every attempt whose tenant is known is audited as `auth.sso_login`.',
   request: { query: SsoCallbackQuery },
   responses: {
