@@ -155,7 +155,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(ROOT, 'ben
   const runtime = (process.argv[2] as Runtime | undefined) ?? defaultRuntime()
   const idle = Number(process.env.BENCH_IDLE_MS ?? 10_000)
   const e = await measureEmbedded(runtime, idle)
-  console.log(`[${runtime}] embedded+demo: first start ${e.firstStartMs.toFixed(0)} ms (${e.firstStartCpuS.toFixed(2)} CPU s), warm start ${e.warmStartMs.toFixed(0)} ms (${e.warmStartCpuS.toFixed(2)} CPU s), idle RSS ${e.idleRssMiB.toFixed(0)} MiB, first question ${e.firstQuestionMs.toFixed(0)} ms, RSS after it ${e.afterQuestionRssMiB.toFixed(0)} MiB`)
+  console.log(`[${runtime}] embedded+demo: first start ${e.firstStartMs.toFixed(0)} ms (${e.firstStartCpuS.toFixed(2)} CPU s; its first demo answer at ${e.firstAnswerMs.toFixed(0)} ms), warm start ${e.warmStartMs.toFixed(0)} ms (${e.warmStartCpuS.toFixed(2)} CPU s), idle RSS ${e.idleRssMiB.toFixed(0)} MiB, first question ${e.firstQuestionMs.toFixed(0)} ms, RSS after it ${e.afterQuestionRssMiB.toFixed(0)} MiB`)
   // BENCH_ONLY=embedded: the embedded rows alone (no PostgreSQL needed).
   if (process.env.BENCH_ONLY === 'embedded') process.exit(0)
   const p = await measureProduction(runtime, idle)
