@@ -30,6 +30,7 @@ import { failureOutcome } from './answer-outcome'
 import { activeContext, dbSystemOf, failSpan, startSpan, withSpan, withSpanSync, type Context, type Span } from '../ops/spans'
 import { newId } from '../ids'
 import { cacheTtlFor, replayResult, ResultRecorder, resultCacheKey, type CacheStatus, type ResultCache } from './result-cache'
+import { PlanCache } from './plan-cache'
 
 export interface RunInput {
   principal: Principal
@@ -119,6 +120,7 @@ function addUsage(a: LlmUsage | undefined, b: LlmUsage): LlmUsage {
 export class QueryRunner {
   private readonly running = new Map<string, AbortController>()
   private readonly catalogs = new Map<string, { fingerprint: string; catalog: Catalog }>()
+  private readonly plans = new PlanCache()
 
   /** Runs here that another instance was asked to cancel (a cancel or a revocation that reached it). */
   private readonly cancelWatch: CancelWatch
@@ -270,22 +272,41 @@ export class QueryRunner {
       const rawSqlAllowed = !!options.allow_raw_sql && view.layer_policies.length === 0
 
       let compiled: CompiledQuery | undefined
-      const compilePlan = (p: Plan): CompiledQuery | undefined =>
-        p.kind === 'semantic' ? compile(p.query, manifest, dialect) : undefined
+      // The planner compiles the plan it returns to check it (validate below): the same plan is not compiled twice.
+      const compiledPlans = new WeakMap<Plan, CompiledQuery | undefined>()
+      const compilePlan = (p: Plan): CompiledQuery | undefined => {
+        if (compiledPlans.has(p)) return compiledPlans.get(p)
+        const made = p.kind === 'semantic' ? compile(p.query, manifest, dialect) : undefined
+        compiledPlans.set(p, made)
+        return made
+      }
       if (run.input.semantic) {
         plan = { kind: 'semantic', query: run.input.semantic, confidence: 1, reasons: ['structured semantic query'], planner: 'offline' }
       } else {
-        const catalog = this.catalogFor(`${principal.tenantId}/${conn.id}/${view.context_key}`, layer.fingerprint, () => buildCatalog(manifest))
+        const catalogKey = `${principal.tenantId}/${conn.id}/${view.context_key}`
+        const catalog = this.catalogFor(catalogKey, layer.fingerprint, () => buildCatalog(manifest))
         // Only this connection's turns: a conversation never carries another catalog's questions, plans or SQL.
         // A conversation started by this very question has no turns yet: no need to ask the store.
         const turns = run.conversationId && run.input.conversationId ? await this.deps.history.turns(principal.tenantId, run.conversationId, 10, conn.id) : []
-        plan = await this.planTraced(traceCtx, () => this.deps.planner.plan(run.input.question ?? '', catalog, turns, {
-          timezone, now: this.deps.now?.() ?? new Date(), allowRawSql: rawSqlAllowed, dialect,
-          validate: (p) => {
-            if (p.kind === 'sql') this.deps.executor.guard(conn, manifest, p.sql)
-            else compilePlan(p)
-          },
-        }, controller.signal))
+        const question = run.input.question ?? ''
+        const planNow = this.deps.now?.() ?? new Date()
+        // The same question asked afresh on the same view of the same layer: planned once (plan-cache.ts).
+        const planKey = turns.length === 0
+          ? PlanCache.key({ catalogKey: `${catalogKey}/${dialect}/${rawSqlAllowed}`, fingerprint: layer.fingerprint, timezone, now: planNow, question })
+          : undefined
+        plan = await this.planTraced(traceCtx, async () => {
+          const kept = planKey ? this.plans.get(planKey) : undefined
+          if (kept) return kept
+          const made = await this.deps.planner.plan(question, catalog, turns, {
+            timezone, now: planNow, allowRawSql: rawSqlAllowed, dialect,
+            validate: (p) => {
+              if (p.kind === 'sql') this.deps.executor.guard(conn, manifest, p.sql)
+              else compilePlan(p)
+            },
+          }, controller.signal)
+          if (planKey) this.plans.set(planKey, made)
+          return made
+        })
       }
       if (plan.kind === 'sql' && options.allow_raw_sql && !rawSqlAllowed) {
         throw new AppError('access_denied', `raw SQL is refused on this connection: access policy "${view.layer_policies[0]}" governs its semantic layer`,
