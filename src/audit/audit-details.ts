@@ -49,6 +49,20 @@ const KINDS: Record<keyof AuditDetails, Kind> = {
 }
 
 const MAX_STRING = 200
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g
+
+/**
+ * `s` cut to at most `max` UTF-16 units on a whole character, with any lone
+ * surrogate as U+FFFD. The store keeps UTF-8, where a lone surrogate becomes
+ * U+FFFD: a record hashed with one (a pair cut in two by the clip) never
+ * verified again. What is hashed must be what is stored.
+ */
+export function clipText(s: string, max: number): string {
+  let cut = s.slice(0, max)
+  if (cut.length < s.length && /[\ud800-\udbff]$/.test(cut)) cut = cut.slice(0, -1)
+  return cut.replace(LONE_SURROGATE, '\ufffd')
+}
 const NAME = /^[A-Za-z0-9_.:$-]{1,64}$/
 
 /** Keeps only the known keys with values of their type; returns null when nothing is left. */
@@ -58,7 +72,7 @@ export function redactDetails(input: Record<string, unknown> | null | undefined)
   for (const [k, kind] of Object.entries(KINDS) as Array<[keyof AuditDetails, Kind]>) {
     const v = input[k]
     if (v === undefined || v === null) continue
-    if (kind === 'string' && typeof v === 'string') out[k] = v.slice(0, MAX_STRING)
+    if (kind === 'string' && typeof v === 'string') out[k] = clipText(v, MAX_STRING)
     else if (kind === 'number' && typeof v === 'number' && Number.isFinite(v)) out[k] = v
     else if (kind === 'boolean' && typeof v === 'boolean') out[k] = v
     else if (kind === 'names' && Array.isArray(v)) {

@@ -12,7 +12,7 @@ import { newId } from '../ids'
 import { decodeCursor, encodeCursor, type Page } from '../store/pagination'
 import { currentTransaction } from './ambient-tx'
 import { AUDIT_ACTIONS, AUDIT_OUTCOMES, isAuditAction, type AuditAction, type AuditActorType, type AuditOutcome } from './audit-actions'
-import { redactDetails, type AuditDetails } from './audit-details'
+import { clipText, redactDetails, type AuditDetails } from './audit-details'
 import { GENESIS_HASH, recordHash } from './audit-chain'
 
 export { AUDIT_OUTCOMES, type AuditOutcome } from './audit-actions'
@@ -110,7 +110,7 @@ export function viewAuditEntry(r: Row): AuditEntryView {
 
 // Columns are plain text: keep whatever a client could influence (an address
 // from X-Forwarded-For, an id from the path, a User-Agent) to a sane length.
-const clip = (s: string | null | undefined, n: number) => (s ? s.slice(0, n) : null)
+const clip = (s: string | null | undefined, n: number) => (s ? clipText(s, n) : null)
 
 const BATCH = 500
 

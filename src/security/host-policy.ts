@@ -30,7 +30,7 @@ const privateNets = blockList(PRIVATE)
 function family(ip: string): 'ipv4' | 'ipv6' { return net.isIPv6(ip) ? 'ipv6' : 'ipv4' }
 
 /** Expands an IPv6 address (with or without an embedded dotted IPv4 tail) to 8 hextets. */
-function ipv6Words(ip: string): number[] | null {
+export function ipv6Words(ip: string): number[] | null {
   let text = ip.split('%')[0]
   const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text)
   if (dotted) {

@@ -4,6 +4,7 @@ import type { MiddlewareHandler } from 'hono'
 import { AppError } from '../errors'
 import type { AppEnv } from '../app-env'
 import { clientIp } from './client-ip'
+import { addressBucket } from './address-bucket'
 
 export const rateLimit = (opts: { exempt?: (path: string) => boolean } = {}): MiddlewareHandler<AppEnv> =>
   async function rateLimitMiddleware(c, next) {
@@ -12,8 +13,9 @@ export const rateLimit = (opts: { exempt?: (path: string) => boolean } = {}): Mi
     const path = c.req.path
     const subject = principal
       ? { key: `${principal.kind}:${principal.id}`, tenant: principal.tenantId }
-      // anonymous calls: the client's address (client-ip.ts decides which hop counts; app.request() in tests has none)
-      : { key: `ip:${clientIp(c, config.limits.trustProxy) ?? 'unknown'}`, tenant: undefined }
+      // anonymous calls: the client's address (client-ip.ts decides which hop counts; app.request() in tests has none),
+      // an IPv6 one by its /64 (address-bucket.ts)
+      : { key: `ip:${addressBucket(clientIp(c, config.limits.trustProxy) ?? 'unknown')}`, tenant: undefined }
     const consume = !opts.exempt?.(path)
     // The tenant's budget is its plan's requests per hour (cached: a plan change applies within 30 s).
     const tenantLimit = principal && consume && billing ? (await billing.cachedPlanOf(principal.tenantId)).limits.requests_per_hour : undefined
