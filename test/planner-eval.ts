@@ -31,6 +31,8 @@
 // demo phrasing, aimed at confidently wrong readings (value words, shared words, two join paths, unreachable dimensions, negations).
 // test/fixtures/planner-eval-dev-13.json (`planner dev-13`) is the thirteenth: an un-curated university layer (test/fixtures/university: students,
 // sections, registrations, bursar charges, financial aid, housing) and hurried demo phrasing, aimed at confidently wrong readings and the answerable share.
+// test/fixtures/planner-eval-dev-14.json (`planner dev-14`) is the fourteenth: an un-curated public-transit layer (test/fixtures/transit: routes,
+// stops, depots, vehicles, trips, fare taps, incidents) and hurried demo phrasing, aimed at confidently wrong readings and the answerable share.
 //
 // Then the two blind sets (planner-eval-blind-support.json: a support-desk
 // domain modeled like a dbt user would; planner-eval-blind-demo.json: hurried
@@ -287,6 +289,8 @@ function main(): void {
   // twelfth development set: an un-curated mobile-carrier layer (test/fixtures/telecom), counted before round 12
   runFile('test/fixtures/planner-eval-dev-12.json', 'dev-12', opts)
   runFile('test/fixtures/planner-eval-dev-13.json', 'dev-13', opts)
+  // fourteenth development set: an un-curated public-transit layer (test/fixtures/transit), counted before round 14
+  runFile('test/fixtures/planner-eval-dev-14.json', 'dev-14', opts)
   // blind sets, written before the trust work and never tuned on (only their counts are printed);
   // --skip-blind leaves them out entirely, for runs made while tuning
   if (!args.includes('--skip-blind')) {

@@ -27,10 +27,21 @@ const DERIVATIONS = /^(?:ments?|ings?|ers?|ed|ly|ness|ful|less|ship|hood|ist|ist
 /** A particle after a whole word makes a compound of another meaning ("dropout" is no clipped "drop", "payoff" no "pay"). */
 const PARTICLE_TAILS = /^(?:out|off|over|up|down|away|back|in|on)s?$/
 
+/**
+ * An everyday word after the catalog word makes a compound of another meaning: "salesperson" is no
+ * clipped "sale" (sales + person). The rest, or the rest after a plural "s", is an everyday word.
+ */
+function isCompoundTail(rest: string): boolean {
+  return (rest.length >= 3 && isKnownWord(rest)) || (rest.length >= 4 && rest[0] === 's' && isKnownWord(rest.slice(1)))
+}
+
 /** Whether a catalog word `v` abbreviates the question's word `w`. */
 export function abbreviates(v: string, w: string): boolean {
   if (v.length < 3 || v.length > w.length - 2 || v[0] !== w[0] || !isSubsequence(v, w)) return false
-  if (w.startsWith(v)) return !DERIVATIONS.test(w.slice(v.length)) && !PARTICLE_TAILS.test(w.slice(v.length))
+  if (w.startsWith(v)) {
+    const rest = w.slice(v.length)
+    return !DERIVATIONS.test(rest) && !PARTICLE_TAILS.test(rest) && !isCompoundTail(rest)
+  }
   return v[v.length - 1] === lastConsonant(w)
 }
 

@@ -10,6 +10,7 @@ import { addUnitlessNames, describedNameStems, quantityNames } from './described
 import { rateNameStems } from './ratio-rate-names'
 import { namesEntityByCut } from './entity-name-columns'
 import { addDescriptionNouns, countedByEntityWord } from './description-nouns'
+import { flagDescriptionNames } from './flag-description-words'
 import { participleNameStems } from './participle-name-words'
 import { particlePluralStems } from './particle-plurals'
 import { clipOf } from './everyday-clips'
@@ -194,6 +195,11 @@ function buildIndex(catalog: Catalog): CatalogIndex {
     // `is_plnd` described as "Planned stop ...": the written-out flag word names its true value as `plnd` does
     const flagWords = expanded && isBooleanDimension(d) ? expanded.filter((s) => !BOOLEAN_PREFIXES.has(s) && !WEAK_NAME_TOKENS.has(s)) : []
     if (flagWords.length) add(flagWords, { target: { kind: 'value', name: d.name, dim: d, value: true }, quality: 0.95 * 0.98, source: 'boolean' })
+    else if (isBooleanDimension(d)) {
+      for (const words of flagDescriptionNames(d.description)) {
+        if (!terms.has(words.join(' '))) add(words, { target: { kind: 'value', name: d.name, dim: d, value: true }, quality: 0.9, source: 'boolean' })
+      }
+    }
     if (d.label) addWithVariants(nameStems(d.label), { target, quality: base * (d.type === 'entity' ? 1.05 : 1), source: 'label' })
     for (const s of d.synonyms ?? []) addWithVariants(nameStems(s), { target, quality: base * 0.98 * (d.type === 'entity' ? 1.05 : 1), source: 'synonym' })
     addDescription(d.description, target)
@@ -788,10 +794,12 @@ function expandedNameStems(d: CatalogDimension): string[] | undefined {
     // an everyday word ("stat" of `inv_stat_cd`) only as a clip of four letters or more ("Invoice status: ...")
     const known = isKnownWord(w)
     if (known && w.length < 4) return w
-    const fits = described.filter((x) => x.length > w.length + 1 && x[0] === w[0] && (known ? clipOf(w, x) : isSubsequence(w, x)))
-    if (fits.length !== 1) return w
+    // a cut with no a, e, i, o or u left ("cty" of city) is no word of its own, even where only one letter is left out
+    const leftOut = /[aeiou]/.test(w) ? 2 : 1
+    const found = described.filter((x) => x.length >= w.length + leftOut && x[0] === w[0] && (known ? clipOf(w, x) : isSubsequence(w, x)))
+    if (found.length !== 1) return w
     changed = true
-    return fits[0]
+    return found[0]
   })
   return changed ? out : undefined
 }

@@ -65,10 +65,14 @@ export function readsAsTimeUnit(description: string | undefined, word: string): 
 const UNIT_STEMS = new Set(['minute', 'hour', 'second'])
 const AGGREGATION_STEMS = new Set(['average', 'mean', 'median', 'max', 'maximum', 'min', 'minimum', 'percent', 'rate', 'ratio', 'distinct'])
 
+/** Words that open an average's name; "average delay" is as whole a name of `avg_dly_min` as "delay" is of a total. */
+const AVERAGE_STEMS = new Set(['average', 'mean', 'median'])
+
 /**
  * "downtime" for `dt_min` read as "downtime minutes": a total kept in a unit of time is named by what
- * is timed alone. Only a total (no average or rate word), only where no metric has that name already,
- * and only when one metric is so named.
+ * is timed alone; "average delay" for `avg_dly_min` read as "average delay minutes": an average keeps
+ * its opening word and drops the unit. No other aggregation or rate word, only where no metric has that
+ * name already, and only when one metric is so named.
  */
 export function addUnitlessNames(
   described: Array<[CatalogMetric, string[]]>,
@@ -77,7 +81,8 @@ export function addUnitlessNames(
 ): void {
   const byKey = new Map<string, CatalogMetric[]>()
   for (const [m, stems] of described) {
-    if (stems.length < 2 || !UNIT_STEMS.has(stems[stems.length - 1]) || stems.some((s) => AGGREGATION_STEMS.has(s))) continue
+    const body = AVERAGE_STEMS.has(stems[0]) ? stems.slice(1) : stems
+    if (body.length < 2 || !UNIT_STEMS.has(stems[stems.length - 1]) || body.some((s) => AGGREGATION_STEMS.has(s))) continue
     const key = stems.slice(0, -1).join(' ')
     byKey.set(key, [...(byKey.get(key) ?? []), m])
   }

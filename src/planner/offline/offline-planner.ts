@@ -14,6 +14,9 @@ import { fixTimeTypos } from './time-typos'
 import { expandShorthand, nameStems, tokenize, type Token } from './normalize'
 import { matchSavedQuery } from './saved-query-rule'
 import { adjacentGroupings, planShapeDoubts } from './plan-shape'
+import { isDescriptionLeadName } from './description-lead-names'
+import { guessedBareGrouping } from './guessed-groupings'
+import { countOrAmount } from './count-or-amount'
 import { passedOverDistinction } from './passed-over-words'
 import { grammarWordValue } from './grammar-word-values'
 import { sharedNameReadings } from './shared-name-readings'
@@ -306,7 +309,7 @@ export function planOffline(question: string, catalog: Catalog, history: Turn[],
   }
   // "sales to new york customers": two metrics with no list word between them; the second
   // metric word more likely describes something (customers in New York) than asks for a second number
-  for (const doubt of followUp ? [] : [agg.partial, unlistedPeriods(items, query), averagePer(text, query), unlistedMetric(draft, items, query), unlistedValues(draft, items, query), droppedAggregation(draft, working, query), droppedQualifier(draft, working, query, idx), countedDoubt, thresholdSubjectDoubt(query, idx, working), negatedMetricDoubt(draft, text), stateInPeriodDoubt(query), sharedPathDetour(query, idx)]) {
+  for (const doubt of followUp ? [] : [agg.partial, unlistedPeriods(items, query), averagePer(text, query), unlistedMetric(draft, items, query), unlistedValues(draft, items, query), droppedAggregation(draft, working, query), droppedQualifier(draft, working, query, idx), countedDoubt, thresholdSubjectDoubt(query, idx, working), negatedMetricDoubt(draft, text), stateInPeriodDoubt(query), sharedPathDetour(query, idx), countOrAmount(draft.metrics, working, query, idx)]) {
     if (!doubt) continue
     confidence = Math.min(confidence, AMBIGUOUS_CONFIDENCE)
     reasons.push(doubt)
@@ -314,7 +317,7 @@ export function planOffline(question: string, catalog: Catalog, history: Turn[],
   // calibration, however exact the names were: a plan whose shape nobody asks for (two time axes,
   // a breakdown pinned to one value, two groupings side by side), a passed-over word that tells the
   // plan's name from a sibling's, a value filter read from a grammar word with its dimension unnamed
-  for (const doubt of followUp ? [] : [...planShapeDoubts(query, idx), adjacentGroupings(draft.groups), passedOverDistinction(items, query, idx), grammarWordValue(draft, working)]) {
+  for (const doubt of followUp ? [] : [...planShapeDoubts(query, idx), adjacentGroupings(draft.groups), guessedBareGrouping(draft.groups, items), passedOverDistinction(items, query, idx), grammarWordValue(draft, working)]) {
     if (!doubt) continue
     confidence = Math.min(confidence, AMBIGUOUS_CONFIDENCE)
     reasons.push(doubt)
@@ -392,6 +395,7 @@ function droppedAggregation(draft: Draft, question: string, query: SemanticQuery
   for (const m of draft.metrics) {
     const h = m.hits[0]
     if (!h || h.target.kind !== 'metric' || !query.metrics.includes(h.target.name) || h.source === 'synonym' || h.source === 'label') continue
+    if (isDescriptionLeadName(m.text, h.target.metric.description)) continue
     const mine = new Set(m.text.toLowerCase().split(/[^a-z0-9]+/))
     const dropped = h.target.name.toLowerCase().split(/_+/).filter((w) => AGGREGATION_NAME_WORDS.has(w) && !mine.has(w) && !said.has(w))
       // `dt_min` described as "Downtime in minutes": its "min" is a unit, not a minimum

@@ -9,6 +9,8 @@ import { correctTypo, type CatalogIndex, type Hit } from './catalog-index'
 import { DIRECTION_PHRASES, FILLER, ORDER_MARKERS, RESERVED, isKnownWord } from './lexicon'
 import { tokenize, type Token } from './normalize'
 import { catalogAbbreviationOf } from './catalog-abbreviations'
+import { describedNameOpeningWithLittleWord } from './description-lead-names'
+import { readLetterValues } from './letter-values'
 
 export type Item =
   | { kind: 'time'; from: number; to: number; text: string; time: TimeRangeMatch }
@@ -140,6 +142,7 @@ export function segment(question: string, idx: CatalogIndex, clock: Clock): Segm
     }
   }
   splitValueNouns(items, tokens, idx, question)
+  readLetterValues(items)
   joinSoldNouns(items, tokens, idx)
   return { tokens, items }
 }
@@ -236,7 +239,7 @@ function usableHits(hits: Hit[], span: Token[], idx: CatalogIndex, next?: Token)
     return hits.filter((h) => h.target.kind === 'value' && (h.source === 'value' || h.source === 'alias'))
   }
   if (!boundaryReserved) return hits
-  return hits.filter((h) => (h.source === 'value' || h.source === 'name' || h.source === 'label' || h.source === 'synonym' || h.source === 'alias') && !nounInsideValue(h, span, idx, next))
+  return hits.filter((h) => ((h.source === 'value' || h.source === 'name' || h.source === 'label' || h.source === 'synonym' || h.source === 'alias') && !nounInsideValue(h, span, idx, next)) || describedNameOpeningWithLittleWord(h, span))
 }
 
 /**
