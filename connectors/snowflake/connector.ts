@@ -15,6 +15,7 @@ import { resolveOptions, type ResolvedOptions } from '../shared/options'
 import { parseConnection } from '../shared/parse-config'
 import { ChunkReader } from '../shared/readable'
 import { snowflakeConfigSchema, snowflakeCredentialsSchema, type SnowflakeConfig, type SnowflakeCredentials } from './config'
+import { assertValuesWithinCap } from './answer-cap'
 import { toConnectorError } from './errors'
 import { introspectSnowflake } from './introspect'
 import { snowflakePrivileges } from './privileges'
@@ -76,6 +77,7 @@ export function createSnowflakeConnector(cfg: ConnectorConfig): Connector {
           reader = new ChunkReader<unknown[]>(rows)
         }
         const chunk = await reader.read(max)
+        if (chunk) assertValuesWithinCap(chunk)
         return chunk && chunk.map((r) => convertRow(plans, r))
       },
       // POST /queries/{id}/abort-request (or by request id before the id is known).

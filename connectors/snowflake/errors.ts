@@ -2,6 +2,7 @@
 // show (they name objects, never secrets); network errors are reduced to their
 // code so no URL with a token or account detail leaks through.
 import { ConnectorError, type ConnectorErrorCode } from '../connector'
+import { SnowflakeAnswerTooLarge } from './answer-cap'
 
 interface SdkErrorLike {
   code?: string | number
@@ -30,6 +31,9 @@ export function classifySnowflakeError(err: unknown): ConnectorErrorCode {
 
 export function toConnectorError(err: unknown, context: 'login' | 'query'): ConnectorError {
   if (err instanceof ConnectorError) return err
+  // An answer over the byte cap (answer-cap.ts) reaches us as the SDK's network error's cause.
+  const refused = err instanceof SnowflakeAnswerTooLarge ? err : (err as { cause?: unknown } | undefined)?.cause
+  if (refused instanceof SnowflakeAnswerTooLarge) return new ConnectorError('query_failed', 'snowflake', refused.message)
   const e = (err ?? {}) as SdkErrorLike
   const code = classifySnowflakeError(err)
   const sfCode = e.code === undefined ? '' : ` (${e.code})`

@@ -10,6 +10,7 @@
 import os from 'node:os'
 import path from 'node:path'
 import type * as SnowflakeSdk from 'snowflake-sdk'
+import { capSnowflakeAnswers } from './answer-cap'
 
 export type Sdk = typeof SnowflakeSdk
 
@@ -28,6 +29,8 @@ export function loadSnowflakeSdk(): Promise<Sdk> {
     const mod = (await import('snowflake-sdk')) as Sdk & { default?: Sdk }
     const sdk = mod.default ?? mod
     sdk.configure({ customLogger: silent, logLevel: 'OFF', additionalLogToConsole: false })
+    // Before any connection: every HTTP answer the SDK reads is bounded in bytes.
+    capSnowflakeAnswers()
     return sdk
   })()
   return loading
