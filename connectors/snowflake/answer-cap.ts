@@ -20,6 +20,7 @@
 // the same oversized answer again until the query's time limit.
 import { createRequire } from 'node:module'
 import { ConnectorError } from '../connector'
+import { checkSnowflakeRequest } from './outbound'
 
 export const MAX_SNOWFLAKE_VALUE_BYTES = 64 * 2 ** 20
 export const MAX_SNOWFLAKE_ANSWER_BYTES = 256 * 2 ** 20
@@ -41,7 +42,7 @@ interface AxiosErrorLike { code?: string; message?: string }
 type Adapter = (config: AxiosConfigLike) => Promise<unknown>
 interface AxiosInstanceLike {
   defaults: { adapter?: unknown }
-  interceptors: { request: { use: (f: (c: AxiosConfigLike) => AxiosConfigLike) => number } }
+  interceptors: { request: { use: (f: (c: AxiosConfigLike) => AxiosConfigLike | Promise<AxiosConfigLike>) => number } }
 }
 interface AxiosModuleLike { getAdapter: (a: unknown) => Adapter }
 
@@ -75,6 +76,8 @@ export function capSnowflakeAnswers(limit = MAX_SNOWFLAKE_ANSWER_BYTES): void {
     config.adapter = capped
     return config
   })
+  // Same instance, same reason to hook it here: every request's host meets the network policy (outbound.ts).
+  instance.interceptors.request.use(checkSnowflakeRequest)
 }
 
 /** Refuses a batch holding a value over MAX_SNOWFLAKE_VALUE_BYTES (UTF-8). */

@@ -21,6 +21,7 @@ import { introspectSnowflake } from './introspect'
 import { snowflakePrivileges } from './privileges'
 import { SessionPool } from './pool'
 import { loadSnowflakeSdk } from './sdk'
+import { withSnowflakeOutbound } from './outbound'
 import { convertRow, planColumn, toSnowflakeBind, type ColumnPlan } from './values'
 
 /** Catalog queries get at least this long, whatever the query time limit. */
@@ -32,10 +33,12 @@ export function createSnowflakeConnector(cfg: ConnectorConfig): Connector {
   const { config, credentials } = parseConnection('snowflake', cfg, { config: snowflakeConfigSchema, credentials: snowflakeCredentialsSchema })
   const options = resolveOptions(cfg.options)
   const gate = new Gate(options.poolMax, 'snowflake')
+  // Every SDK call runs here, so the HTTP it leads to meets this connection's network policy (outbound.ts).
+  const outbound = <T>(run: () => T): T => withSnowflakeOutbound(cfg.resolveHost, run)
   const sessions = new SessionPool<Connection>({
     idleMs: options.idleMs,
-    create: () => login(config, credentials, options),
-    destroy: (conn) => new Promise<void>((resolve) => conn.destroy(() => resolve())),
+    create: () => outbound(() => login(config, credentials, options)),
+    destroy: (conn) => outbound(() => new Promise<void>((resolve) => conn.destroy(() => resolve()))),
   })
   let closed = false
 
@@ -44,7 +47,7 @@ export function createSnowflakeConnector(cfg: ConnectorConfig): Connector {
     const binds = bindsOf(q.params)
     const conn = await sessions.acquire()
     let stmt!: Statement
-    const executed = new Promise<void>((resolve, reject) => {
+    const executed = new Promise<void>((resolve, reject) => outbound(() => {
       stmt = conn.execute({
         sqlText: q.sql,
         binds,
@@ -60,7 +63,7 @@ export function createSnowflakeConnector(cfg: ConnectorConfig): Connector {
         },
         complete: (err) => (err ? reject(err) : resolve()),
       })
-    })
+    }))
     executed.catch(() => {}) // observed by read(); a stopped query may never read
 
     let plans: ColumnPlan[] = []
@@ -69,7 +72,7 @@ export function createSnowflakeConnector(cfg: ConnectorConfig): Connector {
     let released = false
     return {
       columns: () => plans.map((p) => p.column),
-      async read(max) {
+      read: (max) => outbound(async () => {
         if (!reader) {
           await executed
           plans = (stmt.getColumns() ?? []).map(planColumn)
@@ -79,9 +82,9 @@ export function createSnowflakeConnector(cfg: ConnectorConfig): Connector {
         const chunk = await reader.read(max)
         if (chunk) assertValuesWithinCap(chunk)
         return chunk && chunk.map((r) => convertRow(plans, r))
-      },
+      }),
       // POST /queries/{id}/abort-request (or by request id before the id is known).
-      cancel: () => new Promise<void>((resolve) => stmt.cancel(() => resolve())),
+      cancel: () => outbound(() => new Promise<void>((resolve) => stmt.cancel(() => resolve()))),
       async close() {
         if (released) return
         released = true

@@ -3,6 +3,7 @@
 // code so no URL with a token or account detail leaks through.
 import { ConnectorError, type ConnectorErrorCode } from '../connector'
 import { SnowflakeAnswerTooLarge } from './answer-cap'
+import { SnowflakeHostRefused } from './outbound'
 
 interface SdkErrorLike {
   code?: string | number
@@ -34,6 +35,10 @@ export function toConnectorError(err: unknown, context: 'login' | 'query'): Conn
   // An answer over the byte cap (answer-cap.ts) reaches us as the SDK's network error's cause.
   const refused = err instanceof SnowflakeAnswerTooLarge ? err : (err as { cause?: unknown } | undefined)?.cause
   if (refused instanceof SnowflakeAnswerTooLarge) return new ConnectorError('query_failed', 'snowflake', refused.message)
+  // A host the network policy refused (outbound.ts), a cause or two down (SDK error > axios error > ours).
+  for (let c: unknown = err, depth = 0; c && depth < 4; c = (c as { cause?: unknown }).cause, depth++) {
+    if (c instanceof SnowflakeHostRefused) return new ConnectorError('unreachable', 'snowflake', `Snowflake sent the connection to a refused address: ${c.message}`)
+  }
   const e = (err ?? {}) as SdkErrorLike
   const code = classifySnowflakeError(err)
   const sfCode = e.code === undefined ? '' : ` (${e.code})`
