@@ -8,13 +8,13 @@
 // (test/support/snowflake-server.ts) and answers chosen queries itself,
 // streaming their bodies piece by piece so only the client side holds them.
 import http from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createSnowflakeConnector } from '../../connectors/snowflake/connector'
 import type { Connector } from '../../connectors/connector'
 import { MAX_SNOWFLAKE_ANSWER_BYTES, MAX_SNOWFLAKE_VALUE_BYTES } from '../../connectors/snowflake/answer-cap'
 import { drain, watchUncaught } from '../support/crash-probe'
 import { SnowflakeTestServer } from '../support/snowflake-server'
+import { SnowflakeInterposer } from '../support/snowflake-interposer'
 
 const MiB = 2 ** 20
 const ROWTYPE = [{ name: 'V', type: 'text', precision: null, scale: null, nullable: true, length: 16777216, byteLength: 16777216, database: '', schema: '', table: '', collation: null }]
@@ -35,7 +35,7 @@ async function streamBody(res: http.ServerResponse, head: string, bytes: number,
   if (!res.destroyed) res.end(tail)
 }
 
-class HostileSnowflake {
+class HostileSnowflake extends SnowflakeInterposer {
   /** Filler bytes written for each hostile answer so far, most recent last. */
   readonly sent: number[] = []
 
@@ -43,38 +43,18 @@ class HostileSnowflake {
     const at = this.sent.push(0) - 1
     return (n) => { this.sent[at] = n }
   }
-  private server?: http.Server
-  constructor(private readonly upstream: SnowflakeTestServer, private readonly answers: Record<string, { inlineBytes?: number; chunkBytes?: number; valueBytes?: number }>) {}
+  constructor(upstream: SnowflakeTestServer, private readonly answers: Record<string, { inlineBytes?: number; chunkBytes?: number; valueBytes?: number }>) { super(upstream) }
 
-  get url(): string { return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}` }
-
-  async start(): Promise<this> {
-    this.server = http.createServer((req, res) => void this.route(req, res).catch(() => res.destroy()))
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve))
-    return this
-  }
-
-  async stop(): Promise<void> {
-    this.server?.closeAllConnections()
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve())
-  }
-
-  private async route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const chunks: Buffer[] = []
-    for await (const c of req) chunks.push(c as Buffer)
-    const body = Buffer.concat(chunks)
-    const url = new URL(req.url ?? '/', 'http://localhost')
+  protected async intercept(url: URL, sql: string | undefined, res: http.ServerResponse): Promise<boolean> {
     if (url.pathname.startsWith('/hostile-chunk/')) {
       res.writeHead(200, { 'content-type': 'application/octet-stream' })
       await streamBody(res, '["', this.answers[url.pathname.slice('/hostile-chunk/'.length)].chunkBytes!, '"]', this.track())
-      return
+      return true
     }
-    if (url.pathname === '/queries/v1/query-request') {
-      const sql = String((JSON.parse(await gunzipMaybe(body, req)) as { sqlText?: string }).sqlText ?? '')
-      const name = Object.keys(this.answers).find((k) => sql.includes(k))
-      if (name) return this.hostile(name, res)
-    }
-    await this.forward(req, body, res)
+    const name = sql === undefined ? undefined : Object.keys(this.answers).find((k) => sql.includes(k))
+    if (!name) return false
+    await this.hostile(name, res)
+    return true
   }
 
   private async hostile(name: string, res: http.ServerResponse): Promise<void> {
@@ -90,25 +70,6 @@ class HostileSnowflake {
     const [head, tail] = json.split('"<ROWSET>"')
     await streamBody(res, `${head}[["`, a.inlineBytes ?? a.valueBytes!, `"]]${tail}`, this.track())
   }
-
-  private forward(req: http.IncomingMessage, body: Buffer, res: http.ServerResponse): Promise<void> {
-    const up = new URL(this.upstream.url)
-    return new Promise<void>((resolve) => {
-      const out = http.request({ host: up.hostname, port: up.port, method: req.method, path: req.url, headers: req.headers }, (r) => {
-        res.writeHead(r.statusCode ?? 502, r.headers)
-        r.pipe(res)
-        r.on('end', resolve)
-      })
-      out.on('error', () => { res.destroy(); resolve() })
-      out.end(body)
-    })
-  }
-}
-
-async function gunzipMaybe(body: Buffer, req: http.IncomingMessage): Promise<string> {
-  if (req.headers['content-encoding'] !== 'gzip') return body.toString('utf8')
-  const { gunzipSync } = await import('node:zlib')
-  return gunzipSync(body).toString('utf8')
 }
 
 /** Highest RSS seen while `run` runs, sampled every 20 ms. */

@@ -20,6 +20,7 @@ import type { Connector, HostResolver } from '../../connectors/connector'
 import { hostResolver } from '../../src/security/host-policy'
 import { drain } from '../support/crash-probe'
 import { SnowflakeTestServer } from '../support/snowflake-server'
+import { SnowflakeInterposer } from '../support/snowflake-interposer'
 
 const ROWTYPE = [{ name: 'V', type: 'text', precision: null, scale: null, nullable: true, length: 100, byteLength: 100, database: '', schema: '', table: '', collation: null }]
 
@@ -47,71 +48,29 @@ class InternalServer {
   }
 }
 
-class HostileSnowflake {
-  private server?: http.Server
+class HostileSnowflake extends SnowflakeInterposer {
   /** Requests for the redirecting chunk, to show it was asked for. */
   redirects = 0
-  constructor(private readonly upstream: SnowflakeTestServer, private readonly chunkUrls: Record<string, () => string>, private readonly redirectTo: string) {}
+  constructor(upstream: SnowflakeTestServer, private readonly chunkUrls: Record<string, () => string>, private readonly redirectTo: string) { super(upstream) }
 
-  get url(): string { return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}` }
-
-  async start(): Promise<this> {
-    this.server = http.createServer((req, res) => void this.route(req, res).catch(() => res.destroy()))
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve))
-    return this
-  }
-
-  async stop(): Promise<void> {
-    this.server?.closeAllConnections()
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve())
-  }
-
-  private async route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const chunks: Buffer[] = []
-    for await (const c of req) chunks.push(c as Buffer)
-    const body = Buffer.concat(chunks)
-    const url = new URL(req.url ?? '/', 'http://localhost')
+  protected async intercept(url: URL, sql: string | undefined, res: http.ServerResponse): Promise<boolean> {
     if (url.pathname === '/redirect-chunk') {
       this.redirects++
       res.writeHead(302, { location: this.redirectTo })
       res.end()
-      return
+      return true
     }
-    if (url.pathname === '/queries/v1/query-request') {
-      const sql = String((JSON.parse(await gunzipMaybe(body, req)) as { sqlText?: string }).sqlText ?? '')
-      const name = Object.keys(this.chunkUrls).find((k) => sql.includes(k))
-      if (name) {
-        const data = {
-          queryId: `q-${name}`, rowtype: ROWTYPE, total: 1, returned: 1, queryResultFormat: 'json', statementTypeId: 4096,
-          parameters: [{ name: 'TIMEZONE', value: 'UTC' }], rowset: [],
-          chunks: [{ url: this.chunkUrls[name](), rowCount: 1, uncompressedSize: 20, compressedSize: 20 }], chunkHeaders: {},
-        }
-        res.writeHead(200, { 'content-type': 'application/json' })
-        res.end(JSON.stringify({ success: true, code: null, message: null, data }))
-        return
-      }
+    const name = sql === undefined ? undefined : Object.keys(this.chunkUrls).find((k) => sql.includes(k))
+    if (!name) return false
+    const data = {
+      queryId: `q-${name}`, rowtype: ROWTYPE, total: 1, returned: 1, queryResultFormat: 'json', statementTypeId: 4096,
+      parameters: [{ name: 'TIMEZONE', value: 'UTC' }], rowset: [],
+      chunks: [{ url: this.chunkUrls[name](), rowCount: 1, uncompressedSize: 20, compressedSize: 20 }], chunkHeaders: {},
     }
-    await this.forward(req, body, res)
+    res.writeHead(200, { 'content-type': 'application/json' })
+    res.end(JSON.stringify({ success: true, code: null, message: null, data }))
+    return true
   }
-
-  private forward(req: http.IncomingMessage, body: Buffer, res: http.ServerResponse): Promise<void> {
-    const up = new URL(this.upstream.url)
-    return new Promise<void>((resolve) => {
-      const out = http.request({ host: up.hostname, port: up.port, method: req.method, path: req.url, headers: req.headers }, (r) => {
-        res.writeHead(r.statusCode ?? 502, r.headers)
-        r.pipe(res)
-        r.on('end', resolve)
-      })
-      out.on('error', () => { res.destroy(); resolve() })
-      out.end(body)
-    })
-  }
-}
-
-async function gunzipMaybe(body: Buffer, req: http.IncomingMessage): Promise<string> {
-  if (req.headers['content-encoding'] !== 'gzip') return body.toString('utf8')
-  const { gunzipSync } = await import('node:zlib')
-  return gunzipSync(body).toString('utf8')
 }
 
 /** The tenant's endpoint (127.0.0.1) is allowed; anything else meets the `external` policy. */
