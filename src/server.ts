@@ -2,6 +2,7 @@
 import { serve } from '@hono/node-server'
 import path from 'node:path'
 import type { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { ConfigError, loadConfig } from './config'
 import { buildServices } from './container'
 import { createApp } from './app'
@@ -72,7 +73,9 @@ async function main() {
   // ...but a client that stops reading an answer loses its connection, so it cannot hold a query slot for good.
   closeStalledWrites(server, config.writeStallTimeoutMs)
   await new Promise<void>((resolve, reject) => { server.once('listening', resolve); server.once('error', reject) })
-  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`
+  // The port actually bound: with PORT=0 the kernel picks one, and the log line says which.
+  const { port } = server.address() as AddressInfo
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`
   logger.info({ url, store: services.store.kind, demo: config.demo, startup_ms: Date.now() - started }, 'nexatron listening')
   if (boot.generatedKey) {
     const bar = '='.repeat(72)

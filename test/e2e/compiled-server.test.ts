@@ -6,7 +6,7 @@
 // imported, the demo warehouse's thread started from the build, a question
 // answered; and the compiled CLI runs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { execFile, spawn, type ChildProcess } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import os from 'node:os'
@@ -14,6 +14,7 @@ import path from 'node:path'
 import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 import { serviceAvailable, SERVICES } from '../support/services'
+import { startServerProcess, type ServerProcess } from '../support/server-process'
 
 const run = promisify(execFile)
 const hasPg = await serviceAvailable('postgres')
@@ -30,7 +31,7 @@ async function admin(sql: string) {
   try { await c.query(sql) } finally { await c.end() }
 }
 
-let proc: ChildProcess | undefined
+let server: ServerProcess | undefined
 
 describe.skipIf(!hasPg)('the compiled server', () => {
   beforeAll(async () => {
@@ -39,7 +40,7 @@ describe.skipIf(!hasPg)('the compiled server', () => {
     expect(stdout).toMatch(/build:server/)
   }, 150_000)
   afterAll(async () => {
-    if (proc && proc.exitCode === null) { const exited = new Promise((r) => proc!.once('exit', r)); proc.kill('SIGKILL'); await exited }
+    if (server && server.proc.exitCode === null) { server.proc.kill('SIGKILL'); await server.exited }
     rmSync(path.join(ROOT, BUILD), { recursive: true, force: true })
     rmSync(dataDir, { recursive: true, force: true })
     if (hasPg) await admin(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`).catch(() => {})
@@ -58,26 +59,13 @@ describe.skipIf(!hasPg)('the compiled server', () => {
   })
 
   it('starts, migrates, runs the demo warehouse thread and answers a question', async () => {
-    const port = 21000 + Math.floor(Math.random() * 20000)
-    const url = `http://127.0.0.1:${port}`
     // No --import tsx: a .ts file anywhere in the graph would fail to load.
-    proc = spawn(process.execPath, [path.join(BUILD, 'src/server.js')], {
-      cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        ...process.env, PORT: String(port), DATABASE_URL: dbUrl, NEXATRON_SECRET_KEY: randomBytes(32).toString('base64'),
-        NEXATRON_BOOTSTRAP_API_KEY: KEY, NEXATRON_DATA_DIR: dataDir, LOG_LEVEL: 'warn',
-      },
+    server = await startServerProcess({
+      args: [path.join(BUILD, 'src/server.js')],
+      env: { DATABASE_URL: dbUrl, NEXATRON_SECRET_KEY: randomBytes(32).toString('base64'), NEXATRON_BOOTSTRAP_API_KEY: KEY, NEXATRON_DATA_DIR: dataDir },
     })
-    let out = ''
-    proc.stdout!.on('data', (d) => { out += d })
-    proc.stderr!.on('data', (d) => { out += d })
-    let ready = false
-    for (let i = 0; i < 1800 && !ready; i++) {
-      try { ready = (await fetch(`${url}/health/ready`)).status === 200 } catch { /* starting */ }
-      if (proc.exitCode !== null) throw new Error(`server exited: ${out}`)
-      if (!ready) await new Promise((r) => setTimeout(r, 100))
-    }
-    expect(ready).toBe(true)
+    const { url } = server
+    expect((await fetch(`${url}/health/ready`)).status).toBe(200)
     const res = await fetch(`${url}/api/v1/query`, {
       method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
       body: JSON.stringify({ question: 'What were total sales last quarter?' }),
@@ -85,8 +73,6 @@ describe.skipIf(!hasPg)('the compiled server', () => {
     const body = await res.json() as { status: string; data: Array<{ total_sales: number }> }
     expect(res.status).toBe(200)
     expect(body.data[0].total_sales).toBeGreaterThan(0)
-    const exited = new Promise<number | null>((r) => proc!.once('exit', (code) => r(code)))
-    proc.kill('SIGTERM')
-    expect(await exited).toBe(0)
+    expect(await server.stop()).toBe(0)
   }, 180_000)
 })

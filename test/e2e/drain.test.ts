@@ -4,7 +4,7 @@
 // handed back to the queue and picked up by the next instance, and the
 // process exits 0.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -12,6 +12,7 @@ import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 import { serviceAvailable, SERVICES } from '../support/services'
 import { readSse } from '../support/sse-client'
+import { startServerProcess } from '../support/server-process'
 
 const hasPg = await serviceAvailable('postgres')
 const suffix = randomBytes(4).toString('hex')
@@ -40,26 +41,15 @@ metrics:
 interface Instance { proc: ChildProcess; url: string; out: () => string; exit: Promise<number | null> }
 
 async function startInstance(): Promise<Instance> {
-  const port = 21000 + Math.floor(Math.random() * 20000)
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const server = await startServerProcess({
     env: {
-      ...process.env, PORT: String(port), DATABASE_URL: dbUrl(STORE_DB), NEXATRON_DEMO: 'false', NEXATRON_SECRET_KEY: SECRET,
-      NEXATRON_BOOTSTRAP_API_KEY: KEY, NEXATRON_DATA_DIR: dataDir, NEXATRON_SHUTDOWN_TIMEOUT_MS: String(GRACE_MS), LOG_LEVEL: 'info',
+      DATABASE_URL: dbUrl(STORE_DB), NEXATRON_DEMO: 'false', NEXATRON_SECRET_KEY: SECRET,
+      NEXATRON_BOOTSTRAP_API_KEY: KEY, NEXATRON_DATA_DIR: dataDir, NEXATRON_SHUTDOWN_TIMEOUT_MS: String(GRACE_MS),
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
   })
-  let out = ''
-  proc.stdout!.on('data', (d) => { out += d })
-  proc.stderr!.on('data', (d) => { out += d })
-  const exit = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)))
-  const url = `http://127.0.0.1:${port}`
-  for (let i = 0; i < 600; i++) {
-    try { if ((await fetch(`${url}/health/ready`)).status === 200) return { proc, url, out: () => out, exit } } catch { /* starting */ }
-    if (proc.exitCode !== null) throw new Error(`server exited: ${out}`)
-    await new Promise((r) => setTimeout(r, 100))
-  }
-  proc.kill('SIGKILL')
-  throw new Error(`server did not become ready: ${out}`)
+  const instance = { proc: server.proc, url: server.url, out: server.output, exit: server.exited }
+  await until('the server to be ready', async () => ((await fetch(`${server.url}/health/ready`)).status === 200 ? true : undefined), 60_000)
+  return instance
 }
 
 const api = async (i: Instance, method: string, p: string, body?: unknown) => {

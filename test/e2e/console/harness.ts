@@ -1,7 +1,7 @@
 // What the browser suite needs: a built console, a started server (as `npm
 // start` runs it, with a bootstrap admin user), a PostgreSQL warehouse with a
 // slow view (to cancel) and a hostile value (XSS), Chromium, and axe-core.
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process'
+import { execFileSync, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import os from 'node:os'
@@ -9,6 +9,7 @@ import path from 'node:path'
 import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 import { chromium, type Browser, type Page } from 'playwright-core'
+import { startServerProcess } from '../../support/server-process'
 
 export const ROOT = path.resolve(import.meta.dirname, '../../..')
 export const ARTIFACTS = path.join(ROOT, 'test-artifacts/console')
@@ -27,34 +28,17 @@ export interface Server { url: string; key: string; proc: ChildProcess; dataDir:
 export async function startServer(): Promise<Server> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'nexatron-console-e2e-'))
   const key = `nxa_${randomBytes(24).toString('hex')}`
-  const port = 21000 + Math.floor(Math.random() * 20000)
-  let out = ''
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
+  const server = await startServerProcess({
     env: {
-      ...process.env, PORT: String(port), HOST: '127.0.0.1', NEXATRON_DATA_DIR: dataDir, LOG_LEVEL: 'warn', NEXATRON_BOOTSTRAP_API_KEY: key,
+      NEXATRON_DATA_DIR: dataDir, NEXATRON_BOOTSTRAP_API_KEY: key,
       NEXATRON_BOOTSTRAP_ADMIN_EMAIL: 'admin@example.com', NEXATRON_BOOTSTRAP_ADMIN_PASSWORD: PASSWORD,
       NEXATRON_LOGIN_RATE_LIMIT_PER_15MIN: '1000', NEXATRON_RATE_LIMIT_PER_HOUR: '100000', NEXATRON_TENANT_RATE_LIMIT_PER_HOUR: '1000000',
       NEXATRON_SSE_KEEPALIVE_MS: '200',
     },
-  })
-  proc.stdout!.on('data', (d) => { out += d })
-  proc.stderr!.on('data', (d) => { out += d })
-  const url = `http://127.0.0.1:${port}`
-  let up = false
-  for (let i = 0; i < 1800 && !up; i++) {
-    try { up = (await fetch(`${url}/health`)).ok } catch { /* starting */ }
-    if (proc.exitCode !== null) throw new Error(`server exited: ${out}`)
-    if (!up) await new Promise((r) => setTimeout(r, 100))
-  }
-  if (!up) { proc.kill('SIGKILL'); throw new Error(`server did not start within 180 s: ${out}`) }
+  }).catch((err) => { rmSync(dataDir, { recursive: true, force: true }); throw err })
   return {
-    url, key, proc, dataDir, output: () => out,
-    stop: () => new Promise<void>((resolve) => {
-      if (proc.exitCode !== null) { rmSync(dataDir, { recursive: true, force: true }); return resolve() }
-      proc.once('exit', () => { rmSync(dataDir, { recursive: true, force: true }); resolve() })
-      proc.kill('SIGTERM')
-    }),
+    url: server.url, key, proc: server.proc, dataDir, output: server.output,
+    stop: async () => { await server.stop(); rmSync(dataDir, { recursive: true, force: true }) },
   }
 }
 
