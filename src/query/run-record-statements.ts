@@ -59,34 +59,36 @@ export class RunRecordStatements {
     return made
   }
 
+  /** An insert into the records, after inserting the conversation it starts when given one (one statement). */
+  private insertInto(conversation: { id: unknown; tenant: unknown; principal: unknown; connection: unknown } | null) {
+    if (!conversation) return this.db.insert(queries)
+    const { id, tenant, principal, connection } = conversation
+    return this.db.with(this.db.$with('new_conversation', { id: sql<string>`id` }).as(sql`INSERT INTO ${conversations} (id, tenant_id, principal_id, connection_id)
+      VALUES (${id}, ${tenant}, ${principal}, ${connection}) RETURNING id`)).insert(queries)
+  }
+
   /** Inserts the record (and, with `newConversation`, the conversation it starts: one statement); returns it. */
   async insert(values: Values & { id: string }, newConversation: string | null): Promise<Row> {
     const s = shapeOf(values)
     const conv = newConversation !== null
-    const p = this.statement(conv ? 'run_insert_conv' : 'run_insert', s, values, (name) => {
-      const insert = conv
-        ? this.db.with(this.db.$with('new_conversation', { id: sql<string>`id` }).as(sql`INSERT INTO ${conversations} (id, tenant_id, principal_id, connection_id)
-            VALUES (${sql.placeholder('$conversation')}, ${sql.placeholder('$tenant')}, ${sql.placeholder('$principal')}, ${sql.placeholder('$connection')}) RETURNING id`)).insert(queries)
-        : this.db.insert(queries)
-      return insert.values(columns(s) as never).returning().prepare(name)
-    })
-    const extra = conv ? { $conversation: newConversation, $tenant: values.tenantId, $principal: values.principalId, $connection: values.connectionId ?? null } : {}
-    if (p) return ((await p.execute(params(values, s, extra))) as Row[])[0]
+    const p = this.statement(conv ? 'run_insert_conv' : 'run_insert', s, values, (name) => this.insertInto(conv
+      ? { id: sql.placeholder('$conversation'), tenant: sql.placeholder('$tenant'), principal: sql.placeholder('$principal'), connection: sql.placeholder('$connection') }
+      : null).values(columns(s) as never).returning().prepare(name))
+    const conversation = conv ? { id: newConversation, tenant: values.tenantId, principal: values.principalId, connection: values.connectionId ?? null } : null
+    if (p) {
+      const extra = conversation ? { $conversation: conversation.id, $tenant: conversation.tenant, $principal: conversation.principal, $connection: conversation.connection } : {}
+      return ((await p.execute(params(values, s, extra))) as Row[])[0]
+    }
     // Unprepared (too many shapes): the same statement, built now.
-    const insert = conv
-      ? this.db.with(this.db.$with('new_conversation', { id: sql<string>`id` }).as(sql`INSERT INTO ${conversations} (id, tenant_id, principal_id, connection_id)
-          VALUES (${newConversation}, ${values.tenantId}, ${values.principalId}, ${values.connectionId ?? null}) RETURNING id`)).insert(queries)
-      : this.db.insert(queries)
-    const [row] = await insert.values(values as typeof queries.$inferInsert).returning()
+    const [row] = await this.insertInto(conversation).values(values as typeof queries.$inferInsert).returning()
     return row
   }
 
   /** Updates the record; with `returning`, answers it as written (undefined when it is gone). */
   async update(id: string, patch: Values, returning: boolean): Promise<Row | undefined> {
     const s = shapeOf(patch)
-    const where: SQL = eq(queries.id, sql.placeholder('$id') as never)
     const p = this.statement(returning ? 'run_settle' : 'run_update', s, patch, (name) => {
-      const q = this.db.update(queries).set(columns(s) as never).where(where)
+      const q = this.db.update(queries).set(columns(s) as never).where(eq(queries.id, sql.placeholder('$id') as never))
       return returning ? q.returning().prepare(name) : q.prepare(name)
     })
     if (p) {
