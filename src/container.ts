@@ -1,7 +1,6 @@
 // Builds the service container from config: opens the store, the key box, the
 // limiter, and wires connections, the semantic layer, planners and the query
 // runner. Used by the server, the CLI and tests (with options).
-import { Redis } from 'ioredis'
 import type { PGlite } from '@electric-sql/pglite'
 import type { Config } from './config'
 import { createLogger, type Logger } from './logger'
@@ -82,7 +81,10 @@ export async function buildServices(config: Config, opts: ContainerOptions = {})
     dataDir: config.dataDir, inMemory: opts.inMemory,
   })
   const store = opts.store ?? await openStore({ databaseUrl: config.databaseUrl, dataDir: opts.inMemory ? 'memory://' : config.dataDir })
-  const redis = config.limits.redisUrl ? new Redis(config.limits.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 }) : undefined
+  // ioredis is loaded only when configured (a quarter of a second of start-up otherwise).
+  const redis = config.limits.redisUrl
+    ? new (await import('ioredis')).Redis(config.limits.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 })
+    : undefined
   redis?.on('error', (err) => logger.warn({ err: err.message }, 'redis error'))
   // Services join a request's ambient transaction (a mutation and its audit record commit together).
   const db = ambientDb(store.db)

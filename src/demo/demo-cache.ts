@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { generateDemoDataset, type DemoDataset } from './dataset'
-import { DEMO_DDL } from './warehouse'
+import { DEMO_DDL } from './ddl'
 
 export interface DemoDataKey { key: string; lastDay: string }
 

@@ -3,7 +3,6 @@
 import { existsSync, mkdirSync } from 'node:fs'
 import path from 'node:path'
 import { lockEmbeddedStore } from './embedded-lock'
-import { clusterSeed, createSeededPglite, unpackSeed } from './cluster-seed'
 import { fileURLToPath } from 'node:url'
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
 import { sql } from 'drizzle-orm'
@@ -47,7 +46,9 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
 }
 
 async function openPgliteStore(dataDir?: string, seedFile?: string | false): Promise<Store> {
+  // Loaded here, not at the top: a server on PostgreSQL never needs PGlite (its start-up time).
   const { PGlite } = await import('@electric-sql/pglite')
+  const { clusterSeed, createSeededPglite, unpackSeed } = await import('./cluster-seed')
   const { drizzle } = await import('drizzle-orm/pglite')
   const { migrate } = await import('drizzle-orm/pglite/migrator')
   let dir: string | undefined

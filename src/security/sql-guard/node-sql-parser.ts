@@ -26,9 +26,17 @@ interface NodeSqlParser {
   parse(sql: string, opts: { database: string; parseOptions?: { includeLocations?: boolean } }): ParseResult
 }
 
-// node-sql-parser is CommonJS without ESM named exports.
-const { Parser } = createRequire(import.meta.url)('node-sql-parser') as { Parser: new () => NodeSqlParser }
-const parser = new Parser()
+// node-sql-parser is CommonJS without ESM named exports. It is a few hundred
+// milliseconds of loading, wanted only by the engines parsed here: loaded with
+// the first statement that needs it (as their drivers are), not at start.
+let parser: NodeSqlParser | undefined
+function loadParser(): NodeSqlParser {
+  if (!parser) {
+    const { Parser } = createRequire(import.meta.url)('node-sql-parser') as { Parser: new () => NodeSqlParser }
+    parser = new Parser()
+  }
+  return parser
+}
 
 const DATABASE: Record<ParserDialect, string> = { mysql: 'mysql', bigquery: 'bigquery', snowflake: 'snowflake', mssql: 'transactsql' }
 
@@ -312,7 +320,7 @@ export function analyseWithNodeSqlParser(sql: string, dialect: ParserDialect): S
 export function analyseParsed(text: string, dialect: ParserDialect, locator?: NameLocator): StatementFacts {
   let result: ParseResult
   try {
-    result = parser.parse(text, { database: DATABASE[dialect], parseOptions: { includeLocations: true } })
+    result = loadParser().parse(text, { database: DATABASE[dialect], parseOptions: { includeLocations: true } })
   } catch (e) {
     if (e instanceof RangeError) refuse('the statement is nested too deeply')
     const found = isObj(e) && typeof e.found === 'string' ? ` near ${show(e.found)}` : ''
