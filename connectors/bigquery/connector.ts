@@ -7,22 +7,38 @@
 // polled. Stopping (abort, timeout, early return before the job finished)
 // cancels the job with jobs.cancel. The streaming rules (batches, row cap,
 // time limit, concurrency slot) are the shared ones in connectors/shared.
+// Every SDK call runs inside withBigQueryOutbound: its HTTP meets the
+// connection's network policy and a byte cap (outbound.ts, answer-cap.ts).
 import { BigQuery, type BigQueryOptions, type Job, type QueryResultsOptions } from '@google-cloud/bigquery'
-import { OAuth2Client } from 'google-auth-library'
+import { JWT, OAuth2Client } from 'google-auth-library'
 import { ConnectorError, type Column, type Connector, type ConnectorConfig, type RowBatch, type SchemaInfo, type StreamOptions } from '../connector'
 import { streamBatches, type RowSource } from '../shared/batches'
 import { Gate } from '../shared/gate'
 import { resolveOptions } from '../shared/options'
 import { parseConnection } from '../shared/parse-config'
 import { DEFAULT_MAXIMUM_BYTES_BILLED, bigqueryConfigSchema, bigqueryCredentialsSchema, parseServiceAccount, type BigQueryConfig, type BigQueryCredentials } from './config'
+import { MAX_BIGQUERY_ANSWER_BYTES, assertValuesWithinCap } from './answer-cap'
 import { toConnectorError } from './errors'
 import { introspectBigQuery } from './introspect'
 import { bigqueryPrivileges } from './privileges'
 import { buildQueryParameters } from './params'
+import { bigqueryAgent, installBigQueryOutbound, withBigQueryOutbound } from './outbound'
 import { columnOf, convertRow, type BqField } from './values'
 
 /** Catalog queries get at least this long, whatever the query time limit. */
 const INTROSPECT_TIMEOUT_MS = 120_000
+
+/** The OAuth scope BigQuery's own client asks for. */
+const BIGQUERY_SCOPE = 'https://www.googleapis.com/auth/bigquery'
+
+/**
+ * The auth clients' HTTP (gaxios over node-fetch): through the checked agents
+ * (outbound.ts), no redirects, answers capped (`follow` and `size` are
+ * node-fetch's own names, which gaxios hands on for every request).
+ */
+const AUTH_TRANSPORT = {
+  agent: bigqueryAgent, maxRedirects: 0, follow: 0, maxContentLength: MAX_BIGQUERY_ANSWER_BYTES, size: MAX_BIGQUERY_ANSWER_BYTES,
+} as NonNullable<ConstructorParameters<typeof JWT>[0]>['transporterOptions']
 
 /** Keeps INT64 as its exact decimal text instead of a (lossy) JS number. */
 const KEEP_INT64_TEXT = { integerTypeCastFunction: (value: string) => value }
@@ -37,7 +53,9 @@ export function createBigQueryConnector(cfg: ConnectorConfig): Connector {
   const { config, credentials } = parseConnection('bigquery', cfg, { config: bigqueryConfigSchema, credentials: bigqueryCredentialsSchema })
   const options = resolveOptions(cfg.options)
   const maximumBytesBilled = String(config.maximum_bytes_billed ?? DEFAULT_MAXIMUM_BYTES_BILLED)
+  installBigQueryOutbound()
   const client = new BigQuery(clientOptions(config, credentials))
+  const outbound = <T>(run: () => Promise<T>): Promise<T> => withBigQueryOutbound(cfg.resolveHost, run)
   // BigQuery has no sessions to pool, but every running job holds a slot of
   // the project's concurrent-query quota: pool_max caps this connection's share.
   const gate = new Gate(options.poolMax, 'bigquery')
@@ -45,7 +63,7 @@ export function createBigQueryConnector(cfg: ConnectorConfig): Connector {
 
   async function open(q: { sql: string; params: unknown[] }, o: StreamOptions): Promise<RowSource> {
     if (closed) throw new ConnectorError('invalid_config', 'bigquery', 'this connector has been closed')
-    const [job] = await client.createQueryJob({
+    const [job] = await outbound(() => client.createQueryJob({
       query: q.sql,
       useLegacySql: false,
       ...paramsOf(q),
@@ -54,7 +72,7 @@ export function createBigQueryConnector(cfg: ConnectorConfig): Connector {
       jobPrefix: 'nexatron_',
       labels: { application: 'nexatron' },
       ...(config.location && { location: config.location }),
-    })
+    }))
     return pages(job)
   }
 
@@ -66,7 +84,7 @@ export function createBigQueryConnector(cfg: ConnectorConfig): Connector {
     let jobDone = false
     let exhausted = false
     const cancelJob = async () => {
-      if (!jobDone) await job.cancel().then(() => undefined, () => undefined)
+      if (!jobDone) await outbound(() => job.cancel()).then(() => undefined, () => undefined)
     }
     return {
       columns: () => columns,
@@ -74,9 +92,13 @@ export function createBigQueryConnector(cfg: ConnectorConfig): Connector {
         if (exhausted) return null
         for (;;) {
           const request: QueryResultsOptions = { maxResults: max, autoPaginate: false, wrapIntegers: KEEP_INT64_TEXT, parseJSON: true, ...(pageToken && { pageToken }) }
-          const [rows, , page] = (await job.getQueryResults(request)) as unknown as [Array<Record<string, unknown>>, unknown, ResultsPage | undefined]
+          const [rows, , page] = (await outbound(() => job.getQueryResults(request))) as unknown as [Array<Record<string, unknown>>, unknown, ResultsPage | undefined]
           // Still running: BigQuery held the request (about 10 s) and says so; ask again.
           if (!page || page.jobComplete === false) continue
+          // An answer that is no result (unparseable, or not JSON at all) must not read as an empty one.
+          if (typeof page !== 'object' || (page.jobComplete !== true && !page.schema)) {
+            throw new ConnectorError('query_failed', 'bigquery', 'BigQuery sent an answer that is not a query result')
+          }
           if (!jobDone) {
             jobDone = true
             fields = page.schema?.fields ?? []
@@ -88,7 +110,9 @@ export function createBigQueryConnector(cfg: ConnectorConfig): Connector {
             if (exhausted) return null
             continue
           }
-          return rows.map((r) => convertRow(fields, r))
+          const batch = rows.map((r) => convertRow(fields, r))
+          assertValuesWithinCap(batch)
+          return batch
         }
       },
       cancel: cancelJob,
@@ -118,7 +142,7 @@ export function createBigQueryConnector(cfg: ConnectorConfig): Connector {
 
   async function listDatasets(): Promise<string[]> {
     try {
-      const [datasets] = await client.getDatasets({ autoPaginate: true })
+      const [datasets] = await outbound(() => client.getDatasets({ autoPaginate: true }))
       return datasets.map((d) => d.id ?? '').filter(Boolean)
     } catch (err) {
       throw toConnectorError(err)
@@ -158,13 +182,18 @@ function clientOptions(config: BigQueryConfig, credentials: BigQueryCredentials)
     retryOptions: { autoRetry: true, maxRetries: 1, maxRetryDelay: 1, retryDelayMultiplier: 2, totalTimeout: 30 },
   }
   if (credentials.access_token) {
-    const authClient = new OAuth2Client()
+    const authClient = new OAuth2Client({ transporterOptions: AUTH_TRANSPORT })
     authClient.setCredentials({ access_token: credentials.access_token })
     return { ...base, authClient }
   }
   const parsed = parseServiceAccount(credentials.service_account_json!)
   if (!parsed.ok) throw new ConnectorError('invalid_config', 'bigquery', 'invalid BigQuery service account key')
-  return { ...base, credentials: { client_email: parsed.key.client_email, private_key: parsed.key.private_key } }
+  // Built here, not from the key file by the auth library: only the email and
+  // private key are used (the token URL is the library's fixed Google one;
+  // the key's token_uri, universe_domain and type are the tenant's to write),
+  // and the token request goes through the checked agents without redirects.
+  const authClient = new JWT({ email: parsed.key.client_email, key: parsed.key.private_key, scopes: [BIGQUERY_SCOPE], transporterOptions: AUTH_TRANSPORT })
+  return { ...base, authClient }
 }
 
 function paramsOf(q: { sql: string; params: unknown[] }): ReturnType<typeof buildQueryParameters> {

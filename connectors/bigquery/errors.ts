@@ -2,6 +2,8 @@
 // errors -> ConnectorError. The raw errors carry the HTTP request, including
 // the bearer token, so only codes and BigQuery's own message travel on.
 import { ConnectorError, type ConnectorErrorCode } from '../connector'
+import { BigQueryAnswerTooLarge } from './answer-cap'
+import { BigQueryHostRefused } from './outbound'
 
 interface ApiErrorLike {
   code?: number | string
@@ -34,6 +36,9 @@ export function classifyBigQueryError(err: unknown): ConnectorErrorCode {
 
 export function toConnectorError(err: unknown): ConnectorError {
   if (err instanceof ConnectorError) return err
+  // Refusals by the answer cap and the network policy (outbound.ts hands them over as they are).
+  if (err instanceof BigQueryAnswerTooLarge) return new ConnectorError('query_failed', 'bigquery', err.message)
+  if (err instanceof BigQueryHostRefused) return new ConnectorError('unreachable', 'bigquery', `BigQuery request refused by the network policy: ${err.message}`)
   const e = (err ?? {}) as ApiErrorLike
   const code = classifyBigQueryError(err)
   const reason = reasonsOf(e)[0]

@@ -1,0 +1,63 @@
+// Byte bounds on what a BigQuery endpoint may make the process hold.
+//
+// @google-cloud/bigquery (through teeny-request and node-fetch) reads every
+// HTTP answer whole before parsing it: the jobs.insert response and each
+// getQueryResults page. Nothing limited their size, and `api_endpoint` may
+// name a tenant's own server: one 600 MiB page grew the process by ~1.2 GB
+// (test/security/attack13-bigquery-memory.test.ts). Like the Snowflake caps,
+// one HTTP answer may carry at most MAX_BIGQUERY_ANSWER_BYTES, counted as it
+// arrives, and one value at most MAX_BIGQUERY_VALUE_BYTES. Answers are asked
+// for and read without content coding (outbound.ts), so the bytes counted are
+// the bytes parsed: a gzip answer cannot inflate past the count.
+import type { IncomingMessage } from 'node:http'
+import { ConnectorError } from '../connector'
+
+export const MAX_BIGQUERY_VALUE_BYTES = 64 * 2 ** 20
+export const MAX_BIGQUERY_ANSWER_BYTES = 256 * 2 ** 20
+
+const MiB = 2 ** 20
+
+/** The failure an over-long answer turns into (outbound.ts hands it to the connector as is). */
+export class BigQueryAnswerTooLarge extends Error {
+  readonly code = 'ERR_BIGQUERY_ANSWER_TOO_LARGE'
+  constructor(readonly limit: number) {
+    super(`BigQuery sent an answer over the ${Math.round(limit / MiB)} MiB one may take; refused`)
+    this.name = 'BigQueryAnswerTooLarge'
+  }
+}
+
+/**
+ * Counts `res`'s body as it arrives and destroys it past `limit`; `refused`
+ * gets the error first. A 'data' listener only observes: the reader that
+ * pipes the body (node-fetch, attached right after) still gets every chunk
+ * and still applies backpressure.
+ */
+export function capAnswer(res: IncomingMessage, refused: (err: BigQueryAnswerTooLarge) => void, limit = MAX_BIGQUERY_ANSWER_BYTES): void {
+  let received = 0
+  const count = (chunk: Buffer) => {
+    received += chunk.length
+    if (received <= limit) return
+    res.removeListener('data', count)
+    const err = new BigQueryAnswerTooLarge(limit)
+    refused(err)
+    res.destroy(err)
+  }
+  res.on('data', count)
+}
+
+/** Refuses a batch holding a value over MAX_BIGQUERY_VALUE_BYTES (UTF-8), at any depth (STRUCT, ARRAY, JSON). */
+export function assertValuesWithinCap(rows: unknown[][], limit = MAX_BIGQUERY_VALUE_BYTES): void {
+  const check = (v: unknown): void => {
+    // A UTF-16 length is at least a third of the UTF-8 size: only long strings are measured.
+    if (typeof v === 'string') {
+      if (v.length * 3 > limit && Buffer.byteLength(v, 'utf8') > limit) {
+        throw new ConnectorError('query_failed', 'bigquery', `BigQuery sent a value over the ${Math.round(limit / MiB)} MiB a single one may take; refused`)
+      }
+    } else if (Array.isArray(v)) {
+      for (const x of v) check(x)
+    } else if (v !== null && typeof v === 'object') {
+      for (const x of Object.values(v)) check(x)
+    }
+  }
+  for (const row of rows) for (const v of row) check(v)
+}
