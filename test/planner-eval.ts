@@ -33,6 +33,9 @@
 // sections, registrations, bursar charges, financial aid, housing) and hurried demo phrasing, aimed at confidently wrong readings and the answerable share.
 // test/fixtures/planner-eval-dev-14.json (`planner dev-14`) is the fourteenth: an un-curated public-transit layer (test/fixtures/transit: routes,
 // stops, depots, vehicles, trips, fare taps, incidents) and hurried demo phrasing, aimed at confidently wrong readings and the answerable share.
+// test/fixtures/planner-eval-dev-15.json (`planner dev-15`) is the fifteenth and changes method: no new layer, new language over six
+// layers already tuned on (clinic, hr, saas, restaurant, hotel, payments): passive voice, questions, imperatives, word-order variants,
+// paraphrased metric words, negation, time phrases, filler and hedges; counted before round 15, whose changes had to be domain-free.
 //
 // Then the two blind sets (planner-eval-blind-support.json: a support-desk
 // domain modeled like a dbt user would; planner-eval-blind-demo.json: hurried
@@ -46,7 +49,9 @@
 // planner-eval-blind-demo-4.json: hurried phrasing over the demo), and the fifth (planner-eval-blind-5-realestate.json:
 // residential property management, layer in test/fixtures/realestate-blind; planner-eval-blind-demo-5.json), and the sixth
 // (planner-eval-blind-6-airline.json: airline operations, layer in test/fixtures/airline-blind; planner-eval-blind-demo-6.json), and the seventh
-// (planner-eval-blind-7-rideshare.json: ride-hailing, layer in test/fixtures/rideshare-blind; planner-eval-blind-demo-7.json). Every set prints
+// (planner-eval-blind-7-rideshare.json: ride-hailing, layer in test/fixtures/rideshare-blind; planner-eval-blind-demo-7.json), and the eighth
+// (planner-eval-blind-8-library.json: a public library system, layer in test/fixtures/library-blind; planner-eval-blind-demo-8.json), and the ninth
+// (planner-eval-blind-9-vet.json: a veterinary-clinic chain, layer in test/fixtures/vet-blind; planner-eval-blind-demo-9.json). Every set prints
 // `planner <label> trust: correct N, clarified N, refused N, wrong N`, and for a set with
 // wrong answers, for development sets, counts only: their confidence bands, the kinds of reading
 // they used and which plan parts differed (never for blind sets: that would guide tuning).
@@ -291,6 +296,8 @@ function main(): void {
   runFile('test/fixtures/planner-eval-dev-13.json', 'dev-13', opts)
   // fourteenth development set: an un-curated public-transit layer (test/fixtures/transit), counted before round 14
   runFile('test/fixtures/planner-eval-dev-14.json', 'dev-14', opts)
+  // fifteenth development set: new language over six known layers (no new domain), counted before round 15
+  runFile('test/fixtures/planner-eval-dev-15.json', 'dev-15', opts)
   // blind sets, written before the trust work and never tuned on (only their counts are printed);
   // --skip-blind leaves them out entirely, for runs made while tuning
   if (!args.includes('--skip-blind')) {
@@ -324,6 +331,12 @@ function main(): void {
       // layer (test/fixtures/rideshare-blind) and hurried demo phrasing
       runFile('test/fixtures/planner-eval-blind-7-rideshare.json', 'blind-7-rideshare', blind)
       runFile('test/fixtures/planner-eval-blind-demo-7.json', 'blind-demo-7', blind)
+      // The eighth: a public-library layer (test/fixtures/library-blind) and hurried demo phrasing
+      runFile('test/fixtures/planner-eval-blind-8-library.json', 'blind-8-library', blind)
+      runFile('test/fixtures/planner-eval-blind-demo-8.json', 'blind-demo-8', blind)
+      // The ninth: a veterinary-clinic chain (test/fixtures/vet-blind) and hurried demo phrasing, written after round 15
+      runFile('test/fixtures/planner-eval-blind-9-vet.json', 'blind-9-vet', blind)
+      runFile('test/fixtures/planner-eval-blind-demo-9.json', 'blind-demo-9', blind)
     }
   }
   if (original.total > 0 && original.correct / original.total < min) process.exitCode = 1

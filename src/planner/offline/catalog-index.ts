@@ -9,6 +9,7 @@ import { catalogAbbreviationOf } from './catalog-abbreviations'
 import { addUnitlessNames, describedNameStems, quantityNames } from './described-name-words'
 import { rateNameStems } from './ratio-rate-names'
 import { namesEntityByCut } from './entity-name-columns'
+import { parentheticalName } from './parenthetical-names'
 import { addDescriptionNouns, countedByEntityWord } from './description-nouns'
 import { flagDescriptionNames } from './flag-description-words'
 import { participleNameStems } from './participle-name-words'
@@ -143,6 +144,22 @@ function buildIndex(catalog: Catalog): CatalogIndex {
     const desc = m.description ? nameStems(m.description) : []
     if (desc.length > 0 && desc.length <= 5 && !/[.:;]\s*\S/.test(m.description!.trim())) add(desc, { target, quality: 0.9, source: 'description' })
     for (const words of descriptionNames(m.description)) add(words, { target, quality: 0.9, source: 'description' })
+    // "(headcount)" closing "Number of people employed": the everyday name of what the metric counts,
+    // where no other name of the layer has the word(s) already
+    const aside = parentheticalName(m.description)
+    if (aside && !terms.get(aside.join(' '))?.some((h) => h.target.kind !== 'metric' || h.target.name !== m.name)) {
+      add(aside, { target, quality: 0.9, source: 'description' })
+      // `regrettable_termination_count` beside `termination_count` "(exits)": the qualified metric is the
+      // qualified everyday name ("regrettable exits"), or that phrase would read as the plain metric and a filter
+      const own = nameStems(m.name)
+      for (const other of catalog.metrics) {
+        const stems = nameStems(other.name)
+        const lead = stems.length - own.length
+        if (other !== m && lead >= 1 && lead <= 2 && own.every((w, i) => stems[lead + i] === w)) {
+          add([...stems.slice(0, lead), ...aside], { target: { kind: 'metric', name: other.name, metric: other }, quality: 0.9, source: 'description' })
+        }
+      }
+    }
     for (const words of spelledOutNames(m.name, m.description)) addWithVariants(words, { target, quality: 0.9, source: 'description' })
     const entityNames = m.dimensions.filter((n) => !n.includes('__') && catalog.dimensions.some((d) => d.name === n && d.type === 'entity'))
     const described = describedNameStems(m.name, m.description, entityNames)
@@ -190,6 +207,12 @@ function buildIndex(catalog: Catalog): CatalogIndex {
     // entity's word is also named with the whole word, so "by location" reads the name, not the key
     const whole = entityWordFor(own[0], path)
     if (whole) addWithVariants([whole, ...own.slice(1)], { target, quality: base, source: 'name' })
+    // `item_name` on the `menu_item` entity: a name column that opens with the head noun of a compound
+    // entity is that entity's name, so "by menu item" reads the name, not the key (English compounds put
+    // the head last: a menu item is an item)
+    else if (d.type === 'categorical' && own.length === 2 && own[1] === 'name' && entity.length >= 2 && entity[entity.length - 1] === own[0]) {
+      addWithVariants([...entity, 'name'], { target, quality: base, source: 'name' })
+    }
     const expanded = d.type === 'categorical' ? expandedNameStems(d) : undefined
     if (expanded) addWithVariants(expanded, { target, quality: base * 0.98, source: 'name' })
     // `is_plnd` described as "Planned stop ...": the written-out flag word names its true value as `plnd` does
@@ -384,7 +407,7 @@ function indexValues(d: CatalogDimension, own: string[], add: (stems: string[], 
 function indexLegend(d: CatalogDimension, add: (stems: string[], hit: Hit) => void): void {
   const legend = codeLegend(d.description)
   const samples = new Map((d.sample_values ?? []).map((v) => [String(v).toLowerCase(), v]))
-  for (const [code, meaning] of legend) {
+  for (const [code, meaning, gloss] of legend) {
     const v = samples.size ? samples.get(code.toLowerCase()) : code
     if (v === undefined || typeof v === 'boolean') continue
     const target: Target = { kind: 'value', name: d.name, dim: d, value: v }
@@ -392,8 +415,19 @@ function indexLegend(d: CatalogDimension, add: (stems: string[], hit: Hit) => vo
     if (stems.length === 0 || stems.length > 4) continue
     // as strong as a value: "physician" may be the legend of MD and a value elsewhere; both are readings
     add(stems, { target, quality: 0.99, source: 'alias' })
+    // "INV = involuntary (let go)": the gloss is how people say the meaning; a short one, said whole, names the
+    // code too (a little below the meaning: a gloss explains more loosely than the legend's own word)
+    const glossed = gloss ? glossStems(gloss) : undefined
+    if (glossed) add(glossed, { target, quality: 0.9, source: 'alias' })
     if (!samples.size) add(nameStemsOfValue(code), { target, quality: 1, source: 'value' })
   }
+}
+
+/** A legend gloss of one to three plain words ("let go", "individual travelers"), as stems; none for lists or examples. */
+function glossStems(gloss: string): string[] | undefined {
+  if (!/^[A-Za-z][A-Za-z' -]*$/.test(gloss) || /\b(?:e\.?g|i\.?e|etc|and|or)\b/i.test(gloss)) return undefined
+  const stems = nameStemsOfValue(gloss)
+  return stems.length >= 1 && stems.length <= 3 ? stems : undefined
 }
 
 /**

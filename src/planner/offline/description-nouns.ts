@@ -16,6 +16,7 @@
 import type { Catalog, CatalogMetric } from '../../../semantic/types'
 import type { Hit } from './catalog-index'
 import { nameStems, stem } from './normalize'
+import { descriptionLeadPhrases, reversedParticipleNames } from './participle-order'
 
 /** The noun English forms from a past participle, or undefined where there is no regular one. */
 export function participleNouns(participle: string): string[] {
@@ -105,6 +106,9 @@ export function addDescriptionNouns(
     const head = entityHeadNoun(m.description, entityWords)
     if (head && !catalog.metrics.some((o) => o !== m && nameHolds(o, head))) note([head], m, 0.86)
     for (const stems of participleNames(m.description)) note(stems, m, 0.86)
+    // "transactions settled" / "settled transactions" for "Number of settled transactions", "accounts churned" for `churned_accounts`
+    for (const stems of descriptionLeadPhrases(m.description)) note(stems, m, 0.9)
+    for (const stems of reversedParticipleNames(nameStems(m.name))) note(stems, m, 0.9)
   }
   for (const [noun, ms] of countedByEntityWord(catalog.metrics, described)) for (const m of ms) note([noun], m, 0.85)
   for (const [key, list] of found) {

@@ -8,12 +8,31 @@
 // - a noun that repeats a name already used ("savings accounts" after the
 //   metric account_balance and the filter account__account_type);
 // - the verb of the one event a metric is dated by ("members enrolled this year"
-//   where member_count reaches only `enroll_dt`): it says what the time range is on.
+//   where member_count reaches only `enroll_dt`): it says what the time range is on;
+// - a verb the metric's own description says ("accounts created" for "Number of accounts created").
 import type { CatalogIndex } from './catalog-index'
 import type { Draft } from './interpret'
+import { definingPhrase, descriptionSays, descriptionSaysVerb } from './description-verbs'
 
 /** Relative pronouns: the verb after one describes the rows counted. */
 const RELATIVE = new Set(['who', 'that', 'which'])
+
+/** A copula or relative pronoun before a verb: "were opened", "that churned". */
+const PASSIVE_MARKERS = new Set(['were', 'was', 'is', 'are', 'be', 'been', 'being', 'got', 'get', 'who', 'that', 'which'])
+
+/** Units a metric's name may end in: "in minutes", "in years" restate it. General English. */
+const UNITS = new Set(['minute', 'hour', 'day', 'week', 'month', 'year', 'second', 'dollar', 'usd', 'percent', 'pct', 'night', 'mile', 'kilometer', 'km'])
+
+/**
+ * Everyday words for "how many" in any domain: "visit volume" and "visit count" ask the same of a count.
+ * Only beside counts: of an amount ("sales volume") the word may mean the sum.
+ */
+const COUNT_WORDS = new Set(['volume', 'volumes', 'count', 'counts', 'number', 'numbers', 'tally', 'quantity'])
+
+/** Whether a metric counts rows: its name says count, or its description opens with "Number of". */
+function isCount(metric: { name: string; description?: string }): boolean {
+  return /(?:^|_)(?:count|cnt|num|nbr)(?:_|$)/i.test(metric.name) || /^\s*(?:the\s+)?number\s+of\b/i.test(metric.description ?? '')
+}
 
 /** Words that only glue a question together (beyond the lexicon's filler). */
 const FUNCTION_WORDS = new Set(['using', 'via', 'through', 'ones', 'one', 'between', 'among', 'across', 'respectively', 'please', 'thanks'])
@@ -29,6 +48,44 @@ export function accountForWords(draft: Draft, idx?: CatalogIndex): void {
   draft.unknown = draft.unknown.filter((u) => {
     const w = u.text.toLowerCase()
     if (FUNCTION_WORDS.has(w)) return false
+    // "accounts (that were) created", "fees charged", "commission paid to travel agencies": a word of the
+    // metric's own description restates the metric; after a copula or a relative pronoun it is the
+    // passive or the clause saying the same; after a preposition, only where the description has it too ("paid to").
+    // Only the description's defining phrase counts: "refunded" of "Number of orders, excluding refunded ones" is
+    // a qualifier, and "refunded orders" asks for rows the metric leaves out
+    const marker = u.afterMarker
+    if (draft.metrics.length > 0 && draft.metrics.every((m) => {
+      const description = definingPhrase(m.hits[0]?.target.kind === 'metric' ? m.hits[0].target.metric.description : undefined)
+      const introduced = marker === undefined || PASSIVE_MARKERS.has(marker) || new RegExp(`\\b${marker.replace(/[^a-z]/gi, '')}\\b`, 'i').test(description ?? '')
+      return introduced && descriptionSays(w, description)
+    })) {
+      draft.notes.push(`"${u.text}" is said in the description of ${draft.metrics.map((m) => m.hits[0]!.target.name).join(', ')}`)
+      return false
+    }
+    // "locations run by franchisees" where `is_franchise` is "True when the location is run by a franchisee",
+    // "by booking source" where `resv_src_cd` is "Booking source: ...": a word of a used column's own
+    // description restates that column. A verb of a filter's column ("run by" a value); a noun only inside the
+    // grouping phrase ("by booking source"), since a noun elsewhere may be a filter nobody could read. A verb
+    // before a grouping is not read so: "run by franchisees" may be the passive's agent, not a breakdown
+    const columns = [...draft.values, ...draft.groups].map((v) => v.hits[0]).filter((h) => h?.target.kind === 'value' || h?.target.kind === 'dimension')
+    const filters = draft.values.map((v) => v.hits[0]).filter((h) => h?.target.kind === 'value')
+    const describe = (h: (typeof columns)[number]) => idx?.dimensions.get(h!.target.name)?.description
+    if (((marker === undefined || PASSIVE_MARKERS.has(marker)) && filters.some((h) => descriptionSaysVerb(w, describe(h)))) ||
+      ((marker === 'by' || marker === 'per') && draft.groups.some((g) => g.hits[0] && descriptionSays(w, describe(g.hits[0]))))) {
+      draft.notes.push(`"${u.text}" is said in the description of ${columns.map((h) => h!.target.name).join(', ')}`)
+      return false
+    }
+    // "average tenure in years" for `avg_tenure_years`: "in" and a unit the metric's own name holds say its unit
+    const singularUnit = w.endsWith('s') ? w.slice(0, -1) : w
+    if (u.afterMarker === 'in' && UNITS.has(singularUnit) && draft.metrics.some((m) => m.hits[0]?.target.kind === 'metric' && m.hits[0].target.name.toLowerCase().split('_').some((p) => p === w || p === singularUnit || p === `${singularUnit}s`))) {
+      draft.notes.push(`"in ${u.text}" is the unit of the metric`)
+      return false
+    }
+    // "visit volume", "the number of": a word that only says "how many" beside metrics that are all counts
+    if (u.afterMarker === undefined && COUNT_WORDS.has(w) && draft.metrics.length > 0 && draft.metrics.every((m) => m.hits[0]?.target.kind === 'metric' && isCount(m.hits[0].target.metric))) {
+      draft.notes.push(`"${u.text}" says the metric is a count, as it is`)
+      return false
+    }
     // "members who enrolled in May": a relative pronoun before the dating verb introduces no filter
     if (u.afterMarker !== undefined && !(RELATIVE.has(u.afterMarker) && datingVerbOf(draft, idx, w))) return true
     const singular = w.endsWith('ies') ? `${w.slice(0, -3)}y` : w.endsWith('s') ? w.slice(0, -1) : w

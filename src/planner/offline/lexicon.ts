@@ -92,6 +92,10 @@ export const DIRECTION_PHRASES: Array<[string[], Direction]> = [
   [['low', 'to', 'high'], 'asc'], [['lowest', 'to', 'highest'], 'asc'], [['smallest', 'to', 'largest'], 'asc'], [['least', 'to', 'most'], 'asc'],
   [['high', 'to', 'low'], 'desc'], [['highest', 'to', 'lowest'], 'desc'], [['largest', 'to', 'smallest'], 'desc'], [['most', 'to', 'least'], 'desc'],
   [['lowest', 'first'], 'asc'], [['smallest', 'first'], 'asc'], [['highest', 'first'], 'desc'], [['largest', 'first'], 'desc'], [['biggest', 'first'], 'desc'],
+  // the other size superlatives say the same of any quantity ("longest wait first", "fewest first"); speed
+  // words do not ("fastest first" is the lowest of a duration but the highest of a rate)
+  [['longest', 'first'], 'desc'], [['greatest', 'first'], 'desc'], [['most', 'first'], 'desc'],
+  [['shortest', 'first'], 'asc'], [['fewest', 'first'], 'asc'], [['least', 'first'], 'asc'],
   [['ascending'], 'asc'], [['asc'], 'asc'], [['increasing'], 'asc'], [['descending'], 'desc'], [['desc'], 'desc'], [['decreasing'], 'desc'],
   [['alphabetically'], 'asc'], [['alphabetical'], 'asc'],
 ]

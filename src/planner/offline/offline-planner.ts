@@ -38,6 +38,13 @@ import { alternativeReadings, loadedValueFilters, perEntityDoubt, perEntityReadi
 import { STRICT_AGG_WORDS, aggregationFits, extractIdFilters, metricAggregation, rewriteAggregationWords, rewriteBooleanVersus } from './word-readings'
 import type { Item } from './segment'
 import { readsAsTimeUnit } from './described-name-words'
+import { causeOrForecast } from './cause-or-forecast'
+import { rewriteRepeatedBy } from './repeated-by-groupings'
+import { moveOnAverage } from './on-average'
+import { rewriteExclusions } from './negation-phrases'
+import { ownerAfterFor } from './owner-after-for'
+import { articleNounMetrics } from './article-nouns'
+import { genericMeasureReadings } from './generic-measure-words'
 
 export interface OfflinePlannerOptions {
   /** Unexplained content words tolerated before refusing (each lowers confidence). Default 1. */
@@ -73,7 +80,13 @@ export function createOfflinePlanner(options: OfflinePlannerOptions = {}): Plann
 
 /** Synchronous core, exported for benchmarks and tests. */
 export function planOffline(question: string, catalog: Catalog, history: Turn[], ctx: Pick<PlannerContext, 'timezone' | 'now'>, maxUnknown = 1, analystPhrases = true): Extract<Plan, { kind: 'semantic' }> {
-  const text = expandShorthand((question ?? '').trim())
+  // "sales, location by location": the repeated noun is one grouping, not a metric and a grouping
+  const repeatedBy = rewriteRepeatedBy(expandShorthand((question ?? '').trim()))
+  // "lead time on average": the average of what comes before, as "average lead time"
+  const onAverage = moveOnAverage(repeatedBy.text)
+  // "lunch excluded", "not counting contractors": the exclusion said as "excluding X"
+  const exclusions = rewriteExclusions(onAverage.text)
+  const text = exclusions.text
   if (!text) throw new PlanningError('question_not_understood', 'The question is empty', [{ path: 'question', issue: 'empty question' }])
   if (text.length > MAX_QUESTION_LENGTH) {
     throw new PlanningError('question_not_understood', `The question is too long (${text.length} characters, at most ${MAX_QUESTION_LENGTH})`, [{ path: 'question', issue: 'too long' }])
@@ -88,6 +101,9 @@ export function planOffline(question: string, catalog: Catalog, history: Turn[],
   const saved = matchSavedQuery(text, catalog)
   if (saved) return { kind: 'semantic', query: saved.query, confidence: saved.confidence, reasons: [saved.reason], planner: 'offline' }
   const idx = getCatalogIndex(catalog)
+  // "why did X go up", "what will X be next month": a table of what happened answers neither
+  const unanswerable = causeOrForecast(text, idx)
+  if (unanswerable) throw unanswerable
   const analyst = analystPhrases ? findAnalystPhrase(text) : undefined
   if (analyst && analyst.rest !== text && !namesUseWords(idx, analyst.reason, text)) {
     // "this year vs last year", "share by region": plan the rest, then add the comparison
@@ -123,6 +139,15 @@ export function planOffline(question: string, catalog: Catalog, history: Turn[],
   for (const f of timeTypos.fixes) draft.notes.unshift(`read "${f.from}" as "${f.to}"`)
   for (const n of [agg.note, versus.note, ...ids.notes]) if (n) draft.notes.unshift(n)
   for (const h of hyphens.joined) draft.notes.push(`read "${h}" as one word`)
+  for (const r of repeatedBy.rewritten) draft.notes.push(`read "${r}" as one grouping`)
+  if (onAverage.moved) draft.notes.push(`read "${onAverage.moved}" as the average of it`)
+  for (const r of exclusions.rewritten) draft.notes.push(`read "${r}" as an exclusion`)
+  // "country by country, for merchants": the merchants' country, not a count of merchants beside it
+  const owner = ownerAfterFor(draft, items)
+  if (owner) draft.notes.push(owner)
+  // "average days to fill a requisition": the requisition the average speaks of, not a count of requisitions
+  const article = articleNounMetrics(draft, items)
+  if (article) draft.notes.push(article)
 
   const previous = lastSemanticQuery(history)
   let ownMetrics = draftMetricNames(draft)
@@ -186,6 +211,23 @@ export function planOffline(question: string, catalog: Catalog, history: Turn[],
       return {
         kind: 'semantic', query: first.query, confidence: AMBIGUOUS_CONFIDENCE, planner: 'offline',
         reasons: [`"${shared.word}" is part of the names of ${shared.readings.map((r) => r.metric).join(', ')}, and nothing in the question picks one`],
+        alternatives: rest.map((r) => ({ query: r.query, why: `metric ${r.metric} instead of ${first.metric}` })),
+      }
+    }
+  }
+  if (metrics.length === 0 && !followUp) {
+    // "rate by clinic", "count by department": a kind of measure, not a metric; ask which of the metrics so measured
+    const generic = genericMeasureReadings(text, draft.unknown.map((u) => u.text), idx, (t) => {
+      try {
+        const p = planOffline(t, catalog, history, ctx, maxUnknown, analystPhrases)
+        return p.confidence >= SURE && !p.reasons.some((r) => r.startsWith('ignored ')) ? p.query : undefined
+      } catch { return undefined }
+    })
+    if (generic) {
+      const [first, ...rest] = generic.readings
+      return {
+        kind: 'semantic', query: first.query, confidence: AMBIGUOUS_CONFIDENCE, planner: 'offline',
+        reasons: [`"${generic.word}" says how a number is measured, not which: ${generic.readings.map((r) => r.metric).join(', ')} fit it`],
         alternatives: rest.map((r) => ({ query: r.query, why: `metric ${r.metric} instead of ${first.metric}` })),
       }
     }

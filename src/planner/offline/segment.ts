@@ -7,7 +7,7 @@ import type { Clock } from '../time/civil-date'
 import { findTimeRanges, type TimeRangeMatch } from '../time/parse-time'
 import { correctTypo, type CatalogIndex, type Hit } from './catalog-index'
 import { DIRECTION_PHRASES, FILLER, ORDER_MARKERS, RESERVED, isKnownWord } from './lexicon'
-import { tokenize, type Token } from './normalize'
+import { stem, tokenize, type Token } from './normalize'
 import { catalogAbbreviationOf } from './catalog-abbreviations'
 import { describedNameOpeningWithLittleWord } from './description-lead-names'
 import { readLetterValues } from './letter-values'
@@ -185,6 +185,8 @@ function splitValueNouns(items: Item[], tokens: Token[], idx: CatalogIndex, ques
 /** Words between a counted noun and its verb: "how many items did we sell", "items were sold". */
 const AUXILIARIES = new Set(['did', 'do', 'does', 'were', 'was', 'are', 'is', 'have', 'has', 'had', 'we', 'you', 'they', 'i', 'get', 'got', 'been', 'be', 'being', 'actually', 'really', 'all', 'in', 'total'])
 const SELL_VERBS = new Set(['sell', 'sells', 'sold', 'selling'])
+/** Hit sources that read a metric's whole name: such a reading is not reconsidered. */
+const WHOLE_NAME_SOURCES = new Set(['name', 'label', 'synonym'])
 
 /**
  * "how many items did we sell": the noun and the verb together name a metric
@@ -194,17 +196,26 @@ const SELL_VERBS = new Set(['sell', 'sells', 'sold', 'selling'])
 function joinSoldNouns(items: Item[], tokens: Token[], idx: CatalogIndex): void {
   for (let i = 0; i < items.length; i++) {
     const it = items[i]
-    if (it.kind !== 'match' || it.hits[0]?.target.kind === 'metric') continue
+    if (it.kind !== 'match') continue
+    // a metric read from part of its name ("guests" of `loyalty_guests`) may still be the noun of a passive
+    const partialMetric = it.hits[0]?.target.kind === 'metric' && !WHOLE_NAME_SOURCES.has(it.hits[0].source)
+    if (it.hits[0]?.target.kind === 'metric' && !partialMetric) continue
     let j = i + 1
     while (j < items.length && j <= i + 4 && items[j].kind === 'word' && AUXILIARIES.has((items[j] as Extract<Item, { kind: 'word' }>).token.text)) j++
     if (j === i + 1) continue // "items sold" together is already a term
     const verb = items[j]
     const verbText = verb?.kind === 'word' ? verb.token.text : verb?.kind === 'match' && verb.to - verb.from === 1 ? tokens[verb.from].text : undefined
-    if (!verbText || !SELL_VERBS.has(verbText)) continue
-    const key = [...tokens.slice(it.from, it.to).map((t) => t.stem), 'sale'].join(' ')
-    const metrics = idx.terms.get(key)?.filter((h) => h.target.kind === 'metric')
+    if (!verbText) continue
+    const nounStems = tokens.slice(it.from, it.to).map((t) => t.stem)
+    // "items were sold" names the units sold; "guests were served" names a metric said "Guests served":
+    // the passive's auxiliaries stand between a noun and the participle that, together, name a metric
+    const key = SELL_VERBS.has(verbText) && !partialMetric ? [...nounStems, 'sale'].join(' ') : /^[a-z]{3,}ed$/.test(verbText) ? [...nounStems, stem(verbText)].join(' ') : undefined
+    const metrics = key ? idx.terms.get(key)?.filter((h) => h.target.kind === 'metric') : undefined
     if (!metrics?.length) continue
     items[i] = { ...it, hits: metrics.map((h) => ({ ...h, quality: h.quality * 0.95 })) }
+    // the participle is now part of the metric's name: not a value as well ("auths were approved" is no second
+    // filter on the approval code). "sold" keeps its old reading: it was never consumed
+    if (key !== [...nounStems, 'sale'].join(' ') && verb.kind === 'match') items[j] = { kind: 'word', from: verb.from, to: verb.to, text: verb.text, token: tokens[verb.from] }
   }
 }
 
@@ -233,6 +244,9 @@ function usableHits(hits: Hit[], span: Token[], idx: CatalogIndex, next?: Token)
   const first = span[0].text
   const last = span[span.length - 1].text
   const boundaryReserved = RESERVED.has(first) || RESERVED.has(last)
+  // "other than walk-in", "rather than": a single word before "than" is half of a comparison or a
+  // negation, never a value or a name on its own (a layer's "other" category stays readable elsewhere)
+  if (span.length === 1 && next?.text === 'than') return []
   if (span.length === 1 && RESERVED.has(first)) {
     // "us" may be a country code; "in"/"or"/"me" as state codes are too risky.
     if (!PRONOUN_VALUES.has(first)) return []

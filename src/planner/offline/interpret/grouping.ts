@@ -2,7 +2,7 @@
 // grains ("monthly", "month over month"), trends ("over time"), and the
 // dimension named after a group marker.
 import { GRAIN_ADJECTIVES, GRAIN_NOUNS, GRAIN_REPEATS, GROUP_MARKERS, TREND_PHRASES } from '../lexicon'
-import { addGroup, addMetric, lastWordIn, phrase, span, word, type MatchRule, type WordRule } from './state'
+import { SKIPPABLE, addGroup, addMetric, lastWordIn, phrase, span, word, type MatchRule, type ReadState, type WordRule } from './state'
 
 /** Filler nouns that stand for a dimension without naming it ("by type", "per kind"). */
 const GENERIC_NOUNS = new Set(['type', 'types', 'kind', 'kinds', 'sort', 'sorts'])
@@ -88,8 +88,9 @@ export const groupTarget: MatchRule = (s, { k, M, D, mention }) => {
     addMetric(s, m)
     if (d.rank && !d.rank.metric) d.rank.metric = m
     // "by state sales 2023": a metric right after the grouping's own words ends the grouping; only one
-    // that a group or list word introduces ("stores by sales") is a sort key
-    else if ((d.groups.some((g) => !g.absorbed) || s.pendingSubject) && !(s.lastRole?.kind === 'group' && s.lastRole.at === k - 1)) d.order.push({ mention: m, as: 'metric' })
+    // that a group or list word introduces ("stores by sales") is a sort key. A comma or an article in
+    // between does not introduce it either: "for each tier, the revenue" is the clause's new subject
+    else if ((d.groups.some((g) => !g.absorbed) || s.pendingSubject) && !(s.lastRole?.kind === 'group' && onlyPunctuationOrArticlesBetween(s, s.lastRole.at, k))) d.order.push({ mention: m, as: 'metric' })
     s.groupMode = false
     s.lastRole = { kind: 'metric', at: k, mention: m }
     return true
@@ -101,4 +102,13 @@ export const groupTarget: MatchRule = (s, { k, M, D, mention }) => {
     return true // stay in group mode for "by region and category"
   }
   return false
+}
+
+/** Whether only commas, colons, dashes and articles ("the", "our") lie between two items: no word that introduces a sort key. */
+function onlyPunctuationOrArticlesBetween(s: ReadState, a: number, b: number): boolean {
+  for (let j = a + 1; j < b; j++) {
+    const w = word(s, j)
+    if (w === undefined || !(/^[,;:\u2013\u2014-]+$/.test(w) || SKIPPABLE.has(w))) return false
+  }
+  return true
 }
