@@ -4,15 +4,19 @@
 // the first start makes two databases: the store and the demo warehouse); the
 // seed is a few hundred milliseconds to unpack.
 //
-// Why an empty cluster and not a migrated store: one seed serves both
-// databases, and it never goes stale when a migration is added (the store
-// still runs its migrations on it, as on PostgreSQL: a fraction of a second).
-// Nothing in it is specific to an install: no tenant, no key, no secret
-// (bootstrap creates those with fresh random values afterwards).
+// Two seeds: the empty cluster (the demo warehouse starts from it, and any
+// store whose migrations differ from the build's), and the same cluster with
+// the store's migrations applied, keyed by a digest of those migrations, which
+// a new store starts from when its migrations are the ones the build ran
+// (running them in WebAssembly was seconds of a first start). A store still
+// runs its migrations on either: nothing to do on the migrated one, the rest
+// on the empty one. Nothing in them is specific to an install: no tenant, no
+// key, no secret (bootstrap creates those with fresh random values afterwards).
 //
 // The seed is used only when its manifest names the installed PGlite version
 // (and this seed format); otherwise, or when it is missing or unreadable,
 // callers run initdb as before.
+import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
@@ -25,7 +29,10 @@ export const SEED_MANIFEST = 'pglite-seed.json'
 /** Bumped when what the build puts in the seed changes. */
 export const SEED_FORMAT = 1
 
-export interface SeedManifest { format: number; pglite: string }
+export const STORE_SEED_FILE = 'pglite-store-seed.tar.gz'
+export const STORE_SEED_MANIFEST = 'pglite-store-seed.json'
+
+export interface SeedManifest { format: number; pglite: string; migrations?: string }
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 // Compiled, this module sits in dist/src next to the seed; from the sources
@@ -52,13 +59,36 @@ export function installedPgliteVersion(): string {
  */
 export function clusterSeed(file?: string): Buffer | undefined {
   const f = file ?? CANDIDATES.find((c) => existsSync(c))
-  return (f && readSeed(f)) || undefined
+  return (f && readSeed(f, SEED_MANIFEST)) || undefined
 }
 
-function readSeed(file: string): Buffer | null {
+/**
+ * What a migrated seed ran: the migrations' file names and contents (the SQL
+ * files and the journal). Keep in step with migrationsDigest in scripts/build-store-seed.mjs.
+ */
+export function migrationsDigest(dir: string): string {
+  const names = [...readdirSync(dir).filter((n) => n.endsWith('.sql')), 'meta/_journal.json'].sort()
+  const hash = createHash('sha256')
+  for (const name of names) hash.update(name).update('\0').update(readFileSync(path.join(dir, name))).update('\0')
+  return hash.digest('hex')
+}
+
+/**
+ * The build's migrated store seed when it ran exactly the migrations in
+ * `migrationsDir` (and this PGlite made it); otherwise undefined.
+ */
+export function migratedStoreSeed(migrationsDir: string, file?: string): Buffer | undefined {
+  const f = file ?? CANDIDATES.map((c) => path.join(path.dirname(c), STORE_SEED_FILE)).find((c) => existsSync(c))
+  if (!f) return undefined
+  let digest: string
+  try { digest = migrationsDigest(migrationsDir) } catch { return undefined }
+  return readSeed(f, STORE_SEED_MANIFEST, (m) => m.migrations === digest) || undefined
+}
+
+function readSeed(file: string, manifestName: string, fits: (m: SeedManifest) => boolean = () => true): Buffer | null {
   try {
-    const manifest = JSON.parse(readFileSync(path.join(path.dirname(file), SEED_MANIFEST), 'utf8')) as SeedManifest
-    if (manifest.format !== SEED_FORMAT || manifest.pglite !== installedPgliteVersion()) return null
+    const manifest = JSON.parse(readFileSync(path.join(path.dirname(file), manifestName), 'utf8')) as SeedManifest
+    if (manifest.format !== SEED_FORMAT || manifest.pglite !== installedPgliteVersion() || !fits(manifest)) return null
     return readFileSync(file)
   } catch {
     return null

@@ -36,7 +36,7 @@ export interface OpenStoreOptions {
   poolMax?: number
   /**
    * The prebuilt empty cluster a new embedded store starts from (cluster-seed.ts):
-   * a seed file's path, false to run initdb; default the build's seed when it matches.
+   * a seed file's path (an empty cluster), false to run initdb; default the build's migrated seed when it ran these migrations, else its empty one.
    */
   seed?: string | false
 }
@@ -48,7 +48,7 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
 async function openPgliteStore(dataDir?: string, seedFile?: string | false): Promise<Store> {
   // Loaded here, not at the top: a server on PostgreSQL never needs PGlite (its start-up time).
   const { PGlite } = await import('@electric-sql/pglite')
-  const { clusterSeed, createSeededPglite, unpackSeed } = await import('./cluster-seed')
+  const { clusterSeed, createSeededPglite, migratedStoreSeed, unpackSeed } = await import('./cluster-seed')
   const { drizzle } = await import('drizzle-orm/pglite')
   const { migrate } = await import('drizzle-orm/pglite/migrator')
   let dir: string | undefined
@@ -64,7 +64,8 @@ async function openPgliteStore(dataDir?: string, seedFile?: string | false): Pro
     const options = { startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'] }
     // A new store starts from the prebuilt cluster instead of running initdb
     // (most of a first start); any trouble with the seed means initdb, as before.
-    const seed = () => (seedFile === false ? undefined : clusterSeed(seedFile))
+    // The build's migrated seed first (nothing left to migrate), when it ran these very migrations.
+    const seed = () => (seedFile === false ? undefined : seedFile ? clusterSeed(seedFile) : migratedStoreSeed(MIGRATIONS_DIR) ?? clusterSeed())
     let client
     if (dir) {
       const fresh = !existsSync(path.join(dir, 'PG_VERSION'))

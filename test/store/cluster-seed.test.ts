@@ -1,20 +1,22 @@
 // A new embedded store starts from the prebuilt empty cluster (the build's
 // PGlite seed) instead of running initdb, then migrates as always; a seed made
-// by another PGlite version, or a damaged one, is ignored and initdb runs.
+// by another PGlite version, or a damaged one, is ignored and initdb runs. The
+// build's migrated seed (the same cluster with the migrations applied) serves
+// only the migrations it ran.
 // The seeds here carry a marker (a comment on the database) so each test can
 // tell which way its store was made.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync, mkdirSync } from 'node:fs'
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync, mkdirSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { PGlite } from '@electric-sql/pglite'
 import { sql } from 'drizzle-orm'
 import { MIGRATIONS_DIR, openStore, type Store } from '../../src/store/db'
-import { clusterSeed, installedPgliteVersion, SEED_FILE, SEED_FORMAT, SEED_MANIFEST } from '../../src/store/cluster-seed'
+import { clusterSeed, installedPgliteVersion, migratedStoreSeed, migrationsDigest, SEED_FILE, SEED_FORMAT, SEED_MANIFEST, STORE_SEED_FILE, STORE_SEED_MANIFEST } from '../../src/store/cluster-seed'
 import { TenantService } from '../../src/identity/tenants'
 // @ts-expect-error: a plain-JavaScript build script, without type declarations
-import { buildStoreSeed, keptSeed } from '../../scripts/build-store-seed.mjs'
+import { buildStoreSeed, keptSeed, migrationsDigest as buildDigest } from '../../scripts/build-store-seed.mjs'
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'nexatron-seed-'))
 const marker = `seed-${randomBytes(4).toString('hex')}`
@@ -107,5 +109,53 @@ describe('the embedded store\'s first start from the PGlite seed', () => {
     expect(r.reused).toBe(true)
     expect(clusterSeed(path.join(out, SEED_FILE))?.equals(Buffer.from(seedBytes))).toBe(true)
     expect(keptSeed(out)?.bytes.equals(Buffer.from(seedBytes))).toBe(true)
+  }, 180_000)
+})
+
+describe('the migrated store seed', () => {
+  const out = path.join(tmp, 'build-migrated')
+  let built: { migratedBytes: number; migratedReused: boolean }
+  beforeAll(async () => {
+    mkdirSync(out)
+    built = await buildStoreSeed(out, { bytes: seedBytes })
+  }, 180_000)
+
+  it('is keyed by the same digest of the migrations in the build script and in the server', () => {
+    expect(buildDigest(MIGRATIONS_DIR)).toBe(migrationsDigest(MIGRATIONS_DIR))
+    expect(JSON.parse(readFileSync(path.join(out, STORE_SEED_MANIFEST), 'utf8'))).toMatchObject({ format: SEED_FORMAT, migrations: migrationsDigest(MIGRATIONS_DIR) })
+    expect(built.migratedReused).toBe(false)
   })
+
+  it('is the base cluster with every migration applied: a store opened on it has nothing left to migrate', async () => {
+    const bytes = migratedStoreSeed(MIGRATIONS_DIR, path.join(out, STORE_SEED_FILE))
+    expect(bytes?.length).toBe(built.migratedBytes)
+    // Opened as a plain seed: the migrations table is already full before the store migrates.
+    const db = await PGlite.create({ loadDataDir: new Blob([bytes!]) })
+    try {
+      const journal = JSON.parse(readFileSync(path.join(MIGRATIONS_DIR, 'meta/_journal.json'), 'utf8')) as { entries: unknown[] }
+      expect((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations')).rows[0].n).toBe(journal.entries.length)
+      expect((await db.query<{ c: string | null }>(`SELECT shobj_description(oid, 'pg_database') AS c FROM pg_database WHERE datname = current_database()`)).rows[0].c).toBe(marker)
+    } finally { await db.close() }
+    const store = await openStore({ dataDir: path.join(tmp, 'data-migrated'), seed: writeSeed('migrated-as-base', bytes!) })
+    try { await expectMigratedAndWorking(store) } finally { await store.close() }
+  }, 180_000)
+
+  it('is not used for migrations other than the ones it ran', () => {
+    const other = path.join(tmp, 'other-migrations')
+    mkdirSync(path.join(other, 'meta'), { recursive: true })
+    for (const name of readdirSync(MIGRATIONS_DIR).filter((n) => n.endsWith('.sql'))) writeFileSync(path.join(other, name), readFileSync(path.join(MIGRATIONS_DIR, name)))
+    writeFileSync(path.join(other, 'meta/_journal.json'), readFileSync(path.join(MIGRATIONS_DIR, 'meta/_journal.json')))
+    expect(migratedStoreSeed(other, path.join(out, STORE_SEED_FILE))).toBeDefined()
+    writeFileSync(path.join(other, '9999_added.sql'), 'CREATE TABLE added (id int);')
+    expect(migratedStoreSeed(other, path.join(out, STORE_SEED_FILE))).toBeUndefined()
+  })
+
+  it('is reused by a rebuild only while the migrations are the same', async () => {
+    const kept = keptSeed(out)
+    expect(kept?.migrated?.digest).toBe(migrationsDigest(MIGRATIONS_DIR))
+    const again = await buildStoreSeed(out, kept)
+    expect(again.migratedReused).toBe(true)
+    const stale = await buildStoreSeed(out, { ...kept, migrated: { ...kept.migrated, digest: 'another' } })
+    expect(stale.migratedReused).toBe(false)
+  }, 180_000)
 })
