@@ -9,5 +9,10 @@ export interface AppEnv {
     principal?: Principal
     /** Why a presented credential was refused (missing / invalid / expired). */
     authProblem?: string
+    /**
+     * The query run this request prepared: the quota meters its rows and LLM
+     * tokens whatever the answer (a 422 after planning spent tokens too).
+     */
+    runId?: string
   }
 }

@@ -249,6 +249,12 @@ export class QueryRunner {
     let plan: Plan | undefined
     let sqlText: string | undefined
     let explanation: string | undefined
+    // Rows already sent count however the run ends: a client that leaves before `done`
+    // (or a database failing after some batches) has still read them, and they are metered.
+    let rowCount = 0
+    let truncated = false
+    // Whether the run's record was settled (succeeded, failed, cancelled): an abandoned generator's is not.
+    let settled = false
     try {
       // A synchronous run's record was written as running (createRecord); a job's is marked here, attempt counted.
       if (!run.startedRecord) await this.deps.history.update(run.id, { status: 'running', startedAt: new Date(started), attempts: run.record.attempts + 1 })
@@ -350,8 +356,6 @@ export class QueryRunner {
       const keepCap = Math.max(this.deps.limits.historyRows, 50)
       const kept: unknown[][] = []
       const chartRows: unknown[][] = []
-      let rowCount = 0
-      let truncated = false
       execSpan = startSpan('execute', { parent: traceCtx, attributes: { 'db.system': dbSystemOf(conn.type), 'nexatron.connection_id': conn.id, 'nexatron.cache': cache } })
       // A hit replays the stored batches through the same shaping as a live result, so both answer alike.
       for await (const batch of cached ? replayResult(cached, 2000) : statement.rows(controller.signal)) {
@@ -396,6 +400,7 @@ export class QueryRunner {
         // access_stamp: the rules the stored rows were computed under (stale-answers.ts withholds them once those change)
         request: { ...(run.record.request ?? {}), cache, access_stamp: view.access_stamp },
       })
+      settled = true
       outcome = 'succeeded'
       yield { type: 'done', id: run.id, row_count: rowCount, truncated, execution_time_ms: duration, chart: chartSpec(columns, chartRows), cache }
     } catch (err) {
@@ -409,8 +414,9 @@ export class QueryRunner {
       if (!cancelled && err instanceof ConnectorError) {
         this.deps.logger.warn({ query_id: run.id, code: appErr.code, database_error: err.message.slice(0, 1_000) }, 'the database refused a query')
       }
+      settled = true
       await this.deps.history.update(run.id, {
-        status: cancelled ? 'cancelled' : 'failed', plan: plan ?? null, sql: sqlText ?? null, explanation: explanation ?? null,
+        status: cancelled ? 'cancelled' : 'failed', plan: plan ?? null, sql: sqlText ?? null, explanation: explanation ?? null, rowCount, truncated,
         durationMs: Date.now() - started, planner: plan?.planner ?? null, usage: plan?.usage ?? (err as { usage?: unknown })?.usage ?? null,
         error: withModelOutput(errorRecord(appErr), err), finishedAt: new Date(),
       }).catch((e) => this.deps.logger.error({ err: e }, 'could not record query failure'))
@@ -418,6 +424,15 @@ export class QueryRunner {
       throw appErr
     } finally {
       execSpan?.end()
+      // Abandoned while suspended at a yield (the client left and the response stopped
+      // pulling): catch never ran, so the record is settled here, with the rows it sent.
+      if (!settled) {
+        await this.deps.history.update(run.id, {
+          status: 'cancelled', plan: plan ?? null, sql: sqlText ?? null, explanation: explanation ?? null, rowCount, truncated,
+          durationMs: Date.now() - started, planner: plan?.planner ?? null, usage: plan?.usage ?? null,
+          error: errorRecord(new AppError('query_cancelled', 'the client went away')), finishedAt: new Date(),
+        }).catch((e) => this.deps.logger.error({ err: e }, 'could not record an abandoned query'))
+      }
       this.deps.metrics?.queryRun(run.connection.type, outcome, (Date.now() - started) / 1000)
       signal.removeEventListener('abort', onAbort)
       this.running.delete(run.id)

@@ -200,7 +200,8 @@ export const auditTrail = (): MiddlewareHandler<AppEnv> =>
     try {
       const status = c.res.status
       if (route?.kind === 'query') {
-        const queryId = await answeredQueryId(c)
+        // The run the route prepared, also when its answer is an error naming no id (its tokens were spent).
+        const queryId = c.get('runId') ?? await answeredQueryId(c)
         const code = await errorCode(c)
         // After the last byte: the answer is never held back for its record.
         onResponseEnd(c, async () => write(await queryRunEvent(c, status, queryId, await principalActor(c), code)), logFailure)

@@ -71,12 +71,17 @@ export const quota = (): MiddlewareHandler<AppEnv> =>
       c.res.headers.set('X-Quota-Remaining', String(admission.quota.remaining))
       c.res.headers.set('X-Quota-Reset', String(admission.quota.reset))
     }
+    if (status === 202) return // an async job: metered when it has run (see README)
+    // The run the route prepared, even when its answer is an error that names no id
+    // (a question refused after the LLM planned it): its tokens were spent all the same.
+    const runId = c.get('runId')
     if (NOT_RUN.has(status)) {
       await admission.release()
-      return
+      // The query never reached its rows, but a plan written before the warehouse
+      // refused (503 unreachable) used the LLM: those tokens are metered still.
+      if (!runId) return
     }
-    if (status === 202) return // an async job: metered when it has run (see README)
-    const queryId = await answeredQueryId(c)
+    const queryId = runId ?? await answeredQueryId(c)
     if (!queryId) return
     onResponseEnd(c, async () => {
       const row = await settledRun(history, queryId, principal.tenantId)

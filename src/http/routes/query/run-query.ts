@@ -40,6 +40,7 @@ export function registerRunQuery(app: OpenAPIHono<AppEnv>) {
       principal, question, semantic, connectionId: body.connection_id, conversationId: body.conversation_id,
       maxRows: body.max_rows, async: body.async, webhookUrl: body.webhook_url,
     })
+    c.set('runId', run.id)
     if (body.async || body.webhook_url) {
       jobs.notify()
       return c.json({ id: run.id, status: 'queued' as const }, 202)

@@ -46,6 +46,7 @@ export function registerStreamQuery(app: OpenAPIHono<AppEnv>, keepAliveMs: numbe
     const run = await runner.prepare({
       principal, question, semantic, connectionId: body.connection_id, conversationId: body.conversation_id, maxRows: body.max_rows,
     })
+    c.set('runId', run.id)
     const requestId = c.get('requestId')
     const abort = new AbortController()
     c.req.raw.signal.addEventListener('abort', () => abort.abort(new AppError('query_cancelled', 'the client disconnected')), { once: true })

@@ -69,6 +69,7 @@ export function registerSemanticQueryRoute(app: OpenAPIHono<AppEnv>) {
       ...(b.apply_group_by !== undefined ? { apply_group_by: b.apply_group_by } : {}),
     }
     const run = await runner.prepare({ principal: c.get('principal')!, semantic, connectionId: b.connection_id, maxRows: b.max_rows })
+    c.set('runId', run.id)
     // Written as the rows arrive (semantic-answer.ts): a large answer never sits whole in memory.
     return streamSemanticAnswer(c, run, runner.execute(run, c.req.raw.signal), c.get('requestId'))
   })
