@@ -21,6 +21,8 @@
 //   dist/src/demo/semantic/*.yaml the demo semantic layer (copied)
 //   dist/src/pglite-seed.tar.gz   an empty PGlite cluster (build-store-seed.mjs), so a
 //                                 first start skips initdb; pglite-seed.json keys it
+//   dist/src/pglite-store-seed.tar.gz  the same with the store's migrations applied, so a new
+//                                 store has nothing to migrate; pglite-store-seed.json keys it
 //   ../../migrations from dist/src is the package's migrations/ folder.
 import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -74,4 +76,4 @@ const seeded = await buildStoreSeed(out, seed).catch((e) => {
   return undefined
 })
 writeFileSync(path.join(out, 'build-info.json'), JSON.stringify({ built_at: new Date().toISOString() }) + '\n')
-console.log(`build:server: ${path.relative(root, out)}/{server,cli,warehouse-thread}.js, pglite-seed.tar.gz (${!seeded ? 'none' : seeded.reused ? 'reused' : `initdb ${seeded.ms} ms`}) in ${Date.now() - started} ms`)
+console.log(`build:server: ${path.relative(root, out)}/{server,cli,warehouse-thread}.js, pglite-seed.tar.gz and pglite-store-seed.tar.gz (${!seeded ? 'none' : `${seeded.reused ? 'cluster reused' : 'initdb'}, ${seeded.migratedReused ? 'migrated seed reused' : 'migrated'}, ${seeded.ms} ms`}) in ${Date.now() - started} ms`)
