@@ -15,25 +15,10 @@ import { MAX_SNOWFLAKE_ANSWER_BYTES, MAX_SNOWFLAKE_VALUE_BYTES } from '../../con
 import { drain, watchUncaught } from '../support/crash-probe'
 import { SnowflakeTestServer } from '../support/snowflake-server'
 import { SnowflakeInterposer } from '../support/snowflake-interposer'
+import { streamBody } from '../support/http-interposer'
 
 const MiB = 2 ** 20
 const ROWTYPE = [{ name: 'V', type: 'text', precision: null, scale: null, nullable: true, length: 16777216, byteLength: 16777216, database: '', schema: '', table: '', collation: null }]
-
-/** Streams `head`, then `bytes` of filler, then `tail`, respecting backpressure; `progress` gets the filler written so far. */
-async function streamBody(res: http.ServerResponse, head: string, bytes: number, tail: string, progress: (sent: number) => void): Promise<void> {
-  const piece = Buffer.alloc(MiB, 'x')
-  let sent = 0
-  res.write(head)
-  while (sent < bytes && !res.destroyed) {
-    const n = Math.min(piece.length, bytes - sent)
-    if (!res.write(n === piece.length ? piece : piece.subarray(0, n))) {
-      await new Promise<void>((resolve) => { res.once('drain', resolve); res.once('close', resolve) })
-    }
-    sent += n
-    progress(sent)
-  }
-  if (!res.destroyed) res.end(tail)
-}
 
 class HostileSnowflake extends SnowflakeInterposer {
   /** Filler bytes written for each hostile answer so far, most recent last. */

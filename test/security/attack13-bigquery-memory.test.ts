@@ -17,7 +17,8 @@ import type { Connector } from '../../connectors/connector'
 import { MAX_BIGQUERY_ANSWER_BYTES, MAX_BIGQUERY_VALUE_BYTES } from '../../connectors/bigquery/answer-cap'
 import { drain, watchUncaught } from '../support/crash-probe'
 import { BigQueryTestServer, bqResult } from '../support/bigquery-server'
-import { BigQueryInterposer, streamBody } from '../support/bigquery-interposer'
+import { BigQueryInterposer } from '../support/bigquery-interposer'
+import { streamBody } from '../support/http-interposer'
 
 process.env.METADATA_SERVER_DETECTION = 'none'
 
