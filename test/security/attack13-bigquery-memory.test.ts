@@ -71,7 +71,13 @@ async function gzipBody(res: http.ServerResponse, head: string, bytes: number, t
   const piece = Buffer.alloc(4 * MiB, 'x')
   gz.write(head)
   for (let sent = 0; sent < bytes && !res.destroyed; sent += piece.length) {
-    if (!gz.write(piece)) await new Promise<void>((resolve) => { gz.once('drain', resolve); res.once('close', resolve) })
+    if (!gz.write(piece)) {
+      await new Promise<void>((resolve) => {
+        const done = () => { gz.off('drain', done); res.off('close', done); resolve() }
+        gz.once('drain', done)
+        res.once('close', done)
+      })
+    }
   }
   gz.end(tail)
 }

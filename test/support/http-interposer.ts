@@ -61,7 +61,12 @@ export async function streamBody(res: http.ServerResponse, head: string, bytes: 
   while (sent < bytes && !res.destroyed) {
     const n = Math.min(piece.length, bytes - sent)
     if (!res.write(n === piece.length ? piece : piece.subarray(0, n))) {
-      await new Promise<void>((resolve) => { res.once('drain', resolve); res.once('close', resolve) })
+      // Whichever comes first; the other listener goes too (one per wait would pile up on a long answer).
+      await new Promise<void>((resolve) => {
+        const done = () => { res.off('drain', done); res.off('close', done); resolve() }
+        res.once('drain', done)
+        res.once('close', done)
+      })
     }
     sent += n
     progress(sent)
