@@ -168,7 +168,7 @@ export async function buildServices(config: Config, opts: ContainerOptions = {})
     audit,
     billing,
     analytics: new UsageAnalytics(db),
-    scimTokens: new ScimTokenService(db, opts.now),
+    scimTokens: new ScimTokenService(db, opts.now, auth),
     scim: new ScimService(db, users, config.scim.defaultRole).withAttributeMap(config.scim.attributes).withSeats(billing).withGroups(groups),
     groups,
     sso: {

@@ -6,13 +6,20 @@
 // Replacing or deleting the token needs its scopes too: otherwise a
 // users:manage key could swap the IdP's admin-made token for a weaker one it
 // holds (provisioning breaks, or is taken over within that key's scopes).
+// Like a user-owned API key, the token never outlives its creator's rights:
+// it acts within the scopes both it and its creator hold now, and not at all
+// once the creator is disabled, deleted, revoked or no longer holds
+// users:manage (else an admin who made it, once disabled, could re-activate
+// themselves through SCIM). A token with no recorded creator (the operator's)
+// keeps its own scopes.
 import { createHash } from 'node:crypto'
 import { and, eq, isNull, lt } from 'drizzle-orm'
 import type { Db } from '../store/db'
 import { scimTokens, tenants } from '../store/schema'
 import { randomBase62 } from '../ids'
 import { AppError, notFound } from '../errors'
-import { coversScopes } from '../identity/scopes'
+import { coversScopes, hasScope, intersectScopes } from '../identity/scopes'
+import type { PrincipalLookup } from '../identity/auth-service'
 
 export const SCIM_TOKEN_PATTERN = /^nxs_[A-Za-z0-9]{43}$/
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0]
@@ -36,7 +43,12 @@ const view = (r: Row): ScimTokenView => ({
 const LAST_USED_RESOLUTION_MS = 60_000
 
 export class ScimTokenService {
-  constructor(private readonly db: Db, private readonly now: () => Date = () => new Date()) {}
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => Date = () => new Date(),
+    /** Who a token's creator is now (its rights bound the token's). */
+    private readonly creators?: PrincipalLookup,
+  ) {}
 
   /** Creates the tenant's token, replacing any previous one whose scopes the creator holds. */
   async rotate(tenantId: string, creator: { id: string | null; scopes: readonly string[] }): Promise<{ token: string; view: ScimTokenView }> {
@@ -84,11 +96,17 @@ export class ScimTokenService {
     if (!SCIM_TOKEN_PATTERN.test(token)) return null
     const [r] = await this.db.select().from(scimTokens).where(eq(scimTokens.tokenHash, hash(token))).limit(1)
     if (!r) return null
+    let scopes = r.scopes
+    if (r.createdBy && this.creators) {
+      const creator = await this.creators.principalById(r.tenantId, r.createdBy)
+      if (!creator || !hasScope(creator.scopes, 'users:manage')) return null
+      scopes = intersectScopes(r.scopes, creator.scopes)
+    }
     const now = this.now()
     if (!r.lastUsedAt || now.getTime() - r.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
       await this.db.update(scimTokens).set({ lastUsedAt: now }).where(and(eq(scimTokens.id, r.id),
         r.lastUsedAt ? lt(scimTokens.lastUsedAt, new Date(now.getTime() - LAST_USED_RESOLUTION_MS)) : isNull(scimTokens.lastUsedAt)))
     }
-    return { tenantId: r.tenantId, id: r.id, scopes: r.scopes }
+    return { tenantId: r.tenantId, id: r.id, scopes }
   }
 }
