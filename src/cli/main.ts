@@ -21,7 +21,7 @@ import { DEFAULT_TENANT } from '../bootstrap'
 import { OPERATOR, ROLES, type Role } from '../identity/scopes'
 import { AppError } from '../errors'
 import { StoreLockedError } from '../store/embedded-lock'
-import { printStreamedAnswer, readSse, startSpinner } from './stream-answer'
+import { printable, printStreamedAnswer, readSse, startSpinner } from './stream-answer'
 
 const USAGE = `usage:
   nexatron semantic import --connection <id|name> [--mode merge|replace] [--source-schema <schema>] <dir-or-files...>
@@ -85,8 +85,9 @@ async function readAnswer(res: Response): Promise<{ status: number; text: string
 
 function apiError(what: string, r: { status: number; json: () => Record<string, unknown> }): never {
   const err = (r.json().error ?? {}) as { message?: string; details?: Array<{ file?: string; path?: string; issue: string; line?: number; message?: string }> }
-  process.stderr.write(`${what} failed (${r.status}): ${err.message ?? 'unknown error'}\n`)
-  for (const d of err.details ?? []) process.stderr.write(`  ${d.file ?? ''}${d.line ? `:${d.line}` : ''} ${d.path ?? ''}: ${d.message ?? d.issue}\n`)
+  // The server's words may quote the warehouse (column names, values): printed without terminal controls.
+  process.stderr.write(printable(`${what} failed (${r.status}): ${err.message ?? 'unknown error'}`) + '\n')
+  for (const d of err.details ?? []) process.stderr.write(printable(`  ${d.file ?? ''}${d.line ? `:${d.line}` : ''} ${d.path ?? ''}: ${d.message ?? d.issue}`) + '\n')
   process.exit(1)
 }
 
@@ -104,7 +105,7 @@ async function semanticValidate(args: string[]) {
   const r = await api('POST', '/api/v1/semantic/validate', { connection_id: await connectionIdOf(values.connection) }, 'semantic:read')
   if (r.status !== 200) apiError('validation', r)
   const report = r.json() as { valid: boolean; problems: Array<{ severity?: string; path: string; message: string }> }
-  for (const p of report.problems) process.stdout.write(`${(p.severity ?? 'error').padEnd(7)} ${p.path}: ${p.message}\n`)
+  for (const p of report.problems) process.stdout.write(printable(`${(p.severity ?? 'error').padEnd(7)} ${p.path}: ${p.message}`) + '\n')
   process.stdout.write(report.valid ? `valid (${report.problems.length} warning(s))\n` : 'not valid\n')
   process.exit(report.valid ? 0 : 1)
 }

@@ -42,8 +42,24 @@ export async function* readSse(body: AsyncIterable<Uint8Array>): AsyncGenerator<
 
 const MAX_WIDTH = 40
 
+// What a terminal acts on rather than prints: C0 controls (ESC starts clipboard
+// writes, cursor moves, hidden text; CR and LF forge or overwrite lines), DEL,
+// C1 (U+009B is a one-character CSI) and the bidi overrides that reorder text.
+const TERMINAL_CONTROLS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g
+const TERMINAL_CONTROLS_BUT_NEWLINE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g
+const visible = (ch: string) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`
+
+/**
+ * Text from the warehouse or a model, safe to print on a terminal: its
+ * controls shown as `\u001b`-style escapes. `lines` keeps newlines (a
+ * summary's paragraphs); a table cell or column name keeps none.
+ */
+export function printable(text: string, opts: { lines?: boolean } = {}): string {
+  return text.replace(opts.lines ? TERMINAL_CONTROLS_BUT_NEWLINE : TERMINAL_CONTROLS, visible)
+}
+
 function cell(v: unknown): string {
-  return v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v)
+  return printable(v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v))
 }
 
 /** An aligned text table printed batch by batch (numbers right-aligned, decided on the first batch). */
@@ -115,7 +131,7 @@ export async function printStreamedAnswer(events: AsyncIterable<SseEvent>, write
         case 'columns': {
           stopSpinner()
           const cols = (data as { columns: Array<{ name: string }> }).columns
-          table = new StreamingTable(cols.map((c) => c.name), write)
+          table = new StreamingTable(cols.map((c) => printable(String(c.name))), write)
           break
         }
         case 'rows':
@@ -123,14 +139,14 @@ export async function printStreamedAnswer(events: AsyncIterable<SseEvent>, write
           table?.addRows(data as unknown[][])
           break
         case 'summary':
-          out.summary = (data as { summary: string }).summary
+          out.summary = printable(String((data as { summary: string }).summary), { lines: true })
           break
         case 'done':
           out.truncated = (data as { truncated?: boolean }).truncated
           break
         case 'error':
           stopSpinner()
-          out.error = (data as { error?: { message?: string } }).error?.message ?? 'unknown error'
+          out.error = printable(String((data as { error?: { message?: string } }).error?.message ?? 'unknown error'))
           break
       }
     }
