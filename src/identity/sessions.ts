@@ -52,12 +52,17 @@ export class SessionService implements AccessTokenVerifier {
     private readonly policy?: PasswordLoginPolicy,
   ) {}
 
-  private async issue(user: typeof users.$inferSelect, familyId: string): Promise<TokenPair> {
+  /**
+   * `expiresAt`: a refreshed token keeps the expiry of the login it descends
+   * from, so a login lasts the refresh TTL at most however often it is
+   * refreshed (a stolen refresh token, or a password session after password
+   * login was turned off, is not good for ever).
+   */
+  private async issue(user: typeof users.$inferSelect, familyId: string, expiresAt = new Date(this.now().getTime() + this.ttl.refreshS * 1000)): Promise<TokenPair> {
     const refresh = `nxr_${randomBase62(43)}`
     const sessionId = newId('ses')
     await this.db.insert(sessions).values({
-      id: sessionId, tenantId: user.tenantId, userId: user.id, familyId, refreshHash: hashToken(refresh),
-      expiresAt: new Date(this.now().getTime() + this.ttl.refreshS * 1000),
+      id: sessionId, tenantId: user.tenantId, userId: user.id, familyId, refreshHash: hashToken(refresh), expiresAt,
     })
     const iat = Math.floor(this.now().getTime() / 1000)
     const access = await new SignJWT({ tid: user.tenantId, sid: familyId, role: user.role })
@@ -107,7 +112,7 @@ export class SessionService implements AccessTokenVerifier {
     }
     const [user] = await this.db.select().from(users).where(eq(users.id, s.userId)).limit(1)
     if (!user || user.disabled) throw invalid()
-    return this.issue(user, s.familyId)
+    return this.issue(user, s.familyId, s.expiresAt)
   }
 
   async logout(principal: Principal): Promise<void> {
