@@ -11,7 +11,7 @@
 // Store commands open the metadata store directly (DATABASE_URL or the embedded
 // one, which is locked while a server uses it: they refuse, and say so).
 import { parseArgs } from 'node:util'
-import { readdirSync, readFileSync, statSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { createInterface } from 'node:readline/promises'
 import { ConfigError, loadConfig } from '../config'
@@ -22,6 +22,7 @@ import { OPERATOR, ROLES, type Role } from '../identity/scopes'
 import { AppError } from '../errors'
 import { StoreLockedError } from '../store/embedded-lock'
 import { printable, printStreamedAnswer, readSse, startSpinner } from './stream-answer'
+import { yamlFiles } from './yaml-files'
 
 const USAGE = `usage:
   nexatron semantic import --connection <id|name> [--mode merge|replace] [--source-schema <schema>] <dir-or-files...>
@@ -37,17 +38,6 @@ HTTP commands use NEXATRON_URL (default http://HOST:PORT, 127.0.0.1:3000) and NE
 function fail(msg: string): never {
   process.stderr.write(`nexatron: ${msg}\n`)
   process.exit(2)
-}
-
-function yamlFiles(inputs: string[]): Array<{ path: string; content: string }> {
-  const out: Array<{ path: string; content: string }> = []
-  const walk = (p: string) => {
-    const st = statSync(p)
-    if (st.isDirectory()) for (const f of readdirSync(p).sort()) walk(path.join(p, f))
-    else if (/\.ya?ml$/i.test(p)) out.push({ path: p, content: readFileSync(p, 'utf8') })
-  }
-  for (const i of inputs) walk(i)
-  return out
 }
 
 class CliError extends Error {}
