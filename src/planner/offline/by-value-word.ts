@@ -1,4 +1,5 @@
-// "sections by professor" where "professor" is a value of the instructor's rank (PROF = professor):
+// "sections by professor" (or "per professor", "for each professor") where "professor" is a value of
+// the instructor's rank (PROF = professor):
 // a bare singular noun right after "by" usually names what to group by ("sales by region"), while a
 // filter by an agent takes the plural or an article ("taught by adjuncts", "by a professor"). Read
 // as the rank filter alone, the question may have meant one row per professor: both are readings.
@@ -14,16 +15,17 @@ export function byValueReadings(draft: Draft, query: SemanticQuery, idx: Catalog
   const out: Array<{ query: SemanticQuery; why: string }> = []
   for (const v of draft.values) {
     const text = v.text.toLowerCase()
-    const after = new RegExp(`\\bby\\s+${escape(text)}\\b\\s*([a-z]*)`, 'i').exec(question)
+    // "per manager", "for each manager" ask for one row per manager just as "by manager" does
+    const after = new RegExp(`\\b(by|per|for\\s+each|for\\s+every|each|every)\\s+${escape(text)}\\b\\s*([a-z]*)`, 'i').exec(question)
     // "by international students": the value qualifies the noun after it, which names whose numbers they are
-    if (v.negate || /s$/.test(text) || !after || (after[1] && reachedEntityNamed(after[1], query.metrics, idx))) continue
+    if (v.negate || /s$/.test(text) || !after || (after[2] && reachedEntityNamed(after[2], query.metrics, idx))) continue
     const filter = (query.filters ?? []).find((f) => f.op === '=' && v.hits.some((h) => h.target.kind === 'value' && h.target.name === f.field && h.target.value === f.value))
     if (!filter || (query.group_by ?? []).includes(filter.field) || !metricsSupport(idx, query.metrics, filter.field)) continue
     const filters = (query.filters ?? []).filter((f) => f !== filter)
     const reading: SemanticQuery = { ...query, group_by: [...(query.group_by ?? []), filter.field] }
     if (filters.length) reading.filters = filters
     else delete reading.filters
-    out.push({ query: reading, why: `group by ${filter.field} instead of filtering it to ${String(filter.value)} ("by ${v.text}")` })
+    out.push({ query: reading, why: `group by ${filter.field} instead of filtering it to ${String(filter.value)} ("${after[1].toLowerCase()} ${v.text}")` })
   }
   return out
 }

@@ -14,6 +14,12 @@ const CAUSE = /^(?:(?:so|and|but|ok|okay|hey|please|can you tell me|tell me|expl
  * question word about a quantity asks for a forecast ("will you show ..." is a request, not the future).
  */
 const FORECAST = /\b(?:what|how\s+much|how\s+many|which)\b[^?.]*?\b(?:will(?!\s+(?:you|u)\b)|going\s+to\s+be)\b/i
+/**
+ * "will visits go up next month", "is churn going to rise": a yes/no question opening with the future modal
+ * asks about the future just as much; read without it, it came back as a confident table of the period
+ * named. "will you show ..." is a request, and "going to" needs the question to open with is/are.
+ */
+const FUTURE_YES_NO = /^(?:(?:so|and|but|ok|okay|hey|please)[\s,]+)*(?:will(?!\s+(?:you|u)\b)\b|(?:is|are)\b[^?.]*?\bgoing\s+to\b)/i
 
 /** The refusal for a question after a cause or a forecast, or undefined. Names of the layer that use the words win. */
 export function causeOrForecast(text: string, idx: CatalogIndex): PlanningError | undefined {
@@ -23,7 +29,7 @@ export function causeOrForecast(text: string, idx: CatalogIndex): PlanningError 
       { issue: 'a question about a cause' },
     ])
   }
-  if (FORECAST.test(text) && !named('will')) {
+  if ((FORECAST.test(text) || FUTURE_YES_NO.test(text.trim())) && !named('will')) {
     return new PlanningError('question_not_understood', 'The question asks for a forecast; the data holds what happened, not what will happen', [
       { issue: 'a question about the future' },
     ])

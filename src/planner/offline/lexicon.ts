@@ -224,6 +224,7 @@ show shown hear heard play run ran move live believe hold held bring happen writ
 lose pay meet include continue set learn change lead understand watch follow stop create speak read
 allow add spend grow open walk win offer remember love consider appear buy wait serve die send expect
 build stay fall cut reach kill remain suggest raise pass sell require report decide pull
+late early soon fast slow quick
 `.split(/\s+/).filter(Boolean)
 
 /** Verbs that would change data: a read-only planner refuses them by name. */

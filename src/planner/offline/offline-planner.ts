@@ -45,6 +45,13 @@ import { rewriteExclusions } from './negation-phrases'
 import { ownerAfterFor } from './owner-after-for'
 import { articleNounMetrics } from './article-nouns'
 import { genericMeasureReadings } from './generic-measure-words'
+import { countedThingForAmount, measureOfCountedThing, moneyThresholdOnCount } from './measure-of-counted-thing'
+import { thresholdOnText } from './threshold-on-text'
+import { droppedParticiple } from './dropped-participle'
+import { withArticleNoun } from './with-article-noun'
+import { excludedRanking } from './excluded-ranking'
+import { excludedPeriod } from './excluded-period'
+import { danglingNegation } from './dangling-negation'
 
 export interface OfflinePlannerOptions {
   /** Unexplained content words tolerated before refusing (each lowers confidence). Default 1. */
@@ -104,6 +111,9 @@ export function planOffline(question: string, catalog: Catalog, history: Turn[],
   // "why did X go up", "what will X be next month": a table of what happened answers neither
   const unanswerable = causeOrForecast(text, idx)
   if (unanswerable) throw unanswerable
+  // "sales excluding the top customer": the ranked rows left out of a total, which no plan shape says
+  const excludedRank = excludedRanking(text, idx)
+  if (excludedRank) throw excludedRank
   const analyst = analystPhrases ? findAnalystPhrase(text) : undefined
   if (analyst && analyst.rest !== text && !namesUseWords(idx, analyst.reason, text)) {
     // "this year vs last year", "share by region": plan the rest, then add the comparison
@@ -134,6 +144,9 @@ export function planOffline(question: string, catalog: Catalog, history: Turn[],
   const working = versus.text
   const timeTypos = fixTimeTypos(working, idx)
   const { items } = segment(timeTypos.text, idx, clock)
+  // "net sales excluding december": a period left out, which a time range cannot say
+  const period = excludedPeriod(items)
+  if (period) throw period
   const draft = interpret(items)
   accountForWords(draft, idx)
   for (const f of timeTypos.fixes) draft.notes.unshift(`read "${f.from}" as "${f.to}"`)
@@ -319,8 +332,9 @@ export function planOffline(question: string, catalog: Catalog, history: Turn[],
     if (group_by.includes(a.other)) alternatives.push({ query: { ...query, group_by }, why: `group by ${a.other} instead of ${a.group}` })
   }
   for (const a of followUp ? [] : res.valueAlternatives) {
-    const filters = (query.filters ?? []).map((f) => (f.field === a.field && f.op === '=' && f.value === a.value ? { ...f, field: a.other.field, value: a.other.value } : f))
-    if (filters.some((f) => f.field === a.other.field)) alternatives.push({ query: { ...query, filters }, why: `${a.other.field} = ${String(a.other.value)} instead of ${a.field} = ${String(a.value)}` })
+    const op = (query.filters ?? []).find((f) => f.field === a.field && (f.op === '=' || f.op === '!=') && f.value === a.value)?.op ?? '='
+    const filters = (query.filters ?? []).map((f) => (f.field === a.field && f.op === op && f.value === a.value ? { ...f, field: a.other.field, value: a.other.value } : f))
+    if (filters.some((f) => f.field === a.other.field)) alternatives.push({ query: { ...query, filters }, why: `${a.other.field} ${op} ${String(a.other.value)} instead of ${a.field} ${op} ${String(a.value)}` })
   }
   // "freight cost per shipment": a list by shipment, or the layer's average freight cost? (a ranked
   // "top 10 ... per guest" or an average already per entity is a list; without an average metric too)
@@ -351,7 +365,7 @@ export function planOffline(question: string, catalog: Catalog, history: Turn[],
   }
   // "sales to new york customers": two metrics with no list word between them; the second
   // metric word more likely describes something (customers in New York) than asks for a second number
-  for (const doubt of followUp ? [] : [agg.partial, unlistedPeriods(items, query), averagePer(text, query), unlistedMetric(draft, items, query), unlistedValues(draft, items, query), droppedAggregation(draft, working, query), droppedQualifier(draft, working, query, idx), countedDoubt, thresholdSubjectDoubt(query, idx, working), negatedMetricDoubt(draft, text), stateInPeriodDoubt(query), sharedPathDetour(query, idx), countOrAmount(draft.metrics, working, query, idx)]) {
+  for (const doubt of followUp ? [] : [agg.partial, unlistedPeriods(items, query), averagePer(text, query), unlistedMetric(draft, items, query), unlistedValues(draft, items, query), droppedAggregation(draft, working, query), droppedQualifier(draft, working, query, idx), countedDoubt, thresholdSubjectDoubt(query, idx, working), negatedMetricDoubt(draft, text), stateInPeriodDoubt(query), sharedPathDetour(query, idx), countOrAmount(draft.metrics, working, query, idx), measureOfCountedThing(draft.metrics, working, query, idx), thresholdOnText(query, idx), droppedParticiple(draft, items, query, idx), withArticleNoun(draft, items, query), moneyThresholdOnCount(query, working, idx), countedThingForAmount(draft.metrics, working, query, idx), danglingNegation(working, query, idx)]) {
     if (!doubt) continue
     confidence = Math.min(confidence, AMBIGUOUS_CONFIDENCE)
     reasons.push(doubt)

@@ -225,7 +225,8 @@ export function resolveDraft(draft: Draft, metrics: string[], idx: CatalogIndex)
       quality *= 0.9
       reasons.push(`"${v.text}" also matches ${[...new Set(others.map((o) => o.target.name))].join(', ')}`)
       // as strong a reading on another dimension is a second interpretation, not a detail: ask which
-      if (!v.negate && same.length === 1) {
+      // (a negated value too: "excluding texas" leaves out the guests' state or the locations' alike)
+      if (same.length === 1) {
         for (const o of others) {
           if (o.target.kind !== 'value') continue
           if (valueAlternatives.some((a) => a.other.field === o.target.name || samePath(a.other.field, o.target.name))) continue
