@@ -10,10 +10,10 @@
 // for and read without content coding (outbound.ts), so the bytes counted are
 // the bytes parsed: a gzip answer cannot inflate past the count.
 import type { IncomingMessage } from 'node:http'
-import { ConnectorError } from '../connector'
+import { assertValuesWithin, MAX_ANSWER_BYTES, MAX_VALUE_BYTES } from '../shared/answer-limits'
 
-export const MAX_BIGQUERY_VALUE_BYTES = 64 * 2 ** 20
-export const MAX_BIGQUERY_ANSWER_BYTES = 256 * 2 ** 20
+export const MAX_BIGQUERY_VALUE_BYTES = MAX_VALUE_BYTES
+export const MAX_BIGQUERY_ANSWER_BYTES = MAX_ANSWER_BYTES
 
 const MiB = 2 ** 20
 
@@ -47,17 +47,5 @@ export function capAnswer(res: IncomingMessage, refused: (err: BigQueryAnswerToo
 
 /** Refuses a batch holding a value over MAX_BIGQUERY_VALUE_BYTES (UTF-8), at any depth (STRUCT, ARRAY, JSON). */
 export function assertValuesWithinCap(rows: unknown[][], limit = MAX_BIGQUERY_VALUE_BYTES): void {
-  const check = (v: unknown): void => {
-    // A UTF-16 length is at least a third of the UTF-8 size: only long strings are measured.
-    if (typeof v === 'string') {
-      if (v.length * 3 > limit && Buffer.byteLength(v, 'utf8') > limit) {
-        throw new ConnectorError('query_failed', 'bigquery', `BigQuery sent a value over the ${Math.round(limit / MiB)} MiB a single one may take; refused`)
-      }
-    } else if (Array.isArray(v)) {
-      for (const x of v) check(x)
-    } else if (v !== null && typeof v === 'object') {
-      for (const x of Object.values(v)) check(x)
-    }
-  }
-  for (const row of rows) for (const v of row) check(v)
+  assertValuesWithin(rows, 'bigquery', 'BigQuery', limit)
 }

@@ -19,11 +19,11 @@
 // its large-result retry count, a query request 7 times), which would fetch
 // the same oversized answer again until the query's time limit.
 import { createRequire } from 'node:module'
-import { ConnectorError } from '../connector'
+import { assertValuesWithin, MAX_ANSWER_BYTES, MAX_VALUE_BYTES } from '../shared/answer-limits'
 import { checkSnowflakeRequest } from './outbound'
 
-export const MAX_SNOWFLAKE_VALUE_BYTES = 64 * 2 ** 20
-export const MAX_SNOWFLAKE_ANSWER_BYTES = 256 * 2 ** 20
+export const MAX_SNOWFLAKE_VALUE_BYTES = MAX_VALUE_BYTES
+export const MAX_SNOWFLAKE_ANSWER_BYTES = MAX_ANSWER_BYTES
 
 const MiB = 2 ** 20
 
@@ -82,12 +82,5 @@ export function capSnowflakeAnswers(limit = MAX_SNOWFLAKE_ANSWER_BYTES): void {
 
 /** Refuses a batch holding a value over MAX_SNOWFLAKE_VALUE_BYTES (UTF-8). */
 export function assertValuesWithinCap(rows: unknown[][], limit = MAX_SNOWFLAKE_VALUE_BYTES): void {
-  for (const row of rows) {
-    for (const v of row) {
-      // A UTF-16 length is at least a third of the UTF-8 size: only long strings are measured.
-      if (typeof v === 'string' && v.length * 3 > limit && Buffer.byteLength(v, 'utf8') > limit) {
-        throw new ConnectorError('query_failed', 'snowflake', `Snowflake sent a value over the ${Math.round(limit / MiB)} MiB a single one may take; refused`)
-      }
-    }
-  }
+  assertValuesWithin(rows, 'snowflake', 'Snowflake', limit)
 }
