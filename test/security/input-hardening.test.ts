@@ -145,7 +145,7 @@ describe('request body timeout (real listening server)', () => {
   let port = 0
 
   beforeAll(async () => {
-    slow = await createTestApp({ ...LIMITS, NEXATRON_BODY_TIMEOUT_MS: '600' })
+    slow = await createTestApp({ ...LIMITS, NEXATRON_BODY_TIMEOUT_MS: '600', NEXATRON_MAX_BODY_BYTES: '2048' })
     server = serve({ fetch: slow.app.fetch, port: 0, hostname: '127.0.0.1', serverOptions: requestTimeoutOptions(slow.services.config.bodyTimeoutMs) }) as Server
     answerClientErrors(server)
     await new Promise<void>((resolve) => (server.listening ? resolve() : server.once('listening', () => resolve())))
@@ -187,7 +187,7 @@ describe('request body timeout (real listening server)', () => {
   }
 
   it('answers 408 with the envelope and closes the connection when the body trickles in', async () => {
-    const head = 'POST /api/v1/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n{"email":'
+    const head = 'POST /api/v1/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1500\r\n\r\n{"email":'
     const { raw, ms, closedByServer } = await trickle(head, ' ')
     expect(closedByServer, `still open after ${ms} ms; got ${raw.slice(0, 200)}`).toBe(true)
     expect(ms).toBeLessThan(4_000)
@@ -205,6 +205,41 @@ describe('request body timeout (real listening server)', () => {
     const res = envelopeOf(raw)
     expect(res.status, raw.slice(0, 300)).toBe(408)
     expect(res.body.error.code).toBe('request_timeout')
+  })
+
+  /** Posts `chunks` to the login route on the listening server, chunked unless `length` is declared. */
+  async function postRaw(chunks: string[], length?: number): Promise<{ status: number; body: { error: { code: string } } }> {
+    const res = await new Promise<http.IncomingMessage & { text: string }>((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/api/v1/auth/login',
+        headers: { 'content-type': 'application/json', ...(length !== undefined ? { 'content-length': length } : {}) } }, (r) => {
+        let text = ''
+        r.on('data', (d) => { text += d })
+        r.on('end', () => resolve(Object.assign(r, { text })))
+      })
+      req.on('error', reject)
+      for (const c of chunks) req.write(c)
+      req.end()
+    })
+    return { status: res.statusCode!, body: JSON.parse(res.text) }
+  }
+
+  it('refuses a declared length over the limit with 413 before reading the body', async () => {
+    const body = JSON.stringify({ email: 'x'.repeat(3000), password: 'p' })
+    const res = await postRaw([body], Buffer.byteLength(body))
+    expect(res.status).toBe(413)
+    expect(res.body.error.code).toBe('payload_too_large')
+  })
+
+  it('counts a chunked body as it arrives and refuses it with 413 past the limit', async () => {
+    const res = await postRaw(['{"email":"', 'x'.repeat(1500), 'x'.repeat(1500), '","password":"p"}'])
+    expect(res.status).toBe(413)
+    expect(res.body.error.code).toBe('payload_too_large')
+  })
+
+  it('reads a chunked body within the limit like a declared one', async () => {
+    const res = await postRaw(['{"email":"nobody@', 'example.com","password":"wrong password"}'])
+    expect(res.status).toBe(401)
+    expect(res.body.error.code).toBe('unauthorized')
   })
 
   it('still serves a body that arrives in time', async () => {
