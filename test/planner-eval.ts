@@ -51,7 +51,8 @@
 // (planner-eval-blind-6-airline.json: airline operations, layer in test/fixtures/airline-blind; planner-eval-blind-demo-6.json), and the seventh
 // (planner-eval-blind-7-rideshare.json: ride-hailing, layer in test/fixtures/rideshare-blind; planner-eval-blind-demo-7.json), and the eighth
 // (planner-eval-blind-8-library.json: a public library system, layer in test/fixtures/library-blind; planner-eval-blind-demo-8.json), and the ninth
-// (planner-eval-blind-9-vet.json: a veterinary-clinic chain, layer in test/fixtures/vet-blind; planner-eval-blind-demo-9.json). Every set prints
+// (planner-eval-blind-9-vet.json: a veterinary-clinic chain, layer in test/fixtures/vet-blind; planner-eval-blind-demo-9.json), and the tenth
+// (planner-eval-blind-10-events.json: live-event ticketing, layer in test/fixtures/events-blind; planner-eval-blind-demo-10.json). Every set prints
 // `planner <label> trust: correct N, clarified N, refused N, wrong N`, and for a set with
 // wrong answers, for development sets, counts only: their confidence bands, the kinds of reading
 // they used and which plan parts differed (never for blind sets: that would guide tuning).
@@ -337,6 +338,10 @@ function main(): void {
       // The ninth: a veterinary-clinic chain (test/fixtures/vet-blind) and hurried demo phrasing, written after round 15
       runFile('test/fixtures/planner-eval-blind-9-vet.json', 'blind-9-vet', blind)
       runFile('test/fixtures/planner-eval-blind-demo-9.json', 'blind-demo-9', blind)
+      // The tenth: live-event ticketing (test/fixtures/events-blind) and hurried demo phrasing, written 2026-12-07
+      // before the session's planner changes by a helper who neither read nor ran the planner; counted before and after
+      runFile('test/fixtures/planner-eval-blind-10-events.json', 'blind-10-events', blind)
+      runFile('test/fixtures/planner-eval-blind-demo-10.json', 'blind-demo-10', blind)
     }
   }
   if (original.total > 0 && original.correct / original.total < min) process.exitCode = 1

@@ -1,4 +1,4 @@
-// The fourth to ninth blind pairs (planner-eval-blind-4-ads.json over the
+// The fourth to tenth blind pairs (planner-eval-blind-4-ads.json over the
 // un-curated advertising layer in test/fixtures/ads-blind, planner-eval-blind-5-realestate.json
 // over the property-management layer in test/fixtures/realestate-blind,
 // planner-eval-blind-6-airline.json over the airline-operations layer in
@@ -6,7 +6,9 @@
 // ride-hailing marketplace layer in test/fixtures/rideshare-blind,
 // planner-eval-blind-8-library.json over the public-library layer in
 // test/fixtures/library-blind, planner-eval-blind-9-vet.json over the
-// veterinary-clinic-chain layer in test/fixtures/vet-blind, and the
+// veterinary-clinic-chain layer in test/fixtures/vet-blind,
+// planner-eval-blind-10-events.json over the live-event ticketing layer in
+// test/fixtures/events-blind, and the
 // hurried demo questions of each) are
 // held-out measures: these tests check only their shape and that each expected
 // plan names something real. They never ask the planner, so nothing here can
@@ -27,6 +29,8 @@ const SETS = [
   { name: 'planner-eval-blind-demo-8.json', catalog: 'demo', minCases: 50, minNonAnswerShare: 0.25 },
   { name: 'planner-eval-blind-9-vet.json', catalog: 'vet', minCases: 100, minNonAnswerShare: 0.3 },
   { name: 'planner-eval-blind-demo-9.json', catalog: 'demo', minCases: 50, minNonAnswerShare: 0.25 },
+  { name: 'planner-eval-blind-10-events.json', catalog: 'events', minCases: 100, minNonAnswerShare: 0.3 },
+  { name: 'planner-eval-blind-demo-10.json', catalog: 'demo', minCases: 50, minNonAnswerShare: 0.25 },
 ]
 
 const NON_ANSWERS = ['ambiguous_question', 'question_not_understood']
