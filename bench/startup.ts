@@ -15,9 +15,12 @@ const PG = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postg
 
 export type Runtime = 'ts' | 'dist'
 
+/** Node's flags in `npm start` (and the systemd unit), so the bench measures the server as it is run. */
+export const START_FLAGS = /node ((?:--\S+ )*)dist\/src\/server\.js/.exec(JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.start)![1].trim().split(' ').filter(Boolean)
+
 /** How the server is started: compiled JavaScript when built, otherwise TypeScript through tsx in-process (so the pid is the server's). */
 export function serverArgs(runtime: Runtime): string[] {
-  return runtime === 'dist' ? [path.join(ROOT, 'dist/src/server.js')] : ['--import', 'tsx', path.join(ROOT, 'src/server.ts')]
+  return [...START_FLAGS, ...(runtime === 'dist' ? [path.join(ROOT, 'dist/src/server.js')] : ['--import', 'tsx', path.join(ROOT, 'src/server.ts')])]
 }
 
 export const defaultRuntime = (): Runtime => (existsSync(path.join(ROOT, 'dist/src/server.js')) ? 'dist' : 'ts')

@@ -35,6 +35,13 @@ describe('docs/deploy', () => {
     expect(config.limits.redisUrl).toMatch(/^redis:/)
   })
 
+  it('starts the server with the flags of npm start', () => {
+    const flags = (cmd: string) => /node ((?:--\S+ )*)dist\/src\/server\.js/.exec(cmd)?.[1].trim()
+    const start = flags(JSON.parse(read('package.json')).scripts.start)
+    expect(start).toMatch(/--max-semi-space-size=\d+/)
+    expect(flags(/^ExecStart=(.*)$/m.exec(UNIT)![1])).toBe(start)
+  })
+
   it('gives systemd a stop timeout above the drain grace period', () => {
     const stopS = Number(/^TimeoutStopSec=(\d+)$/m.exec(UNIT)?.[1])
     expect(/^KillSignal=SIGTERM$/m.test(UNIT)).toBe(true)
