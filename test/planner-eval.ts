@@ -36,6 +36,8 @@
 // test/fixtures/planner-eval-dev-15.json (`planner dev-15`) is the fifteenth and changes method: no new layer, new language over six
 // layers already tuned on (clinic, hr, saas, restaurant, hotel, payments): passive voice, questions, imperatives, word-order variants,
 // paraphrased metric words, negation, time phrases, filler and hedges; counted before round 15, whose changes had to be domain-free.
+// test/fixtures/planner-eval-dev-16.json (`planner dev-16`) is the sixteenth: an un-curated consumer-lending layer (test/fixtures/lending:
+// abbreviated and opaque names, codes explained only in descriptions), 74% answerable, aimed at the answerable share.
 //
 // Then the two blind sets (planner-eval-blind-support.json: a support-desk
 // domain modeled like a dbt user would; planner-eval-blind-demo.json: hurried
@@ -299,6 +301,9 @@ function main(): void {
   runFile('test/fixtures/planner-eval-dev-14.json', 'dev-14', opts)
   // fifteenth development set: new language over six known layers (no new domain), counted before round 15
   runFile('test/fixtures/planner-eval-dev-15.json', 'dev-15', opts)
+  // sixteenth development set: an un-curated consumer-lending layer (test/fixtures/lending: opaque metric names, meaning only in
+  // descriptions), three quarters answerable, for the answerable share on un-curated layers; counted before round 16
+  runFile('test/fixtures/planner-eval-dev-16.json', 'dev-16', opts)
   // blind sets, written before the trust work and never tuned on (only their counts are printed);
   // --skip-blind leaves them out entirely, for runs made while tuning
   if (!args.includes('--skip-blind')) {
