@@ -4,6 +4,7 @@
 import { AppError, notFound } from '../errors'
 import type { TenantService } from '../identity/tenants'
 import { instantIn } from './zoned-time'
+import { isStorableInstant, STORABLE_INSTANT_RANGE } from '../storable-instant'
 import type { UsageAnalytics, UsageGroup, UsageInterval, UsageReport } from './usage-analytics'
 
 const DAY_MS = 86_400_000
@@ -32,6 +33,9 @@ export async function usageReport(deps: { analytics: UsageAnalytics; tenants: Te
   const from = fromText ? instantIn(fromText, tz) : new Date(to.getTime() - 30 * DAY_MS)
   // The error names the field the caller sent: an old client sends since/until.
   const field = (name: 'from' | 'to', alias: 'since' | 'until') => (q[name] === undefined && q[alias] !== undefined ? alias : name)
+  for (const [at, name, alias] of [[from, 'from', 'since'], [to, 'to', 'until']] as const) {
+    if (!isStorableInstant(at)) throw new AppError('validation_error', `${field(name, alias)} must be ${STORABLE_INSTANT_RANGE}`, [{ path: field(name, alias), issue: 'out_of_range' }])
+  }
   if (from >= to) throw new AppError('validation_error', 'from must be before to', [{ path: field('from', 'since'), issue: 'not_before_to' }])
   const maxDays = MAX_RANGE_DAYS[q.interval]
   if (to.getTime() - from.getTime() > maxDays * DAY_MS) {

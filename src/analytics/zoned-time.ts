@@ -13,16 +13,21 @@ function wallClock(timeZone: string): Intl.DateTimeFormat {
   return f
 }
 
+/** Date.UTC for every year: Date.UTC itself reads years 0 to 99 as 1900 to 1999. */
+function utc(year: number, month: number, day: number, hour = 0, minute = 0, second = 0): number {
+  return new Date(Date.UTC(2000, month, day, hour, minute, second)).setUTCFullYear(year)
+}
+
 /** How far the zone's wall clock is ahead of UTC at instant `t` (ms). */
 function offsetAt(t: number, timeZone: string): number {
   const p = Object.fromEntries(wallClock(timeZone).formatToParts(new Date(t)).map((x) => [x.type, Number(x.value)]))
-  return Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - Math.floor(t / 1000) * 1000
+  return utc(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - Math.floor(t / 1000) * 1000
 }
 
 /** The instant a calendar date (YYYY-MM-DD) begins in `timeZone`. */
 export function startOfDateIn(date: string, timeZone: string): Date {
   const [y, m, d] = date.split('-').map(Number)
-  const local = Date.UTC(y, m - 1, d)
+  const local = utc(y, m - 1, d)
   // Two passes: the offset at the first guess may differ from the offset at the answer across a DST change.
   let t = local - offsetAt(local, timeZone)
   t = local - offsetAt(t, timeZone)

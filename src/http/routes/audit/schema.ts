@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi'
 import { AUDIT_ACTOR_TYPES, AUDIT_OUTCOMES } from '../../../audit/audit-actions'
 import { PaginationQuery } from '../../openapi'
+import { isStorableInstant, STORABLE_INSTANT_RANGE } from '../../../storable-instant'
 
 export const AuditEntrySchema = z.object({
   id: z.string().openapi({ example: 'aud_3kT9x0aQ1bZ7yW2eR4uI' }),
@@ -42,6 +43,7 @@ export const AuditVerifySchema = z.object({
 export const Instant = z.string().max(40)
   .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2}))?$/, 'must be an ISO 8601 date or date-time with a zone (2026-01-31 or 2026-01-31T12:00:00Z)')
   .refine((s) => !Number.isNaN(Date.parse(s)), 'is not a valid date')
+  .refine((s) => isStorableInstant(new Date(s)), `must be ${STORABLE_INSTANT_RANGE}`)
   .transform((s) => new Date(s))
 
 export const AuditFilterQuery = z.object({
