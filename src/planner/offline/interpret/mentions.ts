@@ -66,8 +66,19 @@ export function joinMetricNounPhrases(s: ReadState): void {
   const d = s.d
   const modifiers = d.metrics.filter((m) => d.metrics.some((n) => n.at === m.at + 1))
   if (!modifiers.length) return
-  d.metrics = d.metrics.filter((m) => !modifiers.includes(m))
-  for (const m of modifiers) takeModifierMetric(m, d.metrics.find((n) => n.at === m.at + 1)!)
+  // In a run of three or more ("revenue customers orders") the middle words are modifiers too:
+  // each modifier's head is the last word of its run, the one that stays.
+  const kept = d.metrics.filter((m) => !modifiers.includes(m))
+  const headOf = (m: Mention): Mention | undefined => {
+    let at = m.at + 1
+    while (modifiers.some((x) => x.at === at)) at++
+    return kept.find((n) => n.at === at)
+  }
+  d.metrics = kept
+  for (const m of modifiers) {
+    const head = headOf(m)
+    if (head) takeModifierMetric(m, head)
+  }
   // "new patient visits": a modifier that is also a value (NP = new patient) filters the head metric
   // instead of being dropped; dropping it would answer for all visits
   for (const m of modifiers) {
@@ -78,7 +89,7 @@ export function joinMetricNounPhrases(s: ReadState): void {
       d.notes.push(`"${m.text}" qualifies the next metric word as a value`)
     }
   }
-  if (d.rank?.metric && modifiers.includes(d.rank.metric)) d.rank.metric = d.metrics.find((n) => n.at === d.rank!.metric!.at + 1)
+  if (d.rank?.metric && modifiers.includes(d.rank.metric)) d.rank.metric = headOf(d.rank.metric)
   d.order = d.order.filter((o) => !modifiers.includes(o.mention))
   d.fieldFilters = d.fieldFilters.filter((f) => !modifiers.includes(f.mention))
   for (const m of modifiers) if (!d.values.some((v) => v.at === m.at)) d.notes.push(`"${m.text}" only qualifies the next metric word`)
