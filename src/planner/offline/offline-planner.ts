@@ -52,6 +52,15 @@ import { withArticleNoun } from './with-article-noun'
 import { excludedRanking } from './excluded-ranking'
 import { excludedPeriod } from './excluded-period'
 import { danglingNegation } from './dangling-negation'
+import { recencyWithoutPeriod } from './recency-words'
+import { qualitySuperlative } from './quality-superlative'
+import { periodAverage } from './period-average'
+import { agentBy } from './agent-by'
+import { futurePeriod } from './future-period'
+import { averageOfPlural } from './average-of-plural'
+import { stateAdjective } from './state-adjective'
+import { averageOfAverages } from './average-of-averages'
+import { countAskedMoneyPlanned } from './count-asked-money-planned'
 
 export interface OfflinePlannerOptions {
   /** Unexplained content words tolerated before refusing (each lowers confidence). Default 1. */
@@ -365,7 +374,7 @@ export function planOffline(question: string, catalog: Catalog, history: Turn[],
   }
   // "sales to new york customers": two metrics with no list word between them; the second
   // metric word more likely describes something (customers in New York) than asks for a second number
-  for (const doubt of followUp ? [] : [agg.partial, unlistedPeriods(items, query), averagePer(text, query), unlistedMetric(draft, items, query), unlistedValues(draft, items, query), droppedAggregation(draft, working, query), droppedQualifier(draft, working, query, idx), countedDoubt, thresholdSubjectDoubt(query, idx, working), negatedMetricDoubt(draft, text), stateInPeriodDoubt(query), sharedPathDetour(query, idx), countOrAmount(draft.metrics, working, query, idx), measureOfCountedThing(draft.metrics, working, query, idx), thresholdOnText(query, idx), droppedParticiple(draft, items, query, idx), withArticleNoun(draft, items, query), moneyThresholdOnCount(query, working, idx), countedThingForAmount(draft.metrics, working, query, idx), danglingNegation(working, query, idx)]) {
+  for (const doubt of followUp ? [] : [agg.partial, unlistedPeriods(items, query), averagePer(text, query), unlistedMetric(draft, items, query), unlistedValues(draft, items, query), droppedAggregation(draft, working, query), droppedQualifier(draft, working, query, idx), countedDoubt, thresholdSubjectDoubt(query, idx, working), negatedMetricDoubt(draft, text), stateInPeriodDoubt(query), sharedPathDetour(query, idx), countOrAmount(draft.metrics, working, query, idx), measureOfCountedThing(draft.metrics, working, query, idx), thresholdOnText(query, idx), droppedParticiple(draft, items, query, idx), withArticleNoun(draft, items, query), moneyThresholdOnCount(query, working, idx), countedThingForAmount(draft.metrics, working, query, idx), danglingNegation(working, query, idx), recencyWithoutPeriod(text, query), qualitySuperlative(draft.metrics, text, query, idx), periodAverage(text, query, idx), agentBy(text, query, idx), futurePeriod(text, query, idx, clock), averageOfPlural(text, query, idx), stateAdjective(draft.metrics, text, query, idx), averageOfAverages(text, query, idx), countAskedMoneyPlanned(text, query, idx)]) {
     if (!doubt) continue
     confidence = Math.min(confidence, AMBIGUOUS_CONFIDENCE)
     reasons.push(doubt)

@@ -26,6 +26,12 @@ export function planShapeDoubts(query: SemanticQuery, idx: CatalogIndex): string
   if (axes.length >= 2 && !query.offset_metrics?.length) {
     doubts.push(`the plan breaks the answer down by two time axes (${axes.join(', ')}); one of them is likely a word read twice`)
   }
+  // "invoiced amount by month for the top plan": a limit on a plan broken down by a period and by something
+  // else cuts the rows of every (thing, period) pair, so "the top plan" becomes the best single month of any
+  // plan; the pick was meant of the thing, over its whole series, which one plan cannot say
+  if (query.limit !== undefined && axes.length >= 1 && groups.length > axes.length) {
+    doubts.push(`the plan keeps ${query.limit} row(s) of a breakdown by ${axes.join(', ')} and another field; the top or bottom pick was likely meant of the field, over every period`)
+  }
   // "what % of sales came from Electronics" groups and filters one field on purpose (the share needs the whole);
   // anywhere else a breakdown whose field is pinned to one value has a single row
   if (!query.share_of_total) {
@@ -37,9 +43,10 @@ export function planShapeDoubts(query: SemanticQuery, idx: CatalogIndex): string
   // "invoices over 10k" read as invoice_count > 10000: with nothing to break down, a bound on the plan's only
   // metric filters the one total by itself (the answer is that total or nothing); the bound most likely
   // belonged to each row's amount, which the layer has no dimension for
-  if (groups.length === 0 && query.metrics.length === 1) {
+  // ("sales of products that sold more than 100 units": the same with a second metric beside it)
+  if (groups.length === 0) {
     for (const f of query.filters ?? []) {
-      if (f.field === query.metrics[0] && f.op !== '=' && f.op !== '!=') doubts.push(`the plan keeps its single total only when ${f.field} ${f.op} ${String(f.value)}; the bound likely belongs to each row, not to the total`)
+      if (query.metrics.includes(f.field) && f.op !== '=' && f.op !== '!=') doubts.push(`the plan keeps its single total only when ${f.field} ${f.op} ${String(f.value)}; the bound likely belongs to each row, not to the total`)
     }
   }
   return doubts

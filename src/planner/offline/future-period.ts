@@ -1,0 +1,27 @@
+// "bookings for next month" was answered with the bookings made next month: the layer dates each booking
+// on the day it was made ("Reservations made, counted on the booking date"), so a period that has not
+// begun holds none, and the analyst meant what is booked for that month, or a forecast. A period said
+// relative to today ("next", "upcoming", "coming") that starts after today is doubted when every planned
+// metric is described as dated by an act done when it is recorded (made, placed, submitted, created...).
+// A metric that can be on the books ahead ("room revenue next month", dated by the night stayed) and a
+// period named outright ("in 2025") are taken as asked.
+import type { SemanticQuery } from '../../../semantic/types'
+import type { CatalogIndex } from './catalog-index'
+
+const AHEAD = new Set(['next', 'upcoming', 'coming', 'tomorrow', 'tomorrow\'s'])
+/** Descriptions of a metric dated by an act that is over when it is recorded. */
+const DONE_ACT = /\b(?:made|placed|submitted|created|booked|ordered|purchased|sold|filed|issued|registered|signed up|opened|hired|enrolled|joined)\b|\bcounted on the \w+ date\b/i
+
+const words = (text: string) => text.toLowerCase().split(/[^a-z0-9']+/).filter(Boolean)
+
+/** Why a relative period wholly after today does not answer the question, or undefined. */
+export function futurePeriod(question: string, query: SemanticQuery, idx: CatalogIndex, clock: { now: Date; timezone: string }): string | undefined {
+  const start = query.time_constraint?.start
+  if (!start || query.metrics.length === 0) return undefined
+  const word = words(question).find((w) => AHEAD.has(w))
+  if (!word) return undefined
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: clock.timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(clock.now)
+  if (start.slice(0, 10) <= today) return undefined
+  if (!query.metrics.every((m) => DONE_ACT.test(idx.metrics.get(m)?.description ?? ''))) return undefined
+  return `"${word}" names a period from ${start}, which has not begun; ${query.metrics.join(', ')} is dated by an act done when it is recorded, so nothing is there yet`
+}
