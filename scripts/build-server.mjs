@@ -7,9 +7,9 @@
 // resolve, so tsc's one-file-per-file output would not run as is. esbuild is
 // the transpiler tsx already used to run these very sources (it ships with tsx,
 // a dependency, so nothing is added); it bundles our own modules into three
-// files in about a second and leaves every npm package external, so packages
-// load from node_modules exactly as before and the heavy ones (cloud SDKs,
-// openai) still load only on first use. Type checking stays `npm run typecheck`.
+// files in about a second and leaves npm packages external (drizzle-orm aside:
+// see BUNDLED), so packages load from node_modules exactly as before and the
+// heavy ones (cloud SDKs, openai) still load only on first use. Type checking stays `npm run typecheck`.
 //
 // Layout, chosen so paths computed from import.meta.url at run time resolve
 // as they do from the sources (every entry file sits two folders below the
@@ -41,6 +41,26 @@ if (path.relative(root, out).split(path.sep).length !== 2) {
 const require = createRequire(import.meta.url)
 const esbuild = createRequire(require.resolve('tsx/package.json'))('esbuild')
 
+// Packages bundled into our chunks rather than loaded from node_modules: Node 22 and 24
+// look up the package.json scope of every module file they load (to tell ESM from
+// CommonJS) and re-read drizzle-orm's 179 KB exports map each time, which cost a
+// production start 0.5-1 s on this machine for drizzle's few hundred files.
+const BUNDLED = new Set(['drizzle-orm'])
+
+/** esbuild plugin: every npm package external (loaded as before) except those named. */
+function externalPackagesBut(bundled) {
+  return {
+    name: 'external-packages-but',
+    setup(build) {
+      build.onResolve({ filter: /^[^./]/ }, (args) => {
+        const name = args.path.startsWith('@') ? args.path.split('/').slice(0, 2).join('/') : args.path.split('/')[0]
+        if (args.path.startsWith('node:') || !bundled.has(name)) return { path: args.path, external: true }
+        return undefined
+      })
+    },
+  }
+}
+
 const started = Date.now()
 // The previous build's seed, when this PGlite made it: initdb takes seconds.
 const seed = keptSeed(out)
@@ -60,7 +80,7 @@ await esbuild.build({
   // (code shared by the entries included) sit next to the entries: same depth.
   splitting: true,
   chunkNames: '[name]-[hash]',
-  packages: 'external',
+  plugins: [externalPackagesBut(BUNDLED)],
   platform: 'node',
   format: 'esm',
   target: 'node22',
