@@ -7,6 +7,7 @@ import { suggest } from './suggest'
 import { filterList, parseWhereFilter } from './where-filter'
 import { sqlFragmentProblem } from './sql-fragment'
 import { conversionParamsProblem } from './conversion-params'
+import { MAX_METRIC_EXPANSION, oversizedMetrics } from './metric-expansion'
 
 export interface ManifestProblem {
   /** Path inside the manifest, e.g. `semantic_models[2].measures[0].agg_time_dimension`. */
@@ -207,6 +208,15 @@ export function validateManifest(manifest: SemanticManifest): ManifestProblem[] 
     state.set(name, 'done')
   }
   for (const m of manifest.metrics) visit(m.name, [])
+  // Inputs read more than once compile once per path: a few levels of that is an exponential query.
+  if (problems.length === 0) {
+    for (const { name, size } of oversizedMetrics(manifest, manifest.metrics.map((m) => m.name))) {
+      const m = metricsByName.get(name)!
+      add(`metrics[${manifest.metrics.indexOf(m)}]`, Number.isFinite(size)
+        ? `metric "${name}" expands to ${size < 1e9 ? size : 'too many'} metric inputs once its derived and ratio inputs and Metric() filters are followed; at most ${MAX_METRIC_EXPANSION} are allowed`
+        : `metric "${name}" depends on itself through the Metric() filters of it or its inputs`, m, 'type_params')
+    }
+  }
 
   // Filter templates must name things the metric can reach (only when the references above hold).
   if (problems.length === 0) checkFilterReferences(manifest, add)

@@ -7,6 +7,7 @@ import {
 import { getDialect } from '../dialects'
 import type { Dialect } from '../dialects/dialect'
 import { SemanticGraph } from '../graph'
+import { MAX_METRIC_EXPANSION, filterMetricNames, oversizedMetrics } from '../metric-expansion'
 import { coarserGrain, formatQueryName, grainRank } from '../names'
 import { parseCallExpression } from '../where-filter'
 import { suggest } from '../suggest'
@@ -188,6 +189,13 @@ export function compile(input: SemanticQuery, manifest: SemanticManifest, dialec
     graph.metric(name) // unknown_metric with suggestions
     if (!metrics.includes(name)) metrics.push(name)
   })
+  // A layer stored before import refused oversized metrics would otherwise cost exponential CPU here.
+  const oversized = oversizedMetrics(graph.manifest, [...metrics, ...filterMetricNames([query.where]), ...(query.filters ?? []).map((f) => f.field).filter((f) => graph.metrics.has(f))])
+  if (oversized.length) {
+    throw new SemanticError('invalid_model', Number.isFinite(oversized[0].size)
+      ? `metric "${oversized[0].name}" expands to more than ${MAX_METRIC_EXPANSION} metric inputs; fix the layer`
+      : `metric "${oversized[0].name}" depends on itself through Metric() filters; fix the layer`, oversized.map((o) => ({ path: o.name, issue: 'metric_too_large' })))
+  }
   const sources = [...new Set(metrics.flatMap((m) => graph.metricGroupingMeasures(m)).map((m) => graph.measure(m).model.name))]
   // metric_time without a grain: the coarsest default grain of the metrics (MetricFlow).
   ctx.metricTimeGrain = metrics.length === 0 ? 'day' : metrics.map((m) => graph.metricDefaultGrain(m)).reduce((a, b) => coarserGrain(a, b))
