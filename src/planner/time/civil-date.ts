@@ -59,13 +59,20 @@ export function civilDateIn(now: Date, timezone: string): CivilDate {
   return { year: get('year'), month: get('month'), day: get('day') }
 }
 
-export const toDays = (d: CivilDate) => Date.UTC(d.year, d.month - 1, d.day) / DAY_MS
+/** Midnight UTC of a calendar day (ms); `setUTCFullYear`, because Date.UTC reads the years 0-99 as 1900-1999. */
+function utcMidnight(year: number, monthIndex: number, day: number): number {
+  const t = new Date(0)
+  t.setUTCFullYear(year, monthIndex, day)
+  return t.getTime()
+}
+
+export const toDays = (d: CivilDate) => utcMidnight(d.year, d.month - 1, d.day) / DAY_MS
 function fromDays(n: number): CivilDate {
   const dt = new Date(n * DAY_MS)
   return { year: dt.getUTCFullYear(), month: dt.getUTCMonth() + 1, day: dt.getUTCDate() }
 }
 export const addDays = (d: CivilDate, n: number) => fromDays(toDays(d) + n)
-export const daysInMonth = (year: number, month: number) => new Date(Date.UTC(year, month, 0)).getUTCDate()
+export const daysInMonth = (year: number, month: number) => new Date(utcMidnight(year, month, 0)).getUTCDate()
 
 export function addMonths(d: CivilDate, n: number): CivilDate {
   const idx = d.year * 12 + (d.month - 1) + n
@@ -83,7 +90,8 @@ export function parseIsoDate(s: string): CivilDate | undefined {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s)
   if (!m) return undefined
   const d = { year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) }
-  if (d.month < 1 || d.month > 12 || d.day < 1 || d.day > daysInMonth(d.year, d.month)) return undefined
+  // Year 0000 is no calendar year a warehouse or the compiler takes (0001-9999)
+  if (d.year < 1 || d.month < 1 || d.month > 12 || d.day < 1 || d.day > daysInMonth(d.year, d.month)) return undefined
   return d
 }
 

@@ -242,12 +242,12 @@ class Parser {
     m = /^(\d{4})-(\d{1,2})$/.exec(w)
     if (m) {
       const month = Number(m[2])
-      if (month < 1 || month > 12) return undefined
+      if (month < 1 || month > 12 || Number(m[1]) < 1) return undefined
       return abs(i + 1, this.monthSpan(Number(m[1]), month))
     }
     // 2024-q3 / 2024q3
     m = /^(\d{4})-?q([1-4])$/.exec(w)
-    if (m) return abs(i + 1, this.quarterSpan(Number(m[1]), Number(m[2])))
+    if (m && Number(m[1]) >= 1) return abs(i + 1, this.quarterSpan(Number(m[1]), Number(m[2])))
 
     // "the year 2024", "year 2024", "calendar year 2024"
     const yearWord = this.anyPhrase(i, [['the', 'year'], ['calendar', 'year'], ['year']])
