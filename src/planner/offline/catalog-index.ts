@@ -6,6 +6,7 @@ import { FILLER, GRAIN_NOUNS, RESERVED, WEAK_NAME_TOKENS, isKnownWord } from './
 import { editDistance, nameStems, stem, tokenize, typoBudget } from './normalize'
 import { valueAliases } from './value-aliases'
 import { catalogAbbreviationOf } from './catalog-abbreviations'
+import { spelledOutNameStems, spelledOutShorthand } from './business-abbreviations'
 import { addUnitlessNames, describedNameStems, quantityNames } from './described-name-words'
 import { rateNameStems } from './ratio-rate-names'
 import { namesEntityByCut } from './entity-name-columns'
@@ -137,6 +138,17 @@ function buildIndex(catalog: Catalog): CatalogIndex {
     metrics.set(m.name, m)
     const target: Target = { kind: 'metric', name: m.name, metric: m }
     addWithVariants(nameStems(m.name), { target, quality: 1, source: 'name' })
+    // `appl_cnt` is also the "application count": business shorthand written out
+    for (const spelled of spelledOutNameStems(nameStems(m.name), m.description)) {
+      add(spelled, { target, quality: 0.97, source: 'name' })
+      // "applications" for the application count; but "payments" is no payment amount: only a count
+      // is named by the noun it counts
+      // (and only a noun the shorthand spelled out: "dq30" of `dq30_cnt` stays the layer's code)
+      const counted = spelled.filter((w) => !WEAK_NAME_TOKENS.has(w))
+      const spelledNoun = counted.some((w) => !nameStems(m.name).includes(w))
+      if (COUNT_WORDS.has(spelled[spelled.length - 1]) && spelledNoun && counted.length < spelled.length) add(counted, { target, quality: 0.97 * 0.96, source: 'short name' })
+      else if (spelledNoun && counted.length > 0 && counted.length < spelled.length) add(counted, { target, quality: 0.97 * 0.9, source: 'short name' })
+    }
     if (m.label) addWithVariants(nameStems(m.label), { target, quality: 1, source: 'label' })
     for (const s of m.synonyms ?? []) addWithVariants(nameStems(s), { target, quality: 0.98, source: 'synonym' })
     addDescription(m.description, target)
@@ -213,6 +225,9 @@ function buildIndex(catalog: Catalog): CatalogIndex {
     else if (d.type === 'categorical' && own.length === 2 && own[1] === 'name' && entity.length >= 2 && entity[entity.length - 1] === own[0]) {
       addWithVariants([...entity, 'name'], { target, quality: base, source: 'name' })
     }
+    // the `brwr` entity is the borrower, `due_dt` the due date: business shorthand written out (a
+    // categorical column's name is written out below, with its description's words first)
+    for (const spelled of d.type !== 'categorical' ? spelledOutNameStems(own, d.description) : []) addWithVariants(spelled, { target, quality: base * 0.97, source: 'name' })
     const expanded = d.type === 'categorical' ? expandedNameStems(d) : undefined
     if (expanded) addWithVariants(expanded, { target, quality: base * 0.98, source: 'name' })
     // `is_plnd` described as "Planned stop ...": the written-out flag word names its true value as `plnd` does
@@ -249,6 +264,9 @@ function buildIndex(catalog: Catalog): CatalogIndex {
   for (const d of describedColumns) {
     const hops = Math.max(0, d.name.split('__').length - 2)
     for (const stems of descriptionPhraseNames(d.description)) {
+      // "months" of "Contractual term in months" is the unit the column is counted in: "by month" stays a time grain
+      // (a "Season year." is named by its year)
+      if (stems.length === 1 && GRAIN_NOUNS[stems[0]] && new RegExp(`\\bin ${stems[0]}s?\\b`, 'i').test(d.description ?? '')) continue
       if (terms.get(stems.join(' '))?.some((h) => h.target.kind !== 'value' && h.source !== 'short name' && h.target.name.split('__').pop() !== d.name.split('__').pop())) continue
       add(stems, { target: { kind: 'dimension', name: d.name, dim: d }, quality: (stems.length > 1 ? 0.9 : 0.86) * Math.pow(0.97, hops), source: stems.length > 1 ? 'description' : 'short name' })
     }
@@ -340,6 +358,9 @@ function initialsRun(words: string[], start: number, letters: string): string[] 
 }
 
 const LITTLE_WORDS = new Set(['of', 'the', 'a', 'an', 'per', 'and', 'to', 'in', 'on', 'for'])
+
+/** Last words of a name that say the metric counts what the words before it name. */
+const COUNT_WORDS = new Set(['count', 'number'])
 
 function targetId(t: Target): string {
   return t.kind === 'value' ? `v\u0000${t.name}\u0000${typeof t.value}\u0000${String(t.value)}` : `${t.kind[0]}\u0000${t.name}`
@@ -831,6 +852,9 @@ function expandedNameStems(d: CatalogDimension): string[] | undefined {
     // a cut with no a, e, i, o or u left ("cty" of city) is no word of its own, even where only one letter is left out
     const leftOut = /[aeiou]/.test(w) ? 2 : 1
     const found = described.filter((x) => x.length >= w.length + leftOut && x[0] === w[0] && (known ? clipOf(w, x) : isSubsequence(w, x)))
+    // `brnch_nm` described only as "Branch name." still reads "branch": business shorthand written out
+    const spelled = found.length !== 1 ? spelledOutShorthand(w, d.description) : []
+    if (spelled.length === 1 && spelled[0].length === 1) { changed = true; return stem(spelled[0][0]) }
     if (found.length !== 1) return w
     changed = true
     return found[0]

@@ -7,6 +7,7 @@
 import type { SemanticQuery } from '../../../semantic/types'
 import type { CatalogIndex } from './catalog-index'
 import type { Mention } from './interpret/draft'
+import { stem } from './normalize'
 
 /** Nouns that measure each thing rather than count things. */
 const MEASURE_AFTER = new Set(['amount', 'amounts', 'amt', 'value', 'values', 'size', 'sizes', 'dollars', 'cost', 'costs'])
@@ -53,6 +54,9 @@ export function moneyThresholdOnCount(query: SemanticQuery, question: string, id
   return f ? `the threshold is said in money, but ${f.field} counts` : undefined
 }
 
+/** A description that says its currency ("..., USD.", "in US dollars"). */
+const IN_CURRENCY = /\bUSD\b|\bUS dollars\b|\bEUR\b/
+
 /** Words a description opens with when the metric is a sum of money or of some quantity. */
 const AMOUNT_LEADS = new Set(['amount', 'amounts', 'value', 'sum', 'total', 'dollars', 'volume'])
 
@@ -68,8 +72,14 @@ export function countedThingForAmount(metrics: Mention[], question: string, quer
   for (const m of metrics) {
     const h = m.hits[0]
     if (!h || h.source !== 'description' || h.target.kind !== 'metric' || !query.metrics.includes(h.target.name)) continue
-    const lead = words(idx.metrics.get(h.target.name)?.description ?? '')[0]
-    if (!lead || !AMOUNT_LEADS.has(lead) || !/s$/.test(m.text.trim())) continue
+    const description = idx.metrics.get(h.target.name)?.description ?? ''
+    const lead = words(description)[0]
+    // "originations" for "Principal originated, USD.": an "-ation" noun made from the description's verb names the
+    // events the money is summed over, where the description gives its currency (the noun is not the description's
+    // own word; "fees" or "charge offs" name the money itself)
+    const said1 = m.text.trim().toLowerCase()
+    const madeNoun = /ations$/.test(said1) && IN_CURRENCY.test(description) && !words(description).some((w) => stem(w) === stem(said1))
+    if (!lead || !(AMOUNT_LEADS.has(lead) || madeNoun) || !/s$/.test(m.text.trim())) continue
     return `"${m.text}" are what ${h.target.name} sums over ("${lead} ..."), not the ${lead}; asked bare, they ask how many`
   }
   return undefined

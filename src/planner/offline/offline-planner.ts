@@ -31,6 +31,8 @@ import { qualifiedMetricReadings } from './qualified-metric-names'
 import { headNounGroupReadings } from './head-noun-groupings'
 import { byValueReadings } from './by-value-word'
 import { joinHyphenatedNames } from './hyphen-joins'
+import { distributeSharedHead } from './shared-head-coordination'
+import { countWordOnAmount } from './count-word-on-amount'
 import { accountForNewWord } from './creation-count-words'
 import { mergeOwnerGroupings } from './owner-groupings'
 import { findAnalystPhrase } from './analyst-phrases'
@@ -147,7 +149,9 @@ export function planOffline(question: string, catalog: Catalog, history: Turn[],
   }
   // "check-ins" over a `checkins` metric: one word of the layer written with a hyphen
   const hyphens = joinHyphenatedNames(text, idx)
-  const ids = extractIdFilters(hyphens.text, idx)
+  // "dq30 and dq90 rates": the head noun after two joined modifiers is each one's
+  const shared = distributeSharedHead(hyphens.text, idx)
+  const ids = extractIdFilters(shared.text, idx)
   const agg = rewriteAggregationWords(ids.text, idx)
   const versus = rewriteBooleanVersus(agg.text, idx)
   const working = versus.text
@@ -374,7 +378,7 @@ export function planOffline(question: string, catalog: Catalog, history: Turn[],
   }
   // "sales to new york customers": two metrics with no list word between them; the second
   // metric word more likely describes something (customers in New York) than asks for a second number
-  for (const doubt of followUp ? [] : [agg.partial, unlistedPeriods(items, query), averagePer(text, query), unlistedMetric(draft, items, query), unlistedValues(draft, items, query), droppedAggregation(draft, working, query), droppedQualifier(draft, working, query, idx), countedDoubt, thresholdSubjectDoubt(query, idx, working), negatedMetricDoubt(draft, text), stateInPeriodDoubt(query), sharedPathDetour(query, idx), countOrAmount(draft.metrics, working, query, idx), measureOfCountedThing(draft.metrics, working, query, idx), thresholdOnText(query, idx), droppedParticiple(draft, items, query, idx), withArticleNoun(draft, items, query), moneyThresholdOnCount(query, working, idx), countedThingForAmount(draft.metrics, working, query, idx), danglingNegation(working, query, idx), recencyWithoutPeriod(text, query), qualitySuperlative(draft.metrics, text, query, idx), periodAverage(text, query, idx), agentBy(text, query, idx), futurePeriod(text, query, idx, clock), averageOfPlural(text, query, idx), stateAdjective(draft.metrics, text, query, idx), averageOfAverages(text, query, idx), countAskedMoneyPlanned(text, query, idx)]) {
+  for (const doubt of followUp ? [] : [agg.partial, unlistedPeriods(items, query), averagePer(text, query), unlistedMetric(draft, items, query), unlistedValues(draft, items, query), droppedAggregation(draft, working, query), droppedQualifier(draft, working, query, idx), countedDoubt, thresholdSubjectDoubt(query, idx, working), negatedMetricDoubt(draft, text), stateInPeriodDoubt(query), sharedPathDetour(query, idx), countOrAmount(draft.metrics, working, query, idx), measureOfCountedThing(draft.metrics, working, query, idx), thresholdOnText(query, idx), droppedParticiple(draft, items, query, idx), withArticleNoun(draft, items, query), moneyThresholdOnCount(query, working, idx), countedThingForAmount(draft.metrics, working, query, idx), danglingNegation(working, query, idx), recencyWithoutPeriod(text, query), qualitySuperlative(draft.metrics, text, query, idx), periodAverage(text, query, idx), agentBy(text, query, idx), futurePeriod(text, query, idx, clock), averageOfPlural(text, query, idx), stateAdjective(draft.metrics, text, query, idx), averageOfAverages(text, query, idx), countAskedMoneyPlanned(text, query, idx), countWordOnAmount(text, query)]) {
     if (!doubt) continue
     confidence = Math.min(confidence, AMBIGUOUS_CONFIDENCE)
     reasons.push(doubt)

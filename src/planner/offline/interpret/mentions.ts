@@ -61,9 +61,25 @@ function takeModifierMetric(modifier: Mention, head: Mention): void {
   head.hits = [own, ...head.hits.filter((h) => h !== own)]
 }
 
+/**
+ * "installments due": a plural noun before a word that names a metric only with its measure noun left out
+ * ("due" of the due amount) is no modifier of it; the plural is the thing asked about and the word after it
+ * says which of them. That word is left unread (the question is refused) rather than answered as the amount.
+ */
+function pluralBeforeShortName(m: Mention, head: Mention): boolean {
+  const text = m.text.toLowerCase()
+  const top = head.hits.find((h) => h.target.kind === 'metric')
+  return /[^s]s$/.test(text) && stem(text) !== text && !head.text.includes(' ') && top?.source === 'short name'
+}
+
 /** "sales volume": two metric words side by side are one noun phrase; its head (the last word) names the metric. */
 export function joinMetricNounPhrases(s: ReadState): void {
   const d = s.d
+  const unjoined = d.metrics.filter((n) => d.metrics.some((m) => n.at === m.at + 1 && pluralBeforeShortName(m, n)))
+  if (unjoined.length) {
+    d.metrics = d.metrics.filter((n) => !unjoined.includes(n))
+    for (const n of unjoined) d.unknown.push({ text: n.text })
+  }
   const modifiers = d.metrics.filter((m) => d.metrics.some((n) => n.at === m.at + 1))
   if (!modifiers.length) return
   // In a run of three or more ("revenue customers orders") the middle words are modifiers too:
