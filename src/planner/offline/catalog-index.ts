@@ -6,7 +6,7 @@ import { FILLER, GRAIN_NOUNS, RESERVED, WEAK_NAME_TOKENS, isKnownWord } from './
 import { editDistance, nameStems, stem, tokenize, typoBudget } from './normalize'
 import { valueAliases } from './value-aliases'
 import { catalogAbbreviationOf } from './catalog-abbreviations'
-import { spelledOutNameStems, spelledOutShorthand } from './business-abbreviations'
+import { spelledOutNameStems } from './business-abbreviations'
 import { addUnitlessNames, describedNameStems, quantityNames } from './described-name-words'
 import { rateNameStems } from './ratio-rate-names'
 import { namesEntityByCut } from './entity-name-columns'
@@ -225,9 +225,6 @@ function buildIndex(catalog: Catalog): CatalogIndex {
     else if (d.type === 'categorical' && own.length === 2 && own[1] === 'name' && entity.length >= 2 && entity[entity.length - 1] === own[0]) {
       addWithVariants([...entity, 'name'], { target, quality: base, source: 'name' })
     }
-    // the `brwr` entity is the borrower, `due_dt` the due date: business shorthand written out (a
-    // categorical column's name is written out below, with its description's words first)
-    for (const spelled of d.type !== 'categorical' ? spelledOutNameStems(own, d.description) : []) addWithVariants(spelled, { target, quality: base * 0.97, source: 'name' })
     const expanded = d.type === 'categorical' ? expandedNameStems(d) : undefined
     if (expanded) addWithVariants(expanded, { target, quality: base * 0.98, source: 'name' })
     // `is_plnd` described as "Planned stop ...": the written-out flag word names its true value as `plnd` does
@@ -852,9 +849,6 @@ function expandedNameStems(d: CatalogDimension): string[] | undefined {
     // a cut with no a, e, i, o or u left ("cty" of city) is no word of its own, even where only one letter is left out
     const leftOut = /[aeiou]/.test(w) ? 2 : 1
     const found = described.filter((x) => x.length >= w.length + leftOut && x[0] === w[0] && (known ? clipOf(w, x) : isSubsequence(w, x)))
-    // `brnch_nm` described only as "Branch name." still reads "branch": business shorthand written out
-    const spelled = found.length !== 1 ? spelledOutShorthand(w, d.description) : []
-    if (spelled.length === 1 && spelled[0].length === 1) { changed = true; return stem(spelled[0][0]) }
     if (found.length !== 1) return w
     changed = true
     return found[0]
