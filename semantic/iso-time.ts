@@ -7,8 +7,8 @@
 // A hand-written scanner: no regular expression over text a model may write.
 
 /** Earliest and latest instants a bound may name (0001-01-01 … 9999-12-31, UTC). */
-export const MIN_INSTANT_MS = utc(1, 1, 1).getTime()
-export const MAX_INSTANT_MS = utc(9999, 12, 31, 23, 59, 59, 999).getTime()
+export const MIN_INSTANT_MS = utcDate(1, 1, 1).getTime()
+export const MAX_INSTANT_MS = utcDate(9999, 12, 31, 23, 59, 59, 999).getTime()
 
 export type IsoInstant =
   | { ok: true; ms: number; dateOnly: boolean }
@@ -16,8 +16,8 @@ export type IsoInstant =
 
 const isDigit = (c: number) => c >= 0x30 && c <= 0x39
 
-/** A UTC instant from calendar fields; `setUTCFullYear`, because Date.UTC maps years 0–99 to 1900–1999. */
-function utc(y: number, mo: number, d: number, h = 0, mi = 0, s = 0, ms = 0): Date {
+/** A UTC instant from calendar fields (month 1-12; out-of-range fields roll over as Date.UTC's do); `setUTCFullYear`, because Date.UTC maps years 0–99 to 1900–1999. */
+export function utcDate(y: number, mo: number, d: number, h = 0, mi = 0, s = 0, ms = 0): Date {
   const t = new Date(0)
   t.setUTCFullYear(y, mo - 1, d)
   t.setUTCHours(h, mi, s, ms)
@@ -45,7 +45,7 @@ export function parseIsoInstant(input: string): IsoInstant {
   const d = num(2); if (d === undefined) return shape
   if (y < 1) return { ok: false, issue: 'has a year outside 0001–9999' }
   if (mo < 1 || mo > 12) return { ok: false, issue: 'has a month outside 01–12' }
-  const day = utc(y, mo, d)
+  const day = utcDate(y, mo, d)
   if (day.getUTCFullYear() !== y || day.getUTCMonth() !== mo - 1 || day.getUTCDate() !== d) return { ok: false, issue: 'is not a day of the calendar' }
   if (i === text.length) return { ok: true, ms: day.getTime(), dateOnly: true }
 
@@ -82,7 +82,7 @@ export function parseIsoInstant(input: string): IsoInstant {
     } else return shape
   }
   if (i !== text.length) return shape
-  return { ok: true, ms: utc(y, mo, d, h, mi, s, ms).getTime() - offsetMin * 60_000, dateOnly: false }
+  return { ok: true, ms: utcDate(y, mo, d, h, mi, s, ms).getTime() - offsetMin * 60_000, dateOnly: false }
 }
 
 /** Whether `text` is a date or timestamp `parseIsoInstant` accepts. */

@@ -1,6 +1,7 @@
 // Calendar dates of a tenant's time zone as instants: a report "from
 // 2026-03-10" starts at midnight where the tenant is, not at midnight UTC.
 // Intl knows every IANA zone and its daylight-saving rules, so no table here.
+import { utcDate } from '../../semantic/iso-time'
 
 const formatters = new Map<string, Intl.DateTimeFormat>()
 
@@ -13,21 +14,16 @@ function wallClock(timeZone: string): Intl.DateTimeFormat {
   return f
 }
 
-/** Date.UTC for every year: Date.UTC itself reads years 0 to 99 as 1900 to 1999. */
-function utc(year: number, month: number, day: number, hour = 0, minute = 0, second = 0): number {
-  return new Date(Date.UTC(2000, month, day, hour, minute, second)).setUTCFullYear(year)
-}
-
 /** How far the zone's wall clock is ahead of UTC at instant `t` (ms). */
 function offsetAt(t: number, timeZone: string): number {
   const p = Object.fromEntries(wallClock(timeZone).formatToParts(new Date(t)).map((x) => [x.type, Number(x.value)]))
-  return utc(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - Math.floor(t / 1000) * 1000
+  return utcDate(p.year, p.month, p.day, p.hour, p.minute, p.second).getTime() - Math.floor(t / 1000) * 1000
 }
 
 /** The instant a calendar date (YYYY-MM-DD) begins in `timeZone`. */
 export function startOfDateIn(date: string, timeZone: string): Date {
   const [y, m, d] = date.split('-').map(Number)
-  const local = utc(y, m - 1, d)
+  const local = utcDate(y, m, d).getTime()
   // Two passes: the offset at the first guess may differ from the offset at the answer across a DST change.
   let t = local - offsetAt(local, timeZone)
   t = local - offsetAt(t, timeZone)

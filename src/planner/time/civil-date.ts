@@ -5,6 +5,7 @@
 // in `clock.timezone` (Intl API); everything after that is civil-date
 // arithmetic, so DST transitions cannot shift a boundary by an hour.
 // Weeks start on Monday (ISO 8601).
+import { utcDate } from '../../../semantic/iso-time'
 
 export interface Clock {
   now: Date
@@ -59,20 +60,14 @@ export function civilDateIn(now: Date, timezone: string): CivilDate {
   return { year: get('year'), month: get('month'), day: get('day') }
 }
 
-/** Midnight UTC of a calendar day (ms); `setUTCFullYear`, because Date.UTC reads the years 0-99 as 1900-1999. */
-function utcMidnight(year: number, monthIndex: number, day: number): number {
-  const t = new Date(0)
-  t.setUTCFullYear(year, monthIndex, day)
-  return t.getTime()
-}
-
-export const toDays = (d: CivilDate) => utcMidnight(d.year, d.month - 1, d.day) / DAY_MS
+// utcDate, not Date.UTC: Date.UTC reads the years 0-99 as 1900-1999
+export const toDays = (d: CivilDate) => utcDate(d.year, d.month, d.day).getTime() / DAY_MS
 function fromDays(n: number): CivilDate {
   const dt = new Date(n * DAY_MS)
   return { year: dt.getUTCFullYear(), month: dt.getUTCMonth() + 1, day: dt.getUTCDate() }
 }
 export const addDays = (d: CivilDate, n: number) => fromDays(toDays(d) + n)
-export const daysInMonth = (year: number, month: number) => new Date(utcMidnight(year, month, 0)).getUTCDate()
+export const daysInMonth = (year: number, month: number) => utcDate(year, month + 1, 0).getUTCDate()
 
 export function addMonths(d: CivilDate, n: number): CivilDate {
   const idx = d.year * 12 + (d.month - 1) + n
