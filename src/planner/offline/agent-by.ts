@@ -5,8 +5,8 @@
 // The same agent ("paid by payer") or a "by" after no such verb is left alone.
 import type { SemanticQuery } from '../../../semantic/types'
 import type { CatalogIndex } from './catalog-index'
+import { plainWords as words } from './normalize'
 
-const words = (text: string) => text.toLowerCase().split(/[^a-z0-9']+/).filter(Boolean)
 /** Past participles that do not end in -ed: a "by" after a participle names who did it. */
 const IRREGULAR = new Set(['paid', 'made', 'sold', 'held', 'done', 'given', 'taken', 'sent', 'won', 'written', 'seen', 'brought', 'bought', 'spent', 'lost', 'kept', 'run', 'set', 'put', 'built', 'driven', 'chosen', 'shown', 'told'])
 const participle = (w: string) => IRREGULAR.has(w) || (w.length > 4 && w.endsWith('ed'))

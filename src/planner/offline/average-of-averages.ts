@@ -6,10 +6,10 @@
 import type { SemanticQuery } from '../../../semantic/types'
 import type { CatalogIndex } from './catalog-index'
 import { metricAggregation } from './word-readings'
+import { plainWords as words } from './normalize'
 
 const AVERAGING = new Set(['average', 'avg', 'mean', 'averaged', 'averages', 'means', 'averaging'])
 
-const words = (text: string) => text.toLowerCase().split(/[^a-z0-9']+/).filter(Boolean)
 
 /** Why the plan does not compute an average of averages the question asks for, or undefined. */
 export function averageOfAverages(question: string, query: SemanticQuery, idx: CatalogIndex): string | undefined {

@@ -7,12 +7,12 @@
 // period named outright ("in 2025") are taken as asked.
 import type { SemanticQuery } from '../../../semantic/types'
 import type { CatalogIndex } from './catalog-index'
+import { plainWords as words } from './normalize'
 
 const AHEAD = new Set(['next', 'upcoming', 'coming', 'tomorrow', 'tomorrow\'s'])
 /** Descriptions of a metric dated by an act that is over when it is recorded. */
 const DONE_ACT = /\b(?:made|placed|submitted|created|booked|ordered|purchased|sold|filed|issued|registered|signed up|opened|hired|enrolled|joined)\b|\bcounted on the \w+ date\b/i
 
-const words = (text: string) => text.toLowerCase().split(/[^a-z0-9']+/).filter(Boolean)
 
 /** Why a relative period wholly after today does not answer the question, or undefined. */
 export function futurePeriod(question: string, query: SemanticQuery, idx: CatalogIndex, clock: { now: Date; timezone: string }): string | undefined {

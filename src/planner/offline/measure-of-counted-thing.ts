@@ -7,7 +7,7 @@
 import type { SemanticQuery } from '../../../semantic/types'
 import type { CatalogIndex } from './catalog-index'
 import type { Mention } from './interpret/draft'
-import { stem } from './normalize'
+import { stem, plainWords as words } from './normalize'
 
 /** Nouns that measure each thing rather than count things. */
 const MEASURE_AFTER = new Set(['amount', 'amounts', 'amt', 'value', 'values', 'size', 'sizes', 'dollars', 'cost', 'costs'])
@@ -20,7 +20,6 @@ function counts(name: string, idx: CatalogIndex): boolean {
   return /^\s*number of\b/i.test(idx.metrics.get(name)?.description ?? '')
 }
 
-const words = (text: string) => text.toLowerCase().split(/[^a-z0-9']+/).filter(Boolean)
 
 /** Why the planned count does not answer a measure of the counted thing, or undefined. */
 export function measureOfCountedThing(metrics: Mention[], question: string, query: SemanticQuery, idx: CatalogIndex): string | undefined {

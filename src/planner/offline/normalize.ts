@@ -70,6 +70,9 @@ export function parseNumber(text: string): number | undefined {
 }
 
 /** Tokenises a question (or a catalog text) keeping offsets. */
+/** The question's words, lower-cased, split at anything but letters, digits and apostrophes (no stems, no numbers parsed). */
+export const plainWords = (text: string): string[] => text.toLowerCase().split(/[^a-z0-9']+/).filter(Boolean)
+
 export function tokenize(text: string): Token[] {
   const lower = text.toLowerCase().replace(/[’‘`]/g, "'").replace(/[_]/g, ' ')
   const out: Token[] = []

@@ -5,11 +5,11 @@
 // `avg_monthly_fee`), which is how a layer says it computes it.
 import type { SemanticQuery } from '../../../semantic/types'
 import type { CatalogIndex } from './catalog-index'
+import { plainWords as words } from './normalize'
 
 const PERIODIC = new Set(['daily', 'weekly', 'monthly', 'quarterly', 'yearly', 'annual', 'annually', 'hourly', 'nightly'])
 const AVERAGE = new Set(['average', 'avg', 'mean'])
 
-const words = (text: string) => text.toLowerCase().split(/[^a-z0-9']+/).filter(Boolean)
 
 /** Why the plan does not compute an average over periods the question asks for, or undefined. */
 export function periodAverage(question: string, query: SemanticQuery, idx: CatalogIndex): string | undefined {

@@ -9,13 +9,13 @@ import type { SemanticQuery } from '../../../semantic/types'
 import type { CatalogIndex } from './catalog-index'
 import type { Mention } from './interpret/draft'
 import { metricAggregation } from './word-readings'
+import { plainWords as words } from './normalize'
 
 const PRICE = new Set(['cheapest', 'priciest', 'costliest', 'expensive'])
 const ACTIVITY_OR_SIZE = new Set(['busiest', 'quietest', 'largest', 'biggest', 'smallest', 'heaviest', 'lightest', 'longest', 'shortest', 'slowest', 'fastest'])
 const AGG_WORDS = new Set(['average', 'avg', 'mean', 'median', 'total'])
 const PRICE_WORDS = /\b(price|prices|priced|cost|costs|fee|fees|rate|rates|charge|charges|tariff)\b/i
 
-const words = (text: string) => text.toLowerCase().split(/[^a-z0-9']+/).filter(Boolean)
 
 /** Why the ranking metric does not measure the quality a superlative names, or undefined. */
 export function qualitySuperlative(metrics: Mention[], question: string, query: SemanticQuery, idx: CatalogIndex): string | undefined {

@@ -5,6 +5,7 @@
 // ("last month") gives the plan its time range, and an order phrase ("latest first", "newest to oldest")
 // sorts rather than picks, so neither is doubted; nor is "last" closing a comparison ("this year vs last").
 import type { SemanticQuery } from '../../../semantic/types'
+import { plainWords as words } from './normalize'
 
 /** Words that pick the most recent (or earliest) row or period. */
 const RECENCY = new Set(['latest', 'newest', 'recent', 'recently', 'lately', 'last', 'earliest'])
@@ -13,7 +14,6 @@ const ORDER_AFTER = new Set(['first', 'last', 'to', 'on', 'at'])
 /** Words before "last" that make it the second half of a comparison ("this year vs last"). */
 const COMPARED_BEFORE = new Set(['vs', 'versus', 'than', 'and', 'or', 'v'])
 
-const words = (text: string) => text.toLowerCase().split(/[^a-z0-9']+/).filter(Boolean)
 
 /** Why the plan does not answer a recency word of the question, or undefined. */
 export function recencyWithoutPeriod(question: string, query: SemanticQuery): string | undefined {

@@ -8,8 +8,8 @@ import type { SemanticQuery } from '../../../semantic/types'
 import type { CatalogIndex } from './catalog-index'
 import type { Mention } from './interpret/draft'
 import { definingPhrase, descriptionSaysVerb } from './description-verbs'
+import { plainWords as words } from './normalize'
 
-const words = (text: string) => text.toLowerCase().split(/[^a-z0-9']+/).filter(Boolean)
 
 /** Why a state word before the metric's noun is not what the metric counts, or undefined. */
 export function stateAdjective(metrics: Mention[], question: string, query: SemanticQuery, idx: CatalogIndex): string | undefined {
