@@ -55,6 +55,7 @@ const EnvSchema = z.object({
   NEXATRON_RATE_LIMIT_PER_HOUR: int(1000, 1),
   NEXATRON_TENANT_RATE_LIMIT_PER_HOUR: int(10_000, 1),
   NEXATRON_LOGIN_RATE_LIMIT_PER_15MIN: int(10, 1),
+  NEXATRON_LOGIN_FAILURES_PER_ACCOUNT: int(10, 1),
   NEXATRON_MAX_CONCURRENT_QUERIES_PER_KEY: int(4, 1),
   NEXATRON_MAX_CONCURRENT_QUERIES_PER_TENANT: int(16, 1),
   NEXATRON_MEMORY_BUDGET_MB: int(0, 0),
@@ -125,6 +126,8 @@ export interface Config {
     perKeyPerHour: number
     perTenantPerHour: number
     loginPer15Min: number
+    /** Failed password logins per account (email) per 15 minutes, from any address. */
+    loginFailuresPerAccount: number
     concurrentPerKey: number
     concurrentPerTenant: number
     /** JS heap + buffers above which new queries get 503 server_busy. */
@@ -236,6 +239,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       perKeyPerHour: e.NEXATRON_RATE_LIMIT_PER_HOUR,
       perTenantPerHour: e.NEXATRON_TENANT_RATE_LIMIT_PER_HOUR,
       loginPer15Min: e.NEXATRON_LOGIN_RATE_LIMIT_PER_15MIN,
+      loginFailuresPerAccount: e.NEXATRON_LOGIN_FAILURES_PER_ACCOUNT,
       concurrentPerKey: e.NEXATRON_MAX_CONCURRENT_QUERIES_PER_KEY,
       concurrentPerTenant: e.NEXATRON_MAX_CONCURRENT_QUERIES_PER_TENANT,
       queuedPerKey: e.NEXATRON_MAX_QUEUED_QUERIES_PER_KEY,

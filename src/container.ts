@@ -38,6 +38,7 @@ import type { DemoWarehouse } from './demo/warehouse-host'
 import { UserService } from './identity/users'
 import { GroupService } from './identity/groups'
 import { SessionService, tokenKeys } from './identity/sessions'
+import { AccountLoginBudget } from './identity/account-login-budget'
 import { AuditService } from './audit/audit-service'
 import { ambientDb } from './audit/ambient-tx'
 import { BillingService } from './billing/billing-service'
@@ -101,7 +102,8 @@ export async function buildServices(config: Config, opts: ContainerOptions = {})
   const ssoSettings = new SsoSettingsService(db, box, hostPolicy, opts.now)
   const sessions = new SessionService(db, users,
     tokenKeys({ jwtSecret: config.auth.jwtSecret, kid: config.auth.jwtKid, fallbackKey: box.deriveKey('nexatron-jwt-v1'), previous: config.auth.jwtPrevious }),
-    { accessS: config.auth.accessTtlS, refreshS: config.auth.refreshTtlS }, opts.now, ssoSettings)
+    { accessS: config.auth.accessTtlS, refreshS: config.auth.refreshTtlS }, opts.now, ssoSettings,
+    new AccountLoginBudget({ failuresPer15Min: config.limits.loginFailuresPerAccount, redis }))
   const tenants = new TenantService(db)
   const connectorFactory: ConnectorFactory = opts.connectorFactory ?? (async (cfg) => {
     if (cfg.type === 'pglite' && cfg.config.demo === true) {

@@ -16,6 +16,7 @@ import { ROLE_SCOPES, type Role } from './scopes'
 import { dummyHash, verifyPassword } from './passwords'
 import type { UserService } from './users'
 import type { AccessTokenVerifier } from './auth-service'
+import type { AccountLoginBudget } from './account-login-budget'
 
 const ISSUER = 'nexatron'
 const AUDIENCE = 'nexatron-api'
@@ -50,6 +51,7 @@ export class SessionService implements AccessTokenVerifier {
     private readonly ttl: { accessS: number; refreshS: number },
     private readonly now: () => Date = () => new Date(),
     private readonly policy?: PasswordLoginPolicy,
+    private readonly accountBudget?: Pick<AccountLoginBudget, 'assertOpen' | 'failed' | 'succeeded'>,
   ) {}
 
   /**
@@ -78,10 +80,16 @@ export class SessionService implements AccessTokenVerifier {
    * tenants; without it such an email matches nobody (see UserService.forLogin).
    */
   async login(email: string, password: string, tenant?: string): Promise<TokenPair> {
+    // Before any lookup: a spent account answers the same whether the email exists or the password is right.
+    await this.accountBudget?.assertOpen(email)
     const user = await this.users.forLogin(email, tenant)
     // Same work and same answer whether the email exists (once, several times, in that tenant) or not.
     const ok = user ? await verifyPassword(password, user.passwordHash) : (await verifyPassword(password, await dummyHash()), false)
-    if (!user || !ok || user.disabled) throw new AppError('unauthorized', 'invalid email or password (if your email belongs to several tenants, also give "tenant")')
+    if (!user || !ok || user.disabled) {
+      await this.accountBudget?.failed(email)
+      throw new AppError('unauthorized', 'invalid email or password (if your email belongs to several tenants, also give "tenant")')
+    }
+    await this.accountBudget?.succeeded(email)
     // Only after the password proved right, so the answer says nothing about the email to anyone else.
     await this.policy?.assertPasswordLogin(user.tenantId)
     return this.issue(user, newId('fam'))
