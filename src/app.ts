@@ -37,7 +37,7 @@ export function createApp(services: Services) {
       if (!result.success) throw validationError(result.error, result.target)
     },
   })
-  app.use('*', requestId())
+  app.use('*', requestId({ trustIncoming: services.config.limits.trustProxy }))
   app.use('*', noSniff())
   app.use('*', async (c, next) => { c.set('services', services); await next() })
   // The request's trace span and HTTP metrics: around everything else, so auth and the rest are inside it.

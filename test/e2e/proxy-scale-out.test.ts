@@ -181,7 +181,7 @@ pid ${tmp}/nginx.pid;
 error_log ${tmp}/error.log warn;
 events { worker_connections 256; }
 http {
-  log_format phases '$http_x_test_phase|$upstream_addr|$status';
+  log_format phases '$http_x_test_phase|$upstream_addr|$status|$request_id';
   access_log ${accessLog} phases;
   client_body_temp_path ${tmp}/client_body;
   proxy_temp_path ${tmp}/proxy;
@@ -319,6 +319,15 @@ describe.skipIf(!hasPg || !hasRedis || !NGINX)('two instances behind nginx (docs
     })
     expect(status).toBe('cancelled')
   }, 30_000)
+
+  it('names each request by nginx\'s id in the response and in nginx\'s log, not by the id a client sent', async () => {
+    const res = await fetch(`${proxy}/api/v1/auth/me`, { headers: { ...headers(KEY, 'request-id'), 'x-request-id': 'client-chosen-0001' } })
+    expect(res.status).toBe(200)
+    const id = res.headers.get('x-request-id')
+    expect(id).toMatch(/^[0-9a-f]{32}$/)
+    const logged = readFileSync(accessLog, 'utf8').split('\n').filter((l) => l.startsWith('request-id|')).map((l) => l.split('|')[3])
+    expect(logged).toEqual([id])
+  })
 
   it('refuses an oversized body at nginx in the API\'s error envelope, leaving both instances in service', async () => {
     // 1.5 MiB: over client_max_body_size, which is NEXATRON_MAX_BODY_BYTES (1 MiB).

@@ -58,6 +58,8 @@ describe('docs/deploy', () => {
     expect(directive('proxy_buffering')).toBe('off')
     expect(directive('proxy_http_version')).toBe('1.1')
     expect(directive('proxy_set_header Connection')).toBe('""')
+    // the server keeps an incoming request id only from the proxy, so the proxy must overwrite the client's
+    expect(directive('proxy_set_header X-Request-Id')).toBe('$request_id')
   })
 
   const analyze = spawnSync('systemd-analyze', ['--version']).status === 0
