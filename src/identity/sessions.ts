@@ -36,6 +36,9 @@ export function tokenKeys(opts: { jwtSecret?: string; kid: string; fallbackKey: 
   return { keys, current: opts.kid }
 }
 
+/** How a login was proved; a refreshed session keeps its login's. */
+export type SessionMethod = 'password' | 'sso'
+
 export interface TokenPair { access_token: string; refresh_token: string; expires_in: number; token_type: 'Bearer' }
 
 /** Whether a tenant lets its users log in with a password (SSO can turn it off): throws when it does not. */
@@ -60,11 +63,11 @@ export class SessionService implements AccessTokenVerifier {
    * refreshed (a stolen refresh token, or a password session after password
    * login was turned off, is not good for ever).
    */
-  private async issue(user: typeof users.$inferSelect, familyId: string, expiresAt = new Date(this.now().getTime() + this.ttl.refreshS * 1000)): Promise<TokenPair> {
+  private async issue(user: typeof users.$inferSelect, familyId: string, method: SessionMethod, expiresAt = new Date(this.now().getTime() + this.ttl.refreshS * 1000)): Promise<TokenPair> {
     const refresh = `nxr_${randomBase62(43)}`
     const sessionId = newId('ses')
     await this.db.insert(sessions).values({
-      id: sessionId, tenantId: user.tenantId, userId: user.id, familyId, refreshHash: hashToken(refresh), expiresAt,
+      id: sessionId, tenantId: user.tenantId, userId: user.id, familyId, refreshHash: hashToken(refresh), method, expiresAt,
     })
     const iat = Math.floor(this.now().getTime() / 1000)
     const access = await new SignJWT({ tid: user.tenantId, sid: familyId, role: user.role })
@@ -92,13 +95,13 @@ export class SessionService implements AccessTokenVerifier {
     await this.accountBudget?.succeeded(email)
     // Only after the password proved right, so the answer says nothing about the email to anyone else.
     await this.policy?.assertPasswordLogin(user.tenantId)
-    return this.issue(user, newId('fam'))
+    return this.issue(user, newId('fam'), 'password')
   }
 
   /** A new session for a user the caller has authenticated by other means (single sign-on). */
   async startSession(user: typeof users.$inferSelect): Promise<TokenPair> {
     if (user.disabled) throw new AppError('unauthorized', 'this user is deactivated')
-    return this.issue(user, newId('fam'))
+    return this.issue(user, newId('fam'), 'sso')
   }
 
   async refresh(token: string): Promise<TokenPair> {
@@ -120,7 +123,7 @@ export class SessionService implements AccessTokenVerifier {
     }
     const [user] = await this.db.select().from(users).where(eq(users.id, s.userId)).limit(1)
     if (!user || user.disabled) throw invalid()
-    return this.issue(user, s.familyId, s.expiresAt)
+    return this.issue(user, s.familyId, s.method as SessionMethod, s.expiresAt)
   }
 
   async logout(principal: Principal): Promise<void> {

@@ -59,6 +59,8 @@ export const sessions = pgTable('sessions', {
   /** All refresh tokens descending from one login share a family. */
   familyId: text('family_id').notNull(),
   refreshHash: text('refresh_hash').notNull(),
+  /** How the login was proved ('password' | 'sso'): turning password login off ends the password ones. */
+  method: text('method').notNull().default('password'),
   expiresAt: ts('expires_at').notNull(),
   spentAt: ts('spent_at'),
   revokedAt: ts('revoked_at'),

@@ -420,6 +420,34 @@ describe.skipIf(!hasPg)('single sign-on (OpenID Connect) on PostgreSQL', () => {
       }
     })
 
+    it('ends the password sessions already open at once, and only them: single sign-on sessions go on', async () => {
+      const created = await t.request('POST', '/api/v1/users', { body: { email: 'sam@acme.test', password: PASSWORD, role: 'viewer' } })
+      expect(created.status).toBe(201)
+      const login = await t.request('POST', '/api/v1/auth/login', { key: null, body: { email: 'sam@acme.test', password: PASSWORD, tenant: tenantName } })
+      expect(login.status).toBe(200)
+      const byPassword = await login.json()
+      const cookie = setCookies(await signIn('okta|grace')).get('nexatron_refresh')!.value
+      const ssoPair = await t.request('POST', '/api/v1/auth/refresh', { key: null, body: {}, headers: { cookie: `nexatron_refresh=${cookie}`, 'x-nexatron-console': '1' } })
+      const bySso = await ssoPair.json()
+      const nextCookie = setCookies(ssoPair).get('nexatron_refresh')!.value
+      expect((await t.request('GET', '/api/v1/auth/me', { key: byPassword.access_token })).status).toBe(200)
+
+      expect((await configure({ password_login: false })).status).toBe(200)
+      try {
+        // the password session: its access token and its refresh token stop working now, not at their expiry
+        expect((await t.request('GET', '/api/v1/auth/me', { key: byPassword.access_token })).status).toBe(401)
+        expect((await t.request('POST', '/api/v1/auth/refresh', { key: null, body: { refresh_token: byPassword.refresh_token } })).status).toBe(401)
+        // the single sign-on session is untouched, and stays refreshable
+        expect((await t.request('GET', '/api/v1/auth/me', { key: bySso.access_token })).status).toBe(200)
+        const next = await t.request('POST', '/api/v1/auth/refresh', { key: null, body: {}, headers: { cookie: `nexatron_refresh=${nextCookie}`, 'x-nexatron-console': '1' } })
+        expect(next.status).toBe(200)
+      } finally {
+        expect((await configure({ password_login: true })).status).toBe(200)
+      }
+      // turning password login back on does not bring the ended session back
+      expect((await t.request('GET', '/api/v1/auth/me', { key: byPassword.access_token })).status).toBe(401)
+    })
+
     it('cannot be turned off while SSO itself is disabled', async () => {
       const res = await configure({ enabled: false, password_login: false })
       expect(res.status).toBe(400)

@@ -3,9 +3,9 @@
 // password login stays open. The client secret is write-only: sealed with the
 // secret box the way connection credentials are (bound to the tenant, so a
 // blob copied onto another tenant fails to open) and never answered.
-import { eq } from 'drizzle-orm'
+import { and, eq, isNull } from 'drizzle-orm'
 import type { Db } from '../../store/db'
-import { ssoSettings } from '../../store/schema'
+import { sessions, ssoSettings } from '../../store/schema'
 import { AppError } from '../../errors'
 import type { SecretBox } from '../../security/secret-box'
 import { resolveAndCheck, type HostPolicyOptions } from '../../security/host-policy'
@@ -138,8 +138,17 @@ export class SsoSettingsService implements PasswordLoginPolicy {
       clientSecretEnc: input.client_secret !== undefined ? this.box.seal(input.client_secret, aad(tenantId)) : current!.clientSecretEnc,
       updatedAt: this.now(),
     }
-    const [row] = await this.db.insert(ssoSettings).values({ tenantId, ...values })
-      .onConflictDoUpdate({ target: ssoSettings.tenantId, set: values }).returning()
+    const row = await this.db.transaction(async (tx) => {
+      const [stored] = await tx.insert(ssoSettings).values({ tenantId, ...values })
+        .onConflictDoUpdate({ target: ssoSettings.tenantId, set: values }).returning()
+      // Password login off means off now: the password sessions already open end here, not at their
+      // refresh TTL (single sign-on sessions go on). Turning it on again does not bring them back.
+      if (stored.enabled && !stored.passwordLogin) {
+        await tx.update(sessions).set({ revokedAt: this.now() })
+          .where(and(eq(sessions.tenantId, tenantId), eq(sessions.method, 'password'), isNull(sessions.revokedAt)))
+      }
+      return stored
+    })
     return this.view(row, redirectUri)
   }
 
