@@ -16,6 +16,7 @@ import { AppError, notFound } from '../errors'
 import { decodeCursor, encodeCursor, type Page } from '../store/pagination'
 import { coversScopes, intersectScopes, ROLE_SCOPES, type Actor, type Role } from './scopes'
 import type { OnCredentialsRevoked } from './revocation'
+import { groupsAndAttributes, memberGroupsColumn } from './member-groups'
 
 export const API_KEY_PATTERN = /^nxa_[A-Za-z0-9]{32,}$/
 
@@ -29,7 +30,8 @@ export interface ApiKeyView {
   last4: string
   scopes: string[]
   /** What access policies read about the key (src/governance). */
-  attributes: Attributes
+  /** Null: a user's key reading with its owner's attributes as they stand. */
+  attributes: Attributes | null
   owner: { type: string; user_id: string | null }
   created_at: string
   expires_at: string | null
@@ -39,12 +41,12 @@ export interface ApiKeyView {
 
 type Row = typeof apiKeys.$inferSelect
 /** A key with its owner's role and state (null: no owner, or the owner is gone). */
-type LiveRow = { key: Row; owner: { role: string; disabled: boolean } | null }
+type LiveRow = { key: Row; owner: { role: string; disabled: boolean; attributes: unknown; groups: unknown } | null }
 const iso = (d: Date | null) => (d ? d.toISOString() : null)
 
 export function viewApiKey(r: Row): ApiKeyView {
   return {
-    id: r.id, name: r.name, prefix: r.prefix, last4: r.last4, scopes: r.scopes, attributes: (r.attributes ?? {}) as Attributes,
+    id: r.id, name: r.name, prefix: r.prefix, last4: r.last4, scopes: r.scopes, attributes: r.attributes as Attributes | null,
     owner: { type: r.ownerType, user_id: r.ownerUserId },
     created_at: r.createdAt.toISOString(), expires_at: iso(r.expiresAt), last_used_at: iso(r.lastUsedAt), revoked_at: iso(r.revokedAt),
   }
@@ -75,21 +77,25 @@ export class ApiKeyService {
   async create(tenantId: string, input: {
     name: string; scopes: string[]; expiresInDays?: number | null; key?: string
     ownerType?: 'service' | 'user'; ownerUserId?: string | null; createdBy?: string | null
-    /** Set only by admins (checked by the caller); absent: the owner's attributes now. */
+    /** Set only by admins (checked by the caller); absent: a user's key follows its owner, a service key has none. */
     attributes?: Attributes
+    /** The key making this one: absent `attributes`, it takes that key's (pinned, or following the same owner). */
+    madeByKey?: string
   }): Promise<{ key: string; view: ApiKeyView }> {
     const key = input.key ?? generateApiKey()
     const now = this.now()
-    let attributes = input.attributes
-    if (attributes === undefined && input.ownerUserId) {
-      const [owner] = await this.db.select({ attributes: users.attributes }).from(users)
-        .where(and(eq(users.tenantId, tenantId), eq(users.id, input.ownerUserId))).limit(1)
-      attributes = (owner?.attributes ?? {}) as Attributes
+    // Null: the owner's attributes and groups as they stand at each request (principalOf), never a copy
+    // that an admin's later change to the owner would leave behind.
+    let attributes: Attributes | null = input.attributes ?? (input.ownerUserId ? null : {})
+    if (input.attributes === undefined && input.madeByKey) {
+      const [maker] = await this.db.select({ attributes: apiKeys.attributes }).from(apiKeys)
+        .where(and(eq(apiKeys.tenantId, tenantId), eq(apiKeys.id, input.madeByKey))).limit(1)
+      attributes = maker ? maker.attributes as Attributes | null : {}
     }
     const [row] = await this.db.insert(apiKeys).values({
       id: newId('key'), tenantId, name: input.name, keyHash: hashApiKey(key),
       prefix: key.slice(0, 8), last4: key.slice(-4), scopes: input.scopes,
-      ownerType: input.ownerType ?? 'service', ownerUserId: input.ownerUserId ?? null, createdBy: input.createdBy ?? null, attributes: attributes ?? {},
+      ownerType: input.ownerType ?? 'service', ownerUserId: input.ownerUserId ?? null, createdBy: input.createdBy ?? null, attributes,
       expiresAt: input.expiresInDays ? new Date(now.getTime() + input.expiresInDays * 86_400_000) : null,
       createdAt: now,
     }).returning()
@@ -137,10 +143,13 @@ export class ApiKeyService {
     await this.onRevoked?.({ tenantId, principalIds: [id], cascadedKeyIds: [], actorId: actor.id })
   }
 
-  /** Replaces a live key's attributes (admins only: they decide which rows policies let through). */
-  async setAttributes(tenantId: string, id: string, attributes: Attributes, actor: Actor): Promise<ApiKeyView> {
+  /**
+   * Replaces a live key's attributes (admins only: they decide which rows policies let through);
+   * null returns a user's key to following its owner (a service key then has none).
+   */
+  async setAttributes(tenantId: string, id: string, attributes: Attributes | null, actor: Actor): Promise<ApiKeyView> {
     assertMaySetAttributes(actor)
-    const [row] = await this.db.update(apiKeys).set({ attributes })
+    const [row] = await this.db.update(apiKeys).set({ attributes: attributes ?? sql`CASE WHEN ${apiKeys.ownerUserId} IS NULL THEN '{}'::jsonb END` })
       .where(and(eq(apiKeys.tenantId, tenantId), eq(apiKeys.id, id), isNull(apiKeys.revokedAt))).returning()
     if (!row) throw notFound('API key')
     return viewApiKey(row)
@@ -182,7 +191,7 @@ export class ApiKeyService {
   }
 
   private liveQuery(where: SQL) {
-    return this.db.select({ key: apiKeys, owner: { role: users.role, disabled: users.disabled } }).from(apiKeys)
+    return this.db.select({ key: apiKeys, owner: { role: users.role, disabled: users.disabled, attributes: users.attributes, groups: memberGroupsColumn() } }).from(apiKeys)
       .leftJoin(users, and(eq(users.id, apiKeys.ownerUserId), eq(users.tenantId, apiKeys.tenantId)))
       .where(where).limit(1)
   }
@@ -192,11 +201,18 @@ export class ApiKeyService {
     const row = r.key
     if (row.revokedAt || (row.expiresAt && row.expiresAt <= this.now())) return null
     let scopes = row.scopes
+    let attributes = (row.attributes ?? {}) as Attributes
+    let groups: string[] | undefined
     if (row.ownerUserId) {
       if (!r.owner || r.owner.disabled) return null
       scopes = intersectScopes(row.scopes, ROLE_SCOPES[r.owner.role as Role] ?? [])
+      // A user's key is bound by what binds its owner now: their groups (a policy applying to a group
+      // applies to its members' keys) and, unless an admin pinned the key's, their attributes.
+      const owner = groupsAndAttributes(r.owner.attributes, r.owner.groups)
+      groups = owner.groups
+      if (row.attributes === null) attributes = owner.attributes
     }
-    return { row, principal: { tenantId: row.tenantId, kind: 'api_key', id: row.id, scopes, ownerUserId: row.ownerUserId, attributes: row.attributes as Attributes, displayName: row.name } }
+    return { row, principal: { tenantId: row.tenantId, kind: 'api_key', id: row.id, scopes, ownerUserId: row.ownerUserId, attributes, ...(groups?.length ? { groups } : {}), displayName: row.name } }
   }
 
   assertGrantable(requested: string[], granted: string[]): void {

@@ -3,8 +3,8 @@
 // "Sales East" has region [West, East]); a scalar the user holds wins over
 // whatever the groups say, so an admin can pin one value on one person. A
 // value only groups give stays a scalar when every group gives that same
-// scalar, so equality filters keep working. API keys are not members of
-// groups: a key keeps the attributes it was given (see api-keys.ts).
+// scalar, so equality filters keep working. A user's key reads its owner's
+// (unless pinned); a service key is in no group (see api-keys.ts).
 import type { AttributeScalar, AttributeValue, Attributes } from '../../semantic/access/types'
 
 const same = (a: AttributeScalar, b: AttributeScalar) => typeof a === typeof b && a === b

@@ -23,9 +23,10 @@ export interface Principal {
   /**
    * Attributes access policies read (users and API keys; see src/governance).
    * A user's are their own merged with their groups' (effective-attributes.ts);
-   * a key keeps its own (groups do not apply to keys).
+   * a user's key reads its owner's as they stand unless an admin pinned its own;
+   * a service key has its own.
    */
   attributes?: Attributes
-  /** For users: the display names of their groups (policies' applies_to.groups, bypass_groups). */
+  /** Users and their keys: the display names of the user's groups (policies' applies_to.groups, bypass_groups). */
   groups?: string[]
 }

@@ -44,8 +44,11 @@ export const apiKeys = pgTable('api_keys', {
   ownerType: text('owner_type').notNull().default('service'),
   ownerUserId: text('owner_user_id'),
   createdBy: text('created_by'),
-  /** Governance: attributes access policies read (defaults to the owner's at creation); see src/governance. */
-  attributes: jsonb('attributes').$type<Record<string, unknown>>().notNull().default({}),
+  /**
+   * Governance: the attributes access policies read (see src/governance). Null on a user's key:
+   * its owner's attributes and groups as they stand at each request; set: pinned by an admin.
+   */
+  attributes: jsonb('attributes').$type<Record<string, unknown>>().default({}),
   expiresAt: ts('expires_at'),
   revokedAt: ts('revoked_at'),
   lastUsedAt: ts('last_used_at'),

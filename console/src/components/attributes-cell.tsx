@@ -5,7 +5,8 @@ import { useState } from 'preact/hooks'
 import { attributesJson, formatAttributes, parseAttributes, type Attributes } from '../attributes'
 import { ErrorMessage } from './error-message'
 
-export function AttributesCell(props: { owner: string; attributes: Attributes | null | undefined; canEdit: boolean; onSave: (a: Attributes) => Promise<void> }) {
+/** `empty`: what to show when there are none (a user's key without its own shows its owner's). */
+export function AttributesCell(props: { owner: string; attributes: Attributes | null | undefined; canEdit: boolean; onSave: (a: Attributes) => Promise<void>; empty?: string }) {
   const [editing, setEditing] = useState(false)
   const [text, setText] = useState('')
   const [error, setError] = useState<unknown>(null)
@@ -14,7 +15,7 @@ export function AttributesCell(props: { owner: string; attributes: Attributes | 
   if (!editing) {
     return (
       <span class="attributes">
-        {shown ? <span>{shown}</span> : <span class="muted small">none</span>}
+        {shown ? <span>{shown}</span> : <span class="muted small">{props.empty ?? 'none'}</span>}
         {props.canEdit && (
           <button type="button" class="small" aria-label={`Edit attributes of ${props.owner}`}
             onClick={() => { setText(attributesJson(props.attributes)); setError(null); setEditing(true) }}>Edit</button>

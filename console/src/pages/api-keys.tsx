@@ -14,7 +14,7 @@ import { formatAttributes, parseAttributes, type Attributes } from '../attribute
 
 export interface ApiKey {
   id: string; name: string; prefix: string; last4: string; scopes: string[]; created_at: string
-  expires_at: string | null; last_used_at: string | null; revoked_at: string | null; attributes?: Attributes
+  expires_at: string | null; last_used_at: string | null; revoked_at: string | null; attributes?: Attributes | null
 }
 const SCOPES = ['query:run', 'query:read', 'connections:read', 'connections:write', 'semantic:read', 'semantic:write', 'keys:manage', 'users:manage', 'audit:read', 'analytics:read', '*']
 const EXPIRIES: Array<[string, number | null]> = [['30 days', 30], ['90 days', 90], ['1 year', 365], ['Never', null]]
@@ -82,7 +82,7 @@ export function ApiKeysPage() {
             { key: 'scopes', label: 'Scopes', sortable: false, render: (k) => k.scopes.join(', ') },
             {
               key: 'attributes', label: 'Attributes', sortable: false, value: (k) => formatAttributes(k.attributes),
-              render: (k) => <AttributesCell owner={k.name} attributes={k.attributes} canEdit={canSetAttributes}
+              render: (k) => <AttributesCell owner={k.name} attributes={k.attributes} canEdit={canSetAttributes} empty={k.attributes === null ? 'its owner\'s, as they stand' : 'none'}
                 onSave={async (attributes) => { await api.patch<ApiKey>(`/api/v1/api-keys/${encodeURIComponent(k.id)}`, { attributes }); await load() }} />,
             },
             { key: 'created_at', label: 'Created', nowrap: true, render: (k) => day(k.created_at) },
@@ -152,7 +152,7 @@ function CreateKeyForm(props: { scopes: string[]; canSetAttributes: boolean; onC
         </select>
       </FormField>
       {props.canSetAttributes && (
-        <FormField id="key-attributes" label="Attributes (JSON)" hint={'What access policies read about the key, e.g. {"partner_id": 42}. Empty: your own attributes.'}>
+        <FormField id="key-attributes" label="Attributes (JSON)" hint={'What access policies read about the key, e.g. {"partner_id": 42}. Empty: your own attributes and groups, as they stand.'}>
           <textarea id="key-attributes" rows={3} spellcheck={false} value={attributes} onInput={(e) => setAttributes((e.target as HTMLTextAreaElement).value)} />
         </FormField>
       )}

@@ -21,12 +21,12 @@ export function registerCreateApiKey(app: OpenAPIHono<AppEnv>) {
     apiKeys.assertGrantable(body.scopes, principal.scopes)
     if (body.attributes !== undefined) assertMaySetAttributes(principal)
     const ownerUserId = principal.kind === 'user' ? principal.id : principal.ownerUserId ?? null
-    // A key made by a key takes its maker's attributes, not the owning user's:
-    // a delegated credential never reads more rows than the one that made it.
-    const attributes = body.attributes ?? (principal.kind === 'api_key' ? principal.attributes ?? {} : undefined)
+    // A key made by a key takes its maker's attributes (pinned, or following the same owner), not
+    // the owning user's: a delegated credential never reads more rows than the one that made it.
     const { key, view } = await apiKeys.create(principal.tenantId, {
       name: body.name, scopes: [...new Set(body.scopes)], expiresInDays: body.expires_in_days ?? null,
-      ownerType: ownerUserId ? 'user' : 'service', ownerUserId, createdBy: principal.id, attributes,
+      ownerType: ownerUserId ? 'user' : 'service', ownerUserId, createdBy: principal.id, attributes: body.attributes,
+      ...(principal.kind === 'api_key' && { madeByKey: principal.id }),
     })
     return c.json({ ...view, key }, 201)
   })

@@ -8,7 +8,7 @@ export const ApiKeySchema = z.object({
   prefix: z.string().openapi({ example: 'nxa_3kT9' }),
   last4: z.string().openapi({ example: 'x0aQ' }),
   scopes: z.array(z.string()),
-  attributes: AttributesSchema,
+  attributes: AttributesSchema.nullable().openapi({ description: 'What access policies read about the key. Null on a user\'s key: its owner\'s attributes and groups as they stand at each request; an object: pinned by an admin (groups still follow the owner)' }),
   owner: z.object({ type: z.string(), user_id: z.string().nullable() }),
   created_at: z.string(),
   expires_at: z.string().nullable(),
@@ -25,11 +25,11 @@ export const CreateApiKeySchema = z.object({
   scopes: z.array(z.enum(SCOPES)).min(1).max(SCOPES.length).default(['query:run', 'query:read'])
     .openapi({ example: ['query:run', 'query:read'] }),
   expires_in_days: z.number().int().min(1).max(3650).nullable().optional().openapi({ example: 90 }),
-  attributes: AttributesSchema.optional().openapi({ description: 'What access policies read about the key (admins only); absent: its owner\'s attributes, or, when a key creates it, that key\'s (a key never makes one that reads more than itself)' }),
+  attributes: AttributesSchema.optional().openapi({ description: 'Pins what access policies read about the key (admins only); absent: a user\'s key follows its owner\'s attributes and groups as they stand, and a key made by a key takes its maker\'s (a key never makes one that reads more than itself)' }),
 }).strict().openapi('CreateApiKey')
 
 export const UpdateApiKeySchema = z.object({
-  attributes: AttributesSchema,
+  attributes: AttributesSchema.nullable().openapi({ description: 'Pins the attributes; null returns a user\'s key to following its owner (a service key then has none)' }),
 }).strict().openapi('UpdateApiKey')
 
 export const ApiKeyListSchema = z.object({ data: z.array(ApiKeySchema), next_cursor: z.string().nullable() }).openapi('ApiKeyList')
