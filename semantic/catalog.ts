@@ -26,10 +26,13 @@ function plannerFields<T extends { label?: string; description?: string; synonym
   return out
 }
 
-function dimensionEntry(el: LinkableElement, graph: SemanticGraph): CatalogDimension {
+function dimensionEntry(el: LinkableElement, graph: SemanticGraph, modelDescriptions: Map<string, string>): CatalogDimension {
   const name = formatQueryName({ entityPath: el.entityPath, element: el.element })
   if (el.kind === 'entity' && el.entity) {
-    return { name, type: 'entity', ...plannerFields(el.entity) }
+    const fields = plannerFields(el.entity)
+    // an entity without a description of its own is what its model's rows are ("Loan officers, one row per officer")
+    const inherited = fields.description === undefined ? modelDescriptions.get(el.entity.name) : undefined
+    return { name, type: 'entity', ...fields, ...(inherited !== undefined ? { description: inherited } : {}) }
   }
   const d = el.dimension!
   const entry: CatalogDimension = { name, type: d.type === 'time' ? 'time' : 'categorical', ...plannerFields(d) }
@@ -46,6 +49,7 @@ function dimensionEntry(el: LinkableElement, graph: SemanticGraph): CatalogDimen
 export function buildCatalog(manifest: SemanticManifest): Catalog {
   const graph = new SemanticGraph(manifest)
   const dimensions = new Map<string, CatalogDimension>()
+  const modelDescriptions = primaryModelDescriptions(manifest, graph)
   let metricTimeGrain: TimeGrain | undefined
 
   const namesByModel = new Map<string, string[]>()
@@ -54,7 +58,7 @@ export function buildCatalog(manifest: SemanticManifest): Catalog {
     if (!names) {
       names = []
       for (const el of graph.linkableElements(model)) {
-        const entry = dimensionEntry(el, graph)
+        const entry = dimensionEntry(el, graph, modelDescriptions)
         if (!dimensions.has(entry.name)) dimensions.set(entry.name, entry)
         names.push(entry.name)
       }
@@ -102,6 +106,20 @@ export function buildCatalog(manifest: SemanticManifest): Catalog {
   const saved = savedQueries(manifest)
   if (saved.length > 0) catalog.saved_queries = saved
   return catalog
+}
+
+/** Each entity that is the primary entity of exactly one described model, with that model's description. */
+function primaryModelDescriptions(manifest: SemanticManifest, graph: SemanticGraph): Map<string, string> {
+  const out = new Map<string, string>()
+  const seen = new Set<string>()
+  for (const model of manifest.semantic_models) {
+    const primary = graph.primaryEntity(model)
+    if (!primary) continue
+    if (seen.has(primary)) out.delete(primary)
+    else if (model.description) out.set(primary, model.description)
+    seen.add(primary)
+  }
+  return out
 }
 
 /**

@@ -8,6 +8,8 @@
 import type { SemanticQuery, StructuredFilter } from '../../../semantic/types'
 import { stem } from './normalize'
 import { codeLegend, type CatalogIndex } from './catalog-index'
+import { sameLegendWord } from './legend-word-forms'
+import { codedValueMetricReadings } from './coded-value-metric'
 
 export interface Reading {
   query: SemanticQuery
@@ -101,7 +103,18 @@ export function alternativeReadings(query: SemanticQuery, idx: CatalogIndex, que
     const described = new Set(query.metrics.flatMap((m) => words((idx.metrics.get(m)?.description ?? '').split(/[(,;.:]/)[0])))
     if (content.length && content.every((w) => described.has(w)) && !content.every((w) => metricWords.has(w))) {
       out.push({ query: base, why: `no filter ${f.field} = ${f.value} ("${f.value}" is how the metric's description defines it)` })
+    } else {
+      // "scheduled amount due" where SCH = scheduled and the amount is "Amount scheduled due": the code's legend
+      // word, as the question said it, is the description's own
+      // (the whole meaning said: "freight" of "LTL = less-than-truckload freight" in "freight cost for ltl" is the metric's word)
+      const legend = legendWords(idx.dimensions.get(f.field)?.description, f.value).filter((w) => w.length >= 3)
+      if (legend.length && legend.every((w) => asked.has(w) && described.has(w))) {
+        out.push({ query: base, why: `no filter ${f.field} = ${f.value} ("${legend.join(' ')}" is how the metric's description defines it)` })
+      }
     }
+
+    // "approved applications" beside `appr_cnt` ("Applications in approved status."): the legend word and the noun name it
+    out.push(...codedValueMetricReadings(query, f, idx, asked))
 
     // value word + a word of the plan's metric = another metric's name ("new" + "customers" → new_customers)
     for (const metric of query.metrics) {
@@ -178,14 +191,18 @@ function legendWords(description: string | undefined, code: string): string[] {
 function sharedCodeReadings(query: SemanticQuery, f: StructuredFilter, idx: CatalogIndex, asked: Set<string>): Reading[] {
   const code = String(f.value)
   const own = idx.dimensions.get(f.field)
-  const ownWords = legendWords(own?.description, code).filter((w) => asked.has(w))
+  // a legend word said in another form ("declined" for "D = decline") is the word the question asked
+  const ownWords = legendWords(own?.description, code).filter((w) => [...asked].some((a) => sameLegendWord(a, w)))
   if (!own || ownWords.length === 0) return []
   const column = (name: string) => name.split('__').pop()
+  // "avg fico for declined decisions": a word of the question names the filter's own column (`dcsn_cd`, the
+  // decision): the legend word is that column's, not another's
+  if ([...asked].some((a) => idx.terms.get(a)?.some((h) => h.target.kind === 'dimension' && column(h.target.name) === column(f.field)))) return []
   const out: Reading[] = []
   const seen = new Set<string>()
   for (const d of idx.dimensions.values()) {
     if (d.type !== 'categorical' || column(d.name) === column(f.field) || seen.has(column(d.name)!)) continue
-    const entry = codeLegend(d.description).find(([, meaning, gloss]) => words(`${meaning} ${gloss ?? ''}`).some((w) => ownWords.includes(w)))
+    const entry = codeLegend(d.description).find(([, meaning, gloss]) => words(`${meaning} ${gloss ?? ''}`).some((w) => ownWords.some((o) => sameLegendWord(o, w))))
     if (!entry) continue
     const value = (d.sample_values ?? []).find((v) => String(v).toLowerCase() === entry[0].toLowerCase()) ?? entry[0]
     // the same column on the filter's own entity path when there is one (`reservation__rate_plan_cd`)

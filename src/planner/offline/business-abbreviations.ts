@@ -17,7 +17,7 @@ const SHORTHAND: Record<string, string[]> = {
   typ: ['type'], cd: ['code'], nm: ['name'], brnch: ['branch'], rgn: ['region'], reg: ['region'],
   emp: ['employment', 'employee'], inc: ['income'], bnd: ['band'], prod: ['product'], dt: ['date'],
   mo: ['month'], yr: ['year'], wk: ['week'], scr: ['score'], snap: ['snapshot'], bkt: ['bucket'],
-  req: ['requested', 'request'], cur: ['current'], thru: ['through'], sched: ['scheduled'], dlq: ['delinquency'],
+  req: ['requested', 'request'], cur: ['current'], thru: ['through'], sched: ['scheduled'], dlq: ['delinquency'], dq: ['delinquency'],
   del: ['delinquency'], rev: ['revenue'], exp: ['expense'], disc: ['discount'], inv: ['invoice', 'inventory'],
   ord: ['order'], svc: ['service'], mgr: ['manager'], dept: ['department'], loc: ['location'], addr: ['address'],
   cat: ['category'], desc: ['description'], mthly: ['monthly'], ann: ['annual'],
@@ -42,6 +42,17 @@ function sameRoot(a: string, b: string): boolean {
   let i = 0
   while (i < a.length && i < b.length && a[i] === b[i]) i++
   return i >= Math.max(4, Math.min(a.length, b.length) - 3)
+}
+
+/**
+ * A question word that is business shorthand of one reading ("apps", "appr", "bal") as that reading's stem,
+ * where the layer's names use it; undefined otherwise. The analyst writes the shorthand the layer spells out.
+ */
+export function shorthandReadingOf(word: string, nameVocabulary: Set<string>): string | undefined {
+  const readings = shorthand().get(word) ?? shorthand().get(stem(word))
+  if (!readings) return undefined
+  const used = readings.filter((r) => !r.includes(' ') && nameVocabulary.has(stem(r)))
+  return used.length === 1 ? stem(used[0]) : undefined
 }
 
 let byStem: Map<string, string[]> | undefined

@@ -6,7 +6,7 @@ import { FILLER, GRAIN_NOUNS, RESERVED, WEAK_NAME_TOKENS, isKnownWord } from './
 import { editDistance, nameStems, stem, tokenize, typoBudget } from './normalize'
 import { valueAliases } from './value-aliases'
 import { catalogAbbreviationOf } from './catalog-abbreviations'
-import { spelledOutNameStems } from './business-abbreviations'
+import { shorthandReadingOf, spelledOutNameStems } from './business-abbreviations'
 import { addUnitlessNames, describedNameStems, quantityNames } from './described-name-words'
 import { rateNameStems } from './ratio-rate-names'
 import { namesEntityByCut } from './entity-name-columns'
@@ -17,6 +17,12 @@ import { participleNameStems } from './participle-name-words'
 import { particlePluralStems } from './particle-plurals'
 import { clipOf } from './everyday-clips'
 import { descriptionPhraseNames } from './dimension-description-names'
+import { addEntityDescriptionNames } from './entity-description-names'
+import { addLegendWordForms } from './legend-word-forms'
+import { addThresholdMetricNames } from './threshold-metric-names'
+import { codeLegend } from './code-legend'
+
+export { codeLegend }
 
 export type Target =
   | { kind: 'metric'; name: string; metric: CatalogMetric }
@@ -154,7 +160,8 @@ function buildIndex(catalog: Catalog): CatalogIndex {
     addDescription(m.description, target)
     // A very short description is usually a readable name ("p99 booking value").
     const desc = m.description ? nameStems(m.description) : []
-    if (desc.length > 0 && desc.length <= 5 && !/[.:;]\s*\S/.test(m.description!.trim())) add(desc, { target, quality: 0.9, source: 'description' })
+    // (a two-word one said whole, "Voice calls.", outranks the two words read apart: "voice" the service, "calls" a channel)
+    if (desc.length > 0 && desc.length <= 5 && !/[.:;]\s*\S/.test(m.description!.trim())) add(desc, { target, quality: desc.length === 2 ? 0.95 : 0.9, source: 'description' })
     for (const words of descriptionNames(m.description)) add(words, { target, quality: 0.9, source: 'description' })
     // "(headcount)" closing "Number of people employed": the everyday name of what the metric counts,
     // where no other name of the layer has the word(s) already
@@ -260,7 +267,7 @@ function buildIndex(catalog: Catalog): CatalogIndex {
   // after every name: a phrase or head noun another column's name already owns stays that column's
   for (const d of describedColumns) {
     const hops = Math.max(0, d.name.split('__').length - 2)
-    for (const stems of descriptionPhraseNames(d.description)) {
+    for (const stems of descriptionPhraseNames(d.description, nameStems(d.name.split('__').pop() ?? d.name))) {
       // "months" of "Contractual term in months" is the unit the column is counted in: "by month" stays a time grain
       // (a "Season year." is named by its year)
       if (stems.length === 1 && GRAIN_NOUNS[stems[0]] && new RegExp(`\\bin ${stems[0]}s?\\b`, 'i').test(d.description ?? '')) continue
@@ -281,6 +288,9 @@ function buildIndex(catalog: Catalog): CatalogIndex {
   addLayerAbbreviations(catalog, terms, add)
   addUnitlessNames(describedNames, terms, add)
   addDescriptionNouns(catalog, new Map(describedNames.map(([m, stems]) => [m.name, stems])), terms, add)
+  addEntityDescriptionNames(catalog, terms, add)
+  addLegendWordForms(catalog, terms, add)
+  addThresholdMetricNames(catalog, terms, add)
   addPartialValues(catalog, terms)
   dropSharedShortNames(catalog, terms)
 
@@ -446,29 +456,6 @@ function glossStems(gloss: string): string[] | undefined {
   if (!/^[A-Za-z][A-Za-z' -]*$/.test(gloss) || /\b(?:e\.?g|i\.?e|etc|and|or)\b/i.test(gloss)) return undefined
   const stems = nameStemsOfValue(gloss)
   return stems.length >= 1 && stems.length <= 3 ? stems : undefined
-}
-
-/**
- * Code legends written in a description: "MCR = Medicare, MCD = Medicaid",
- * "role_code 'M' = member", "F: female; M: male", "NP (new patient)".
- * Returns [code, meaning, gloss?] entries; a description without a legend gives none.
- */
-export function codeLegend(description: string | undefined): Array<[string, string, string?]> {
-  if (!description) return []
-  const out: Array<[string, string, string?]> = []
-  // a meaning may carry a gloss in parentheses ("DIR = direct (brand website and app)"): the meaning
-  // ends before it, and the gloss is kept as the third element
-  // a meaning may open with a digit where it is a generation or size written as one token ("NR = 5G", "LTE = 4G")
-  const re = /(?:^|[\s,;(:])['"]?([A-Za-z0-9+-]{1,6})['"]?\s*(?:=|:|->|→)\s*([A-Za-z][A-Za-z' -]{1,40}?|\d{1,3}[A-Za-z]{1,3})(?=\s*(?:[,;).]|\(|$|\s+(?:and|or)\s))(?:\s*\(([^()]{1,60})\))?/g
-  for (const m of description.matchAll(re)) {
-    const code = m[1]
-    const meaning = m[2].trim()
-    // "Kind of visit: NP = ...": the word before a colon that opens a legend is its title, not a code
-    if (!/[A-Z0-9]/.test(code) && code.length > 3) continue
-    if (/\s/.test(meaning) && meaning.split(/\s+/).length > 4) continue
-    out.push(m[3] ? [code, meaning, m[3].trim()] : [code, meaning])
-  }
-  return out
 }
 
 /** Every variant of a name without some (not all, not none) of its weak words; at most 3 weak words. */
@@ -949,6 +936,9 @@ function addPartialValues(catalog: Catalog, terms: Map<string, Hit[]>): void {
 export function correctTypo(idx: CatalogIndex, word: string): { word: string; distance: number } | undefined {
   const budget = typoBudget(word)
   if (!/^[a-z]+$/.test(word)) return undefined
+  // "apps", "appr", "bal": business shorthand the layer's names spell out is read as the word it stands for
+  const written = idx.nameVocabulary.has(word) ? undefined : shorthandReadingOf(word, idx.nameVocabulary)
+  if (written && written !== word) return { word: written, distance: budget + 1 }
   // a word too short for a typo may still be a clipped one ("occ")
   if (budget === 0) return clippedWordOf(idx, word)
   let best: { word: string; distance: number } | undefined

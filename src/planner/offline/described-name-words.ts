@@ -45,7 +45,15 @@ export function describedNameStems(name: string, description: string | undefined
       return part
     }
     if (part.length < 2 || part.length > 5 || !/^[a-z]+$/.test(part) || MEASURE_ABBREVIATIONS.has(part)) return part
-    if (isKnownWord(part) || described.includes(part) || isInitials(part, described)) return part
+    if (described.includes(part) || isInitials(part, described)) return part
+    // `out_bal` described as "Outstanding principal balance": a short word that opens one longer word of the
+    // description is that word cut ("out" of outstanding), though "out" is a word of its own too
+    if (isKnownWord(part)) {
+      const opened = [...new Set(described.filter((w) => part.length >= 3 && w.length >= part.length + 4 && w.startsWith(part)))]
+      if (opened.length !== 1) return part
+      changed = true
+      return nameStems(opened[0]).join(' ')
+    }
     // a cut with no vowel left ("chrn" of churn) is no word of its own, even where only one letter is left out
     const leftOut = /[aeiouy]/.test(part) ? 2 : 1
     const fits = [...new Set(context.filter((w) => w[0] === part[0] && w.length >= part.length + leftOut && isSubsequence(part, w)).map((w) => nameStems(w).join(' ')))]

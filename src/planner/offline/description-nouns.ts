@@ -17,6 +17,7 @@ import type { Catalog, CatalogMetric } from '../../../semantic/types'
 import type { Hit } from './catalog-index'
 import { nameStems, stem } from './normalize'
 import { descriptionLeadPhrases, reversedParticipleNames } from './participle-order'
+import { measureLeadPhrase } from './measure-lead-phrases'
 
 /** The noun English forms from a past participle, or undefined where there is no regular one. */
 export function participleNouns(participle: string): string[] {
@@ -108,6 +109,9 @@ export function addDescriptionNouns(
     for (const stems of participleNames(m.description)) note(stems, m, 0.86)
     // "transactions settled" / "settled transactions" for "Number of settled transactions", "accounts churned" for `churned_accounts`
     for (const stems of descriptionLeadPhrases(m.description)) note(stems, m, 0.9)
+    // "Past-due amount at month end": the measure phrase the description opens with
+    const measured = measureLeadPhrase(m.description)
+    if (measured) note(measured, m, 0.9)
     for (const stems of reversedParticipleNames(nameStems(m.name))) note(stems, m, 0.9)
   }
   for (const [noun, ms] of countedByEntityWord(catalog.metrics, described)) for (const m of ms) note([noun], m, 0.85)

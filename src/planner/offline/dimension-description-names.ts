@@ -8,11 +8,17 @@ import { FILLER, WEAK_NAME_TOKENS } from './lexicon'
 import { nameStems } from './normalize'
 
 const LINK = new Set(['of', 'the', 'a', 'an'])
+/** A closing phrase that says when the value was taken ("at onboarding", "as of today"). */
+const WHEN_TAIL = /\s+(?:at|on|since|as of|upon)\s+[A-Za-z ]+$/i
+/** A closing "in <unit>" ("in months", "in USD"). */
+const UNIT_TAIL = /\s+in\s+(?:seconds|minutes|hours|days|weeks|months|years|usd|dollars|percent|miles|kilometers|km|kg|pounds|units)$/i
 
 /** The names a column's short descriptive phrase gives it, as stems: the whole phrase first, its head noun last. */
-export function descriptionPhraseNames(description: string | undefined): string[][] {
+export function descriptionPhraseNames(description: string | undefined, nameWords: string[] = []): string[][] {
   if (!description || /[=:;]/.test(description)) return []
-  const phrase = /^\s*([A-Za-z][A-Za-z ]*?)\s*(?:\(|\.\s*$|$)/.exec(description)?.[1]
+  // "Contractual term in months": the unit the column is counted in is no part of its name
+  // "Credit score band at onboarding": a closing "at"/"on"/"since" phrase says when, not what
+  const phrase = /^\s*([A-Za-z][A-Za-z ]*?)\s*(?:\(|\.\s*$|$)/.exec(description)?.[1]?.replace(UNIT_TAIL, '').replace(WHEN_TAIL, '')
   if (!phrase) return []
   const words = phrase.toLowerCase().split(/\s+/)
   // a clause, not a name: "Company owning the tower", "Day the line was activated"
@@ -25,6 +31,7 @@ export function descriptionPhraseNames(description: string | undefined): string[
   const whole = nameStems([...owner, ...head].join(' '))
   if (whole.length >= 2) out.push(whole)
   const last = nameStems(head[head.length - 1])
-  if (last.length === 1 && last[0].length >= 4 && !WEAK_NAME_TOKENS.has(last[0]) && !FILLER.has(last[0])) out.push(last)
+  // (a filler word such as "term" only where the column's own name says it: `term_mo`, "Contractual term in months")
+  if (last.length === 1 && last[0].length >= 4 && !WEAK_NAME_TOKENS.has(last[0]) && (!FILLER.has(last[0]) || nameWords.includes(last[0]))) out.push(last)
   return out
 }

@@ -115,7 +115,7 @@ function onWord(s: ReadState, k: number, w: string): number {
     const used = rule(s, k, w)
     if (used !== undefined) return used
   }
-  s.d.unknown.push({ text: s.items[k].text, afterMarker: s.filterMode || s.groupMode || s.negMode ? s.lastMarker : undefined })
+  s.d.unknown.push({ text: s.items[k].text, at: k, afterMarker: s.filterMode || s.groupMode || s.negMode ? s.lastMarker : undefined })
   return 1
 }
 

@@ -13,6 +13,8 @@
 import type { CatalogIndex } from './catalog-index'
 import type { Draft } from './interpret'
 import { definingPhrase, descriptionSays, descriptionSaysVerb } from './description-verbs'
+import { nameStems } from './normalize'
+import { ownsWords } from './resolve'
 
 /** Relative pronouns: the verb after one describes the rows counted. */
 const RELATIVE = new Set(['who', 'that', 'which'])
@@ -93,7 +95,12 @@ export function accountForWords(draft: Draft, idx?: CatalogIndex): void {
       draft.notes.push(`"${u.text}" repeats a name already used`)
       return false
     }
-    const dated = datingVerbOf(draft, idx, w)
+    // "loans originated", "trainers hired": the dating verb follows its metric's noun; after other words
+    // ("loans and $ originated") it may belong to a word nothing read
+    // (a value word that names a metric too, "members" for the tier Member, is the metric's noun)
+    const nouns = [...draft.metrics, ...draft.values.filter((v) => v.metricHits?.length)]
+    const follows = u.at === undefined || nouns.some((m) => m.at === u.at! - 1 || (RELATIVE.has(u.afterMarker ?? '') && m.at === u.at! - 2))
+    const dated = follows ? datingVerbOf(draft, idx, w) : undefined
     if (dated) {
       draft.notes.push(`"${u.text}" is the event ${dated} dates the metric by`)
       return false
@@ -122,7 +129,13 @@ function datingVerbOf(draft: Draft, idx: CatalogIndex | undefined, word: string)
   for (const h of named) {
     const target = h?.target
     if (target?.kind !== 'metric') return undefined
-    const times = target.metric.dimensions.filter((d) => idx.dimensions.get(d)?.type === 'time' && !d.startsWith('metric_time'))
+    let times = target.metric.dimensions.filter((d) => idx.dimensions.get(d)?.type === 'time' && !d.startsWith('metric_time'))
+    // "loans originated" where `loan_cnt` reaches its own `loan__orig_dt` and the borrower's `brwr_since_dt`:
+    // the date on the entity the metric's name counts is the one its rows are dated by
+    if (times.length > 1) {
+      const own = times.filter((d) => ownsWords({ name: d, type: 'time' }, [], new Set(nameStems(target.name).filter((w) => w.length >= 3))))
+      if (own.length === 1) times = own
+    }
     if (times.length !== 1 || (dim && dim !== times[0])) return undefined
     dim = times[0]
   }

@@ -63,6 +63,8 @@ import { averageOfPlural } from './average-of-plural'
 import { stateAdjective } from './state-adjective'
 import { averageOfAverages } from './average-of-averages'
 import { countAskedMoneyPlanned } from './count-asked-money-planned'
+import { dropWholeLegendFilter } from './whole-legend-versus'
+import { superlativeInPlace } from './superlative-in-place'
 
 export interface OfflinePlannerOptions {
   /** Unexplained content words tolerated before refusing (each lowers confidence). Default 1. */
@@ -315,6 +317,9 @@ export function planOffline(question: string, catalog: Catalog, history: Turn[],
       reasons.push(`${compared.map((f) => f.field).join(', ')}: compared identifiers → group by it`)
     }
   }
+  // "fixed vs variable" where the legend lists only those two codes: a breakdown, not a filter on everything
+  const whole = dropWholeLegendFilter(query, idx)
+  if (whole) reasons.push(whole)
   // "new members" over a count by the day members joined: the metric already counts the new ones
   const newWord = followUp ? undefined : accountForNewWord(draft, query.metrics, idx)
   if (newWord) reasons.push(newWord)
@@ -378,7 +383,7 @@ export function planOffline(question: string, catalog: Catalog, history: Turn[],
   }
   // "sales to new york customers": two metrics with no list word between them; the second
   // metric word more likely describes something (customers in New York) than asks for a second number
-  for (const doubt of followUp ? [] : [agg.partial, unlistedPeriods(items, query), averagePer(text, query), unlistedMetric(draft, items, query), unlistedValues(draft, items, query), droppedAggregation(draft, working, query), droppedQualifier(draft, working, query, idx), countedDoubt, thresholdSubjectDoubt(query, idx, working), negatedMetricDoubt(draft, text), stateInPeriodDoubt(query), sharedPathDetour(query, idx), countOrAmount(draft.metrics, working, query, idx), measureOfCountedThing(draft.metrics, working, query, idx), thresholdOnText(query, idx), droppedParticiple(draft, items, query, idx), withArticleNoun(draft, items, query), moneyThresholdOnCount(query, working, idx), countedThingForAmount(draft.metrics, working, query, idx), danglingNegation(working, query, idx), recencyWithoutPeriod(text, query), qualitySuperlative(draft.metrics, text, query, idx), periodAverage(text, query, idx), agentBy(text, query, idx), futurePeriod(text, query, idx, clock), averageOfPlural(text, query, idx), stateAdjective(draft.metrics, text, query, idx), averageOfAverages(text, query, idx), countAskedMoneyPlanned(text, query, idx), countWordOnAmount(text, query)]) {
+  for (const doubt of followUp ? [] : [agg.partial, unlistedPeriods(items, query), averagePer(text, query), unlistedMetric(draft, items, query), unlistedValues(draft, items, query), droppedAggregation(draft, working, query), droppedQualifier(draft, working, query, idx), countedDoubt, thresholdSubjectDoubt(query, idx, working), negatedMetricDoubt(draft, text), stateInPeriodDoubt(query, idx), sharedPathDetour(query, idx), countOrAmount(draft.metrics, working, query, idx), measureOfCountedThing(draft.metrics, working, query, idx), thresholdOnText(query, idx), droppedParticiple(draft, items, query, idx), withArticleNoun(draft, items, query), moneyThresholdOnCount(query, working, idx), countedThingForAmount(draft.metrics, working, query, idx), danglingNegation(working, query, idx), recencyWithoutPeriod(text, query), qualitySuperlative(draft.metrics, text, query, idx), periodAverage(text, query, idx), agentBy(text, query, idx), futurePeriod(text, query, idx, clock), averageOfPlural(text, query, idx), stateAdjective(draft.metrics, text, query, idx), averageOfAverages(text, query, idx), countAskedMoneyPlanned(text, query, idx), countWordOnAmount(text, query), superlativeInPlace(text, query)]) {
     if (!doubt) continue
     confidence = Math.min(confidence, AMBIGUOUS_CONFIDENCE)
     reasons.push(doubt)

@@ -5,17 +5,23 @@
 // cannot express. A state filter on the very entity the metric counts, next to a time range,
 // is therefore a doubt ("shipments for active accounts last month" filters another entity by
 // its state: the shipments of last month, of accounts active now, is a fair reading).
+// A column whose description says it holds the state as it is now ("Loan status today: CUR = current, DQ =
+// delinquent") is such a state whatever its values are called: "delinquent loans last month".
 import type { SemanticQuery } from '../../../semantic/types'
+import type { CatalogIndex } from './catalog-index'
 import { nameStems } from './normalize'
 
 /** Values that name a state a row is in now, not one it had in a period. */
 const STATE_VALUES = new Set(['active', 'inactive', 'current'])
+/** Description words that say a column holds the state as it is now. */
+const NOW_WORDS = /\b(?:today|now|currently|as of the latest load|as of today)\b/i
 
-export function stateInPeriodDoubt(query: SemanticQuery): string | undefined {
+export function stateInPeriodDoubt(query: SemanticQuery, idx?: CatalogIndex): string | undefined {
   const t = query.time_constraint
   if (!t || (!t.start && !t.end)) return undefined
   for (const f of query.filters ?? []) {
-    if (f.op !== '=' || typeof f.value !== 'string' || !STATE_VALUES.has(f.value.toLowerCase())) continue
+    if (f.op !== '=' || typeof f.value !== 'string') continue
+    if (!STATE_VALUES.has(f.value.toLowerCase()) && !NOW_WORDS.test(idx?.dimensions.get(f.field)?.description ?? '')) continue
     // the filter's entity is the thing the metric counts (`member__mbr_status` for `member_count`)
     const entity = nameStems(f.field.split('__')[0])
     if (!query.metrics.some((m) => nameStems(m).some((w) => entity.includes(w)))) continue

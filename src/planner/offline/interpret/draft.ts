@@ -61,7 +61,8 @@ export interface Draft {
   /** Dimensions whose filters/groupings a follow-up removes ("without region", "all categories"). */
   removals: Mention[]
   unfilters: Mention[]
-  unknown: Array<{ text: string; afterMarker?: string }>
+  /** Words no rule read; `at` is the item's position where one word was left. */
+  unknown: Array<{ text: string; afterMarker?: string; at?: number }>
   /** Metrics named only as the noun of a filter ("non-instant bookings", "for corporate customers"); used when nothing else names one. */
   impliedMetrics: Mention[]
   cue: { add: boolean; replace: boolean; remove: boolean; instead: boolean; sort: boolean }
