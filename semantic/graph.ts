@@ -231,17 +231,68 @@ export class SemanticGraph {
     return out
   }
 
+  private entityIndex?: Map<string, Array<{ model: SemanticModel; entity: Entity }>>
+
+  /**
+   * The models holding an entity of this name, in model order, each with its
+   * first entity of that name. Indexed once: a catalog walks the joins of
+   * every model, and scanning all models per step cost models squared.
+   */
+  private holdersOf(entity: string): ReadonlyArray<{ model: SemanticModel; entity: Entity }> {
+    if (!this.entityIndex) {
+      const index = new Map<string, Array<{ model: SemanticModel; entity: Entity }>>()
+      for (const t of this.models.values()) {
+        const seen = new Set<string>()
+        for (const te of t.entities) {
+          if (seen.has(te.name)) continue
+          seen.add(te.name)
+          const list = index.get(te.name)
+          if (list) list.push({ model: t, entity: te })
+          else index.set(te.name, [{ model: t, entity: te }])
+        }
+      }
+      this.entityIndex = index
+    }
+    return this.entityIndex.get(entity) ?? []
+  }
+
   /** Models reachable from `model` by one many-to-one/one-to-one join, with the entity used. */
   joinTargets(model: SemanticModel): Array<{ entity: string; target: SemanticModel }> {
     const out: Array<{ entity: string; target: SemanticModel }> = []
     for (const e of model.entities) {
-      for (const t of this.models.values()) {
+      for (const { model: t, entity: te } of this.holdersOf(e.name)) {
         if (t === model) continue
-        const te = t.entities.find((x) => x.name === e.name)
-        if (te && JOINABLE_TARGET.has(te.type)) out.push({ entity: e.name, target: t })
+        if (JOINABLE_TARGET.has(te.type)) out.push({ entity: e.name, target: t })
       }
     }
     return out
+  }
+
+  /**
+   * How many linkable elements all models have together (what a catalog
+   * builds: linkableElements of every model), counted without building them
+   * and given up on past `limit` (then some number above it). Joins multiply:
+   * a few hundred models sharing two keys reach millions of two-hop paths.
+   */
+  linkableCount(limit: number): number {
+    let n = 0
+    // Each path counts at least once, so a walk over paths that reach nothing still ends at the limit.
+    const reach = (model: SemanticModel, exclude: string) => 1 + model.dimensions.length + model.entities.filter((e) => e.name !== exclude).length
+    for (const s of this.models.values()) {
+      n += s.entities.length + s.dimensions.length + s.entities.length
+      for (const hop1 of this.joinTargets(s)) {
+        n += reach(hop1.target, hop1.entity)
+        if (n > limit) return n
+        if (MAX_JOIN_HOPS < 2) continue
+        for (const hop2 of this.joinTargets(hop1.target)) {
+          if (hop2.target === s || hop2.entity === hop1.entity) continue
+          n += reach(hop2.target, hop2.entity)
+          if (n > limit) return n
+        }
+      }
+      if (n > limit) return n
+    }
+    return n
   }
 
   /** Every element a query from `sourceModel` can group or filter by (cached). */
@@ -303,10 +354,8 @@ export class SemanticGraph {
     const s = this.model(sourceModel)
     const visit = (model: SemanticModel, path: string[], trail: string[], depth: number): string | undefined => {
       for (const e of model.entities) {
-        for (const t of this.models.values()) {
+        for (const { model: t, entity: te } of this.holdersOf(e.name)) {
           if (t === model || t === s) continue
-          const te = t.entities.find((x) => x.name === e.name)
-          if (!te) continue
           const fanOut = !JOINABLE_TARGET.has(te.type)
           const newPath = [...path, e.name]
           const matchesPath = parsed.entityPath.length === 0 || newPath.slice(-parsed.entityPath.length).join('/') === parsed.entityPath.join('/')

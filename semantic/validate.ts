@@ -31,6 +31,13 @@ function inputName(i: string | MeasureInput | MetricInput | undefined): string |
  */
 export const MAX_LAYER_METRICS = 1000
 export const MAX_LAYER_DIMENSIONS = 2000
+/**
+ * Elements the models reach through their joins, all models together (each
+ * model's own, one and two hops away). Joins multiply: 150 models sharing two
+ * keys (20 KB of YAML) reached millions, and the first question built them all
+ * (7 s and gigabytes; 300 such models took the process down).
+ */
+export const MAX_LAYER_LINKABLE = 200_000
 
 export function validateManifest(manifest: SemanticManifest): ManifestProblem[] {
   const problems: ManifestProblem[] = []
@@ -41,6 +48,12 @@ export function validateManifest(manifest: SemanticManifest): ManifestProblem[] 
   if (manifest.metrics.length > MAX_LAYER_METRICS) add('metrics', `the layer has ${manifest.metrics.length} metrics; at most ${MAX_LAYER_METRICS} are allowed`)
   if (dimensions > MAX_LAYER_DIMENSIONS) add('semantic_models', `the layer has ${dimensions} dimensions; at most ${MAX_LAYER_DIMENSIONS} are allowed`)
   if (problems.length) return problems
+  const linkable = new SemanticGraph(manifest).linkableCount(MAX_LAYER_LINKABLE)
+  if (linkable > MAX_LAYER_LINKABLE) {
+    add('semantic_models', `the models' joins reach more than ${MAX_LAYER_LINKABLE} dimensions and entities in all (one and two hops from each model); `
+      + 'at most that many are allowed: link fewer models through the same entity')
+    return problems
+  }
   /** ` (did you mean a, b?)` when close names exist. */
   const didYouMean = (name: string, candidates: Iterable<string>) => {
     const s = suggest(name, [...candidates])

@@ -43,6 +43,36 @@ function collectLines(node: Node | null | undefined, path: string, lc: LineCount
   }
 }
 
+/**
+ * The first key of a mapping that repeats an earlier key of that
+ * mapping, anywhere in the document. Keys are compared as the names the
+ * importer reads (`1` and `'1'` are one key once read). One pass with a set
+ * per mapping: the yaml library's own check (uniqueKeys) compares each key
+ * with every key before it, and 60,000 keys cost minutes of the event loop.
+ */
+function duplicateKey(root: Node | null | undefined, lc: LineCounter): { line?: number } | null {
+  const stack: unknown[] = [root]
+  while (stack.length) {
+    const node = stack.pop()
+    if (isMap(node)) {
+      const seen = new Set<string>()
+      for (const item of node.items) {
+        if (!isPair(item)) continue
+        // Only scalar keys can repeat (the library's rule too): a collection as a key is itself.
+        if (isScalar(item.key)) {
+          const name = String(item.key.value)
+          if (seen.has(name)) return item.key.range ? { line: lc.linePos(item.key.range[0]).line } : {}
+          seen.add(name)
+        }
+        stack.push(item.key, item.value)
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) stack.push(item)
+    }
+  }
+  return null
+}
+
 /** Parses every document of every file; syntax errors become problems. */
 export function readYamlFiles(files: Array<{ path: string; content: string }>, problems: ImportProblem[]): YamlDocument[] {
   const docs: YamlDocument[] = []
@@ -56,7 +86,8 @@ export function readYamlFiles(files: Array<{ path: string; content: string }>, p
     const lc = new LineCounter()
     let parsed
     try {
-      parsed = parseAllDocuments(file.content, { lineCounter: lc, prettyErrors: false })
+      // uniqueKeys: false: duplicates are found by duplicateKey, in linear time.
+      parsed = parseAllDocuments(file.content, { lineCounter: lc, prettyErrors: false, uniqueKeys: false })
     } catch (err) {
       problems.push({ file: file.path, path: '', message: `cannot parse YAML: ${(err as Error).message}` })
       continue
@@ -68,6 +99,11 @@ export function readYamlFiles(files: Array<{ path: string; content: string }>, p
         for (const e of doc.errors) {
           problems.push({ file: file.path, path: '', message: `YAML syntax error: ${e.message.split('\n')[0]}`, line: e.linePos?.[0]?.line })
         }
+        return
+      }
+      const duplicate = duplicateKey(doc.contents as Node | null, lc)
+      if (duplicate) {
+        problems.push({ file: file.path, path: '', message: 'YAML syntax error: Map keys must be unique', ...duplicate })
         return
       }
       let value: unknown

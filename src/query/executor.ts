@@ -7,7 +7,8 @@
 import type { SemanticManifest } from '../../semantic/types'
 import type { RowBatch } from '../../connectors/connector'
 import type { ConnectionRow, ConnectionService } from '../connections/connection-service'
-import { guardSql, type GuardOptions } from '../security/sql-guard'
+import { createHash } from 'node:crypto'
+import { createGuard, type GuardOptions } from '../security/sql-guard'
 import { defaultSchemaOf, dialectOf } from '../../connectors/registry'
 import { allowedRelations } from './allowed-relations'
 import { dbSystemOf, withSpanSync } from '../ops/spans'
@@ -57,12 +58,28 @@ export class SqlExecutor {
    * asked again parses nothing); refusals are not remembered.
    */
   guard(conn: ConnectionRow, manifest: SemanticManifest, sql: string): void {
+    this.guardFor(conn, manifest)(sql)
+  }
+
+  /**
+   * `guard` for many statements against one layer: its allow list is built
+   * and parsed once, not once per statement (an import probes every model,
+   * and a layer may have thousands). Verdicts are remembered under a digest
+   * of the list, so a key stays small however many tables the layer has.
+   */
+  guardFor(conn: ConnectionRow, manifest: SemanticManifest): (sql: string) => void {
     const opts = this.guardOptions(conn, manifest)
-    const key = `${opts.dialect}\u0000${opts.defaultSchema ?? ''}\u0000${opts.allowedRelations.join('\u0001')}\u0000${sql}`
-    if (this.passed.has(key)) return
-    guardSql(sql, opts)
-    if (this.passed.size >= MAX_PASSED) this.passed.delete(this.passed.values().next().value!)
-    this.passed.add(key)
+    const relations = createHash('sha256').update(opts.allowedRelations.join('\u0001')).digest('base64url')
+    const prefix = `${opts.dialect}\u0000${opts.defaultSchema ?? ''}\u0000${relations}\u0000`
+    let check: ((sql: string) => unknown) | undefined
+    return (sql) => {
+      const key = prefix + sql
+      if (this.passed.has(key)) return
+      check ??= createGuard(opts)
+      check(sql)
+      if (this.passed.size >= MAX_PASSED) this.passed.delete(this.passed.values().next().value!)
+      this.passed.add(key)
+    }
   }
 
   /** Row cap and statement timeout for a run: the request, then the connection, then the server bound each other. */
@@ -82,7 +99,21 @@ export class SqlExecutor {
    * before the first row is read.
    */
   prepare(conn: ConnectionRow, manifest: SemanticManifest, statement: Statement, opts: ExecuteOptions = {}): GuardedStatement {
-    withSpanSync('guard', () => this.guard(conn, manifest, statement.sql), { attributes: { 'db.system': dbSystemOf(conn.type) } })
+    return this.forLayer(conn, manifest).prepare(statement, opts)
+  }
+
+  /**
+   * `prepare` for many statements on one layer (validation probes every
+   * model): the guard is built once for the layer, so n statements cost n,
+   * not n times the layer's tables.
+   */
+  forLayer(conn: ConnectionRow, manifest: SemanticManifest): { prepare(statement: Statement, opts?: ExecuteOptions): GuardedStatement } {
+    const guard = this.guardFor(conn, manifest)
+    return { prepare: (statement, opts = {}) => this.prepareGuarded(conn, guard, statement, opts) }
+  }
+
+  private prepareGuarded(conn: ConnectionRow, guard: (sql: string) => void, statement: Statement, opts: ExecuteOptions): GuardedStatement {
+    withSpanSync('guard', () => guard(statement.sql), { attributes: { 'db.system': dbSystemOf(conn.type) } })
     const { maxRows, timeoutMs } = this.bounds(conn, opts)
     const connections = this.deps.connections
     return {

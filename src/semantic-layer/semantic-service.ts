@@ -40,8 +40,10 @@ function assertGuarded(executor: SqlExecutor, conn: ConnectionRow, manifest: Sem
 
 function guardProblems(executor: SqlExecutor, conn: ConnectionRow, manifest: SemanticManifest): Array<{ path: string; message: string }> {
   const problems: Array<{ path: string; message: string }> = []
+  // One guard for every probe of the layer: its allow list built once, not once per model.
+  const guard = executor.guardFor(conn, manifest)
   const refusal = (sql: string) => {
-    try { executor.guard(conn, manifest, sql); return null } catch (e) {
+    try { guard(sql); return null } catch (e) {
       if (e instanceof SqlGuardError) return e.reasons.join('; ')
       throw e
     }
@@ -187,13 +189,14 @@ export class SemanticService {
     return this.getDimension(tenantId, id)
   }
 
-  private async sampleValues(conn: ConnectionRow, manifest: SemanticManifest, modelName: string, dimName: string): Promise<unknown[]> {
+  private async sampleValues(conn: ConnectionRow, manifest: SemanticManifest, modelName: string, dimName: string,
+    layer: Pick<ReturnType<SqlExecutor['forLayer']>, 'prepare'> = this.executor.forLayer(conn, manifest)): Promise<unknown[]> {
     const model = manifest.semantic_models.find((m) => m.name === modelName)!
     const entity = model.primary_entity ?? model.entities.find((e) => e.type === 'primary' || e.type === 'unique' || e.type === 'natural')?.name
     if (!entity) return []
     // A dimension-only query compiles to SELECT DISTINCT: the compiler builds it, the executor guards and bounds it.
     const compiled = compile({ metrics: [], group_by: [`${entity}__${dimName}`], order_by: [`${entity}__${dimName}`], limit: SAMPLE_VALUES_LIMIT }, manifest, dialectOf(conn.type))
-    const statement = this.executor.prepare(conn, manifest, compiled, { maxRows: SAMPLE_VALUES_LIMIT, timeoutMs: SAMPLE_VALUES_TIMEOUT_MS })
+    const statement = layer.prepare(compiled, { maxRows: SAMPLE_VALUES_LIMIT, timeoutMs: SAMPLE_VALUES_TIMEOUT_MS })
     const out: unknown[] = []
     for await (const b of statement.rows(AbortSignal.timeout(SAMPLE_VALUES_TIMEOUT_MS + 1_000))) {
       for (const r of b.rows) if (r[0] !== null && r[0] !== undefined && r[0] !== '') out.push(r[0])
@@ -209,11 +212,13 @@ export class SemanticService {
   private async readAllSampleValues(conn: ConnectionRow, manifest: SemanticManifest): Promise<SampleValuesRead> {
     const values = new Map<string, unknown[]>()
     const failed: Array<{ dimension: string; reason: string }> = []
+    // One guard for every dimension's statement: built per statement, it cost dimensions times models.
+    const layer = this.executor.forLayer(conn, manifest)
     for (const m of manifest.semantic_models) {
       for (const d of m.dimensions) {
         if (d.type !== 'categorical' || (d as { sample_values_enabled?: boolean }).sample_values_enabled === false) continue
         try {
-          values.set(`${m.name}.${d.name}`, await this.sampleValues(conn, manifest, m.name, d.name))
+          values.set(`${m.name}.${d.name}`, await this.sampleValues(conn, manifest, m.name, d.name, layer))
         } catch (e) {
           failed.push({ dimension: `${m.name}.${d.name}`, reason: (e as Error).message })
         }

@@ -38,10 +38,12 @@ export class ValidationService {
     const rel = (r: NodeRelation) => d.qualifiedRelation([r.database, r.schema_name, r.alias].filter((x): x is string => !!x))
     const q = (name: string) => d.quoteIdentifier(name)
     let probes = 0
+    // Every probe through one guard built for the layer (a probe per model and element: built per probe, it cost models squared).
+    const layer = this.deps.executor.forLayer(conn, manifest)
     const run = async (sql: string): Promise<{ rows?: unknown[][]; error?: string }> => {
       probes++
       try {
-        const statement = this.deps.executor.prepare(conn, manifest, { sql, params: [] }, { maxRows: 10, timeoutMs: PROBE_TIMEOUT_MS })
+        const statement = layer.prepare({ sql, params: [] }, { maxRows: 10, timeoutMs: PROBE_TIMEOUT_MS })
         const rows: unknown[][] = []
         for await (const b of statement.rows(AbortSignal.timeout(PROBE_TIMEOUT_MS + 1_000))) rows.push(...b.rows)
         return { rows }

@@ -76,10 +76,23 @@ function systemRelation(folded: string[], defaultSchema: string | undefined, dia
  * allowFunctions, a malformed allowed relation) throws a plain Error.
  */
 export function guardSql(sql: string, opts: GuardOptions): GuardResult {
+  return createGuard(opts)(sql)
+}
+
+/**
+ * `guardSql` with `opts` read once: the allow list is parsed here, not per
+ * statement, so checking many statements against one layer (an import's
+ * expression probes, one per model) costs the statements, not statements
+ * times the layer's tables.
+ */
+export function createGuard(opts: GuardOptions): (sql: string) => GuardResult {
   if (!(DIALECT_NAMES as readonly string[]).includes(opts.dialect)) throw new Error(`unknown SQL dialect: ${String(opts.dialect)}`)
   const matcher = new RelationMatcher(opts.allowedRelations, opts.dialect, opts.defaultSchema)
   const functions = new FunctionPolicy(opts.dialect, opts.allowFunctions)
+  return (sql) => checkStatement(sql, opts, matcher, functions)
+}
 
+function checkStatement(sql: string, opts: GuardOptions, matcher: RelationMatcher, functions: FunctionPolicy): GuardResult {
   let facts: StatementFacts
   try {
     precheck(sql, opts.maxLength ?? DEFAULT_MAX_LENGTH)

@@ -69,6 +69,8 @@ export function displayName(parts: NamePart[], dialect: DialectName): string {
 
 export class RelationMatcher {
   private readonly allowed: string[][]
+  /** The allowed relations, expanded, as lookup keys: a layer may have thousands, and every reference is looked up. */
+  private readonly allowedKeys: Set<string>
   /** Folded, when given: where the engine puts unqualified names. */
   readonly defaultSchema?: string
 
@@ -79,16 +81,20 @@ export class RelationMatcher {
       if (parts.length !== 1) throw new Error('defaultSchema must be a single name')
       this.defaultSchema = foldPart(parts[0], dialect)
     }
+    this.allowedKeys = new Set(this.allowed.map((a) => nameKey(this.expand(a))))
   }
 
   /** Folded last parts of the allowed relations, lower-cased: CTE names must not reuse them. */
-  allowedTableNames(): Set<string> {
-    return new Set(this.allowed.map((a) => a[a.length - 1].toLowerCase()))
+  allowedTableNames(): ReadonlySet<string> {
+    this.tableNames ??= new Set(this.allowed.map((a) => a[a.length - 1].toLowerCase()))
+    return this.tableNames
   }
+
+  private tableNames?: Set<string>
 
   isAllowed(ref: NamePart[]): boolean {
     const folded = ref.map((p) => foldPart(p, this.dialect))
-    return this.allowed.some((a) => sameName(this.expand(a), this.expand(folded)))
+    return this.allowedKeys.has(nameKey(this.expand(folded)))
   }
 
   // With a known default schema, `orders` and `<default>.orders` are one relation.
@@ -97,8 +103,9 @@ export class RelationMatcher {
   }
 }
 
-function sameName(a: string[], b: string[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i])
+/** Equal exactly when the names are (same parts, in order): JSON keeps parts with dots or quotes apart. */
+function nameKey(parts: string[]): string {
+  return JSON.stringify(parts)
 }
 
 /**
