@@ -247,7 +247,8 @@ export class JobWorker {
       const connection = await this.o.connections.get(job.tenantId, job.connectionId)
       const run = {
         id: job.id, record: job, connection, conversationId: job.conversationId,
-        input: { principal: runAs, question: req.question, semantic: req.semantic, maxRows: req.max_rows },
+        // conversationId: the follow-up is planned with the conversation's earlier turns, as when asked synchronously
+        input: { principal: runAs, question: req.question, semantic: req.semantic, maxRows: req.max_rows, conversationId: job.conversationId ?? undefined },
       }
       const controller = new AbortController()
       try {
