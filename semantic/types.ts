@@ -68,6 +68,11 @@ export interface Dimension extends PlannerFields {
   format?: ValueFormat
   /** Set only by access/restrict.ts: the compiler selects a masked value instead. */
   mask?: MaskMethod
+  /**
+   * Set only by access/restrict.ts with mask `hash`: the secret the digest is keyed with, so a
+   * guessed value cannot be hashed and compared. Written into the SQL that runs; hidden wherever SQL is shown.
+   */
+  mask_key?: string
 }
 
 export type AggregationType =

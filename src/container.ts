@@ -120,7 +120,16 @@ export async function buildServices(config: Config, opts: ContainerOptions = {})
   // The one path by which SQL reaches a database (see src/query/executor.ts).
   const executor = new SqlExecutor({ connections, limits: config.query })
   const semantic = new SemanticService(semanticStore, db, connections, executor)
-  const access = new AccessPolicyService(db, semanticStore, connections)
+  // Each tenant's hash-mask key, derived (never stored) and kept: HKDF per request is work for nothing.
+  const maskKeys = new Map<string, string>()
+  const access = new AccessPolicyService(db, semanticStore, connections, (tenantId) => {
+    let key = maskKeys.get(tenantId)
+    if (key === undefined) {
+      if (maskKeys.size >= 10_000) maskKeys.clear()
+      maskKeys.set(tenantId, key = box.deriveKey(`nexatron-mask-v1:${tenantId}`).toString('hex'))
+    }
+    return key
+  })
   const history = new QueryHistory(db)
   const metrics = await createMetrics(!!config.metricsToken, {
     history, pools: () => connections.poolStats(), demoWarehouseStarts: opts.demoWarehouse ? () => opts.demoWarehouse!.starts : undefined,

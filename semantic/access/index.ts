@@ -3,5 +3,5 @@
 export * from './types'
 export { restrictManifest, policyApplies, type RestrictedManifest } from './restrict'
 export { validateAccessPolicies, ATTRIBUTE_NAME, type PolicyProblem } from './validate-policies'
-export { maskedExpression } from './mask-sql'
+export { hideMaskKeys, maskedExpression, maskKeysOf } from './mask-sql'
 export { importAccessPolicies, type ImportedPolicies } from './import-policies'

@@ -1,5 +1,7 @@
 // Masked values of a dimension, per engine. `hash` gives a stable hex digest
-// (so masked values still group and count, without showing the value);
+// (so masked values still group and count, without showing the value), keyed
+// with a secret prefix when one is given (restrict.ts: the tenant's): a bare
+// SHA-256 of an email or a name is undone by hashing guesses;
 // `partial` keeps the first character and the domain of an email
 // (`j***@example.com`) and the last four characters of anything else
 // (`***1234`, `***` when there are four or fewer); `null` gives NULL.
@@ -11,6 +13,8 @@ import type { MaskMethod } from './types'
 interface MaskSql {
   text(expr: string): string
   hash(text: string): string
+  /** `key` || `text` as text (NULL when `text` is NULL, as the unkeyed hash). */
+  keyed(key: string, text: string): string
   /** `s` is the value as text; each function returns an SQL expression. */
   partial(s: string): string
   nullText: string
@@ -24,42 +28,49 @@ const pipes = (...xs: string[]) => xs.join(' || ')
 const MASKS: Record<DialectName, MaskSql> = {
   postgres: {
     text: (e) => `CAST(${e} AS TEXT)`,
+    keyed: (k, s) => `(CAST(${k} AS TEXT) || ${s})`,
     hash: (s) => `ENCODE(SHA256(CONVERT_TO(${s}, 'UTF8')), 'hex')`,
     partial: (s) => ansiPartial(`POSITION('@' IN ${s})`, pipes, (x, p) => `SUBSTRING(${x} FROM ${p})`, `LENGTH(${s})`)(s),
     nullText: 'CAST(NULL AS TEXT)',
   },
   redshift: {
     text: (e) => `CAST(${e} AS VARCHAR)`,
+    keyed: (k, s) => `(CAST(${k} AS VARCHAR) || ${s})`,
     hash: (s) => `SHA2(${s}, 256)`,
     partial: (s) => ansiPartial(`POSITION('@' IN ${s})`, pipes, (x, p) => `SUBSTRING(${x}, ${p})`, `LENGTH(${s})`)(s),
     nullText: 'CAST(NULL AS VARCHAR)',
   },
   mysql: {
     text: (e) => `CAST(${e} AS CHAR)`,
+    keyed: (k, s) => `CONCAT(${k}, ${s})`,
     hash: (s) => `SHA2(${s}, 256)`,
     partial: (s) => ansiPartial(`LOCATE('@', ${s})`, (...xs) => `CONCAT(${xs.join(', ')})`, (x, p) => `SUBSTRING(${x}, ${p})`, `CHAR_LENGTH(${s})`)(s),
     nullText: 'CAST(NULL AS CHAR)',
   },
   bigquery: {
     text: (e) => `CAST(${e} AS STRING)`,
+    keyed: (k, s) => `CONCAT(${k}, ${s})`,
     hash: (s) => `TO_HEX(SHA256(${s}))`,
     partial: (s) => ansiPartial(`STRPOS(${s}, '@')`, (...xs) => `CONCAT(${xs.join(', ')})`, (x, p) => `SUBSTR(${x}, ${p})`, `LENGTH(${s})`)(s),
     nullText: 'CAST(NULL AS STRING)',
   },
   snowflake: {
     text: (e) => `CAST(${e} AS VARCHAR)`,
+    keyed: (k, s) => `(${k} || ${s})`,
     hash: (s) => `SHA2(${s}, 256)`,
     partial: (s) => ansiPartial(`POSITION('@', ${s})`, pipes, (x, p) => `SUBSTR(${x}, ${p})`, `LENGTH(${s})`)(s),
     nullText: 'CAST(NULL AS VARCHAR)',
   },
   mssql: {
     text: (e) => `CAST(${e} AS NVARCHAR(4000))`,
+    keyed: (k, s) => `(CAST(${k} AS NVARCHAR(4000)) + ${s})`,
     hash: (s) => `LOWER(CONVERT(VARCHAR(64), HASHBYTES('SHA2_256', ${s}), 2))`,
     partial: (s) => ansiPartial(`CHARINDEX('@', ${s})`, (...xs) => xs.join(' + '), (x, p) => `SUBSTRING(${x}, ${p}, 4000)`, `LEN(${s})`)(s),
     nullText: 'CAST(NULL AS NVARCHAR(4000))',
   },
   clickhouse: {
     text: (e) => `toString(${e})`,
+    keyed: (k, s) => `concat(${k}, ${s})`,
     hash: (s) => `lower(hex(SHA256(${s})))`,
     // No LEFT/RIGHT on old servers: substring with explicit lengths.
     partial: (s) => `multiIf(position(${s}, '@') > 1, concat(substring(${s}, 1, 1), '***', substring(${s}, position(${s}, '@'), length(${s}))), `
@@ -69,9 +80,25 @@ const MASKS: Record<DialectName, MaskSql> = {
 }
 
 /** The masked value of a dimension expression on this engine. */
-export function maskedExpression(dialect: Dialect, method: MaskMethod, expr: string): string {
+/** `key`: the hash's secret as an SQL literal, when it has one. */
+export function maskedExpression(dialect: Dialect, method: MaskMethod, expr: string, key?: string): string {
   const m = MASKS[dialect.name]
   if (method === 'null') return m.nullText
   const text = m.text(expr)
-  return method === 'hash' ? m.hash(text) : m.partial(text)
+  if (method === 'partial') return m.partial(text)
+  return m.hash(key === undefined ? text : m.keyed(key, text))
+}
+
+/** The mask keys a restricted manifest's SQL holds: to hide wherever that SQL is shown. */
+export function maskKeysOf(manifest: { semantic_models: ReadonlyArray<{ dimensions: ReadonlyArray<{ mask_key?: string }> }> }): Set<string> {
+  const keys = new Set<string>()
+  for (const m of manifest.semantic_models) for (const d of m.dimensions) if (d.mask_key !== undefined) keys.add(d.mask_key)
+  return keys
+}
+
+/** SQL text as shown to anyone (responses, history, previews): each mask key written as `<mask key>`. */
+export function hideMaskKeys(sql: string, maskKeys: ReadonlySet<string>): string {
+  let out = sql
+  for (const k of maskKeys) out = out.replaceAll(k, '<mask key>')
+  return out
 }

@@ -158,7 +158,11 @@ function metricModels(manifest: SemanticManifest): Map<string, Set<string>> {
  * the manifest lacks (renamed or deleted since it was stored) denies every
  * model of the layer to the principals it applies to: fail closed.
  */
-export function restrictManifest(manifest: SemanticManifest, policies: readonly AccessPolicy[], ctx: AccessContext): RestrictedManifest {
+/**
+ * `opts.maskKey`: the secret `hash` masks are keyed with (the tenant's; see Dimension.mask_key).
+ * Without one the digest is of the bare value, which anyone can recompute for a guess.
+ */
+export function restrictManifest(manifest: SemanticManifest, policies: readonly AccessPolicy[], ctx: AccessContext, opts: { maskKey?: string } = {}): RestrictedManifest {
   const models = new Map(manifest.semantic_models.map((m) => [m.name, m]))
   const changes = new Map<string, ModelChanges>()
   const hiddenMetrics = new Set<string>()
@@ -235,7 +239,7 @@ export function restrictManifest(manifest: SemanticManifest, policies: readonly 
   // A hidden simple metric hides its measure too: another metric over the same
   // measure (cumulative, filtered, offset) would show the same numbers.
   const hiddenMeasures = new Set(manifest.metrics.filter((m) => hiddenMetrics.has(m.name) && m.type === 'simple').map((m) => inputName(m.type_params.measure)).filter((n): n is string => !!n))
-  const semantic_models = manifest.semantic_models.map((m) => restrictModel(m, changes.get(m.name)))
+  const semantic_models = manifest.semantic_models.map((m) => restrictModel(m, changes.get(m.name), opts.maskKey))
     .map((m) => (m.measures.some((x) => hiddenMeasures.has(x.name)) ? { ...m, measures: m.measures.filter((x) => !hiddenMeasures.has(x.name)) } : m))
   let next: SemanticManifest = { ...manifest, semantic_models, metrics: manifest.metrics.filter((m) => !hiddenMetrics.has(m.name)) }
   const anyHidden = hiddenMetrics.size > 0 || [...changes.values()].some((c) => c.hiddenDims.size || c.hiddenEntities.size)
@@ -327,7 +331,7 @@ function propagateRowFilters(manifest: SemanticManifest, changes: Map<string, Mo
 
 const MASK_STRENGTH = { partial: 1, hash: 2, null: 3 } as const
 
-function restrictModel(model: SemanticModel, ch: ModelChanges | undefined): SemanticModel {
+function restrictModel(model: SemanticModel, ch: ModelChanges | undefined, maskKey: string | undefined): SemanticModel {
   if (!ch) return model
   const filtered = ch.rowFilters.length > 0 || !!ch.denied
   const node_relation = {
@@ -342,7 +346,8 @@ function restrictModel(model: SemanticModel, ch: ModelChanges | undefined): Sema
     const { sample_values: sv, ...rest } = d
     const pinned = !mask ? ch.pinned?.get(d.name) : undefined
     const kept = pinned && sv ? sv.filter((v) => pinned.has(String(v))) : undefined
-    return mask ? { ...rest, mask } : kept ? { ...rest, sample_values: kept } : rest
+    if (mask) return mask === 'hash' && maskKey !== undefined ? { ...rest, mask, mask_key: maskKey } : { ...rest, mask }
+    return kept ? { ...rest, sample_values: kept } : rest
   })
   const entities = model.entities.filter((e) => !ch.hiddenEntities.has(e.name))
   return { ...model, node_relation, dimensions, entities }

@@ -71,7 +71,9 @@ export function entityExpr(ctx: CompileContext, e: Entity): string {
 export function dimensionExpr(ctx: CompileContext, d: Dimension): string {
   const expr = d.expr === undefined ? ctx.dialect.sourceIdentifier(d.name) : checkedExpr('dimension', d.name, d.expr)
   // An access policy's mask: every use of the dimension (output, filters, group-by, order) sees the masked value.
-  return d.mask ? maskedExpression(ctx.dialect, d.mask, expr) : expr
+  // A keyed hash writes its key as a literal: a bound parameter would give the SELECT and the GROUP BY
+  // two different expressions. Callers hide it wherever SQL is shown (access/mask-sql.ts, hideMaskKeys).
+  return d.mask ? maskedExpression(ctx.dialect, d.mask, expr, d.mask === 'hash' && d.mask_key !== undefined ? ctx.dialect.literal(d.mask_key) : undefined) : expr
 }
 
 export function measureExpr(ctx: CompileContext, m: Measure): string {

@@ -8,9 +8,9 @@ import { accessPolicies } from '../store/schema'
 import { AppError } from '../errors'
 import type { ConnectionRow, ConnectionService } from '../connections/connection-service'
 import type { LoadedLayer, SemanticStore } from '../semantic-layer/semantic-store'
-import { restrictManifest, validateAccessPolicies, type AccessContext, type AccessPolicy, type RestrictedManifest } from '../../semantic/access'
+import { hideMaskKeys, maskKeysOf, restrictManifest, validateAccessPolicies, type AccessContext, type AccessPolicy, type RestrictedManifest } from '../../semantic/access'
 import { accessContextKey } from './access-context'
-import { compile, getDialect, inlineParams, type SemanticQuery } from '../../semantic'
+import { compile, getDialect, inlineParams, type DialectName, type SemanticQuery } from '../../semantic'
 import { dialectOf } from '../../connectors/registry'
 
 export interface PolicySet {
@@ -26,7 +26,12 @@ export class AccessPolicyService {
   /** Policy sets by connection, with the layer fingerprint they were read at (a policy write renews it: see LoadedLayer). */
   private readonly sets = new Map<string, { fingerprint: string; set: PolicySet }>()
 
-  constructor(private readonly db: Db, private readonly semantic: SemanticStore, private readonly connections: ConnectionService) {}
+  /**
+   * `maskKeyOf`: the secret a tenant's `hash` masks are keyed with (derived from the server's
+   * key, so never stored; a key rotation changes the digests).
+   */
+  constructor(private readonly db: Db, private readonly semantic: SemanticStore, private readonly connections: ConnectionService,
+    private readonly maskKeyOf?: (tenantId: string) => string) {}
 
   async list(tenantId: string, connectionId?: string): Promise<PolicySet> {
     const conn = await this.connections.resolve(tenantId, connectionId)
@@ -90,7 +95,7 @@ export class AccessPolicyService {
     const key = `${conn.tenantId}/${conn.id}/${layer.fingerprint}/${set.updated_at}/${contextKey}`
     const hit = this.views.get(key)
     if (hit) return { ...hit, context_key: contextKey, layer_policies: layerPolicies, access_stamp: stamp }
-    const view = restrictManifest(layer.manifest, set.policies, ctx)
+    const view = restrictManifest(layer.manifest, set.policies, ctx, { maskKey: this.maskKeyOf?.(conn.tenantId) })
     if (this.views.size >= MAX_CACHED_VIEWS) this.views.delete(this.views.keys().next().value!)
     this.views.set(key, view)
     return { ...view, context_key: contextKey, layer_policies: layerPolicies, access_stamp: stamp }
@@ -115,8 +120,17 @@ export async function previewAccess(service: AccessPolicyService, semantic: Sema
   const dialect = dialectOf(conn.type)
   const compiled = compile(query, view.manifest, dialect)
   return {
-    connection_id: conn.id, sql: compiled.sql, params: compiled.params, sql_inline: inlineParams(compiled.sql, compiled.params, getDialect(dialect)),
+    // even an admin's preview never shows a mask key: with it anyone could hash guesses and compare
+    connection_id: conn.id, ...shown(compiled, maskKeysOf(view.manifest), dialect),
     applied: view.applied, access_context_key: view.context_key, visible_metrics: view.manifest.metrics.map((m) => m.name),
+  }
+}
+
+/** `sql` and `sql_inline` as a caller may see them: mask keys hidden (what runs holds them). */
+export function shown(compiled: { sql: string; params: unknown[] }, maskKeys: ReadonlySet<string>, dialect: DialectName): { sql: string; params: unknown[]; sql_inline: string } {
+  return {
+    sql: hideMaskKeys(compiled.sql, maskKeys), params: compiled.params,
+    sql_inline: hideMaskKeys(inlineParams(compiled.sql, compiled.params, getDialect(dialect)), maskKeys),
   }
 }
 

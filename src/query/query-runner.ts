@@ -1,13 +1,14 @@
 // The query runner: plan -> compile -> guard -> execute -> stream, and one
 // history record per run. The same event stream feeds the JSON response, the
 // SSE stream and async jobs, so all three behave identically.
-import { buildCatalog, compile, getDialect, inlineParams, type Catalog, type CompiledQuery, type SemanticQuery } from '../../semantic'
+import { buildCatalog, compile, type Catalog, type CompiledQuery, type SemanticQuery } from '../../semantic'
 import type { Principal } from '../identity/principal'
 import type { Plan, Planner } from '../planner/planner'
 import type { ConnectionService, ConnectionRow } from '../connections/connection-service'
 import type { SemanticStore } from '../semantic-layer/semantic-store'
 import type { AccessPolicyService } from '../governance/access-policy-service'
-import { accessNote } from '../governance/access-policy-service'
+import { accessNote, shown } from '../governance/access-policy-service'
+import { maskKeysOf } from '../../semantic/access'
 import { accessContextOf } from '../governance/access-context'
 import type { TenantService } from '../identity/tenants'
 import { AppError, errorRecord } from '../errors'
@@ -248,6 +249,8 @@ export class QueryRunner {
     let outcome: QueryOutcome = 'cancelled'
     let plan: Plan | undefined
     let sqlText: string | undefined
+    /** sqlText as shown and recorded: the tenant's mask keys hidden (see hideMaskKeys). */
+    let shownSql: string | undefined
     let explanation: string | undefined
     // Rows already sent count however the run ends: a client that leaves before `done`
     // (or a database failing after some batches) has still read them, and they are metered.
@@ -325,6 +328,8 @@ export class QueryRunner {
       compiled = withSpanSync('compile', () => compilePlan(chosen), { parent: traceCtx, attributes: { 'nexatron.plan.kind': chosen.kind } })
       sqlText = compiled ? compiled.sql : (plan as Extract<Plan, { kind: 'sql' }>).sql
       const params = compiled ? compiled.params : []
+      const display = shown({ sql: sqlText, params }, maskKeysOf(view.manifest), dialect)
+      shownSql = display.sql
       // Every statement is guarded right before it runs, whoever wrote it.
       // Batches of 2,000 rows: large enough to amortise per-event costs, small
       // enough that the first rows arrive at once and memory stays flat.
@@ -347,7 +352,8 @@ export class QueryRunner {
       const note = accessNote(view)
       if (note) explanation = `${explanation} ${note}`
       yield { type: 'plan', plan, explanation }
-      yield { type: 'sql', sql: sqlText, params, sql_inline: inlineParams(sqlText, params, getDialect(dialect)), cache }
+      // What runs binds the tenant's mask key; what the caller sees never holds it.
+      yield { type: 'sql', ...display, cache }
 
       let columns: ResultColumn[] = []
       let shape: (rows: unknown[][], owned: boolean) => unknown[][] = (rows) => rows
@@ -393,7 +399,7 @@ export class QueryRunner {
       yield { type: 'summary', summary }
       const duration = Date.now() - started
       await this.deps.history.update(run.id, {
-        status: 'succeeded', plan, sql: sqlText, rowCount, truncated, durationMs: duration, planner: plan.planner,
+        status: 'succeeded', plan, sql: shownSql, rowCount, truncated, durationMs: duration, planner: plan.planner,
         usage: usage ?? null, summary, explanation, resultColumns: columns,
         resultRows: kept.slice(0, this.deps.limits.historyRows), finishedAt: new Date(), error: null,
         // History tells a served-again answer from one the database computed (query-views.ts shows it as `cache`).
@@ -416,7 +422,7 @@ export class QueryRunner {
       }
       settled = true
       await this.deps.history.update(run.id, {
-        status: cancelled ? 'cancelled' : 'failed', plan: plan ?? null, sql: sqlText ?? null, explanation: explanation ?? null, rowCount, truncated,
+        status: cancelled ? 'cancelled' : 'failed', plan: plan ?? null, sql: shownSql ?? null, explanation: explanation ?? null, rowCount, truncated,
         durationMs: Date.now() - started, planner: plan?.planner ?? null, usage: plan?.usage ?? (err as { usage?: unknown })?.usage ?? null,
         error: withModelOutput(errorRecord(appErr), err), finishedAt: new Date(),
       }).catch((e) => this.deps.logger.error({ err: e }, 'could not record query failure'))
@@ -428,7 +434,7 @@ export class QueryRunner {
       // pulling): catch never ran, so the record is settled here, with the rows it sent.
       if (!settled) {
         await this.deps.history.update(run.id, {
-          status: 'cancelled', plan: plan ?? null, sql: sqlText ?? null, explanation: explanation ?? null, rowCount, truncated,
+          status: 'cancelled', plan: plan ?? null, sql: shownSql ?? null, explanation: explanation ?? null, rowCount, truncated,
           durationMs: Date.now() - started, planner: plan?.planner ?? null, usage: plan?.usage ?? null,
           error: errorRecord(new AppError('query_cancelled', 'the client went away')), finishedAt: new Date(),
         }).catch((e) => this.deps.logger.error({ err: e }, 'could not record an abandoned query'))

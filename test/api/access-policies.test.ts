@@ -178,8 +178,12 @@ function sharedChecks(get: () => Ctx) {
     const westEmails = new Set(SALES.filter((s) => regionOf(s.store_id) === 'West').map((s) => s.email))
     expect(byKey.data).toHaveLength(westEmails.size)
     for (const r of byKey.data) expect(r.sale__customer_key).toMatch(/^[0-9a-f]{64}$/)
-    // The same digest on every engine: SHA-256 of the value's text.
-    expect(byKey.data.map((r: { sale__customer_key: string }) => r.sale__customer_key).sort()).toEqual([...westEmails].map((e) => createHash('sha256').update(e).digest('hex')).sort())
+    // The same digest on every engine: SHA-256 of the tenant's mask key followed by the value's text
+    // (never of the bare value, which anyone could recompute for a guessed email).
+    const maskKey = c.t.services.secretBox.deriveKey(`nexatron-mask-v1:${c.t.tenantId}`).toString('hex')
+    const digests = byKey.data.map((r: { sale__customer_key: string }) => r.sale__customer_key).sort()
+    expect(digests).toEqual([...westEmails].map((e) => createHash('sha256').update(maskKey + e).digest('hex')).sort())
+    for (const e of westEmails) expect(digests).not.toContain(createHash('sha256').update(e).digest('hex'))
   })
 
   it('refuses (403 access_denied, naming the policy) a key without the attribute the row filter needs', async () => {

@@ -223,3 +223,26 @@ describe('the null mask per dialect', () => {
     })
   }
 })
+
+describe('the keyed hash mask per dialect', () => {
+  const KEY = 'ab'.repeat(32)
+  const keyed = () => restrictManifest(shopManifest(), [{ name: 'status_hash', model: 'orders', mask: [{ dimension: 'status', method: 'hash' }] }],
+    { role: 'analyst', attributes: {} }, { maskKey: KEY }).manifest
+  const PREFIXED: Record<DialectName, string> = {
+    postgres: `(CAST('${KEY}' AS TEXT) || `, redshift: `(CAST('${KEY}' AS VARCHAR) || `, mysql: `CONCAT('${KEY}', `, bigquery: `CONCAT('${KEY}', `,
+    snowflake: `('${KEY}' || `, mssql: `(CAST(N'${KEY}' AS NVARCHAR(4000)) + `, clickhouse: `concat('${KEY}', `,
+  }
+  for (const d of DIALECT_NAMES) {
+    it(`hashes the key followed by the value, the same expression where it is selected and grouped, on ${d}`, () => {
+      const c = compile({ metrics: ['orders'], group_by: ['order__status'] }, keyed(), getDialect(d))
+      const uses = c.sql.split(KEY).length - 1
+      expect(uses).toBe(2) // selected and grouped by: one text, so the engine sees one expression
+      const [select, groupBy] = c.sql.split(/\bGROUP BY\b/)
+      expect(select).toContain(PREFIXED[d])
+      // the one grouped expression is the selected one, character for character
+      expect(groupBy.trim()).toContain(KEY)
+      expect(select).toContain(groupBy.trim())
+      expect(c.params).not.toContain(KEY)
+    })
+  }
+})
