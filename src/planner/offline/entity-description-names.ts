@@ -13,6 +13,9 @@ import { nameStems } from './normalize'
 /** Words that end the opening noun phrase of a model description ("Loan officers with the branch ..."). */
 const PHRASE_BREAKERS = new Set(['with', 'one', 'per', 'of', 'for', 'by', 'at', 'in', 'on', 'from', 'and', 'or', 'that', 'which', 'who', 'as', 'to'])
 
+/** Plural nouns without an -s ("People who hold our issued cards"). General English. */
+const IRREGULAR_PLURALS = new Set(['people', 'staff', 'personnel', 'children', 'men', 'women'])
+
 /**
  * The opening noun phrase of an entity description, as stems, and a parenthesised aside right after it:
  * "Borrowers (customers), one row ..." → { phrase: [borrower], aside: [customer] }. A trailing past
@@ -28,6 +31,10 @@ export function entityDescriptionPhrase(description: string | undefined): { phra
   }
   // "received", "offered": the participle after the noun says what happened to it, not what it is
   while (words.length > 1 && /[a-z]ed$/i.test(words[words.length - 1])) words.pop()
+  // "Money returned to cardholders", "Equipment on the lines": a mass noun says how much of something, not
+  // which rows ("how much money" counted refunds); only a plural head names the rows a model holds
+  const last = words[words.length - 1]?.toLowerCase() ?? ''
+  if (!/[a-z]s$/.test(last) && !IRREGULAR_PLURALS.has(last)) return undefined
   const phrase = nameStems(words.join(' '))
   if (phrase.length === 0 || phrase.length > 3) return undefined
   if (phrase.some((w) => GRAIN_NOUNS[w] || RESERVED.has(w) || FILLER.has(w))) return undefined

@@ -13,6 +13,7 @@
 import type { CatalogIndex } from './catalog-index'
 import type { Draft } from './interpret'
 import { definingPhrase, descriptionSays, descriptionSaysVerb } from './description-verbs'
+import { descriptionForCode } from './legend-other-codes'
 import { nameStems } from './normalize'
 import { ownsWords } from './resolve'
 
@@ -72,7 +73,10 @@ export function accountForWords(draft: Draft, idx?: CatalogIndex): void {
     const columns = [...draft.values, ...draft.groups].map((v) => v.hits[0]).filter((h) => h?.target.kind === 'value' || h?.target.kind === 'dimension')
     const filters = draft.values.map((v) => v.hits[0]).filter((h) => h?.target.kind === 'value')
     const describe = (h: (typeof columns)[number]) => idx?.dimensions.get(h!.target.name)?.description
-    if (((marker === undefined || PASSIVE_MARKERS.has(marker)) && filters.some((h) => descriptionSaysVerb(w, describe(h)))) ||
+    // a filter's column restated by its own code's meaning or its title, not by another code's ("voluntary" of
+    // "VOL = voluntary resignation" beside the filter INV: the other side of "voluntary vs involuntary")
+    const describeFilter = (h: (typeof columns)[number]) => descriptionForCode(describe(h), h!.target.kind === 'value' ? h!.target.value : undefined)
+    if (((marker === undefined || PASSIVE_MARKERS.has(marker)) && filters.some((h) => descriptionSaysVerb(w, describeFilter(h)))) ||
       ((marker === 'by' || marker === 'per') && draft.groups.some((g) => g.hits[0] && descriptionSays(w, describe(g.hits[0]))))) {
       draft.notes.push(`"${u.text}" is said in the description of ${columns.map((h) => h!.target.name).join(', ')}`)
       return false
@@ -116,7 +120,7 @@ export function accountForWords(draft: Draft, idx?: CatalogIndex): void {
  * "opened" for `open_date`. A metric dated by several events ("bookings" by booking, arrival
  * and departure day) leaves the verb unread: the range might be meant on another of them.
  */
-function datingVerbOf(draft: Draft, idx: CatalogIndex | undefined, word: string): string | undefined {
+export function datingVerbOf(draft: Draft, idx: CatalogIndex | undefined, word: string): string | undefined {
   if (!idx) return undefined
   // a value word that also names a metric ("members" for the tier Member) becomes the metric later
   const named = draft.metrics.length ? draft.metrics.map((m) => m.hits[0]) : draft.values.flatMap((v) => (v.metricHits?.length ? [v.metricHits[0]] : []))
@@ -134,7 +138,10 @@ function datingVerbOf(draft: Draft, idx: CatalogIndex | undefined, word: string)
     // the date on the entity the metric's name counts is the one its rows are dated by
     if (times.length > 1) {
       const own = times.filter((d) => ownsWords({ name: d, type: 'time' }, [], new Set(nameStems(target.name).filter((w) => w.length >= 3))))
-      if (own.length === 1) times = own
+      // ... and only on the rows the metric aggregates: `customers` (distinct ordering customers) is dated by the
+      // order day, so "customers signed up" names the customer's date, which the period is not on
+      const root = aggregatedEntity(target.metric.dimensions, idx)
+      if (own.length === 1 && (!root || own[0].startsWith(`${root}__`))) times = own
     }
     if (times.length !== 1 || (dim && dim !== times[0])) return undefined
     dim = times[0]
@@ -144,4 +151,14 @@ function datingVerbOf(draft: Draft, idx: CatalogIndex | undefined, word: string)
   const text = `${d.name.split('__').pop()} ${d.description ?? ''}`.toLowerCase()
   const own = text.split(/[^a-z]+/)
   return own.some((x) => stems.some((st) => x.startsWith(st))) ? d.name : undefined
+}
+
+/**
+ * The entity of the rows a metric aggregates, read off its dimensions: the one whose own foreign keys it
+ * reaches ("order__customer", "order__store" for a metric on orders), where exactly one entity has them.
+ */
+function aggregatedEntity(dimensions: string[], idx: CatalogIndex): string | undefined {
+  const entities = new Set(dimensions.filter((d) => !d.includes('__') && idx.dimensions.get(d)?.type === 'entity'))
+  const roots = new Set(dimensions.filter((d) => { const p = d.split('__'); return p.length === 2 && entities.has(p[1]) }).map((d) => d.split('__')[0]))
+  return roots.size === 1 ? [...roots][0] : undefined
 }

@@ -9,7 +9,7 @@
 import type { Catalog } from '../../../semantic/types'
 import type { Hit } from './catalog-index'
 import { codeLegend } from './code-legend'
-import { FILLER, RESERVED } from './lexicon'
+import { FILLER, GRAIN_ADJECTIVES, RESERVED } from './lexicon'
 import { tokenize } from './normalize'
 
 /** Endings after which an -ed word's verb takes no "e" back (rejected → reject, opened → open, missed → miss). */
@@ -57,9 +57,11 @@ export function legendMeaningForms(meaning: string): string[][] {
   const by = words.indexOf('by')
   const head = by >= 1 && by <= 2 ? words.slice(0, by) : words
   if (head !== words) out.push(head)
-  if (head.length === 1) for (const f of wordForms(head[0])) out.push([f])
+  // (not a participle's bare verb: "schedule" of "scheduled" is as often the noun, "on schedule" being on time)
+  if (head.length === 1) out.push(...wordForms(head[0]).filter((f) => f !== verbOfParticiple(head[0])).map((f) => [f]))
   // "automated decision engine", "manual review": an -ed or -al modifier opening the meaning names it alone
-  else if (head.length <= 3 && /^[a-z]{4,}(?:ed|al)$/.test(head[0]) && !FILLER.has(head[0]) && !RESERVED.has(head[0])) out.push([head[0]])
+  // (not a grain word: "annual" of "annual wellness" asks per year as often as for the visit kind)
+  else if (head.length <= 3 && /^[a-z]{4,}(?:ed|al)$/.test(head[0]) && !FILLER.has(head[0]) && !RESERVED.has(head[0]) && !GRAIN_ADJECTIVES[head[0]]) out.push([head[0]])
   return out
 }
 

@@ -64,6 +64,8 @@ import { stateAdjective } from './state-adjective'
 import { averageOfAverages } from './average-of-averages'
 import { countAskedMoneyPlanned } from './count-asked-money-planned'
 import { dropWholeLegendFilter } from './whole-legend-versus'
+import { datingVerbValueReadings, undatedVerbValueDoubt } from './dating-verb-values'
+import { participleTypoDoubt } from './participle-typo'
 import { superlativeInPlace } from './superlative-in-place'
 
 export interface OfflinePlannerOptions {
@@ -345,6 +347,8 @@ export function planOffline(question: string, catalog: Catalog, history: Turn[],
   if (!followUp) alternatives.push(...headNounGroupReadings(draft, query, idx, text))
   // "sections by professor": a singular value word after "by" may name the grouping, not a filter
   if (!followUp) alternatives.push(...byValueReadings(draft, query, idx, working))
+  // "applications submitted last month": a status code that is also the verb the metric's date says
+  if (!followUp) alternatives.push(...datingVerbValueReadings(draft, query, idx))
   for (const a of followUp ? [] : res.groupAlternatives) {
     const group_by = (query.group_by ?? []).map((g) => (g === a.group ? a.other : g))
     if (group_by.includes(a.other)) alternatives.push({ query: { ...query, group_by }, why: `group by ${a.other} instead of ${a.group}` })
@@ -383,7 +387,7 @@ export function planOffline(question: string, catalog: Catalog, history: Turn[],
   }
   // "sales to new york customers": two metrics with no list word between them; the second
   // metric word more likely describes something (customers in New York) than asks for a second number
-  for (const doubt of followUp ? [] : [agg.partial, unlistedPeriods(items, query), averagePer(text, query), unlistedMetric(draft, items, query), unlistedValues(draft, items, query), droppedAggregation(draft, working, query), droppedQualifier(draft, working, query, idx), countedDoubt, thresholdSubjectDoubt(query, idx, working), negatedMetricDoubt(draft, text), stateInPeriodDoubt(query, idx), sharedPathDetour(query, idx), countOrAmount(draft.metrics, working, query, idx), measureOfCountedThing(draft.metrics, working, query, idx), thresholdOnText(query, idx), droppedParticiple(draft, items, query, idx), withArticleNoun(draft, items, query), moneyThresholdOnCount(query, working, idx), countedThingForAmount(draft.metrics, working, query, idx), danglingNegation(working, query, idx), recencyWithoutPeriod(text, query), qualitySuperlative(draft.metrics, text, query, idx), periodAverage(text, query, idx), agentBy(text, query, idx), futurePeriod(text, query, idx, clock), averageOfPlural(text, query, idx), stateAdjective(draft.metrics, text, query, idx), averageOfAverages(text, query, idx), countAskedMoneyPlanned(text, query, idx), countWordOnAmount(text, query), superlativeInPlace(text, query)]) {
+  for (const doubt of followUp ? [] : [agg.partial, unlistedPeriods(items, query), averagePer(text, query), unlistedMetric(draft, items, query), unlistedValues(draft, items, query), droppedAggregation(draft, working, query), droppedQualifier(draft, working, query, idx), countedDoubt, thresholdSubjectDoubt(query, idx, working), negatedMetricDoubt(draft, text), stateInPeriodDoubt(query, idx), followUp ? undefined : undatedVerbValueDoubt(draft, query, idx), participleTypoDoubt(items, query), sharedPathDetour(query, idx), countOrAmount(draft.metrics, working, query, idx), measureOfCountedThing(draft.metrics, working, query, idx), thresholdOnText(query, idx), droppedParticiple(draft, items, query, idx), withArticleNoun(draft, items, query), moneyThresholdOnCount(query, working, idx), countedThingForAmount(draft.metrics, working, query, idx), danglingNegation(working, query, idx), recencyWithoutPeriod(text, query), qualitySuperlative(draft.metrics, text, query, idx), periodAverage(text, query, idx), agentBy(text, query, idx), futurePeriod(text, query, idx, clock), averageOfPlural(text, query, idx), stateAdjective(draft.metrics, text, query, idx), averageOfAverages(text, query, idx), countAskedMoneyPlanned(text, query, idx), countWordOnAmount(text, query), superlativeInPlace(text, query)]) {
     if (!doubt) continue
     confidence = Math.min(confidence, AMBIGUOUS_CONFIDENCE)
     reasons.push(doubt)
