@@ -4,7 +4,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { eq } from 'drizzle-orm'
 import { createTestApp, type TestApp } from '../support/test-app'
-import { JobWorker } from '../../src/query/job-worker'
+import type { JobWorker } from '../../src/query/job-worker'
+import { settledJob, testWorker } from '../support/test-worker'
 import { runTokens } from '../../src/billing/settled-run'
 import { queries } from '../../src/store/schema'
 import type { QueryRow } from '../../src/query/history'
@@ -15,13 +16,7 @@ const workers: JobWorker[] = []
 
 /** A worker like the server's (audit and billing wired), with short timers; the test app starts none. */
 function newWorker(): JobWorker {
-  const s = t.services
-  const w = new JobWorker({
-    db: s.store.db, history: s.history, runner: s.runner, connections: s.connections, secrets: s.webhookSecrets,
-    principals: s.auth, audit: s.audit, billing: s.billing,
-    hostPolicy: { policy: 'all', allowSocketHosts: false }, logger: s.logger, fetch: fakeFetch,
-    concurrency: 2, maxWebhookAttempts: 1, historyRows: 100, pollMs: 20, backoffBaseMs: 20,
-  })
+  const w = testWorker(t, fakeFetch)
   workers.push(w)
   return w
 }
@@ -30,14 +25,7 @@ afterEach(async () => { await Promise.all(workers.splice(0).map((w) => w.stop())
 beforeAll(async () => { t = await createTestApp({}, { demo: true, fetch: fakeFetch }) })
 afterAll(async () => { await t?.close() })
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-async function settled(id: string): Promise<QueryRow> {
-  for (const end = Date.now() + 10_000; Date.now() < end; await sleep(25)) {
-    const row = await t.services.history.getById(id)
-    if (row && row.status !== 'queued' && row.status !== 'running' && row.lockedBy === null) return row
-  }
-  throw new Error(`job ${id} did not settle`)
-}
+const settled = (id: string) => settledJob(t, id)
 async function submit(): Promise<string> {
   const res = await t.request('POST', '/api/v1/query', { body: { question: 'total sales', webhook_url: 'http://127.0.0.1:9/hook' } })
   expect(res.status, await res.clone().text()).toBe(202)

@@ -3,21 +3,15 @@
 // keeps the metric and the period asked before), not as a first question.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from '../support/test-app'
-import { JobWorker } from '../../src/query/job-worker'
-import type { QueryRow } from '../../src/query/history'
+import type { JobWorker } from '../../src/query/job-worker'
+import { settledJob, testWorker } from '../support/test-worker'
 
 let t: TestApp
 const fakeFetch = (async () => new Response('ok')) as unknown as typeof fetch
 const workers: JobWorker[] = []
 
 function newWorker(): JobWorker {
-  const s = t.services
-  const w = new JobWorker({
-    db: s.store.db, history: s.history, runner: s.runner, connections: s.connections, secrets: s.webhookSecrets,
-    principals: s.auth, audit: s.audit, billing: s.billing,
-    hostPolicy: { policy: 'all', allowSocketHosts: false }, logger: s.logger, fetch: fakeFetch,
-    concurrency: 1, maxWebhookAttempts: 1, historyRows: 100, pollMs: 20, backoffBaseMs: 20,
-  })
+  const w = testWorker(t, fakeFetch, { concurrency: 1 })
   workers.push(w)
   return w
 }
@@ -25,15 +19,6 @@ function newWorker(): JobWorker {
 beforeAll(async () => { t = await createTestApp({}, { demo: true, fetch: fakeFetch }) }, 120_000)
 afterEach(async () => { await Promise.all(workers.splice(0).map((w) => w.stop())) })
 afterAll(async () => { await t?.close() })
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-async function settled(id: string): Promise<QueryRow> {
-  for (const end = Date.now() + 10_000; Date.now() < end; await sleep(25)) {
-    const row = await t.services.history.getById(id)
-    if (row && row.status !== 'queued' && row.status !== 'running' && row.lockedBy === null) return row
-  }
-  throw new Error(`job ${id} did not settle`)
-}
 
 describe('an async follow-up', () => {
   it('is planned with the conversation\'s earlier turns, as the same follow-up asked synchronously is', async () => {
@@ -43,7 +28,7 @@ describe('an async follow-up', () => {
     expect(queued.status, await queued.clone().text()).toBe(202)
     const { id } = await queued.json()
     newWorker().start()
-    const row = await settled(id)
+    const row = await settledJob(t, id)
     expect(row.status).toBe('succeeded')
     expect(row.conversationId).toBe(first.conversation_id)
     expect((row.plan as { query: unknown }).query).toEqual(sync.plan.query)
