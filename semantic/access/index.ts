@@ -3,5 +3,5 @@
 export * from './types'
 export { restrictManifest, policyApplies, type RestrictedManifest } from './restrict'
 export { validateAccessPolicies, ATTRIBUTE_NAME, type PolicyProblem } from './validate-policies'
-export { hideMaskKeys, maskedExpression, maskKeysOf } from './mask-sql'
+export { hideMaskKeyPieces, hideMaskKeys, maskedExpression, maskKeysOf } from './mask-sql'
 export { importAccessPolicies, type ImportedPolicies } from './import-policies'

@@ -102,3 +102,40 @@ export function hideMaskKeys(sql: string, maskKeys: ReadonlySet<string>): string
   for (const k of maskKeys) out = out.replaceAll(k, '<mask key>')
   return out
 }
+
+/**
+ * The shortest run of hex digits taken for a piece of a mask key. Long enough that
+ * a caller cannot find a piece by trying values (16^16 of them), short enough that
+ * what a cut leaves shown is a small part of the key (16 of 64 digits).
+ */
+const MIN_KEY_PIECE = 16
+
+const isHex = (c: number) => (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46)
+
+/**
+ * A database's error text as shown to anyone: the statement it quotes may be cut
+ * anywhere (MariaDB's "near '...'" shows 80 characters), so besides every whole
+ * key, any run of 16 or more hex digits that is a piece of one is written as
+ * `<mask key>`. Not for SQL shown whole (hideMaskKeys): there a caller's own
+ * values would tell them which pieces are the key's. One pass over the text.
+ */
+export function hideMaskKeyPieces(text: string, maskKeys: ReadonlySet<string>): string {
+  if (maskKeys.size === 0) return text
+  const out = hideMaskKeys(text, maskKeys)
+  const keys = [...maskKeys].map((k) => k.toLowerCase())
+  let shown = ''
+  let from = 0
+  let runStart = 0
+  for (let i = 0; i <= out.length; i++) {
+    if (i < out.length && isHex(out.charCodeAt(i))) continue
+    if (i - runStart >= MIN_KEY_PIECE) {
+      const run = out.slice(runStart, i).toLowerCase()
+      if (keys.some((k) => k.includes(run))) {
+        shown += `${out.slice(from, runStart)}<mask key>`
+        from = i
+      }
+    }
+    runStart = i + 1
+  }
+  return shown + out.slice(from)
+}

@@ -7,7 +7,7 @@ import type { ConnectionRow } from '../connections/connection-service'
 import type { SemanticStore } from '../semantic-layer/semantic-store'
 import type { AccessPolicyService } from './access-policy-service'
 import { accessContextOf } from './access-context'
-import type { SemanticModel } from '../../semantic/types'
+import type { Dimension, SemanticModel } from '../../semantic/types'
 
 export interface MemberFilter {
   metric(name: string): boolean
@@ -40,7 +40,18 @@ export async function memberFilter(deps: { access: AccessPolicyService; semantic
     savedQuery: (n) => saved.has(n),
     model: (m) => {
       const r = models.get(m.name)
-      return r ? { ...r, node_relation: m.node_relation } : m
+      return r ? { ...r, node_relation: m.node_relation, dimensions: r.dimensions.map(withoutMaskKey) } : m
     },
   }
+}
+
+/**
+ * A dimension as a listing shows it: the restricted view carries the tenant's
+ * hash-mask key for the compiler (Dimension.mask_key), and with it anyone could
+ * hash guesses and compare. `mask` stays: it says the values are masked, not what they are.
+ */
+function withoutMaskKey(d: Dimension): Dimension {
+  if (d.mask_key === undefined) return d
+  const { mask_key: _key, ...rest } = d
+  return rest
 }

@@ -5,7 +5,9 @@
 // once spent refuses every login for that email until the window passes, the
 // right password included (a right guess must not be told apart from a wrong
 // one) and whether or not the email exists (nor may that). The owner's
-// successful login forgets the failures, so old typos do not lock them out.
+// successful login forgets the failures, so old typos do not lock them out,
+// when the email is one account's only (SessionService.login: else another
+// tenant's account of the address could forget a victim's failures).
 // The trade-off is the usual one: someone can keep an account's password login
 // locked by failing on purpose; the window is short and SSO is unaffected.
 import { createHash } from 'node:crypto'

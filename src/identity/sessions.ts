@@ -92,7 +92,10 @@ export class SessionService implements AccessTokenVerifier {
       await this.accountBudget?.failed(email)
       throw new AppError('unauthorized', 'invalid email or password (if your email belongs to several tenants, also give "tenant")')
     }
-    await this.accountBudget?.succeeded(email)
+    // The failures are the email's, shared by every tenant's account of it (assertOpen runs before any lookup):
+    // only when this is the one account of the address may its right password forget them. Else an account
+    // of the same email made in another tenant (any admin can) would reset a victim's budget at will.
+    if (this.accountBudget && (await this.users.accountsWithEmail(email)) === 1) await this.accountBudget.succeeded(email)
     // Only after the password proved right, so the answer says nothing about the email to anyone else.
     await this.policy?.assertPasswordLogin(user.tenantId)
     return this.issue(user, newId('fam'), 'password')
@@ -115,15 +118,30 @@ export class SessionService implements AccessTokenVerifier {
     }
     if (s.revokedAt || s.expiresAt <= this.now()) throw invalid()
     // Spend atomically: of two concurrent refreshes with the same token only one wins.
+    // Unrevoked too: a revocation (logout, password login turned off) that commits after the read above wins.
     const spent = await this.db.update(sessions).set({ spentAt: this.now() })
-      .where(and(eq(sessions.id, s.id), isNull(sessions.spentAt))).returning({ id: sessions.id })
+      .where(and(eq(sessions.id, s.id), isNull(sessions.spentAt), isNull(sessions.revokedAt))).returning({ id: sessions.id })
     if (!spent.length) {
       await this.revokeFamily(s.familyId)
       throw new AppError('unauthorized', 'refresh token reuse detected; the session has been revoked')
     }
     const [user] = await this.db.select().from(users).where(eq(users.id, s.userId)).limit(1)
     if (!user || user.disabled) throw invalid()
-    return this.issue(user, s.familyId, s.method as SessionMethod, s.expiresAt)
+    const pair = await this.issue(user, s.familyId, s.method as SessionMethod, s.expiresAt)
+    // Password login turned off while this refresh ran: its transaction revoked the rows it saw, not the
+    // one just written. Checked after the write, so either the setting's revocation covers that row or
+    // this check sees the setting and ends the family.
+    if (s.method === 'password' && this.policy) {
+      const allowed = await this.policy.assertPasswordLogin(user.tenantId).then(() => true, (e: unknown) => {
+        if (e instanceof AppError) return false
+        throw e
+      })
+      if (!allowed) {
+        await this.revokeFamily(s.familyId)
+        throw invalid()
+      }
+    }
+    return pair
   }
 
   async logout(principal: Principal): Promise<void> {

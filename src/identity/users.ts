@@ -109,6 +109,12 @@ export class UserService {
     return rows.length === 1 ? rows[0].u : undefined
   }
 
+  /** How many accounts, across every tenant, have this email (case-insensitive): 0, 1 or 2 for "more than one". */
+  async accountsWithEmail(email: string): Promise<number> {
+    const rows = await this.db.select({ id: users.id }).from(users).where(sql`lower(${users.email}) = ${email.trim().toLowerCase()}`).limit(2)
+    return rows.length
+  }
+
   /** The user as they stand now (for queued work they submitted), or null when disabled or gone. */
   async principalById(tenantId: string, id: string): Promise<Principal | null> {
     const [row] = await this.db.select({ role: users.role, disabled: users.disabled, attributes: users.attributes, groups: memberGroupsColumn() }).from(users)

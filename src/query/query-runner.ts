@@ -8,7 +8,7 @@ import type { ConnectionService, ConnectionRow } from '../connections/connection
 import type { SemanticStore } from '../semantic-layer/semantic-store'
 import type { AccessPolicyService } from '../governance/access-policy-service'
 import { accessNote, shown } from '../governance/access-policy-service'
-import { maskKeysOf } from '../../semantic/access'
+import { hideMaskKeyPieces, maskKeysOf } from '../../semantic/access'
 import { accessContextOf } from '../governance/access-context'
 import type { TenantService } from '../identity/tenants'
 import { AppError, errorRecord } from '../errors'
@@ -251,6 +251,8 @@ export class QueryRunner {
     let sqlText: string | undefined
     /** sqlText as shown and recorded: the tenant's mask keys hidden (see hideMaskKeys). */
     let shownSql: string | undefined
+    /** The tenant's mask keys in the SQL that runs: hidden in what is shown of it, a database's error text included. */
+    let maskKeys: ReadonlySet<string> = new Set()
     let explanation: string | undefined
     // Rows already sent count however the run ends: a client that leaves before `done`
     // (or a database failing after some batches) has still read them, and they are metered.
@@ -328,7 +330,8 @@ export class QueryRunner {
       compiled = withSpanSync('compile', () => compilePlan(chosen), { parent: traceCtx, attributes: { 'nexatron.plan.kind': chosen.kind } })
       sqlText = compiled ? compiled.sql : (plan as Extract<Plan, { kind: 'sql' }>).sql
       const params = compiled ? compiled.params : []
-      const display = shown({ sql: sqlText, params }, maskKeysOf(view.manifest), dialect)
+      maskKeys = maskKeysOf(view.manifest)
+      const display = shown({ sql: sqlText, params }, maskKeys, dialect)
       shownSql = display.sql
       // Every statement is guarded right before it runs, whoever wrote it.
       // Batches of 2,000 rows: large enough to amortise per-event costs, small
@@ -412,13 +415,15 @@ export class QueryRunner {
     } catch (err) {
       const cancelled = controller.signal.aborted
       outcome = cancelled ? 'cancelled' : 'failed'
-      const appErr = cancelled
+      // Some databases quote the statement in their errors (ClickHouse whole, MariaDB "near '...'" cut short),
+      // and its quotes nest in theirs, so databaseText's dropping of quoted runs can leave a mask key outside one.
+      const appErr = withoutMaskKeys(cancelled
         ? (toAppError(controller.signal.reason) ?? new AppError('query_cancelled', 'the query was cancelled'))
-        : toAppError(err) ?? new AppError('internal_error', 'internal error')
+        : toAppError(err) ?? new AppError('internal_error', 'internal error'), maskKeys)
       if (!toAppError(err) && !cancelled) this.deps.logger.error({ err, query_id: run.id }, 'query failed unexpectedly')
       // The database's own text stays in the operator's log; the client got our version (error-mapping.ts).
       if (!cancelled && err instanceof ConnectorError) {
-        this.deps.logger.warn({ query_id: run.id, code: appErr.code, database_error: err.message.slice(0, 1_000) }, 'the database refused a query')
+        this.deps.logger.warn({ query_id: run.id, code: appErr.code, database_error: hideMaskKeyPieces(err.message.slice(0, 1_000), maskKeys) }, 'the database refused a query')
       }
       settled = true
       await this.deps.history.update(run.id, {
@@ -446,4 +451,11 @@ export class QueryRunner {
       run.releaseSlot?.()
     }
   }
+}
+
+/** The error as the caller and the history see it: no mask key (nor piece of one) in its message. */
+function withoutMaskKeys(err: AppError, maskKeys: ReadonlySet<string>): AppError {
+  if (maskKeys.size === 0) return err
+  const message = hideMaskKeyPieces(err.message, maskKeys)
+  return message === err.message ? err : new AppError(err.code, message, err.details, { retryAfterS: err.retryAfterS })
 }
