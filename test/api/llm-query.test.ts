@@ -90,7 +90,7 @@ describe('LLM planner through /api/v1/query', () => {
 
   it('asks the model in hybrid mode when the offline planner cannot ground the question', async () => {
     llm.enqueue(reply.json(plan({ metrics: ['customers'], time_constraint: { start: '2026-01-01', end: '2026-11-23' } })))
-    const res = await hybrid.request('POST', '/api/v1/query', { body: { question: 'how many distinct people bought from us so far this year, roughly?' } })
+    const res = await hybrid.request('POST', '/api/v1/query', { body: { question: 'how many distinct patrons purchased from us so far this year, roughly?' } })
     expect(res.status).toBe(200)
     const body = await res.json()
     expect(body.plan.planner).toBe('llm')
