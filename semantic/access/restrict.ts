@@ -34,7 +34,7 @@ export function inAnyGroup(ctx: AccessContext, names: readonly string[]): boolea
 /** Whether a policy governs this principal (bypass roles and groups first, then every applies_to condition). */
 export function policyApplies(policy: AccessPolicy, ctx: AccessContext): boolean {
   if (policy.bypass_roles?.includes(ctx.role)) return false
-  if (policy.bypass_groups && inAnyGroup(ctx, policy.bypass_groups)) return false
+  if (policy.bypass_groups && ctx.groupsBypass !== false && inAnyGroup(ctx, policy.bypass_groups)) return false
   const to = policy.applies_to
   if (!to) return true
   if (to.roles && !to.roles.includes(ctx.role)) return false

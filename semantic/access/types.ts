@@ -41,8 +41,13 @@ export interface AccessPolicy {
 export interface AccessContext {
   role: string
   attributes: Attributes
-  /** Display names of the principal's groups (users only; API keys have none). */
+  /** Display names of the principal's groups (users and their keys; a service key has none). */
   groups?: string[]
+  /**
+   * false: the groups restrict (applies_to.groups) but let nothing through (bypass_groups):
+   * a user's key whose attributes an admin pinned reads no more than its pins allow.
+   */
+  groupsBypass?: boolean
 }
 
 /** One piece of a resolved row filter: SQL text as written, a column of the model, or an attribute value. */

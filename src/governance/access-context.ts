@@ -16,8 +16,11 @@ export function accessRole(principal: Pick<Principal, 'role' | 'scopes'>): strin
   return principal.scopes.includes('query:run') ? 'analyst' : 'viewer'
 }
 
-export function accessContextOf(principal: Pick<Principal, 'role' | 'scopes' | 'attributes' | 'groups'>): AccessContext {
-  return { role: accessRole(principal), attributes: principal.attributes ?? {}, ...(principal.groups?.length ? { groups: principal.groups } : {}) }
+export function accessContextOf(principal: Pick<Principal, 'role' | 'scopes' | 'attributes' | 'groups' | 'groupsBypass'>): AccessContext {
+  return {
+    role: accessRole(principal), attributes: principal.attributes ?? {},
+    ...(principal.groups?.length ? { groups: principal.groups } : {}), ...(principal.groupsBypass === false ? { groupsBypass: false } : {}),
+  }
 }
 
 /** Canonical JSON (sorted keys) so equal contexts hash equally. */
@@ -34,7 +37,7 @@ function canonical(v: unknown): string {
  * restricted layer (so may share cached results); with no policies every
  * principal has the same key.
  */
-export function accessContextKey(principal: Pick<Principal, 'role' | 'scopes' | 'attributes' | 'groups'> | AccessContext, policies: readonly AccessPolicy[]): string {
+export function accessContextKey(principal: Pick<Principal, 'role' | 'scopes' | 'attributes' | 'groups' | 'groupsBypass'> | AccessContext, policies: readonly AccessPolicy[]): string {
   const ctx = 'attributes' in principal && 'role' in principal && typeof principal.role === 'string' && !('scopes' in principal)
     ? principal as AccessContext
     : accessContextOf(principal as Principal)

@@ -212,7 +212,15 @@ export class ApiKeyService {
       groups = owner.groups
       if (row.attributes === null) attributes = owner.attributes
     }
-    return { row, principal: { tenantId: row.tenantId, kind: 'api_key', id: row.id, scopes, ownerUserId: row.ownerUserId, attributes, ...(groups?.length ? { groups } : {}), displayName: row.name } }
+    // Pinned attributes narrow the key: the owner's bypass_groups must not let it past the row filters they feed.
+    const pinned = !!row.ownerUserId && row.attributes !== null && !!groups?.length
+    return {
+      row,
+      principal: {
+        tenantId: row.tenantId, kind: 'api_key', id: row.id, scopes, ownerUserId: row.ownerUserId, attributes,
+        ...(groups?.length ? { groups } : {}), ...(pinned ? { groupsBypass: false as const } : {}), displayName: row.name,
+      },
+    }
   }
 
   assertGrantable(requested: string[], granted: string[]): void {

@@ -29,4 +29,6 @@ export interface Principal {
   attributes?: Attributes
   /** Users and their keys: the display names of the user's groups (policies' applies_to.groups, bypass_groups). */
   groups?: string[]
+  /** false on a user's key with pinned attributes: its groups restrict but bypass nothing (see AccessContext). */
+  groupsBypass?: false
 }

@@ -17,7 +17,7 @@ let t: TestApp
 const PASSWORD = 'a long enough password'
 let n = 0
 
-const REGIONS: AccessPolicy = { name: 'regions', model: 'stores', row_filter: "{{ Dimension('store__region') }} IN {{ Attribute('region') }}", bypass_roles: ['admin'] }
+const REGIONS: AccessPolicy = { name: 'regions', model: 'stores', row_filter: "{{ Dimension('store__region') }} IN {{ Attribute('region') }}", bypass_roles: ['admin'], bypass_groups: ['Auditors'] }
 const MASK: AccessPolicy = { name: 'contractors_mask', model: 'stores', applies_to: { groups: ['contractors'] }, mask: [{ dimension: 'store_name', method: 'hash' }], member_access: { hide: ['city'] } }
 
 /** A user who, while an admin, made keys for themselves, and is now an analyst. */
@@ -105,6 +105,20 @@ describe('attack: reading through one\'s own key what one\'s policies hide', () 
     expect(await byRegion(child)).toEqual(await byRegion(maker))
     expect((await t.request('PATCH', `/api/v1/users/${analyst.id}`, { body: { attributes: { region: [second] } } })).status).toBe(200)
     expect(await byRegion(child)).toEqual({ [second]: all[second] })
+  })
+
+  it('keeps a pinned key to its pins though its owner is in a bypass group, which still lets the owner through', async () => {
+    const all = await byRegion(t.adminKey)
+    const [first] = Object.keys(all)
+    const auditor = await user()
+    const g = await t.request('POST', '/api/v1/groups', { body: { display_name: `Auditors`, members: [auditor.id] } })
+    expect(g.status, await g.clone().text()).toBe(201)
+    const [key] = auditor.keys
+    expect(await byRegion(key)).toEqual(all) // following its owner: the owner's bypass too
+    const id = (await (await t.request('GET', '/api/v1/api-keys?limit=100')).json()).data.find((k: { prefix: string }) => key.startsWith(k.prefix)).id
+    expect((await t.request('PATCH', `/api/v1/api-keys/${id}`, { body: { attributes: { region: [first] } } })).status).toBe(200)
+    expect(await byRegion(key)).toEqual({ [first]: all[first] })
+    expect(await byRegion(auditor.token)).toEqual(all)
   })
 
   it('still lets an admin pin a user key\'s attributes', async () => {
