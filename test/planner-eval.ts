@@ -68,9 +68,10 @@
 // --min-confidence <x> (offline-only threshold; default 0.75 as the service; 0 = answer everything), --only <id substring>,
 // --min <fraction> (exit 1 when the first set scores below it; default 0,
 // the figure is informational).
-import { readdirSync, readFileSync, statSync } from 'node:fs'
-import { dirname, join, relative, resolve } from 'node:path'
+import { readFileSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { yamlFiles } from '../src/cli/yaml-files'
 import { buildCatalog, importMetricFlow, type Catalog, type SemanticManifest, type SemanticQuery, type StructuredFilter } from '../semantic'
 import { getCatalogIndex } from '../src/planner/offline/catalog-index'
 import { planOffline } from '../src/planner/offline/offline-planner'
@@ -97,20 +98,11 @@ interface EvalCase {
   expected: Expected
 }
 
-function yamlFiles(dir: string): Array<{ path: string; content: string }> {
-  const out: Array<{ path: string; content: string }> = []
-  for (const f of readdirSync(dir).sort()) {
-    const p = join(dir, f)
-    if (statSync(p).isDirectory()) out.push(...yamlFiles(p))
-    else if (/\.ya?ml$/.test(f)) out.push({ path: relative(dir, p), content: readFileSync(p, 'utf8') })
-  }
-  return out
-}
 
 /** Loads a manifest and adds the fixture's sample values (`model.dimension` keys), as the value index would. */
 function loadCatalog(spec: EvalFile['catalogs'][string]): Catalog {
   const dir = spec.manifest.replace('$METRICFLOW_SUITE_DIR', SUITE_DIR)
-  const { manifest } = importMetricFlow(yamlFiles(resolve(ROOT, dir)), { source_schema: 'eval' })
+  const { manifest } = importMetricFlow(yamlFiles([resolve(ROOT, dir)]), { source_schema: 'eval' })
   for (const [key, values] of Object.entries(spec.sample_values ?? {})) {
     const [model, dim] = key.split('.')
     const d = findDimension(manifest, model, dim)

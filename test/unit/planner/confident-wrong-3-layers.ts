@@ -1,7 +1,7 @@
 // The development layers under test/fixtures/<domain>/semantic (and the demo's, as 'demo'), loaded as the eval loads them (without its
 // sample values), for the round-17 red-team tests: each asks one question the way round-17-layer.ts does.
-import { readdirSync, readFileSync, statSync } from 'node:fs'
-import { join, relative, resolve } from 'node:path'
+import { join, resolve } from 'node:path'
+import { yamlFiles } from '../../../src/cli/yaml-files'
 import { buildCatalog, importMetricFlow, type Catalog, type SemanticQuery } from '../../../semantic'
 import { planOffline } from '../../../src/planner/offline/offline-planner'
 import { gateConfidence } from '../../../src/planner/offline/confidence-gate'
@@ -12,20 +12,11 @@ const FIXTURES = resolve(__dirname, '../../fixtures')
 const DEMO = resolve(__dirname, '../../../src/demo/semantic')
 const catalogs = new Map<string, Catalog>()
 
-function yamlFiles(dir: string): Array<{ path: string; content: string }> {
-  const out: Array<{ path: string; content: string }> = []
-  for (const f of readdirSync(dir).sort()) {
-    const p = join(dir, f)
-    if (statSync(p).isDirectory()) out.push(...yamlFiles(p))
-    else if (/\.ya?ml$/.test(f)) out.push({ path: relative(dir, p), content: readFileSync(p, 'utf8') })
-  }
-  return out
-}
 
 function layer(domain: string): Catalog {
   let c = catalogs.get(domain)
   if (!c) {
-    c = buildCatalog(importMetricFlow(yamlFiles(domain === 'demo' ? DEMO : join(FIXTURES, domain, 'semantic')), { source_schema: 'eval' }).manifest)
+    c = buildCatalog(importMetricFlow(yamlFiles([domain === 'demo' ? DEMO : join(FIXTURES, domain, 'semantic')]), { source_schema: 'eval' }).manifest)
     catalogs.set(domain, c)
   }
   return c
