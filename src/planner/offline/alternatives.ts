@@ -9,6 +9,7 @@ import type { SemanticQuery, StructuredFilter } from '../../../semantic/types'
 import { stem } from './normalize'
 import { codeLegend, type CatalogIndex } from './catalog-index'
 import { sameLegendWord } from './legend-word-forms'
+import { abbreviates } from './catalog-abbreviations'
 import { codedValueMetricReadings } from './coded-value-metric'
 
 export interface Reading {
@@ -23,6 +24,11 @@ const COUNT_WORDS = new Set(['cnt', 'count', 'num', 'nbr', 'number', 'amt', 'amo
 
 function words(text: string): string[] {
   return text.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean).map(stem)
+}
+
+/** A description's opening phrase, up to its first stop, comma, colon or parenthesis ("Cancellation date"). */
+function openingPhrase(description: string | undefined): string {
+  return (description ?? '').split(/[.,;:(]/)[0]
 }
 
 /** Stems of a verb form: "shipped" → ship, "delivered" → deliver, "cancelled" → cancel. */
@@ -161,8 +167,13 @@ export function alternativeReadings(query: SemanticQuery, idx: CatalogIndex, que
       for (const d of idx.timeDimensions) {
         if (d.name === 'metric_time' || d.name.startsWith('metric_time__')) continue
         const last = d.name.split('__').pop() ?? d.name
+        // the column's name, an abbreviation in it (`cncl_dt`), or the noun its description opens with
+        // ("Cancellation date, when ..."): each names the event the column dates, when the value is a verb form
+        const verbForm = /^[a-z]{3,}ed$/i.test(String(f.value))
         const dimWords = words(last)
-        if (!dimWords.some((w) => stems.some((s) => w === s || w.startsWith(s)))) continue
+        const named = dimWords.some((w) => stems.some((s) => w === s || w.startsWith(s)))
+          || (verbForm && [...dimWords, ...words(openingPhrase(d.description))].some((w) => stems.some((s) => s.length >= 5 && (w.startsWith(s) || abbreviates(w, s)))))
+        if (!named) continue
         if (!query.metrics.every((m) => idx.metrics.get(m)?.dimensions.includes(d.name) ?? false)) continue
         // the end date is inclusive: the filter stops before the next day starts
         const filters: StructuredFilter[] = [...without, { field: d.name, op: '>=', value: range.start }, { field: d.name, op: '<', value: nextDay(range.end) }]

@@ -11,13 +11,25 @@ import { plainWords as words } from './normalize'
 const AVERAGING = new Set(['average', 'avg', 'mean', 'averaged', 'averages', 'means', 'averaging'])
 
 
+/** The initials of the metric's names (label, synonyms, name) that hold an averaging word: "aov" for "Average order value". */
+function averagingInitials(name: string, idx: CatalogIndex): Set<string> {
+  const m = idx.metrics.get(name)
+  const phrases = [name.replace(/_/g, ' '), m?.label ?? '', ...(m?.synonyms ?? [])].map(words).filter((ws) => ws.length >= 2 && ws.some((w) => AVERAGING.has(w)))
+  return new Set(phrases.map((ws) => ws.map((w) => w[0]).join('')))
+}
+
 /** Why the plan does not compute an average of averages the question asks for, or undefined. */
 export function averageOfAverages(question: string, query: SemanticQuery, idx: CatalogIndex): string | undefined {
-  const said = words(question).filter((w) => AVERAGING.has(w))
-  if (said.length < 2) return undefined
+  const asked = words(question)
+  const said = asked.filter((w) => AVERAGING.has(w))
+  if (said.length === 0) return undefined
   for (const name of query.metrics) {
     const agg = metricAggregation(name, idx)
     if (agg !== 'avg' && agg !== 'ratio') continue
+    // "average aov": the metric's initials ("aov" of "Average order value") already say one average
+    const initials = averagingInitials(name, idx)
+    const twice = said.length + asked.filter((w) => initials.has(w)).length
+    if (twice < 2) continue
     // the name and the description each say it once ("avg_wait_minutes", "Average minutes..."): count each apart
     const count = (text: string) => words(text).filter((w) => AVERAGING.has(w)).length
     if (Math.max(count(name.replace(/_/g, ' ')), count(idx.metrics.get(name)?.description ?? '')) >= 2) continue

@@ -1,6 +1,8 @@
 // A lookup index over one catalog: every way a question may name a metric, a
 // dimension or a dimension value, keyed by normalised word sequences. Built
 // once per catalog object (WeakMap) so planning a question is a few map hits.
+import { legendLeadNames } from './legend-lead-names'
+import { entityAverageNames } from './entity-average-names'
 import type { Catalog, CatalogDimension, CatalogMetric } from '../../../semantic/types'
 import { FILLER, GRAIN_NOUNS, RESERVED, WEAK_NAME_TOKENS, isKnownWord } from './lexicon'
 import { editDistance, nameStems, stem, tokenize, typoBudget } from './normalize'
@@ -180,6 +182,12 @@ function buildIndex(catalog: Catalog): CatalogIndex {
       }
     }
     for (const words of spelledOutNames(m.name, m.description)) addWithVariants(words, { target, quality: 0.9, source: 'description' })
+    // "otp" for `otp_pct` ("On-time performance, ..."): initials the description spells out, before a word that
+    // is only the unit, are the metric's name
+    const ownStems = nameStems(m.name)
+    if (ownStems.length === 2 && UNIT_ENDINGS.has(ownStems[1]) && spelledOutNames(m.name, m.description).length > 0 && !terms.has(ownStems[0])) {
+      add([ownStems[0]], { target, quality: 0.9, source: 'short name' })
+    }
     const entityNames = m.dimensions.filter((n) => !n.includes('__') && catalog.dimensions.some((d) => d.name === n && d.type === 'entity'))
     const described = describedNameStems(m.name, m.description, entityNames)
     if (described) addWithVariants(described, { target, quality: 0.93, source: 'description' })
@@ -195,6 +203,8 @@ function buildIndex(catalog: Catalog): CatalogIndex {
       const rate = rateNameStems(m, stems)
       if (rate) addWithVariants(rate, { target, quality: 0.95, source: 'short name' })
     }
+    // "average loan size" for `avg_orig_amt` on the loans' rows
+    for (const words of entityAverageNames(m, catalog)) if (!terms.has(words.join(' '))) add(words, { target, quality: 0.9, source: 'short name' })
   }
 
   // "late payments" over `pmt_cnt` (read "payment count"): the count named by an entity's word and "count"
@@ -273,6 +283,11 @@ function buildIndex(catalog: Catalog): CatalogIndex {
       if (stems.length === 1 && GRAIN_NOUNS[stems[0]] && new RegExp(`\\bin ${stems[0]}s?\\b`, 'i').test(d.description ?? '')) continue
       if (terms.get(stems.join(' '))?.some((h) => h.target.kind !== 'value' && h.source !== 'short name' && h.target.name.split('__').pop() !== d.name.split('__').pop())) continue
       add(stems, { target: { kind: 'dimension', name: d.name, dim: d }, quality: (stems.length > 1 ? 0.9 : 0.86) * Math.pow(0.97, hops), source: stems.length > 1 ? 'description' : 'short name' })
+    }
+    // "loan purpose" for `purp_cd` ("Stated loan purpose: DC = ..."): the legend's lead phrase, where no other column owns it
+    for (const stems of legendLeadNames(d.description)) {
+      if (terms.get(stems.join(' '))?.some((h) => h.target.kind !== 'value' && h.target.name.split('__').pop() !== d.name.split('__').pop())) continue
+      add(stems, { target: { kind: 'dimension', name: d.name, dim: d }, quality: 0.97 * Math.pow(0.97, hops), source: 'description' })
     }
   }
   // metric_time first, then the rest in catalog order.
@@ -363,6 +378,9 @@ function initialsRun(words: string[], start: number, letters: string): string[] 
   }
   return k === letters.length && run.length >= letters.length ? run : undefined
 }
+
+/** Name words that only say the unit of what the word before them names (`otp_pct`). */
+const UNIT_ENDINGS = new Set(['percent', 'rate', 'ratio', 'count', 'amount'])
 
 const LITTLE_WORDS = new Set(['of', 'the', 'a', 'an', 'per', 'and', 'to', 'in', 'on', 'for'])
 
@@ -661,7 +679,9 @@ const TIME_UNITS = new Set(['minute', 'min', 'mins', 'hour', 'hr', 'hrs', 'day',
 function addMetricVariants(catalog: Catalog, terms: Map<string, Hit[]>, add: (stems: string[], hit: Hit) => void): void {
   const keys = new Map<string, CatalogMetric[]>()
   const push = (stems: string[], m: CatalogMetric) => {
-    if (stems.length < 2 && (stems[0]?.length ?? 0) < 5) return
+    // a short word alone ("gpa" of `avg_gpa`) only where the metric's description says it too
+    // ("Average cumulative GPA."): else it may be a clip of anything
+    if (stems.length < 2 && (stems[0]?.length ?? 0) < 5 && !((stems[0]?.length ?? 0) >= 3 && nameStems(m.description ?? '').includes(stems[0]))) return
     const key = stems.join(' ')
     const list = keys.get(key) ?? []
     if (!list.includes(m)) list.push(m)

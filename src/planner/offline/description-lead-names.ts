@@ -17,9 +17,14 @@ export function describedNameOpeningWithLittleWord(hit: Hit, span: Token[]): boo
  * Whether `text` is the whole opening phrase of `description` set off by a comma or colon ("On-time
  * performance" of "On-time performance, on-time trips divided by ..."): the layer's own name for the
  * metric, as good as a label, so a name word it leaves out ("pct") is not a word the analyst dropped.
+ * Its initials said as one word ("otp") are that name too.
  */
 export function isDescriptionLeadName(text: string, description: string | undefined): boolean {
   const lead = /^\s*([A-Za-z][A-Za-z -]*?)\s*[,:]\s/.exec(description ?? '')?.[1]
   const words = (s: string) => s.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean).join(' ')
-  return !!lead && words(lead) === words(text)
+  if (!lead) return false
+  if (words(lead) === words(text)) return true
+  // "otp" for "On-time performance": the phrase's initials, said as one word, are the same name
+  const initials = lead.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean).map((w) => w[0]).join('')
+  return initials.length >= 2 && /^[a-z0-9]+$/i.test(text.trim()) && text.trim().toLowerCase() === initials
 }

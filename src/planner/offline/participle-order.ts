@@ -22,6 +22,11 @@ const NUMBER_OF = new RegExp(String.raw`^\s*(?:the\s+)?(?:number|count)\s+of\s+(
 /** "Refunded amount in USD", "Disputed amount.": a participle and one or two nouns open the description. */
 const PARTICIPLE_LEAD = new RegExp(String.raw`^\s*([a-z]{3,}ed(?:\s+[a-z]+){1,2})${PHRASE_END}`, 'i')
 
+/** "Principal originated, USD.": one or two nouns and the participle after them open the description. */
+const NOUN_PARTICIPLE_LEAD = new RegExp(String.raw`^\s*([a-z]+(?:\s+[a-z]+)?)\s+([a-z]{3,}ed)${PHRASE_END}`, 'i')
+/** Words that cannot be the noun a participle follows in a name. */
+const NOT_NOUNS = new Set(['the', 'a', 'an', 'number', 'count', 'total', 'sum', 'amount', 'all', 'any', 'each', 'every'])
+
 /** The noun phrases a metric's description opens with, as stems; a participle-first one also said participle last. */
 export function descriptionLeadPhrases(description: string | undefined): string[][] {
   const out: string[][] = []
@@ -38,6 +43,15 @@ export function descriptionLeadPhrases(description: string | undefined): string[
     if (PARTICIPLE.test(words[0]) && words.length >= 2) out.push([...stems.slice(1), stem(words[0])])
     // "Number of people employed": what is counted is the noun before the participle ("people")
     if (re === NUMBER_OF && PARTICIPLE.test(words[words.length - 1]) && words.length >= 2) out.push(stems.slice(0, -1))
+  }
+  // "Principal originated" said "originated principal": the participle moved before its noun
+  const lead = NOUN_PARTICIPLE_LEAD.exec(description ?? '')
+  if (lead) {
+    const nouns = lead[1].toLowerCase().split(/\s+/)
+    if (!nouns.some((w) => NOT_NOUNS.has(w) || PARTICIPLE.test(w))) {
+      const stems = nameStems(nouns.join(' '))
+      if (stems.length === nouns.length) out.push([stem(lead[2].toLowerCase()), ...stems])
+    }
   }
   return out
 }

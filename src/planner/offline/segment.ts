@@ -3,6 +3,7 @@
 // catalog's terms cover the words, preferring few, long, exact matches
 // ("total sales" over "total" + "sales"; "instant bookings" the metric over
 // "instant" + "bookings").
+import { readUnitValues } from './value-units'
 import type { Clock } from '../time/civil-date'
 import { findTimeRanges, type TimeRangeMatch } from '../time/parse-time'
 import { correctTypo, type CatalogIndex, type Hit } from './catalog-index'
@@ -144,6 +145,7 @@ export function segment(question: string, idx: CatalogIndex, clock: Clock): Segm
   splitValueNouns(items, tokens, idx, question)
   readLetterValues(items)
   joinSoldNouns(items, tokens, idx)
+  readUnitValues(items, idx, question)
   return { tokens, items }
 }
 
