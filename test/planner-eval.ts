@@ -55,7 +55,8 @@
 // (planner-eval-blind-8-library.json: a public library system, layer in test/fixtures/library-blind; planner-eval-blind-demo-8.json), and the ninth
 // (planner-eval-blind-9-vet.json: a veterinary-clinic chain, layer in test/fixtures/vet-blind; planner-eval-blind-demo-9.json), and the tenth
 // (planner-eval-blind-10-events.json: live-event ticketing, layer in test/fixtures/events-blind; planner-eval-blind-demo-10.json), and the eleventh
-// (planner-eval-blind-11-telecom.json: a mobile telecom operator, layer in test/fixtures/telecom-blind; planner-eval-blind-demo-11.json). Every set prints
+// (planner-eval-blind-11-telecom.json: a mobile telecom operator, layer in test/fixtures/telecom-blind; planner-eval-blind-demo-11.json), and the twelfth
+// (planner-eval-blind-12-carrental.json: car rental, layer in test/fixtures/carrental-blind; planner-eval-blind-demo-12.json). Every set prints
 // `planner <label> trust: correct N, clarified N, refused N, wrong N`, and for a set with
 // wrong answers, for development sets, counts only: their confidence bands, the kinds of reading
 // they used and which plan parts differed (never for blind sets: that would guide tuning).
@@ -344,6 +345,10 @@ function main(): void {
       // 2026-12-07 before round 17 by a helper who neither read nor ran the planner; counted before and after
       runFile('test/fixtures/planner-eval-blind-11-telecom.json', 'blind-11-telecom', blind)
       runFile('test/fixtures/planner-eval-blind-demo-11.json', 'blind-demo-11', blind)
+      // The twelfth: car rental (test/fixtures/carrental-blind) and hurried demo phrasing, written 2026-12-07
+      // before round 18 by a helper who neither read nor ran the planner; counted before and after
+      runFile('test/fixtures/planner-eval-blind-12-carrental.json', 'blind-12-carrental', blind)
+      runFile('test/fixtures/planner-eval-blind-demo-12.json', 'blind-demo-12', blind)
     }
   }
   if (original.total > 0 && original.correct / original.total < min) process.exitCode = 1

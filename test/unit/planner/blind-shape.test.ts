@@ -1,4 +1,4 @@
-// The fourth to eleventh blind pairs (planner-eval-blind-4-ads.json over the
+// The fourth to twelfth blind pairs (planner-eval-blind-4-ads.json over the
 // un-curated advertising layer in test/fixtures/ads-blind, planner-eval-blind-5-realestate.json
 // over the property-management layer in test/fixtures/realestate-blind,
 // planner-eval-blind-6-airline.json over the airline-operations layer in
@@ -9,8 +9,9 @@
 // veterinary-clinic-chain layer in test/fixtures/vet-blind,
 // planner-eval-blind-10-events.json over the live-event ticketing layer in
 // test/fixtures/events-blind, planner-eval-blind-11-telecom.json over the
-// mobile-operator layer in test/fixtures/telecom-blind, and the
-// hurried demo questions of each) are
+// mobile-operator layer in test/fixtures/telecom-blind,
+// planner-eval-blind-12-carrental.json over the car-rental layer in
+// test/fixtures/carrental-blind, and the hurried demo questions of each) are
 // held-out measures: these tests check only their shape and that each expected
 // plan names something real. They never ask the planner, so nothing here can
 // tune it to the held-out questions.
@@ -34,6 +35,8 @@ const SETS = [
   { name: 'planner-eval-blind-demo-10.json', catalog: 'demo', minCases: 50, minNonAnswerShare: 0.25 },
   { name: 'planner-eval-blind-11-telecom.json', catalog: 'mobile_op', minCases: 150, minNonAnswerShare: 0.3 },
   { name: 'planner-eval-blind-demo-11.json', catalog: 'demo', minCases: 60, minNonAnswerShare: 0.1 },
+  { name: 'planner-eval-blind-12-carrental.json', catalog: 'car_rental', minCases: 150, minNonAnswerShare: 0.3 },
+  { name: 'planner-eval-blind-demo-12.json', catalog: 'demo', minCases: 70, minNonAnswerShare: 0.1 },
 ]
 
 const NON_ANSWERS = ['ambiguous_question', 'question_not_understood']
