@@ -40,7 +40,7 @@ import { GroupService } from './identity/groups'
 import { SessionService, tokenKeys } from './identity/sessions'
 import { AccountLoginBudget } from './identity/account-login-budget'
 import { AuditService } from './audit/audit-service'
-import { ambientDb } from './audit/ambient-tx'
+import { ambientDb, currentTransaction } from './audit/ambient-tx'
 import { BillingService } from './billing/billing-service'
 import { startAuditRetention } from './audit/audit-retention'
 import { UsageAnalytics } from './analytics/usage-analytics'
@@ -95,7 +95,9 @@ export async function buildServices(config: Config, opts: ContainerOptions = {})
   // (and audits it): the job service exists only further down, hence the indirection.
   let jobs: JobService | undefined
   const onRevoked: OnCredentialsRevoked = async (e) => { await jobs?.credentialsRevoked(e) }
-  const apiKeys = new ApiKeyService(db, undefined, onRevoked)
+  // Kept in memory while the store's change feed is live; a statement inside a request's transaction reads the store.
+  const kept = { changes: store.changes, bypass: () => currentTransaction() !== undefined }
+  const apiKeys = new ApiKeyService(db, undefined, onRevoked, kept)
   const users = new UserService(db, { apiKeys, onRevoked })
   // Groups named in access policies are admins' to change; the policy service is built further down.
   const groups = new GroupService(db, users, { roleGroups: config.scim.roleGroups, defaultRole: config.scim.defaultRole, policyGroups: (t) => access.groupNames(t) })
@@ -115,7 +117,7 @@ export async function buildServices(config: Config, opts: ContainerOptions = {})
   })
   const semanticStore = new SemanticStore(db)
   const connections = new ConnectionService({
-    db, box, createConnector: connectorFactory, hostPolicy, onDeleted: (tenantId, id) => semanticStore.forget(tenantId, id),
+    db, box, createConnector: connectorFactory, hostPolicy, onDeleted: (tenantId, id) => semanticStore.forget(tenantId, id), cache: kept,
   })
   // The one path by which SQL reaches a database (see src/query/executor.ts).
   const executor = new SqlExecutor({ connections, limits: config.query })

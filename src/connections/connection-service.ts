@@ -13,6 +13,9 @@ import type { Connector, ConnectorConfig, ConnectorOptions, ConnectionType, Host
 import { CONNECTION_REGISTRY, validateConnectionConfig } from '../../connectors/registry'
 import { assertHostAllowed, hostResolver, type HostPolicyOptions } from '../security/host-policy'
 import { assertNoTransaction } from '../audit/ambient-tx'
+import type { ChangeFeed } from '../store/change-feed'
+import { ReadThroughCache } from '../store/read-through-cache'
+import { deepFreeze } from '../store/deep-freeze'
 
 export type ConnectionRow = typeof connections.$inferSelect
 
@@ -65,6 +68,8 @@ export interface ConnectionServiceDeps {
   hostFields?: string[]
   /** Told when a connection is deleted, so caches keyed by it (its semantic layer) let it go. */
   onDeleted?: (tenantId: string, connectionId: string) => void
+  /** The store's change notices: given, rows every question reads are kept until the connections table changes. */
+  cache?: { changes: ChangeFeed; bypass?: () => boolean }
 }
 
 const aad = (tenantId: string, id: string) => `connection:${tenantId}:${id}`
@@ -94,9 +99,20 @@ export class ConnectionService {
 
   private readonly validate: ConfigValidator
 
+  /** Connection rows by tenant and id (or the tenant's default), while the change feed vouches for them. */
+  private readonly rows?: ReadThroughCache<ConnectionRow | undefined>
+
   constructor(private readonly deps: ConnectionServiceDeps) {
     this.resolveHost = hostResolver(deps.hostPolicy)
     this.validate = deps.validate ?? validateConnectionInput
+    // The layer_version a question reads with its connection is renewed by a write to the connections table: a notice.
+    if (deps.cache) this.rows = new ReadThroughCache({ feed: deps.cache.changes, tables: ['connections', 'tenants'], bypass: deps.cache.bypass })
+  }
+
+  /** A read of one connection row, kept when it may be (frozen: every question using it shares it). */
+  private keptRow(key: string, read: () => Promise<ConnectionRow | undefined>): Promise<ConnectionRow | undefined> {
+    if (!this.rows) return read()
+    return this.rows.get(key, async () => deepFreeze(await read()))
   }
 
   private get db() { return this.deps.db }
@@ -112,7 +128,8 @@ export class ConnectionService {
   }
 
   async get(tenantId: string, id: string): Promise<ConnectionRow> {
-    const [row] = await this.db.select().from(connections).where(and(eq(connections.tenantId, tenantId), eq(connections.id, id))).limit(1)
+    const row = await this.keptRow(`${tenantId}\0${id}`, async () =>
+      (await this.db.select().from(connections).where(and(eq(connections.tenantId, tenantId), eq(connections.id, id))).limit(1))[0])
     if (!row) throw notFound('connection')
     return row
   }
@@ -125,10 +142,11 @@ export class ConnectionService {
   /** The connection named by id, or the tenant's default one. */
   async resolve(tenantId: string, id?: string | null): Promise<ConnectionRow> {
     if (id) return this.get(tenantId, id)
-    const [row] = await this.db.select().from(connections)
-      .where(and(eq(connections.tenantId, tenantId), eq(connections.isDefault, true))).limit(1)
-    if (row) return row
-    const [any] = await this.db.select().from(connections).where(eq(connections.tenantId, tenantId)).orderBy(connections.createdAt).limit(1)
+    const any = await this.keptRow(`${tenantId}\0`, async () => {
+      const [row] = await this.db.select().from(connections)
+        .where(and(eq(connections.tenantId, tenantId), eq(connections.isDefault, true))).limit(1)
+      return row ?? (await this.db.select().from(connections).where(eq(connections.tenantId, tenantId)).orderBy(connections.createdAt).limit(1))[0]
+    })
     if (!any) throw new AppError('unprocessable', 'no connection_id given and the tenant has no connection; create one first', [{ path: 'connection_id', issue: 'required' }])
     return any
   }

@@ -7,12 +7,15 @@ import { fileURLToPath } from 'node:url'
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
 import { sql } from 'drizzle-orm'
 import * as schema from './schema'
+import { pgliteChangeFeed, postgresChangeFeed, type ChangeFeed } from './change-feed'
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>
 
 export interface Store {
   db: Db
   kind: 'pglite' | 'postgres'
+  /** Notices of committed changes to what read-through caches copy (change-feed.ts). */
+  changes: ChangeFeed
   /** Cheap liveness check for /health. */
   ping(): Promise<void>
   /**
@@ -79,13 +82,15 @@ async function openPgliteStore(dataDir?: string, seedFile?: string | false): Pro
     }
     const db = drizzle({ client, schema })
     await migrate(db, { migrationsFolder: MIGRATIONS_DIR })
+    const changes = await pgliteChangeFeed(client)
     return {
       db: db as unknown as Db,
       kind: 'pglite',
+      changes,
       ping: async () => { await client.query('SELECT 1') },
       // One process holds an embedded store (lockEmbeddedStore): nothing to take turns with.
       exclusive: (fn) => fn(),
-      close: async () => { try { await client.close() } finally { unlock() } },
+      close: async () => { try { await changes.close(); await client.close() } finally { unlock() } },
     }
   } catch (e) {
     unlock()
@@ -110,9 +115,12 @@ async function openPostgresStore(url: string, poolMax = 10): Promise<Store> {
     await lockClient.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => {})
     lockClient.release()
   }
+  // Its own session (LISTEN lives on one), kept alive by TCP keepalives and the feed's probes.
+  const changes = await postgresChangeFeed({ newClient: () => new pg.Client({ connectionString: url, keepAlive: true, connectionTimeoutMillis: 5000 }) })
   return {
     db: db as unknown as Db,
     kind: 'postgres',
+    changes,
     ping: async () => { await db.execute(sql`SELECT 1`) },
     exclusive: async (fn) => {
       // A session-level advisory lock on a client of its own, so `fn` may use the pool freely.
@@ -125,6 +133,6 @@ async function openPostgresStore(url: string, poolMax = 10): Promise<Store> {
         client.release()
       }
     },
-    close: async () => { await pool.end() },
+    close: async () => { await changes.close(); await pool.end() },
   }
 }

@@ -339,6 +339,42 @@ describe.skipIf(!hasPg || !hasRedis || !NGINX)('two instances behind nginx (docs
     expect((await servedUntil('body', 1))[0].port).toBeUndefined()
   })
 
+  // Each instance keeps keys and connection rows in memory while the store's change notices reach it
+  // (src/store/change-feed.ts): a change made through one holds on the other from the client's next request.
+  it('refuses a key revoked through one instance at the next request to the other, which had kept it', async () => {
+    const [one, two] = instances
+    const manager = await createKey('key manager', ['keys:manage', 'query:read'])
+    const direct = (i: Instance, method: string, p: string, key: string) =>
+      fetch(`http://127.0.0.1:${i.port}${p}`, { method, headers: { authorization: `Bearer ${key}` } })
+    for (let n = 0; n < 10; n++) {
+      const made = await fetch(`http://127.0.0.1:${one.port}/api/v1/api-keys`, {
+        method: 'POST', headers: { authorization: `Bearer ${manager}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: `revoked ${n}`, scopes: ['query:read'] }),
+      })
+      expect(made.status).toBe(201)
+      const { id, key } = await made.json() as { id: string; key: string }
+      for (let i = 0; i < 2; i++) expect((await direct(two, 'GET', '/api/v1/query/history?limit=1', key)).status).toBe(200)
+      expect((await direct(one, 'DELETE', `/api/v1/api-keys/${id}`, manager)).status).toBe(204)
+      expect((await direct(two, 'GET', '/api/v1/query/history?limit=1', key)).status).toBe(401)
+    }
+  }, 60_000)
+
+  it('answers 404 on one instance for a connection deleted through the other at once', async () => {
+    const [one, two] = instances
+    const admin = await createKey('connection admin', ['connections:read', 'connections:write'])
+    const call = (i: Instance, method: string, p: string, body?: unknown) => fetch(`http://127.0.0.1:${i.port}${p}`, {
+      method, headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
+    })
+    const made = await call(one, 'POST', '/api/v1/connections', {
+      name: 'short-lived', type: 'postgres', config: { host: '127.0.0.1', port: SERVICES.postgres.port, database: WH_DB, user: 'postgres', ssl: 'disable' },
+      options: { allow_elevated_login: true },
+    })
+    expect(made.status).toBe(201)
+    const { id } = await made.json() as { id: string }
+    for (let i = 0; i < 2; i++) expect((await call(two, 'GET', `/api/v1/connections/${id}`)).status).toBe(200)
+    expect((await call(one, 'DELETE', `/api/v1/connections/${id}`)).status).toBe(204)
+    expect((await call(two, 'GET', `/api/v1/connections/${id}`)).status).toBe(404)
+  }, 60_000)
+
   it('holds one rate limit per key across both instances', async () => {
     const key = await createKey('burst', ['query:read'])
     const results: Array<{ status: number; remaining: string | null; code?: unknown; retryAfter: string | null }> = []
