@@ -16,7 +16,7 @@
 import type { Catalog, CatalogMetric } from '../../../semantic/types'
 import type { Hit } from './catalog-index'
 import { nameStems, stem } from './normalize'
-import { descriptionLeadPhrases, reversedParticipleNames } from './participle-order'
+import { PARTICIPLE_CLOSE, descriptionLeadPhrases, reversedParticipleNames } from './participle-order'
 import { measureLeadPhrase } from './measure-lead-phrases'
 
 /** The noun English forms from a past participle, or undefined where there is no regular one. */
@@ -34,7 +34,8 @@ export function participleNouns(participle: string): string[] {
 export function participleNames(description: string | undefined): string[][] {
   // the participle ends the phrase ("Lines activated minus lines disconnected" is a difference, not activations;
   // "Financial aid offered per student" is a ratio, not the aid offered)
-  const lead = /^\s*([A-Za-z]+(?:\s+[A-Za-z]+)?)\s+([a-z]+ed)(?=\s*(?:$|[.,;(])|\s+(?:in|on|by|at|from|to|during|for|with|over)\b)/.exec(description ?? '')
+  // ("Shipments delivered on or before the promised day" is not every delivery: PARTICIPLE_CLOSE)
+  const lead = new RegExp(String.raw`^\s*([A-Za-z]+(?:\s+[A-Za-z]+)?)\s+([a-z]+ed)${PARTICIPLE_CLOSE}`).exec(description ?? '')
   if (!lead) return []
   const nouns = participleNouns(lead[2])
   const subject = nameStems(lead[1])

@@ -4,7 +4,11 @@
 // breakdown. A word standing before its noun without a grouping word more often says what kind of
 // thing is meant (one of the column's values, unnamed), so the plan is asked back, not answered.
 // A breakdown asked for ("by sev", "top 5 ..."), or named by the layer's own word ("severity incidents"), stays.
+import type { SemanticQuery } from '../../../semantic/types'
+import type { CatalogIndex } from './catalog-index'
+import { codeLegend } from './code-legend'
 import type { GroupMention } from './interpret/draft'
+import { nameStems } from './normalize'
 import type { Item } from './segment'
 
 export function guessedBareGrouping(groups: GroupMention[], items: Item[]): string | undefined {
@@ -13,6 +17,28 @@ export function guessedBareGrouping(groups: GroupMention[], items: Item[]): stri
     const it = items[g.at]
     if (it?.kind !== 'match' || it.corrected.length === 0) continue
     return `"${g.text}" was read as a cut of ${g.hits[0]?.target.name ?? 'a column'} and taken as a breakdown no "by" asks for; it may rather name one of its values`
+  }
+  return undefined
+}
+
+/**
+ * "applications at the branch" read as the applications by `lo__brnch_nm` ("Branch name."), with no "by": the
+ * word also opens a legend meaning of a column the plan's metrics reach (`chnl_cd`: "BR = branch walk-in"), so
+ * the analyst as likely means the rows with that code. A breakdown no grouping word asks for is then a guess
+ * between a column and a value, and the plan is asked back.
+ */
+export function legendWordGrouping(groups: GroupMention[], query: SemanticQuery, idx: CatalogIndex): string | undefined {
+  for (const g of groups) {
+    if (g.marked || g.absorbed || g.grain) continue
+    const field = g.hits[0]?.target.name
+    const said = nameStems(g.text)
+    if (!field || said.length === 0) continue
+    for (const d of idx.dimensions.values()) {
+      if (d.name === field || d.name.split('__').pop() === field.split('__').pop()) continue
+      if (!query.metrics.every((m) => idx.metrics.get(m)?.dimensions.includes(d.name))) continue
+      const meaning = codeLegend(d.description).find(([, text]) => nameStems(text).slice(0, said.length).join(' ') === said.join(' '))
+      if (meaning) return `"${g.text}" was taken as a breakdown by ${field} that no "by" asks for, and it opens the meaning of ${d.name} = ${meaning[0]} ("${meaning[1]}"): it may name those rows`
+    }
   }
   return undefined
 }

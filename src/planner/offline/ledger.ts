@@ -14,7 +14,7 @@ import type { CatalogIndex } from './catalog-index'
 import type { Draft } from './interpret'
 import { definingPhrase, descriptionSays, descriptionSaysVerb } from './description-verbs'
 import { descriptionForCode } from './legend-other-codes'
-import { nameStems } from './normalize'
+import { nameStems, stem } from './normalize'
 import { ownsWords } from './resolve'
 
 /** Relative pronouns: the verb after one describes the rows counted. */
@@ -31,6 +31,23 @@ const UNITS = new Set(['minute', 'hour', 'day', 'week', 'month', 'year', 'second
  * Only beside counts: of an amount ("sales volume") the word may mean the sum.
  */
 const COUNT_WORDS = new Set(['volume', 'volumes', 'count', 'counts', 'number', 'numbers', 'tally', 'quantity'])
+/** Count words that also name a measure of units or money ("quantity" of `shp_qty`, "volume" of `orig_vol`). */
+const MEASURE_WORDS = new Set(['volume', 'volumes', 'quantity'])
+
+/**
+ * Whether the layer names a measure of the same rows by the word: a metric over the same table as a planned one
+ * (the same dimensions) whose name ends in it or its clip (`shp_qty` beside `shp_cnt`). One over other rows
+ * (`orig_vol` of loans beside the applications' `appl_cnt`: "app volume") leaves the word a count's echo.
+ */
+function namesMeasure(word: string, idx: CatalogIndex | undefined, planned: string[]): boolean {
+  if (!MEASURE_WORDS.has(word) || !idx) return false
+  const w = stem(word)
+  const tables = planned.map((p) => idx.metrics.get(p)?.dimensions.join(' '))
+  return [...idx.metrics.values()].some((m) => {
+    const last = nameStems(m.name).pop() ?? ''
+    return !planned.includes(m.name) && tables.includes(m.dimensions.join(' ')) && (last === w || (last.length >= 3 && w.startsWith(last)))
+  })
+}
 
 /** Whether a metric counts rows: its name says count, or its description opens with "Number of". */
 function isCount(metric: { name: string; description?: string }): boolean {
@@ -88,7 +105,8 @@ export function accountForWords(draft: Draft, idx?: CatalogIndex): void {
       return false
     }
     // "visit volume", "the number of": a word that only says "how many" beside metrics that are all counts
-    if (u.afterMarker === undefined && COUNT_WORDS.has(w) && draft.metrics.length > 0 && draft.metrics.every((m) => m.hits[0]?.target.kind === 'metric' && isCount(m.hits[0].target.metric))) {
+    // "shipment quantity" beside `shp_qty` ("Units shipped."): where the layer names a measure by the word, it is not an echo
+    if (u.afterMarker === undefined && COUNT_WORDS.has(w) && !namesMeasure(w, idx, draft.metrics.map((m) => m.hits[0]?.target.name ?? '')) && draft.metrics.length > 0 && draft.metrics.every((m) => m.hits[0]?.target.kind === 'metric' && isCount(m.hits[0].target.metric))) {
       draft.notes.push(`"${u.text}" says the metric is a count, as it is`)
       return false
     }

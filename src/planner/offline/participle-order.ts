@@ -22,8 +22,17 @@ const NUMBER_OF = new RegExp(String.raw`^\s*(?:the\s+)?(?:number|count)\s+of\s+(
 /** "Refunded amount in USD", "Disputed amount.": a participle and one or two nouns open the description. */
 const PARTICIPLE_LEAD = new RegExp(String.raw`^\s*([a-z]{3,}ed(?:\s+[a-z]+){1,2})${PHRASE_END}`, 'i')
 
+/**
+ * Where a participle after its noun closes the phrase: punctuation, or a preposition opening a plain
+ * complement ("Payments collected in USD", "Fees charged to merchants"). Not a complement that sets the event
+ * against a reference point ("delivered on or before the promised day", "after the promised date") nor a
+ * particle completing the verb, a preposition right before another ("ported in from", "ported out to"): those
+ * say which of the events are counted, so the noun and participle alone do not name the metric.
+ */
+export const PARTICIPLE_CLOSE = String.raw`(?=\s*(?:$|[.,;(])|\s+(?:in|on|by|at|from|to|during|for|with|over)\s+(?!(?:or|and|in|out|on|off|up|from|to|before|after|within|until)\b))`
+
 /** "Principal originated, USD.": one or two nouns and the participle after them open the description. */
-const NOUN_PARTICIPLE_LEAD = new RegExp(String.raw`^\s*([a-z]+(?:\s+[a-z]+)?)\s+([a-z]{3,}ed)${PHRASE_END}`, 'i')
+const NOUN_PARTICIPLE_LEAD = new RegExp(String.raw`^\s*([a-z]+(?:\s+[a-z]+)?)\s+([a-z]{3,}ed)${PARTICIPLE_CLOSE}`, 'i')
 /** Words that cannot be the noun a participle follows in a name. */
 const NOT_NOUNS = new Set(['the', 'a', 'an', 'number', 'count', 'total', 'sum', 'amount', 'all', 'any', 'each', 'every'])
 

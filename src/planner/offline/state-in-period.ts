@@ -16,9 +16,16 @@ const STATE_VALUES = new Set(['active', 'inactive', 'current'])
 /** Description words that say a column holds the state as it is now. */
 const NOW_WORDS = /\b(?:today|now|currently|as of the latest load|as of today)\b/i
 
-export function stateInPeriodDoubt(query: SemanticQuery, idx?: CatalogIndex): string | undefined {
+export function stateInPeriodDoubt(query: SemanticQuery, idx?: CatalogIndex, today?: string): string | undefined {
   const t = query.time_constraint
   if (!t || (!t.start && !t.end)) return undefined
+  // "loans by status today" beside "Loan status today: ...": a range of today alone is as likely the "today" the
+  // layer writes of the column (its state now) as the day the metric's rows are dated; a longer period is the plan's
+  if (today && t.start?.slice(0, 10) === today && t.end?.slice(0, 10) === today) {
+    const fields = [...(query.group_by ?? []).map((g) => (typeof g === 'string' ? g : g.name)), ...(query.filters ?? []).map((f) => f.field)]
+    const now = fields.find((f) => NOW_WORDS.test(idx?.dimensions.get(f)?.description ?? ''))
+    if (now) return `${now} holds the state as it is today, and "today" as a time range picks the rows dated today: the question may mean either`
+  }
   for (const f of query.filters ?? []) {
     if (f.op !== '=' || typeof f.value !== 'string') continue
     if (!STATE_VALUES.has(f.value.toLowerCase()) && !NOW_WORDS.test(idx?.dimensions.get(f.field)?.description ?? '')) continue

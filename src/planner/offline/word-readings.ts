@@ -9,6 +9,7 @@
 //   a group-by on that dimension, never a filter.
 import { stem } from './normalize'
 import type { CatalogIndex } from './catalog-index'
+import type { CatalogMetric } from '../../../semantic/types'
 import { readsAsTimeUnit } from './described-name-words'
 
 const AGG_WORDS: Record<string, 'max' | 'min' | 'avg'> = {
@@ -37,7 +38,11 @@ const NAME_AGG: Record<string, Aggregation> = {
  * ratio metrics and additive (a sum or a count) for the rest.
  */
 export function metricAggregation(name: string, idx: CatalogIndex): Aggregation {
-  const m = idx.metrics.get(name)
+  return aggregationOf(name, idx.metrics.get(name))
+}
+
+/** `metricAggregation` for a metric already in hand (a mention's hit). */
+export function aggregationOf(name: string, m: CatalogMetric | undefined): Aggregation {
   // `dt_min` described as "Downtime in minutes": "min" is the unit, not a minimum
   for (const p of name.toLowerCase().split(/__|_/)) if (NAME_AGG[p] && !readsAsTimeUnit(m?.description, p)) return NAME_AGG[p]
   const first = /^\s*([A-Za-z]+)/.exec(m?.description ?? '')?.[1].toLowerCase()

@@ -3,6 +3,7 @@
 // that only echo or qualify another metric ("units sold", "sales volume") go.
 import type { Hit } from '../catalog-index'
 import { nameStems, stem } from '../normalize'
+import { STRICT_AGG_WORDS, aggregationFits, aggregationOf } from '../word-readings'
 import type { Mention } from './draft'
 import { addGroup, addMetric, isSingular, resetModes, type MatchRule, type ReadState } from './state'
 
@@ -72,6 +73,18 @@ function pluralBeforeShortName(m: Mention, head: Mention): boolean {
   return /[^s]s$/.test(text) && stem(text) !== text && !head.text.includes(' ') && top?.source === 'short name'
 }
 
+/** The statistic word ("average", "max") a qualifier says that its head's metric does not compute, or undefined. */
+function unansweredStatistic(m: Mention, head: Mention): string | undefined {
+  const top = head.hits.find((h) => h.target.kind === 'metric')
+  if (!top || top.target.kind !== 'metric') return undefined
+  for (const w of m.text.toLowerCase().split(/[^a-z0-9]+/)) {
+    const word = STRICT_AGG_WORDS[w]
+    if (!word || word === 'sum' || word === 'total') continue
+    return aggregationFits(word, aggregationOf(top.target.name, top.target.metric)) ? undefined : w
+  }
+  return undefined
+}
+
 /** "sales volume": two metric words side by side are one noun phrase; its head (the last word) names the metric. */
 export function joinMetricNounPhrases(s: ReadState): void {
   const d = s.d
@@ -94,6 +107,10 @@ export function joinMetricNounPhrases(s: ReadState): void {
   for (const m of modifiers) {
     const head = headOf(m)
     if (head) takeModifierMetric(m, head)
+    // "average loan amount requested": a statistic said in the qualifier is asked of its head; where the head's
+    // metric does not compute it, the word stays unread (refused as "average" before a sum alone is)
+    const asked = head && unansweredStatistic(m, head)
+    if (asked) d.unknown.push({ text: asked })
   }
   // "new patient visits": a modifier that is also a value (NP = new patient) filters the head metric
   // instead of being dropped; dropping it would answer for all visits
