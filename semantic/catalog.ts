@@ -6,6 +6,16 @@ import { applySavedQuery } from './compiler/compile'
 import { SemanticGraph, type LinkableElement } from './graph'
 import { METRIC_TIME, finerGrain, formatQueryName } from './names'
 
+/**
+ * Longest sample value a planner sees. Values are for spotting a value the
+ * question names ("in Texas"); a longer one is prose or a blob, never typed in a
+ * question, and the offline index's work grows with every word of every value
+ * (200 values of 30 KB each held the event loop for 20 s a question).
+ */
+export const MAX_SAMPLE_VALUE_CHARS = 200
+
+const plannerValue = (v: string | number | boolean) => typeof v !== 'string' || v.length <= MAX_SAMPLE_VALUE_CHARS
+
 function valueType(d: Dimension): CatalogDimension['value_type'] {
   const samples = d.sample_values ?? []
   if (samples.length > 0) {
@@ -18,11 +28,20 @@ function valueType(d: Dimension): CatalogDimension['value_type'] {
   return undefined
 }
 
+/**
+ * What a planner reads of a label, description and synonyms: at most what the
+ * API's own routes accept (200, 4,000, 50 x 200 characters). An import takes
+ * longer ones, but the offline index relates every description word to every
+ * sample value: a 800 KB description over 1,000 values held the event loop 5 s.
+ */
+export const PLANNER_TEXT_LIMITS = { label: 200, description: 4000, synonyms: 50, synonym: 200 }
+
 function plannerFields<T extends { label?: string; description?: string; synonyms?: string[] }>(src: T): Pick<T, 'label' | 'description' | 'synonyms'> {
   const out: Pick<T, 'label' | 'description' | 'synonyms'> = {} as Pick<T, 'label' | 'description' | 'synonyms'>
-  if (src.label !== undefined) out.label = src.label
-  if (src.description !== undefined) out.description = src.description
-  if (src.synonyms !== undefined && src.synonyms.length > 0) out.synonyms = [...src.synonyms]
+  if (src.label !== undefined) out.label = src.label.slice(0, PLANNER_TEXT_LIMITS.label)
+  if (src.description !== undefined) out.description = src.description.slice(0, PLANNER_TEXT_LIMITS.description)
+  const synonyms = (src.synonyms ?? []).filter((x) => x.length <= PLANNER_TEXT_LIMITS.synonym).slice(0, PLANNER_TEXT_LIMITS.synonyms)
+  if (synonyms.length > 0) out.synonyms = synonyms
   return out
 }
 
@@ -40,7 +59,8 @@ function dimensionEntry(el: LinkableElement, graph: SemanticGraph, modelDescript
   else {
     const vt = valueType(d)
     if (vt) entry.value_type = vt
-    if (d.sample_values && d.sample_values.length > 0) entry.sample_values = [...d.sample_values]
+    const samples = (d.sample_values ?? []).filter(plannerValue)
+    if (samples.length > 0) entry.sample_values = samples
   }
   return entry
 }
@@ -116,7 +136,7 @@ function primaryModelDescriptions(manifest: SemanticManifest, graph: SemanticGra
     const primary = graph.primaryEntity(model)
     if (!primary) continue
     if (seen.has(primary)) out.delete(primary)
-    else if (model.description) out.set(primary, model.description)
+    else if (model.description) out.set(primary, model.description.slice(0, PLANNER_TEXT_LIMITS.description))
     seen.add(primary)
   }
   return out

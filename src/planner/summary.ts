@@ -41,7 +41,7 @@ export function summarize(plan: Plan, columns: readonly SummaryColumn[], rows: R
   const total = ctx.rowCount ?? rows.length
   if (plan.kind === 'sql') {
     if (total === 0) return 'The query returned no rows.'
-    if (total === 1 && columns.length === 1) return `The result is ${formatValue(rows[0][0])}.`
+    if (total === 1 && columns.length === 1 && rows.length) return `The result is ${formatValue(rows[0][0])}.`
     return `The query returned ${countWords(total, 'row')}${ctx.truncated ? ' (truncated)' : ''}.`
   }
   const q = plan.query
@@ -56,9 +56,11 @@ export function summarize(plan: Plan, columns: readonly SummaryColumn[], rows: R
   const subject = joinWords(labels.map((l, i) => (i === 0 ? l : lowerFirst(l))))
   const byWords = dimIdx.length ? ` by ${joinWords(dimIdx.map(({ c }) => dimensionWords(c)))}` : ''
 
-  if (total === 0 || rows.length === 0) {
+  if (total === 0) {
     return `No data found for ${lowerFirst(subject || 'this question')}${byWords}${scope}.`
   }
+  // Rows too wide to keep for the summary (query-runner's byte budget) were still sent: say how many.
+  if (rows.length === 0) return `The query returned ${countWords(total, 'row')}${ctx.truncated ? ' (truncated)' : ''}.`
   if (metricIdx.length === 0) {
     return `Found ${countWords(total, 'row')}${scope}${ctx.truncated ? ' (truncated)' : ''}.`
   }

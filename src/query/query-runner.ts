@@ -32,6 +32,7 @@ import { activeContext, dbSystemOf, failSpan, startSpan, withSpan, withSpanSync,
 import { newId } from '../ids'
 import { cacheTtlFor, replayResult, ResultRecorder, resultCacheKey, type CacheStatus, type ResultCache } from './result-cache'
 import { PlanCache } from './plan-cache'
+import { rowBytes } from './row-bytes'
 
 export interface RunInput {
   principal: Principal
@@ -96,6 +97,12 @@ export interface QueryRunnerDeps {
 
 /** Longest model text kept in a history record. */
 const MAX_MODEL_OUTPUT_CHARS = 500
+/**
+ * Most bytes of rows a run keeps for its history record and summary, and
+ * likewise for its chart: the answer itself streams, but these are held to
+ * the end and stored, so 1,000 rows of wide values must not pin the heap.
+ */
+export const KEPT_ROWS_MAX_BYTES = 8 * 2 ** 20
 
 /**
  * The model's own words (an LLM refusal) next to the recorded error, marked
@@ -365,6 +372,10 @@ export class QueryRunner {
       const keepCap = Math.max(this.deps.limits.historyRows, 50)
       const kept: unknown[][] = []
       const chartRows: unknown[][] = []
+      // What kept and chartRows hold (rowBytes); past the budget they take no more rows (a prefix stays).
+      let keptBytes = 0
+      let chartBytes = 0
+      let chartTooWide = false
       execSpan = startSpan('execute', { parent: traceCtx, attributes: { 'db.system': dbSystemOf(conn.type), 'nexatron.connection_id': conn.id, 'nexatron.cache': cache } })
       // A hit replays the stored batches through the same shaping as a live result, so both answer alike.
       for await (const batch of cached ? replayResult(cached, 2000) : statement.rows(controller.signal)) {
@@ -379,8 +390,15 @@ export class QueryRunner {
         const rows = shape(batch.rows, ownedRows)
         rowCount += rows.length
         this.deps.metrics?.rowsStreamed(conn.type, rows.length)
-        for (let i = 0; i < rows.length && kept.length < keepCap; i++) kept.push(rows[i])
-        for (let i = 0; i < rows.length && chartRows.length <= MAX_POINTS; i++) chartRows.push(rows[i])
+        for (let i = 0; i < rows.length && kept.length < keepCap && keptBytes <= KEPT_ROWS_MAX_BYTES; i++) {
+          keptBytes += rowBytes(rows[i])
+          if (keptBytes <= KEPT_ROWS_MAX_BYTES) kept.push(rows[i])
+        }
+        for (let i = 0; i < rows.length && chartRows.length <= MAX_POINTS && !chartTooWide; i++) {
+          chartBytes += rowBytes(rows[i])
+          // A chart carries its rows inline: one too wide to send is no chart.
+          if (chartBytes > KEPT_ROWS_MAX_BYTES) { chartTooWide = true; chartRows.length = 0 } else chartRows.push(rows[i])
+        }
         yield { type: 'rows', rows }
       }
       execSpan.setAttributes({ 'nexatron.rows': rowCount, 'nexatron.truncated': truncated })
@@ -411,7 +429,7 @@ export class QueryRunner {
       })
       settled = true
       outcome = 'succeeded'
-      yield { type: 'done', id: run.id, row_count: rowCount, truncated, execution_time_ms: duration, chart: chartSpec(columns, chartRows), cache }
+      yield { type: 'done', id: run.id, row_count: rowCount, truncated, execution_time_ms: duration, chart: chartTooWide ? null : chartSpec(columns, chartRows), cache }
     } catch (err) {
       const cancelled = controller.signal.aborted
       outcome = cancelled ? 'cancelled' : 'failed'

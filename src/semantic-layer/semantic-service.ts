@@ -4,7 +4,7 @@
 import { and, eq } from 'drizzle-orm'
 import type { Db } from '../store/db'
 import { semanticDimensions, semanticMetrics, semanticModels } from '../store/schema'
-import { importMetricFlow, validateManifest, compile, type ManifestProblem } from '../../semantic'
+import { importMetricFlow, validateManifest, compile, MAX_SAMPLE_VALUE_CHARS, type ManifestProblem } from '../../semantic'
 import { importDbtManifestFiles } from '../../semantic/import/dbt-manifest'
 import type { Dimension, Metric, SemanticManifest, SemanticModel } from '../../semantic/types'
 import { AppError, notFound, type ErrorDetail } from '../errors'
@@ -199,7 +199,8 @@ export class SemanticService {
     const statement = layer.prepare(compiled, { maxRows: SAMPLE_VALUES_LIMIT, timeoutMs: SAMPLE_VALUES_TIMEOUT_MS })
     const out: unknown[] = []
     for await (const b of statement.rows(AbortSignal.timeout(SAMPLE_VALUES_TIMEOUT_MS + 1_000))) {
-      for (const r of b.rows) if (r[0] !== null && r[0] !== undefined && r[0] !== '') out.push(r[0])
+      // A value longer than a planner reads (MAX_SAMPLE_VALUE_CHARS) is not kept: 200 of them could be 200 MiB.
+      for (const r of b.rows) if (r[0] !== null && r[0] !== undefined && r[0] !== '' && String(r[0]).length <= MAX_SAMPLE_VALUE_CHARS) out.push(r[0])
     }
     return out
   }
