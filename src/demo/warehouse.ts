@@ -37,9 +37,13 @@ export async function loadDemoDataset(db: PGlite, data: DemoDataset): Promise<vo
 /**
  * PGlite settings of the demo warehouse: Postgres' default 128 MB of shared
  * buffers would be mostly empty for a dataset of a few megabytes, yet counted
- * in the server's resident memory; 16 MB holds all of it.
+ * in the server's resident memory; 16 MB holds all of it. PGlite's files,
+ * temporary ones included, live in the server's memory: a query spilling a
+ * grouping or sort of wide values (a tenant admin's dimension expression) grew
+ * the process by gigabytes until the kernel killed it, so each query may write
+ * at most 128 MB of them (no demo question needs any).
  */
-export const DEMO_PGLITE_OPTIONS = { startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'] }
+export const DEMO_PGLITE_OPTIONS = { startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB', '-c', 'temp_file_limit=128MB'] }
 
 /** Creates an in-memory demo warehouse with data ending on `today`. */
 export async function createDemoWarehouse(today: Date = new Date()): Promise<PGlite> {
