@@ -12,9 +12,15 @@ export type NetworkPolicy = 'all' | 'private' | 'external'
 // `::` and 0.0.0.0 mean "this host" to most stacks: refused like the metadata addresses.
 // fd00:ec2::23 is the IPv6 twin of EKS Pod Identity's 169.254.170.23 (credentials),
 // which link-local already covers; fd00:ec2::254 is IMDS over IPv6.
-const ALWAYS_BLOCKED = ['169.254.169.254/32', '169.254.170.2/32', '100.100.100.200/32', 'fd00:ec2::254/128', 'fd00:ec2::23/128', '0.0.0.0/8', '::/128']
+// Multicast, the reserved 240/4 and broadcast: no database or webhook lives there.
+const ALWAYS_BLOCKED = ['169.254.169.254/32', '169.254.170.2/32', '100.100.100.200/32', 'fd00:ec2::254/128', 'fd00:ec2::23/128', '0.0.0.0/8', '::/128',
+  '224.0.0.0/4', '240.0.0.0/4', 'ff00::/8']
 const LINK_LOCAL = ['169.254.0.0/16', 'fe80::/10']
-const PRIVATE = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '127.0.0.0/8', '100.64.0.0/10', '::1/128', 'fc00::/7']
+// Not public: RFC 1918, loopback, CGNAT, ULA, and ranges used inside networks though not RFC 1918: IETF's
+// 192.0.0.0/24, the benchmarking 198.18.0.0/15, and the local-use NAT64 prefix 64:ff9b:1::/48 (RFC 8215),
+// through which a local translator reaches the private IPv4 network (its IPv4 may sit anywhere in the address).
+const PRIVATE = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '127.0.0.0/8', '100.64.0.0/10', '192.0.0.0/24', '198.18.0.0/15',
+  '::1/128', 'fc00::/7', '64:ff9b:1::/48']
 
 function blockList(cidrs: string[]): net.BlockList {
   const list = new net.BlockList()
