@@ -3,26 +3,20 @@
 // requests interleave, and meter exactly what ran.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { randomBytes } from 'node:crypto'
-import pg from 'pg'
 import { createTestApp } from '../support/test-app'
-import { serviceAvailable, SERVICES } from '../support/services'
+import { serviceAvailable } from '../support/services'
+import { scratchDatabase } from '../support/scratch-database'
 import { buildServices } from '../../src/container'
 import { createApp } from '../../src/app'
 import { loadConfig } from '../../src/config'
 import { createLogger } from '../../src/logger'
 
 const hasPg = await serviceAvailable('postgres')
-const DB = `nexatron_billing_${randomBytes(4).toString('hex')}`
-const url = `postgres://postgres@${SERVICES.postgres.host}:${SERVICES.postgres.port}/${DB}`
+const scratch = scratchDatabase('nexatron_billing')
 const env = {
-  DATABASE_URL: url, NEXATRON_SECRET_KEY: randomBytes(32).toString('base64'),
+  DATABASE_URL: scratch.url, NEXATRON_SECRET_KEY: randomBytes(32).toString('base64'),
   NEXATRON_PLANS: JSON.stringify({ metered: { requests_per_hour: null, queries_per_month: 25, rows_per_month: null, llm_tokens_per_month: null, connections: null, seats: null } }),
   NEXATRON_MAX_CONCURRENT_QUERIES_PER_KEY: '100', NEXATRON_MAX_CONCURRENT_QUERIES_PER_TENANT: '100',
-}
-const admin = async (statement: string) => {
-  const c = new pg.Client({ connectionString: SERVICES.postgres.url })
-  await c.connect()
-  try { await c.query(statement) } finally { await c.end() }
 }
 
 describe.skipIf(!hasPg)('quotas across two instances on one PostgreSQL', () => {
@@ -30,7 +24,7 @@ describe.skipIf(!hasPg)('quotas across two instances on one PostgreSQL', () => {
   let b: Awaited<ReturnType<typeof buildServices>>
   let appB: ReturnType<typeof createApp>
   beforeAll(async () => {
-    await admin(`CREATE DATABASE ${DB}`)
+    await scratch.create()
     a = await createTestApp(env, { demo: true })
     b = await buildServices(loadConfig({ NEXATRON_DEMO: 'false', LOG_LEVEL: 'silent', ...env }), { inMemory: true, logger: createLogger('silent'), demoDb: a.demoDb })
     appB = createApp(b)
@@ -38,7 +32,7 @@ describe.skipIf(!hasPg)('quotas across two instances on one PostgreSQL', () => {
   afterAll(async () => {
     await b?.dispose()
     await a?.close()
-    await admin(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`)
+    await scratch.drop()
   })
 
   it('admits exactly the monthly quota between them and meters exactly what ran', async () => {

@@ -3,36 +3,29 @@
 // (a compare-and-set on the head), and falls back to the locked path whenever
 // another writer got there first or its own transaction rolled back.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import pg from 'pg'
 import { randomBytes } from 'node:crypto'
 import { openStore, type Store } from '../../src/store/db'
 import { tenants } from '../../src/store/schema'
 import { AuditService } from '../../src/audit/audit-service'
 import { ambientDb, withAmbientTransaction } from '../../src/audit/ambient-tx'
-import { serviceAvailable, SERVICES } from '../support/services'
+import { serviceAvailable } from '../support/services'
+import { scratchDatabase } from '../support/scratch-database'
 
 const hasPg = await serviceAvailable('postgres')
-const DB = `nexatron_audit_${randomBytes(4).toString('hex')}`
-const url = `postgres://postgres@${SERVICES.postgres.host}:${SERVICES.postgres.port}/${DB}`
-
-async function admin(statement: string) {
-  const c = new pg.Client({ connectionString: SERVICES.postgres.url })
-  await c.connect()
-  try { await c.query(statement) } finally { await c.end() }
-}
+const db = scratchDatabase('nexatron_audit')
 
 describe.skipIf(!hasPg)('audit chain written by two instances on one PostgreSQL', () => {
   let one: Store
   let two: Store
   beforeAll(async () => {
-    await admin(`CREATE DATABASE ${DB}`)
-    one = await openStore({ databaseUrl: url })
-    two = await openStore({ databaseUrl: url })
+    await db.create()
+    one = await openStore({ databaseUrl: db.url })
+    two = await openStore({ databaseUrl: db.url })
   }, 60_000)
   afterAll(async () => {
     await one?.close()
     await two?.close()
-    await admin(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`)
+    await db.drop()
   })
 
   const event = (tenantId: string, i: number) => ({

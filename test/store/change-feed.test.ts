@@ -3,7 +3,6 @@
 // holds from the next request on; a feed that lost its connection makes every
 // read go to the store until it listens again.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import pg from 'pg'
 import { randomBytes } from 'node:crypto'
 import { sql } from 'drizzle-orm'
 import { openStore, type Store } from '../../src/store/db'
@@ -11,17 +10,11 @@ import { tenants, users } from '../../src/store/schema'
 import { ApiKeyService } from '../../src/identity/api-keys'
 import { ReadThroughCache } from '../../src/store/read-through-cache'
 import { ChangeFanout, noChangeFeed, type ChangeFeed } from '../../src/store/change-feed'
-import { serviceAvailable, SERVICES } from '../support/services'
+import { serviceAvailable } from '../support/services'
+import { adminSql, scratchDatabase } from '../support/scratch-database'
 
 const hasPg = await serviceAvailable('postgres')
-const DB = `nexatron_changes_${randomBytes(4).toString('hex')}`
-const url = `postgres://postgres@${SERVICES.postgres.host}:${SERVICES.postgres.port}/${DB}`
-
-async function admin(statement: string) {
-  const c = new pg.Client({ connectionString: SERVICES.postgres.url })
-  await c.connect()
-  try { return await c.query(statement) } finally { await c.end() }
-}
+const db = scratchDatabase('nexatron_changes')
 
 const heard = (feed: ChangeFeed) => {
   const tables: string[] = []
@@ -153,14 +146,14 @@ describe.skipIf(!hasPg)('change notices between two instances on one PostgreSQL'
   let one: Store
   let two: Store
   beforeAll(async () => {
-    await admin(`CREATE DATABASE ${DB}`)
-    one = await openStore({ databaseUrl: url })
-    two = await openStore({ databaseUrl: url })
+    await db.create()
+    one = await openStore({ databaseUrl: db.url })
+    two = await openStore({ databaseUrl: db.url })
   }, 60_000)
   afterAll(async () => {
     await one?.close()
     await two?.close()
-    await admin(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`)
+    await db.drop()
   })
 
   // In one process the revoking call resolves before the other instance's socket is even read, so this
@@ -185,7 +178,7 @@ describe.skipIf(!hasPg)('change notices between two instances on one PostgreSQL'
     const a = new ApiKeyService(one.db, undefined, undefined, { changes: one.changes })
     const t = await tenant(one)
     const { key, view } = await a.create(t, { name: 'k', scopes: ['query:run'] })
-    await admin(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${DB}' AND query = 'LISTEN nexatron_changes'`)
+    await adminSql(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${db.name}' AND query = 'LISTEN nexatron_changes'`)
     await expect.poll(() => one.changes.live).toBe(false)
     await a.authenticate(key)
     await unannounced(one, `UPDATE api_keys SET scopes = '["history:read"]' WHERE id = '${view.id}'`)

@@ -5,25 +5,18 @@
 // the store on both engines: writes from another instance (or from psql),
 // policy writes, a transaction that rolled back, and cascading deletes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import pg from 'pg'
 import { randomBytes } from 'node:crypto'
 import { and, eq } from 'drizzle-orm'
 import { openStore, type Store } from '../../src/store/db'
 import { accessPolicies, connections, semanticMetrics, tenants } from '../../src/store/schema'
 import { SemanticStore } from '../../src/semantic-layer/semantic-store'
 import { ambientDb, withAmbientTransaction } from '../../src/audit/ambient-tx'
-import { serviceAvailable, SERVICES } from '../support/services'
+import { serviceAvailable } from '../support/services'
+import { scratchDatabase } from '../support/scratch-database'
 import type { SemanticManifest } from '../../semantic/types'
 
 const hasPg = await serviceAvailable('postgres')
-const DB = `nexatron_layerv_${randomBytes(4).toString('hex')}`
-const url = `postgres://postgres@${SERVICES.postgres.host}:${SERVICES.postgres.port}/${DB}`
-
-async function admin(statement: string) {
-  const c = new pg.Client({ connectionString: SERVICES.postgres.url })
-  await c.connect()
-  try { await c.query(statement) } finally { await c.end() }
-}
+const scratch = scratchDatabase('nexatron_layerv')
 
 const layer = (...metrics: string[]): SemanticManifest => ({
   semantic_models: [{
@@ -114,7 +107,7 @@ function suite(engine: string, open: () => Promise<Store[]>, skip = false) {
 
 suite('the embedded store (PGlite)', async () => { const s = await openStore({}); return [s] })
 suite('PostgreSQL, two instances', async () => {
-  await admin(`CREATE DATABASE ${DB}`)
-  return [await openStore({ databaseUrl: url }), await openStore({ databaseUrl: url })]
+  await scratch.create()
+  return [await openStore({ databaseUrl: scratch.url }), await openStore({ databaseUrl: scratch.url })]
 }, !hasPg)
-afterAll(async () => { if (hasPg) await admin(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`) })
+afterAll(async () => { if (hasPg) await scratch.drop() })
