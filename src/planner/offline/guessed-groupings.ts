@@ -7,7 +7,7 @@
 import type { SemanticQuery } from '../../../semantic/types'
 import type { CatalogIndex } from './catalog-index'
 import { codeLegend } from './code-legend'
-import type { GroupMention } from './interpret/draft'
+import type { GroupMention, Mention } from './interpret/draft'
 import { nameStems } from './normalize'
 import type { Item } from './segment'
 
@@ -38,6 +38,38 @@ export function legendWordGrouping(groups: GroupMention[], query: SemanticQuery,
       if (!query.metrics.every((m) => idx.metrics.get(m)?.dimensions.includes(d.name))) continue
       const meaning = codeLegend(d.description).find(([, text]) => nameStems(text).slice(0, said.length).join(' ') === said.join(' '))
       if (meaning) return `"${g.text}" was taken as a breakdown by ${field} that no "by" asks for, and it opens the meaning of ${d.name} = ${meaning[0]} ("${meaning[1]}"): it may name those rows`
+    }
+  }
+  return undefined
+}
+
+/** Little words that make a value out of a place noun ("In store", "at home", "on site"). */
+const VALUE_PREPOSITIONS = new Set(['in', 'at', 'on', 'by', 'via', 'from', 'off'])
+
+/**
+ * "store sales ytd" read as the sales by store, with no "by" and "store" right before the metric: the layer's channel has the value "In store", a
+ * preposition and the same noun, so "store sales" as likely names the sales made in stores. A breakdown no
+ * grouping word asks for is then a guess between a column and a value of another column the plan's metrics
+ * reach, and the plan is asked back.
+ */
+export function valueNounGrouping(groups: GroupMention[], metrics: Mention[], query: SemanticQuery, idx: CatalogIndex): string | undefined {
+  for (const g of groups) {
+    if (g.marked || g.absorbed || g.grain) continue
+    // only the noun written as the metric's modifier ("store sales"); "stores with sales over 1m" lists the stores
+    if (!metrics.some((m) => m.at === g.at + 1)) continue
+    const field = g.hits[0]?.target.name
+    const said = nameStems(g.text)
+    if (!field || said.length === 0) continue
+    for (const d of idx.dimensions.values()) {
+      if (d.name === field || d.type !== 'categorical') continue
+      if (!query.metrics.every((m) => idx.metrics.get(m)?.dimensions.includes(d.name))) continue
+      const value = (d.sample_values ?? []).find((v) => {
+        if (typeof v !== 'string') return false
+        const words = v.toLowerCase().split(/\s+/)
+        const stems = nameStems(v)
+        return stems.length > said.length && stems.slice(-said.length).join(' ') === said.join(' ') && words.slice(0, words.length - said.length).every((w) => VALUE_PREPOSITIONS.has(w))
+      })
+      if (value !== undefined) return `"${g.text}" was taken as a breakdown by ${field} that no "by" asks for, and ${d.name} has the value "${String(value)}": it may name those rows`
     }
   }
   return undefined

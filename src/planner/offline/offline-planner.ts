@@ -15,7 +15,7 @@ import { expandShorthand, nameStems, tokenize, type Token } from './normalize'
 import { matchSavedQuery } from './saved-query-rule'
 import { adjacentGroupings, planShapeDoubts } from './plan-shape'
 import { isDescriptionLeadName } from './description-lead-names'
-import { guessedBareGrouping, legendWordGrouping } from './guessed-groupings'
+import { guessedBareGrouping, legendWordGrouping, valueNounGrouping } from './guessed-groupings'
 import { countOrAmount } from './count-or-amount'
 import { passedOverDistinction } from './passed-over-words'
 import { grammarWordValue } from './grammar-word-values'
@@ -70,6 +70,11 @@ import { dropWholeLegendFilter } from './whole-legend-versus'
 import { datingVerbValueReadings, undatedVerbValueDoubt } from './dating-verb-values'
 import { participleTypoDoubt } from './participle-typo'
 import { superlativeInPlace } from './superlative-in-place'
+import { perMetricScopes } from './per-metric-scopes'
+import { slashRatio } from './slash-ratio'
+import { nameNumberDoubt } from './name-number'
+import { twoRankings } from './two-rankings'
+import { foreignCurrency } from './foreign-currency'
 
 export interface OfflinePlannerOptions {
   /** Unexplained content words tolerated before refusing (each lowers confidence). Default 1. */
@@ -390,7 +395,7 @@ export function planOffline(question: string, catalog: Catalog, history: Turn[],
   }
   // "sales to new york customers": two metrics with no list word between them; the second
   // metric word more likely describes something (customers in New York) than asks for a second number
-  for (const doubt of followUp ? [] : [agg.partial, unlistedPeriods(items, query), averagePer(text, query), unlistedMetric(draft, items, query), unlistedValues(draft, items, query), droppedAggregation(draft, working, query), droppedQualifier(draft, working, query, idx), countedDoubt, thresholdSubjectDoubt(query, idx, working), negatedMetricDoubt(draft, text), stateInPeriodDoubt(query, idx, localDate(clock)), followUp ? undefined : undatedVerbValueDoubt(draft, query, idx), participleTypoDoubt(items, query), sharedPathDetour(query, idx), countOrAmount(draft.metrics, working, query, idx), measureOfCountedThing(draft.metrics, working, query, idx), thresholdOnText(query, idx), droppedParticiple(draft, items, query, idx), withArticleNoun(draft, items, query), moneyThresholdOnCount(query, working, idx), countedThingForAmount(draft.metrics, working, query, idx), danglingNegation(working, query, idx), recencyWithoutPeriod(text, query), qualitySuperlative(draft.metrics, text, query, idx), periodAverage(text, query, idx), agentBy(text, query, idx), futurePeriod(text, query, idx, clock), averageOfPlural(text, query, idx), stateAdjective(draft.metrics, text, query, idx), averageOfAverages(text, query, idx), countAskedMoneyPlanned(text, query, idx), countWordOnAmount(text, query), superlativeInPlace(text, query), countedEntityDoubt(text, query), yearAsBoundDoubt(text, query, clock.now), stateBeforeAmountPlural(draft, query)]) {
+  for (const doubt of followUp ? [] : [agg.partial, unlistedPeriods(items, query), averagePer(text, query), unlistedMetric(draft, items, query), unlistedValues(draft, items, query), droppedAggregation(draft, working, query), droppedQualifier(draft, working, query, idx), countedDoubt, thresholdSubjectDoubt(query, idx, working), negatedMetricDoubt(draft, text), stateInPeriodDoubt(query, idx, localDate(clock)), followUp ? undefined : undatedVerbValueDoubt(draft, query, idx), participleTypoDoubt(items, query), sharedPathDetour(query, idx), countOrAmount(draft.metrics, working, query, idx), measureOfCountedThing(draft.metrics, working, query, idx), thresholdOnText(query, idx), droppedParticiple(draft, items, query, idx), withArticleNoun(draft, items, query), moneyThresholdOnCount(query, working, idx), countedThingForAmount(draft.metrics, working, query, idx), danglingNegation(working, query, idx), recencyWithoutPeriod(text, query), qualitySuperlative(draft.metrics, text, query, idx), periodAverage(text, query, idx), agentBy(text, query, idx), futurePeriod(text, query, idx, clock), averageOfPlural(text, query, idx), stateAdjective(draft.metrics, text, query, idx), averageOfAverages(text, query, idx), countAskedMoneyPlanned(text, query, idx), countWordOnAmount(text, query), superlativeInPlace(text, query), countedEntityDoubt(text, query), yearAsBoundDoubt(text, query, clock.now), stateBeforeAmountPlural(draft, query), perMetricScopes(draft, items), slashRatio(text, draft, items), nameNumberDoubt(draft, idx), twoRankings(text, query), foreignCurrency(text, query, idx)]) {
     if (!doubt) continue
     confidence = Math.min(confidence, AMBIGUOUS_CONFIDENCE)
     reasons.push(doubt)
@@ -398,7 +403,7 @@ export function planOffline(question: string, catalog: Catalog, history: Turn[],
   // calibration, however exact the names were: a plan whose shape nobody asks for (two time axes,
   // a breakdown pinned to one value, two groupings side by side), a passed-over word that tells the
   // plan's name from a sibling's, a value filter read from a grammar word with its dimension unnamed
-  for (const doubt of followUp ? [] : [...planShapeDoubts(query, idx), adjacentGroupings(draft.groups), guessedBareGrouping(draft.groups, items), legendWordGrouping(draft.groups, query, idx), passedOverDistinction(items, query, idx), grammarWordValue(draft, working)]) {
+  for (const doubt of followUp ? [] : [...planShapeDoubts(query, idx), adjacentGroupings(draft.groups), guessedBareGrouping(draft.groups, items), legendWordGrouping(draft.groups, query, idx), valueNounGrouping(draft.groups, draft.metrics, query, idx), passedOverDistinction(items, query, idx), grammarWordValue(draft, working)]) {
     if (!doubt) continue
     confidence = Math.min(confidence, AMBIGUOUS_CONFIDENCE)
     reasons.push(doubt)

@@ -77,6 +77,8 @@ export const NUMBER_WORDS: Readonly<Record<string, number>> = Object.freeze({
   eleven: 11, twelve: 12, thirteen: 13, fourteen: 14, fifteen: 15, sixteen: 16, seventeen: 17, eighteen: 18, nineteen: 19,
   twenty: 20, thirty: 30, forty: 40, fifty: 50, sixty: 60, seventy: 70, eighty: 80, ninety: 90, hundred: 100, dozen: 12,
 })
+/** Words after an opening "may" that make it the verb of a request ("may I see", "may we get"). */
+const MAY_SUBJECTS = new Set(['i', 'we', 'you', 'they', 'he', 'she', 'it', 'this', 'that', 'there', 'someone', 'somebody', 'me', 'us', 'be', 'not', 'have'])
 const ORDINALS: Record<string, number> = { first: 1, second: 2, third: 3, fourth: 4, '1st': 1, '2nd': 2, '3rd': 3, '4th': 4 }
 const TO_DATE: Record<string, PeriodUnit> = { ytd: 'year', qtd: 'quarter', mtd: 'month', wtd: 'week' }
 
@@ -167,12 +169,7 @@ class Parser {
         else j = -1
         if (j >= 0) {
           const b = this.point(j)
-          if (b && b.span.end) {
-            let start = a.span.start
-            // "between January and March 2023": a yearless month takes the year of the end
-            while (start && a.span.unit && a.span.unit !== 'day' && a.span.unit !== 'year' && toDays(start) > toDays(b.span.end)) start = shiftPeriod(start, -1, 'year')
-            return { next: b.next, span: { start, end: b.span.end }, absolute: a.absolute && b.absolute }
-          }
+          if (b && b.span.end) return { next: b.next, span: { start: startBefore(a.span, b.span.end), end: b.span.end }, absolute: a.absolute && b.absolute }
         }
         if (w === 'from') {
           const open = this.anyPhrase(a.next, [['onwards'], ['onward'], ['on'], ['forward'], ['and', 'later']])
@@ -215,7 +212,8 @@ class Parser {
       const sep = this.word(a.next)
       if (sep === 'to' || sep === 'through' || sep === 'until' || sep === 'thru' || sep === '-') {
         const b = this.point(a.next + 1)
-        if (b && b.absolute) return { next: b.next, span: { start: a.span.start, end: b.span.end }, absolute: true }
+        // "jan-mar 2023", "march to may 2023": the one year written after the range is the first month's too
+        if (b && b.absolute && b.span.end) return { next: b.next, span: { start: startBefore(a.span, b.span.end), end: b.span.end }, absolute: true }
       }
       const on = this.anyPhrase(a.next, [['onwards'], ['onward'], ['and', 'later'], ['or', 'later']])
       if (on !== undefined) return { next: on, span: { start: a.span.start }, absolute: true }
@@ -355,6 +353,10 @@ class Parser {
     const j = this.skip(i + 1, 'of', ',')
     if (this.year(j) || this.dayOfMonth(i + 1)) return true
     const prev = this.word(i - 1)
+    // "may orders by store": a question opening with "may" asks about the month unless a pronoun follows ("may I see")
+    if (prev === undefined) return this.word(i + 1) !== undefined && !MAY_SUBJECTS.has(this.word(i + 1)!)
+    // "june sales vs may": the other side of a comparison of periods
+    if (prev === 'vs' || prev === 'versus') return true
     return prev === 'in' || prev === 'during' || prev === 'since' || prev === 'of' || prev === 'for' || prev === 'until' || prev === 'before' || prev === 'after' || prev === 'from' || prev === 'between' || prev === 'and' || prev === 'to' || prev === 'through'
   }
 
@@ -524,6 +526,16 @@ function acceptBareYear(p: Parser, i: number, lead: number, r: Parsed): boolean 
   // "between 1000 and 2000"
   if ((prev === 'and' || prev === 'to' || prev === '-') && /^[\d.,$]+[km]?$/.test(p.word(i - 2) ?? '')) return false
   return true
+}
+
+/**
+ * The start of a range's first period, moved back a year at a time while it falls after the range's end:
+ * a yearless month or quarter ("between January and March 2023", "jan-mar 2023") takes the year of the end.
+ */
+function startBefore(first: Span, end: CivilDate): CivilDate | undefined {
+  let start = first.start
+  while (start && first.unit && first.unit !== 'day' && first.unit !== 'year' && toDays(start) > toDays(end)) start = shiftPeriod(start, -1, 'year')
+  return start
 }
 
 function toRange(span: Span): TimeRange {
