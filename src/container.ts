@@ -40,7 +40,7 @@ import { GroupService } from './identity/groups'
 import { SessionService, tokenKeys } from './identity/sessions'
 import { AccountLoginBudget } from './identity/account-login-budget'
 import { AuditService } from './audit/audit-service'
-import { ambientDb, currentTransaction } from './audit/ambient-tx'
+import { ambientDb, inStoreTransaction } from './audit/ambient-tx'
 import { BillingService } from './billing/billing-service'
 import { startAuditRetention } from './audit/audit-retention'
 import { UsageAnalytics } from './analytics/usage-analytics'
@@ -96,7 +96,7 @@ export async function buildServices(config: Config, opts: ContainerOptions = {})
   let jobs: JobService | undefined
   const onRevoked: OnCredentialsRevoked = async (e) => { await jobs?.credentialsRevoked(e) }
   // Kept in memory while the store's change feed is live; a statement inside a request's transaction reads the store.
-  const kept = { changes: store.changes, bypass: () => currentTransaction() !== undefined }
+  const kept = { changes: store.changes, bypass: inStoreTransaction }
   const apiKeys = new ApiKeyService(db, undefined, onRevoked, kept)
   const users = new UserService(db, { apiKeys, onRevoked })
   // Groups named in access policies are admins' to change; the policy service is built further down.

@@ -56,6 +56,16 @@ export function currentTransaction(): Db | undefined {
   return a?.open ? a.tx : undefined
 }
 
+/**
+ * Whether a statement issued now runs in a store transaction: one that is open,
+ * or one that is opening (routedQuery queues a read behind the write that opens
+ * it, so it sees that write, committed or not). Caches of committed reads ask this.
+ */
+export function inStoreTransaction(): boolean {
+  const a = storage.getStore()
+  return !!a && (a.open || (!!a.begun && !a.ended))
+}
+
 /** A lazy context that has not ended. */
 function lazyContext(): Ambient | undefined {
   const a = storage.getStore()

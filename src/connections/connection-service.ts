@@ -109,10 +109,17 @@ export class ConnectionService {
     if (deps.cache) this.rows = new ReadThroughCache({ feed: deps.cache.changes, tables: ['connections', 'tenants'], bypass: deps.cache.bypass })
   }
 
-  /** A read of one connection row, kept when it may be (frozen: every question using it shares it). */
+  /**
+   * A read of one connection row, kept when it may be (frozen: every question using it shares it).
+   * Kept without its cached schema, as large as the warehouse is wide (megabytes a row, times every
+   * row kept): schema() reads that from the store.
+   */
   private keptRow(key: string, read: () => Promise<ConnectionRow | undefined>): Promise<ConnectionRow | undefined> {
     if (!this.rows) return read()
-    return this.rows.get(key, async () => deepFreeze(await read()))
+    return this.rows.get(key, async () => {
+      const row = await read()
+      return row && deepFreeze({ ...row, schemaCache: null, schemaCachedAt: null })
+    })
   }
 
   private get db() { return this.deps.db }
@@ -261,8 +268,8 @@ export class ConnectionService {
         credentialsEnc: Object.keys(merged.credentials).length ? this.deps.box.sealJson(merged.credentials, aad(tenantId, id)) : null,
         options: patch.options ? mergeConfig(row.options, patch.options) as ConnectionOptions : row.options,
         isDefault: patch.is_default ?? row.isDefault,
-        // A changed target invalidates the cached schema.
-        schemaCache: patch.config || patch.credentials ? null : row.schemaCache,
+        // A changed target invalidates the cached schema; else the stored one stays (a kept row has none to write back).
+        ...(patch.config || patch.credentials ? { schemaCache: null } : {}),
         updatedAt: new Date(),
       }).where(and(eq(connections.tenantId, tenantId), eq(connections.id, id))).returning()
       return u
@@ -308,8 +315,11 @@ export class ConnectionService {
   }
 
   async schema(row: ConnectionRow, refresh: boolean): Promise<{ schema: SchemaInfo; cached_at: string }> {
-    if (!refresh && row.schemaCache && row.schemaCachedAt) {
-      return { schema: row.schemaCache as SchemaInfo, cached_at: row.schemaCachedAt.toISOString() }
+    if (!refresh) {
+      // From the store: a row kept in memory carries no cached schema (keptRow).
+      const [stored] = await this.db.select({ schema: connections.schemaCache, at: connections.schemaCachedAt }).from(connections)
+        .where(and(eq(connections.tenantId, row.tenantId), eq(connections.id, row.id))).limit(1)
+      if (stored?.schema && stored.at) return { schema: stored.schema as SchemaInfo, cached_at: stored.at.toISOString() }
     }
     const schema = await this.introspect(row)
     return { schema, cached_at: (await this.cacheSchema(row, schema)).toISOString() }

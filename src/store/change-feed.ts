@@ -4,6 +4,7 @@
 // (not yet listening, connection lost) it is not `live`, and caches must read
 // the store instead. Losing or regaining the connection is passed on as '*'
 // (forget everything), since notices sent meanwhile are gone.
+import { randomUUID } from 'node:crypto'
 
 export const CHANGES_CHANNEL = 'nexatron_changes'
 
@@ -70,6 +71,24 @@ interface PgClientLike {
   on(event: 'error' | 'end', fn: (e?: Error) => void): unknown
 }
 
+/**
+ * The instance's own commits: every pooled store connection LISTENs as well, so
+ * a change this instance commits is heard on the very connection that made it.
+ * PostgreSQL hands a listening session its own notices before it reports the
+ * commit done, so they are passed on before the commit's promise settles; on
+ * the listening connection alone they arrive on another socket, which the
+ * process may read after it has answered the writer and taken the writer's next
+ * request (a revoked key served once more by the instance that revoked it).
+ * Call before the pool hands out its first connection.
+ */
+export function hearOwnCommits(pool: { on(event: 'connect', fn: (c: PgClientLike) => void): unknown }, emit: ChangeListener): void {
+  pool.on('connect', (c) => {
+    c.on('notification', (msg) => { if (msg.channel === CHANGES_CHANNEL) emit(msg.payload ?? '*') })
+    // Queued ahead of whatever the connection was taken for; a failure leaves the listening connection's notices.
+    c.query(`LISTEN ${CHANGES_CHANNEL}`).catch(() => {})
+  })
+}
+
 export interface PostgresFeedOptions {
   /** A fresh client for the listening connection (not from the pool: LISTEN lives on its session). */
   newClient: () => PgClientLike
@@ -81,13 +100,13 @@ export interface PostgresFeedOptions {
 
 /**
  * PostgreSQL: one dedicated connection per instance LISTENs. The feed is live
- * only from the moment LISTEN returned until the connection errs, ends or
- * misses a probe; then caches read the store until it is back. Notices reach
- * every listener when the writing transaction commits, before the writer's own
- * client hears its commit, so a request made after a change was acknowledged
- * elsewhere finds it already heard.
+ * only from the moment it heard a notice of its own after LISTEN until the
+ * connection errs, ends or fails a probe; then caches read the store until it
+ * is back. Other instances' notices are signalled to every listener when the
+ * writing transaction commits; this instance's own are heard on the pooled
+ * connection that made them (hearOwnCommits), before the commit settles.
  */
-export async function postgresChangeFeed(opts: PostgresFeedOptions): Promise<ChangeFeed> {
+export async function postgresChangeFeed(opts: PostgresFeedOptions): Promise<ChangeFanout> {
   const probeMs = opts.probeMs ?? 5000
   const retryMs = opts.retryMs ?? 1000
   let client: PgClientLike | undefined
@@ -111,23 +130,43 @@ export async function postgresChangeFeed(opts: PostgresFeedOptions): Promise<Cha
     timer = setTimeout(fn, ms)
     timer.unref()
   }
+  // A probe sends the listening session a notice of its own, which it must hear before the statement
+  // completes (PostgreSQL hands a session its own notices first): a live connection that does not
+  // listen (a transaction-mode pooler such as PgBouncer keeps no LISTEN) fails it like a dead one.
+  let awaiting: string | undefined
+  let heard = false
+  const hearsItself = async (c: PgClientLike): Promise<boolean> => {
+    awaiting = `probe:${randomUUID()}`
+    heard = false
+    await c.query(`SELECT pg_notify('${CHANGES_CHANNEL}', '${awaiting}')`)
+    return heard
+  }
   const probe = () => {
     const c = client
     if (!c || closed) return
     const deadline = setTimeout(() => drop(c), probeMs)
     deadline.unref()
-    c.query('SELECT 1').then(() => { clearTimeout(deadline); if (client === c) schedule(probe, probeMs) }, () => { clearTimeout(deadline); drop(c) })
+    hearsItself(c).then((ok) => {
+      clearTimeout(deadline)
+      if (!ok) drop(c)
+      else if (client === c) schedule(probe, probeMs)
+    }, () => { clearTimeout(deadline); drop(c) })
   }
   const connect = async () => {
     if (closed) return
     const c = opts.newClient()
     c.on('error', () => drop(c))
     c.on('end', () => drop(c))
-    c.on('notification', (msg) => { if (client === c && msg.channel === CHANGES_CHANNEL) feed.emit(msg.payload ?? '*') })
+    c.on('notification', (msg) => {
+      if (client !== c || msg.channel !== CHANGES_CHANNEL) return
+      if (msg.payload === awaiting) { heard = true; return }
+      feed.emit(msg.payload ?? '*')
+    })
     try {
       client = c
       await c.connect()
       await c.query(`LISTEN ${CHANGES_CHANNEL}`)
+      if (!(await hearsItself(c))) return drop(c)
       if (client !== c || closed) return
       feed.setLive(true)
       schedule(probe, probeMs)

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url'
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
 import { sql } from 'drizzle-orm'
 import * as schema from './schema'
-import { pgliteChangeFeed, postgresChangeFeed, type ChangeFeed } from './change-feed'
+import { hearOwnCommits, pgliteChangeFeed, postgresChangeFeed, type ChangeFeed } from './change-feed'
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>
 
@@ -105,6 +105,9 @@ async function openPostgresStore(url: string, poolMax = 10): Promise<Store> {
   const pool = new pg.Pool({ connectionString: url, max: poolMax, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000 })
   // A pool error on an idle client must not crash the process.
   pool.on('error', () => {})
+  // This instance's own commits are heard on the connection that made them (change-feed.ts), before they settle.
+  let ownCommit: (table: string) => void = () => {}
+  hearOwnCommits(pool, (table) => ownCommit(table))
   const db = drizzle({ client: pool, schema })
   const lockClient = await pool.connect()
   try {
@@ -116,7 +119,8 @@ async function openPostgresStore(url: string, poolMax = 10): Promise<Store> {
     lockClient.release()
   }
   // Its own session (LISTEN lives on one), kept alive by TCP keepalives and the feed's probes.
-  const changes = await postgresChangeFeed({ newClient: () => new pg.Client({ connectionString: url, keepAlive: true, connectionTimeoutMillis: 5000 }) })
+  const changes = await postgresChangeFeed({ newClient: () => new pg.Client({ connectionString: url, keepAlive: true, connectionTimeoutMillis: 5000, application_name: 'nexatron change feed' }) })
+  ownCommit = (table) => changes.emit(table)
   return {
     db: db as unknown as Db,
     kind: 'postgres',

@@ -9,7 +9,7 @@ import { openStore, type Store } from '../../src/store/db'
 import { tenants, users } from '../../src/store/schema'
 import { ApiKeyService } from '../../src/identity/api-keys'
 import { ReadThroughCache } from '../../src/store/read-through-cache'
-import { ChangeFanout, noChangeFeed, type ChangeFeed } from '../../src/store/change-feed'
+import { ChangeFanout, noChangeFeed, postgresChangeFeed, type ChangeFeed } from '../../src/store/change-feed'
 import { serviceAvailable } from '../support/services'
 import { adminSql, scratchDatabase } from '../support/scratch-database'
 
@@ -142,6 +142,39 @@ describe('a read-through cache', () => {
   })
 })
 
+/** A client whose LISTEN succeeds; `echo` decides whether its session then hears its own notices (a pooler's does not). */
+function fakeListener(echo: boolean) {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const handlers: Record<string, Array<(m?: any) => void>> = {}
+  return {
+    connect: async () => {},
+    end: async () => {},
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    on(event: string, fn: (m?: any) => void) { (handlers[event] ??= []).push(fn) },
+    query: async (text: string) => {
+      const sent = /pg_notify\('([^']+)', '([^']+)'\)/.exec(text)
+      if (sent && echo) for (const fn of handlers.notification ?? []) fn({ channel: sent[1], payload: sent[2] })
+      return { rows: [] }
+    },
+  }
+}
+
+describe('the PostgreSQL change feed', () => {
+  it('is live only once its session heard a notice of its own, so a pooler that keeps no LISTEN makes it read the store', async () => {
+    const listening = await postgresChangeFeed({ newClient: () => fakeListener(true), probeMs: 50, retryMs: 50 })
+    const deaf = await postgresChangeFeed({ newClient: () => fakeListener(false), probeMs: 50, retryMs: 50 })
+    try {
+      expect(listening.live).toBe(true)
+      expect(deaf.live).toBe(false)
+      await new Promise((r) => setTimeout(r, 200))
+      expect([listening.live, deaf.live]).toEqual([true, false])
+    } finally {
+      await listening.close()
+      await deaf.close()
+    }
+  })
+})
+
 describe.skipIf(!hasPg)('change notices between two instances on one PostgreSQL', () => {
   let one: Store
   let two: Store
@@ -178,7 +211,7 @@ describe.skipIf(!hasPg)('change notices between two instances on one PostgreSQL'
     const a = new ApiKeyService(one.db, undefined, undefined, { changes: one.changes })
     const t = await tenant(one)
     const { key, view } = await a.create(t, { name: 'k', scopes: ['query:run'] })
-    await adminSql(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${db.name}' AND query = 'LISTEN nexatron_changes'`)
+    await adminSql(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${db.name}' AND application_name = 'nexatron change feed'`)
     await expect.poll(() => one.changes.live).toBe(false)
     await a.authenticate(key)
     await unannounced(one, `UPDATE api_keys SET scopes = '["history:read"]' WHERE id = '${view.id}'`)
