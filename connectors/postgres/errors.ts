@@ -34,8 +34,10 @@ export function mapPgError(dialect: ConnectionType, err: unknown, timeoutMs: num
         return new ConnectorError('permission_denied', dialect, `the session is read-only and the database refused the statement: ${msg}`, err)
       case '42501':
         return new ConnectorError('permission_denied', dialect, `the database refused access: ${msg}`, err)
-      case '53300':
       case '53400':
+        // configuration_limit_exceeded: this query went past a limit the server sets (temp_file_limit), not the server's fault
+        return queryFailed(dialect, err, 'the query went past a limit the database sets')
+      case '53300':
       case '57P01':
       case '57P02':
       case '57P03':
